@@ -1,0 +1,67 @@
+"""twosector: a calibrated two-sector model of Russia's war economy.
+
+The public namespace is curated and loaded lazily, so ``import twosector`` stays fast (statsmodels and
+plotly are imported only when a function that needs them is first used).
+
+Data
+    load_data, series, data_summary
+Model
+    default_params, param_table, variable_table, list_scenarios, load_scenario, Scenario,
+    simulate, compare
+Calibration
+    estimate, calibrate, fact_table, backtest
+Charts and notebooks
+    charts (module), setup_notebook, validate_notebook_params
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_API: dict[str, str] = {
+    # data
+    "load_data": "twosector.data",
+    "series": "twosector.data",
+    "data_summary": "twosector.data",
+    # model
+    "default_params": "twosector.params",
+    "param_table": "twosector.params",
+    "variable_table": "twosector.variables",
+    "list_scenarios": "twosector.scenarios",
+    "load_scenario": "twosector.scenarios",
+    "Scenario": "twosector.scenarios",
+    "simulate": "twosector.simulate",
+    "compare": "twosector.simulate",
+    # calibration
+    "estimate": "twosector.estimate",
+    "calibrate": "twosector.calibrate",
+    "fact_table": "twosector.facts",
+    "backtest": "twosector.backtest",
+    # notebooks
+    "setup_notebook": "twosector.notebook",
+    "validate_notebook_params": "twosector.notebook",
+}
+
+_SUBMODULES = {"charts", "errors", "data", "params", "scenarios", "simulate", "model", "batch"}
+
+__all__ = sorted(_API) + ["__version__", "errors", "TwosectorError"]
+
+from twosector.errors import TwosectorError  # noqa: E402  (light, always wanted)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        value = getattr(importlib.import_module(_API[name]), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"twosector.{name}")
+    raise AttributeError(f"module 'twosector' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

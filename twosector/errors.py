@@ -1,0 +1,69 @@
+"""Errors raised on bad input, and the helpers that word them.
+
+Every error a user can cause (a misspelt lever, an out-of-range value, a broken data file) is a
+:class:`TwosectorError`: one message that names the item, the bad value and what is allowed, with a
+did-you-mean where it fits. The command line prints that message and exits non-zero, with no traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "TwosectorError",
+    "DataError",
+    "ParameterError",
+    "ScenarioError",
+    "did_you_mean",
+    "unknown_name",
+]
+
+
+class TwosectorError(ValueError):
+    """Base class of every error caused by bad input to twosector."""
+
+
+class DataError(TwosectorError):
+    """A data file is missing, malformed or inconsistent."""
+
+
+class ParameterError(TwosectorError):
+    """A model parameter is unknown, of the wrong type or out of its valid range."""
+
+
+class ScenarioError(TwosectorError):
+    """A scenario, lever or timing field is unknown or invalid."""
+
+
+def did_you_mean(name: str, options: Iterable[str], n: int = 3) -> str:
+    """Return ``" Did you mean 'x'?"`` for the closest options, or ``""`` when none is close.
+
+    Parameters
+    ----------
+    name : str
+        The name the user gave.
+    options : iterable of str
+        The valid names.
+    n : int, default 3
+        At most this many suggestions.
+    """
+    close = difflib.get_close_matches(str(name), list(options), n=n, cutoff=0.6)
+    if not close:
+        return ""
+    return " Did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+def unknown_name(kind: str, name: str, options: Iterable[str]) -> str:
+    """Word the message for an unknown name: the name, a did-you-mean and the valid options.
+
+    Examples
+    --------
+    >>> unknown_name("lever", "input_sanction", ["input_sanctions", "ceasefire"])
+    "unknown lever 'input_sanction'. Did you mean 'input_sanctions'? Valid levers: ceasefire, input_sanctions."
+    """
+    options = sorted(options)
+    return (
+        f"unknown {kind} {name!r}.{did_you_mean(name, options)} "
+        f"Valid {kind}s: {', '.join(options)}."
+    )
