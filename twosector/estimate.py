@@ -1,0 +1,371 @@
+"""Estimate the model's behavioural relations on the shipped data with statsmodels.
+
+Each relation is a small function of named pandas inputs that returns a fitted statsmodels result
+(sequence-jacobian style): :func:`phillips_curve`, :func:`taylor_rule`, :func:`okun_law`,
+:func:`oil_revenue`. :func:`estimate` assembles their inputs from the data, cut at a chosen quarter
+(nothing after the cut-off is ever read), and returns an :class:`Estimates` mapping of
+:class:`Equation` objects that keep the point estimates, robust standard errors and covariance
+matrices (for the Monte Carlo: :meth:`Estimates.draw`).
+
+The samples are tiny (quarterly 2019-2024, key-rate decisions only 2022-2024, annual fiscal data).
+Where the data alone cannot pin a coefficient down it is combined with a cited prior by mixed
+(Theil-Goldberger) estimation: the posterior precision is the sum of the data's robust precision and
+the prior's, so the data move the estimate only as far as they are informative. The table says which
+coefficients carry a prior.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from twosector.errors import DataError, TwosectorError, unknown_name
+
+__all__ = [
+    "Equation",
+    "Estimates",
+    "estimate",
+    "phillips_curve",
+    "taylor_rule",
+    "okun_law",
+    "oil_revenue",
+    "mixed_estimation",
+    "cut_at",
+    "load_inputs",
+]
+
+TABLE_COLUMNS = [
+    "equation", "coefficient", "estimate", "se", "t", "p", "ols_estimate", "ols_se",
+    "prior_mean", "prior_sd", "n", "sample", "method",
+]
+
+
+# ---------------------------------------------------------------------------------------------------
+# results
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A literature prior on one coefficient: mean, standard deviation and its source."""
+
+    mean: float
+    sd: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Equation:
+    """One estimated relation.
+
+    Attributes
+    ----------
+    name : str
+        Short name (``"phillips"``, ``"taylor"``, ``"okun"``, ``"oil_revenue"``).
+    spec : str
+        The specification in words and symbols.
+    result : statsmodels results
+        The fitted OLS result with its robust covariance (data only).
+    params : pd.Series
+        Final coefficients (after combining with priors where there are any).
+    cov : pd.DataFrame
+        Final covariance matrix of ``params``.
+    sample : str
+        First and last period used, e.g. ``"2019Q2-2024Q4"``.
+    method : str
+        Estimator and covariance type, e.g. ``"OLS, HAC(2)"``.
+    priors : dict of str to Prior
+        Priors combined with the data, by coefficient.
+    notes : str
+        Caveats (memory-flagged inputs, derived points).
+    """
+
+    name: str
+    spec: str
+    result: Any
+    params: pd.Series
+    cov: pd.DataFrame
+    sample: str
+    method: str
+    priors: dict[str, Prior] = field(default_factory=dict)
+    notes: str = ""
+
+    @property
+    def n(self) -> int:
+        """Number of observations used."""
+        return int(self.result.nobs)
+
+    @property
+    def se(self) -> pd.Series:
+        """Standard errors of the final coefficients."""
+        return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.params.index, name="se")
+
+    def table(self) -> pd.DataFrame:
+        """Tidy coefficient table of this equation (see :meth:`Estimates.table`)."""
+        from scipy import stats
+
+        se = self.se
+        t = self.params / se
+        dof = max(self.n - len(self.params), 1)
+        p = pd.Series(2 * stats.t.sf(np.abs(t.to_numpy()), dof), index=t.index)
+        rows = pd.DataFrame({
+            "equation": self.name,
+            "coefficient": self.params.index,
+            "estimate": self.params.to_numpy(),
+            "se": se.to_numpy(),
+            "t": t.to_numpy(),
+            "p": p.to_numpy(),
+            "ols_estimate": self.result.params.reindex(self.params.index).to_numpy(),
+            "ols_se": self.result.bse.reindex(self.params.index).to_numpy(),
+            "prior_mean": [self.priors[c].mean if c in self.priors else np.nan for c in self.params.index],
+            "prior_sd": [self.priors[c].sd if c in self.priors else np.nan for c in self.params.index],
+            "n": self.n,
+            "sample": self.sample,
+            "method": self.method,
+        })
+        return rows[TABLE_COLUMNS]
+
+
+class Estimates(Mapping[str, Equation]):
+    """The estimated equations, by name, with tables, a text summary and draws for the Monte Carlo.
+
+    Parameters
+    ----------
+    equations : mapping of str to Equation
+    end : str
+        The cut-off quarter of the estimation sample.
+    """
+
+    def __init__(self, equations: Mapping[str, Equation], end: str) -> None:
+        self._eqs = dict(equations)
+        self.end = end
+
+    def __getitem__(self, name: str) -> Equation:
+        if name not in self._eqs:
+            raise TwosectorError(unknown_name("equation", name, self._eqs))
+        return self._eqs[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._eqs)
+
+    def __len__(self) -> int:
+        return len(self._eqs)
+
+    def __repr__(self) -> str:
+        return f"Estimates(end={self.end!r}, equations={list(self._eqs)})"
+
+    @property
+    def params(self) -> pd.Series:
+        """All final coefficients, indexed ``equation.coefficient``."""
+        return pd.concat({k: e.params for k, e in self._eqs.items()}).rename(
+            index=lambda x: x
+        ).pipe(lambda s: s.set_axis([f"{a}.{b}" for a, b in s.index]))
+
+    def cov(self, name: str) -> pd.DataFrame:
+        """Covariance matrix of one equation's final coefficients."""
+        return self[name].cov
+
+    def table(self) -> pd.DataFrame:
+        """Tidy table: equation, coefficient, estimate, se, t, p (final, after priors), the pure-data OLS
+        estimate and robust se, the prior (if any), n, sample and method."""
+        return pd.concat([e.table() for e in self._eqs.values()], ignore_index=True)
+
+    def summary(self) -> str:
+        """A text summary: one block per equation with specification, sample, method and coefficients."""
+        lines = [f"twosector estimates (sample cut-off {self.end})", ""]
+        for e in self._eqs.values():
+            lines += [f"[{e.name}] {e.spec}", f"  sample {e.sample}, n = {e.n}, {e.method}"]
+            if e.notes:
+                lines.append(f"  note: {e.notes}")
+            tab = e.table()
+            for _, r in tab.iterrows():
+                prior = (
+                    f"  prior {r.prior_mean:.3g} (sd {r.prior_sd:.3g}); data {r.ols_estimate:.3g} ({r.ols_se:.3g})"
+                    if np.isfinite(r.prior_mean) else ""
+                )
+                lines.append(f"  {r.coefficient:<14} {r.estimate:9.4f}  se {r.se:8.4f}  t {r.t:6.2f}{prior}")
+            lines.append("")
+        return "\n".join(lines)
+
+    def draw(self, n: int, seed: int | None = 0) -> pd.DataFrame:
+        """Draw coefficient vectors from the estimates' normal approximation.
+
+        Equations are drawn independently; within an equation the draws follow its covariance matrix.
+
+        Parameters
+        ----------
+        n : int
+            Number of draws.
+        seed : int or None, default 0
+            Seed of the numpy random generator.
+
+        Returns
+        -------
+        pd.DataFrame
+            ``n`` rows, one column per ``equation.coefficient``.
+        """
+        if int(n) < 1:
+            raise TwosectorError(f"draw: n must be a positive integer, got {n!r}")
+        rng = np.random.default_rng(seed)
+        parts = []
+        for name, e in self._eqs.items():
+            x = rng.multivariate_normal(e.params.to_numpy(), e.cov.to_numpy(), size=int(n), method="eigh")
+            parts.append(pd.DataFrame(x, columns=[f"{name}.{c}" for c in e.params.index]))
+        return pd.concat(parts, axis=1)
+
+
+# ---------------------------------------------------------------------------------------------------
+# tools
+
+
+def _ols(y: pd.Series, X: pd.DataFrame, *, hac_lags: int | None = None, const: bool = True) -> Any:
+    """OLS of ``y`` on ``X`` (rows with any missing value dropped) with HAC or HC1 standard errors."""
+    import statsmodels.api as sm
+
+    frame = pd.concat([y.rename("y"), X], axis=1).dropna()
+    if len(frame) <= X.shape[1] + int(const):
+        raise DataError(
+            f"estimation sample of {y.name!r}: {len(frame)} observations for {X.shape[1] + int(const)} "
+            "coefficients; need more data before the cut-off"
+        )
+    exog = sm.add_constant(frame[X.columns], has_constant="add") if const else frame[X.columns]
+    model = sm.OLS(frame["y"], exog)
+    if hac_lags:
+        return model.fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags, "use_correction": True})
+    return model.fit(cov_type="HC1")
+
+
+def mixed_estimation(
+    params: pd.Series, cov: pd.DataFrame, priors: Mapping[str, Prior]
+) -> tuple[pd.Series, pd.DataFrame]:
+    """Combine data estimates with independent normal priors on some coefficients (Theil-Goldberger).
+
+    ``V = (C^-1 + P)^-1`` and ``b = V (C^-1 b_data + P b_prior)``, with ``P`` the diagonal prior precision
+    (zero for coefficients without a prior).
+
+    Parameters
+    ----------
+    params, cov : pd.Series, pd.DataFrame
+        Data estimates and their (robust) covariance.
+    priors : mapping of str to Prior
+        Priors by coefficient name.
+
+    Returns
+    -------
+    (pd.Series, pd.DataFrame)
+        Posterior coefficients and covariance.
+    """
+    names = list(params.index)
+    for k in priors:
+        if k not in names:
+            raise TwosectorError(unknown_name("coefficient", k, names))
+    c_inv = np.linalg.pinv(cov.loc[names, names].to_numpy())
+    prec = np.diag([1.0 / priors[k].sd ** 2 if k in priors else 0.0 for k in names])
+    b0 = np.array([priors[k].mean if k in priors else 0.0 for k in names])
+    v = np.linalg.inv(c_inv + prec)
+    v = (v + v.T) / 2
+    b = v @ (c_inv @ params.to_numpy() + prec @ b0)
+    return pd.Series(b, index=names), pd.DataFrame(v, index=names, columns=names)
+
+
+def _sample(index: pd.Index) -> str:
+    return f"{index.min()}-{index.max()}"
+
+
+def _period_end(index: pd.Index) -> pd.DatetimeIndex:
+    if isinstance(index, pd.PeriodIndex):
+        return index.end_time
+    return pd.DatetimeIndex(index)
+
+
+def cut_at(s: pd.Series, end: str | pd.Period) -> pd.Series:
+    """Keep the observations of ``s`` whose period ends no later than the quarter ``end``.
+
+    An annual value counts as known only once its whole year is in the sample, a monthly value once its
+    month is; dated observations (key-rate decisions) count from their date.
+    """
+    q = _quarter(end)
+    keep = _period_end(s.index) <= q.end_time
+    return s[np.asarray(keep)]
+
+
+def _quarter(end: str | pd.Period) -> pd.Period:
+    try:
+        q = pd.Period(end, freq="Q")
+    except (ValueError, TypeError) as exc:
+        raise TwosectorError(f"end: {end!r} is not a quarter; use e.g. '2024Q4'") from exc
+    return q
+
+
+# ---------------------------------------------------------------------------------------------------
+# data inputs
+
+DATA_IDS = (
+    "cpi_yoy_q", "key_rate_q", "unemployment_q", "gdp_growth_q", "gdp_growth", "unemployment",
+    "oil_gas_revenue", "urals_price", "usd_rub",
+)
+
+
+def load_inputs(
+    data: str | os.PathLike | Mapping[str, pd.Series] | None = None,
+    end: str | pd.Period = "2024Q4",
+    ids: tuple[str, ...] = DATA_IDS,
+) -> dict[str, pd.Series]:
+    """The data series the estimation uses, each cut at ``end``.
+
+    Parameters
+    ----------
+    data : None, path or mapping
+        ``None``: the shipped data; a folder: data files in that folder (same layout as ``data/``);
+        a mapping of series id to ``pd.Series`` (PeriodIndex).
+    end : str, default "2024Q4"
+        Last quarter of the sample; later observations are dropped.
+    ids : tuple of str
+        Series ids to load.
+    """
+    q = _quarter(end)
+    if isinstance(data, Mapping):
+        missing = [i for i in ids if i not in data]
+        if missing:
+            raise DataError(unknown_name("series", missing[0], data))
+        raw = {i: data[i] for i in ids}
+    else:
+        from twosector import data as tsdata
+
+        kw: dict[str, Any] = {} if data is None else {"path": Path(data)}
+        raw = {i: _series(tsdata, i, kw) for i in ids}
+    return {i: cut_at(s.astype(float), q) for i, s in raw.items()}
+
+
+def _series(tsdata: Any, name: str, kw: dict[str, Any]) -> pd.Series:
+    s = tsdata.series(name, **kw)
+    return s
+
+
+# placeholders filled below
+def phillips_curve(*args: Any, **kwargs: Any) -> Any:  # pragma: no cover - replaced below
+    raise NotImplementedError
+
+
+def taylor_rule(*args: Any, **kwargs: Any) -> Any:  # pragma: no cover
+    raise NotImplementedError
+
+
+def okun_law(*args: Any, **kwargs: Any) -> Any:  # pragma: no cover
+    raise NotImplementedError
+
+
+def oil_revenue(*args: Any, **kwargs: Any) -> Any:  # pragma: no cover
+    raise NotImplementedError
+
+
+def estimate(data: Any = None, end: str = "2024Q4") -> Estimates:  # pragma: no cover
+    raise NotImplementedError
+
+
+_ = Callable

@@ -1,0 +1,171 @@
+"""The stylised facts of 2022-2024 and the calibration targets, compared with the model's baseline.
+
+The targets live in ``twosector/targets.csv`` (one row per fact: value, tolerance, the model variable and
+the statistic that maps quarterly model output onto it, ``claimed``, and the original publisher with the
+page where the figure was seen). :func:`fact_table` computes the model's value of each fact from a
+simulation and says whether it is within tolerance.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from twosector.errors import DataError, TwosectorError, unknown_name
+
+__all__ = ["fact_table", "targets", "model_value", "STATISTICS"]
+
+STATISTICS = {
+    "annual_mean": "mean of the four quarters of the year",
+    "annual_sum": "sum of the four quarters of the year (flows per quarter)",
+    "annual_sum_share": "annual mean of the quarterly share of GDP (equal to the annual share when quarterly GDP is even)",
+    "annual_growth": "% change of the annual mean of a level on the previous year",
+    "q4": "value in the fourth quarter (Q4 y/y inflation as the counterpart of Dec/Dec; end-year rate or stock)",
+    "quarter": "value in the given quarter",
+    "growth": "% change of a level between two quarters 'A:B'",
+    "param": "a parameter value of the model (a published estimate the calibration must respect)",
+}
+
+TABLE_COLUMNS = [
+    "id", "target", "kind", "period", "value", "tolerance", "low", "high", "model", "error", "pass",
+    "claimed", "unit", "variable", "statistic", "source_publisher", "source_page", "verified", "note",
+]
+
+
+@cache
+def _read_targets() -> pd.DataFrame:
+    path = resources.files("twosector").joinpath("targets.csv")
+    with resources.as_file(path) as p:
+        t = pd.read_csv(p, dtype={"period": "str", "variable": "str"}, keep_default_na=False, na_values=[""])
+    bad = sorted(set(t["statistic"]) - set(STATISTICS))
+    if bad:
+        raise DataError(f"targets.csv: statistic {bad[0]!r} is not one of {', '.join(STATISTICS)}")
+    bad_claim = sorted(set(t["claimed"]) - {"yes", "no"})
+    if bad_claim:
+        raise DataError(f"targets.csv: claimed {bad_claim[0]!r} must be 'yes' or 'no'")
+    t["claimed"] = t["claimed"].eq("yes")
+    t["low"] = t["value"] - t["tolerance"]
+    t["high"] = t["value"] + t["tolerance"]
+    return t
+
+
+def targets(kind: str | None = None) -> pd.DataFrame:
+    """The targets table (a copy): calibration targets (``kind="target"``) and other stylised facts
+    (``kind="fact"``), with value, tolerance, the model variable and statistic, and sources.
+
+    Parameters
+    ----------
+    kind : {"target", "fact"} or None
+        Filter by kind; ``None`` returns both.
+    """
+    t = _read_targets().copy()
+    if kind is not None:
+        if kind not in {"target", "fact"}:
+            raise TwosectorError(unknown_name("kind", kind, ["target", "fact"]))
+        t = t[t["kind"] == kind].reset_index(drop=True)
+    return t
+
+
+def _column(results: pd.DataFrame, variable: str) -> pd.Series:
+    if variable in results.columns:
+        return results[variable]
+    if variable == "real_wage":
+        # employment-weighted average of the two sectors' real wages (index 2021 = 100)
+        em, ec = results["employment_military"], results["employment_civilian"]
+        return (results["wage_military"] * em + results["wage_civilian"] * ec) / (em + ec)
+    raise DataError(unknown_name("model variable", variable, list(results.columns) + ["real_wage"]))
+
+
+def _year(s: pd.Series, year: int) -> pd.Series:
+    out = s[s.index.year == year]
+    if len(out) != 4:
+        raise DataError(f"model results: year {year} is not fully covered (quarters found: {len(out)})")
+    return out
+
+
+def model_value(results: pd.DataFrame, params: pd.Series, row: pd.Series) -> float:
+    """The model's value of one fact (a row of :func:`targets`).
+
+    Parameters
+    ----------
+    results : pd.DataFrame
+        A simulation (quarterly PeriodIndex), e.g. ``simulate("baseline")``.
+    params : pd.Series
+        The parameter set used (for ``statistic == "param"`` rows).
+    row : pd.Series
+        One row of the targets table.
+    """
+    stat, var, period = row["statistic"], row["variable"], row["period"]
+    if stat == "param":
+        name = row["param"] if "param" in row and isinstance(row.get("param"), str) else var
+        if not isinstance(name, str) or name not in params.index:
+            return float("nan")
+        return float(params[name]) * float(row.get("param_scale", 1.0) or 1.0)
+    s = _column(results, var).astype(float)
+    if stat == "annual_mean" or stat == "annual_sum_share":
+        return float(_year(s, int(period)).mean())
+    if stat == "annual_sum":
+        return float(_year(s, int(period)).sum())
+    if stat == "annual_growth":
+        y = int(period)
+        return float(100 * (_year(s, y).mean() / _year(s, y - 1).mean() - 1))
+    if stat == "q4":
+        return float(s[pd.Period(f"{int(period)}Q4", freq="Q")])
+    if stat == "quarter":
+        return float(s[pd.Period(period, freq="Q")])
+    if stat == "growth":
+        a, b = (pd.Period(p, freq="Q") for p in period.split(":"))
+        return float(100 * (s[b] / s[a] - 1))
+    raise DataError(f"targets.csv: statistic {stat!r} is not one of {', '.join(STATISTICS)}")  # pragma: no cover
+
+
+# targets of kind "param": which model parameter each is checked against, and the scale to the target's unit
+PARAM_MAP: dict[str, tuple[str, float]] = {}
+
+
+def fact_table(
+    results: pd.DataFrame | None = None,
+    params: pd.Series | None = None,
+    *,
+    kind: str | None = None,
+) -> pd.DataFrame:
+    """The fact-by-fact table: target, value, tolerance, the model's value and whether it passes.
+
+    Parameters
+    ----------
+    results : pd.DataFrame, optional
+        A simulation with a quarterly PeriodIndex covering 2021-2024; default ``simulate("baseline",
+        params)``.
+    params : pd.Series, optional
+        The parameter set (default: the shipped defaults).
+    kind : {"target", "fact"} or None
+        Only calibration targets, only other facts, or both (default).
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per fact: ``id, target, kind, period, value, tolerance, low, high, model, error, pass,
+        claimed, unit, variable, statistic``, sources and note. ``pass`` is ``low <= model <= high``;
+        ``claimed`` says whether the model claims to reproduce the fact (a test asserts that every claimed
+        fact passes).
+    """
+    if params is None:
+        from twosector.params import default_params
+
+        params = default_params()
+    if results is None:
+        from twosector.simulate import simulate
+
+        results = simulate("baseline", params=params)
+    t = targets(kind)
+    t["param"] = [PARAM_MAP.get(i, (None, 1.0))[0] for i in t["id"]]
+    t["param_scale"] = [PARAM_MAP.get(i, (None, 1.0))[1] for i in t["id"]]
+    t["model"] = [model_value(results, params, r) for _, r in t.iterrows()]
+    t["error"] = t["model"] - t["value"]
+    t["pass"] = (t["model"] >= t["low"] - 1e-9) & (t["model"] <= t["high"] + 1e-9)
+    t["pass"] = t["pass"] & np.isfinite(t["model"])
+    t["variable"] = [p if isinstance(p, str) else v for p, v in zip(t["param"], t["variable"])]
+    return t[TABLE_COLUMNS].reset_index(drop=True)
