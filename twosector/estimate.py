@@ -347,21 +347,111 @@ def _series(tsdata: Any, name: str, kw: dict[str, Any]) -> pd.Series:
     return s
 
 
-# placeholders filled below
-def phillips_curve(*args: Any, **kwargs: Any) -> Any:  # pragma: no cover - replaced below
-    raise NotImplementedError
+# ---------------------------------------------------------------------------------------------------
+# the equations: small functions of named pandas inputs returning a statsmodels result
 
 
-def taylor_rule(*args: Any, **kwargs: Any) -> Any:  # pragma: no cover
-    raise NotImplementedError
+def _quarterly(s: pd.Series) -> pd.Series:
+    """Reindex a quarterly series onto consecutive quarters so that ``shift`` means one quarter."""
+    if not isinstance(s.index, pd.PeriodIndex) or s.index.freqstr[0] != "Q":
+        raise DataError(f"series {s.name!r}: expected a quarterly PeriodIndex, got {type(s.index).__name__}")
+    s = s[~s.index.duplicated(keep="last")].sort_index()
+    full = pd.period_range(s.index.min(), s.index.max(), freq="Q")
+    return s.reindex(full)
 
 
-def okun_law(*args: Any, **kwargs: Any) -> Any:  # pragma: no cover
-    raise NotImplementedError
+def phillips_curve(inflation: pd.Series, pressure: pd.Series, *, hac_lags: int = 2) -> Any:
+    """Phillips curve: ``pi_t = c + lam * pi_{t-1} + kappa * pressure_t + e_t``.
+
+    Parameters
+    ----------
+    inflation : pd.Series
+        CPI inflation, % y/y, quarterly PeriodIndex.
+    pressure : pd.Series
+        Demand pressure / labour tightness (e.g. the unemployment gap ``u* - u``, pp), quarterly.
+    hac_lags : int, default 2
+        Newey-West lags of the HAC covariance (y/y rates overlap).
+
+    Returns
+    -------
+    statsmodels RegressionResults
+        Coefficients ``const``, ``inflation_lag``, ``pressure``.
+    """
+    pi = _quarterly(inflation)
+    X = pd.DataFrame({"inflation_lag": pi.shift(1), "pressure": _quarterly(pressure).reindex(pi.index)})
+    return _ols(pi.rename("inflation"), X, hac_lags=hac_lags)
 
 
-def oil_revenue(*args: Any, **kwargs: Any) -> Any:  # pragma: no cover
-    raise NotImplementedError
+def taylor_rule(rate: pd.Series, inflation: pd.Series, *, target: float = 4.0, hac_lags: int = 1) -> Any:
+    """Smoothed reaction function: ``i_t = c + rho * i_{t-1} + b * (pi_t - target) + e_t``.
+
+    The structural form ``i_t = rho i_{t-1} + (1 - rho) (i* + phi (pi_t - target))`` has
+    ``phi = b / (1 - rho)`` and the neutral nominal rate ``i* = c / (1 - rho)``.
+
+    Parameters
+    ----------
+    rate : pd.Series
+        Key rate, % per year, quarterly average of the decisions.
+    inflation : pd.Series
+        CPI inflation, % y/y, quarterly.
+    target : float, default 4.0
+        The Bank of Russia's inflation target, %.
+    """
+    i = _quarterly(rate)
+    X = pd.DataFrame({"rate_lag": i.shift(1), "inflation_gap": _quarterly(inflation).reindex(i.index) - target})
+    return _ols(i.rename("rate"), X, hac_lags=hac_lags)
+
+
+def okun_law(unemployment: pd.Series, growth: pd.Series, *, hac_lags: int = 2) -> Any:
+    """Okun's law in differences: ``u_t - u_{t-4} = a + beta * g_t + e_t`` (quarterly, y/y).
+
+    Potential growth is ``-a / beta``.
+
+    Parameters
+    ----------
+    unemployment : pd.Series
+        Unemployment rate, %, quarterly.
+    growth : pd.Series
+        Real GDP growth, % y/y, quarterly.
+    """
+    u = _quarterly(unemployment)
+    X = pd.DataFrame({"growth": _quarterly(growth).reindex(u.index)})
+    return _ols((u - u.shift(4)).rename("unemployment_change"), X, hac_lags=hac_lags)
+
+
+def oil_revenue(revenue: pd.Series, urals: pd.Series, usd_rub: pd.Series) -> Any:
+    """Oil and gas revenue on the rouble oil price: ``R_t = k * (Urals_t * USDRUB_t / 1000) + e_t``.
+
+    Annual data, no constant (no price, no revenue). ``k`` is trillion RUB of federal oil and gas revenue
+    per thousand roubles per barrel, i.e. the product of export volume and the effective tax take.
+
+    Parameters
+    ----------
+    revenue : pd.Series
+        Federal oil and gas revenue, trillion RUB per year.
+    urals, usd_rub : pd.Series
+        Annual average Urals price (USD/bbl) and USD/RUB rate.
+    """
+    price = (urals * usd_rub / 1000.0).rename("rub_oil_price")
+    return _ols(revenue.rename("revenue"), price.to_frame(), const=False)
+
+
+def delta_method(
+    result: Any, transform: Callable[[pd.Series], pd.Series], params: pd.Series | None = None,
+    cov: pd.DataFrame | None = None,
+) -> tuple[pd.Series, pd.DataFrame]:
+    """Apply a smooth transform to coefficients and propagate the covariance (numerical Jacobian)."""
+    b = result.params if params is None else params
+    c = result.cov_params() if cov is None else cov
+    g0 = transform(b)
+    jac = np.empty((len(g0), len(b)))
+    for j in range(len(b)):
+        h = 1e-6 * max(1.0, abs(float(b.iloc[j])))
+        bp = b.copy()
+        bp.iloc[j] += h
+        jac[:, j] = (transform(bp).to_numpy() - g0.to_numpy()) / h
+    v = jac @ c.loc[b.index, b.index].to_numpy() @ jac.T
+    return g0, pd.DataFrame((v + v.T) / 2, index=g0.index, columns=g0.index)
 
 
 def estimate(data: Any = None, end: str = "2024Q4") -> Estimates:  # pragma: no cover
@@ -369,3 +459,12 @@ def estimate(data: Any = None, end: str = "2024Q4") -> Estimates:  # pragma: no 
 
 
 _ = Callable
+
+
+def _taylor_structural(b: pd.Series) -> pd.Series:
+    rho = b["rate_lag"]
+    return pd.Series({
+        "rho": rho,
+        "phi_pi": b["inflation_gap"] / (1 - rho),
+        "neutral_rate": b["const"] / (1 - rho),
+    })
