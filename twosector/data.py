@@ -1,0 +1,404 @@
+"""The sourced data set: read and validate ``data/*.csv``, return tidy pandas objects.
+
+Every CSV file under the data folder (sub-folders included) holds one observation per row with the
+columns in :data:`REQUIRED_COLUMNS`. :func:`load_data` reads and validates them all into one long frame;
+:func:`series` returns one series with a proper ``PeriodIndex``; :func:`data_summary` lists the series.
+The data dictionary is ``data/README.md``.
+
+The folder is, in order of precedence: the ``path`` argument, the ``TWOSECTOR_DATA`` environment variable,
+the repository's ``data/`` folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from twosector.errors import DataError, unknown_name
+
+__all__ = [
+    "REQUIRED_COLUMNS",
+    "UNITS",
+    "VERIFIED",
+    "VINTAGES",
+    "CUTOFF",
+    "data_dir",
+    "load_data",
+    "series",
+    "series_from_frame",
+    "data_summary",
+    "parse_period",
+]
+
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "series", "period", "value", "unit", "source_publisher", "source_page", "verified", "vintage", "note",
+)
+VERIFIED: tuple[str, ...] = ("yes", "memory", "derived")
+# Vintages in the order "oldest estimate" -> "newest estimate"; "plan" is not an outcome.
+VINTAGES: tuple[str, ...] = ("plan", "first", "revised", "latest")
+CUTOFF = pd.Period("2024Q4", freq="Q")
+ENV_VAR = "TWOSECTOR_DATA"
+
+# unit -> meaning. Keep it short; a new unit must be added here on purpose.
+UNITS: dict[str, str] = {
+    "% y/y": "percent change on the same period a year earlier",
+    "% m/m": "percent change on the previous month",
+    "%": "percent (a rate or a level in percent)",
+    "% GDP": "percent of nominal GDP",
+    "% of federal spending": "percent of federal budget spending",
+    "% of federal revenue": "percent of federal budget revenue",
+    "% of NWF": "percent of the National Wealth Fund's total assets",
+    "% of firms": "percent of surveyed firms",
+    "% of employed": "percent of employed persons",
+    "% of workforce": "percent of the workforce",
+    "% of income": "percent of household income",
+    "% of seaborne crude": "percent of Russia's seaborne crude exports",
+    "% of imports": "percent of the imports named in the series",
+    "% of 2021 level": "percent of the 2021 level",
+    "% vs 2021": "percent change on 2021",
+    "% vs Feb 2022": "percent change on February 2022",
+    "% vs autumn 2022": "percent change on autumn 2022",
+    "% since mid-2022": "percent change since mid-2022",
+    "% of respondents": "percent of survey respondents",
+    "trn RUB": "trillion rubles",
+    "trn RUB per quarter": "trillion rubles per quarter (a flow)",
+    "bn USD": "billion US dollars",
+    "USD/bbl": "US dollars per barrel",
+    "RUB per USD": "rubles per US dollar",
+    "RUB per month": "rubles per month",
+    "RUB": "rubles",
+    "mn RUB per year": "million rubles per year",
+    "persons": "number of persons",
+    "persons per day": "number of persons per day",
+    "mn persons": "million persons",
+    "firms": "number of firms",
+}
+
+_PERIOD_FORMATS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("Y", re.compile(r"^\d{4}$"), "2023"),
+    ("Q", re.compile(r"^\d{4}Q[1-4]$"), "2023Q2"),
+    ("M", re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "2023-05"),
+    ("D", re.compile(r"^\d{4}-\d{2}-\d{2}$"), "2022-02-28"),
+)
+_SERIES_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_DERIVED_DIR = "derived"
+
+
+def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """Return the data folder: ``path``, else ``$TWOSECTOR_DATA``, else the repository's ``data/``.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A folder holding the CSV files.
+
+    Raises
+    ------
+    DataError
+        If the folder does not exist.
+    """
+    if path is None:
+        path = os.environ.get(ENV_VAR) or Path(__file__).resolve().parent.parent / "data"
+    folder = Path(path).expanduser().resolve()
+    if not folder.is_dir():
+        raise DataError(f"data folder {str(folder)!r} does not exist; pass path= or set {ENV_VAR}")
+    return folder
+
+
+def parse_period(text: str) -> tuple[str, pd.Period]:
+    """Parse a period string of the data files into ``(freq, Period)``.
+
+    Formats: ``2023`` (annual, ``Y``), ``2023Q2`` (``Q``), ``2023-05`` (``M``), ``2022-02-28`` (``D``,
+    a dated event or a stock on a date).
+
+    Raises
+    ------
+    ValueError
+        If the text matches none of the formats or is not a valid date.
+    """
+    for freq, pattern, _ in _PERIOD_FORMATS:
+        if pattern.match(text):
+            return freq, pd.Period(text, freq=freq)
+    raise ValueError(text)
+
+
+def _fail(file: str, line: int, column: str, problem: str) -> DataError:
+    return DataError(f"{file}, line {line}, column {column!r}: {problem}")
+
+
+def _read_rows(path: Path, name: str) -> list[dict[str, object]]:
+    """Read one CSV with the csv module, so that line numbers are exact (header = line 1)."""
+    rows: list[dict[str, object]] = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise DataError(f"{name}: the file is empty; expected a header with {', '.join(REQUIRED_COLUMNS)}")
+        header = [h.strip() for h in header]
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise _fail(name, 1, missing[0], f"missing from the header; required columns: {', '.join(REQUIRED_COLUMNS)}")
+        dupes = sorted({h for h in header if header.count(h) > 1})
+        if dupes:
+            raise _fail(name, 1, dupes[0], "appears twice in the header")
+        for fields in reader:
+            line = reader.line_num
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) != len(header):
+                raise DataError(
+                    f"{name}, line {line}: {len(fields)} fields but the header has {len(header)} "
+                    "(quote fields that contain commas)"
+                )
+            row: dict[str, object] = {h: f.strip() for h, f in zip(header, fields)}
+            row["line"] = line
+            rows.append(row)
+    return rows
+
+
+def _validate_row(row: dict[str, object], name: str) -> dict[str, object]:
+    line = int(row["line"])  # type: ignore[arg-type]
+    sid = str(row["series"])
+    if not _SERIES_ID.match(sid):
+        raise _fail(name, line, "series", f"{sid!r} is not a valid series id (lower-case snake_case, e.g. 'key_rate')")
+    text = str(row["period"])
+    try:
+        freq, period = parse_period(text)
+    except ValueError:
+        allowed = ", ".join(f"{example} ({f})" for f, _, example in _PERIOD_FORMATS)
+        raise _fail(name, line, "period", f"{text!r} is not a period; allowed formats: {allowed}") from None
+    raw = str(row["value"])
+    try:
+        value = float(raw)
+    except ValueError:
+        raise _fail(name, line, "value", f"{raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise _fail(name, line, "value", f"{raw!r} is not a finite number")
+    unit = str(row["unit"])
+    if unit not in UNITS:
+        raise _fail(name, line, "unit", unknown_name("unit", unit, UNITS) + " (add new units to twosector.data.UNITS)")
+    for column, allowed_values in (("verified", VERIFIED), ("vintage", VINTAGES)):
+        flag = str(row[column])
+        if flag not in allowed_values:
+            raise _fail(name, line, column, f"{flag!r} is not allowed; allowed: {', '.join(allowed_values)}")
+    for column in ("source_publisher", "source_page"):
+        if not str(row[column]):
+            raise _fail(name, line, column, "is empty; every observation needs its original publisher and the page where it was seen")
+    if row["vintage"] != "plan" and period.end_time > CUTOFF.end_time:
+        raise _fail(
+            name, line, "period",
+            f"{text!r} is after {CUTOFF}; only rows with vintage 'plan' (plans published by end-2024) may be later",
+        )
+    return {**row, "value": value, "freq": freq, "file": name}
+
+
+def _file_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    files = sorted(folder.rglob("*.csv"))
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
+    if not stamp:
+        raise DataError(f"no CSV files in the data folder {str(folder)!r}")
+    rows: list[dict[str, object]] = []
+    seen: dict[tuple[str, str, str], tuple[str, int]] = {}
+    freq_of: dict[str, tuple[str, str, int]] = {}
+    unit_of: dict[str, tuple[str, str, int]] = {}
+    for file, _, _ in stamp:
+        path = Path(file)
+        name = f"{folder.name}/{path.relative_to(folder).as_posix()}"
+        for raw in _read_rows(path, name):
+            row = _validate_row(raw, name)
+            sid, line = str(row["series"]), int(row["line"])  # type: ignore[arg-type]
+            key = (sid, str(row["period"]), str(row["vintage"]))
+            if key in seen:
+                where = "%s, line %d" % seen[key]
+                raise _fail(
+                    name, line, "period",
+                    f"duplicate observation ({sid}, {key[1]}, vintage {key[2]}): already at {where}; "
+                    "(series, period, vintage) must be unique",
+                )
+            seen[key] = (name, line)
+            for column, table in (("freq", freq_of), ("unit", unit_of)):
+                first = table.setdefault(sid, (str(row[column]), name, line))
+                if first[0] != row[column]:
+                    what = "period" if column == "freq" else "unit"
+                    raise _fail(
+                        name, line, what,
+                        f"series {sid!r} has {column} {row[column]!r} here but {first[0]!r} at {first[1]}, "
+                        f"line {first[2]}; one {column} per series",
+                    )
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    ordered = [*REQUIRED_COLUMNS, "freq", "file", "line"]
+    extra = [c for c in frame.columns if c not in ordered]
+    frame = frame[ordered + extra]
+    frame["value"] = frame["value"].astype("float64")
+    frame["line"] = frame["line"].astype("int64")
+    return frame
+
+
+def load_data(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Read and validate every CSV file of the data set into one long frame.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        The data folder; default ``$TWOSECTOR_DATA`` or the repository's ``data/``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per observation: the columns of :data:`REQUIRED_COLUMNS` (``value`` as float, ``period``
+        as text), plus ``freq`` (``Y``, ``Q``, ``M`` or ``D``), ``file`` (e.g. ``data/prices.csv``) and
+        ``line`` (the row's line in that file, header = 1).
+
+    Raises
+    ------
+    DataError
+        On the first invalid row, naming the file, the line, the column, the problem and what is allowed.
+        Checks: required columns, period format, numeric value, known unit, verified and vintage flags,
+        non-empty sources, no period after 2024Q4 unless ``vintage == "plan"``, unique
+        (series, period, vintage), and one frequency and one unit per series.
+
+    Examples
+    --------
+    >>> data = load_data()
+    >>> data.loc[data["series"] == "key_rate", ["period", "value"]].tail(1)  # doctest: +SKIP
+    """
+    folder = data_dir(path)
+    return _load(folder, _file_stamp(folder)).copy()
+
+
+def _rank(vintage: str) -> int:
+    return VINTAGES.index(vintage)
+
+
+def series(name: str, vintage: str = "latest", path: str | os.PathLike[str] | None = None) -> pd.Series:
+    """Return one series of the data set with a ``PeriodIndex`` of its frequency.
+
+    Parameters
+    ----------
+    name : str
+        Series id, e.g. ``"key_rate_q"`` or ``"defence_spending"`` (see ``data/README.md``).
+    vintage : {"latest", "first", "revised", "plan"}, default "latest"
+        ``"latest"``: per period, the most recent outcome (``latest`` over ``revised`` over ``first``), and
+        the plan only where no outcome exists. ``"first"``: per period, the earliest outcome recorded.
+        ``"revised"`` and ``"plan"``: only rows of that vintage.
+    path : str or path-like, optional
+        The data folder (see :func:`load_data`).
+
+    Returns
+    -------
+    pandas.Series
+        Float values indexed by a ``PeriodIndex`` (freq ``Y``, ``Q``, ``M`` or ``D``), sorted, named
+        ``name``. ``attrs`` holds ``unit``, ``freq``, ``vintage`` and per-period dicts (keyed by the period
+        text) ``vintages``, ``verified``, ``source_publisher``, ``source_page``, plus ``sources``: the
+        sorted distinct "publisher | page" strings.
+
+    Raises
+    ------
+    DataError
+        For an unknown series (with a did-you-mean), an unknown vintage, or no rows of that vintage.
+    """
+    return series_from_frame(load_data(path), name, vintage)
+
+
+def series_from_frame(data: pd.DataFrame, name: str, vintage: str = "latest") -> pd.Series:
+    """Like :func:`series`, but select from a frame returned by :func:`load_data` (or a subset of it).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Rows in the layout of :func:`load_data`.
+    name : str
+        Series id.
+    vintage : {"latest", "first", "revised", "plan"}, default "latest"
+        See :func:`series`.
+
+    Returns
+    -------
+    pandas.Series
+        See :func:`series`.
+    """
+    choices = ("latest", "first", "revised", "plan")
+    if vintage not in choices:
+        raise DataError(unknown_name("vintage", vintage, choices))
+    rows = data[data["series"] == name]
+    if rows.empty:
+        raise DataError(unknown_name("series", name, data["series"].unique()))
+    if vintage in ("revised", "plan"):
+        chosen = rows[rows["vintage"] == vintage]
+    else:
+        outcome = rows["vintage"] != "plan"
+        has_outcome = outcome.groupby(rows["period"]).transform("any")
+        usable = rows[outcome | ~has_outcome] if vintage == "latest" else rows[outcome]
+        rank = usable["vintage"].map(_rank)
+        by_period = rank.groupby(usable["period"])
+        pick = by_period.idxmax() if vintage == "latest" else by_period.idxmin()
+        chosen = usable.loc[pick.to_numpy()]
+    if chosen.empty:
+        available = ", ".join(sorted(rows["vintage"].unique()))
+        raise DataError(f"series {name!r} has no rows for vintage {vintage!r}; its vintages: {available}")
+    freq = str(chosen["freq"].iloc[0])
+    index = pd.PeriodIndex([pd.Period(p, freq=freq) for p in chosen["period"]], freq=freq, name="period")
+    out = pd.Series(chosen["value"].to_numpy(dtype="float64"), index=index, name=name).sort_index()
+    keys = [str(p) for p in chosen["period"]]
+    out.attrs = {
+        "unit": str(chosen["unit"].iloc[0]),
+        "freq": freq,
+        "vintage": vintage,
+        "vintages": dict(zip(keys, chosen["vintage"].astype(str))),
+        "verified": dict(zip(keys, chosen["verified"].astype(str))),
+        "source_publisher": dict(zip(keys, chosen["source_publisher"].astype(str))),
+        "source_page": dict(zip(keys, chosen["source_page"].astype(str))),
+        "sources": sorted(set(chosen["source_publisher"] + " | " + chosen["source_page"])),
+    }
+    return out
+
+
+def data_summary(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """One row per series: frequency, coverage, observations, unit, sources and verification counts.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        The data folder (see :func:`load_data`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``series`` (grouped by file, then by name), with columns ``freq``, ``first``, ``last``
+        (period text), ``n_obs`` (rows, all vintages), ``unit``, ``n_sources`` (distinct source pages),
+        ``yes``, ``memory``, ``derived`` (rows per flag), ``vintages`` and ``file``.
+    """
+    data = load_data(path)
+    data["sort_key"] = [parse_period(p)[1].start_time for p in data["period"]]
+    records = []
+    for sid, rows in data.groupby("series", sort=False):
+        rows = rows.sort_values("sort_key")
+        flags = rows["verified"].value_counts()
+        records.append({
+            "series": sid,
+            "freq": rows["freq"].iloc[0],
+            "first": rows["period"].iloc[0],
+            "last": rows["period"].iloc[-1],
+            "n_obs": len(rows),
+            "unit": rows["unit"].iloc[0],
+            "n_sources": rows["source_page"].nunique(),
+            "yes": int(flags.get("yes", 0)),
+            "memory": int(flags.get("memory", 0)),
+            "derived": int(flags.get("derived", 0)),
+            "vintages": ",".join(v for v in VINTAGES if v in set(rows["vintage"])),
+            "file": ",".join(sorted(rows["file"].unique())),
+        })
+    table = pd.DataFrame.from_records(records)
+    return table.sort_values(["file", "series"]).set_index("series")
