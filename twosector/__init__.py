@@ -46,7 +46,7 @@ _API: dict[str, str] = {
     "validate_notebook_params": "twosector.notebook",
 }
 
-_SUBMODULES = {"charts", "errors", "data", "params", "scenarios", "simulate", "model", "batch"}
+_SUBMODULES = {"charts", "errors", "data", "params", "scenarios", "simulate", "model", "batch", "report", "notebook"}
 
 __all__ = sorted(_API) + ["__version__", "errors", "TwosectorError"]
 

@@ -143,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=2, metavar="N", help="parallel processes (default 2)")
     p.add_argument("--out", default="output", metavar="DIR", help="output folder (default output)")
     p.add_argument("--force", action="store_true", help="re-run runs that already completed")
-    p.add_argument("--timeout", type=float, default=600, metavar="S", help="per-cell timeout in seconds (default 600)")
+    p.add_argument("--timeout", type=float, default=600, metavar="S", help="per-run timeout in seconds, also the limit of any cell (default 600)")
     p.set_defaults(func=_cmd_batch)
     return parser
 

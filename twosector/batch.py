@@ -1,0 +1,529 @@
+"""Run the notebook suite over a grid of scenarios with papermill, in parallel processes.
+
+Each run executes one notebook with one set of parameters in its own Python process (``python -m
+twosector.batch --worker``), with its own working folder ``OUT/runs/<run id>/`` and a wall-clock timeout.
+The process runs papermill (kernel ``python3`` from this environment, ``PLOTLY_RENDERER`` set so charts are
+embedded offline), retries once if the kernel fails to start, and writes atomically:
+
+- ``notebook.ipynb``: the executed notebook (also when a cell failed: the error is in it);
+- ``report.html``: the same without code cells (nbconvert ``exclude_input``), charts included;
+- ``results.json``: the run's key results, written by the notebook itself to its ``results_path`` parameter.
+
+The parent process records every run in ``OUT/status.json`` as soon as it ends (status, failing cell, error
+name and message), so one failure never loses the others; a re-run skips runs that completed with the same
+notebook and parameters unless ``force``. At the end it writes ``OUT/index.html`` and ``OUT/results.csv``
+(see :mod:`twosector.report`). The grid format is documented in ``docs/batch.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from twosector.errors import TwosectorError, did_you_mean, unknown_name
+
+__all__ = ["Run", "load_grid", "default_grid", "run_batch", "NOTEBOOK_DIR", "SCENARIO_NOTEBOOK"]
+
+#: The notebooks shipped with the project (a source checkout; the package is installed editable).
+NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+#: The notebook run once per built-in scenario in the default grid.
+SCENARIO_NOTEBOOK = "03_scenario"
+STATUS_FILE = "status.json"
+RUNS_DIR = "runs"
+KERNEL = "python3"
+RENDERER = "plotly_mimetype+notebook"
+# Parameters the runner sets itself (a notebook declaring them gets them).
+RUNNER_PARAMS = ("results_path",)
+_GRID_KEYS = {"notebook", "id", "parameters", "scenarios"}
+_TOP_KEYS = {"defaults", "run", "notebooks"}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One notebook execution: which notebook, with which parameters, under which id."""
+
+    run_id: str
+    notebook: Path
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The notebook's name without folder and extension, e.g. ``"03_scenario"``."""
+        return self.notebook.stem
+
+    @property
+    def param_hash(self) -> str:
+        """A short hash of the notebook name and parameters (the run's identity in the provenance)."""
+        text = json.dumps({"notebook": self.name, "parameters": self.parameters}, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _declared(notebook: Path) -> dict[str, Any]:
+    """The parameters a notebook declares (papermill reads its ``parameters`` cell)."""
+    import papermill
+
+    return dict(papermill.inspect_notebook(str(notebook)))
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def _resolve_notebook(value: Any, where: str, folder: Path, base: Path) -> Path:
+    if not isinstance(value, str) or not value:
+        raise TwosectorError(f"{where}: field 'notebook' must be a notebook name such as '03_scenario', got {value!r}")
+    if value.endswith(".ipynb") or "/" in value:
+        path = Path(value)
+        path = path if path.is_absolute() else base / path
+        if not path.is_file():
+            raise TwosectorError(f"{where}: field 'notebook' = {value!r}: no such file {path}")
+        return path.resolve()
+    path = folder / f"{value}.ipynb"
+    if not path.is_file():
+        names = sorted(p.stem for p in folder.glob("*.ipynb"))
+        raise TwosectorError(f"{where}: field 'notebook': " + unknown_name("notebook", value, names))
+    return path
+
+
+def _slug(value: Any) -> str:
+    text = Path(str(value)).stem if str(value).endswith(".toml") else str(value)
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)
+
+
+def _runs_from_mapping(grid: Mapping[str, Any], base: Path, where: str) -> list[Run]:
+    for key in grid:
+        if key not in _TOP_KEYS:
+            raise TwosectorError(f"{where}: " + unknown_name("top-level key", key, _TOP_KEYS))
+    folder = Path(grid.get("notebooks", NOTEBOOK_DIR))
+    folder = folder if folder.is_absolute() else base / folder
+    defaults = grid.get("defaults", {})
+    if not isinstance(defaults, Mapping):
+        raise TwosectorError(f"{where}: [defaults] must be a table of parameter = value, got {defaults!r}")
+    entries = grid.get("run", [])
+    if not isinstance(entries, list) or not entries:
+        raise TwosectorError(f"{where}: the grid needs at least one [[run]] entry")
+    runs: list[Run] = []
+    seen: dict[str, str] = {}
+    declared_cache: dict[Path, dict[str, Any]] = {}
+    for number, entry in enumerate(entries, start=1):
+        label = f"{where}: [[run]] entry {number}"
+        if not isinstance(entry, Mapping):
+            raise TwosectorError(f"{label} must be a table, got {entry!r}")
+        for key in entry:
+            if key not in _GRID_KEYS:
+                raise TwosectorError(f"{label}: " + unknown_name("field", key, _GRID_KEYS))
+        notebook = _resolve_notebook(entry.get("notebook"), label, folder, base)
+        label = f"{label} (notebook {notebook.stem!r})"
+        if notebook not in declared_cache:
+            declared_cache[notebook] = _declared(notebook)
+        declared = declared_cache[notebook]
+        params = entry.get("parameters", {})
+        if not isinstance(params, Mapping):
+            raise TwosectorError(f"{label}: field 'parameters' must be a table, got {params!r}")
+        for name in params:
+            if name not in declared or name in RUNNER_PARAMS:
+                allowed = [n for n in declared if n not in RUNNER_PARAMS]
+                raise TwosectorError(
+                    f"{label}: field 'parameters': unknown parameter {name!r}.{did_you_mean(name, allowed)} "
+                    f"Parameters of {notebook.stem}: {', '.join(allowed)}."
+                )
+        scenarios = entry.get("scenarios")
+        if scenarios is not None:
+            if not isinstance(scenarios, list) or not scenarios or not all(isinstance(s, str) for s in scenarios):
+                raise TwosectorError(f"{label}: field 'scenarios' must be a non-empty list of scenario names, got {scenarios!r}")
+            if "scenario" not in declared:
+                raise TwosectorError(f"{label}: field 'scenarios' given, but notebook {notebook.stem!r} has no 'scenario' parameter")
+            if "id" in entry:
+                raise TwosectorError(f"{label}: field 'id' cannot be combined with 'scenarios' (ids are derived per scenario)")
+        variants = [dict(params, scenario=s) for s in scenarios] if scenarios else [dict(params)]
+        for values in variants:
+            merged = {k: v for k, v in defaults.items() if k in declared and k not in RUNNER_PARAMS}
+            merged.update(values)
+            run_id = entry.get("id") if scenarios is None else None
+            if run_id is None:
+                run_id = notebook.stem + (f"-{_slug(merged['scenario'])}" if "scenario" in values else "")
+            if not isinstance(run_id, str) or not run_id or _slug(run_id) != run_id:
+                raise TwosectorError(f"{label}: field 'id' must be letters, digits, '-', '_' or '.', got {run_id!r}")
+            if run_id in seen:
+                raise TwosectorError(
+                    f"{label}: run id {run_id!r} is already used by {seen[run_id]}; give this entry a unique field 'id'"
+                )
+            seen[run_id] = label
+            runs.append(Run(run_id, notebook, merged))
+    unused = [k for k in defaults if not any(k in declared_cache[r.notebook] for r in runs)]
+    if unused:
+        names = sorted({n for d in declared_cache.values() for n in d if n not in RUNNER_PARAMS})
+        raise TwosectorError(
+            f"{where}: [defaults]: unknown parameter {unused[0]!r}: no notebook in the grid declares it."
+            f"{did_you_mean(unused[0], names)}"
+        )
+    return runs
+
+
+def load_grid(grid: str | os.PathLike[str] | Mapping[str, Any] | None = None) -> list[Run]:
+    """Read a grid of runs from a TOML file or a mapping of the same shape (``None``: the default grid).
+
+    Parameters
+    ----------
+    grid : path, mapping or None
+        A TOML file (format in ``docs/batch.md``), an equivalent mapping, or ``None`` for
+        :func:`default_grid`.
+
+    Returns
+    -------
+    list of Run
+
+    Raises
+    ------
+    TwosectorError
+        For a missing or malformed file, naming the entry and the field (unknown notebook or parameter,
+        duplicate run id, wrong type).
+    """
+    if grid is None:
+        return default_grid()
+    if isinstance(grid, Mapping):
+        return _runs_from_mapping(grid, Path.cwd(), "grid")
+    path = Path(grid)
+    if not path.is_file():
+        raise TwosectorError(f"grid file {str(path)!r} does not exist")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise TwosectorError(f"grid file {str(path)!r} is not valid TOML: {exc}") from None
+    return _runs_from_mapping(data, path.parent.resolve(), f"grid file {path.name!r}")
+
+
+def default_grid(folder: str | os.PathLike[str] | None = None) -> list[Run]:
+    """Every built-in scenario through ``03_scenario``, plus each other notebook once with its defaults.
+
+    Parameters
+    ----------
+    folder : path, optional
+        The notebook folder (default: the project's ``notebooks/``).
+    """
+    from twosector.scenarios import list_scenarios
+
+    folder = Path(folder) if folder else NOTEBOOK_DIR
+    names = [str(n) for n in list_scenarios()["name"]]
+    entries: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("*.ipynb")):
+        if path.stem == SCENARIO_NOTEBOOK:
+            entries.append({"notebook": path.stem, "scenarios": [n for n in names if n != "baseline"]})
+        else:
+            entries.append({"notebook": path.stem})
+    return _runs_from_mapping({"notebooks": str(folder), "run": entries}, folder, "default grid")
+
+
+# --------------------------------------------------------------------------------------------- worker
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _failed_cell(nb: Any) -> tuple[int | None, str, str]:
+    """(cell index, error name, message) of the first cell with an error output, or that was left running."""
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return index, str(output.get("ename", "")), str(output.get("evalue", ""))
+        if cell.get("metadata", {}).get("papermill", {}).get("status") == "running":
+            return index, "", ""
+    return None, "", ""
+
+
+def _kernel_start_failure(exc: BaseException, nb_path: Path) -> bool:
+    """True when the kernel failed before any cell ran (worth one retry)."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    if isinstance(exc, CellTimeoutError):
+        return False
+    if not isinstance(exc, (RuntimeError, TimeoutError, DeadKernelError)):
+        return False
+    if nb_path.is_file():
+        import nbformat
+
+        nb = nbformat.read(nb_path, as_version=4)
+        started = [c for c in nb.cells if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+        if started:
+            return False
+    return True
+
+
+def _export_html(nb: Any, title: str) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    nb.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def _execute(papermill_execute: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
+    """Execute one run (in the worker process); return its record. Never raises for a notebook failure."""
+    import nbformat
+    from papermill.exceptions import PapermillExecutionError
+
+    run_dir = Path(spec["run_dir"])
+    final = run_dir / "notebook.ipynb"
+    partial = run_dir / ".notebook.ipynb.partial"
+    record: dict[str, Any] = {"status": "ok", "cell": None, "error": "", "message": "", "attempts": 0}
+    for attempt in (1, 2):
+        record["attempts"] = attempt
+        try:
+            papermill_execute(
+                spec["notebook"], str(partial), parameters=spec["parameters"], kernel_name=spec.get("kernel", KERNEL),
+                progress_bar=False, log_output=False, cwd=str(run_dir), execution_timeout=spec.get("timeout"),
+                start_timeout=spec.get("start_timeout", 60),
+            )
+            break
+        except PapermillExecutionError as exc:
+            record.update(status="failed", cell=exc.cell_index, error=exc.ename, message=str(exc.evalue))
+            break
+        except Exception as exc:  # kernel trouble, cell timeout, ...: classify, retry start-up failures once
+            if attempt == 1 and _kernel_start_failure(exc, partial):
+                record["retried"] = f"{type(exc).__name__}: {exc}"
+                continue
+            record.update(status="failed", error=type(exc).__name__, message=str(exc).strip().splitlines()[0] if str(exc).strip() else "")
+            break
+    if partial.is_file():
+        nb = nbformat.read(partial, as_version=4)
+        if record["status"] != "ok":
+            # papermill inserts an error banner cell on failure: take the index from the saved notebook
+            cell, ename, evalue = _failed_cell(nb)
+            record["cell"] = cell if cell is not None else record["cell"]
+            record["error"] = record["error"] or ename
+            record["message"] = record["message"] or evalue
+        os.replace(partial, final)
+        html = _export_html(nb, spec.get("title", spec["run_id"]))
+        _atomic_write(run_dir / "report.html", html)
+    return record
+
+
+def _worker_main(spec_path: str) -> int:
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    import papermill
+
+    started = time.time()
+    try:
+        record = _execute(papermill.execute_notebook, spec)
+    except Exception as exc:  # report anything unexpected as this run's failure, not a crash of the batch
+        record = {"status": "failed", "cell": None, "error": type(exc).__name__, "message": str(exc), "attempts": 1}
+    record["duration"] = round(time.time() - started, 2)
+    _atomic_write(Path(spec["record_path"]), json.dumps(record))
+    return 0
+
+
+# --------------------------------------------------------------------------------------------- parent
+
+def _load_status(out: Path) -> dict[str, dict[str, Any]]:
+    path = out / STATUS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")).get("runs", {}))
+    except (json.JSONDecodeError, AttributeError):
+        return {}  # a damaged status file only costs re-running
+
+
+def _save_status(out: Path, status: Mapping[str, Mapping[str, Any]]) -> None:
+    from twosector import __version__
+
+    _atomic_write(out / STATUS_FILE, json.dumps({"twosector_version": __version__, "runs": status}, indent=1, default=str))
+
+
+def _is_done(run: Run, record: Mapping[str, Any] | None, out: Path) -> bool:
+    if not record or record.get("status") != "ok":
+        return False
+    if record.get("param_hash") != run.param_hash or record.get("notebook_hash") != _file_hash(run.notebook):
+        return False
+    run_dir = out / RUNS_DIR / run.run_id
+    return (run_dir / "notebook.ipynb").is_file() and (run_dir / "report.html").is_file()
+
+
+def _launch(run: Run, out: Path, timeout: float, declared: Mapping[str, Any]) -> dict[str, Any]:
+    """Run one notebook in a child process with a wall-clock timeout; return its status record."""
+    run_dir = (out / RUNS_DIR / run.run_id).resolve()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ("results.json", ".record.json"):
+        (run_dir / stale).unlink(missing_ok=True)
+    parameters = dict(run.parameters)
+    if "results_path" in declared:
+        parameters["results_path"] = str(run_dir / "results.json")
+    spec = {
+        "run_id": run.run_id, "notebook": str(run.notebook), "parameters": parameters, "run_dir": str(run_dir),
+        "timeout": timeout, "record_path": str(run_dir / ".record.json"), "title": f"twosector: {run.run_id}",
+    }
+    spec_path = run_dir / ".spec.json"
+    _atomic_write(spec_path, json.dumps(spec, default=str))
+    env = dict(os.environ, PLOTLY_RENDERER=os.environ.get("PLOTLY_RENDERER", RENDERER))
+    started = time.time()
+    record: dict[str, Any]
+    with open(run_dir / "run.log", "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "twosector.batch", "--worker", str(spec_path)],
+            cwd=run_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        try:
+            proc.wait(timeout=timeout + 30)  # the cell limit acts first; this catches a stuck kernel start
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # the worker and its kernel
+            proc.wait()
+            timed_out = True
+    record_path = run_dir / ".record.json"
+    if record_path.is_file():
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    elif timed_out:
+        record = {"status": "failed", "cell": None, "error": "Timeout",
+                  "message": f"the run did not finish within {timeout:g} s", "attempts": 1}
+    else:
+        tail = (run_dir / "run.log").read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:] or [""]
+        record = {"status": "failed", "cell": None, "error": "WorkerError",
+                  "message": f"worker exited with status {proc.returncode}: {tail[0]}", "attempts": 1}
+    if record.get("cell") is not None and (run_dir / "notebook.ipynb").is_file():
+        record["cell_source"] = _cell_head(run_dir / "notebook.ipynb", int(record["cell"]))
+    record.update(
+        run_id=run.run_id, notebook=run.name, parameters=run.parameters, param_hash=run.param_hash,
+        notebook_hash=_file_hash(run.notebook), finished=pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+        wall_time=round(time.time() - started, 2),
+    )
+    return record
+
+
+def _cell_head(path: Path, index: int) -> str:
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    if 0 <= index < len(nb.cells):
+        lines = [ln for ln in nb.cells[index].source.splitlines() if ln.strip()]
+        return lines[0][:120] if lines else ""
+    return ""
+
+
+def run_batch(
+    grid: str | os.PathLike[str] | Mapping[str, Any] | Sequence[Run] | None = None,
+    out: str | os.PathLike[str] = "output",
+    workers: int = 2,
+    force: bool = False,
+    timeout: float = 600,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Run notebooks x scenarios with papermill in parallel processes; write reports, index and results table.
+
+    Parameters
+    ----------
+    grid : path, mapping, list of Run or None
+        A TOML grid file (``docs/batch.md``), an equivalent mapping, runs from :func:`load_grid`, or ``None``
+        for the default grid (every built-in scenario through ``03_scenario``, each other notebook once).
+    out : path, default "output"
+        Output folder: ``runs/<run id>/``, ``status.json``, ``index.html``, ``results.csv``.
+    workers : int, default 2
+        Runs executed at the same time (each in its own process).
+    force : bool, default False
+        Re-run runs that already completed with the same notebook and parameters.
+    timeout : float, default 600
+        Per-run limit in seconds (also the limit of any single cell).
+    progress : bool, default True
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    DataFrame
+        One row per run: ``run_id, notebook, scenario, status, action, cell, error, message, duration, report``.
+
+    Raises
+    ------
+    TwosectorError
+        For a malformed grid or invalid settings (before anything runs).
+    """
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+        raise TwosectorError(f"workers must be a whole number >= 1, got {workers!r}")
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+        raise TwosectorError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    runs = list(grid) if isinstance(grid, Sequence) and not isinstance(grid, (str, bytes)) else load_grid(grid)
+    if not runs:
+        raise TwosectorError("the grid has no runs")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    status = _load_status(out)
+    todo = [r for r in runs if force or not _is_done(r, status.get(r.run_id), out)]
+    actions = {r.run_id: "skipped" for r in runs}
+    declared = {r.notebook: _declared(r.notebook) for r in todo}
+    if todo:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(todo), desc="notebooks", unit="run", disable=not progress, leave=True)
+        # threads only wait on the child processes that do the work (one process per run)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_launch, r, out, float(timeout), declared[r.notebook]): r for r in todo}
+            for future in as_completed(futures):
+                run = futures[future]
+                try:
+                    record = future.result()
+                except Exception as exc:  # launching failed (e.g. disk full): record it, keep going
+                    record = {"run_id": run.run_id, "notebook": run.name, "parameters": run.parameters,
+                              "param_hash": run.param_hash, "status": "failed", "cell": None,
+                              "error": type(exc).__name__, "message": str(exc)}
+                status[run.run_id] = record
+                actions[run.run_id] = "ran"
+                _save_status(out, status)
+                bar.set_postfix_str(f"{run.run_id}: {record['status']}")
+                bar.update(1)
+        bar.close()
+    from twosector.report import write_index
+
+    table = _status_table(runs, status, actions, out)
+    write_index(out, runs, status)
+    return table
+
+
+def _status_table(runs: Sequence[Run], status: Mapping[str, Mapping[str, Any]], actions: Mapping[str, str],
+                  out: Path) -> pd.DataFrame:
+    rows = []
+    for run in runs:
+        rec = status.get(run.run_id, {})
+        report = out / RUNS_DIR / run.run_id / "report.html"
+        rows.append({
+            "run_id": run.run_id, "notebook": run.name, "scenario": str(run.parameters.get("scenario", "")),
+            "status": rec.get("status", "missing"), "action": actions.get(run.run_id, "skipped"),
+            "cell": rec.get("cell"), "error": rec.get("error", ""), "message": rec.get("message", ""),
+            "duration": rec.get("duration"), "report": str(report) if report.is_file() else "",
+        })
+    return pd.DataFrame(rows).astype({"cell": "Int64", "duration": "Float64"})
+
+
+def _cli_batch(args: argparse.Namespace) -> int:
+    """Handler of ``twosector batch``: run the grid, print the run table and where index.html is."""
+    table = run_batch(args.grid, out=args.out, workers=args.workers, force=args.force, timeout=args.timeout)
+    shown = table[["run_id", "status", "action", "cell", "error", "message"]].copy()
+    shown["message"] = shown["message"].str.slice(0, 70)
+    with pd.option_context("display.max_rows", 500, "display.width", 200, "display.max_colwidth", 70):
+        print(shown.to_string(index=False))
+    failed = int((table["status"] != "ok").sum())
+    index = (Path(args.out) / "index.html").resolve()
+    print(f"\n{len(table) - failed} of {len(table)} runs ok" + (f", {failed} failed (see {Path(args.out) / STATUS_FILE})" if failed else ""))
+    print(f"report: {index}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":  # the worker process of one run
+    if len(sys.argv) == 3 and sys.argv[1] == "--worker":
+        sys.exit(_worker_main(sys.argv[2]))
+    print("usage: python -m twosector.batch --worker SPEC.json (internal; use `twosector batch`)", file=sys.stderr)
+    sys.exit(2)

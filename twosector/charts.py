@@ -1,0 +1,530 @@
+"""Plotly charts for the notebooks and reports: one template, one renderer set-up, a few figure builders.
+
+Every figure built here uses the ``"twosector"`` template (registered on import), shows units on its axes,
+a source caption under the plot, the boundary between history (to 2024Q4) and projection (from 2025Q1),
+and the same colour for a scenario in every chart (:func:`scenario_colour`).
+
+Figure builders take pandas objects (a quarterly ``PeriodIndex`` is converted to timestamps for the x axis)
+and return a :class:`plotly.graph_objects.Figure`; they never compute model results themselves.
+
+Examples
+--------
+>>> from twosector import charts, simulate
+>>> runs = {"baseline": simulate("baseline"), "broad_front": simulate("broad_front")}
+>>> fig = charts.paths(runs, ["output_civilian", "strain_index"])   # doctest: +SKIP
+>>> charts.save(fig, "output/figures/paths")                         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.subplots import make_subplots
+
+from twosector.errors import TwosectorError, unknown_name
+
+__all__ = [
+    "TEMPLATE",
+    "DEFAULT_RENDERER",
+    "HISTORY_END",
+    "SCENARIO_COLOURS",
+    "MODEL_SOURCE",
+    "set_renderer",
+    "scenario_colour",
+    "variable_label",
+    "paths",
+    "divergence",
+    "compare_bars",
+    "history",
+    "save",
+]
+
+TEMPLATE = "twosector"
+DEFAULT_RENDERER = "plotly_mimetype+notebook"
+#: Last quarter of the data vintage; projections start the quarter after.
+HISTORY_END = pd.Period("2024Q4", freq="Q")
+MODEL_SOURCE = "Source: twosector model; history to 2024Q4 from the sourced data set (see 01_data)."
+
+#: Fixed colours for the built-in scenarios, so a scenario looks the same in every chart.
+SCENARIO_COLOURS: dict[str, str] = {
+    "baseline": "#3b3b3b",
+    "input_sanctions": "#1f77b4",
+    "tech_controls": "#9467bd",
+    "skilled_emigration": "#2ca02c",
+    "oil_price_cap": "#8c564b",
+    "secondary_sanctions": "#17becf",
+    "broad_front": "#d62728",
+    "sudden_shock": "#ff7f0e",
+    "ceasefire": "#7f7f7f",
+    "military": "#8b1a1a",
+    "civilian": "#1f5fa8",
+}
+# Colours for any other name, in order of first use (kept distinct from the fixed ones).
+_FALLBACK = ["#e377c2", "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"]
+_assigned: dict[str, str] = {}
+
+# Units of simulate()'s columns, used when the variable catalogue is not available.
+_UNITS: dict[str, str] = {
+    "output_military": "index 2021 = 100",
+    "output_civilian": "index 2021 = 100",
+    "gdp_growth": "% y/y",
+    "employment_military": "million persons",
+    "employment_civilian": "million persons",
+    "labour_force": "million persons",
+    "unemployment_rate": "% of labour force",
+    "labour_shortage": "million vacancies",
+    "wage_military": "index 2021 = 100",
+    "wage_civilian": "index 2021 = 100",
+    "cpi_inflation": "% y/y",
+    "key_rate": "% per year",
+    "defence_spending_gdp": "% of GDP",
+    "oil_gas_revenue": "trn RUB per quarter",
+    "budget_balance_gdp": "% of GDP",
+    "nwf_liquid": "trn RUB",
+    "civilian_real_income": "index 2021 = 100",
+    "strain_index": "index",
+}
+
+
+def _register_template() -> None:
+    base = pio.templates["plotly_white"]
+    tpl = go.layout.Template(base)
+    tpl.layout.update(
+        font=dict(family="Arial, Helvetica, sans-serif", size=13, color="#222"),
+        title=dict(x=0.01, xanchor="left", xref="container", font=dict(size=17)),
+        colorway=list(SCENARIO_COLOURS.values())[:9] + _FALLBACK,
+        legend=dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02),
+        margin=dict(l=70, r=30, t=80, b=90),
+        hovermode="x unified",
+        xaxis=dict(showline=True, linecolor="#888", ticks="outside"),
+        yaxis=dict(showline=True, linecolor="#888", ticks="outside", zerolinecolor="#bbb"),
+    )
+    pio.templates[TEMPLATE] = tpl
+
+
+_register_template()
+
+
+def set_renderer(renderer: str | None = None) -> str:
+    """Make the twosector template the default and choose an offline plotly renderer.
+
+    The default renderer ``"plotly_mimetype+notebook"`` renders in JupyterLab and embeds plotly.js once in
+    the notebook, so charts also appear in HTML exported with nbconvert, offline (no CDN).
+
+    Parameters
+    ----------
+    renderer : str, optional
+        A plotly renderer name. Default: the ``PLOTLY_RENDERER`` environment variable if set, else
+        ``"plotly_mimetype+notebook"``.
+
+    Returns
+    -------
+    str
+        The renderer now in use.
+
+    Raises
+    ------
+    TwosectorError
+        If a renderer name is unknown to plotly.
+    """
+    chosen = renderer or os.environ.get("PLOTLY_RENDERER") or DEFAULT_RENDERER
+    for part in chosen.split("+"):
+        if part not in pio.renderers:
+            raise TwosectorError(unknown_name("plotly renderer", part, list(pio.renderers)))
+    pio.templates.default = TEMPLATE
+    pio.renderers.default = chosen
+    return chosen
+
+
+def scenario_colour(name: str) -> str:
+    """Return the colour of a scenario: fixed for the built-in names, then a stable fallback cycle."""
+    if name in SCENARIO_COLOURS:
+        return SCENARIO_COLOURS[name]
+    if name not in _assigned:
+        _assigned[name] = _FALLBACK[len(_assigned) % len(_FALLBACK)]
+    return _assigned[name]
+
+
+def _units() -> dict[str, str]:
+    try:
+        from twosector.variables import variable_table
+    except ImportError:  # the catalogue is optional here: fall back to the units of the model brief
+        return dict(_UNITS)
+    try:
+        table = variable_table()
+    except TwosectorError:
+        return dict(_UNITS)
+    frame = table.reset_index() if "name" not in table.columns else table
+    units = dict(_UNITS)
+    units.update({str(n): str(u) for n, u in zip(frame["name"], frame["unit"])})
+    return units
+
+
+def variable_label(name: str, unit: str | None = None) -> str:
+    """Return a readable axis label with the unit, e.g. ``"Key rate (% per year)"``."""
+    unit = unit if unit is not None else _units().get(name, "")
+    text = name.replace("_", " ").replace("gdp", "GDP").replace("nwf", "NWF").replace("cpi", "CPI")
+    text = text[:1].upper() + text[1:]
+    return f"{text} ({unit})" if unit else text
+
+
+def _x(index: pd.Index) -> pd.Index:
+    """Quarterly/monthly/annual periods -> timestamps (start of period) for a date axis."""
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp()
+    return index
+
+
+def _boundary(fig: go.Figure, boundary: pd.Period | str | None, rows: int = 1, cols: int = 1) -> None:
+    """Shade the projection period lightly and draw a dashed line where it starts."""
+    if boundary is None:
+        return
+    start = pd.Period(boundary, freq="Q").to_timestamp() if not isinstance(boundary, pd.Timestamp) else boundary
+    grid = dict(row="all", col="all") if rows * cols > 1 else {}
+    fig.add_vrect(x0=start, x1=pd.Timestamp("2100-01-01"), fillcolor="#f2f2f2", opacity=0.6,
+                  line_width=0, layer="below", **grid)
+    fig.add_vline(x=start, line=dict(color="#999", dash="dash", width=1), **grid)
+    fig.add_annotation(
+        x=start, y=0.0, xref="x", yref="paper", text=" projection \u2192", showarrow=False,
+        xanchor="left", yanchor="bottom", font=dict(size=11, color="#777"),
+    )
+
+
+def _caption(fig: go.Figure, text: str | None) -> None:
+    if text:
+        fig.add_annotation(
+            text=text, xref="paper", yref="paper", x=0.0, y=-0.12, xanchor="left", yanchor="top",
+            showarrow=False, align="left", font=dict(size=11, color="#666"),
+        )
+
+
+def _finish(fig: go.Figure, title: str | None, caption: str | None, height: int) -> go.Figure:
+    fig.update_layout(template=TEMPLATE, title=title, height=height)
+    _caption(fig, caption)
+    return fig
+
+
+def _x_range(frames: Iterable[pd.DataFrame | pd.Series]) -> list[pd.Timestamp] | None:
+    starts, ends = [], []
+    for frame in frames:
+        x = _x(frame.index)
+        if len(x) and isinstance(x, pd.DatetimeIndex):
+            starts.append(x.min())
+            ends.append(x.max())
+    if not starts:
+        return None
+    return [min(starts), max(ends)]
+
+
+def _check_results(results: Mapping[str, pd.DataFrame] | pd.DataFrame) -> dict[str, pd.DataFrame]:
+    if isinstance(results, pd.DataFrame):
+        return {"scenario": results}
+    if not isinstance(results, Mapping) or not results:
+        raise TwosectorError(
+            f"results must be a DataFrame or a non-empty mapping of scenario name -> DataFrame, got {type(results).__name__}"
+        )
+    return {str(k): v for k, v in results.items()}
+
+
+def _check_columns(frame: pd.DataFrame, variables: Sequence[str], what: str) -> None:
+    for var in variables:
+        if var not in frame.columns:
+            raise TwosectorError(unknown_name(f"variable in {what}", var, [str(c) for c in frame.columns]))
+
+
+def paths(
+    results: Mapping[str, pd.DataFrame] | pd.DataFrame,
+    variables: Sequence[str],
+    *,
+    title: str | None = None,
+    ncols: int = 2,
+    start: str | None = "2019Q1",
+    boundary: str | None = "2025Q1",
+    caption: str | None = MODEL_SOURCE,
+    height_per_row: int = 260,
+) -> go.Figure:
+    """Small multiples: one panel per variable, one line per scenario (scenario colours fixed).
+
+    Parameters
+    ----------
+    results : mapping of str to DataFrame, or DataFrame
+        Scenario name -> ``simulate()`` result (quarterly ``PeriodIndex``, one column per variable).
+    variables : sequence of str
+        Columns to plot, one panel each.
+    title : str, optional
+        Figure title.
+    ncols : int, default 2
+        Panels per row.
+    start : str, optional
+        First quarter shown (default 2019Q1); ``None`` shows everything.
+    boundary : str, optional
+        First projection quarter, marked by a dashed line and shading (default 2025Q1); ``None`` for none.
+    caption : str, optional
+        Source caption under the plot.
+    height_per_row : int, default 260
+        Pixel height of each row of panels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    runs = _check_results(results)
+    variables = list(variables)
+    if not variables:
+        raise TwosectorError("variables must name at least one column to plot, got an empty list")
+    for name, frame in runs.items():
+        _check_columns(frame, variables, f"results[{name!r}]")
+    ncols = max(1, min(ncols, len(variables)))
+    nrows = -(-len(variables) // ncols)
+    units = _units()
+    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[variable_label(v, units.get(v, "")) for v in variables],
+                        shared_xaxes=True, vertical_spacing=0.12 if nrows > 1 else 0.0, horizontal_spacing=0.08)
+    shown = []
+    for name, frame in runs.items():
+        data = frame.loc[pd.Period(start, freq="Q"):] if start and isinstance(frame.index, pd.PeriodIndex) else frame
+        shown.append(data)
+        for i, var in enumerate(variables):
+            fig.add_trace(
+                go.Scatter(
+                    x=_x(data.index), y=data[var].to_numpy(dtype=float), name=name, legendgroup=name,
+                    showlegend=i == 0, mode="lines",
+                    line=dict(color=scenario_colour(name), width=2.2 if name != "baseline" else 1.8,
+                              dash="solid" if name != "baseline" else "dot"),
+                    hovertemplate=f"{name}: %{{y:.2f}}<extra></extra>",
+                ),
+                row=i // ncols + 1, col=i % ncols + 1,
+            )
+    _boundary(fig, boundary, nrows, ncols)
+    # the shaded projection area ends at a far sentinel date: pin the axes to the data
+    fig.update_xaxes(range=_x_range(shown))
+    for annotation in fig.layout.annotations[: len(variables)]:
+        annotation.font = dict(size=12)
+    return _finish(fig, title, caption, 120 + nrows * height_per_row)
+
+
+def divergence(
+    results: Mapping[str, pd.DataFrame] | pd.DataFrame,
+    *,
+    pairs: Sequence[tuple[str, str]] = (("output_military", "output_civilian"), ("wage_military", "wage_civilian")),
+    title: str | None = "The two economies: military vs civilian",
+    start: str | None = "2019Q1",
+    boundary: str | None = "2025Q1",
+    caption: str | None = MODEL_SOURCE,
+) -> go.Figure:
+    """Military vs civilian side by side: one panel per (military, civilian) pair of columns.
+
+    The military series is drawn in dark red, the civilian in blue; with several scenarios the line
+    style distinguishes them (solid for the first, then dashed, dotted...), named in the legend.
+
+    Parameters
+    ----------
+    results : mapping of str to DataFrame, or DataFrame
+        Scenario name -> ``simulate()`` result.
+    pairs : sequence of (str, str)
+        ``(military column, civilian column)`` per panel.
+    title, start, boundary, caption
+        As in :func:`paths`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    runs = _check_results(results)
+    pairs = [tuple(p) for p in pairs]
+    cols = [c for p in pairs for c in p]
+    for name, frame in runs.items():
+        _check_columns(frame, cols, f"results[{name!r}]")
+    units = _units()
+    titles = [variable_label(a.replace("_military", ""), units.get(a, "")) for a, _ in pairs]
+    fig = make_subplots(rows=1, cols=len(pairs), subplot_titles=titles, horizontal_spacing=0.08)
+    dashes = ["solid", "dash", "dot", "dashdot", "longdash"]
+    shown = []
+    for k, (name, frame) in enumerate(runs.items()):
+        data = frame.loc[pd.Period(start, freq="Q"):] if start and isinstance(frame.index, pd.PeriodIndex) else frame
+        shown.append(data)
+        for i, (mil, civ) in enumerate(pairs):
+            for col, sector in ((mil, "military"), (civ, "civilian")):
+                label = sector if len(runs) == 1 else f"{sector}, {name}"
+                fig.add_trace(
+                    go.Scatter(
+                        x=_x(data.index), y=data[col].to_numpy(dtype=float), name=label, legendgroup=label,
+                        showlegend=i == 0, mode="lines",
+                        line=dict(color=SCENARIO_COLOURS[sector], dash=dashes[k % len(dashes)], width=2.2),
+                        hovertemplate=f"{label}: %{{y:.1f}}<extra></extra>",
+                    ),
+                    row=1, col=i + 1,
+                )
+    _boundary(fig, boundary, 1, len(pairs))
+    fig.update_xaxes(range=_x_range(shown))
+    for annotation in fig.layout.annotations[: len(pairs)]:
+        annotation.font = dict(size=12)
+    return _finish(fig, title, caption, 440)
+
+
+def compare_bars(
+    values: pd.Series | pd.DataFrame,
+    *,
+    title: str | None = None,
+    unit: str = "",
+    caption: str | None = MODEL_SOURCE,
+    orientation: str = "h",
+) -> go.Figure:
+    """Bars per scenario: a Series (scenario -> value) or a DataFrame (scenario rows x measure columns).
+
+    Parameters
+    ----------
+    values : Series or DataFrame
+        Index: scenario names (each bar gets its scenario colour). A DataFrame gives one panel per column.
+    title : str, optional
+        Figure title.
+    unit : str
+        Axis label of the values (the unit); for a DataFrame the column names label the panels.
+    caption : str, optional
+        Source caption.
+    orientation : {"h", "v"}
+        Horizontal (default, readable with long names) or vertical bars.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    if orientation not in ("h", "v"):
+        raise TwosectorError(f"orientation must be 'h' or 'v', got {orientation!r}")
+    frame = values.to_frame(name=values.name or unit or "value") if isinstance(values, pd.Series) else values
+    if frame.empty:
+        raise TwosectorError("compare_bars needs at least one value, got an empty table")
+    names = [str(i) for i in frame.index]
+    colours = [scenario_colour(n) for n in names]
+    fig = make_subplots(rows=1, cols=frame.shape[1], subplot_titles=[str(c) for c in frame.columns],
+                        horizontal_spacing=0.12)
+    for i, col in enumerate(frame.columns):
+        y = frame[col].to_numpy(dtype=float)
+        bar = (go.Bar(y=names, x=y, orientation="h") if orientation == "h" else go.Bar(x=names, y=y))
+        bar.update(marker_color=colours, showlegend=False, name=str(col),
+                   hovertemplate="%{y}: %{x:.2f}<extra></extra>" if orientation == "h" else "%{x}: %{y:.2f}<extra></extra>")
+        fig.add_trace(bar, row=1, col=i + 1)
+    if frame.shape[1] == 1:
+        fig.layout.annotations = ()
+    if unit:
+        (fig.update_xaxes if orientation == "h" else fig.update_yaxes)(title_text=unit)
+    if orientation == "h":
+        fig.update_yaxes(autorange="reversed")
+    height = max(320, 140 + 34 * len(names)) if orientation == "h" else 440
+    return _finish(fig, title, caption, height)
+
+
+def history(
+    data: pd.Series | pd.DataFrame | Mapping[str, pd.Series],
+    *,
+    title: str | None = None,
+    unit: str = "",
+    caption: str | None = "Source: twosector data set (data/*.csv); see each series' publisher in data_summary().",
+    colours: Mapping[str, str] | None = None,
+    markers: bool = False,
+) -> go.Figure:
+    """Line chart of observed series (quarterly, monthly or annual) in one panel with one unit.
+
+    Parameters
+    ----------
+    data : Series, DataFrame or mapping of str to Series
+        The series to draw; each gets a line named after its column/key.
+    title : str, optional
+        Figure title.
+    unit : str
+        The y-axis label (the common unit of the series).
+    caption : str, optional
+        Source caption.
+    colours : mapping of str to str, optional
+        Line colour per series name (default: the template's colour cycle).
+    markers : bool, default False
+        Draw markers too (useful for sparse, e.g. annual, series).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    if isinstance(data, pd.Series):
+        items = {str(data.name or unit or "value"): data}
+    elif isinstance(data, pd.DataFrame):
+        items = {str(c): data[c] for c in data.columns}
+    elif isinstance(data, Mapping):
+        items = {str(k): v for k, v in data.items()}
+    else:
+        raise TwosectorError(f"data must be a Series, DataFrame or mapping of Series, got {type(data).__name__}")
+    if not items:
+        raise TwosectorError("history needs at least one series, got none")
+    fig = go.Figure()
+    for name, s in items.items():
+        s = s.dropna()
+        line = dict(color=colours[name]) if colours and name in colours else {}
+        fig.add_trace(go.Scatter(x=_x(s.index), y=s.to_numpy(dtype=float), name=name,
+                                 mode="lines+markers" if markers else "lines", line=line,
+                                 hovertemplate=f"{name}: %{{y:.2f}}<extra></extra>"))
+    fig.update_yaxes(title_text=unit)
+    fig.update_layout(showlegend=True)
+    return _finish(fig, title, caption, 420)
+
+
+_kaleido_started = False
+
+
+def _start_kaleido() -> None:
+    """Start one kaleido browser for all images of this process (~0.4 s per image instead of ~2.5 s)."""
+    global _kaleido_started
+    if _kaleido_started:
+        return
+    import kaleido
+
+    # plotly.js from the plotly package (offline); no MathJax (it would come from a CDN)
+    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+    _kaleido_started = True
+
+
+def save(fig: go.Figure, path: str | os.PathLike[str], formats: Sequence[str] = ("png", "svg"),
+         width: int = 1100, height: int | None = None, scale: float = 2.0) -> list[Path]:
+    """Write a figure as static images (PNG/SVG/PDF) with kaleido and Debian's chromium.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        The figure.
+    path : path-like
+        Output path without extension (an extension, if given, is replaced per format).
+    formats : sequence of str, default ("png", "svg")
+        Image formats among ``png``, ``svg``, ``pdf``, ``jpeg``, ``webp``.
+    width, height : int
+        Image size in CSS pixels (height defaults to the figure's).
+    scale : float, default 2.0
+        Resolution multiplier for raster formats.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    allowed = ("png", "svg", "pdf", "jpeg", "webp")
+    for fmt in formats:
+        if fmt not in allowed:
+            raise TwosectorError(unknown_name("image format", fmt, allowed))
+    _start_kaleido()
+    import kaleido
+
+    base = Path(path)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        target = base.with_suffix(f".{fmt}")
+        tmp = target.with_name(f".{target.name}.tmp.{fmt}")
+        # kaleido directly: plotly's write_image passes options a running server ignores (with a warning)
+        opts = dict(format=fmt, width=width, height=height or fig.layout.height or 500, scale=scale)
+        tmp.write_bytes(kaleido.calc_fig_sync(fig.to_dict(), opts=opts))
+        os.replace(tmp, target)
+        written.append(target)
+    return written

@@ -1,0 +1,211 @@
+"""The first cells of every notebook: set-up and strict parameter validation.
+
+Each notebook starts with one cell tagged ``parameters`` holding typed, commented literals::
+
+    scenario: str = "input_sanctions"  # built-in scenario name or path to a TOML file
+    end: str = "2030Q4"  # last projected quarter
+
+and a validation cell right after it::
+
+    import twosector
+    twosector.setup_notebook()
+    params = twosector.validate_notebook_params(globals(), quarters=["end"])
+
+How unknown parameters are caught
+---------------------------------
+papermill only *warns* about a parameter the notebook does not declare, and injects it anyway in a cell
+that starts with the comment ``# Parameters``. :func:`validate_notebook_params` takes
+
+- the **declared** parameters and their types from the annotations of the parameters cell (IPython
+  collects them in ``__annotations__``; papermill's injected assignments carry no annotations), and
+- the **given** parameters by parsing the most recent executed cell that starts with ``# Parameters``
+  (IPython keeps every executed cell's source in ``In``), or from the ``injected`` argument,
+
+so a name that was given but not declared is an error with a did-you-mean, whatever else the notebook
+namespace contains (imports, later results when re-running cells in JupyterLab).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import typing
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from twosector.errors import ParameterError, TwosectorError, did_you_mean
+
+__all__ = ["setup_notebook", "validate_notebook_params", "injected_names"]
+
+_PAPERMILL_HEADER = "# Parameters"
+
+
+def setup_notebook(renderer: str | None = None) -> str:
+    """Prepare a notebook kernel: plotly template and offline renderer, readable pandas tables.
+
+    Parameters
+    ----------
+    renderer : str, optional
+        A plotly renderer; default ``PLOTLY_RENDERER`` if set, else ``"plotly_mimetype+notebook"``
+        (renders in JupyterLab and in exported HTML, with plotly.js embedded once, no CDN).
+
+    Returns
+    -------
+    str
+        The plotly renderer in use.
+    """
+    from twosector.charts import set_renderer
+
+    chosen = set_renderer(renderer)
+    pd.set_option("display.precision", 2)
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.max_rows", 80)
+    pd.set_option("display.width", 160)
+    return chosen
+
+
+def injected_names(history: Iterable[str]) -> list[str] | None:
+    """Names assigned by papermill's injected-parameters cell, read from the executed cells' sources.
+
+    Parameters
+    ----------
+    history : iterable of str
+        Sources of the executed cells in order (IPython's ``In``).
+
+    Returns
+    -------
+    list of str or None
+        The names assigned in the most recent cell starting with ``# Parameters``; ``None`` if there is no
+        such cell (the notebook runs interactively, without injected parameters).
+    """
+    for source in reversed(list(history)):
+        if isinstance(source, str) and source.lstrip().startswith(_PAPERMILL_HEADER):
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                return None
+            names: list[str] = []
+            for node in tree.body:
+                targets = node.targets if isinstance(node, ast.Assign) else (
+                    [node.target] if isinstance(node, ast.AnnAssign) else [])
+                names += [t.id for t in targets if isinstance(t, ast.Name)]
+            return names
+    return None
+
+
+def _type_name(kind: Any) -> str:
+    return getattr(kind, "__name__", None) or str(kind).replace("typing.", "")
+
+
+def _type_ok(value: Any, kind: Any) -> bool:
+    if kind is Any or kind is object:
+        return True
+    origin = typing.get_origin(kind)
+    if origin is typing.Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
+        return any(_type_ok(value, k) for k in typing.get_args(kind))
+    if origin is not None:
+        kind = origin
+    if kind is type(None):
+        return value is None
+    if kind is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(kind, type):
+        return isinstance(value, kind)
+    return True
+
+
+def validate_notebook_params(
+    namespace: Mapping[str, Any],
+    *,
+    injected: Iterable[str] | None = None,
+    ranges: Mapping[str, tuple[float | None, float | None]] | None = None,
+    choices: Mapping[str, Collection[Any]] | None = None,
+    quarters: Iterable[str] = (),
+) -> dict[str, Any]:
+    """Check a notebook's parameters: no unknown names, the declared types, ranges, choices and quarters.
+
+    Parameters
+    ----------
+    namespace : mapping
+        The notebook's ``globals()`` right after the parameters cell (and papermill's injected cell).
+        Declared parameters and their types come from its ``__annotations__`` (the typed parameters cell).
+    injected : iterable of str, optional
+        The names given to the notebook. Default: the assignments of papermill's injected cell, read from
+        IPython's input history (``In``); outside IPython or when run interactively, none.
+    ranges : mapping of str to (low, high), optional
+        Inclusive bounds of numeric parameters (``None`` for an open side).
+    choices : mapping of str to collection, optional
+        The allowed values of a parameter.
+    quarters : iterable of str
+        Parameters that must be a quarter such as ``"2027Q4"`` (an empty string is allowed and means "none").
+
+    Returns
+    -------
+    dict
+        The declared parameters and their values, in declaration order.
+
+    Raises
+    ------
+    ParameterError
+        Naming the first unknown parameter (with a did-you-mean and the valid names), or the parameter with a
+        wrong type, an out-of-range value, a value not among its choices, or a malformed quarter.
+    """
+    declared = dict(namespace.get("__annotations__") or {})
+    if not declared:
+        raise TwosectorError(
+            "the notebook declares no parameters: its 'parameters' cell must hold typed literals such as "
+            "'scenario: str = \"baseline\"  # comment'"
+        )
+    if injected is None:
+        history = namespace.get("In")
+        injected = injected_names(history) if isinstance(history, list) else None
+    for name in injected or ():
+        if name not in declared:
+            valid = ", ".join(declared)
+            raise ParameterError(
+                f"unknown notebook parameter {name!r}.{did_you_mean(name, declared)} "
+                f"This notebook's parameters: {valid}."
+            )
+    values: dict[str, Any] = {}
+    for name, kind in declared.items():
+        if name not in namespace:
+            raise ParameterError(f"notebook parameter {name!r} is declared but has no value")
+        value = namespace[name]
+        if not _type_ok(value, kind):
+            raise ParameterError(
+                f"notebook parameter {name!r} must be of type {_type_name(kind)}, "
+                f"got {value!r} ({type(value).__name__})"
+            )
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ParameterError(f"notebook parameter {name!r} must be a finite number, got {value!r}")
+        values[name] = value
+    for name, (low, high) in (ranges or {}).items():
+        value = values[name]
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"[{'-inf' if low is None else low}, {'inf' if high is None else high}]"
+            raise ParameterError(f"notebook parameter {name!r} = {value!r} is out of range; allowed: {bounds}")
+    for name, allowed in (choices or {}).items():
+        if values[name] not in allowed:
+            listed = ", ".join(map(repr, allowed))
+            hint = did_you_mean(str(values[name]), [str(a) for a in allowed])
+            raise ParameterError(
+                f"notebook parameter {name!r} = {values[name]!r} is not allowed.{hint} Allowed: {listed}."
+            )
+    for name in quarters:
+        value = values[name]
+        if value == "":
+            continue
+        try:
+            period = pd.Period(str(value), freq="Q")
+            ok = str(period) == str(value).upper().replace("-", "")
+        except (ValueError, TypeError):
+            ok = False
+        if not ok:
+            raise ParameterError(
+                f"notebook parameter {name!r} = {value!r} is not a quarter; use the form '2027Q4'"
+            )
+    return values
