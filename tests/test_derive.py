@@ -1,0 +1,195 @@
+"""Tests of the quarterly derivation methods (twosector.derive) and of the stored derived file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from twosector.data import CUTOFF, REQUIRED_COLUMNS, load_data, series
+from twosector.derive import (
+    DERIVED_FILE,
+    annual_to_quarterly,
+    build_derived,
+    fill_missing_quarter,
+    interpolate_monthly,
+    monthly_to_quarterly,
+    step_average,
+    write_derived,
+)
+from twosector.errors import DataError
+
+REPO_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _days(*dates: str) -> pd.PeriodIndex:
+    return pd.PeriodIndex(list(dates), freq="D")
+
+
+# --- step_average ---------------------------------------------------------------------------------------
+
+
+def test_step_average_decision_mid_quarter() -> None:
+    # 9.5 from 1 Jan; 20 from 28 Feb 2022: Jan (31) + 1-27 Feb (27) = 58 days at 9.5; 28 Feb + March = 32 days at 20
+    events = pd.Series([9.5, 20.0], index=_days("2022-01-01", "2022-02-28"))
+    out = step_average(events)
+    assert out.index.freqstr == "Q-DEC"
+    assert list(out.index.astype(str)) == ["2022Q1"]
+    assert out.iloc[0] == pytest.approx((58 * 9.5 + 32 * 20.0) / 90)
+
+
+def test_step_average_holds_last_level_to_end() -> None:
+    events = pd.Series([10.0, 12.0], index=_days("2023-01-01", "2023-03-17"))
+    out = step_average(events, end="2023Q3")
+    # Q1: 75 days at 10 (1 Jan-16 Mar), 15 at 12; Q2 and Q3: all days at 12
+    assert out.tolist() == pytest.approx([(75 * 10 + 15 * 12) / 90, 12.0, 12.0])
+
+
+def test_step_average_drops_partly_covered_first_quarter() -> None:
+    events = pd.Series([5.0, 6.0], index=_days("2022-02-15", "2022-05-01"))
+    out = step_average(events)
+    assert list(out.index.astype(str)) == ["2022Q2"]  # 2022Q1 is not covered from its first day
+    assert out.iloc[0] == pytest.approx((30 * 5 + 61 * 6) / 91)
+
+
+def test_step_average_accepts_datetime_index_and_months() -> None:
+    events = pd.Series([1.0, 3.0], index=pd.DatetimeIndex(["2024-01-01", "2024-01-11"]))
+    out = step_average(events, freq="M")
+    assert out.iloc[0] == pytest.approx((10 * 1 + 21 * 3) / 31)
+
+
+def test_step_average_rejects_two_levels_on_one_day() -> None:
+    events = pd.Series([1.0, 2.0], index=_days("2024-01-01", "2024-01-01"))
+    with pytest.raises(DataError, match="two events on 2024-01-01"):
+        step_average(events)
+
+
+def test_key_rate_q_by_hand_from_decisions() -> None:
+    q = series("key_rate_q")
+    # 2022Q2 (91 days): 1-7 Apr 20%, 8-28 Apr 17%, 29 Apr-25 May 14%, 26 May-9 Jun 11%, 10-30 Jun 9.5%
+    assert q[pd.Period("2022Q2", freq="Q")] == pytest.approx((7 * 20 + 21 * 17 + 27 * 14 + 15 * 11 + 21 * 9.5) / 91, abs=1e-4)
+    # 2024Q4 (92 days): 1-24 Oct 19%, 25 Oct-31 Dec 21% (the 20 Dec hold changes nothing)
+    assert q[pd.Period("2024Q4", freq="Q")] == pytest.approx((24 * 19 + 68 * 21) / 92, abs=1e-4)
+    assert q[pd.Period("2024Q1", freq="Q")] == pytest.approx(16.0)
+    assert q.index[0] == pd.Period("2022Q1", freq="Q") and q.index[-1] == CUTOFF
+
+
+# --- monthly and annual to quarterly --------------------------------------------------------------------
+
+
+def test_monthly_to_quarterly_means_and_min_months() -> None:
+    months = pd.period_range("2023-01", "2023-05", freq="M")
+    s = pd.Series([1.0, 2.0, 6.0, 4.0, np.nan], index=months)
+    assert monthly_to_quarterly(s).tolist() == [3.0]  # 2023Q2 has one observed month only
+    loose = monthly_to_quarterly(s, min_months=1)
+    assert loose.tolist() == [3.0, 4.0]
+    assert list(loose.index.astype(str)) == ["2023Q1", "2023Q2"]
+
+
+def test_interpolate_monthly_is_linear_between_anchors() -> None:
+    anchors = pd.Series([1.0, 4.0, 2.0], index=pd.PeriodIndex(["2022-01", "2022-04", "2022-06"], freq="M"))
+    out = interpolate_monthly(anchors)
+    assert out.tolist() == pytest.approx([1.0, 2.0, 3.0, 4.0, 3.0, 2.0])
+    assert out.index[0] == pd.Period("2022-01", freq="M") and out.index[-1] == pd.Period("2022-06", freq="M")
+
+
+def test_annual_to_quarterly_equal_and_repeat() -> None:
+    annual = pd.Series([8.0, 12.0], index=pd.PeriodIndex(["2023", "2024"], freq="Y"))
+    equal = annual_to_quarterly(annual, "equal")
+    assert equal.tolist() == [2.0] * 4 + [3.0] * 4
+    assert equal.groupby(equal.index.year).sum().tolist() == [8.0, 12.0]
+    assert annual_to_quarterly(annual, "repeat").tolist() == [8.0] * 4 + [12.0] * 4
+    with pytest.raises(DataError, match="unknown method 'spline'"):
+        annual_to_quarterly(annual, "spline")
+
+
+def test_annual_to_quarterly_linear_preserves_means_and_direction() -> None:
+    annual = pd.Series([4.0, 6.0, 5.0], index=pd.PeriodIndex(["2020", "2021", "2022"], freq="Y"))
+    q = annual_to_quarterly(annual, "linear")
+    assert q.groupby(q.index.year).mean().tolist() == pytest.approx([4.0, 6.0, 5.0])
+    year_2021 = q[q.index.year == 2021]
+    assert year_2021.iloc[0] < year_2021.iloc[1]  # rising from the 2020 level ...
+    assert year_2021.iloc[2] > year_2021.iloc[3]  # ... falling towards the 2022 level
+
+
+def test_fill_missing_quarter_only_single_gaps() -> None:
+    quarterly = pd.Series([5.4, 4.0, 4.5, -1.8], index=pd.PeriodIndex(["2024Q1", "2024Q2", "2024Q4", "2023Q1"], freq="Q"))
+    annual = pd.Series([4.1, 4.3], index=pd.PeriodIndex(["2023", "2024"], freq="Y"))
+    out = fill_missing_quarter(quarterly, annual)
+    assert list(out.index.astype(str)) == ["2024Q3"]  # 2023 misses three quarters: left missing
+    assert out.iloc[0] == pytest.approx(4 * 4.3 - 5.4 - 4.0 - 4.5)
+
+
+# --- the derived series in the data set -----------------------------------------------------------------
+
+
+def test_cpi_yoy_q_hand_cases() -> None:
+    q = series("cpi_yoy_q")
+    assert q[pd.Period("2024Q4", freq="Q")] == pytest.approx((8.54 + 8.88 + 9.52) / 3, abs=1e-4)
+    # 2023Q1: Dec-2022 = 11.94 (Dec/Dec) and Mar-2023 = 3.51; Jan and Feb linear in between
+    jan, feb = 11.94 + (3.51 - 11.94) / 3, 11.94 + 2 * (3.51 - 11.94) / 3
+    assert q[pd.Period("2023Q1", freq="Q")] == pytest.approx((jan + feb + 3.51) / 3, abs=1e-4)
+    # 2020Q4: Dec-2019 3.04 and Dec-2020 4.91 are the only anchors: Oct, Nov, Dec at 10/12, 11/12, 12/12
+    step = (4.91 - 3.04) / 12
+    assert q[pd.Period("2020Q4", freq="Q")] == pytest.approx(3.04 + 11 * step, abs=1e-4)
+    assert pd.Period("2019Q3", freq="Q") not in q.index  # no anchor before Dec 2019: no extrapolation
+
+
+def test_unemployment_q_months_then_annual() -> None:
+    q = series("unemployment_q")
+    assert q[pd.Period("2022Q1", freq="Q")] == pytest.approx((4.4 + 4.1 + 4.1) / 3, abs=1e-4)
+    assert q[pd.Period("2024Q4", freq="Q")] == pytest.approx(2.3)  # one observed month (Oct)
+    annual = series("unemployment")
+    for year in (2019, 2020, 2021):  # no monthly data: quarters average to the annual figure
+        assert q[q.index.year == year].mean() == pytest.approx(annual[pd.Period(str(year), freq="Y")], abs=1e-3)
+
+
+def test_defence_spending_q_sums_to_annual_outcomes_and_plans() -> None:
+    q = series("defence_spending_q")
+    annual = series("defence_spending")
+    for year in range(2021, 2028):
+        assert q[q.index.year == year].sum() == pytest.approx(annual[pd.Period(str(year), freq="Y")], abs=1e-3)
+    assert q.attrs["vintages"]["2024Q4"] == "latest" and q.attrs["vintages"]["2025Q1"] == "plan"
+    assert q.attrs["unit"] == "trn RUB per quarter"
+
+
+def test_gdp_growth_q_only_documented_fill() -> None:
+    q = series("gdp_growth_q")
+    assert q.attrs["verified"]["2024Q3"] == "derived"
+    assert q[pd.Period("2024Q3", freq="Q")] == pytest.approx(4 * 4.3 - 5.4 - 4.0 - 4.5, abs=1e-4)
+    assert pd.Period("2023Q2", freq="Q") not in q.index  # no documented method for a three-quarter gap
+    assert {v for k, v in q.attrs["verified"].items() if k != "2024Q3"} == {"yes"}
+
+
+def test_every_derived_row_is_flagged_and_documented() -> None:
+    rows = build_derived()
+    assert (rows["verified"] == "derived").all()
+    assert rows["source_page"].str.startswith("twosector.derive.").all()
+    assert rows["source_page"].str.contains("data/README.md#").all()
+    late = [pd.Period(p, freq="Q") > CUTOFF for p in rows["period"]]
+    assert (rows.loc[late, "vintage"] == "plan").all()
+    readme = (REPO_DATA / "README.md").read_text(encoding="utf-8")
+    for name in rows["series"].unique():
+        assert f"`{name}`" in readme, name
+
+
+def test_stored_derived_file_equals_build_derived() -> None:
+    stored = pd.read_csv(REPO_DATA / DERIVED_FILE, dtype=str, keep_default_na=False)
+    built = build_derived(load_data())
+    assert list(stored.columns) == list(REQUIRED_COLUMNS)
+    assert len(stored) == len(built)
+    text_columns = [c for c in REQUIRED_COLUMNS if c != "value"]
+    pd.testing.assert_frame_equal(stored[text_columns], built[text_columns].astype(stored[text_columns].dtypes))
+    np.testing.assert_allclose(stored["value"].astype(float).to_numpy(), built["value"].to_numpy(), atol=1e-9)
+
+
+def test_write_derived_roundtrip(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for path in REPO_DATA.glob("*.csv"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    target = write_derived(folder)
+    assert target == folder / DERIVED_FILE
+    assert target.read_bytes() == (REPO_DATA / DERIVED_FILE).read_bytes()
