@@ -356,3 +356,12 @@ def test_cli_data_lists_series(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for name in REQUIRED_IDS:
         assert f"\n{name} " in out, name
+
+
+def test_series_cache_returns_independent_copies() -> None:
+    first = series("defence_spending")
+    first.iloc[0] = -1.0
+    first.attrs["unit"] = "changed"
+    again = series("defence_spending")
+    assert again.iloc[0] == pytest.approx(3.57)
+    assert again.attrs["unit"] == "trn RUB"

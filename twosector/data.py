@@ -274,8 +274,13 @@ def load_data(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     >>> data = load_data()
     >>> data.loc[data["series"] == "key_rate", ["period", "value"]].tail(1)  # doctest: +SKIP
     """
+    return _cached(path).copy()
+
+
+def _cached(path: str | os.PathLike[str] | None) -> pd.DataFrame:
+    """The cached frame itself: read it, never modify it."""
     folder = data_dir(path)
-    return _load(folder, _file_stamp(folder)).copy()
+    return _load(folder, _file_stamp(folder))
 
 
 def _rank(vintage: str) -> int:
@@ -309,7 +314,13 @@ def series(name: str, vintage: str = "latest", path: str | os.PathLike[str] | No
     DataError
         For an unknown series (with a did-you-mean), an unknown vintage, or no rows of that vintage.
     """
-    return series_from_frame(load_data(path), name, vintage)
+    folder = data_dir(path)
+    return _series_cached(folder, _file_stamp(folder), name, vintage).copy(deep=True)
+
+
+@functools.lru_cache(maxsize=1024)
+def _series_cached(folder: Path, stamp: tuple[tuple[str, int, int], ...], name: str, vintage: str) -> pd.Series:
+    return series_from_frame(_load(folder, stamp), name, vintage)
 
 
 def series_from_frame(data: pd.DataFrame, name: str, vintage: str = "latest") -> pd.Series:
@@ -336,15 +347,18 @@ def series_from_frame(data: pd.DataFrame, name: str, vintage: str = "latest") ->
     if rows.empty:
         raise DataError(unknown_name("series", name, data["series"].unique()))
     if vintage in ("revised", "plan"):
-        chosen = rows[rows["vintage"] == vintage]
+        keep = [i for i, v in zip(rows.index, rows["vintage"]) if v == vintage]
     else:
-        outcome = rows["vintage"] != "plan"
-        has_outcome = outcome.groupby(rows["period"]).transform("any")
-        usable = rows[outcome | ~has_outcome] if vintage == "latest" else rows[outcome]
-        rank = usable["vintage"].map(_rank)
-        by_period = rank.groupby(usable["period"])
-        pick = by_period.idxmax() if vintage == "latest" else by_period.idxmin()
-        chosen = usable.loc[pick.to_numpy()]
+        best: dict[str, tuple[int, object]] = {}
+        for i, period, v in zip(rows.index, rows["period"], rows["vintage"]):
+            if vintage == "first" and v == "plan":
+                continue
+            # "latest": highest rank wins (plan ranks lowest); "first": lowest outcome rank wins
+            rank = _rank(v) if vintage == "latest" else -_rank(v)
+            if period not in best or rank > best[period][0]:
+                best[period] = (rank, i)
+        keep = [i for _, i in best.values()]
+    chosen = rows.loc[keep]
     if chosen.empty:
         available = ", ".join(sorted(rows["vintage"].unique()))
         raise DataError(f"series {name!r} has no rows for vintage {vintage!r}; its vintages: {available}")
