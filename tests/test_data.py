@@ -365,3 +365,13 @@ def test_series_cache_returns_independent_copies() -> None:
     again = series("defence_spending")
     assert again.iloc[0] == pytest.approx(3.57)
     assert again.attrs["unit"] == "trn RUB"
+
+
+def test_impossible_date_and_byte_order_mark(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    path = _write(folder, "k.csv", ["k,2022-02-28,20,%,Bank of Russia,page,yes,latest,"])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # saved by a spreadsheet: BOM before the header
+    assert load_data(folder)["series"].tolist() == ["k"]
+    _write(folder, "k.csv", ["k,2022-02-30,20,%,Bank of Russia,page,yes,latest,"])
+    with pytest.raises(DataError, match=r"^data/k\.csv, line 2, column 'period': '2022-02-30' is not a period"):
+        load_data(folder)

@@ -135,7 +135,7 @@ def _fail(file: str, line: int, column: str, problem: str) -> DataError:
 def _read_rows(path: Path, name: str) -> list[dict[str, object]]:
     """Read one CSV with the csv module, so that line numbers are exact (header = line 1)."""
     rows: list[dict[str, object]] = []
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         try:
             header = next(reader)
