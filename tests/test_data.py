@@ -375,3 +375,13 @@ def test_impossible_date_and_byte_order_mark(tmp_path: Path) -> None:
     _write(folder, "k.csv", ["k,2022-02-30,20,%,Bank of Russia,page,yes,latest,"])
     with pytest.raises(DataError, match=r"^data/k\.csv, line 2, column 'period': '2022-02-30' is not a period"):
         load_data(folder)
+
+
+def test_header_only_and_non_utf8_files(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    _write(folder, "empty.csv", [])
+    with pytest.raises(DataError, match="no observations"):
+        load_data(folder)
+    (folder / "empty.csv").write_bytes(HEADER.encode() + b"\nx,2022,1,%,P,Stra\xdfe,yes,latest,\n")
+    with pytest.raises(DataError, match=r"^data/empty\.csv: not UTF-8 text"):
+        load_data(folder)

@@ -134,13 +134,20 @@ def _fail(file: str, line: int, column: str, problem: str) -> DataError:
 
 def _read_rows(path: Path, name: str) -> list[dict[str, object]]:
     """Read one CSV with the csv module, so that line numbers are exact (header = line 1)."""
+    try:
+        return _parse_rows(path, name)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV") from None
+
+
+def _parse_rows(path: Path, name: str) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         try:
             header = next(reader)
         except StopIteration:
-            raise DataError(f"{name}: the file is empty; expected a header with {', '.join(REQUIRED_COLUMNS)}")
+            raise DataError(f"{name}: the file is empty; expected a header with {', '.join(REQUIRED_COLUMNS)}") from None
         header = [h.strip() for h in header]
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
@@ -237,6 +244,8 @@ def _load(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame
                         f"line {first[2]}; one {column} per series",
                     )
             rows.append(row)
+    if not rows:
+        raise DataError(f"no observations in the data folder {str(folder)!r} (the CSV files have headers only)")
     frame = pd.DataFrame(rows)
     ordered = [*REQUIRED_COLUMNS, "freq", "file", "line"]
     extra = [c for c in frame.columns if c not in ordered]
