@@ -1,0 +1,245 @@
+"""Exogenous paths of the model: history from ``data/``, documented assumptions afterwards.
+
+:func:`paths` returns one quarterly column per exogenous input (see :data:`COLUMNS`). Up to
+``end_history`` every value comes from the data set (:func:`twosector.data.series`); after it, the
+projection assumptions below apply. :func:`no_war_paths` is the counterfactual without war, sanction,
+mobilisation or emigration events (used to check that the pre-war model is stable).
+
+Projection assumptions (after ``end_history``)
+----------------------------------------------
+- ``defence_spending``: the budget-law plan (data vintage ``plan``: 13.5 / 12.8 / 13.1 trn RUB for
+  2025 / 2026 / 2027); after the last plan year it grows with the 4% inflation target.
+- ``urals_price``, ``usd_rub``: held at the last historical annual average.
+- ``critical_availability``, ``import_markup``: held at their last historical value.
+- ``contract_recruits``: the last historical quarterly rate continues; ``mobilised``: no new call-up.
+- ``emigrants``: the stock stays at its last value (new outflows come from the ``skilled_emigration`` lever).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from twosector.errors import DataError, ScenarioError
+
+__all__ = ["COLUMNS", "paths", "no_war_paths", "validate_exog", "quarter_index"]
+
+COLUMNS: dict[str, tuple[str, str]] = {
+    "defence_spending": ("trn RUB per quarter", "federal 'National defence' spending (annual / 4)"),
+    "urals_price": ("USD/bbl", "average realised Urals price (annual average)"),
+    "usd_rub": ("RUB per USD", "exchange rate (annual average)"),
+    "oil_volume": ("index 2021 = 1", "oil and gas export volume (assumption: flat, no volume series in data)"),
+    "critical_availability": ("share of 2021", "availability of sanctioned critical imports (wiiw: 70% 2022, 60% 2023)"),
+    "import_markup": ("% over 2021", "price markup on controlled imports (BOFIT: +87% by 2024; linear from 2021Q4)"),
+    "mobilised": ("mn persons per quarter", "mobilisation call-up (318k, placed in 2022Q4)"),
+    "contract_recruits": ("mn persons per quarter", "new contract soldiers (2023: 2 x H1; 2024: annual / 4)"),
+    "emigrants": ("mn persons", "stock of emigrants since Feb 2022 (RANEPA / The Bell: ~650k)"),
+    "war": ("0/1", "1 from 2022Q1 (the full-scale war; NWF financing rule active)"),
+    "preferential_credit": ("0/1", "1 from 2022Q3: state-directed preferential loans to defence contractors (Kennedy 2025)"),
+    "demand_shock": ("% of potential", "residual civilian demand shock (zero unless supplied, e.g. by calibration)"),
+}
+
+FIRST = pd.Period("2019Q1", freq="Q")
+WAR_START = pd.Period("2022Q1", freq="Q")
+PREF_START = pd.Period("2022Q3", freq="Q")
+TARGET_GROWTH = 1.04  # nominal growth of the defence path after the last plan year (the 4% target)
+
+
+def quarter_index(start: str | pd.Period, end: str | pd.Period) -> pd.PeriodIndex:
+    """Return the quarterly PeriodIndex ``start..end`` named ``"quarter"``."""
+    return pd.period_range(pd.Period(start, freq="Q"), pd.Period(end, freq="Q"), freq="Q", name="quarter")
+
+
+def _series(name: str, vintage: str = "latest") -> pd.Series:
+    from twosector.data import series
+
+    s = series(name, vintage=vintage)
+    return s.astype(float)
+
+
+def _annual_to_quarters(s: pd.Series, idx: pd.PeriodIndex, per_quarter: bool = False) -> pd.Series:
+    """Spread an annual series over quarters (level repeated, or divided by 4 for flows)."""
+    years = idx.asfreq("Y")
+    annual = s.copy()
+    annual.index = pd.PeriodIndex([p.asfreq("Y") for p in annual.index])
+    out = pd.Series(annual.reindex(years).to_numpy(), index=idx, dtype=float)
+    return out / 4.0 if per_quarter else out
+
+
+def _hold_after(s: pd.Series, last: pd.Period) -> pd.Series:
+    """Keep values up to ``last`` (and fill gaps forward), hold the last known one afterwards."""
+    s = s.copy()
+    s[s.index > last] = np.nan
+    return s.ffill()
+
+
+@lru_cache(maxsize=16)
+def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataFrame:
+    idx = quarter_index(min(start, FIRST), end)
+    hist = idx <= end_history
+    out = pd.DataFrame(index=idx)
+
+    # defence: latest vintage to end_history; later the plan vintage, then +4% a year
+    latest = _annual_to_quarters(_series("defence_spending"), idx, per_quarter=True)
+    plan = _annual_to_quarters(_series("defence_spending", "plan"), idx, per_quarter=True)
+    d = latest.where(hist)
+    d = d.fillna(plan.where(~hist))
+    first_obs = latest.first_valid_index()
+    d[d.index < first_obs] = latest[first_obs]  # 2019-20 not in the data set: the 2021 level
+    for i in range(len(d)):
+        if np.isnan(d.iloc[i]):
+            d.iloc[i] = d.iloc[i - 4] * TARGET_GROWTH if i >= 4 else d.iloc[i - 1]
+    out["defence_spending"] = d
+
+    for name in ("urals_price", "usd_rub"):
+        s = _annual_to_quarters(_series(name), idx)
+        out[name] = _hold_after(s, end_history).bfill()
+    out["oil_volume"] = 1.0
+
+    avail = pd.Series(np.nan, index=idx)
+    avail[idx < pd.Period("2022Q2", freq="Q")] = 1.0
+    sub = _annual_to_quarters(_series("substitution_sanctioned_goods"), idx) / 100.0
+    avail = avail.fillna(sub.where(idx >= pd.Period("2022Q2", freq="Q")))
+    out["critical_availability"] = _hold_after(avail, end_history)
+
+    markup = pd.Series(np.nan, index=idx)
+    markup[idx <= pd.Period("2021Q4", freq="Q")] = 0.0
+    mk = _series("controlled_import_markup")
+    for year, value in mk.items():
+        q4 = pd.Period(year=year.year, quarter=4, freq="Q")
+        if q4 in markup.index:
+            markup[q4] = value
+    markup = markup.where(idx <= end_history)
+    markup = markup.interpolate(method="linear", limit_area="inside")
+    out["import_markup"] = markup.ffill()
+
+    mob = pd.Series(0.0, index=idx)
+    for year, value in _series("mobilised").items():
+        q = pd.Period(year=year.year, quarter=4, freq="Q")  # Sep-Oct 2022 call-up, completed by 28 Oct
+        if q in mob.index and q <= end_history:
+            mob[q] = value / 1e6
+    out["mobilised"] = mob
+
+    rec = pd.Series(np.nan, index=idx)
+    rec[idx < WAR_START.asfreq("Y").asfreq("Q", how="end") + 4] = 0.0  # none recorded for 2019-2022
+    h1 = _series("contract_recruits_h1")
+    annual = _series("contract_recruits")
+    for year in sorted(set(p.year for p in h1.index) | set(p.year for p in annual.index)):
+        yp = pd.Period(year, freq="Y")
+        per_q = annual[yp] / 4 if yp in annual.index else 2 * h1[yp] / 4
+        for q in range(1, 5):
+            p = pd.Period(year=year, quarter=q, freq="Q")
+            if p in rec.index:
+                rec[p] = per_q / 1e6
+    out["contract_recruits"] = _hold_after(rec, end_history).fillna(0.0)
+
+    em_level = _series("emigrants")
+    first_level = em_level.iloc[0] / 1e6
+    emig = pd.Series(np.nan, index=idx)
+    emig[idx < WAR_START] = 0.0
+    # the 2022 waves: about one third in spring (after the invasion), the rest after the Sep-2022
+    # mobilisation (IT emigration 35k spring vs 70-80k autumn, The Bell); the level is the first data point
+    for q, share in (("2022Q1", 1 / 6), ("2022Q2", 1 / 3), ("2022Q3", 1 / 3), ("2022Q4", 1.0)):
+        emig[pd.Period(q, freq="Q")] = share * first_level
+    for year, value in em_level.items():
+        p = pd.Period(year=year.year, quarter=4, freq="Q")
+        if p in emig.index:
+            emig[p] = value / 1e6
+    emig = emig.where(idx <= end_history).interpolate(limit_area="inside")
+    out["emigrants"] = emig.ffill()
+
+    out["war"] = (idx >= WAR_START).astype(float)
+    out["preferential_credit"] = (idx >= PREF_START).astype(float)
+    out["demand_shock"] = 0.0
+    out = out.loc[(out.index >= start) & (out.index <= end)]
+    if out.isna().any().any():
+        bad = out.columns[out.isna().any()].tolist()
+        raise DataError(f"exogenous paths: missing values in {bad} (check data/ coverage)")
+    return out
+
+
+def paths(end_history: str = "2024Q4", *, start: str = "2019Q1", end: str = "2030Q4") -> pd.DataFrame:
+    """Return the exogenous inputs of the model, one quarterly column each.
+
+    Parameters
+    ----------
+    end_history : str, default "2024Q4"
+        Last quarter taken from the data; later quarters follow the projection assumptions of this
+        module's docstring (and ``docs/model.md``).
+    start, end : str
+        First and last quarter (the engine needs 2019Q1-2021Q4 for its pre-war normalisation).
+
+    Returns
+    -------
+    pd.DataFrame
+        Quarterly ``PeriodIndex`` named ``"quarter"``; the columns of :data:`COLUMNS`.
+
+    Examples
+    --------
+    >>> x = paths()
+    >>> float(x.loc["2025Q1", "defence_spending"])  # 13.5 trn RUB plan / 4
+    3.375
+    """
+    try:
+        eh, s, e = (pd.Period(v, freq="Q") for v in (end_history, start, end))
+    except (ValueError, TypeError) as exc:
+        raise ScenarioError(f"exog.paths: bad quarter in end_history={end_history!r}, start={start!r}, end={end!r} ({exc})") from None
+    if not (s <= e):
+        raise ScenarioError(f"exog.paths: end {end!r} is before start {start!r}")
+    return _paths(eh, s, e).copy()
+
+
+def no_war_paths(*, start: str = "2019Q1", end: str = "2030Q4") -> pd.DataFrame:
+    """Return the counterfactual exogenous paths without the war and its shocks.
+
+    Defence spending stays at its 2021 level and grows with the 4% target from 2022; oil price and
+    ruble stay at their 2021 averages; no sanctions (availability 1, no markup), no mobilisation,
+    recruitment or emigration, no war-time financing.
+
+    Returns
+    -------
+    pd.DataFrame
+        Same layout as :func:`paths`.
+    """
+    x = paths(start=start, end=end)
+    base = x.loc[x.index.year == 2021]
+    after = x.index > pd.Period("2021Q4", freq="Q")
+    steps = np.cumsum(after) / 4.0
+    x["defence_spending"] = np.where(after, base["defence_spending"].mean() * TARGET_GROWTH**steps, x["defence_spending"])
+    for name in ("urals_price", "usd_rub"):
+        x.loc[after, name] = base[name].mean()
+    x["critical_availability"] = 1.0
+    x["import_markup"] = 0.0
+    for name in ("mobilised", "contract_recruits", "emigrants", "war", "preferential_credit", "demand_shock"):
+        x[name] = 0.0
+    return x
+
+
+def validate_exog(x: pd.DataFrame, end: pd.Period) -> pd.DataFrame:
+    """Check a user-supplied exogenous frame and return it cut at ``end``.
+
+    Raises
+    ------
+    ScenarioError
+        If it has no quarterly PeriodIndex, misses columns, does not cover 2019Q1-2021Q4 (needed for the
+        2021 = 100 normalisation) and ``end``, has gaps or non-finite values.
+    """
+    if not isinstance(x, pd.DataFrame) or not isinstance(x.index, pd.PeriodIndex) or x.index.freqstr[0] != "Q":
+        raise ScenarioError("exog: must be a DataFrame with a quarterly PeriodIndex (see twosector.exog.paths())")
+    missing = [c for c in COLUMNS if c not in x.columns]
+    if missing:
+        raise ScenarioError(f"exog: missing column(s) {missing}; allowed/required: {list(COLUMNS)}")
+    if x.index[0] > FIRST:
+        raise ScenarioError(f"exog: starts at {x.index[0]}; it must start at or before {FIRST} (pre-war normalisation)")
+    if x.index[-1] < end:
+        raise ScenarioError(f"exog: ends at {x.index[-1]}, before the requested end {end}")
+    x = x.loc[x.index <= end, list(COLUMNS)]
+    if len(x) != x.index[-1].ordinal - x.index[0].ordinal + 1 or not x.index.is_monotonic_increasing:
+        raise ScenarioError("exog: the quarterly index has gaps or is not sorted")
+    values = x.to_numpy(dtype=float)
+    if not np.isfinite(values).all():
+        bad = x.columns[~np.isfinite(values).all(axis=0)].tolist()
+        raise ScenarioError(f"exog: non-finite values in column(s) {bad}")
+    return x

@@ -1,0 +1,450 @@
+"""Scenario levers, their timing profiles, and scenarios as data (mappings or TOML files).
+
+A *lever* is one policy instrument of the brief (section 4) with an ``intensity`` (documented unit and
+range), a ``start`` quarter, a ``ramp`` (quarters of linear build-up; 0 = sudden) and an optional
+``end`` (last quarter at full strength; afterwards the lever winds down linearly over ``ramp``
+quarters). The ``ceasefire`` lever has options (``demobilisation``, ``defence_cut``,
+``sanction_relief``). A :class:`Scenario` is a named set of levers that may start from another scenario
+(``base = "baseline"``). The file format is documented in ``docs/scenarios.md``.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from twosector.errors import ScenarioError, unknown_name
+
+__all__ = [
+    "LEVERS",
+    "Lever",
+    "LeverSpec",
+    "Scenario",
+    "list_scenarios",
+    "load_scenario",
+    "profile",
+    "lever_paths",
+    "parse_quarter",
+    "FIRST_LEVER_QUARTER",
+]
+
+BUILTIN_DIR = Path(__file__).with_name("scenarios")
+FIRST_LEVER_QUARTER = pd.Period("2022Q1", freq="Q")
+LAST_QUARTER = pd.Period("2100Q4", freq="Q")
+DEFAULT_START = "2025Q1"
+MAX_RAMP = 40
+_QUARTER_RE = re.compile(r"^(\d{4})\s*-?\s*[Qq]([1-4])$")
+
+
+@dataclass(frozen=True)
+class LeverSpec:
+    """Definition of a lever: unit and valid range of its intensity, and its options."""
+
+    name: str
+    unit: str
+    low: float
+    high: float
+    description: str
+    options: dict[str, tuple[float, float, float, str]] = field(default_factory=dict)
+    """option name -> (default, low, high, description)"""
+
+
+LEVERS: dict[str, LeverSpec] = {
+    s.name: s
+    for s in [
+        LeverSpec(
+            "input_sanctions", "share (0-1)", 0.0, 1.0,
+            "targeted sanctions on key imported industrial inputs: at intensity 1, input_cut_max of the "
+            "remaining critical imports is stopped and their price rises by sanction_markup_max points",
+        ),
+        LeverSpec(
+            "tech_controls", "share (0-1)", 0.0, 1.0,
+            "restricted access to critical technologies: civilian TFP drag whose target is "
+            "intensity x tech_drag_max, reached by partial adjustment (tech_adjust per quarter)",
+        ),
+        LeverSpec(
+            "skilled_emigration", "mn persons per year", 0.0, 0.5,
+            "incentives for skilled-labour migration: extra outflow of skilled workers (stock decays "
+            "with emigrant_return_rate; each weighs skilled_productivity average workers)",
+        ),
+        LeverSpec(
+            "oil_price_cap", "USD/bbl", 0.0, 40.0,
+            "tighter oil sanctions: extra Urals discount on the realised export price",
+        ),
+        LeverSpec(
+            "secondary_sanctions", "share (0-1)", 0.0, 1.0,
+            "enforcement on third-country banks and suppliers: at intensity 1, import costs rise by "
+            "secondary_markup_max points and secondary_cut_max of critical imports is delayed",
+        ),
+        LeverSpec(
+            "defence_spending", "fractional change of the defence path", -0.9, 1.0,
+            "change of the national-defence spending path (e.g. -0.2 = a 20% cut)",
+        ),
+        LeverSpec(
+            "ceasefire", "share (0-1)", 0.0, 1.0,
+            "a ceasefire: recruitment and preferential credit stop, defence spending is cut, soldiers are "
+            "demobilised into the labour force and sanctions may be relaxed (scaled by intensity)",
+            options={
+                "demobilisation": (0.5, 0.0, 1.0, "share of the war-time army stock released into the labour force"),
+                "defence_cut": (0.3, 0.0, 0.9, "fractional cut of the defence spending path"),
+                "sanction_relief": (0.0, 0.0, 1.0, "share of historical and scenario sanctions lifted"),
+            },
+        ),
+    ]
+}
+TIMING_FIELDS = ("intensity", "start", "ramp", "end")
+
+
+def parse_quarter(value: object, where: str = "quarter") -> pd.Period:
+    """Parse ``"2025Q2"`` (or ``"2025-Q2"``) into a quarterly Period.
+
+    Raises
+    ------
+    ScenarioError
+        If the text is not a quarter like ``"2025Q2"`` (quarter 1-4) or lies outside 2022Q1-2100Q4.
+    """
+    if isinstance(value, pd.Period) and value.freqstr.startswith("Q"):
+        q = value
+    else:
+        m = _QUARTER_RE.match(str(value).strip()) if isinstance(value, str) else None
+        if m is None:
+            raise ScenarioError(
+                f"{where}: {value!r} is not a quarter; allowed: text like '2025Q2' (year, 'Q', quarter 1-4)"
+            )
+        q = pd.Period(year=int(m.group(1)), quarter=int(m.group(2)), freq="Q")
+    if not (FIRST_LEVER_QUARTER <= q <= LAST_QUARTER):
+        raise ScenarioError(
+            f"{where}: {value!r} is outside the allowed range {FIRST_LEVER_QUARTER}-{LAST_QUARTER} "
+            "(levers act on the war economy from 2022Q1)"
+        )
+    return q
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One lever setting.
+
+    Attributes
+    ----------
+    name : str
+        One of :data:`LEVERS`.
+    intensity : float
+        In the lever's unit and range (see ``LEVERS[name]``).
+    start : pd.Period
+        First quarter in which the lever acts.
+    ramp : int
+        Quarters of linear build-up (0 = full strength at ``start``); also the wind-down after ``end``.
+    end : pd.Period or None
+        Last quarter at full strength, or None (persistent).
+    options : dict
+        Options of the lever (only ``ceasefire`` has them), filled with their defaults.
+    """
+
+    name: str
+    intensity: float
+    start: pd.Period
+    ramp: int = 0
+    end: pd.Period | None = None
+    options: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the lever as a plain mapping (the TOML table of docs/scenarios.md)."""
+        out: dict[str, Any] = {"intensity": self.intensity, "start": str(self.start), "ramp": self.ramp}
+        if self.end is not None:
+            out["end"] = str(self.end)
+        out.update(self.options)
+        return out
+
+
+def _number(value: object, where: str, low: float, high: float, unit: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ScenarioError(f"{where}: {value!r} is not a number; allowed: a number in [{low}, {high}] ({unit})")
+    x = float(value)
+    if not (low <= x <= high):
+        raise ScenarioError(f"{where}: {x!r} is outside the allowed range [{low}, {high}] ({unit})")
+    return x
+
+
+def make_lever(name: str, fields: Mapping[str, Any], where: str = "") -> Lever:
+    """Validate one lever table and return a :class:`Lever`.
+
+    Parameters
+    ----------
+    name : str
+        Lever name.
+    fields : mapping
+        ``intensity`` (required), ``start`` (default ``"2025Q1"``), ``ramp`` (default 0), ``end``
+        (optional) and the lever's options.
+    where : str
+        Prefix naming the file for messages.
+    """
+    if name not in LEVERS:
+        raise ScenarioError(f"{where}{unknown_name('lever', name, LEVERS)}")
+    spec = LEVERS[name]
+    if not isinstance(fields, Mapping):
+        raise ScenarioError(
+            f"{where}lever {name!r}: {fields!r} is not a table; allowed: a table with fields "
+            f"{', '.join(TIMING_FIELDS + tuple(spec.options))}"
+        )
+    allowed = TIMING_FIELDS + tuple(spec.options)
+    for key in fields:
+        if key not in allowed:
+            raise ScenarioError(f"{where}lever {name!r}: {unknown_name('field', str(key), allowed)}")
+    if "intensity" not in fields:
+        raise ScenarioError(f"{where}lever {name!r}: field 'intensity' is missing; allowed: a number in [{spec.low}, {spec.high}] ({spec.unit})")
+    loc = f"{where}{name}"
+    intensity = _number(fields["intensity"], f"{loc}.intensity", spec.low, spec.high, spec.unit)
+    start = parse_quarter(fields.get("start", DEFAULT_START), f"{loc}.start")
+    ramp_raw = fields.get("ramp", 0)
+    if isinstance(ramp_raw, bool) or not isinstance(ramp_raw, numbers.Integral):
+        if isinstance(ramp_raw, float) and ramp_raw.is_integer():
+            ramp_raw = int(ramp_raw)
+        else:
+            raise ScenarioError(f"{loc}.ramp: {ramp_raw!r} is not a whole number of quarters; allowed: an integer in [0, {MAX_RAMP}]")
+    ramp = int(ramp_raw)
+    if not 0 <= ramp <= MAX_RAMP:
+        raise ScenarioError(f"{loc}.ramp: {ramp!r} is outside the allowed range [0, {MAX_RAMP}] (quarters)")
+    end = None
+    if fields.get("end") is not None:
+        end = parse_quarter(fields["end"], f"{loc}.end")
+        if end < start:
+            raise ScenarioError(f"{loc}.end: {str(end)!r} is before start {str(start)!r}; allowed: a quarter >= start")
+    options = {}
+    for opt, (default, low, high, _desc) in spec.options.items():
+        options[opt] = _number(fields.get(opt, default), f"{loc}.{opt}", low, high, "share")
+    return Lever(name, intensity, start, ramp, end, options)
+
+
+def profile(lever: Lever, index: pd.PeriodIndex) -> np.ndarray:
+    """Return the timing profile (0-1) of a lever on a quarterly index.
+
+    The profile is 0 before ``start``; from ``start`` it rises linearly, reaching 1 after ``ramp``
+    quarters: ``min(1, (j + 1) / ramp)`` in the ``j``-th quarter from ``start`` (``ramp = 0``: 1 at
+    once). After ``end`` it falls linearly by ``1 / ramp`` per quarter from its level at ``end``
+    (``ramp = 0``: to 0 at once).
+
+    Parameters
+    ----------
+    lever : Lever
+    index : pd.PeriodIndex
+        Quarterly index.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(len(index),)``; multiply by the intensity for the lever path.
+    """
+    ords = np.asarray([p.ordinal for p in index], dtype=float) if len(index) else np.zeros(0)
+    j = ords - lever.start.ordinal
+    if lever.ramp == 0:
+        up = (j >= 0).astype(float)
+    else:
+        up = np.clip((j + 1) / lever.ramp, 0.0, 1.0)
+    if lever.end is None:
+        return up
+    k = ords - lever.end.ordinal
+    level_at_end = 1.0 if lever.ramp == 0 else min(1.0, (lever.end.ordinal - lever.start.ordinal + 1) / lever.ramp)
+    if lever.ramp == 0:
+        return np.where(k > 0, 0.0, up)
+    after = np.clip(level_at_end - k / lever.ramp, 0.0, None)
+    return np.where(k > 0, np.minimum(up, after), up)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of levers.
+
+    Attributes
+    ----------
+    name : str
+    description : str
+        One line.
+    levers : dict of str -> Lever
+        The active levers (levers not listed are off).
+    base : str or None
+        The scenario it was built on (informational; the levers are already merged).
+    source : str
+        Where it came from (built-in, file path or mapping).
+    """
+
+    name: str
+    description: str = ""
+    levers: dict[str, Lever] = field(default_factory=dict)
+    base: str | None = None
+    source: str = "mapping"
+
+    def with_lever(self, name: str, **fields: Any) -> "Scenario":
+        """Return a copy with one lever set or changed (unchanged fields keep their value).
+
+        Examples
+        --------
+        >>> s = load_scenario("baseline").with_lever("input_sanctions", intensity=0.5, start="2025Q3")
+        """
+        current = self.levers[name].to_dict() if name in self.levers else {}
+        current.update(fields)
+        lever = make_lever(name, current, f"scenario {self.name!r}: ")
+        return replace(self, levers={**self.levers, name: lever})
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the scenario as a mapping in the TOML layout (without ``base``: levers are merged)."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "levers": {k: v.to_dict() for k, v in self.levers.items()},
+        }
+
+
+def lever_paths(scenario: Scenario, index: pd.PeriodIndex) -> dict[str, Any]:
+    """Turn a scenario into the engine's lever inputs: a ``(T,)`` path per lever plus ceasefire options.
+
+    Returns
+    -------
+    dict
+        Keys: every lever name (intensity x profile, zeros when off) and ``ceasefire_<option>``
+        (floats; defaults when the ceasefire is off).
+    """
+    out: dict[str, Any] = {}
+    for name, spec in LEVERS.items():
+        lever = scenario.levers.get(name)
+        out[name] = np.zeros(len(index)) if lever is None else lever.intensity * profile(lever, index)
+        for opt, (default, *_rest) in spec.options.items():
+            out[f"{name}_{opt}"] = float(lever.options[opt]) if lever is not None else default
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# loading
+
+TOP_FIELDS = ("name", "description", "base", "levers")
+
+
+def _builtin_names() -> list[str]:
+    return sorted(p.stem for p in BUILTIN_DIR.glob("*.toml"))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: malformed TOML ({exc}); see docs/scenarios.md for the format") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read the scenario file ({exc.strerror})") from None
+
+
+def _from_mapping(data: Mapping[str, Any], where: str, source: str, seen: tuple[str, ...] = ()) -> Scenario:
+    if not isinstance(data, Mapping):
+        raise ScenarioError(f"{where}a scenario must be a mapping/table, got {type(data).__name__}")
+    for key in data:
+        if key not in TOP_FIELDS:
+            hint = " (lever tables go under [levers.<name>])" if key in LEVERS else ""
+            raise ScenarioError(f"{where}{unknown_name('field', str(key), TOP_FIELDS)}{hint}")
+    name = data.get("name", Path(source).stem if source.endswith(".toml") else "custom")
+    if not isinstance(name, str) or not name:
+        raise ScenarioError(f"{where}name: {name!r} is not a non-empty text; allowed: a text")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise ScenarioError(f"{where}description: {description!r} is not a text; allowed: one line of text")
+    levers: dict[str, Lever] = {}
+    base = data.get("base")
+    if base is not None:
+        if not isinstance(base, str):
+            raise ScenarioError(f"{where}base: {base!r} is not a text; allowed: a built-in scenario name or a .toml path")
+        if base in seen:
+            raise ScenarioError(f"{where}base: {base!r} makes a cycle ({' -> '.join(seen + (base,))})")
+        parent = _load(base, seen + (name,), where)
+        levers = {k: v.to_dict() for k, v in parent.levers.items()}
+    raw_levers = data.get("levers", {})
+    if not isinstance(raw_levers, Mapping):
+        raise ScenarioError(f"{where}levers: {raw_levers!r} is not a table; allowed: tables [levers.<name>]")
+    for lname, fields in raw_levers.items():
+        if lname not in LEVERS:
+            raise ScenarioError(f"{where}{unknown_name('lever', str(lname), LEVERS)}")
+        if not isinstance(fields, Mapping):
+            if isinstance(fields, numbers.Real) and not isinstance(fields, bool):
+                fields = {"intensity": fields}
+            else:
+                raise ScenarioError(
+                    f"{where}levers.{lname}: {fields!r} is not a table or a number; allowed: "
+                    "a table with intensity, start, ramp, end"
+                )
+        merged = {**levers.get(lname, {}), **fields}
+        levers[lname] = merged
+    built = {k: make_lever(k, v, where) for k, v in levers.items()}
+    return Scenario(name=name, description=description, levers=built, base=base, source=source)
+
+
+def _load(spec: str, seen: tuple[str, ...], where: str = "") -> Scenario:
+    path = Path(spec)
+    if spec.endswith((".toml", ".TOML")) or path.is_file():
+        if not path.is_file():
+            raise ScenarioError(f"{where}scenario file {spec!r} not found")
+        return _from_mapping(_read_toml(path), f"{path}: ", str(path), seen)
+    names = _builtin_names()
+    if spec not in names:
+        raise ScenarioError(f"{where}{unknown_name('scenario', spec, names)} (or give a path to a .toml file)")
+    file = BUILTIN_DIR / f"{spec}.toml"
+    return _from_mapping(_read_toml(file), f"built-in scenario {spec!r}: ", f"built-in:{spec}", seen)
+
+
+def load_scenario(scenario: "str | Path | Mapping[str, Any] | Scenario") -> Scenario:
+    """Load a scenario from a built-in name, a TOML file or a mapping.
+
+    Parameters
+    ----------
+    scenario : str, Path, mapping or Scenario
+        A built-in name (see :func:`list_scenarios`), a path to a ``.toml`` file, a mapping in the same
+        layout (``name``, ``description``, ``base``, ``levers = {lever: {intensity, start, ramp, end}}``),
+        or a :class:`Scenario` (returned as is).
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        Unknown scenario/lever/field (with a did-you-mean), wrong type, value out of range, bad
+        quarter, ``end`` before ``start``, malformed TOML; the message names the file and the field.
+
+    Examples
+    --------
+    >>> s = load_scenario({"base": "baseline", "levers": {"input_sanctions": {"intensity": 0.5}}})
+    >>> s.levers["input_sanctions"].start
+    Period('2025Q1', 'Q-DEC')
+    """
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, Path):
+        scenario = str(scenario)
+    if isinstance(scenario, str):
+        return _load(scenario, ())
+    if isinstance(scenario, Mapping):
+        return _from_mapping(scenario, "scenario mapping: ", "mapping")
+    raise ScenarioError(
+        f"scenario: {type(scenario).__name__} is not supported; allowed: a built-in name, a .toml path, "
+        "a mapping or a Scenario"
+    )
+
+
+def list_scenarios() -> pd.DataFrame:
+    """List the built-in scenarios.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``name``, ``description`` (one line) and ``levers`` (comma-separated active levers).
+    """
+    rows = []
+    for name in _builtin_names():
+        s = load_scenario(name)
+        rows.append({"name": name, "description": s.description, "levers": ", ".join(s.levers) or "-"})
+    return pd.DataFrame(rows, columns=["name", "description", "levers"])

@@ -1,0 +1,284 @@
+"""simulate() and compare(): scenario + parameters -> engine -> pandas.
+
+:func:`simulate` resolves the scenario (:func:`twosector.load_scenario`), the parameters
+(:func:`twosector.params.resolve_params`) and the exogenous paths (:func:`twosector.exog.paths`), runs
+the vectorised engine (:func:`twosector.model.run`) once for all draws and returns a DataFrame
+indexed by quarter. :func:`compare` runs a scenario and a baseline with the same parameters and
+returns levels, differences and percentage differences.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from twosector import exog as _exog
+from twosector.errors import ScenarioError, TwosectorError
+from twosector.model import OUTPUTS, run
+from twosector.params import resolve_params
+from twosector.scenarios import LEVERS, Scenario, lever_paths, load_scenario, parse_quarter
+from twosector.variables import VARIABLES
+
+__all__ = ["simulate", "compare", "COMPARE_KINDS"]
+
+COMPARE_KINDS = ("baseline", "scenario", "diff", "pct")
+FIRST = pd.Period("2019Q1", freq="Q")
+SUMMARY_DATES = ("2024Q4", "2025Q4", "2027Q4", "2030Q4")
+SUMMARY_VARIABLES = (
+    "gdp_growth", "output_civilian", "output_military", "cpi_inflation", "key_rate", "unemployment_rate",
+    "labour_shortage", "civilian_real_income", "budget_balance_gdp", "nwf_liquid", "strain_index",
+)
+
+ParamsLike = Mapping[str, float] | pd.Series | pd.DataFrame | None
+ScenarioLike = str | os.PathLike[str] | Mapping[str, Any] | Scenario
+
+
+def _horizon(start: str | pd.Period, end: str | pd.Period) -> tuple[pd.Period, pd.Period]:
+    try:
+        s, e = pd.Period(start, freq="Q"), pd.Period(end, freq="Q")
+    except (ValueError, TypeError):
+        raise ScenarioError(f"start/end: {start!r}, {end!r} are not quarters; allowed: text like '2019Q1'") from None
+    if s < FIRST:
+        raise ScenarioError(f"start: {str(s)!r} is before {FIRST}; allowed: {FIRST} or later")
+    if e < max(s, pd.Period("2021Q4", freq="Q")):
+        raise ScenarioError(f"end: {str(e)!r} must be at or after start and 2021Q4 (the index base year)")
+    if e > pd.Period("2100Q4", freq="Q"):
+        raise ScenarioError(f"end: {str(e)!r} is after 2100Q4")
+    return s, e
+
+
+def _run(scenario: Scenario, table: pd.DataFrame, x: pd.DataFrame) -> dict[str, np.ndarray]:
+    idx = x.index
+    years = np.asarray(idx.year)
+    i2021 = np.flatnonzero(years == 2021)
+    i_prewar = np.flatnonzero((years >= 2019) & (years <= 2021))
+    p = {name: table[name].to_numpy(dtype=float) for name in table.columns}
+    xs = {name: x[name].to_numpy(dtype=float) for name in x.columns}
+    return run(p, xs, lever_paths(scenario, idx), i2021=i2021, i_prewar=i_prewar)
+
+
+def _frame(arrays: dict[str, np.ndarray], index: pd.PeriodIndex, draws: pd.Index, keep: slice) -> pd.DataFrame:
+    names = list(VARIABLES)
+    if len(draws) == 1:
+        data = {name: arrays[name][0, keep] for name in names}
+        return pd.DataFrame(data, index=index[keep])
+    blocks = np.concatenate([arrays[name][:, keep].T for name in names], axis=1)
+    cols = pd.MultiIndex.from_product([names, list(draws)], names=["variable", "draw"])
+    return pd.DataFrame(blocks, index=index[keep], columns=cols)
+
+
+def _prepare(exog: pd.DataFrame | None, end: pd.Period) -> pd.DataFrame:
+    if exog is None:
+        return _exog.paths(end=str(max(end, pd.Period("2024Q4", freq="Q"))))
+    return _exog.validate_exog(exog, end)
+
+
+def simulate(
+    scenario: ScenarioLike = "baseline",
+    params: ParamsLike = None,
+    *,
+    exog: pd.DataFrame | None = None,
+    start: str = "2019Q1",
+    end: str = "2030Q4",
+) -> pd.DataFrame:
+    """Run a scenario.
+
+    Parameters
+    ----------
+    scenario : str, path, mapping or Scenario, default "baseline"
+        A built-in name, a TOML file, a mapping or a :class:`~twosector.scenarios.Scenario`.
+    params : mapping, pd.Series, pd.DataFrame or None
+        Parameter overrides (``{"phillips_slope": 0.4}``), or a DataFrame with one row per draw
+        (columns = parameter names; others keep their defaults): all draws run at once.
+    exog : pd.DataFrame, optional
+        Exogenous paths in the layout of :func:`twosector.exog.paths` (e.g. for a backtest with
+        ``exog.paths(end_history="2022Q4")``). Default: ``exog.paths()``.
+    start, end : str
+        Returned horizon (the model always runs from 2019Q1; ``end`` may extend beyond 2030Q4).
+
+    Returns
+    -------
+    pd.DataFrame
+        Quarterly ``PeriodIndex`` named ``"quarter"``; one column per variable of
+        :func:`twosector.variable_table` (units there). With a DataFrame of draws the columns are a
+        MultiIndex ``(variable, draw)``.
+
+    Raises
+    ------
+    ScenarioError, ParameterError
+        For bad scenarios, levers, quarters, parameters or exogenous frames.
+
+    Examples
+    --------
+    >>> out = simulate("input_sanctions")
+    >>> out.loc["2027Q4", "strain_index"]  # doctest: +SKIP
+    """
+    s, e = _horizon(start, end)
+    sc = load_scenario(scenario)
+    table = resolve_params(params)
+    x = _prepare(exog, e)
+    x = x.loc[x.index <= e]
+    arrays = _run(sc, table, x)
+    keep = slice(int(np.flatnonzero(x.index == s)[0]) if s in x.index else 0, None)
+    draws = table.index if isinstance(params, pd.DataFrame) else pd.RangeIndex(1)
+    out = _frame(arrays, x.index, draws, keep)
+    out.attrs["scenario"] = sc.name
+    return out
+
+
+def compare(
+    scenario: ScenarioLike,
+    baseline: ScenarioLike = "baseline",
+    params: ParamsLike = None,
+    *,
+    exog: pd.DataFrame | None = None,
+    start: str = "2019Q1",
+    end: str = "2030Q4",
+) -> pd.DataFrame:
+    """Compare a scenario with a baseline run with the same parameters and exogenous paths.
+
+    Parameters
+    ----------
+    scenario, baseline : scenario-like
+        See :func:`simulate`.
+    params, exog, start, end
+        See :func:`simulate`.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns MultiIndex ``(variable, kind)`` with kind in ``("baseline", "scenario", "diff", "pct")``:
+        ``diff = scenario - baseline`` (in the variable's unit, i.e. percentage points for rates) and
+        ``pct = 100 * diff / |baseline|`` (NaN where the baseline is 0). With a DataFrame of draws the
+        columns are ``(variable, kind, draw)``.
+
+    Examples
+    --------
+    >>> c = compare("broad_front")
+    >>> c[("output_civilian", "pct")].loc["2030Q4"]  # doctest: +SKIP
+    """
+    a = simulate(scenario, params, exog=exog, start=start, end=end)
+    b = simulate(baseline, params, exog=exog, start=start, end=end)
+    diff = a - b
+    base = b.to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(base != 0, 100 * diff.to_numpy() / np.abs(np.where(base != 0, base, 1.0)), np.nan)
+    pct = pd.DataFrame(pct, index=b.index, columns=b.columns)
+    parts = {"baseline": b, "scenario": a, "diff": diff, "pct": pct}
+    out = pd.concat(parts, axis=1, names=["kind"])
+    # reorder to (variable, kind[, draw])
+    order = [1, 0] + list(range(2, out.columns.nlevels))
+    out = out.reorder_levels(order, axis=1)
+    variables = list(dict.fromkeys(b.columns.get_level_values(0)))
+    out = out.reindex(columns=pd.MultiIndex.from_tuples(
+        [c for v in variables for k in COMPARE_KINDS for c in out.columns if c[0] == v and c[1] == k],
+        names=["variable", "kind"] + (["draw"] if out.columns.nlevels == 3 else []),
+    ))
+    out.attrs["scenario"] = a.attrs.get("scenario")
+    out.attrs["baseline"] = b.attrs.get("scenario")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# command line
+
+
+def _parse_value(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _apply_sets(sc: Scenario, sets: list[str]) -> Scenario:
+    for item in sets:
+        if "=" not in item:
+            raise ScenarioError(f"--set {item!r}: expected 'lever=value' or 'lever.field=value'")
+        key, value = item.split("=", 1)
+        lever, _, fld = key.strip().partition(".")
+        fld = fld or "intensity"
+        if lever not in LEVERS:
+            from twosector.errors import unknown_name
+
+            raise ScenarioError(f"--set {item!r}: {unknown_name('lever', lever, LEVERS)}")
+        if lever not in sc.levers and fld != "intensity":
+            raise ScenarioError(
+                f"--set {item!r}: lever {lever!r} is not active in scenario {sc.name!r}; set its intensity first "
+                f"(--set {lever}=VALUE)"
+            )
+        parsed: Any = value.strip() if fld in ("start", "end") else _parse_value(value.strip())
+        sc = sc.with_lever(lever, **{fld: parsed})
+    return sc
+
+
+def _parse_params(items: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        if "=" not in item:
+            raise TwosectorError(f"--param {item!r}: expected 'name=value'")
+        name, value = item.split("=", 1)
+        out[name.strip()] = _parse_value(value.strip())
+    return out
+
+
+def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        if path.suffix == ".parquet":
+            frame.to_parquet(tmp)
+        else:
+            out = frame.copy()
+            out.index = out.index.astype(str)
+            out.to_csv(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _cli_simulate(args: argparse.Namespace) -> int:
+    """Handler of ``twosector simulate`` (see ``twosector simulate --help``)."""
+    sc = load_scenario(args.scenario)
+    sc = _apply_sets(sc, list(args.sets or []))
+    params = _parse_params(list(args.params or []))
+    if args.out:
+        out_path = Path(args.out)
+        if out_path.suffix not in (".csv", ".parquet"):
+            raise TwosectorError(f"--out {args.out!r}: unsupported file type; allowed: .csv or .parquet")
+        frame = simulate(sc, params)
+        _write_atomic(frame, out_path)
+        print(f"wrote {len(frame)} quarters x {frame.shape[1]} variables of scenario {sc.name!r} to {out_path}")
+        return 0
+    c = compare(sc, "baseline", params)
+    dates = [pd.Period(d, freq="Q") for d in SUMMARY_DATES]
+    rows = []
+    for var in SUMMARY_VARIABLES:
+        for kind in ("scenario", "diff"):
+            row = {"variable": var, "": "level" if kind == "scenario" else "vs baseline"}
+            for d in dates:
+                row[str(d)] = c.loc[d, (var, kind)]
+            rows.append(row)
+    table = pd.DataFrame(rows).set_index(["variable", ""])
+    print(f"scenario {sc.name!r}: {sc.description}")
+    print("levers: " + (", ".join(
+        f"{k}={v.intensity:g} from {v.start} ramp {v.ramp}" + (f" to {v.end}" if v.end else "")
+        for k, v in sc.levers.items()) or "none"))
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.2f}".format):
+        print(table.to_string())
+    print("units: see `twosector.variable_table()`; 'vs baseline' = scenario minus baseline")
+    sys.stdout.flush()
+    return 0
