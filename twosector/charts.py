@@ -100,7 +100,7 @@ def _register_template() -> None:
         title=dict(x=0.01, xanchor="left", xref="container", font=dict(size=17)),
         colorway=list(SCENARIO_COLOURS.values())[:9] + _FALLBACK,
         legend=dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.02),
-        margin=dict(l=70, r=30, t=80, b=90),
+        margin=dict(l=70, r=30, t=80, b=100),
         hovermode="x unified",
         xaxis=dict(showline=True, linecolor="#888", ticks="outside"),
         yaxis=dict(showline=True, linecolor="#888", ticks="outside", zerolinecolor="#bbb"),
@@ -175,8 +175,10 @@ def variable_label(name: str, unit: str | None = None) -> str:
 
 
 def _x(index: pd.Index) -> pd.Index:
-    """Quarterly/monthly/annual periods -> timestamps (start of period) for a date axis."""
+    """Periods -> timestamps for a date axis: start of quarter/month/day, middle of a year."""
     if isinstance(index, pd.PeriodIndex):
+        if index.freqstr.startswith(("Y", "A")):  # annual values (flows, averages) belong mid-year
+            return index.to_timestamp() + pd.DateOffset(months=6)
         return index.to_timestamp()
     return index
 
@@ -199,7 +201,8 @@ def _boundary(fig: go.Figure, boundary: pd.Period | str | None, rows: int = 1, c
 def _caption(fig: go.Figure, text: str | None) -> None:
     if text:
         fig.add_annotation(
-            text=text, xref="paper", yref="paper", x=0.0, y=-0.12, xanchor="left", yanchor="top",
+            # a fixed pixel offset below the plot area: below tick labels and axis titles at any height
+            text=text, xref="paper", yref="paper", x=0.0, y=0.0, yshift=-58, xanchor="left", yanchor="top",
             showarrow=False, align="left", font=dict(size=11, color="#666"),
         )
 
@@ -374,6 +377,7 @@ def compare_bars(
     unit: str = "",
     caption: str | None = MODEL_SOURCE,
     orientation: str = "h",
+    colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """Bars per scenario: a Series (scenario -> value) or a DataFrame (scenario rows x measure columns).
 
@@ -389,6 +393,8 @@ def compare_bars(
         Source caption.
     orientation : {"h", "v"}
         Horizontal (default, readable with long names) or vertical bars.
+    colours : mapping of str to str, optional
+        Bar colour per index label (default: :func:`scenario_colour`).
 
     Returns
     -------
@@ -400,13 +406,13 @@ def compare_bars(
     if frame.empty:
         raise TwosectorError("compare_bars needs at least one value, got an empty table")
     names = [str(i) for i in frame.index]
-    colours = [scenario_colour(n) for n in names]
+    colours_ = [(colours or {}).get(n) or scenario_colour(n) for n in names]
     fig = make_subplots(rows=1, cols=frame.shape[1], subplot_titles=[str(c) for c in frame.columns],
                         horizontal_spacing=0.12)
     for i, col in enumerate(frame.columns):
         y = frame[col].to_numpy(dtype=float)
         bar = (go.Bar(y=names, x=y, orientation="h") if orientation == "h" else go.Bar(x=names, y=y))
-        bar.update(marker_color=colours, showlegend=False, name=str(col),
+        bar.update(marker_color=colours_, showlegend=False, name=str(col),
                    hovertemplate="%{y}: %{x:.2f}<extra></extra>" if orientation == "h" else "%{x}: %{y:.2f}<extra></extra>")
         fig.add_trace(bar, row=1, col=i + 1)
     if frame.shape[1] == 1:
@@ -427,6 +433,7 @@ def history(
     caption: str | None = "Source: twosector data set (data/*.csv); see each series' publisher in data_summary().",
     colours: Mapping[str, str] | None = None,
     markers: bool = False,
+    steps: Sequence[str] = (),
 ) -> go.Figure:
     """Line chart of observed series (quarterly, monthly or annual) in one panel with one unit.
 
@@ -444,6 +451,8 @@ def history(
         Line colour per series name (default: the template's colour cycle).
     markers : bool, default False
         Draw markers too (useful for sparse, e.g. annual, series).
+    steps : sequence of str
+        Series drawn as steps (a value holds until the next one, e.g. policy-rate decisions).
 
     Returns
     -------
@@ -463,6 +472,8 @@ def history(
     for name, s in items.items():
         s = s.dropna()
         line = dict(color=colours[name]) if colours and name in colours else {}
+        if name in steps:
+            line["shape"] = "hv"
         fig.add_trace(go.Scatter(x=_x(s.index), y=s.to_numpy(dtype=float), name=name,
                                  mode="lines+markers" if markers else "lines", line=line,
                                  hovertemplate=f"{name}: %{{y:.2f}}<extra></extra>"))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import math
+import types
 import typing
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
@@ -37,7 +38,7 @@ import pandas as pd
 
 from twosector.errors import ParameterError, TwosectorError, did_you_mean
 
-__all__ = ["setup_notebook", "validate_notebook_params", "injected_names"]
+__all__ = ["setup_notebook", "validate_notebook_params", "injected_names", "scenario_from_params", "show"]
 
 _PAPERMILL_HEADER = "# Parameters"
 
@@ -103,7 +104,7 @@ def _type_ok(value: Any, kind: Any) -> bool:
     if kind is Any or kind is object:
         return True
     origin = typing.get_origin(kind)
-    if origin is typing.Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
+    if origin is typing.Union or origin is types.UnionType:
         return any(_type_ok(value, k) for k in typing.get_args(kind))
     if origin is not None:
         kind = origin
@@ -209,3 +210,85 @@ def validate_notebook_params(
                 f"notebook parameter {name!r} = {value!r} is not a quarter; use the form '2027Q4'"
             )
     return values
+
+
+def scenario_from_params(
+    scenario: str,
+    *,
+    lever: str = "",
+    intensity: float | None = None,
+    start: str = "",
+    ramp: int | None = None,
+    end: str = "",
+    levers: Mapping[str, Any] | None = None,
+    name: str = "",
+) -> Any:
+    """Build the scenario of a notebook run: a built-in or TOML scenario plus lever overrides.
+
+    The result goes through the package's scenario validation (:func:`twosector.load_scenario` of a
+    mapping with ``base = scenario``), so an unknown lever, an out-of-range intensity or a bad quarter
+    raises a :class:`~twosector.errors.ScenarioError` naming it.
+
+    Parameters
+    ----------
+    scenario : str
+        A built-in scenario name or a path to a TOML scenario file.
+    lever : str
+        One lever to set on top of it (``""`` for none).
+    intensity, start, ramp, end
+        That lever's fields; ``None`` or ``""`` keeps the scenario's value (or the lever's default).
+    levers : mapping, optional
+        More overrides, ``{lever: {field: value}}`` in the scenario file layout.
+    name : str
+        The scenario's name in charts and tables (default: ``scenario``, with ``"_custom"`` appended
+        when anything is overridden).
+
+    Returns
+    -------
+    twosector.Scenario
+    """
+    from twosector.scenarios import load_scenario
+
+    overrides: dict[str, Any] = {k: dict(v) if isinstance(v, Mapping) else v for k, v in (levers or {}).items()}
+    if lever:
+        fields: dict[str, Any] = {}
+        if intensity is not None:
+            fields["intensity"] = intensity
+        if start:
+            fields["start"] = start
+        if ramp is not None:
+            fields["ramp"] = ramp
+        if end:
+            fields["end"] = end
+        current = overrides.get(lever, {})
+        overrides[lever] = {**current, **fields} if isinstance(current, Mapping) else fields
+    base = load_scenario(scenario)
+    if not overrides:
+        return base
+    label = name or f"{base.name}_custom"
+    return load_scenario({"name": label, "base": scenario, "levers": overrides,
+                          "description": f"{base.name} with changed levers: {', '.join(overrides)}"})
+
+
+def show(fig: Any, name: str = "", save: bool = False, folder: str = "figures") -> None:
+    """Display a plotly figure and, when ``save`` is true, write it as PNG and SVG to ``folder/name``.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+    name : str
+        File name (without extension) when saving.
+    save : bool, default False
+        The notebook's ``save_figures`` parameter.
+    folder : str, default "figures"
+        Folder for the images, relative to the notebook's working directory.
+    """
+    fig.show()
+    if save:
+        from pathlib import Path
+
+        from twosector.charts import save as save_images
+
+        if not name:
+            raise TwosectorError("show(..., save=True) needs a file name for the figure")
+        save_images(fig, Path(folder) / name)

@@ -30,6 +30,8 @@ __all__ = [
     "key_results",
     "changes",
     "milestones",
+    "pressure",
+    "strain_summary",
     "scenario_definition",
     "data_vintage",
     "write_results",
@@ -250,6 +252,81 @@ def milestones(
                      "baseline": base_q, "quarters_earlier": earlier})
     table = pd.DataFrame(rows).set_index("milestone")
     table["quarters_earlier"] = table["quarters_earlier"].astype("Int64")
+    return table
+
+
+def pressure(scenarios: Mapping[str, Any] | Sequence[Any], start: str = "2025Q1", end: str = "2030Q4") -> pd.DataFrame:
+    """Total lever pressure of scenarios: each lever's intensity x timing profile summed over quarters.
+
+    Comparing a gradual and a sudden scenario is fair when these sums match ("the same total pressure").
+
+    Parameters
+    ----------
+    scenarios : mapping of str to scenario, or sequence of scenarios
+        Scenario names, files, mappings or Scenario objects (anything :func:`twosector.load_scenario` takes).
+    start, end : str
+        The quarters summed over (default the projection 2025Q1-2030Q4).
+
+    Returns
+    -------
+    DataFrame
+        Index ``lever`` (levers active in any scenario), one column per scenario: the sum in
+        intensity-quarters (the lever's unit x quarters at full strength).
+    """
+    from twosector.scenarios import lever_paths, load_scenario
+
+    items = scenarios.items() if isinstance(scenarios, Mapping) else [(None, s) for s in scenarios]
+    index = pd.period_range(_quarter(start, "start"), _quarter(end, "end"), freq="Q")
+    columns = {}
+    for label, spec in items:
+        scn = load_scenario(spec)
+        paths = lever_paths(scn, index)
+        columns[label or scn.name] = {lever: float(paths[lever].sum()) for lever in scn.levers}
+    table = pd.DataFrame(columns).fillna(0.0)
+    table.index.name = "lever"
+    return table
+
+
+def strain_summary(results: Mapping[str, pd.DataFrame], baseline: pd.DataFrame, start: str = "2025Q1",
+                   threshold: float = 1.0) -> pd.DataFrame:
+    """Strain over time vs the baseline, per scenario: peak, when, how long, and the cumulative gap.
+
+    Parameters
+    ----------
+    results : mapping of str to DataFrame
+        Scenario name -> ``simulate()`` result.
+    baseline : DataFrame
+        The baseline result.
+    start : str, default "2025Q1"
+        First quarter counted.
+    threshold : float, default 1.0
+        Gap (strain index points) counted in ``quarters_above``.
+
+    Returns
+    -------
+    DataFrame
+        Index scenario; columns ``peak_gap`` (points), ``peak_quarter``, ``first_above`` (first quarter the
+        gap reaches ``threshold``, or ``""``), ``quarters_above``, ``cumulative_gap`` (point-quarters),
+        ``gap_at_end`` (points, last quarter).
+    """
+    first = _quarter(start, "start")
+    _check(baseline, ["strain_index"], "baseline")
+    rows = {}
+    for name, frame in results.items():
+        _check(frame, ["strain_index"], f"results[{name!r}]")
+        gap = (frame["strain_index"] - baseline["strain_index"].reindex(frame.index)).astype(float)
+        gap = gap[gap.index >= first]
+        if gap.empty:
+            raise TwosectorError(f"results[{name!r}] has no quarters from {first} on")
+        above = gap >= threshold
+        rows[name] = {
+            "peak_gap": float(gap.max()), "peak_quarter": str(gap.idxmax()),
+            "first_above": str(above[above].index[0]) if above.any() else "",
+            "quarters_above": int(above.sum()), "cumulative_gap": float(gap.sum()),
+            "gap_at_end": float(gap.iloc[-1]),
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "scenario"
     return table
 
 

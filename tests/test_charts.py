@@ -1,0 +1,115 @@
+"""Chart template and figure builders, on small synthetic frames (the model's results are not needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.io as pio
+import pytest
+
+from twosector import charts
+from twosector.errors import TwosectorError
+
+QUARTERS = pd.period_range("2019Q1", "2030Q4", freq="Q")
+
+
+def frame(level: float) -> pd.DataFrame:
+    steps = np.arange(len(QUARTERS), dtype=float)
+    return pd.DataFrame({name: level + 0.1 * steps for name in charts._UNITS}, index=QUARTERS)
+
+
+RUNS = {"baseline": frame(100.0), "broad_front": frame(95.0), "my_custom": frame(90.0)}
+
+
+def test_template_is_registered_with_scenario_colours_first():
+    assert charts.TEMPLATE in pio.templates
+    colorway = list(pio.templates[charts.TEMPLATE].layout.colorway)
+    assert colorway[0] == charts.SCENARIO_COLOURS["baseline"]
+
+
+def test_scenario_colours_are_fixed_and_fallbacks_distinct_and_stable():
+    assert charts.scenario_colour("broad_front") == charts.SCENARIO_COLOURS["broad_front"]
+    first, second = charts.scenario_colour("user_a"), charts.scenario_colour("user_b")
+    assert first != second
+    assert first not in charts.SCENARIO_COLOURS.values()
+    assert charts.scenario_colour("user_a") == first
+
+
+def test_paths_one_panel_per_variable_one_colour_per_scenario():
+    fig = charts.paths(RUNS, ["output_civilian", "key_rate", "strain_index"], title="Paths")
+    assert len(fig.data) == 3 * 3
+    for trace in fig.data:
+        assert trace.line.color == charts.scenario_colour(trace.name)
+    # one legend entry per scenario
+    assert sorted(t.name for t in fig.data if t.showlegend) == sorted(RUNS)
+    # periods became timestamps at the start of the quarter
+    assert pd.Timestamp(fig.data[0].x[0]) == pd.Timestamp("2019-01-01")
+    assert fig.layout.template.layout.colorway == pio.templates[charts.TEMPLATE].layout.colorway
+
+
+def test_paths_marks_projection_start_and_units_and_caption():
+    fig = charts.paths(RUNS, ["key_rate", "nwf_liquid"])
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert lines and all(pd.Timestamp(s.x0) == pd.Timestamp("2025-01-01") for s in lines)
+    texts = [a.text for a in fig.layout.annotations]
+    assert any("% per year" in t for t in texts) and any("trn RUB" in t for t in texts)
+    assert any(t.startswith("Source:") for t in texts)
+    # the shaded projection area must not stretch the axis beyond the data
+    assert pd.Timestamp(fig.layout.xaxis.range[1]) == pd.Timestamp("2030-10-01")
+
+
+def test_paths_start_cuts_history():
+    fig = charts.paths(RUNS, ["key_rate"], start="2024Q1", boundary=None)
+    assert pd.Timestamp(fig.data[0].x[0]) == pd.Timestamp("2024-01-01")
+    assert not fig.layout.shapes
+
+
+def test_unknown_variable_is_a_clear_error():
+    with pytest.raises(TwosectorError, match="unknown variable.*'key_rte'.*Did you mean 'key_rate'"):
+        charts.paths(RUNS, ["key_rte"])
+    with pytest.raises(TwosectorError, match="at least one"):
+        charts.paths(RUNS, [])
+
+
+def test_divergence_draws_sectors_in_sector_colours():
+    fig = charts.divergence({"baseline": RUNS["baseline"]})
+    colours = {t.name: t.line.color for t in fig.data}
+    assert colours["military"] == charts.SCENARIO_COLOURS["military"]
+    assert colours["civilian"] == charts.SCENARIO_COLOURS["civilian"]
+    assert len(fig.data) == 4  # 2 panels x 2 sectors
+
+
+def test_compare_bars_colours_follow_scenarios():
+    values = pd.Series({"baseline": 0.0, "broad_front": 2.0, "sudden_shock": 1.0}, name="strain")
+    fig = charts.compare_bars(values, unit="points")
+    assert list(fig.data[0].marker.color) == [charts.scenario_colour(n) for n in values.index]
+    assert fig.layout.xaxis.title.text == "points"
+    with pytest.raises(TwosectorError, match="orientation"):
+        charts.compare_bars(values, orientation="diagonal")
+
+
+def test_history_accepts_annual_and_monthly_series():
+    annual = pd.Series([2.2, -2.7, 5.9], index=pd.period_range("2019", "2021", freq="Y"), name="gdp")
+    monthly = pd.Series([1.0, 2.0], index=pd.period_range("2022-01", "2022-02", freq="M"), name="cpi")
+    fig = charts.history({"gdp": annual, "cpi": monthly}, unit="% y/y", markers=True, steps=["cpi"])
+    assert fig.data[1].line.shape == "hv" and fig.data[0].line.shape is None
+    assert [t.name for t in fig.data] == ["gdp", "cpi"]
+    assert pd.Timestamp(fig.data[0].x[2]) == pd.Timestamp("2021-07-01")  # annual values sit mid-year
+    assert pd.Timestamp(fig.data[1].x[0]) == pd.Timestamp("2022-01-01")
+    assert fig.layout.yaxis.title.text == "% y/y"
+
+
+def test_variable_label_has_unit():
+    assert charts.variable_label("key_rate") == "Key rate (% per year)"
+    assert charts.variable_label("x", unit="") == "X"
+
+
+@pytest.mark.slow
+def test_save_writes_png_and_svg(tmp_path):
+    fig = charts.paths(RUNS, ["key_rate"])
+    written = charts.save(fig, tmp_path / "figs" / "key_rate.html", formats=("png", "svg"))
+    assert [p.name for p in written] == ["key_rate.png", "key_rate.svg"]
+    assert written[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in written[1].read_text()[:500]
+    with pytest.raises(TwosectorError, match="unknown image format 'gif'"):
+        charts.save(fig, tmp_path / "x", formats=("gif",))

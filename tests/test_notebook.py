@@ -1,0 +1,114 @@
+"""Notebook set-up and strict parameter validation (in-process; the executed notebooks are in test_notebooks.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.io as pio
+import pytest
+
+from twosector import charts
+from twosector.errors import ParameterError, TwosectorError
+from twosector.notebook import injected_names, setup_notebook, validate_notebook_params
+
+
+def namespace(**extra):
+    """What globals() looks like after a parameters cell `scenario: str`, `end: str`, `draws: int`, `scale: float`."""
+    ns = {
+        "__annotations__": {"scenario": str, "end": str, "draws": int, "scale": float, "save_figures": bool},
+        "scenario": "broad_front", "end": "2030Q4", "draws": 10, "scale": 1.5, "save_figures": False,
+        "In": [""],  # IPython's input history
+    }
+    ns.update(extra)
+    return ns
+
+
+def test_valid_parameters_are_returned_in_declaration_order():
+    values = validate_notebook_params(namespace(), quarters=["end"])
+    assert list(values) == ["scenario", "end", "draws", "scale", "save_figures"]
+    assert values["scenario"] == "broad_front"
+
+
+def test_unknown_injected_parameter_is_named_with_did_you_mean():
+    with pytest.raises(ParameterError) as err:
+        validate_notebook_params(namespace(scenaro="x"), injected=["scenaro"])
+    message = str(err.value)
+    assert "'scenaro'" in message and "Did you mean 'scenario'" in message
+    assert "draws" in message  # lists the notebook's parameters
+
+
+def test_unknown_parameter_is_read_from_papermill_injected_cell_in_history():
+    history = ["", "scenario: str = 'a'", "# Parameters\nscenario = \"b\"\nendd = \"2027Q4\"\n", "import twosector"]
+    assert injected_names(history) == ["scenario", "endd"]
+    with pytest.raises(ParameterError, match="unknown notebook parameter 'endd'. Did you mean 'end'"):
+        validate_notebook_params(namespace(In=history, endd="2027Q4"))
+
+
+def test_names_defined_by_later_cells_are_not_parameters():
+    # re-running the validation cell interactively after the whole notebook: no injected cell, no error
+    validate_notebook_params(namespace(fig=object(), result_table="x"))
+    assert injected_names(["x = 1", "import pandas"]) is None
+
+
+def test_the_latest_injected_cell_counts():
+    history = ["# Parameters\nbogus = 1\n", "# Parameters\nscenario = 'a'\n"]
+    assert injected_names(history) == ["scenario"]
+
+
+@pytest.mark.parametrize(
+    "name, value, expected",
+    [
+        ("draws", "10", "must be of type int"),
+        ("draws", True, "must be of type int"),
+        ("scale", "1.5", "must be of type float"),
+        ("save_figures", 1, "must be of type bool"),
+        ("scale", float("nan"), "finite"),
+    ],
+)
+def test_wrong_types_are_rejected(name, value, expected):
+    with pytest.raises(ParameterError, match=expected) as err:
+        validate_notebook_params(namespace(**{name: value}))
+    assert repr(name) in str(err.value)
+
+
+def test_int_is_accepted_for_float():
+    assert validate_notebook_params(namespace(scale=2))["scale"] == 2
+
+
+def test_optional_annotations():
+    ns = {"__annotations__": {"cut": float | None}, "cut": None}
+    assert validate_notebook_params(ns) == {"cut": None}
+    with pytest.raises(ParameterError, match="float | None"):
+        validate_notebook_params(dict(ns, cut="x"))
+
+
+def test_ranges_choices_and_quarters():
+    with pytest.raises(ParameterError, match=r"'draws' = 0 is out of range; allowed: \[1, 1000\]"):
+        validate_notebook_params(namespace(draws=0), ranges={"draws": (1, 1000)})
+    validate_notebook_params(namespace(draws=1000), ranges={"draws": (1, 1000)})
+    with pytest.raises(ParameterError, match="Did you mean 'broad_front'"):
+        validate_notebook_params(namespace(scenario="broad_frnt"), choices={"scenario": ["broad_front", "baseline"]})
+    for bad in ("2027", "2027Q5", "Q4 2027", "soon"):
+        with pytest.raises(ParameterError, match="not a quarter"):
+            validate_notebook_params(namespace(end=bad), quarters=["end"])
+    validate_notebook_params(namespace(end=""), quarters=["end"])
+
+
+def test_a_notebook_without_typed_parameters_is_an_error():
+    with pytest.raises(TwosectorError, match="declares no parameters"):
+        validate_notebook_params({"scenario": "a"})
+
+
+def test_setup_notebook_sets_offline_renderer_and_template(monkeypatch):
+    monkeypatch.delenv("PLOTLY_RENDERER", raising=False)
+    old = (pio.renderers.default, pio.templates.default)
+    try:
+        assert setup_notebook() == "plotly_mimetype+notebook"
+        assert pio.templates.default == charts.TEMPLATE
+        monkeypatch.setenv("PLOTLY_RENDERER", "json")
+        assert setup_notebook() == "json"
+        with pytest.raises(TwosectorError, match="unknown plotly renderer 'notebok'"):
+            charts.set_renderer("notebok")
+    finally:
+        pio.renderers.default, pio.templates.default = old
+        for option in ("display.precision", "display.max_columns", "display.max_rows", "display.width"):
+            pd.reset_option(option)
