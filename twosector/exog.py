@@ -127,7 +127,7 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
     h1 = _series("contract_recruits_h1")
     annual = _series("contract_recruits")
     for year in sorted(set(p.year for p in h1.index) | set(p.year for p in annual.index)):
-        yp = pd.Period(year, freq="Y")
+        yp = pd.Period(str(year), freq="Y")
         per_q = annual[yp] / 4 if yp in annual.index else 2 * h1[yp] / 4
         for q in range(1, 5):
             p = pd.Period(year=year, quarter=q, freq="Q")

@@ -24,6 +24,9 @@ LEVER_KEYS = (
     "ceasefire_sanction_relief",
 )
 
+GAP_BOUND = 25.0  # bound of the demand gap d (% of the anchor), a guard against explosive draws
+K_FLOOR = 0.5  # civilian capital cannot fall below half its pre-war trend
+
 # engine outputs, in the order of the variable catalogue (twosector.variables)
 OUTPUTS = (
     "output_military", "output_civilian", "gdp", "gdp_growth", "potential_civilian", "output_gap_civilian",
@@ -193,6 +196,7 @@ def run(
              + f["is_income"] * inc_dev_prev + f["is_quasi_fiscal"] * 100 * pref / nom_prev
              + f["is_defence"] * 100 * (defence / nom_prev - def_share0)
              + X["demand_shock"][t])
+        d = np.clip(d, -GAP_BOUND, GAP_BOUND)  # numerical guard (documented), inactive in the baseline
         anchor = (100 * trend[:, t]) ** (1 - kappa) * y_pot**kappa
         dem = anchor * np.exp(d / 100)
         y_c = np.minimum(dem, y_cap)
@@ -221,7 +225,8 @@ def run(
         # ---------------- key rate and lending rates [R1]-[R4]
         i_star = f["neutral_real_rate"] + pi4 + f["taylor_inflation"] * (pi4 - target) + f["taylor_gap"] * gap_d
         i = np.maximum(f["key_rate_floor"], f["taylor_smoothing"] * i_prev + (1 - f["taylor_smoothing"]) * i_star)
-        r_c = i + f["lending_spread"]
+        debt_gdp = 100 * debt / (4 * nom_prev)  # federal debt issued since 2019, % of annual GDP
+        r_c = i + f["lending_spread"] + f["debt_spread"] * np.maximum(debt_gdp, 0.0)
         pref_share = f["preferential_share"] * X["preferential_credit"][t] * (1 - c)
         r_m = pref_share * f["preferential_rate"] + (1 - pref_share) * r_c
         rr = r_c - pi_e
@@ -323,7 +328,7 @@ def run(
         lost = lost + f["army_attrition"] * army_w * (1 - f["army_return_share"])
         cap = cap + f["military_capacity_speed"] * np.maximum(q - cap, 0.0) \
             - f["military_capacity_decay"] * np.maximum(cap - q, 0.0)
-        k = k * np.exp(-f["investment_sensitivity"] * (rr - rr_neutral) / 400)
+        k = np.maximum(k * np.exp(-f["investment_sensitivity"] * (rr - rr_neutral) / 400), K_FLOOR)
         n_m_prev = n_m
         d_prev, inc_dev_prev, rr_prev = d, inc_dev, rr
         p_hist = p_hist[1:] + [price]

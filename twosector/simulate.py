@@ -13,6 +13,7 @@ import argparse
 import os
 import sys
 import tempfile
+import types
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -282,3 +283,17 @@ def _cli_simulate(args: argparse.Namespace) -> int:
     print("units: see `twosector.variable_table()`; 'vs baseline' = scenario minus baseline")
     sys.stdout.flush()
     return 0
+
+
+class _CallableModule(types.ModuleType):
+    """Make ``twosector.simulate(...)`` work even after this module has been imported.
+
+    Importing ``twosector.simulate`` (the module) binds the package attribute ``simulate`` to the module,
+    shadowing the lazily exported function of the same name; calling the module runs :func:`simulate`.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        return simulate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

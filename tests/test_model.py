@@ -1,0 +1,163 @@
+"""Tests of the engine: accounting identities, stability, lever directions, timing and vectorisation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import twosector
+from twosector import exog
+from twosector.params import param_table
+from twosector.simulate import simulate, compare
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "model.md"
+SCENARIOS = twosector.list_scenarios()["name"].tolist()
+
+
+def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """(T, n) array of a variable, for single-draw or MultiIndex frames."""
+    v = frame[name]
+    return v.to_numpy().reshape(len(frame), -1)
+
+
+def check_identities(out: pd.DataFrame, params: pd.DataFrame | None = None) -> None:
+    c = lambda name: _col(out, name)  # noqa: E731
+    for name in out.columns.get_level_values(0).unique():
+        assert np.isfinite(c(name)).all(), name
+    assert np.allclose(c("employment_military") + c("employment_civilian") + c("unemployed"), c("labour_force"))
+    assert np.allclose(c("unemployment_rate"), 100 * c("unemployed") / c("labour_force"))
+    assert np.allclose(
+        c("labour_force"),
+        c("labour_force_trend") - c("army_personnel") - c("army_losses") - c("emigrants_lf"),
+    )
+    assert (c("unemployed") >= -1e-9).all() and (c("employment_civilian") >= 0).all()
+    assert np.allclose(c("revenue"), c("oil_gas_revenue") + c("non_oil_revenue"))
+    assert np.allclose(c("spending"), c("defence_spending") + c("other_spending") + c("interest"))
+    assert np.allclose(c("budget_balance"), c("revenue") - c("spending"))
+    assert np.allclose(c("budget_balance_gdp"), 100 * c("budget_balance") / c("nominal_gdp"))
+    assert np.allclose(c("defence_spending_gdp"), 100 * c("defence_spending") / c("nominal_gdp"))
+    nwf = c("nwf_liquid")
+    assert np.allclose(nwf[1:], nwf[:-1] + c("nwf_revaluation")[1:] + c("nwf_save")[1:] - c("nwf_draw")[1:])
+    assert (nwf >= -1e-9).all()
+    assert np.allclose(c("budget_balance") + c("borrowing") + c("nwf_draw") - c("nwf_save"), 0.0)
+    assert np.allclose(np.diff(c("new_debt"), axis=0), c("borrowing")[1:])
+    w = 0.037 if params is None else params["military_va_share"].to_numpy()[None, :] / 100
+    assert np.allclose(c("gdp"), (1 - w) * c("output_civilian") + w * c("output_military"))
+    for name in ("output_military", "output_civilian", "wage_civilian", "civilian_real_income"):
+        base = c(name)[np.asarray(out.index.year) == 2021].mean(axis=0)
+        assert np.allclose(base, 100.0), name
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_identities_hold_for_every_builtin_scenario(name: str) -> None:
+    check_identities(simulate(name))
+
+
+def test_identities_hold_for_random_parameter_draws() -> None:
+    table = param_table()
+    rng = np.random.default_rng(20260101)
+    n = 64
+    draws = pd.DataFrame(
+        {name: rng.uniform(row.low, row.high, n) for name, row in table.iterrows()}
+    )
+    for scenario in ("baseline", "broad_front", "ceasefire"):
+        out = simulate(scenario, draws)
+        assert out.columns.nlevels == 2 and out["gdp"].shape == (len(out), n)
+        check_identities(out, draws)
+
+
+def test_prewar_model_without_shocks_is_stable() -> None:
+    out = simulate("baseline", exog=exog.no_war_paths())
+    late = out.loc["2026Q1":"2030Q4"]
+    p = twosector.default_params()
+    assert late["cpi_inflation"].sub(p["inflation_target"]).abs().max() < 0.75
+    assert late["unemployment_rate"].sub(p["unemployment_natural"]).abs().max() < 0.75
+    assert late["gdp_growth"].sub(p["potential_growth"]).abs().max() < 0.75
+    assert late["demand_gap"].abs().max() < 1.0
+    assert late["strain_index"].abs().max() < 1.0
+    # no drift: the last year looks like the year before
+    assert abs(late.loc["2030", "cpi_inflation"].mean() - late.loc["2029", "cpi_inflation"].mean()) < 0.2
+
+
+SANCTION_LEVERS = {
+    "input_sanctions": (0.3, 0.8),
+    "tech_controls": (0.3, 0.8),
+    "skilled_emigration": (0.05, 0.2),
+    "oil_price_cap": (5.0, 20.0),
+    "secondary_sanctions": (0.3, 0.8),
+}
+WINDOW = slice("2025Q1", "2030Q4")
+
+
+def _effect(lever: str, intensity: float, ramp: int = 4) -> pd.DataFrame:
+    sc = {"name": lever, "levers": {lever: {"intensity": intensity, "start": "2025Q1", "ramp": ramp}}}
+    c = compare(sc)
+    return c.xs("diff", axis=1, level="kind").loc[WINDOW]
+
+
+@pytest.mark.parametrize("lever", list(SANCTION_LEVERS))
+def test_sanction_levers_raise_strain_and_cut_civilian_output_more_when_stronger(lever: str) -> None:
+    weak, strong = (_effect(lever, x) for x in SANCTION_LEVERS[lever])
+    for eff in (weak, strong):
+        assert eff["strain_index"].mean() > 0
+        assert eff["output_civilian"].mean() < 0
+    assert strong["strain_index"].mean() > weak["strain_index"].mean()
+    assert strong["output_civilian"].mean() < weak["output_civilian"].mean()
+    # nothing happens before the lever starts
+    before = compare({"levers": {lever: {"intensity": SANCTION_LEVERS[lever][1], "start": "2025Q1"}}})
+    assert np.allclose(before.xs("diff", axis=1, level="kind").loc[:"2024Q4"].to_numpy(), 0.0)
+
+
+def test_ceasefire_cuts_defence_and_military_output_and_releases_labour() -> None:
+    d = compare("ceasefire").xs("diff", axis=1, level="kind")
+    after = d.loc["2026Q3":"2030Q4"]
+    assert (after["defence_spending"] < 0).all()
+    assert (after["output_military"] < 0).all()
+    assert (after["employment_military"] < 0).all()
+    assert (after["labour_force"] > 0).all()
+    # released labour ends up in civilian jobs once the demand shock of the spending cut has passed
+    # (the transition dip in civilian employment is documented in docs/model.md)
+    assert (d.loc["2029Q1":"2030Q4", "employment_civilian"] > 0).all()
+    assert (after["employment_civilian"] + after["unemployed"] > 0).all()
+    assert np.allclose(d.loc[:"2025Q2"].to_numpy(), 0.0)
+
+
+def test_ramp_delays_the_effect_but_not_the_long_run() -> None:
+    fast = _effect("input_sanctions", 0.6, ramp=0)["critical_inputs"]
+    slow = _effect("input_sanctions", 0.6, ramp=8)["critical_inputs"]
+    early = slice("2025Q1", "2025Q4")
+    assert slow.loc[early].abs().mean() < 0.6 * fast.loc[early].abs().mean()
+    # the lever paths coincide from 2026Q4 on; the effect converges
+    assert abs(slow.loc["2030Q4"] - fast.loc["2030Q4"]) < 0.1 * abs(fast.loc["2030Q4"])
+    fast_s = _effect("input_sanctions", 0.6, ramp=0)["output_civilian"]
+    slow_s = _effect("input_sanctions", 0.6, ramp=8)["output_civilian"]
+    assert slow_s.loc[early].abs().mean() < fast_s.loc[early].abs().mean()
+
+
+def test_vectorised_draws_equal_one_by_one_runs() -> None:
+    table = param_table()
+    rng = np.random.default_rng(7)
+    names = ["phillips_slope", "okun_coef", "input_elasticity", "is_rate", "nwf_draw_share", "army_attrition"]
+    draws = pd.DataFrame({n: rng.uniform(table.at[n, "low"], table.at[n, "high"], 5) for n in names})
+    together = simulate("broad_front", draws)
+    for i, row in draws.iterrows():
+        alone = simulate("broad_front", row.to_dict())
+        block = together.xs(i, axis=1, level="draw")
+        assert np.allclose(block.to_numpy(), alone[block.columns].to_numpy(), rtol=1e-10, atol=1e-10)
+
+
+def test_history_is_the_same_in_every_scenario_before_2025() -> None:
+    base = simulate("baseline").loc[:"2024Q4"]
+    for name in ("broad_front", "sudden_shock", "ceasefire"):
+        assert np.allclose(simulate(name).loc[:"2024Q4"].to_numpy(), base.to_numpy())
+
+
+def test_every_parameter_is_documented_in_model_md() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([a-z][a-z0-9_]*)`", text))
+    missing = [name for name in param_table().index if name not in documented]
+    assert not missing, f"parameters missing from docs/model.md: {missing}"
