@@ -152,5 +152,6 @@ def resolve_params(params: Mapping[str, float] | pd.Series | pd.DataFrame | None
         )
     values = defaults.copy()
     for name, value in params.items():
-        values[_check_name(name)] = _check_value(name, value)
+        _check_name(name)
+        values[name] = _check_value(name, value)
     return values.to_frame().T.reset_index(drop=True)

@@ -72,8 +72,16 @@ def _frame(arrays: dict[str, np.ndarray], index: pd.PeriodIndex, draws: pd.Index
         data = {name: arrays[name][0, keep] for name in names}
         return pd.DataFrame(data, index=index[keep])
     blocks = np.concatenate([arrays[name][:, keep].T for name in names], axis=1)
-    cols = pd.MultiIndex.from_product([names, list(draws)], names=["variable", "draw"])
+    cols = _ordered_product([names, list(draws)], ["variable", "draw"])
     return pd.DataFrame(blocks, index=index[keep], columns=cols)
+
+
+def _ordered_product(levels: list[list[Any]], names: list[str]) -> pd.MultiIndex:
+    """MultiIndex product that keeps the given level order and is lexsorted (fast, warning-free slicing)."""
+    sizes = [len(level) for level in levels]
+    codes = [np.repeat(np.tile(np.arange(n), int(np.prod(sizes[:i]))), int(np.prod(sizes[i + 1:])))
+             for i, n in enumerate(sizes)]
+    return pd.MultiIndex(levels=levels, codes=codes, names=names)
 
 
 def _prepare(exog: pd.DataFrame | None, end: pd.Period) -> pd.DataFrame:
@@ -168,21 +176,21 @@ def compare(
     """
     a = simulate(scenario, params, exog=exog, start=start, end=end)
     b = simulate(baseline, params, exog=exog, start=start, end=end)
-    diff = a - b
-    base = b.to_numpy()
+    av, bv = a.to_numpy(), b.to_numpy()
+    diff = av - bv
     with np.errstate(divide="ignore", invalid="ignore"):
-        pct = np.where(base != 0, 100 * diff.to_numpy() / np.abs(np.where(base != 0, base, 1.0)), np.nan)
-    pct = pd.DataFrame(pct, index=b.index, columns=b.columns)
-    parts = {"baseline": b, "scenario": a, "diff": diff, "pct": pct}
-    out = pd.concat(parts, axis=1, names=["kind"])
-    # reorder to (variable, kind[, draw])
-    order = [1, 0] + list(range(2, out.columns.nlevels))
-    out = out.reorder_levels(order, axis=1)
-    variables = list(dict.fromkeys(b.columns.get_level_values(0)))
-    out = out.reindex(columns=pd.MultiIndex.from_tuples(
-        [c for v in variables for k in COMPARE_KINDS for c in out.columns if c[0] == v and c[1] == k],
-        names=["variable", "kind"] + (["draw"] if out.columns.nlevels == 3 else []),
-    ))
+        pct = np.where(bv != 0, 100 * diff / np.abs(np.where(bv != 0, bv, 1.0)), np.nan)
+    variables = list(VARIABLES)
+    n_var = len(variables)
+    n_draw = bv.shape[1] // n_var
+    stacked = np.stack([bv, av, diff, pct], axis=1)  # (T, kind, variable*draw)
+    stacked = stacked.reshape(len(b), 4, n_var, n_draw).transpose(0, 2, 1, 3).reshape(len(b), -1)
+    if a.columns.nlevels == 1:
+        cols = _ordered_product([variables, list(COMPARE_KINDS)], ["variable", "kind"])
+    else:
+        draws = list(b.columns.levels[1])
+        cols = _ordered_product([variables, list(COMPARE_KINDS), draws], ["variable", "kind", "draw"])
+    out = pd.DataFrame(stacked, index=b.index, columns=cols)
     out.attrs["scenario"] = a.attrs.get("scenario")
     out.attrs["baseline"] = b.attrs.get("scenario")
     return out

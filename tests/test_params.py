@@ -1,0 +1,76 @@
+"""Tests of the parameter catalogue and the validation of overrides."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import twosector
+from twosector.errors import ParameterError
+from twosector.params import resolve_params
+
+
+def test_default_params_is_a_float_series_within_the_valid_ranges() -> None:
+    p = twosector.default_params()
+    table = twosector.param_table()
+    assert isinstance(p, pd.Series) and p.dtype == float
+    assert list(p.index) == list(table.index)
+    assert ((p >= table["low"]) & (p <= table["high"])).all()
+    assert p["inflation_target"] == 4.0  # the Bank of Russia target
+
+
+def test_param_table_has_a_source_unit_kind_and_description_for_every_parameter() -> None:
+    table = twosector.param_table()
+    assert {"value", "unit", "low", "high", "kind", "block", "source", "description"} <= set(table.columns)
+    assert table["unit"].astype(str).str.strip().str.len().gt(0).all()
+    for col in ("source", "description", "block"):
+        assert table[col].astype(str).str.strip().str.len().gt(3).all(), col
+    assert set(table["kind"]) <= {"estimated", "calibrated", "literature", "data"}
+    assert (table["low"] < table["high"]).all()
+    assert table.index.is_unique
+
+
+def test_overrides_replace_single_values() -> None:
+    frame = resolve_params({"phillips_slope": 0.4, "okun_coef": 0.5})
+    assert frame.shape == (1, len(twosector.default_params()))
+    assert frame.at[0, "phillips_slope"] == 0.4 and frame.at[0, "okun_coef"] == 0.5
+    assert frame.at[0, "inflation_target"] == 4.0
+
+
+def test_unknown_parameter_gets_a_did_you_mean() -> None:
+    with pytest.raises(ParameterError, match=r"unknown parameter 'philips_slope'.*Did you mean 'phillips_slope'"):
+        resolve_params({"philips_slope": 0.3})
+
+
+@pytest.mark.parametrize("value", ["high", True, None, [0.3]])
+def test_non_numeric_value_is_rejected_with_the_allowed_range(value: object) -> None:
+    with pytest.raises(ParameterError, match=r"phillips_slope.*not a number.*allowed: a number in \[0.05, 0.5\]"):
+        resolve_params({"phillips_slope": value})
+
+
+@pytest.mark.parametrize("value", [-0.1, 5.0, float("nan")])
+def test_out_of_range_value_names_the_range(value: float) -> None:
+    with pytest.raises(ParameterError, match=r"'phillips_slope'.*outside its valid range \[0.05, 0.5\]"):
+        resolve_params({"phillips_slope": value})
+
+
+def test_draw_frames_are_validated_and_filled_with_defaults() -> None:
+    draws = pd.DataFrame({"phillips_slope": [0.1, 0.2, 0.3]}, index=["a", "b", "c"])
+    frame = resolve_params(draws)
+    assert list(frame.index) == ["a", "b", "c"]
+    assert np.allclose(frame["phillips_slope"], [0.1, 0.2, 0.3])
+    assert (frame["okun_coef"] == twosector.default_params()["okun_coef"]).all()
+    with pytest.raises(ParameterError, match=r"'phillips_slope' \(draw 'b'\).*outside"):
+        resolve_params(pd.DataFrame({"phillips_slope": [0.1, 9.0]}, index=["a", "b"]))
+    with pytest.raises(ParameterError, match="unknown parameter 'okun'"):
+        resolve_params(pd.DataFrame({"okun": [0.5]}))
+    with pytest.raises(ParameterError, match="not numeric"):
+        resolve_params(pd.DataFrame({"okun_coef": ["x"]}))
+    with pytest.raises(ParameterError, match="no rows"):
+        resolve_params(pd.DataFrame({"okun_coef": []}))
+
+
+def test_unsupported_params_type_is_rejected() -> None:
+    with pytest.raises(ParameterError, match="not supported"):
+        resolve_params([("okun_coef", 0.5)])  # type: ignore[arg-type]

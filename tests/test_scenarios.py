@@ -1,0 +1,124 @@
+"""Tests of levers, timing profiles and scenario loading/validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import twosector
+from twosector.errors import ScenarioError
+from twosector.exog import quarter_index
+from twosector.scenarios import LEVERS, Lever, lever_paths, load_scenario, parse_quarter, profile
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILTINS = {
+    "baseline", "input_sanctions", "tech_controls", "skilled_emigration", "oil_price_cap",
+    "secondary_sanctions", "broad_front", "sudden_shock", "ceasefire",
+}
+Q = lambda s: pd.Period(s, freq="Q")  # noqa: E731
+
+
+def test_list_scenarios_has_every_builtin_with_a_description() -> None:
+    table = twosector.list_scenarios()
+    assert BUILTINS <= set(table["name"])
+    assert table["description"].str.len().gt(20).all()
+    assert (table.loc[table["name"] == "baseline", "levers"] == "-").all()
+
+
+def test_brief_levers_exist_with_unit_and_range() -> None:
+    assert set(LEVERS) == {
+        "input_sanctions", "tech_controls", "skilled_emigration", "oil_price_cap",
+        "secondary_sanctions", "defence_spending", "ceasefire",
+    }
+    for spec in LEVERS.values():
+        assert spec.low < spec.high and spec.unit
+
+
+def test_profile_ramp_and_end() -> None:
+    idx = quarter_index("2024Q3", "2027Q4")
+    sudden = profile(Lever("input_sanctions", 1.0, Q("2025Q1"), 0), idx)
+    assert sudden[:2].tolist() == [0, 0] and (sudden[2:] == 1).all()
+    ramp = profile(Lever("input_sanctions", 1.0, Q("2025Q1"), 4), idx)
+    assert np.allclose(ramp[2:7], [0.25, 0.5, 0.75, 1.0, 1.0])
+    ended = profile(Lever("input_sanctions", 1.0, Q("2025Q1"), 0, Q("2025Q4")), idx)
+    assert np.allclose(ended[2:8], [1, 1, 1, 1, 0, 0])
+    wind = profile(Lever("input_sanctions", 1.0, Q("2025Q1"), 2, Q("2025Q4")), idx)
+    assert np.allclose(wind[2:9], [0.5, 1, 1, 1, 0.5, 0, 0])
+
+
+def test_sudden_shock_has_the_same_total_pressure_as_broad_front() -> None:
+    idx = quarter_index("2019Q1", "2030Q4")
+    broad = lever_paths(load_scenario("broad_front"), idx)
+    sudden = lever_paths(load_scenario("sudden_shock"), idx)
+    levers = load_scenario("broad_front").levers
+    assert set(levers) == set(load_scenario("sudden_shock").levers) and len(levers) >= 4
+    for name in levers:
+        assert np.isclose(broad[name].sum(), sudden[name].sum()), name
+        assert sudden[name].max() > broad[name].max()  # more at once...
+        assert sudden[name][-4:].sum() == 0  # ...and short-lived
+
+
+def test_base_inheritance_merges_fields() -> None:
+    s = load_scenario({"name": "x", "base": "input_sanctions", "levers": {"input_sanctions": {"ramp": 8},
+                                                                         "tech_controls": {"intensity": 0.2}}})
+    lever = s.levers["input_sanctions"]
+    assert lever.intensity == 0.5 and lever.ramp == 8 and lever.start == Q("2025Q1")
+    assert s.levers["tech_controls"].intensity == 0.2
+    assert s.with_lever("input_sanctions", start="2026Q2").levers["input_sanctions"].start == Q("2026Q2")
+
+
+def test_toml_file_and_example_load(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('base = "baseline"\n[levers.oil_price_cap]\nintensity = 15\nstart = "2025Q3"\n')
+    s = load_scenario(path)
+    assert s.name == "mine" and s.levers["oil_price_cap"].intensity == 15.0
+    example = load_scenario(ROOT / "examples" / "my_scenario.toml")
+    assert example.levers
+
+
+@pytest.mark.parametrize(
+    ("mapping", "pattern"),
+    [
+        ({"levers": {"input_sanction": {"intensity": 0.5}}}, r"unknown lever 'input_sanction'.*Did you mean 'input_sanctions'"),
+        ({"levers": {"input_sanctions": {"intensty": 0.5}}}, r"unknown field 'intensty'.*Did you mean 'intensity'"),
+        ({"levers": {"input_sanctions": {"intensity": "high"}}}, r"input_sanctions.intensity: 'high' is not a number.*\[0.0, 1.0\]"),
+        ({"levers": {"input_sanctions": {"intensity": 1.5}}}, r"input_sanctions.intensity: 1.5 is outside the allowed range \[0.0, 1.0\]"),
+        ({"levers": {"input_sanctions": {"intensity": 0.5, "start": "2025Q5"}}}, r"input_sanctions.start: '2025Q5' is not a quarter.*'2025Q2'"),
+        ({"levers": {"input_sanctions": {"intensity": 0.5, "start": "2019Q1"}}}, r"input_sanctions.start.*outside the allowed range 2022Q1"),
+        ({"levers": {"input_sanctions": {"intensity": 0.5, "start": "2026Q1", "end": "2025Q4"}}}, r"input_sanctions.end: '2025Q4' is before start '2026Q1'"),
+        ({"levers": {"input_sanctions": {"intensity": 0.5, "ramp": 2.5}}}, r"ramp: 2.5 is not a whole number"),
+        ({"levers": {"input_sanctions": {"intensity": 0.5, "ramp": -1}}}, r"ramp: -1 is outside the allowed range \[0, 40\]"),
+        ({"levers": {"ceasefire": {"intensity": 1, "demobilisation": 2}}}, r"ceasefire.demobilisation: 2.0 is outside"),
+        ({"levers": {"input_sanctions": {"start": "2025Q1"}}}, r"field 'intensity' is missing"),
+        ({"base": "basline"}, r"unknown scenario 'basline'.*Did you mean 'baseline'"),
+        ({"input_sanctions": {"intensity": 0.5}}, r"unknown field 'input_sanctions'.*\[levers.<name>\]"),
+    ],
+)
+def test_invalid_scenarios_raise_one_clear_message(mapping: dict, pattern: str) -> None:
+    with pytest.raises(ScenarioError, match=pattern):
+        load_scenario(mapping)
+
+
+def test_file_errors_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.toml"
+    bad.write_text("[levers.input_sanctions\nintensity = 0.5\n")
+    with pytest.raises(ScenarioError, match=r"broken.toml: malformed TOML"):
+        load_scenario(bad)
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text('[levers.tech_controls]\nintensity = 0.5\nstart = "2025Q0"\n')
+    with pytest.raises(ScenarioError, match=r"wrong.toml: tech_controls.start: '2025Q0' is not a quarter"):
+        load_scenario(wrong)
+    with pytest.raises(ScenarioError, match="not found"):
+        load_scenario(tmp_path / "missing.toml")
+    with pytest.raises(ScenarioError, match=r"unknown scenario 'broad_frnt'.*Did you mean 'broad_front'"):
+        load_scenario("broad_frnt")
+
+
+def test_parse_quarter() -> None:
+    assert parse_quarter("2025q2") == Q("2025Q2") and parse_quarter("2025-Q3") == Q("2025Q3")
+    for bad in ("2025Q5", "25Q1", "2025", 2025):
+        with pytest.raises(ScenarioError):
+            parse_quarter(bad)

@@ -1,0 +1,104 @@
+"""Tests of simulate() and compare(): shape, columns, horizon, custom exogenous paths, draws."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import twosector
+from twosector import exog
+from twosector.errors import ScenarioError
+from twosector.variables import KEY_VARIABLES
+
+BRIEF_COLUMNS = [
+    "output_military", "output_civilian", "gdp_growth", "employment_military", "employment_civilian",
+    "labour_force", "unemployment_rate", "labour_shortage", "wage_military", "wage_civilian",
+    "cpi_inflation", "key_rate", "defence_spending_gdp", "oil_gas_revenue", "budget_balance_gdp",
+    "nwf_liquid", "civilian_real_income", "strain_index",
+]
+
+
+def test_simulate_returns_the_brief_columns_on_a_quarterly_index() -> None:
+    out = twosector.simulate()
+    assert isinstance(out.index, pd.PeriodIndex) and out.index.freqstr.startswith("Q")
+    assert out.index[0] == pd.Period("2019Q1", freq="Q") and out.index[-1] == pd.Period("2030Q4", freq="Q")
+    assert set(BRIEF_COLUMNS) <= set(out.columns) and set(KEY_VARIABLES) == set(BRIEF_COLUMNS)
+    assert list(out.columns) == list(twosector.variable_table().index)
+    assert out.attrs["scenario"] == "baseline"
+
+
+def test_history_follows_the_data_driven_exogenous_paths() -> None:
+    out = twosector.simulate()
+    x = exog.paths()
+    # defence spending in history is the national-defence line of the data set (annual / 4)
+    assert np.allclose(out.loc["2022Q1":"2024Q4", "defence_spending"], x.loc["2022Q1":"2024Q4", "defence_spending"])
+    assert np.isclose(out.loc["2025Q2", "defence_spending"] * 4, 13.5)  # 2025 budget-law plan
+    # the war: army and emigration shrink the labour force, unemployment falls below its 2021 level
+    assert out.loc["2024Q4", "labour_force"] < out.loc["2021Q4", "labour_force"] - 1.0
+    assert out.loc["2024", "unemployment_rate"].mean() < out.loc["2021", "unemployment_rate"].mean()
+    # the military sector outgrows the civilian one (stylised fact 3)
+    assert out.loc["2024Q4", "output_military"] > 1.3 * out.loc["2024Q4", "output_civilian"]
+    assert out.loc["2024Q4", "strain_index"] > out.loc["2021", "strain_index"].mean() + 1
+
+
+def test_horizon_can_be_cut_and_extended() -> None:
+    out = twosector.simulate(start="2024Q1", end="2035Q4")
+    assert out.index[0] == pd.Period("2024Q1", freq="Q") and out.index[-1] == pd.Period("2035Q4", freq="Q")
+    full = twosector.simulate()
+    assert np.allclose(out.loc["2024Q1":"2030Q4"].to_numpy(), full.loc["2024Q1":"2030Q4"].to_numpy())
+    with pytest.raises(ScenarioError, match="start"):
+        twosector.simulate(start="2018Q1")
+    with pytest.raises(ScenarioError, match="not quarters"):
+        twosector.simulate(end="2030Q5")
+
+
+def test_custom_exogenous_frame_is_used_and_validated() -> None:
+    x = exog.paths(end_history="2022Q4")
+    out = twosector.simulate(exog=x)
+    assert np.allclose(out["defence_spending"].to_numpy(), x["defence_spending"].to_numpy())
+    shocked = x.copy()
+    shocked.loc["2026Q1":, "urals_price"] = 40.0
+    low_oil = twosector.simulate(exog=shocked)
+    assert (low_oil.loc["2026Q1":, "oil_gas_revenue"] < out.loc["2026Q1":, "oil_gas_revenue"]).all()
+    with pytest.raises(ScenarioError, match="missing column"):
+        twosector.simulate(exog=x.drop(columns="urals_price"))
+    with pytest.raises(ScenarioError, match="ends at"):
+        twosector.simulate(exog=x.loc[:"2028Q4"])
+    bad = x.copy()
+    bad.iloc[5, 0] = np.nan
+    with pytest.raises(ScenarioError, match="non-finite"):
+        twosector.simulate(exog=bad)
+
+
+def test_draws_give_multiindex_columns() -> None:
+    draws = pd.DataFrame({"phillips_slope": [0.1, 0.4]}, index=["low", "high"])
+    out = twosector.simulate("input_sanctions", draws)
+    assert out.columns.names == ["variable", "draw"]
+    assert list(out["cpi_inflation"].columns) == ["low", "high"]
+    assert not np.allclose(out[("cpi_inflation", "low")], out[("cpi_inflation", "high")])
+
+
+def test_compare_levels_differences_and_percentages() -> None:
+    c = twosector.compare("input_sanctions")
+    assert c.columns.names == ["variable", "kind"]
+    assert list(c["output_civilian"].columns) == ["baseline", "scenario", "diff", "pct"]
+    base, scen = twosector.simulate(), twosector.simulate("input_sanctions")
+    assert np.allclose(c[("output_civilian", "diff")], scen["output_civilian"] - base["output_civilian"])
+    assert np.allclose(
+        c[("output_civilian", "pct")], 100 * (scen["output_civilian"] / base["output_civilian"] - 1)
+    )
+    assert c.attrs == {"scenario": "input_sanctions", "baseline": "baseline"}
+    draws = pd.DataFrame({"okun_coef": [0.5, 0.9]})
+    cd = twosector.compare("tech_controls", params=draws)
+    assert cd.columns.names == ["variable", "kind", "draw"]
+    assert cd[("strain_index", "diff")].shape == (48, 2)
+
+
+def test_simulate_is_callable_after_the_module_import() -> None:
+    import importlib
+
+    module = importlib.import_module("twosector.simulate")
+
+    assert callable(twosector.simulate)
+    assert twosector.simulate("baseline").equals(module.simulate("baseline"))
