@@ -40,6 +40,9 @@ __all__ = [
     "load_inputs",
 ]
 
+#: fewest residual degrees of freedom for which the data are used at all (else: priors only)
+MIN_DOF = 3
+
 TABLE_COLUMNS = [
     "equation", "coefficient", "estimate", "se", "t", "p", "ols_estimate", "ols_se",
     "prior_mean", "prior_sd", "n", "sample", "method",
@@ -83,6 +86,8 @@ class Equation:
         Priors combined with the data, by coefficient.
     notes : str
         Caveats (memory-flagged inputs, derived points).
+    data_params, data_cov : pd.Series, pd.DataFrame
+        The same coefficients from the data alone (before the priors), with their robust covariance.
     """
 
     name: str
@@ -94,6 +99,8 @@ class Equation:
     method: str
     priors: dict[str, Prior] = field(default_factory=dict)
     notes: str = ""
+    data_params: pd.Series | None = None
+    data_cov: pd.DataFrame | None = None
 
     @property
     def n(self) -> int:
@@ -104,6 +111,17 @@ class Equation:
     def se(self) -> pd.Series:
         """Standard errors of the final coefficients."""
         return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.params.index, name="se")
+
+    def _data_params(self) -> pd.Series:
+        if self.data_params is None:
+            return pd.Series(np.nan, index=self.params.index)
+        return self.data_params.reindex(self.params.index)
+
+    def _data_se(self) -> pd.Series:
+        if self.data_cov is None:
+            return pd.Series(np.nan, index=self.params.index)
+        return pd.Series(np.sqrt(np.diag(self.data_cov.to_numpy())), index=self.data_cov.index).reindex(
+            self.params.index)
 
     def table(self) -> pd.DataFrame:
         """Tidy coefficient table of this equation (see :meth:`Estimates.table`)."""
@@ -120,8 +138,8 @@ class Equation:
             "se": se.to_numpy(),
             "t": t.to_numpy(),
             "p": p.to_numpy(),
-            "ols_estimate": self.result.params.reindex(self.params.index).to_numpy(),
-            "ols_se": self.result.bse.reindex(self.params.index).to_numpy(),
+            "ols_estimate": self._data_params().to_numpy(),
+            "ols_se": self._data_se().to_numpy(),
             "prior_mean": [self.priors[c].mean if c in self.priors else np.nan for c in self.params.index],
             "prior_sd": [self.priors[c].sd if c in self.priors else np.nan for c in self.params.index],
             "n": self.n,
@@ -223,15 +241,19 @@ class Estimates(Mapping[str, Equation]):
 # tools
 
 
-def _ols(y: pd.Series, X: pd.DataFrame, *, hac_lags: int | None = None, const: bool = True) -> Any:
+def _ols(
+    y: pd.Series, X: pd.DataFrame, *, hac_lags: int | None = None, const: bool = True, min_dof: int | None = None
+) -> Any:
     """OLS of ``y`` on ``X`` (rows with any missing value dropped) with HAC or HC1 standard errors."""
     import statsmodels.api as sm
 
     frame = pd.concat([y.rename("y"), X], axis=1).dropna()
-    if len(frame) <= X.shape[1] + int(const):
+    k = X.shape[1] + int(const)
+    min_dof = MIN_DOF if min_dof is None else min_dof
+    if len(frame) < k + min_dof:
         raise DataError(
-            f"estimation sample of {y.name!r}: {len(frame)} observations for {X.shape[1] + int(const)} "
-            "coefficients; need more data before the cut-off"
+            f"estimation sample of {y.name!r}: {len(frame)} observations for {k} coefficients; "
+            f"need at least {k + min_dof} (more data before the cut-off)"
         )
     exog = sm.add_constant(frame[X.columns], has_constant="add") if const else frame[X.columns]
     model = sm.OLS(frame["y"], exog)
@@ -433,7 +455,8 @@ def oil_revenue(revenue: pd.Series, urals: pd.Series, usd_rub: pd.Series) -> Any
         Annual average Urals price (USD/bbl) and USD/RUB rate.
     """
     price = (urals * usd_rub / 1000.0).rename("rub_oil_price")
-    return _ols(revenue.rename("revenue"), price.to_frame(), const=False)
+    # a ratio estimate: one residual degree of freedom is enough to have a standard error
+    return _ols(revenue.rename("revenue"), price.to_frame(), const=False, min_dof=1)
 
 
 def delta_method(
@@ -443,6 +466,7 @@ def delta_method(
     """Apply a smooth transform to coefficients and propagate the covariance (numerical Jacobian)."""
     b = result.params if params is None else params
     c = result.cov_params() if cov is None else cov
+    b = b.astype(float)
     g0 = transform(b)
     jac = np.empty((len(g0), len(b)))
     for j in range(len(b)):
@@ -454,17 +478,184 @@ def delta_method(
     return g0, pd.DataFrame((v + v.T) / 2, index=g0.index, columns=g0.index)
 
 
-def estimate(data: Any = None, end: str = "2024Q4") -> Estimates:  # pragma: no cover
-    raise NotImplementedError
+# ---------------------------------------------------------------------------------------------------
+# priors (cited) and the assembly
 
 
-_ = Callable
+#: Literature priors, by equation and structural coefficient. Each is deliberately wide: it only
+#: matters where the 2019-2024 data are uninformative (see docs/calibration.md).
+PRIORS: dict[str, dict[str, Prior]] = {
+    "phillips": {
+        "inflation_lag": Prior(0.6, 0.15, "Berg, Karam & Laxton (IMF WP/06/81, 2006) QPM: lag weight 0.4-0.9 [memory]"),
+        "pressure": Prior(0.3, 0.2, "Berg, Karam & Laxton (2006) QPM Phillips-curve slope 0.1-0.5 [memory]"),
+    },
+    "taylor": {
+        "rho": Prior(0.6, 0.2, "Berg, Karam & Laxton (2006) QPM rule: smoothing 0.5-0.8 [memory]"),
+        "phi_pi": Prior(1.0, 0.5, "Taylor (1993) 0.5 and BKL (2006) 1.5-2 beyond one-for-one [memory]"),
+        "neutral_real_rate": Prior(2.5, 1.0, "Bank of Russia neutral real rate 2-3% before 2024 [memory]"),
+    },
+    "okun": {
+        "beta": Prior(-0.3, 0.15, "low Okun coefficient of the Russian labour market: labour hoarding "
+                      "(Kapeliushnikov via Econs); Ball, Leigh & Loungani (2017) -0.2 to -0.5 [memory]"),
+    },
+}
+
+#: share of civilian employment in the labour force (2021: 77.5 mn labour force, 3.8 mn military, 4.8%
+#: unemployed), used to turn the Okun slope into the model's employment-adjustment share
+CIVILIAN_EMPLOYMENT_SHARE = 0.9
+#: first quarter of the key-rate sample (after the 2022 emergency episode)
+TAYLOR_START = pd.Period("2023Q1", freq="Q")
+
+
+def _fit(
+    name: str, spec: str, fit: Callable[[], Any], transform: Callable[[pd.Series], pd.Series] | None,
+    priors: Mapping[str, Prior], method: str, notes: str = "",
+    derive: Callable[[pd.Series], pd.Series] | None = None,
+) -> Equation:
+    """Fit one equation, move to structural coefficients (one-to-one), combine with priors, then append
+    derived coefficients (delta method on the final covariance).
+
+    When the sample is too short to fit at all (early cut-offs in the backtest), the equation falls back
+    to its priors and says so in ``method``; an equation without priors then raises.
+    """
+    try:
+        res = fit()
+    except DataError as exc:
+        if not priors:
+            raise
+        b = pd.Series({k: p.mean for k, p in priors.items()})
+        cov = pd.DataFrame(np.diag([p.sd ** 2 for p in priors.values()]), index=b.index, columns=b.index)
+        res, data_b, data_cov, sample = _PriorOnly(), None, None, "-"
+        method, notes = "priors only", f"{exc}; the priors are used"
+    else:
+        data_b, data_cov = delta_method(res, transform) if transform else (res.params, res.cov_params())
+        b, cov = data_b, data_cov
+        sample = _sample(res.model.data.row_labels)
+        if priors:
+            b, cov = mixed_estimation(b, cov, priors)
+            method += " + priors (mixed estimation)"
+    if derive is not None:
+        b, cov = _append_derived(b, cov, derive)
+        if data_b is not None and data_cov is not None:
+            data_b, data_cov = _append_derived(data_b, data_cov, derive)
+    return Equation(name, spec, res, b, cov, sample, method, dict(priors), notes, data_b, data_cov)
+
+
+def _append_derived(
+    b: pd.Series, cov: pd.DataFrame, derive: Callable[[pd.Series], pd.Series]
+) -> tuple[pd.Series, pd.DataFrame]:
+    full = lambda v: pd.concat([v, derive(v)])  # noqa: E731
+    return delta_method(None, full, params=b, cov=cov)
+
+
+class _PriorOnly:
+    """Stand-in for a statsmodels result when the data cannot be used at all."""
+
+    nobs = 0
+
+
+def estimate(
+    data: str | os.PathLike | Mapping[str, pd.Series] | None = None,
+    end: str = "2024Q4",
+    *,
+    natural_rate: float | None = None,
+    capital_share: float | None = None,
+) -> Estimates:
+    """Estimate the behavioural relations on the data up to ``end``.
+
+    Equations (details and caveats in ``docs/calibration.md``):
+
+    - ``phillips``: quarterly CPI y/y on its lag and the unemployment gap (``u* - u``), HAC(2);
+    - ``taylor``: quarterly key rate (average of decisions) on its lag and the inflation gap, HAC(1),
+      turned into the model's smoothing, inflation response and neutral real rate (delta method);
+    - ``okun``: annual change in unemployment on annual real GDP growth, HC1, turned into the model's
+      employment-adjustment share ``okun_coef``;
+    - ``oil_revenue``: annual oil and gas revenue on Urals x USD/RUB / 1000, HC1. The annual USD/RUB
+      averages are ``memory`` values in the data set (unverified), so this equation is only as good as they are.
+
+    Every equation is combined with the wide literature priors of :data:`PRIORS` where it has any.
+
+    Parameters
+    ----------
+    data : None, folder or mapping
+        The data (see :func:`load_inputs`); default the shipped data set.
+    end : str, default "2024Q4"
+        Last quarter of the sample; nothing later is read.
+    natural_rate, capital_share : float, optional
+        ``u*`` of the unemployment gap and the capital share used to map Okun's slope; default the
+        catalogue values ``unemployment_natural`` and ``capital_share``.
+
+    Returns
+    -------
+    Estimates
+    """
+    q = _quarter(end)
+    x = load_inputs(data, q)
+    if natural_rate is None or capital_share is None:
+        from twosector.params import default_params
+
+        defaults = default_params()
+        natural_rate = float(defaults["unemployment_natural"]) if natural_rate is None else natural_rate
+        capital_share = float(defaults["capital_share"]) if capital_share is None else capital_share
+    eqs: dict[str, Equation] = {}
+
+    infl, unemp = x["cpi_yoy_q"], x["unemployment_q"]
+    eqs["phillips"] = _fit(
+        "phillips",
+        "pi4_t = c + lam * pi4_{t-1} + kappa * (u* - u_t) + e_t   (CPI % y/y, unemployment %, quarterly)",
+        lambda: phillips_curve(infl, natural_rate - unemp),
+        None, PRIORS["phillips"], "OLS, HAC(2)",
+        "2019-2021 quarters of CPI and unemployment are derived (interpolated) from annual data",
+    )
+    rate = x["key_rate_q"]
+    eqs["taylor"] = _fit(
+        "taylor",
+        "i_t = rho i_{t-1} + (1 - rho) (r* + pi4_t + phi (pi4_t - 4)) + e_t   (quarterly average key rate)",
+        lambda: taylor_rule(rate[rate.index >= TAYLOR_START - 1], infl),
+        _taylor_structural, PRIORS["taylor"], "OLS, HAC(1)",
+        "decisions from 2022 only; the 2022 emergency hike and its unwinding (Feb-Sep 2022, a ruble and "
+        "financial-stability response) are left out, so the sample starts in 2023Q1; the demand-gap term "
+        "of the model's rule is not identified (no gap data)",
+    )
+    u_a, g_a = x["unemployment"], x["gdp_growth"]
+    eqs["okun"] = _fit(
+        "okun",
+        "u_t - u_{t-1} = a + beta g_t   (annual; okun_coef = -beta (1 - alpha) / civilian share)",
+        lambda: _okun_annual(u_a, g_a),
+        _okun_structural, PRIORS["okun"], "OLS, HC1",
+        "annual data, latest GDP vintage (2019-2020 revisions are memory values)",
+        derive=lambda b: pd.Series({"okun_coef": -b["beta"] * (1 - capital_share) / CIVILIAN_EMPLOYMENT_SHARE}),
+    )
+    eqs["oil_revenue"] = _fit(
+        "oil_revenue",
+        "R_t = k (Urals_t x USDRUB_t / 1000) + e_t   (annual, trn RUB; model coefficient per quarter = k / 4)",
+        lambda: oil_revenue(x["oil_gas_revenue"], x["urals_price"], x["usd_rub"]),
+        lambda b: pd.Series({"k": b["rub_oil_price"]}),
+        {}, "OLS through the origin, HC1",
+        "USD/RUB annual averages are memory values (unverified); Urals 2021 is memory and 2024 derived",
+        derive=lambda b: pd.Series({"k_quarter": b["k"] / 4}),
+    )
+    return Estimates(eqs, str(q))
+
+
+def _okun_annual(unemployment: pd.Series, growth: pd.Series) -> Any:
+    u = unemployment.sort_index()
+    du = (u - u.shift(1)).rename("unemployment_change")
+    X = pd.DataFrame({"growth": growth.reindex(u.index)})
+    return _ols(du, X)
+
+
+def _okun_structural(b: pd.Series) -> pd.Series:
+    return pd.Series({"beta": b["growth"], "const": b["const"]})
+
+
 
 
 def _taylor_structural(b: pd.Series) -> pd.Series:
+    # i = c + rho i_{-1} + b (pi - 4) with b = (1 - rho)(1 + phi), c = (1 - rho)(r* + 4)
     rho = b["rate_lag"]
     return pd.Series({
         "rho": rho,
-        "phi_pi": b["inflation_gap"] / (1 - rho),
-        "neutral_rate": b["const"] / (1 - rho),
+        "phi_pi": b["inflation_gap"] / (1 - rho) - 1,
+        "neutral_real_rate": b["const"] / (1 - rho) - 4.0,
     })
