@@ -36,14 +36,16 @@ def test_taylor_rule_structural_transform():
     pi = pd.Series(4 + rng.normal(0, 3, 300), index=idx)
     rate = np.zeros(300)
     rate[0] = 8
-    rho, phi, neutral = 0.7, 1.5, 8.0
+    # the model's rule: i = rho i_{-1} + (1 - rho) (r* + pi + phi (pi - 4))
+    rho, phi, neutral = 0.7, 1.0, 2.5
     for t in range(1, 300):
-        rate[t] = rho * rate[t - 1] + (1 - rho) * (neutral + phi * (pi.iloc[t] - 4)) + rng.normal(0, 0.2)
+        p = pi.iloc[t]
+        rate[t] = rho * rate[t - 1] + (1 - rho) * (neutral + p + phi * (p - 4)) + rng.normal(0, 0.2)
     res = est.taylor_rule(pd.Series(rate, index=idx), pi)
     b, cov = est.delta_method(res, est._taylor_structural)
     assert b["rho"] == pytest.approx(rho, abs=0.03)
     assert b["phi_pi"] == pytest.approx(phi, abs=0.15)
-    assert b["neutral_rate"] == pytest.approx(neutral, abs=0.5)
+    assert b["neutral_real_rate"] == pytest.approx(neutral, abs=0.5)
     assert np.all(np.linalg.eigvalsh(cov.to_numpy()) > 0)
 
 
