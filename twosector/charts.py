@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.io._base_renderers import NotebookRenderer
 from plotly.subplots import make_subplots
 
 from twosector.errors import TwosectorError, unknown_name
@@ -111,6 +113,29 @@ def _register_template() -> None:
 _register_template()
 
 
+_MATHJAX_CDN = re.compile(r"<script[^>]*src=[\"']https?://[^\"']*mathjax[^\"']*[\"'][^>]*></script>", re.I)
+
+
+class _OfflineNotebookRenderer(NotebookRenderer):
+    """plotly's ``notebook`` renderer without the MathJax ``<script src=CDN>`` it adds to every figure.
+
+    plotly hard-codes ``include_mathjax="cdn"`` there; our charts use no LaTeX, and offline the request can
+    only fail, so the tag is dropped (plotly.js itself is embedded once by the renderer's activation).
+    """
+
+    def to_mimebundle(self, fig_dict: dict) -> dict:
+        bundle = super().to_mimebundle(fig_dict)
+        if "text/html" in bundle:
+            bundle["text/html"] = _MATHJAX_CDN.sub("", bundle["text/html"])
+        return bundle
+
+
+def _use_offline_notebook_renderer() -> None:
+    current = pio.renderers["notebook"]
+    if not isinstance(current, _OfflineNotebookRenderer):
+        pio.renderers["notebook"] = _OfflineNotebookRenderer(config=getattr(current, "config", None))
+
+
 def set_renderer(renderer: str | None = None) -> str:
     """Make the twosector template the default and choose an offline plotly renderer.
 
@@ -137,6 +162,7 @@ def set_renderer(renderer: str | None = None) -> str:
     for part in chosen.split("+"):
         if part not in pio.renderers:
             raise TwosectorError(unknown_name("plotly renderer", part, list(pio.renderers)))
+    _use_offline_notebook_renderer()
     pio.templates.default = TEMPLATE
     pio.renderers.default = chosen
     return chosen

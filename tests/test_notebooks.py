@@ -1,0 +1,132 @@
+"""The notebook suite: stored clean, parameters documented, and every notebook executes with fast settings."""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NAMES = ["00_quickstart", "01_data", "02_calibration", "03_scenario", "04_gradual_vs_sudden", "05_ceasefire"]
+FAST_END = "2026Q4"  # a short horizon keeps each run to a few seconds
+# fast settings per notebook (each also gets results_path)
+FAST = {
+    "00_quickstart": {"end": FAST_END},
+    "01_data": {},
+    "02_calibration": {"fast": True},
+    "03_scenario": {"end": FAST_END},
+    "04_gradual_vs_sudden": {"end": FAST_END},
+    "05_ceasefire": {"end": FAST_END, "save_figures": True},
+}
+
+
+def load(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+
+
+def parameters_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    return next(c for c in nb.cells if c.cell_type == "code")
+
+
+def declared(nb: nbformat.NotebookNode) -> list[str]:
+    tree = ast.parse(parameters_cell(nb).source)
+    assert all(isinstance(node, ast.AnnAssign) for node in tree.body), "parameters must be typed literals"
+    for node in tree.body:
+        ast.literal_eval(node.value)  # literals only: papermill cannot override derived values
+    return [node.target.id for node in tree.body]
+
+
+def test_the_suite_is_complete():
+    assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")) == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_stored_without_outputs_and_with_the_standard_first_cells(name):
+    nb = load(name)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{name}: stored with outputs"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code[0].metadata.get("tags") == ["parameters"]
+    assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
+    assert "validate_notebook_params(globals()" in code[1].source
+    params = declared(nb)
+    assert "save_figures" in params and "results_path" in params
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_papermill_documents_every_parameter(name):
+    nb = load(name)
+    inferred = papermill.inspect_notebook(str(NOTEBOOKS / f"{name}.ipynb"))
+    assert list(inferred) == declared(nb)
+    for pname, info in inferred.items():
+        assert info["help"], f"{name}: parameter {pname!r} has no comment"
+        assert info["inferred_type_name"] != "None", f"{name}: parameter {pname!r} has no type"
+
+
+def execute(tmp_path: Path, name: str, **parameters) -> tuple[nbformat.NotebookNode, dict]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    results = tmp_path / "results.json"
+    nb = papermill.execute_notebook(
+        str(NOTEBOOKS / f"{name}.ipynb"), str(tmp_path / f"{name}.ipynb"),
+        parameters={**parameters, "results_path": str(results)}, kernel_name="python3",
+        progress_bar=False, cwd=str(tmp_path),
+    )
+    return nb, json.loads(results.read_text()) if results.is_file() else {}
+
+
+def outputs(nb, kind):
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.get("output_type") == kind]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_with_fast_settings(name, tmp_path):
+    nb, saved = execute(tmp_path, name, **FAST[name])
+    assert not outputs(nb, "error")
+    figures = [o for o in outputs(nb, "display_data") if "application/vnd.plotly.v1+json" in o.get("data", {})]
+    assert figures, f"{name}: no plotly charts"
+    # the offline renderer embeds plotly.js (no CDN) so the charts survive HTML export
+    html = [o["data"]["text/html"] for o in outputs(nb, "display_data") if "text/html" in o.get("data", {})]
+    assert any("define('plotly'" in h or "Plotly" in h for h in html)
+    assert not any(re.search(r"src=[\"']https?://", h) for h in html), "a script is loaded from the network"
+    assert saved["twosector_version"] and saved["data_vintage"].startswith("data to 2024Q4")
+    if name in ("00_quickstart", "03_scenario", "04_gradual_vs_sudden", "05_ceasefire"):
+        key = saved["key_results"]
+        assert key["at"] == FAST_END  # the key quarter 2027Q4 lies beyond the fast horizon
+        assert all(math.isfinite(v) for k, v in key.items() if k != "at")
+        assert saved["scenario_definition"]["levers"]
+    if name == "05_ceasefire":
+        assert saved["scenario"] == "ceasefire"
+        assert saved["scenario_definition"]["levers"]["ceasefire"]["start"] == "2025Q3"
+        assert sorted(p.suffix for p in (tmp_path / "figures").glob("wind_down.*")) == [".png", ".svg"]
+    if name == "01_data":
+        assert saved["extra"]["series"] > 50 and saved["extra"]["verified"] > 0
+
+
+@pytest.mark.slow
+def test_parameter_override_changes_the_result(tmp_path):
+    _, default = execute(tmp_path / "a", "03_scenario", end=FAST_END)
+    _, stronger = execute(tmp_path / "b", "03_scenario", end=FAST_END, lever="input_sanctions", intensity=1.0, ramp=0)
+    lever = stronger["scenario_definition"]["levers"]["input_sanctions"]
+    assert (lever["intensity"], lever["ramp"]) == (1.0, 0)
+    assert default["scenario"] == "input_sanctions" and stronger["scenario"] == "input_sanctions_custom"
+    # full-intensity input sanctions at once hurt civilian output more than half intensity built up over a year
+    assert stronger["key_results"]["output_civilian_vs_baseline_pct"] < default["key_results"]["output_civilian_vs_baseline_pct"] < 0
+
+
+@pytest.mark.slow
+def test_unknown_parameter_fails_with_a_clear_message(tmp_path):
+    with pytest.raises(PapermillExecutionError) as err:
+        execute(tmp_path, "00_quickstart", scenaro="broad_front")
+    assert err.value.ename == "ParameterError"
+    assert "unknown notebook parameter 'scenaro'. Did you mean 'scenario'?" in err.value.evalue
