@@ -80,7 +80,7 @@ def run(
     X = {k: np.asarray(x[k], dtype=float) for k in EXOG}
     L = {k: (np.asarray(levers[k], dtype=float) if np.ndim(levers[k]) else float(levers[k])) for k in LEVER_KEYS}
 
-    out = {k: np.empty((n, T)) for k in OUTPUTS}
+    out = {k: np.empty((T, n)) for k in OUTPUTS}  # time-major while filling (contiguous rows)
     t_mid = float(np.mean(i2021))  # time of the 2021 base (mid-2021)
     tt = np.arange(T, dtype=float) - t_mid  # quarters from the base
 
@@ -266,63 +266,63 @@ def run(
 
         # ---------------- store
         o = out
-        o["output_military"][:, t] = y_m
-        o["output_civilian"][:, t] = y_c
-        o["gdp"][:, t] = gdp
-        o["potential_civilian"][:, t] = y_pot
-        o["output_gap_civilian"][:, t] = gap_y
-        o["demand_gap"][:, t] = gap_d
-        o["procurement_real"][:, t] = q
-        o["military_capacity"][:, t] = cap_eff
-        o["critical_inputs"][:, t] = m
-        o["tech_drag"][:, t] = drag
-        o["capital_civilian"][:, t] = k
-        o["labour_force"][:, t] = lf
-        o["labour_force_trend"][:, t] = lf_trend[:, t]
-        o["army_personnel"][:, t] = army
-        o["army_losses"][:, t] = lost
-        o["emigrants_lf"][:, t] = em_lf
-        o["skilled_emigrants"][:, t] = skilled_lf
-        o["employment_military"][:, t] = n_m
-        o["employment_civilian"][:, t] = n_c
-        o["unemployed"][:, t] = unemployed
-        o["unemployment_rate"][:, t] = 100 * u
-        o["labour_shortage"][:, t] = shortage
-        o["unmet_military_demand"][:, t] = unmet_m
-        o["unmet_civilian_demand"][:, t] = unmet_c
-        o["wage_military"][:, t] = wm
-        o["wage_civilian"][:, t] = wc
-        o["wage_premium"][:, t] = prem
-        o["household_income"][:, t] = hi
-        o["civilian_real_income"][:, t] = civ_income
-        o["inflation_q"][:, t] = pi
-        o["inflation_expectations"][:, t] = pi_e
-        o["price_level"][:, t] = price
-        o["cpi_inflation"][:, t] = pi4
-        o["import_cost"][:, t] = ic
-        o["key_rate"][:, t] = i
-        o["lending_rate_civilian"][:, t] = r_c
-        o["lending_rate_military"][:, t] = r_m
-        o["real_rate_civilian"][:, t] = rr
-        o["usd_rub"][:, t] = fx
-        o["nominal_gdp"][:, t] = nom
-        o["defence_spending"][:, t] = defence
-        o["defence_spending_gdp"][:, t] = 100 * defence / nom
-        o["preferential_credit"][:, t] = pref
-        o["oil_gas_revenue"][:, t] = oil
-        o["non_oil_revenue"][:, t] = non_oil
-        o["revenue"][:, t] = revenue
-        o["other_spending"][:, t] = other
-        o["interest"][:, t] = interest
-        o["spending"][:, t] = spending
-        o["budget_balance"][:, t] = balance
-        o["budget_balance_gdp"][:, t] = 100 * balance / nom
-        o["nwf_draw"][:, t] = draw
-        o["nwf_save"][:, t] = save
-        o["nwf_revaluation"][:, t] = reval
-        o["nwf_liquid"][:, t] = nwf
-        o["borrowing"][:, t] = borrowing
-        o["new_debt"][:, t] = debt
+        o["output_military"][t] = y_m
+        o["output_civilian"][t] = y_c
+        o["gdp"][t] = gdp
+        o["potential_civilian"][t] = y_pot
+        o["output_gap_civilian"][t] = gap_y
+        o["demand_gap"][t] = gap_d
+        o["procurement_real"][t] = q
+        o["military_capacity"][t] = cap_eff
+        o["critical_inputs"][t] = m
+        o["tech_drag"][t] = drag
+        o["capital_civilian"][t] = k
+        o["labour_force"][t] = lf
+        o["labour_force_trend"][t] = lf_trend[:, t]
+        o["army_personnel"][t] = army
+        o["army_losses"][t] = lost
+        o["emigrants_lf"][t] = em_lf
+        o["skilled_emigrants"][t] = skilled_lf
+        o["employment_military"][t] = n_m
+        o["employment_civilian"][t] = n_c
+        o["unemployed"][t] = unemployed
+        o["unemployment_rate"][t] = 100 * u
+        o["labour_shortage"][t] = shortage
+        o["unmet_military_demand"][t] = unmet_m
+        o["unmet_civilian_demand"][t] = unmet_c
+        o["wage_military"][t] = wm
+        o["wage_civilian"][t] = wc
+        o["wage_premium"][t] = prem
+        o["household_income"][t] = hi
+        o["civilian_real_income"][t] = civ_income
+        o["inflation_q"][t] = pi
+        o["inflation_expectations"][t] = pi_e
+        o["price_level"][t] = price
+        o["cpi_inflation"][t] = pi4
+        o["import_cost"][t] = ic
+        o["key_rate"][t] = i
+        o["lending_rate_civilian"][t] = r_c
+        o["lending_rate_military"][t] = r_m
+        o["real_rate_civilian"][t] = rr
+        o["usd_rub"][t] = fx
+        o["nominal_gdp"][t] = nom
+        o["defence_spending"][t] = defence
+        o["defence_spending_gdp"][t] = 100 * defence / nom
+        o["preferential_credit"][t] = pref
+        o["oil_gas_revenue"][t] = oil
+        o["non_oil_revenue"][t] = non_oil
+        o["revenue"][t] = revenue
+        o["other_spending"][t] = other
+        o["interest"][t] = interest
+        o["spending"][t] = spending
+        o["budget_balance"][t] = balance
+        o["budget_balance_gdp"][t] = 100 * balance / nom
+        o["nwf_draw"][t] = draw
+        o["nwf_save"][t] = save
+        o["nwf_revaluation"][t] = reval
+        o["nwf_liquid"][t] = nwf
+        o["borrowing"][t] = borrowing
+        o["new_debt"][t] = debt
 
         # ---------------- laws of motion for t+1
         lost = lost + f["army_attrition"] * army_w * (1 - f["army_return_share"])
@@ -336,6 +336,8 @@ def run(
         wc_prev2, wc_prev = wc_prev, wc
         ic_prev = ic
         nom_prev = nom
+
+    out = {k: v.T for k, v in out.items()}  # (n, T) views
 
     # ---------------- indices (2021 = 100) [I1]
     civ_trend = w_trend * l_bar + transfers  # no-war civilian real income
