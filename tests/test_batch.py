@@ -1,0 +1,260 @@
+"""The papermill batch runner: grids, parallel runs, failure records, resume, outputs and provenance."""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from twosector import batch
+from twosector.batch import Run, default_grid, load_grid, run_batch
+from twosector.cli import main
+from twosector.errors import TwosectorError
+
+FAST = {"end": "2025Q4"}
+GRID = {
+    "defaults": FAST,
+    "run": [
+        {"notebook": "00_quickstart", "scenarios": ["input_sanctions", "brod_front"]},  # the second is misspelt
+        {"notebook": "01_data"},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def batch_run(tmp_path_factory):
+    """One small batch (2 good runs, 1 failing), then a re-run of the same grid; shared by the tests below."""
+    out = tmp_path_factory.mktemp("batch") / "out"
+    first = run_batch(GRID, out=out, workers=2, progress=False)
+    stamps = {p.parent.name: p.stat().st_mtime_ns for p in (out / "runs").glob("*/notebook.ipynb")}
+    status_before = json.loads((out / "status.json").read_text())["runs"]
+    second = run_batch(GRID, out=out, workers=2, progress=False)
+    return out, first, second, stamps, status_before
+
+
+@pytest.mark.slow
+def test_failure_is_recorded_and_other_runs_are_kept(batch_run):
+    out, first, _, _, _ = batch_run
+    by_id = first.set_index("run_id")
+    assert by_id.loc["00_quickstart-input_sanctions", "status"] == "ok"
+    assert by_id.loc["01_data", "status"] == "ok"
+    assert by_id.loc["00_quickstart-brod_front", "status"] == "failed"
+    for run_id in ("00_quickstart-input_sanctions", "01_data"):
+        folder = out / "runs" / run_id
+        assert (folder / "notebook.ipynb").is_file() and (folder / "report.html").is_file()
+        assert (folder / "results.json").is_file()
+    record = json.loads((out / "status.json").read_text())["runs"]["00_quickstart-brod_front"]
+    assert record["error"] == "ScenarioError"
+    assert "'brod_front'" in record["message"] and "Did you mean 'broad_front'" in record["message"]
+    # the recorded cell is the one that raised, in the executed notebook kept for inspection
+    executed = nbformat.read(out / "runs" / "00_quickstart-brod_front" / "notebook.ipynb", as_version=4)
+    failing = executed.cells[record["cell"]]
+    assert "load_scenario(scenario)" in failing.source
+    assert any(o.get("output_type") == "error" for o in failing.outputs)
+
+
+@pytest.mark.slow
+def test_rerun_only_redoes_the_failed_run(batch_run):
+    out, _, second, stamps, status_before = batch_run
+    actions = second.set_index("run_id")["action"].to_dict()
+    assert actions == {"00_quickstart-input_sanctions": "skipped", "00_quickstart-brod_front": "ran", "01_data": "skipped"}
+    after = {p.parent.name: p.stat().st_mtime_ns for p in (out / "runs").glob("*/notebook.ipynb")}
+    assert after["00_quickstart-input_sanctions"] == stamps["00_quickstart-input_sanctions"]
+    assert after["01_data"] == stamps["01_data"]
+    assert after["00_quickstart-brod_front"] > stamps["00_quickstart-brod_front"]
+    status_after = json.loads((out / "status.json").read_text())["runs"]
+    assert status_after["01_data"] == status_before["01_data"]
+
+
+@pytest.mark.slow
+def test_report_has_no_code_but_keeps_charts(batch_run):
+    out = batch_run[0]
+    html = (out / "runs" / "00_quickstart-input_sanctions" / "report.html").read_text()
+    assert "validate_notebook_params" not in html  # code cells are excluded
+    assert "The civilian squeeze" in html  # prose and chart titles are there
+    assert "Plotly.newPlot" in html or "Plotly.react" in html
+
+
+@pytest.mark.slow
+def test_index_and_results_table_with_provenance(batch_run):
+    out = batch_run[0]
+    index = (out / "index.html").read_text()
+    assert "runs/00_quickstart-input_sanctions/report.html" in index
+    assert "brod_front" in index and "ScenarioError" in index and "failed" in index
+    assert (out / "plotly.min.js").stat().st_size > 1_000_000  # charts in index.html work offline
+    table = pd.read_csv(out / "results.csv")
+    assert set(table["run_id"]) == {"00_quickstart-input_sanctions", "00_quickstart-brod_front", "01_data"}
+    for column in ("twosector_version", "param_hash", "data_vintage", "scenario_definition", "parameters"):
+        assert column in table
+    row = table.set_index("run_id").loc["00_quickstart-input_sanctions"]
+    assert row["status"] == "ok" and row["at"] == "2025Q4"
+    definition = json.loads(row["scenario_definition"])
+    assert definition["levers"]["input_sanctions"]["intensity"] == 0.5
+    assert json.loads(row["parameters"]) == {"end": "2025Q4", "scenario": "input_sanctions"}
+    assert row["data_vintage"].startswith("data to 2024Q4")
+    assert table["param_hash"].is_unique
+
+
+# ------------------------------------------------------------------------------------------ grid files
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "grid.toml"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_grid_file_expands_scenarios_and_applies_defaults_where_declared(tmp_path):
+    runs = load_grid(write(tmp_path, """
+        [defaults]
+        end = "2027Q4"
+
+        [[run]]
+        notebook = "03_scenario"
+        scenarios = ["broad_front", "sudden_shock"]
+
+        [[run]]
+        notebook = "03_scenario"
+        id = "tech_strong"
+        parameters = { scenario = "baseline", lever = "tech_controls", intensity = 0.9 }
+
+        [[run]]
+        notebook = "01_data"
+    """))
+    assert [r.run_id for r in runs] == ["03_scenario-broad_front", "03_scenario-sudden_shock", "tech_strong", "01_data"]
+    assert runs[0].parameters == {"end": "2027Q4", "scenario": "broad_front"}
+    assert runs[2].parameters["intensity"] == 0.9
+    assert runs[3].parameters == {}  # 01_data has no 'end' parameter: the default does not apply
+    assert runs[0].param_hash != runs[1].param_hash
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[[run]]\nnotebook = "03_scenaro"\n', r"entry 1: field 'notebook': unknown notebook '03_scenaro'. Did you mean '03_scenario'"),
+        ('[[run]]\nnotebook = "03_scenario"\nparameters = { scenaro = "x" }\n',
+         r"entry 1 \(notebook '03_scenario'\): field 'parameters': unknown parameter 'scenaro'. Did you mean 'scenario'"),
+        ('[[run]]\nnotebook = "01_data"\n[[run]]\nnotebok = "01_data"\n', r"entry 2: unknown field 'notebok'"),
+        ('[[run]]\nnotebook = "01_data"\n[[run]]\nnotebook = "01_data"\n', r"entry 2 \(notebook '01_data'\): run id '01_data' is already used"),
+        ('[[run]]\nnotebook = "01_data"\nscenarios = ["a"]\n', r"notebook '01_data' has no 'scenario' parameter"),
+        ('[[run]]\nnotebook = "03_scenario"\nscenarios = "broad_front"\n', r"field 'scenarios' must be a non-empty list"),
+        ('[defaults]\nendd = "2027Q4"\n[[run]]\nnotebook = "03_scenario"\n', r"\[defaults\]: unknown parameter 'endd'.*Did you mean 'end'"),
+        ('[[run]]\nnotebook = "03_scenario"\nparameters = { results_path = "x" }\n', r"unknown parameter 'results_path'"),
+        ("[[run]\nnotebook = 1\n", r"is not valid TOML"),
+        ("[defaults]\n", r"needs at least one \[\[run\]\] entry"),
+    ],
+)
+def test_malformed_grid_names_the_entry_and_field(tmp_path, text, message):
+    with pytest.raises(TwosectorError, match=message):
+        load_grid(write(tmp_path, text))
+
+
+def test_missing_grid_file_and_bad_settings(tmp_path):
+    with pytest.raises(TwosectorError, match="does not exist"):
+        load_grid(tmp_path / "nope.toml")
+    with pytest.raises(TwosectorError, match="workers must be a whole number >= 1, got 0"):
+        run_batch(GRID, out=tmp_path, workers=0)
+    with pytest.raises(TwosectorError, match="timeout must be a positive number"):
+        run_batch(GRID, out=tmp_path, timeout=-1)
+
+
+def test_default_grid_is_every_builtin_scenario_plus_each_other_notebook():
+    from twosector.scenarios import list_scenarios
+
+    runs = default_grid()
+    scenario_runs = [r for r in runs if r.name == "03_scenario"]
+    expected = set(list_scenarios()["name"]) - {"baseline"}  # the baseline is in every comparison already
+    assert {r.parameters["scenario"] for r in scenario_runs} == expected
+    others = [r.name for r in runs if r.name != "03_scenario"]
+    assert sorted(others) == sorted(p.stem for p in batch.NOTEBOOK_DIR.glob("*.ipynb") if p.stem != "03_scenario")
+
+
+def test_completed_run_is_redone_when_parameters_or_notebook_change(tmp_path):
+    nb = batch.NOTEBOOK_DIR / "01_data.ipynb"
+    run = Run("r", nb, {"vintage": "latest"})
+    (tmp_path / "runs" / "r").mkdir(parents=True)
+    for name in ("notebook.ipynb", "report.html"):
+        (tmp_path / "runs" / "r" / name).write_text("x")
+    record = {"status": "ok", "param_hash": run.param_hash, "notebook_hash": batch._file_hash(nb)}
+    assert batch._is_done(run, record, tmp_path)
+    assert not batch._is_done(Run("r", nb, {"vintage": "first"}), record, tmp_path)
+    assert not batch._is_done(run, {**record, "notebook_hash": "old"}, tmp_path)
+    assert not batch._is_done(run, {**record, "status": "failed"}, tmp_path)
+    os.remove(tmp_path / "runs" / "r" / "report.html")
+    assert not batch._is_done(run, record, tmp_path)
+
+
+# ------------------------------------------------------------------------------------------ the worker
+
+def tiny_notebook(folder: Path, body: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('seconds: float = 0.0  # how long to sleep')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Tiny"), params, nbformat.v4.new_code_cell(body)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "tiny.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_kernel_start_failure_is_retried_once(tmp_path):
+    source = tiny_notebook(tmp_path / "nb", "print('hello')")
+    calls = []
+
+    def flaky(input_path, output_path, **kwargs):
+        calls.append(output_path)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        nbformat.write(nbformat.read(input_path, as_version=4), output_path)
+
+    spec = {"run_id": "t", "notebook": str(source), "parameters": {}, "run_dir": str(tmp_path)}
+    record = batch._execute(flaky, spec)
+    assert record["status"] == "ok" and record["attempts"] == 2 and "Kernel died" in record["retried"]
+    assert (tmp_path / "notebook.ipynb").is_file() and (tmp_path / "report.html").is_file()
+
+
+def test_a_failing_cell_is_not_retried(tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+
+    source = tiny_notebook(tmp_path / "nb", "1 / 0")
+    calls = []
+
+    def failing(input_path, output_path, **kwargs):
+        calls.append(1)
+        nb = nbformat.read(input_path, as_version=4)
+        nb.cells[2].outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=[])]
+        nbformat.write(nb, output_path)
+        raise PapermillExecutionError(2, 1, "1 / 0", "ZeroDivisionError", "division by zero", [])
+
+    record = batch._execute(failing, {"run_id": "t", "notebook": str(source), "parameters": {}, "run_dir": str(tmp_path)})
+    assert len(calls) == 1
+    assert (record["status"], record["cell"], record["error"]) == ("failed", 2, "ZeroDivisionError")
+
+
+@pytest.mark.slow
+def test_timeout_stops_the_run_and_names_the_cell(tmp_path):
+    tiny_notebook(tmp_path / "nb", "import time\ntime.sleep(seconds)")
+    grid = {"notebooks": str(tmp_path / "nb"), "run": [{"notebook": "tiny", "parameters": {"seconds": 60.0}}]}
+    table = run_batch(grid, out=tmp_path / "out", workers=1, timeout=4, progress=False)
+    row = table.iloc[0]
+    assert row["status"] == "failed"
+    assert "Timeout" in row["error"] or "timed out" in row["message"].lower()
+    assert row["cell"] == 3  # the sleeping cell (after the injected-parameters cell)
+    assert row["duration"] < 40
+
+
+@pytest.mark.slow
+def test_cli_batch_prints_where_the_report_is(tmp_path, capsys):
+    tiny_notebook(tmp_path / "nb", "print(seconds)")
+    grid = tmp_path / "grid.toml"
+    grid.write_text('notebooks = "nb"\n[[run]]\nnotebook = "tiny"\nparameters = { seconds = 1.5 }\n')
+    assert main(["batch", str(grid), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert f"report: {(tmp_path / 'out' / 'index.html').resolve()}" in printed
+    assert "1 of 1 runs ok" in printed
+    assert main(["batch", str(tmp_path / "missing.toml")]) == 2
