@@ -79,11 +79,55 @@ def _column(results: pd.DataFrame, variable: str) -> pd.Series:
     raise DataError(unknown_name("model variable", variable, list(results.columns) + ["real_wage"]))
 
 
-def _year(s: pd.Series, year: int) -> pd.Series:
-    out = s[s.index.year == year]
-    if len(out) != 4:
-        raise DataError(f"model results: year {year} is not fully covered (quarters found: {len(out)})")
-    return out
+def statistic(values: np.ndarray, index: pd.PeriodIndex, stat: str, period: str) -> np.ndarray:
+    """A target statistic of model paths, vectorised over draws.
+
+    Parameters
+    ----------
+    values : np.ndarray
+        Shape ``(n, T)``: one path per draw.
+    index : pd.PeriodIndex
+        The ``T`` quarters.
+    stat : str
+        One of :data:`STATISTICS` except ``"param"``.
+    period : str
+        The target's period: a year, a quarter, or ``"A:B"`` for ``growth``.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(n,)``.
+    """
+    v = np.atleast_2d(np.asarray(values, dtype=float))
+    years = np.asarray(index.year)
+
+    def year(y: int) -> np.ndarray:
+        pos = np.flatnonzero(years == y)
+        if len(pos) != 4:
+            raise DataError(f"model results: year {y} is not fully covered (quarters found: {len(pos)})")
+        return v[:, pos]
+
+    def at(q: str) -> np.ndarray:
+        p = pd.Period(q, freq="Q")
+        if p not in index:
+            raise DataError(f"model results: quarter {p} is not covered ({index.min()}-{index.max()})")
+        return v[:, index.get_loc(p)]
+
+    if stat in ("annual_mean", "annual_sum_share"):
+        return year(int(period)).mean(axis=1)
+    if stat == "annual_sum":
+        return year(int(period)).sum(axis=1)
+    if stat == "annual_growth":
+        y = int(period)
+        return 100 * (year(y).mean(axis=1) / year(y - 1).mean(axis=1) - 1)
+    if stat == "q4":
+        return at(f"{int(period)}Q4")
+    if stat == "quarter":
+        return at(period)
+    if stat == "growth":
+        a, b = period.split(":")
+        return 100 * (at(b) / at(a) - 1)
+    raise DataError(f"targets.csv: statistic {stat!r} is not one of {', '.join(STATISTICS)}")
 
 
 def model_value(results: pd.DataFrame, params: pd.Series, row: pd.Series) -> float:
@@ -100,26 +144,14 @@ def model_value(results: pd.DataFrame, params: pd.Series, row: pd.Series) -> flo
     """
     stat, var, period = row["statistic"], row["variable"], row["period"]
     if stat == "param":
-        name = row["param"] if "param" in row and isinstance(row.get("param"), str) else var
+        name = row.get("param")
+        name = name if isinstance(name, str) else var
         if not isinstance(name, str) or name not in params.index:
             return float("nan")
-        return float(params[name]) * float(row.get("param_scale", 1.0) or 1.0)
+        scale = row.get("param_scale", 1.0)
+        return float(params[name]) * float(1.0 if pd.isna(scale) else scale)
     s = _column(results, var).astype(float)
-    if stat == "annual_mean" or stat == "annual_sum_share":
-        return float(_year(s, int(period)).mean())
-    if stat == "annual_sum":
-        return float(_year(s, int(period)).sum())
-    if stat == "annual_growth":
-        y = int(period)
-        return float(100 * (_year(s, y).mean() / _year(s, y - 1).mean() - 1))
-    if stat == "q4":
-        return float(s[pd.Period(f"{int(period)}Q4", freq="Q")])
-    if stat == "quarter":
-        return float(s[pd.Period(period, freq="Q")])
-    if stat == "growth":
-        a, b = (pd.Period(p, freq="Q") for p in period.split(":"))
-        return float(100 * (s[b] / s[a] - 1))
-    raise DataError(f"targets.csv: statistic {stat!r} is not one of {', '.join(STATISTICS)}")  # pragma: no cover
+    return float(statistic(s.to_numpy()[None, :], s.index, stat, str(period))[0])
 
 
 # targets of kind "param": which model parameter each is checked against, and the scale to the target's unit

@@ -1,0 +1,149 @@
+"""Pseudo-out-of-sample backtest: re-estimate and re-calibrate at a cut-off, project, compare with data.
+
+For each cut-off quarter, :func:`backtest` calls :func:`twosector.calibrate.calibrate` on the data up to
+that quarter (every series is cut at the cut-off before anything is estimated, and only targets whose
+period ends by then are used), simulates the baseline with the *actual* exogenous paths of the full data
+set (defence spending, Urals price, ruble, mobilisation, recruitment, emigration, sanction wedges are
+treated as given, as in a conditional forecast), and compares the projection for the next ``horizon``
+quarters with the observed data. A no-change forecast (the last observation before the cut-off) is
+reported alongside as a benchmark.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from twosector.errors import TwosectorError
+
+__all__ = ["backtest", "backtest_summary", "backtest_figure", "BACKTEST_VARIABLES"]
+
+#: model column -> quarterly data series it is compared with
+BACKTEST_VARIABLES: dict[str, str] = {
+    "gdp_growth": "gdp_growth_q",
+    "cpi_inflation": "cpi_yoy_q",
+    "key_rate": "key_rate_q",
+    "unemployment_rate": "unemployment_q",
+}
+
+COLUMNS = ["cutoff", "variable", "h", "quarter", "forecast", "actual", "error", "naive", "naive_error"]
+
+
+def backtest(
+    end: str | Sequence[str] = ("2022Q4", "2023Q2", "2023Q4"),
+    horizon: int = 4,
+    data: str | os.PathLike | Mapping[str, pd.Series] | None = None,
+) -> pd.DataFrame:
+    """Forecast errors of the model re-estimated and re-calibrated at one or several cut-offs.
+
+    Parameters
+    ----------
+    end : str or sequence of str, default ("2022Q4", "2023Q2", "2023Q4")
+        Cut-off quarter(s): the last quarter of data used for estimation and calibration.
+    horizon : int, default 4
+        Quarters ahead to evaluate (1 to 12).
+    data : None, folder or mapping
+        The data (see :func:`twosector.estimate.load_inputs`); default the shipped data set.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per cut-off, variable and horizon with an observation: ``cutoff, variable, h, quarter,
+        forecast, actual, error`` (forecast - actual) and the no-change benchmark ``naive, naive_error``.
+        Quarters without an observation (e.g. GDP 2023Q2-Q4) are left out.
+    """
+    from twosector import exog as _exog
+    from twosector.calibrate import calibrate
+    from twosector.estimate import cut_at, load_inputs
+    from twosector.simulate import simulate
+
+    cutoffs = [end] if isinstance(end, str | pd.Period) else list(end)
+    if not cutoffs:
+        raise TwosectorError("backtest: end must name at least one cut-off quarter, got none")
+    if not isinstance(horizon, int | np.integer) or not 1 <= int(horizon) <= 12:
+        raise TwosectorError(f"backtest: horizon must be an integer from 1 to 12, got {horizon!r}")
+    last = pd.Period("2024Q4", freq="Q")
+    quarters = []
+    for c in cutoffs:
+        try:
+            q = pd.Period(c, freq="Q")
+        except (ValueError, TypeError):
+            raise TwosectorError(f"backtest: cut-off {c!r} is not a quarter; use e.g. '2023Q4'") from None
+        if not pd.Period("2021Q4", freq="Q") <= q < last:
+            raise TwosectorError(f"backtest: cut-off {c!r} must be between 2021Q4 and 2024Q3 (data end 2024Q4)")
+        quarters.append(q)
+
+    actual = load_inputs(data, last, ids=tuple(BACKTEST_VARIABLES.values()))
+    x = _exog.paths(end="2030Q4")  # the given exogenous paths (full data)
+    rows = []
+    for q in quarters:
+        cal = calibrate(data, str(q))
+        sim = simulate("baseline", params=cal.params, exog=x, end=str(q + int(horizon)))
+        for var, sid in BACKTEST_VARIABLES.items():
+            known = cut_at(actual[sid], q).dropna()
+            naive = float(known.iloc[-1]) if len(known) else np.nan
+            for h in range(1, int(horizon) + 1):
+                t = q + h
+                obs = actual[sid].get(t, np.nan)
+                if t > last or not np.isfinite(obs):
+                    continue
+                f = float(sim.loc[t, var])
+                rows.append({
+                    "cutoff": str(q), "variable": var, "h": h, "quarter": str(t), "forecast": f,
+                    "actual": float(obs), "error": f - float(obs), "naive": naive,
+                    "naive_error": naive - float(obs),
+                })
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def backtest_summary(errors: pd.DataFrame) -> pd.DataFrame:
+    """Root-mean-square and mean errors by variable and horizon, model vs the no-change benchmark.
+
+    Parameters
+    ----------
+    errors : pd.DataFrame
+        The output of :func:`backtest`.
+    """
+    g = errors.groupby(["variable", "h"], sort=True)
+    out = pd.DataFrame({
+        "n": g["error"].size(),
+        "rmse": g["error"].apply(lambda e: float(np.sqrt(np.mean(np.square(e))))),
+        "mean_error": g["error"].mean(),
+        "naive_rmse": g["naive_error"].apply(lambda e: float(np.sqrt(np.mean(np.square(e))))),
+    })
+    return out.reset_index()
+
+
+def backtest_figure(errors: pd.DataFrame) -> Any:
+    """Plotly figure: forecast error by horizon, one panel per variable, one line per cut-off.
+
+    Parameters
+    ----------
+    errors : pd.DataFrame
+        The output of :func:`backtest`.
+    """
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from twosector import charts
+
+    variables = list(BACKTEST_VARIABLES)
+    fig = make_subplots(rows=2, cols=2, subplot_titles=[charts.variable_label(v) for v in variables])
+    for k, var in enumerate(variables):
+        r, c = divmod(k, 2)
+        sub = errors[errors["variable"] == var]
+        for j, (cut, part) in enumerate(sub.groupby("cutoff", sort=True)):
+            fig.add_trace(go.Scatter(
+                x=part["h"], y=part["error"], mode="lines+markers", name=f"cut-off {cut}",
+                legendgroup=cut, showlegend=(k == 0), line=dict(color=charts.scenario_colour(f"cut-off {cut}")),
+            ), row=r + 1, col=c + 1)
+        fig.add_hline(y=0, line=dict(color="#999", width=1), row=r + 1, col=c + 1)
+        fig.update_xaxes(title_text="quarters ahead", dtick=1, row=r + 1, col=c + 1)
+        fig.update_yaxes(title_text="forecast - actual (pp)", row=r + 1, col=c + 1)
+    fig.update_layout(template=charts.TEMPLATE, height=650,
+                      title="Backtest: forecast errors by horizon (re-estimated and re-calibrated at each cut-off)")
+    return fig

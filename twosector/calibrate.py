@@ -1,0 +1,464 @@
+"""Calibrate the model: estimated relations + parameters solved to hit the 2022-2024 targets.
+
+:func:`calibrate` runs :func:`twosector.estimate.estimate` on the data up to a cut-off quarter, maps the
+estimates onto the model's parameters (:data:`ESTIMATED`), then solves a few parameters
+(:data:`CALIBRATED`) so that the baseline simulation hits the targets of ``twosector/targets.csv`` that
+are known by the cut-off (weighted non-linear least squares, deterministic start, bounded by the
+catalogue ranges). Every other parameter keeps its catalogue value and source (``data`` or
+``literature``).
+
+The shipped defaults in ``twosector/parameters.csv`` are exactly what ``calibrate()`` produces from the
+shipped data: ``python -m twosector.calibrate --write`` updates the catalogue's value, kind and source
+for the estimated and calibrated parameters, and a test recomputes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from twosector.errors import TwosectorError
+from twosector.estimate import CIVILIAN_EMPLOYMENT_SHARE, Estimates, estimate
+
+__all__ = ["Calibration", "calibrate", "ESTIMATED", "CALIBRATED", "CALIBRATION_TARGETS", "write_report"]
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """An estimated model parameter: which equation and coefficient it comes from."""
+
+    equation: str
+    coefficient: str
+    note: str = ""
+
+
+#: model parameter -> estimated coefficient
+ESTIMATED: dict[str, Mapped] = {
+    "phillips_lag": Mapped("phillips", "inflation_lag", "y/y persistence used for the quarterly lag weight"),
+    "phillips_slope": Mapped(
+        "phillips", "pressure",
+        "slope on the unemployment gap turned into the demand-gap slope with the model's Okun relation: "
+        "kappa_u x civilian share x okun_coef / (1 - capital_share)",
+    ),
+    "taylor_smoothing": Mapped("taylor", "rho"),
+    "taylor_inflation": Mapped("taylor", "phi_pi"),
+    "neutral_real_rate": Mapped("taylor", "neutral_real_rate"),
+    "okun_coef": Mapped("okun", "okun_coef"),
+    "oil_revenue_coef": Mapped("oil_revenue", "k_quarter", "annual k / 4 (the model's oil volume index is 1)"),
+}
+
+#: calibrated parameter -> fixed starting value of the solver (kept here, not read from the catalogue, so
+#: that the result does not depend on what the catalogue holds)
+CALIBRATED: dict[str, float] = {
+    "is_defence": 0.1,
+    "expectations_anchor": 0.3,
+    "military_capacity_speed": 0.08,
+    "nwf_draw_share": 0.5,
+}
+
+#: targets (ids of twosector/targets.csv) the calibrated parameters are solved for, when known by the cut-off
+CALIBRATION_TARGETS: tuple[str, ...] = (
+    "gdp_growth_2022", "gdp_growth_2023", "gdp_growth_2024",
+    "cpi_dec_2022", "cpi_dec_2023", "cpi_dec_2024",
+    "unemployment_2022", "unemployment_2023", "unemployment_2024",
+    "war_output_2022_2024", "nwf_liquid_2024",
+)
+
+#: weight of the pull towards the starting values (keeps the problem well posed when few targets are known)
+REGULARISATION = 0.1
+
+
+@dataclass
+class Calibration:
+    """The result of :func:`calibrate`.
+
+    Attributes
+    ----------
+    params : pd.Series
+        The full parameter set over the model's parameter names.
+    estimates : Estimates
+        The estimated equations behind the ``estimated`` parameters.
+    report : pd.DataFrame
+        One row per parameter: value, previous catalogue value, kind (estimated / calibrated / literature /
+        data), source, and whether the estimate had to be clipped to the catalogue range.
+    targets : pd.DataFrame
+        The targets used by the solver: value, tolerance, model value after calibration.
+    end : str
+        The cut-off quarter.
+    """
+
+    params: pd.Series
+    estimates: Estimates
+    report: pd.DataFrame
+    targets: pd.DataFrame
+    end: str
+    solver: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        n_est = int((self.report["kind"] == "estimated").sum())
+        n_cal = int((self.report["kind"] == "calibrated").sum())
+        return f"Calibration(end={self.end!r}, {len(self.params)} parameters: {n_est} estimated, {n_cal} solved)"
+
+    def changed(self) -> pd.DataFrame:
+        """Rows of :attr:`report` for the parameters set by this calibration (estimated or solved)."""
+        return self.report[self.report["set_by_calibration"]]
+
+    def write_catalogue(self, path: str | os.PathLike | None = None) -> Path:
+        """Write value, kind and source of the estimated and calibrated parameters into the catalogue.
+
+        Other columns and rows are left untouched (byte for byte, apart from the changed cells).
+
+        Parameters
+        ----------
+        path : path-like, optional
+            The catalogue file; default ``twosector/parameters.csv``.
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
+        from twosector.params import PARAMETERS_FILE
+
+        target = Path(path) if path is not None else PARAMETERS_FILE
+        with target.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+            fieldnames = list(rows[0].keys()) if rows else []
+        changed = self.changed()
+        for row in rows:
+            name = row["name"]
+            if name in changed.index:
+                r = changed.loc[name]
+                row["value"] = _fmt(float(r["value"]))
+                row["kind"] = str(r["kind"])
+                row["source"] = str(r["source"])
+        tmp = target.with_suffix(".csv.tmp")
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=fieldnames, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        os.replace(tmp, target)
+        from twosector import params as _params
+
+        _params._table.cache_clear()
+        return target
+
+    def fact_table(self) -> pd.DataFrame:
+        """The stylised-fact table of the calibrated baseline (see :func:`twosector.facts.fact_table`)."""
+        from twosector.facts import fact_table
+
+        return fact_table(None, self.params)
+
+    def simulate(self, **kwargs: Any) -> pd.DataFrame:
+        """``simulate("baseline", params=self.params, **kwargs)``."""
+        from twosector.simulate import simulate
+
+        return simulate("baseline", params=self.params, **kwargs)
+
+    def figures(self, data: Any = None) -> dict[str, Any]:
+        """Plotly figures: model vs data for the key series (dict of name -> Figure)."""
+        return fit_figures(self.simulate(end="2026Q4"), data)
+
+
+def _fmt(x: float) -> str:
+    """Round-trip exact text for a float (the test compares with np.allclose on re-reading)."""
+    return repr(float(x))
+
+
+def _known_by(row: pd.Series, end: pd.Period) -> bool:
+    period = str(row["period"])
+    if row["statistic"] == "param" or period in ("", "nan"):
+        return False
+    last = period.split(":")[-1]
+    p = pd.Period(last, freq="Q") if "Q" in last else pd.Period(last, freq="Y").asfreq("Q", how="end")
+    return p <= end
+
+
+def _mapped_values(est: Estimates, base: pd.Series) -> tuple[dict[str, float], dict[str, str]]:
+    """Estimated coefficient values on the model's parameter names (before clipping)."""
+    values: dict[str, float] = {}
+    for name, m in ESTIMATED.items():
+        values[name] = float(est[m.equation].params[m.coefficient])
+    return values, {}
+
+
+def calibrate(
+    data: str | os.PathLike | Mapping[str, pd.Series] | None = None,
+    end: str = "2024Q4",
+) -> Calibration:
+    """Estimate and calibrate the model on the data up to ``end``.
+
+    Steps: (1) :func:`~twosector.estimate.estimate` on the data up to ``end``; (2) the estimates become the
+    :data:`ESTIMATED` parameters (clipped to the catalogue range, and reported when clipped); (3) the
+    :data:`CALIBRATED` parameters are solved by bounded weighted least squares so that the baseline
+    hits the :data:`CALIBRATION_TARGETS` whose period ends by ``end`` (residuals divided by the
+    tolerance; a small pull towards the fixed starting values keeps the problem well posed); (4) all other
+    parameters keep their catalogue values.
+
+    Parameters
+    ----------
+    data : None, folder or mapping
+        The data used for estimation (see :func:`twosector.estimate.load_inputs`); default the shipped data.
+    end : str, default "2024Q4"
+        Cut-off quarter: no observation or target after it is used.
+
+    Returns
+    -------
+    Calibration
+    """
+    from scipy.optimize import least_squares
+
+    from twosector.facts import targets as target_table
+    from twosector.params import param_table
+
+    table = param_table()
+    base = table["value"].astype(float).copy()
+    est = estimate(data, end)
+    q = pd.Period(est.end, freq="Q")
+
+    # (2) estimated parameters
+    params = base.copy()
+    raw, _ = _mapped_values(est, base)
+    okun = float(np.clip(raw["okun_coef"], table.at["okun_coef", "low"], table.at["okun_coef", "high"]))
+    raw["phillips_slope"] = (
+        raw["phillips_slope"] * CIVILIAN_EMPLOYMENT_SHARE * okun / (1 - float(base["capital_share"]))
+    )
+    clipped: dict[str, float] = {}
+    for name, value in raw.items():
+        lo, hi = float(table.at[name, "low"]), float(table.at[name, "high"])
+        params[name] = float(np.clip(value, lo, hi))
+        if params[name] != value:
+            clipped[name] = value
+
+    # (3) calibrated parameters
+    tt = target_table()
+    tt = tt[tt["id"].isin(CALIBRATION_TARGETS)]
+    tt = tt[[_known_by(r, q) for _, r in tt.iterrows()]].reset_index(drop=True)
+    names = list(CALIBRATED)
+    lo = np.array([float(table.at[n, "low"]) for n in names])
+    hi = np.array([float(table.at[n, "high"]) for n in names])
+    x0 = np.clip(np.array([CALIBRATED[n] for n in names]), lo, hi)
+    scale = hi - lo
+    solver: dict[str, Any] = {"targets": list(tt["id"]), "parameters": names}
+    if len(tt):
+        sim = _TargetSim(params, names, tt)
+
+        def resid(x: np.ndarray) -> np.ndarray:
+            return np.concatenate([sim.residuals(x[None, :])[0], REGULARISATION * (x - x0) / scale])
+
+        def jac(x: np.ndarray) -> np.ndarray:
+            # forward differences, all perturbed parameter vectors in one vectorised run
+            h = 1e-6 * scale
+            h = np.where(x + h <= hi, h, -h)
+            r = sim.residuals(np.vstack([x, x + np.diag(h)]))
+            d = (r[1:] - r[0]) / h[:, None]
+            return np.vstack([d.T, REGULARISATION * np.diag(1 / scale)])
+
+        sol = least_squares(resid, x0, jac=jac, bounds=(lo, hi), method="trf", x_scale=scale,
+                            xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=200)
+        params[names] = sol.x
+        solver.update({"cost": float(sol.cost), "nfev": int(sol.nfev), "status": int(sol.status)})
+        tt["model"] = sim.values(sol.x[None, :])[0]
+    else:
+        params[names] = x0
+        tt["model"] = np.nan
+    tt["error"] = tt["model"] - tt["value"]
+    tt["pass"] = (tt["error"].abs() <= tt["tolerance"] + 1e-9)
+
+    report = _report(table, params, est, clipped, names, tt, str(q))
+    return Calibration(params=params, estimates=est, report=report,
+                       targets=tt[["id", "target", "period", "value", "tolerance", "model", "error", "pass"]],
+                       end=str(q), solver=solver)
+
+
+class _TargetSim:
+    """Evaluate the calibration targets for many parameter vectors in one vectorised engine run."""
+
+    def __init__(self, params: pd.Series, names: Sequence[str], targets: pd.DataFrame) -> None:
+        from twosector import exog as _exog
+        from twosector.scenarios import lever_paths, load_scenario
+
+        self.params, self.names, self.targets = params, list(names), targets
+        x = _exog.paths(end="2024Q4")
+        self.index = x.index
+        years = np.asarray(x.index.year)
+        self.i2021 = np.flatnonzero(years == 2021)
+        self.i_prewar = np.flatnonzero((years >= 2019) & (years <= 2021))
+        self.x = {k: x[k].to_numpy(dtype=float) for k in x.columns}
+        self.levers = lever_paths(load_scenario("baseline"), x.index)
+        self.target_value = targets["value"].to_numpy(dtype=float)
+        self.tolerance = targets["tolerance"].to_numpy(dtype=float)
+
+    def values(self, xs: np.ndarray) -> np.ndarray:
+        from twosector.facts import statistic
+        from twosector.model import run
+
+        n = len(xs)
+        p = {k: np.full(n, float(v)) for k, v in self.params.items()}
+        for j, name in enumerate(self.names):
+            p[name] = np.asarray(xs[:, j], dtype=float)
+        out = run(p, self.x, self.levers, i2021=self.i2021, i_prewar=self.i_prewar)
+        cols = [statistic(out[r.variable], self.index, r.statistic, str(r.period)) for r in self.targets.itertuples()]
+        return np.column_stack(cols)
+
+    def residuals(self, xs: np.ndarray) -> np.ndarray:
+        return (self.values(xs) - self.target_value) / self.tolerance
+
+
+def _report(
+    table: pd.DataFrame, params: pd.Series, est: Estimates, clipped: Mapping[str, float],
+    solved: Sequence[str], tt: pd.DataFrame, end: str,
+) -> pd.DataFrame:
+    rows = []
+    tids = ", ".join(tt["id"]) if len(tt) else "none known by the cut-off"
+    for name in table.index:
+        kind, source = str(table.at[name, "kind"]), str(table.at[name, "source"])
+        set_here = False
+        if name in ESTIMATED:
+            m = ESTIMATED[name]
+            e = est[m.equation]
+            how = "priors only, too few observations" if e.n == 0 else f"{e.method}, n = {e.n}"
+            source = f"estimated ({m.equation} equation, {e.sample}, {how}; twosector.estimate)"
+            if m.note:
+                source += f"; {m.note}"
+            if name in clipped:
+                source += f"; estimate {clipped[name]:.4g} outside the catalogue range, set to the bound"
+            kind, set_here = "estimated", True
+        elif name in solved:
+            source = f"calibrated to ({tids}; targets in twosector/targets.csv, sample to {end})"
+            kind, set_here = "calibrated", True
+        rows.append({
+            "name": name, "value": float(params[name]), "catalogue_value": float(table.at[name, "value"]),
+            "low": float(table.at[name, "low"]), "high": float(table.at[name, "high"]), "kind": kind,
+            "source": source, "set_by_calibration": set_here, "clipped": name in clipped,
+            "raw_estimate": float(clipped.get(name, np.nan)),
+        })
+    return pd.DataFrame(rows).set_index("name")
+
+
+# ---------------------------------------------------------------------------------------------------
+# report folder and command line
+
+
+def write_report(out: str | os.PathLike, end: str = "2024Q4", data: Any = None,
+                 cutoffs: Sequence[str] = ("2022Q4", "2023Q2", "2023Q4")) -> Path:
+    """Write the calibration report into the folder ``out`` (replaced atomically).
+
+    Contents: ``estimates.csv``, ``parameters.csv`` (the calibration report), ``targets.csv`` (the solver's
+    targets), ``facts.csv`` (the stylised-fact table), ``backtest.csv`` (forecast errors), ``summary.txt``
+    (estimation summary), figures as HTML sharing one ``plotly.min.js``, and ``index.html``.
+
+    Parameters
+    ----------
+    out : path-like
+        The report folder.
+    end : str, default "2024Q4"
+        Cut-off of the calibration.
+    data : optional
+        The data (default: shipped).
+    cutoffs : sequence of str
+        Cut-offs of the backtest.
+
+    Returns
+    -------
+    Path
+        The report folder.
+    """
+    from twosector.backtest import backtest, backtest_figure, backtest_summary
+
+    out = Path(out)
+    cal = calibrate(data, end)
+    facts = cal.fact_table()
+    bt = backtest(end=tuple(cutoffs), data=data)
+    figs = fit_figures(cal.simulate(end="2026Q4"), data)
+    figs["backtest_errors"] = backtest_figure(bt)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        cal.estimates.table().to_csv(tmp / "estimates.csv", index=False)
+        (tmp / "summary.txt").write_text(cal.estimates.summary(), encoding="utf-8")
+        cal.report.to_csv(tmp / "parameters.csv")
+        cal.targets.to_csv(tmp / "targets.csv", index=False)
+        facts.to_csv(tmp / "facts.csv", index=False)
+        bt.to_csv(tmp / "backtest.csv", index=False)
+        backtest_summary(bt).to_csv(tmp / "backtest_summary.csv", index=False)
+        links = []
+        for name, fig in figs.items():
+            fig.write_html(tmp / f"{name}.html", include_plotlyjs="directory", full_html=True)
+            links.append(f'<li><a href="{name}.html">{name.replace("_", " ")}</a></li>')
+        (tmp / "index.html").write_text(_index_html(cal, facts, links), encoding="utf-8")
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            os.replace(out, old / out.name)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _index_html(cal: Calibration, facts: pd.DataFrame, links: list[str]) -> str:
+    passed = int(facts["pass"].sum())
+    claimed = facts[facts["claimed"]]
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>twosector calibration (cut-off {cal.end})</title>
+<style>body{{font-family:Arial,Helvetica,sans-serif;max-width:1100px;margin:2em auto;color:#222}}
+table{{border-collapse:collapse;font-size:13px}}td,th{{border:1px solid #ccc;padding:3px 6px}}</style></head>
+<body><h1>twosector calibration report</h1>
+<p>Sample cut-off {cal.end}. {len(cal.changed())} parameters set by estimation or calibration.
+Stylised facts: {passed} of {len(facts)} within tolerance; claimed facts passing:
+{int(claimed['pass'].sum())} of {len(claimed)}.</p>
+<h2>Figures</h2><ul>{''.join(links)}</ul>
+<h2>Files</h2><ul><li><a href="estimates.csv">estimates.csv</a> (estimation table)</li>
+<li><a href="summary.txt">summary.txt</a></li><li><a href="parameters.csv">parameters.csv</a></li>
+<li><a href="targets.csv">targets.csv</a></li><li><a href="facts.csv">facts.csv</a></li>
+<li><a href="backtest.csv">backtest.csv</a>, <a href="backtest_summary.csv">backtest_summary.csv</a></li></ul>
+<h2>Estimates</h2>{cal.estimates.table().round(4).to_html(index=False)}
+<h2>Stylised facts</h2>{facts[['id', 'target', 'value', 'tolerance', 'model', 'pass', 'claimed']].round(3).to_html(index=False)}
+</body></html>
+"""
+
+
+def _cli_calibrate(args: argparse.Namespace) -> int:
+    """Handler of ``twosector calibrate [--end Q] [--out DIR]``."""
+    out = write_report(args.out, end=args.end)
+    print(f"calibration report written to {out}/index.html")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m twosector.calibrate [--write] [--end Q]``: print the calibration, or write the catalogue."""
+    parser = argparse.ArgumentParser(prog="python -m twosector.calibrate")
+    parser.add_argument("--end", default="2024Q4")
+    parser.add_argument("--write", action="store_true", help="update twosector/parameters.csv")
+    args = parser.parse_args(argv)
+    try:
+        cal = calibrate(end=args.end)
+    except TwosectorError as exc:
+        print(f"calibrate: error: {exc}", file=sys.stderr)
+        return 2
+    with pd.option_context("display.width", 200, "display.max_colwidth", 90):
+        print(cal.changed()[["value", "catalogue_value", "low", "high", "kind", "clipped"]])
+        print(cal.targets)
+    if args.write:
+        print(f"wrote {cal.write_catalogue()}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
