@@ -9,7 +9,8 @@ Projection assumptions (after ``end_history``)
 ----------------------------------------------
 - ``defence_spending``: the budget-law plan (data vintage ``plan``: 13.5 / 12.8 / 13.1 trn RUB for
   2025 / 2026 / 2027); after the last plan year it grows with the 4% inflation target.
-- ``urals_price``, ``usd_rub``: held at the last historical annual average.
+- ``urals_price``, ``usd_rub``: held at the last historical annual average (within the history the annual
+  averages are placed at mid-year and interpolated linearly between years).
 - ``critical_availability``, ``import_markup``: held at their last historical value.
 - ``contract_recruits``: the last historical quarterly rate continues; ``mobilised``: no new call-up.
 - ``emigrants``: the stock stays at its last value (new outflows come from the ``skilled_emigration`` lever).
@@ -28,8 +29,8 @@ __all__ = ["COLUMNS", "paths", "no_war_paths", "validate_exog", "quarter_index"]
 
 COLUMNS: dict[str, tuple[str, str]] = {
     "defence_spending": ("trn RUB per quarter", "federal 'National defence' spending (annual / 4)"),
-    "urals_price": ("USD/bbl", "average realised Urals price (annual average)"),
-    "usd_rub": ("RUB per USD", "exchange rate (annual average)"),
+    "urals_price": ("USD/bbl", "realised Urals price (annual averages interpolated at mid-year)"),
+    "usd_rub": ("RUB per USD", "exchange rate (annual averages interpolated at mid-year)"),
     "oil_volume": ("index 2021 = 1", "oil and gas export volume (assumption: flat, no volume series in data)"),
     "critical_availability": ("share of 2021", "availability of sanctioned critical imports (wiiw: 70% 2022, 60% 2023)"),
     "import_markup": ("% over 2021", "price markup on controlled imports (BOFIT: +87% by 2024; linear from 2021Q4)"),
@@ -75,6 +76,17 @@ def _hold_after(s: pd.Series, last: pd.Period) -> pd.Series:
     return s.ffill()
 
 
+def _interpolate_annual(s: pd.Series, idx: pd.PeriodIndex, end_history: pd.Period) -> pd.Series:
+    """Quarterly path through annual averages: each average sits at mid-year (between Q2 and Q3) and
+    quarters in between are interpolated linearly; before the first and after the last year (or after
+    ``end_history``) the nearest annual average is held. The quarterly points are interpolated, not data."""
+    years = [p.year for p in s.index if pd.Period(year=p.year, quarter=1, freq="Q") <= end_history]
+    values = [float(s[p]) for p in s.index if p.year in years]
+    pos = np.asarray(years, dtype=float) + 0.5
+    q_pos = np.asarray(idx.year, dtype=float) + (np.asarray(idx.quarter) - 0.5) / 4
+    return pd.Series(np.interp(q_pos, pos, values), index=idx)
+
+
 @lru_cache(maxsize=16)
 def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataFrame:
     idx = quarter_index(min(start, FIRST), end)
@@ -94,8 +106,7 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
     out["defence_spending"] = d
 
     for name in ("urals_price", "usd_rub"):
-        s = _annual_to_quarters(_series(name), idx)
-        out[name] = _hold_after(s, end_history).bfill()
+        out[name] = _interpolate_annual(_series(name), idx, end_history)
     out["oil_volume"] = 1.0
 
     avail = pd.Series(np.nan, index=idx)
