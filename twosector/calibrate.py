@@ -347,12 +347,80 @@ def _report(
     return pd.DataFrame(rows).set_index("name")
 
 
+#: model column -> (data series, title) of the fit charts
+FIT_SERIES: dict[str, tuple[str, str]] = {
+    "gdp_growth": ("gdp_growth_q", "Real GDP growth"),
+    "cpi_inflation": ("cpi_yoy_q", "CPI inflation"),
+    "key_rate": ("key_rate_q", "Key rate"),
+    "unemployment_rate": ("unemployment_q", "Unemployment rate"),
+}
+
+
+def fit_figures(results: pd.DataFrame, data: Any = None) -> dict[str, Any]:
+    """Plotly figures of the calibrated baseline against the data, one per key series.
+
+    Parameters
+    ----------
+    results : pd.DataFrame
+        A baseline simulation (quarterly PeriodIndex).
+    data : optional
+        The data (see :func:`twosector.estimate.load_inputs`); default the shipped data.
+
+    Returns
+    -------
+    dict of str to plotly.graph_objects.Figure
+        ``fit_<variable>`` for each of :data:`FIT_SERIES`, plus ``fit_annual`` (annual GDP growth,
+        unemployment and oil and gas revenue, model vs data).
+    """
+    import plotly.graph_objects as go
+
+    from twosector import charts
+    from twosector.estimate import load_inputs
+
+    obs = load_inputs(data, "2024Q4", ids=tuple(s for s, _ in FIT_SERIES.values())
+                      + ("gdp_growth", "unemployment", "oil_gas_revenue"))
+    x = results.index.to_timestamp()
+    figs: dict[str, Any] = {}
+    for var, (sid, title) in FIT_SERIES.items():
+        fig = go.Figure()
+        fig.add_trace(go.Scatter(x=x, y=results[var], name="model (calibrated baseline)",
+                                 line=dict(color=charts.scenario_colour("baseline"))))
+        d = obs[sid].dropna()
+        fig.add_trace(go.Scatter(x=d.index.to_timestamp(), y=d.to_numpy(), name=f"data ({sid})",
+                                 mode="markers", marker=dict(color="#d62728", size=8)))
+        fig.add_vline(x=pd.Period("2025Q1", freq="Q").to_timestamp(), line=dict(color="#999", dash="dash"))
+        fig.update_layout(template=charts.TEMPLATE, title=f"{title}: model vs data", height=420)
+        fig.update_yaxes(title_text=charts.variable_label(var))
+        figs[f"fit_{var}"] = fig
+    annual = {
+        "GDP growth, % (annual mean of y/y)": (results["gdp_growth"], obs["gdp_growth"], "mean"),
+        "Unemployment, % (annual average)": (results["unemployment_rate"], obs["unemployment"], "mean"),
+        "Oil and gas revenue, trn RUB": (results["oil_gas_revenue"], obs["oil_gas_revenue"], "sum"),
+    }
+    fig = go.Figure()
+    for k, (label, (m, d, how)) in enumerate(annual.items()):
+        m = m[m.index.year <= 2024]
+        ma = m.groupby(m.index.year).agg(how)
+        colour = charts.SCENARIO_COLOURS[["military", "civilian", "oil_price_cap"][k]]
+        fig.add_trace(go.Bar(x=[str(y) for y in ma.index], y=ma.to_numpy(), name=f"model: {label}",
+                             marker_color=colour, opacity=0.55))
+        fig.add_trace(go.Scatter(x=[str(p.year) for p in d.index], y=d.to_numpy(), name=f"data: {label}",
+                                 mode="markers", marker=dict(color=colour, size=10, symbol="diamond")))
+    fig.update_layout(template=charts.TEMPLATE, barmode="group", height=450,
+                      title="Annual aggregates: calibrated baseline (bars) vs data (diamonds)")
+    figs["fit_annual"] = fig
+    return figs
+
+
 # ---------------------------------------------------------------------------------------------------
 # report folder and command line
 
 
+DEFAULT_CUTOFFS: tuple[str, ...] = ("2022Q4", "2023Q2", "2023Q4")
+
+
 def write_report(out: str | os.PathLike, end: str = "2024Q4", data: Any = None,
-                 cutoffs: Sequence[str] = ("2022Q4", "2023Q2", "2023Q4")) -> Path:
+                 cutoffs: Sequence[str] | None = None) -> Path:
     """Write the calibration report into the folder ``out`` (replaced atomically).
 
     Contents: ``estimates.csv``, ``parameters.csv`` (the calibration report), ``targets.csv`` (the solver's
@@ -367,8 +435,8 @@ def write_report(out: str | os.PathLike, end: str = "2024Q4", data: Any = None,
         Cut-off of the calibration.
     data : optional
         The data (default: shipped).
-    cutoffs : sequence of str
-        Cut-offs of the backtest.
+    cutoffs : sequence of str, optional
+        Cut-offs of the backtest (default :data:`DEFAULT_CUTOFFS`).
 
     Returns
     -------
@@ -380,7 +448,7 @@ def write_report(out: str | os.PathLike, end: str = "2024Q4", data: Any = None,
     out = Path(out)
     cal = calibrate(data, end)
     facts = cal.fact_table()
-    bt = backtest(end=tuple(cutoffs), data=data)
+    bt = backtest(end=tuple(cutoffs or DEFAULT_CUTOFFS), data=data)
     figs = fit_figures(cal.simulate(end="2026Q4"), data)
     figs["backtest_errors"] = backtest_figure(bt)
 

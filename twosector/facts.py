@@ -16,7 +16,7 @@ import pandas as pd
 
 from twosector.errors import DataError, TwosectorError, unknown_name
 
-__all__ = ["fact_table", "targets", "model_value", "STATISTICS"]
+__all__ = ["fact_table", "targets", "model_value", "statistic", "defence_multiplier", "STATISTICS"]
 
 STATISTICS = {
     "annual_mean": "mean of the four quarters of the year",
@@ -27,6 +27,8 @@ STATISTICS = {
     "quarter": "value in the given quarter",
     "growth": "% change of a level between two quarters 'A:B'",
     "param": "a parameter value of the model (a published estimate the calibration must respect)",
+    "multiplier": "real GDP change / real defence-spending change over the first year of a +10% defence "
+                  "impulse from Q1 of the year (scenario vs baseline)",
 }
 
 TABLE_COLUMNS = [
@@ -144,18 +146,44 @@ def model_value(results: pd.DataFrame, params: pd.Series, row: pd.Series) -> flo
     """
     stat, var, period = row["statistic"], row["variable"], row["period"]
     if stat == "param":
-        name = row.get("param")
-        name = name if isinstance(name, str) else var
-        if not isinstance(name, str) or name not in params.index:
-            return float("nan")
-        scale = row.get("param_scale", 1.0)
-        return float(params[name]) * float(1.0 if pd.isna(scale) else scale)
+        if var not in params.index:
+            raise DataError(unknown_name("parameter", var, params.index))
+        return float(params[var])
+    if stat == "multiplier":
+        return defence_multiplier(params, int(period), results)
     s = _column(results, var).astype(float)
     return float(statistic(s.to_numpy()[None, :], s.index, stat, str(period))[0])
 
 
-# targets of kind "param": which model parameter each is checked against, and the scale to the target's unit
-PARAM_MAP: dict[str, tuple[str, float]] = {}
+IMPULSE = 0.1  # +10% of the defence path
+
+
+def defence_multiplier(params: pd.Series, year: int, baseline: pd.DataFrame | None = None) -> float:
+    """The model's defence-spending multiplier: real GDP change over real defence-spending change in the
+    first four quarters of a +10% defence impulse from Q1 of ``year`` (scenario vs baseline).
+
+    Parameters
+    ----------
+    params : pd.Series
+        The parameter set.
+    year : int
+        Year of the impulse (a projection year, so that history is unaffected).
+    baseline : pd.DataFrame, optional
+        The baseline simulated with ``params`` (recomputed when not given or too short).
+    """
+    from twosector.simulate import simulate
+
+    end = f"{year}Q4"
+    if baseline is None or pd.Period(end, freq="Q") not in baseline.index:
+        baseline = simulate("baseline", params=params, end=end)
+    shock = {"base": "baseline",
+             "levers": {"defence_spending": {"intensity": IMPULSE, "start": f"{year}Q1", "ramp": 0}}}
+    scen = simulate(shock, params=params, end=end)
+    q = slice(f"{year}Q1", end)
+    b, s = baseline.loc[q], scen.loc[q]
+    d_gdp = ((s["gdp"] - b["gdp"]) / 100 * float(params["nominal_gdp_2021"]) / 4).sum()
+    d_def = ((s["defence_spending"] - b["defence_spending"]) / (b["price_level"] / 100)).sum()
+    return float(d_gdp / d_def)
 
 
 def fact_table(
@@ -193,11 +221,8 @@ def fact_table(
 
         results = simulate("baseline", params=params)
     t = targets(kind)
-    t["param"] = [PARAM_MAP.get(i, (None, 1.0))[0] for i in t["id"]]
-    t["param_scale"] = [PARAM_MAP.get(i, (None, 1.0))[1] for i in t["id"]]
     t["model"] = [model_value(results, params, r) for _, r in t.iterrows()]
     t["error"] = t["model"] - t["value"]
     t["pass"] = (t["model"] >= t["low"] - 1e-9) & (t["model"] <= t["high"] + 1e-9)
     t["pass"] = t["pass"] & np.isfinite(t["model"])
-    t["variable"] = [p if isinstance(p, str) else v for p, v in zip(t["param"], t["variable"])]
     return t[TABLE_COLUMNS].reset_index(drop=True)

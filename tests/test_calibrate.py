@@ -1,0 +1,123 @@
+"""Tests of twosector.calibrate: the shipped defaults are what calibrate() produces, the mapping of
+estimates onto parameters, the solver's targets respect the cut-off, the catalogue writer and the report."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from twosector.calibrate import CALIBRATED, ESTIMATED, Calibration, calibrate
+from twosector.params import default_params, param_table
+
+cal_mod = importlib.import_module("twosector.calibrate")
+
+
+@pytest.fixture(scope="module")
+def cal() -> Calibration:
+    return calibrate()
+
+
+def test_shipped_defaults_are_what_calibrate_produces(cal):
+    defaults = default_params()
+    assert list(cal.params.index) == list(defaults.index)
+    changed = cal.changed().index
+    assert np.allclose(cal.params[changed], defaults[changed], rtol=1e-6, atol=1e-9), (
+        "twosector/parameters.csv is stale: run `python -m twosector.calibrate --write`\n"
+        + str(pd.DataFrame({"calibrate": cal.params[changed], "catalogue": defaults[changed]}))
+    )
+    assert np.allclose(cal.params, defaults, rtol=1e-6, atol=1e-9)
+
+
+def test_catalogue_sources_say_how_each_parameter_was_set(cal):
+    table = param_table()
+    for name in ESTIMATED:
+        assert table.at[name, "kind"] == "estimated"
+        assert table.at[name, "source"].startswith("estimated (")
+    for name in CALIBRATED:
+        assert table.at[name, "kind"] == "calibrated"
+        assert table.at[name, "source"].startswith("calibrated to (")
+
+
+def test_values_are_inside_the_catalogue_ranges(cal):
+    r = cal.report
+    assert ((r["value"] >= r["low"]) & (r["value"] <= r["high"])).all()
+    # a clipped estimate is reported with its raw value outside the range
+    for name, row in r[r["clipped"]].iterrows():
+        assert not (row["low"] <= row["raw_estimate"] <= row["high"])
+        assert "outside the catalogue range" in row["source"]
+
+
+def test_estimates_map_onto_parameters(cal):
+    est = cal.estimates
+    assert cal.params["taylor_smoothing"] == pytest.approx(
+        np.clip(est["taylor"].params["rho"], 0, 0.95))
+    assert cal.params["oil_revenue_coef"] == pytest.approx(est["oil_revenue"].params["k"] / 4)
+    # the demand-gap slope follows from the unemployment-gap slope through the model's Okun relation
+    p = cal.params
+    expect = est["phillips"].params["pressure"] * 0.9 * p["okun_coef"] / (1 - p["capital_share"])
+    assert p["phillips_slope"] == pytest.approx(np.clip(expect, *param_table().loc["phillips_slope", ["low", "high"]]))
+
+
+def test_non_calibrated_parameters_keep_their_catalogue_values(cal):
+    table = param_table()
+    untouched = [n for n in table.index if n not in ESTIMATED and n not in CALIBRATED]
+    assert np.allclose(cal.params[untouched], table.loc[untouched, "value"].astype(float))
+
+
+def test_solver_improves_on_its_starting_point(cal):
+    start = cal.params.copy()
+    for name, x0 in CALIBRATED.items():
+        start[name] = x0
+    sim = cal_mod._TargetSim(start, list(CALIBRATED), cal.targets.merge(
+        __import__("twosector.facts", fromlist=["targets"]).targets()[["id", "variable", "statistic"]], on="id"))
+    r0 = sim.residuals(np.array([[CALIBRATED[n] for n in CALIBRATED]]))[0]
+    r1 = ((cal.targets["model"] - cal.targets["value"]) / cal.targets["tolerance"]).to_numpy()
+    assert np.sum(r1 ** 2) < np.sum(r0 ** 2)
+
+
+def test_early_cutoff_uses_only_targets_known_by_then():
+    c = calibrate(end="2022Q4")
+    assert len(c.targets) > 0
+    assert all(("2023" not in p and "2024" not in p) for p in c.targets["period"].astype(str))
+    assert c.estimates["taylor"].n == 0  # no key-rate sample before 2023: the priors alone
+
+
+def test_write_catalogue_changes_only_value_kind_source(cal, tmp_path):
+    from twosector.params import PARAMETERS_FILE
+
+    copy = tmp_path / "parameters.csv"
+    shutil.copy(PARAMETERS_FILE, copy)
+    before = pd.read_csv(copy)
+    c = Calibration(cal.params.copy(), cal.estimates, cal.report.copy(), cal.targets, cal.end)
+    c.report.loc["okun_coef", "value"] = 0.55
+    c.write_catalogue(copy)
+    after = pd.read_csv(copy)
+    assert list(after.columns) == list(before.columns) and len(after) == len(before)
+    pd.testing.assert_frame_equal(after.drop(columns=["value", "kind", "source"]),
+                                  before.drop(columns=["value", "kind", "source"]))
+    assert after.set_index("name").at["okun_coef", "value"] == 0.55
+    other = [n for n in before["name"] if n not in c.changed().index]
+    pd.testing.assert_frame_equal(after.set_index("name").loc[other], before.set_index("name").loc[other])
+
+
+def test_cli_writes_report_atomically(tmp_path, monkeypatch):
+    from twosector.cli import main
+
+    out = tmp_path / "calib"
+    out.mkdir()
+    (out / "stale.txt").write_text("old")
+    monkeypatch.setattr(cal_mod, "DEFAULT_CUTOFFS", ("2023Q4",), raising=True)
+    assert main(["calibrate", "--out", str(out)]) == 0
+    names = {p.name for p in out.iterdir()}
+    assert {"index.html", "estimates.csv", "facts.csv", "backtest.csv", "parameters.csv", "plotly.min.js"} <= names
+    assert "stale.txt" not in names
+    assert len(list(out.glob("*.html"))) >= 6
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".calib")]
+    html = (out / "fit_cpi_inflation.html").read_text()
+    assert 'src="plotly.min.js"' in html
+    est = pd.read_csv(out / "estimates.csv")
+    assert {"equation", "coefficient", "estimate", "se", "n", "sample"} <= set(est.columns)
