@@ -113,3 +113,13 @@ def test_save_writes_png_and_svg(tmp_path):
     assert "<svg" in written[1].read_text()[:500]
     with pytest.raises(TwosectorError, match="unknown image format 'gif'"):
         charts.save(fig, tmp_path / "x", formats=("gif",))
+
+
+def test_fit_overlays_model_lines_and_data_markers():
+    observed = pd.Series([4.0, 5.0], index=pd.period_range("2022Q1", "2022Q2", freq="Q"))
+    fig = charts.fit(RUNS["baseline"], {"key_rate": observed, "cpi_inflation": observed}, end="2024Q4")
+    modes = [(t.name, t.mode) for t in fig.data]
+    assert modes == [("model", "lines"), ("data", "markers")] * 2
+    assert pd.Timestamp(fig.data[0].x[-1]) == pd.Timestamp("2024-10-01")  # cut at the end of the data
+    with pytest.raises(TwosectorError, match="unknown variable in model 'keyrate'"):
+        charts.fit(RUNS["baseline"], {"keyrate": observed})

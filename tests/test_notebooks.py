@@ -20,7 +20,7 @@ FAST_END = "2026Q4"  # a short horizon keeps each run to a few seconds
 FAST = {
     "00_quickstart": {"end": FAST_END},
     "01_data": {},
-    "02_calibration": {"fast": True},
+    "02_calibration": {"cutoffs": ["2023Q4"], "horizon": 2},
     "03_scenario": {"end": FAST_END},
     "04_gradual_vs_sudden": {"end": FAST_END},
     "05_ceasefire": {"end": FAST_END, "save_figures": True},
@@ -109,6 +109,9 @@ def test_notebook_runs_with_fast_settings(name, tmp_path):
         assert saved["scenario"] == "ceasefire"
         assert saved["scenario_definition"]["levers"]["ceasefire"]["start"] == "2025Q3"
         assert sorted(p.suffix for p in (tmp_path / "figures").glob("wind_down.*")) == [".png", ".svg"]
+    if name == "02_calibration":
+        assert 0 < saved["extra"]["facts_pass"] <= saved["extra"]["facts"]
+        assert saved["parameters"]["cutoffs"] == ["2023Q4"]
     if name == "01_data":
         assert saved["extra"]["series"] > 50 and saved["extra"]["verified"] > 0
 

@@ -44,6 +44,7 @@ __all__ = [
     "divergence",
     "compare_bars",
     "history",
+    "fit",
     "save",
 ]
 
@@ -506,6 +507,62 @@ def history(
     fig.update_yaxes(title_text=unit)
     fig.update_layout(showlegend=True)
     return _finish(fig, title, caption, 420)
+
+
+def fit(
+    model: pd.DataFrame,
+    observed: Mapping[str, pd.Series],
+    *,
+    title: str | None = "Model vs data",
+    ncols: int = 2,
+    start: str | None = "2019Q1",
+    end: str | None = "2024Q4",
+    caption: str | None = "Source: twosector model (calibrated baseline) and the sourced data set (data/*.csv).",
+    height_per_row: int = 250,
+) -> go.Figure:
+    """Model vs data: one panel per variable, the model's path as a line and the observations as markers.
+
+    Parameters
+    ----------
+    model : DataFrame
+        A ``simulate()`` result (quarterly ``PeriodIndex``).
+    observed : mapping of str to Series
+        Model column -> the observed series to compare with (any frequency; drawn at its own dates).
+    title, ncols, start, caption, height_per_row
+        As in :func:`paths`.
+    end : str, optional
+        Last quarter shown (default 2024Q4, the end of the data).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    variables = list(observed)
+    if not variables:
+        raise TwosectorError("fit needs at least one observed series, got none")
+    _check_columns(model, variables, "model")
+    data = model
+    if isinstance(model.index, pd.PeriodIndex):
+        data = model.loc[pd.Period(start, freq="Q") if start else None: pd.Period(end, freq="Q") if end else None]
+    ncols = max(1, min(ncols, len(variables)))
+    nrows = -(-len(variables) // ncols)
+    units = _units()
+    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[variable_label(v, units.get(v, "")) for v in variables],
+                        vertical_spacing=0.14 if nrows > 1 else 0.0, horizontal_spacing=0.08)
+    for i, var in enumerate(variables):
+        row, col = i // ncols + 1, i % ncols + 1
+        fig.add_trace(go.Scatter(x=_x(data.index), y=data[var].to_numpy(dtype=float), name="model", legendgroup="model",
+                                 showlegend=i == 0, mode="lines", line=dict(color=SCENARIO_COLOURS["baseline"], width=2),
+                                 hovertemplate="model: %{y:.2f}<extra></extra>"), row=row, col=col)
+        obs = observed[var].dropna()
+        fig.add_trace(go.Scatter(x=_x(obs.index), y=obs.to_numpy(dtype=float), name="data", legendgroup="data",
+                                 showlegend=i == 0, mode="markers",
+                                 marker=dict(color=SCENARIO_COLOURS["broad_front"], size=7, symbol="circle-open"),
+                                 hovertemplate="data: %{y:.2f}<extra></extra>"), row=row, col=col)
+    for annotation in fig.layout.annotations[: len(variables)]:
+        annotation.font = dict(size=12)
+    fig.update_xaxes(range=_x_range([data]))  # the same dates in every panel
+    return _finish(fig, title, caption, 120 + nrows * height_per_row)
 
 
 _kaleido_started = False
