@@ -253,4 +253,7 @@ def validate_exog(x: pd.DataFrame, end: pd.Period) -> pd.DataFrame:
     if not np.isfinite(values).all():
         bad = x.columns[~np.isfinite(values).all(axis=0)].tolist()
         raise ScenarioError(f"exog: non-finite values in column(s) {bad}")
+    for name in ("urals_price", "usd_rub", "defence_spending", "critical_availability"):
+        if (x[name] <= 0).any():
+            raise ScenarioError(f"exog: column {name!r} has values <= 0 (first at {x.index[(x[name] <= 0).to_numpy()][0]}); allowed: > 0")
     return x

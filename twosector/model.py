@@ -8,6 +8,7 @@ draws advance together. No pandas here. Every equation is written out, with the 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -26,6 +27,19 @@ LEVER_KEYS = (
 
 GAP_BOUND = 25.0  # bound of the demand gap d (% of the anchor), a guard against explosive draws
 K_FLOOR = 0.5  # civilian capital cannot fall below half its pre-war trend
+
+
+
+def _safe_log(x: float) -> float:
+    """math.log with numpy's conventions for 0 and negative numbers (scalar path)."""
+    if x > 0:
+        return math.log(x)
+    return -math.inf if x == 0 else math.nan
+
+
+def _clip(x: float, low: float, high: float) -> float:
+    return min(max(x, low), high)
+
 
 # engine outputs, in the order of the variable catalogue (twosector.variables)
 OUTPUTS = (
@@ -78,6 +92,7 @@ def run(
     T = int(np.asarray(x["defence_spending"]).shape[0])
     f = {k: np.asarray(v, dtype=float).reshape(n) for k, v in p.items()}
     X = {k: np.asarray(x[k], dtype=float) for k in EXOG}
+    XL = {k: v.tolist() for k, v in X.items()}  # Python floats: cheap scalar arithmetic inside the loop
     L = {k: (np.asarray(levers[k], dtype=float) if np.ndim(levers[k]) else float(levers[k])) for k in LEVER_KEYS}
 
     out = {k: np.empty((T, n)) for k in OUTPUTS}  # time-major while filling (contiguous rows)
@@ -117,6 +132,9 @@ def run(
     relief = cf * L["ceasefire_sanction_relief"]
     s_in, s_tc, s_sec = L["input_sanctions"], L["tech_controls"], L["secondary_sanctions"]
     s_em, s_oil, s_def = L["skilled_emigration"], L["oil_price_cap"], L["defence_spending"]
+    s_in, s_tc, s_sec, s_em, s_oil, s_def = (np.broadcast_to(np.asarray(v, dtype=float), (T,)).tolist()
+                                             for v in (s_in, s_tc, s_sec, s_em, s_oil, s_def))
+    cfl, relief_l = np.asarray(cf, dtype=float).tolist(), np.asarray(relief, dtype=float).tolist()
 
     # --- state carried between quarters (n,)
     zeros = np.zeros(n)
@@ -144,122 +162,146 @@ def run(
     debt = zeros.copy()
     nom_prev = f["nominal_gdp_2021"] / 4 * np.exp(-(g_pot + target) * (t_mid + 1) / 400)
 
+    # --- the loop runs on (n,) arrays, or on Python floats for a single draw (much faster per step)
+    scalar = n == 1
+    if scalar:
+        F = {k: float(v[0]) for k, v in f.items()}
+        MIN, MAX, EXP, LOG, CLIP = min, max, math.exp, _safe_log, _clip
+        one = lambda v: float(np.asarray(v).reshape(-1)[0])  # noqa: E731
+        (target, g_pot, g_w, alpha, rho, om_c, om_m, u_nat, u_min, n_m0, eps_m, okun, rr_neutral, kappa,
+         w_m_share, def_share0, army_w, lost, skilled_x, sub, drag, k, cap, d_prev, inc_dev_prev, rr_prev,
+         p_prev, pi_prev, pia_prev, i_prev, wc_prev, wc_prev2, prem, nwf, debt, nom_prev, zeros) = (
+            one(v) for v in (target, g_pot, g_w, alpha, rho, om_c, om_m, u_nat, u_min, n_m0, eps_m, okun,
+                             rr_neutral, kappa, w_m_share, def_share0, army_w, lost, skilled_x, sub, drag, k,
+                             cap, d_prev, inc_dev_prev, rr_prev, p_prev, pi_prev, pia_prev, i_prev, wc_prev,
+                             wc_prev2, prem, nwf, debt, nom_prev, zeros))
+        p_hist = [one(v) for v in p_hist]
+        cols = lambda a: a[0].tolist()  # noqa: E731
+    else:
+        F = f
+        MIN, MAX, EXP, LOG, CLIP = np.minimum, np.maximum, np.exp, np.log, np.clip
+        cols = lambda a: [a[:, j] for j in range(T)]  # noqa: E731
+    lf_trend_c, trend_c, l_bar_c, w_trend_c, transfers_c, hi_trend_c = (
+        cols(a) for a in (lf_trend, trend, l_bar, w_trend, transfers, hi_trend))
+
     for t in range(T):
-        c = cf[t]
-        rel = relief[t]
+        c = cfl[t]
+        rel = relief_l[t]
+        keep = 1.0 - rel  # share of sanctions not lifted
+        s_in_t, s_tc_t, s_sec_t, s_em_t, s_oil_t, s_def_t = s_in[t], s_tc[t], s_sec[t], s_em[t], s_oil[t], s_def[t]
         # ---------------- labour supply [N1]-[N5]
-        army_w = army_w * (1 - f["army_attrition"]) + (X["mobilised"][t] + X["contract_recruits"][t]) * (1 - c)
+        army_w = army_w * (1 - F["army_attrition"]) + (XL["mobilised"][t] + XL["contract_recruits"][t]) * (1 - c)
         army = army_w * (1 - L["ceasefire_demobilisation"] * c)
-        skilled_x = skilled_x * (1 - f["emigrant_return_rate"]) + s_em[t] / 4
-        em_lf = f["emigrant_lf_share"] * X["emigrants"][t] + skilled_x
-        skilled_lf = f["skilled_share"] * f["emigrant_lf_share"] * X["emigrants"][t] + skilled_x
-        lf = lf_trend[:, t] - army - lost - em_lf
+        skilled_x = skilled_x * (1 - F["emigrant_return_rate"]) + s_em_t / 4
+        em_lf = F["emigrant_lf_share"] * XL["emigrants"][t] + skilled_x
+        skilled_lf = F["skilled_share"] * F["emigrant_lf_share"] * XL["emigrants"][t] + skilled_x
+        lf = lf_trend_c[t] - army - lost - em_lf
         # ---------------- critical inputs [M1]-[M3]
-        avail = (1 - (1 - X["critical_availability"][t]) * (1 - rel)) \
-            * (1 - f["input_cut_max"] * s_in[t] * (1 - rel)) \
-            * (1 - f["secondary_cut_max"] * s_sec[t] * (1 - rel))
-        sub = sub + f["substitution_speed"] * (f["substitution_max"] * (1 - avail) - sub)
+        avail = (1 - (1 - XL["critical_availability"][t]) * keep) \
+            * (1 - F["input_cut_max"] * s_in_t * keep) \
+            * (1 - F["secondary_cut_max"] * s_sec_t * keep)
+        sub = sub + F["substitution_speed"] * (F["substitution_max"] * (1 - avail) - sub)
         m = avail + sub
         m_rho = m**rho
-        drag = drag + f["tech_adjust"] * (f["tech_drag_max"] * s_tc[t] * (1 - rel) - drag)
+        drag = drag + F["tech_adjust"] * (F["tech_drag_max"] * s_tc_t * keep - drag)
         # ---------------- military sector [Y1]-[Y6]
-        defence = X["defence_spending"][t] * (1 + s_def[t]) * (1 - L["ceasefire_defence_cut"] * c)
+        defence = XL["defence_spending"][t] * (1 + s_def_t) * (1 - L["ceasefire_defence_cut"] * c)
         q = 100 * defence / (p_prev * def_base)
         cap_eff = cap * ((1 - om_m) + om_m * m_rho) ** (1 / rho)
-        y_m_pot = np.minimum(q, cap_eff)
+        y_m_pot = MIN(q, cap_eff)
         n_m_dem = n_m0 * (y_m_pot / 100) ** eps_m
-        n_m = n_m_dem if n_m_prev is None else np.minimum(n_m_dem, n_m_prev + f["military_hiring_max"])
-        y_m = np.minimum(y_m_pot, 100 * (n_m / n_m0) ** (1 / eps_m))
+        n_m = n_m_dem if n_m_prev is None else MIN(n_m_dem, n_m_prev + F["military_hiring_max"])
+        y_m = MIN(y_m_pot, 100 * (n_m / n_m0) ** (1 / eps_m))
         # ---------------- civilian supply [C1]-[C4]
         l_pot = lf * (1 - u_nat) - n_m
         n_max = lf * (1 - u_min) - n_m
-        skill_loss = (f["skilled_productivity"] - 1) * skilled_lf
+        skill_loss = (F["skilled_productivity"] - 1) * skilled_lf
         tfp = k**alpha * (1 - drag)
-        base_t = 100 * trend[:, t]
+        base_t = 100 * trend_c[t]
 
         def produce(workers: np.ndarray) -> np.ndarray:  # [C2] civilian output of a workforce
-            l_eff = np.maximum(workers - skill_loss, 1e-6) / l_bar[:, t]
+            l_eff = MAX(workers - skill_loss, 1e-6) / l_bar_c[t]
             v = tfp * l_eff ** (1 - alpha)
             return base_t * ((1 - om_c) * v**rho + om_c * m_rho) ** (1 / rho)
 
         def require(output: np.ndarray) -> np.ndarray:  # [C3] workers needed for an output level
             y_rel = output / base_t
-            inner = np.maximum((y_rel**rho - om_c * m_rho) / (1 - om_c), 1e-12)
+            inner = MAX((y_rel**rho - om_c * m_rho) / (1 - om_c), 1e-12)
             v = inner ** (1 / rho)
-            return l_bar[:, t] * (v / tfp) ** (1 / (1 - alpha)) + skill_loss
+            return l_bar_c[t] * (v / tfp) ** (1 / (1 - alpha)) + skill_loss
 
         y_pot = produce(l_pot)
         y_cap = produce(l_pot + (n_max - l_pot) / okun)
         # ---------------- civilian demand [D1]-[D4]
-        pref = f["preferential_credit_ratio"] * defence * X["preferential_credit"][t] * (1 - c)
-        d = (f["is_persistence"] * d_prev - f["is_rate"] * (rr_prev - rr_neutral)
-             + f["is_income"] * inc_dev_prev + f["is_quasi_fiscal"] * 100 * pref / nom_prev
-             + f["is_defence"] * 100 * (defence / nom_prev - def_share0)
-             + X["demand_shock"][t])
-        d = np.clip(d, -GAP_BOUND, GAP_BOUND)  # numerical guard (documented), inactive in the baseline
-        anchor = (100 * trend[:, t]) ** (1 - kappa) * y_pot**kappa
-        dem = anchor * np.exp(d / 100)
-        y_c = np.minimum(dem, y_cap)
-        gap_y = 100 * np.log(y_c / y_pot)
-        gap_d = 100 * np.log(dem / y_pot)
+        pref = F["preferential_credit_ratio"] * defence * XL["preferential_credit"][t] * (1 - c)
+        d = (F["is_persistence"] * d_prev - F["is_rate"] * (rr_prev - rr_neutral)
+             + F["is_income"] * inc_dev_prev + F["is_quasi_fiscal"] * 100 * pref / nom_prev
+             + F["is_defence"] * 100 * (defence / nom_prev - def_share0)
+             + XL["demand_shock"][t])
+        d = CLIP(d, -GAP_BOUND, GAP_BOUND)  # numerical guard (documented), inactive in the baseline
+        anchor = (100 * trend_c[t]) ** (1 - kappa) * y_pot**kappa
+        dem = anchor * EXP(d / 100)
+        y_c = MIN(dem, y_cap)
+        gap_y = 100 * LOG(y_c / y_pot)
+        gap_d = 100 * LOG(dem / y_pot)
         # ---------------- employment and shortage [E1]-[E5]
-        n_c = np.clip(l_pot + okun * (require(y_c) - l_pot), 0.0, n_max)
+        n_c = CLIP(l_pot + okun * (require(y_c) - l_pot), 0.0, n_max)
         unemployed = lf - n_m - n_c
         u = unemployed / lf
-        unmet_c = np.maximum(l_pot + okun * (require(dem) - l_pot) - n_c, 0.0)
+        unmet_c = MAX(l_pot + okun * (require(dem) - l_pot) - n_c, 0.0)
         unmet_m = n_m_dem - n_m
-        shortage = f["vacancies_frictional"] * np.exp(f["vacancy_tightness"] * 100 * (u_nat - u)) + unmet_c + unmet_m
+        shortage = F["vacancies_frictional"] * EXP(F["vacancy_tightness"] * 100 * (u_nat - u)) + unmet_c + unmet_m
         # ---------------- prices [P1]-[P6]
-        fx = X["usd_rub"][t] * (1 + f["fx_oil_elasticity"] * s_oil[t] * (1 - rel) / X["urals_price"][t])
-        markup = X["import_markup"][t] * (1 - rel) + (f["sanction_markup_max"] * s_in[t]
-                                                      + f["secondary_markup_max"] * s_sec[t]) * (1 - rel)
-        ic = fx / fx_base * (1 + f["controlled_import_share"] * markup / 100)
-        imp_infl = zeros if ic_prev is None else 400 * np.log(ic / ic_prev)
-        ulc = 400 * np.log(wc_prev / wc_prev2) - g_w
-        pia = pia_prev + f["expectations_adapt"] * (pi_prev - pia_prev)
-        pi_e = f["expectations_anchor"] * target + (1 - f["expectations_anchor"]) * pia
-        pi = (f["phillips_lag"] * pi_prev + (1 - f["phillips_lag"]) * pi_e + f["phillips_slope"] * gap_d
-              + f["phillips_import"] * imp_infl + f["phillips_ulc"] * ulc)
-        price = p_prev * np.exp(pi / 400)
+        fx = XL["usd_rub"][t] * (1 + F["fx_oil_elasticity"] * s_oil_t * keep / XL["urals_price"][t])
+        markup = XL["import_markup"][t] * keep + (F["sanction_markup_max"] * s_in_t
+                                                      + F["secondary_markup_max"] * s_sec_t) * keep
+        ic = fx / fx_base * (1 + F["controlled_import_share"] * markup / 100)
+        imp_infl = zeros if ic_prev is None else 400 * LOG(ic / ic_prev)
+        ulc = 400 * LOG(wc_prev / wc_prev2) - g_w
+        pia = pia_prev + F["expectations_adapt"] * (pi_prev - pia_prev)
+        pi_e = F["expectations_anchor"] * target + (1 - F["expectations_anchor"]) * pia
+        pi = (F["phillips_lag"] * pi_prev + (1 - F["phillips_lag"]) * pi_e + F["phillips_slope"] * gap_d
+              + F["phillips_import"] * imp_infl + F["phillips_ulc"] * ulc)
+        price = p_prev * EXP(pi / 400)
         pi4 = 100 * (price / p_hist[0] - 1)
         # ---------------- key rate and lending rates [R1]-[R4]
-        i_star = f["neutral_real_rate"] + pi4 + f["taylor_inflation"] * (pi4 - target) + f["taylor_gap"] * gap_d
-        i = np.maximum(f["key_rate_floor"], f["taylor_smoothing"] * i_prev + (1 - f["taylor_smoothing"]) * i_star)
+        i_star = F["neutral_real_rate"] + pi4 + F["taylor_inflation"] * (pi4 - target) + F["taylor_gap"] * gap_d
+        i = MAX(F["key_rate_floor"], F["taylor_smoothing"] * i_prev + (1 - F["taylor_smoothing"]) * i_star)
         debt_gdp = 100 * debt / (4 * nom_prev)  # federal debt issued since 2019, % of annual GDP
-        r_c = i + f["lending_spread"] + f["debt_spread"] * np.maximum(debt_gdp, 0.0)
-        pref_share = f["preferential_share"] * X["preferential_credit"][t] * (1 - c)
-        r_m = pref_share * f["preferential_rate"] + (1 - pref_share) * r_c
+        r_c = i + F["lending_spread"] + F["debt_spread"] * MAX(debt_gdp, 0.0)
+        pref_share = F["preferential_share"] * XL["preferential_credit"][t] * (1 - c)
+        r_m = pref_share * F["preferential_rate"] + (1 - pref_share) * r_c
         rr = r_c - pi_e
         # ---------------- wages and income [W1]-[W5]
-        prod_rel = (y_c / base_t) / np.maximum(n_c / l_bar[:, t], 1e-9)  # labour productivity vs trend
-        wage_gap = 100 * np.log(wc_prev / (w_trend[:, t] * prod_rel))
-        wc = wc_prev * np.exp((g_w / 4 + f["wage_tightness"] * 100 * (u_nat - u)
-                               - f["wage_correction"] * wage_gap
-                               - f["wage_erosion"] * (pi - pi_e) / 4) / 100)
-        prem_target = (f["wage_premium_base"] + f["wage_premium_unmet"] * unmet_m / np.maximum(n_m, 1e-9)
-                       + f["wage_premium_spend"] * np.log(np.maximum(q, y_m) / y_m))
-        prem = prem + f["wage_premium_speed"] * (prem_target - prem)
+        prod_rel = (y_c / base_t) / MAX(n_c / l_bar_c[t], 1e-9)  # labour productivity vs trend
+        wage_gap = 100 * LOG(wc_prev / (w_trend_c[t] * prod_rel))
+        wc = wc_prev * EXP((g_w / 4 + F["wage_tightness"] * 100 * (u_nat - u)
+                               - F["wage_correction"] * wage_gap
+                               - F["wage_erosion"] * (pi - pi_e) / 4) / 100)
+        prem_target = (F["wage_premium_base"] + F["wage_premium_unmet"] * unmet_m / MAX(n_m, 1e-9)
+                       + F["wage_premium_spend"] * LOG(MAX(q, y_m) / y_m))
+        prem = prem + F["wage_premium_speed"] * (prem_target - prem)
         wm = wc * (1 + prem)
-        civ_income = wc * n_c + transfers[:, t]
-        hi = civ_income + wm * n_m + f["army_pay_ratio"] * wc * army
-        inc_dev = 100 * np.log(hi / hi_trend[:, t])
+        civ_income = wc * n_c + transfers_c[t]
+        hi = civ_income + wm * n_m + F["army_pay_ratio"] * wc * army
+        inc_dev = 100 * LOG(hi / hi_trend_c[t])
         # ---------------- GDP [G1]-[G3]
         gdp = (1 - w_m_share) * y_c + w_m_share * y_m
-        nom = f["nominal_gdp_2021"] / 4 * gdp / 100 * price
+        nom = F["nominal_gdp_2021"] / 4 * gdp / 100 * price
         # ---------------- budget [B1]-[B8]
-        oil = f["oil_revenue_coef"] * X["oil_volume"][t] * np.maximum(
-            X["urals_price"][t] - s_oil[t] * (1 - rel), 0.0) * fx / 1000
-        non_oil = f["non_oil_tax_rate"] / 100 * nom
+        oil = F["oil_revenue_coef"] * XL["oil_volume"][t] * MAX(
+            XL["urals_price"][t] - s_oil_t * keep, 0.0) * fx / 1000
+        non_oil = F["non_oil_tax_rate"] / 100 * nom
         revenue = oil + non_oil
-        other = f["other_spending_share"] / 100 * nom
-        interest = f["interest_share"] / 100 * nom + debt * i_prev / 400
+        other = F["other_spending_share"] / 100 * nom
+        interest = F["interest_share"] / 100 * nom + debt * i_prev / 400
         spending = defence + other + interest
         balance = revenue - spending
-        rule = X["war"][t]  # NWF financing rule from 2022Q1
-        fx_prev = X["usd_rub"][t - 1] if t else X["usd_rub"][0]
-        reval = rule * nwf * f["nwf_fx_share"] * (X["usd_rub"][t] / fx_prev - 1)
-        draw = rule * np.minimum(f["nwf_draw_share"] * np.maximum(-balance, 0.0), nwf + reval)
-        save = rule * f["nwf_save_share"] * np.maximum(balance, 0.0)
+        rule = XL["war"][t]  # NWF financing rule from 2022Q1
+        fx_prev = XL["usd_rub"][t - 1] if t else XL["usd_rub"][0]
+        reval = rule * nwf * F["nwf_fx_share"] * (XL["usd_rub"][t] / fx_prev - 1)
+        draw = rule * MIN(F["nwf_draw_share"] * MAX(-balance, 0.0), nwf + reval)
+        save = rule * F["nwf_save_share"] * MAX(balance, 0.0)
         nwf = nwf + reval + save - draw
         borrowing = -balance - draw + save
         debt = debt + borrowing
@@ -278,7 +320,7 @@ def run(
         o["tech_drag"][t] = drag
         o["capital_civilian"][t] = k
         o["labour_force"][t] = lf
-        o["labour_force_trend"][t] = lf_trend[:, t]
+        o["labour_force_trend"][t] = lf_trend_c[t]
         o["army_personnel"][t] = army
         o["army_losses"][t] = lost
         o["emigrants_lf"][t] = em_lf
@@ -325,10 +367,10 @@ def run(
         o["new_debt"][t] = debt
 
         # ---------------- laws of motion for t+1
-        lost = lost + f["army_attrition"] * army_w * (1 - f["army_return_share"])
-        cap = cap + f["military_capacity_speed"] * np.maximum(q - cap, 0.0) \
-            - f["military_capacity_decay"] * np.maximum(cap - q, 0.0)
-        k = np.maximum(k * np.exp(-f["investment_sensitivity"] * (rr - rr_neutral) / 400), K_FLOOR)
+        lost = lost + F["army_attrition"] * army_w * (1 - F["army_return_share"])
+        cap = cap + F["military_capacity_speed"] * MAX(q - cap, 0.0) \
+            - F["military_capacity_decay"] * MAX(cap - q, 0.0)
+        k = MAX(k * EXP(-F["investment_sensitivity"] * (rr - rr_neutral) / 400), K_FLOOR)
         n_m_prev = n_m
         d_prev, inc_dev_prev, rr_prev = d, inc_dev, rr
         p_hist = p_hist[1:] + [price]
@@ -349,9 +391,10 @@ def run(
         out[name] *= factor
         if name == "output_civilian":
             out["potential_civilian"] *= factor
-    out["gdp"] = (1 - w_m_share[:, None]) * out["output_civilian"] + w_m_share[:, None] * out["output_military"]
+    w_mil = f["military_va_share"][:, None] / 100
+    out["gdp"] = (1 - w_mil) * out["output_civilian"] + w_mil * out["output_military"]
     g = out["gdp"]
-    back = g[:, :4] * np.exp(-g_pot[:, None] / 100)  # before the first quarter: trend growth
+    back = g[:, :4] * np.exp(-f["potential_growth"][:, None] / 100)  # before the first quarter: trend growth
     lag4 = np.concatenate([back, g[:, :-4]], axis=1)[:, :T]
     out["gdp_growth"] = 100 * (g / lag4 - 1)
 
@@ -359,7 +402,7 @@ def run(
     ind = {
         "strain_output": -100 * np.log(rel_output),
         "strain_income": -100 * np.log(rel_income),
-        "strain_inflation": out["cpi_inflation"] - target[:, None],
+        "strain_inflation": out["cpi_inflation"] - f["inflation_target"][:, None],
         "strain_rate": out["lending_rate_civilian"],
         "strain_shortage": out["labour_shortage"],
         "strain_wage_gap": out["wage_premium"],

@@ -61,16 +61,18 @@ def _run(scenario: Scenario, table: pd.DataFrame, x: pd.DataFrame) -> dict[str, 
     years = np.asarray(idx.year)
     i2021 = np.flatnonzero(years == 2021)
     i_prewar = np.flatnonzero((years >= 2019) & (years <= 2021))
-    p = {name: table[name].to_numpy(dtype=float) for name in table.columns}
-    xs = {name: x[name].to_numpy(dtype=float) for name in x.columns}
+    values = table.to_numpy(dtype=float)
+    p = {name: values[:, j] for j, name in enumerate(table.columns)}
+    xv = x.to_numpy(dtype=float)
+    xs = {name: xv[:, j] for j, name in enumerate(x.columns)}
     return run(p, xs, lever_paths(scenario, idx), i2021=i2021, i_prewar=i_prewar)
 
 
 def _frame(arrays: dict[str, np.ndarray], index: pd.PeriodIndex, draws: pd.Index, keep: slice) -> pd.DataFrame:
     names = list(VARIABLES)
     if len(draws) == 1:
-        data = {name: arrays[name][0, keep] for name in names}
-        return pd.DataFrame(data, index=index[keep])
+        block = np.stack([arrays[name][0, keep] for name in names], axis=1)
+        return pd.DataFrame(block, index=index[keep], columns=pd.Index(names))
     blocks = np.concatenate([arrays[name][:, keep].T for name in names], axis=1)
     cols = _ordered_product([names, list(draws)], ["variable", "draw"])
     return pd.DataFrame(blocks, index=index[keep], columns=cols)
