@@ -77,6 +77,17 @@ def test_draws_give_multiindex_columns() -> None:
     assert out.columns.names == ["variable", "draw"]
     assert list(out["cpi_inflation"].columns) == ["low", "high"]
     assert not np.allclose(out[("cpi_inflation", "low")], out[("cpi_inflation", "high")])
+    one = twosector.simulate("input_sanctions", draws.iloc[[1]])
+    assert one.columns.names == ["variable", "draw"]
+    assert np.allclose(one[("cpi_inflation", "high")], out[("cpi_inflation", "high")])
+    series = twosector.simulate("input_sanctions", pd.Series({"phillips_slope": 0.4}))
+    assert np.allclose(series["cpi_inflation"], out[("cpi_inflation", "high")])
+
+
+def test_compare_against_another_scenario() -> None:
+    c = twosector.compare("sudden_shock", baseline="broad_front")
+    assert c.attrs == {"scenario": "sudden_shock", "baseline": "broad_front"}
+    assert np.allclose(c[("strain_index", "baseline")], twosector.simulate("broad_front")["strain_index"])
 
 
 def test_compare_levels_differences_and_percentages() -> None:

@@ -68,9 +68,11 @@ def _run(scenario: Scenario, table: pd.DataFrame, x: pd.DataFrame) -> dict[str, 
     return run(p, xs, lever_paths(scenario, idx), i2021=i2021, i_prewar=i_prewar)
 
 
-def _frame(arrays: dict[str, np.ndarray], index: pd.PeriodIndex, draws: pd.Index, keep: slice) -> pd.DataFrame:
+def _frame(
+    arrays: dict[str, np.ndarray], index: pd.PeriodIndex, draws: pd.Index, keep: slice, multi: bool
+) -> pd.DataFrame:
     names = list(VARIABLES)
-    if len(draws) == 1:
+    if not multi:
         block = np.stack([arrays[name][0, keep] for name in names], axis=1)
         return pd.DataFrame(block, index=index[keep], columns=pd.Index(names))
     blocks = np.concatenate([arrays[name][:, keep].T for name in names], axis=1)
@@ -140,7 +142,7 @@ def simulate(
     arrays = _run(sc, table, x)
     keep = slice(int(np.flatnonzero(x.index == s)[0]) if s in x.index else 0, None)
     draws = table.index if isinstance(params, pd.DataFrame) else pd.RangeIndex(1)
-    out = _frame(arrays, x.index, draws, keep)
+    out = _frame(arrays, x.index, draws, keep, multi=isinstance(params, pd.DataFrame))
     out.attrs["scenario"] = sc.name
     return out
 
