@@ -113,3 +113,13 @@ def test_backtest_calibration_ignores_later_data(tmp_path):
     perturbed = _perturbed_copy(tmp_path, "2023Q2", after=True)
     a, b = calibrate(end="2023Q2"), calibrate(data=perturbed, end="2023Q2")
     pd.testing.assert_series_equal(a.params, b.params)
+
+
+def test_docs_backtest_table_matches(errors):
+    import importlib
+    import re
+
+    cal_mod = importlib.import_module("twosector.calibrate")
+    text = cal_mod.DOCS_FILE.read_text(encoding="utf-8")
+    m = re.search(r"<!-- BEGIN generated:backtest -->\n(.*?)\n<!-- END generated:backtest -->", text, re.S)
+    assert m and m.group(1) == cal_mod._md(backtest_summary(errors)), "run python -m twosector.calibrate --docs"

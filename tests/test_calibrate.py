@@ -121,3 +121,22 @@ def test_cli_writes_report_atomically(tmp_path, monkeypatch):
     assert 'src="plotly.min.js"' in html
     est = pd.read_csv(out / "estimates.csv")
     assert {"equation", "coefficient", "estimate", "se", "n", "sample"} <= set(est.columns)
+
+
+def test_docs_tables_match_the_code(cal):
+    """docs/calibration.md's generated tables are what the code produces now (except the backtest block,
+    checked in tests/test_backtest.py)."""
+    import re
+
+    from twosector.facts import fact_table
+
+    text = cal_mod.DOCS_FILE.read_text(encoding="utf-8")
+    empty = pd.DataFrame(columns=["cutoff", "variable", "h", "quarter", "forecast", "actual", "error",
+                                  "naive", "naive_error"])
+    blocks = cal_mod.docs_blocks(cal, fact_table(None, cal.params), empty)
+    for name, body in blocks.items():
+        if name == "backtest":
+            continue
+        m = re.search(rf"<!-- BEGIN generated:{name} -->\n(.*?)\n<!-- END generated:{name} -->", text, re.S)
+        assert m, f"block {name} missing from docs/calibration.md"
+        assert m.group(1) == body, f"docs/calibration.md block {name!r} is stale: run python -m twosector.calibrate --docs"

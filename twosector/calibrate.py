@@ -65,6 +65,8 @@ CALIBRATED: dict[str, float] = {
     "expectations_anchor": 0.3,
     "military_capacity_speed": 0.08,
     "nwf_draw_share": 0.5,
+    "critical_input_share_civ": 0.06,
+    "phillips_import": 0.1,
 }
 
 #: targets (ids of twosector/targets.csv) the calibrated parameters are solved for, when known by the cut-off
@@ -502,6 +504,112 @@ Stylised facts: {passed} of {len(facts)} within tolerance; claimed facts passing
 """
 
 
+# ---------------------------------------------------------------------------------------------------
+# generated blocks of docs/calibration.md
+
+DOCS_FILE = Path(__file__).resolve().parent.parent / "docs" / "calibration.md"
+
+
+def _md(frame: pd.DataFrame, floatfmt: str = "{:.3f}") -> str:
+    cols = list(frame.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for _, r in frame.iterrows():
+        cells = []
+        for c in cols:
+            v = r[c]
+            if isinstance(v, bool | np.bool_):
+                cells.append("yes" if v else "no")
+            elif isinstance(v, float | np.floating):
+                cells.append("" if not np.isfinite(v) else floatfmt.format(v))
+            else:
+                cells.append(str(v).replace("|", "/"))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def projection_assumptions() -> pd.DataFrame:
+    """Annual averages of the exogenous paths in the projection (2025-2030) that the baseline uses.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per exogenous input, one column per year (defence spending and flows summed over the
+        year, prices and stocks averaged).
+    """
+    from twosector import exog as _exog
+
+    x = _exog.paths(end="2030Q4")
+    x = x[x.index.year >= 2024]
+    flows = {"defence_spending", "mobilised", "contract_recruits"}
+    out = {c: (x[c].groupby(x.index.year).sum() if c in flows else x[c].groupby(x.index.year).mean())
+           for c in x.columns}
+    table = pd.DataFrame(out).T
+    table.columns = [str(c) for c in table.columns]
+    table.index.name = "input"
+    return table
+
+
+def docs_blocks(cal: Calibration, facts: pd.DataFrame, errors: pd.DataFrame) -> dict[str, str]:
+    """The generated tables of ``docs/calibration.md``, by block name (markdown text)."""
+    from twosector.backtest import backtest_summary
+
+    est = cal.estimates.table()
+    est = est.assign(
+        data=[("" if not np.isfinite(a) else f"{a:.3f} ({b:.3f})") for a, b in zip(est.ols_estimate, est.ols_se)],
+        prior=[("" if not np.isfinite(a) else f"{a:.3g} (sd {b:.3g})") for a, b in zip(est.prior_mean, est.prior_sd)],
+    )[["equation", "coefficient", "estimate", "se", "data", "prior", "n", "sample"]]
+    params = cal.changed().reset_index()[["name", "value", "low", "high", "kind", "source"]]
+    targets = cal.targets[["id", "target", "value", "tolerance", "model", "pass"]]
+    ft = facts[["id", "target", "kind", "value", "tolerance", "model", "pass", "claimed"]]
+    summ = backtest_summary(errors)
+    proj = projection_assumptions().reset_index()
+    passed = facts[facts["pass"]]
+    claimed = facts[facts["claimed"]]
+    missed_claims = claimed.loc[~claimed["pass"], "id"]
+    summary = (
+        f"Sample cut-off {cal.end}. **{int(facts['pass'].sum())} of {len(facts)} facts are within tolerance**; "
+        f"the model claims {len(claimed)} facts"
+        + (", and all of them pass. " if missed_claims.empty
+           else f", of which {len(missed_claims)} miss: {', '.join(missed_claims)}. ")
+        + f"Passing: {', '.join(passed['id'])}. "
+        f"Missed: {', '.join(facts.loc[~facts['pass'], 'id'])}."
+    )
+    return {
+        "estimates": _md(est),
+        "parameters": _md(params, "{:.4g}"),
+        "targets": _md(targets),
+        "facts_summary": summary,
+        "facts": _md(ft),
+        "backtest": _md(summ),
+        "projection": _md(proj, "{:.3f}"),
+    }
+
+
+def render_docs(text: str, blocks: Mapping[str, str]) -> str:
+    """Replace every ``<!-- BEGIN generated:NAME -->...<!-- END generated:NAME -->`` block of ``text``."""
+    import re
+
+    for name, body in blocks.items():
+        pattern = re.compile(
+            rf"(<!-- BEGIN generated:{re.escape(name)} -->).*?(<!-- END generated:{re.escape(name)} -->)", re.S)
+        if not pattern.search(text):
+            raise TwosectorError(f"docs: block {name!r} is missing (add BEGIN/END generated:{name} markers)")
+        text = pattern.sub(lambda m: m.group(1) + "\n" + body + "\n" + m.group(2), text)
+    return text
+
+
+def write_docs(cal: Calibration | None = None, path: str | os.PathLike | None = None) -> Path:
+    """Regenerate the tables of ``docs/calibration.md`` from the code (calibration, facts, backtest)."""
+    from twosector.backtest import backtest
+    from twosector.facts import fact_table
+
+    cal = cal or calibrate()
+    target = Path(path) if path is not None else DOCS_FILE
+    blocks = docs_blocks(cal, fact_table(None, cal.params), backtest(end=DEFAULT_CUTOFFS))
+    target.write_text(render_docs(target.read_text(encoding="utf-8"), blocks), encoding="utf-8")
+    return target
+
+
 def _cli_calibrate(args: argparse.Namespace) -> int:
     """Handler of ``twosector calibrate [--end Q] [--out DIR]``."""
     out = write_report(args.out, end=args.end)
@@ -514,6 +622,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m twosector.calibrate")
     parser.add_argument("--end", default="2024Q4")
     parser.add_argument("--write", action="store_true", help="update twosector/parameters.csv")
+    parser.add_argument("--docs", action="store_true", help="regenerate the tables of docs/calibration.md")
     args = parser.parse_args(argv)
     try:
         cal = calibrate(end=args.end)
@@ -525,6 +634,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(cal.targets)
     if args.write:
         print(f"wrote {cal.write_catalogue()}")
+    if args.docs:
+        print(f"wrote {write_docs(calibrate(end=args.end) if args.write else cal)}")
     return 0
 
 
