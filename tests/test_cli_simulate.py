@@ -42,11 +42,15 @@ def test_out_writes_the_full_results_atomically(tmp_path: Path, capsys: pytest.C
         (["simulate", "baseline", "--set", "input_sanctions=0.5", "--set", "input_sanctions.start=2025Q5"],
          "'2025Q5' is not a quarter"),
         (["simulate", "baseline", "--set", "input_sanctions.start=2025Q3"], "is not active"),
-        (["simulate", "baseline", "--set", "input_sanctions.colour=red"], "unknown lever" if False else "not active"),
+        (["simulate", "baseline", "--set", "input_sanctions=0.5", "--set", "input_sanctions.colour=red"],
+         "unknown field 'colour'"),
         (["simulate", "baseline", "--param", "okun=0.5"], "unknown parameter 'okun'"),
         (["simulate", "baseline", "--param", "okun_coef=abc"], "'okun_coef': value 'abc' is not a number"),
         (["simulate", "baseline", "--param", "okun_coef"], "expected 'name=value'"),
         (["simulate", "baseline", "--out", "results.xlsx"], "unsupported file type"),
+        (["simulate", "baseline", "--set", "defence_spending=-0.95"], "defence_spending.intensity: -0.95 is outside"),
+        (["simulate", "baseline", "--set", "ceasefire=1", "--set", "ceasefire.demobilisation=x"],
+         "ceasefire.demobilisation: 'x' is not a number"),
         (["simulate", "missing_file.toml"], "scenario file 'missing_file.toml' not found"),
     ],
 )
@@ -71,3 +75,14 @@ def test_subprocess_prints_no_traceback() -> None:
     assert proc.returncode == 2
     assert "oil_price_cap.intensity: 99.0 is outside the allowed range [0.0, 40.0]" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_parquet_output_or_a_clear_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    target = tmp_path / "r.parquet"
+    status = main(["simulate", "baseline", "--out", str(target)])
+    if importlib.util.find_spec("pyarrow") or importlib.util.find_spec("fastparquet"):
+        assert status == 0 and target.exists()
+    else:
+        assert status == 2 and "needs pyarrow" in capsys.readouterr().err and not target.exists()

@@ -272,6 +272,13 @@ def _cli_simulate(args: argparse.Namespace) -> int:
         out_path = Path(args.out)
         if out_path.suffix not in (".csv", ".parquet"):
             raise TwosectorError(f"--out {args.out!r}: unsupported file type; allowed: .csv or .parquet")
+        if out_path.suffix == ".parquet":
+            import importlib.util
+
+            if importlib.util.find_spec("pyarrow") is None and importlib.util.find_spec("fastparquet") is None:
+                raise TwosectorError(
+                    f"--out {args.out!r}: writing .parquet needs pyarrow (pip install pyarrow); allowed now: .csv"
+                )
         frame = simulate(sc, params)
         _write_atomic(frame, out_path)
         print(f"wrote {len(frame)} quarters x {frame.shape[1]} variables of scenario {sc.name!r} to {out_path}")
