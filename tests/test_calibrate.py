@@ -140,3 +140,16 @@ def test_docs_tables_match_the_code(cal):
         m = re.search(rf"<!-- BEGIN generated:{name} -->\n(.*?)\n<!-- END generated:{name} -->", text, re.S)
         assert m, f"block {name} missing from docs/calibration.md"
         assert m.group(1) == body, f"docs/calibration.md block {name!r} is stale: run python -m twosector.calibrate --docs"
+
+
+def test_public_functions_stay_callable_after_their_modules_are_imported():
+    import subprocess
+    import sys
+
+    code = (
+        "import twosector as ts, twosector.calibrate, twosector.backtest, twosector.estimate\n"
+        "e = ts.estimate(end='2023Q4'); assert type(e).__name__ == 'Estimates'\n"
+        "assert callable(ts.calibrate) and callable(ts.backtest)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

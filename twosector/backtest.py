@@ -12,6 +12,8 @@ reported alongside as a benchmark.
 from __future__ import annotations
 
 import os
+import sys
+import types
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -147,3 +149,17 @@ def backtest_figure(errors: pd.DataFrame) -> Any:
     fig.update_layout(template=charts.TEMPLATE, height=650,
                       title="Backtest: forecast errors by horizon (re-estimated and re-calibrated at each cut-off)")
     return fig
+
+
+class _CallableModule(types.ModuleType):
+    """Make ``twosector.backtest(...)`` work even after this module has been imported.
+
+    Importing ``twosector.backtest`` (the module) binds the package attribute ``backtest`` to the module,
+    shadowing the lazily exported function of the same name; calling the module runs :func:`backtest`.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return backtest(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

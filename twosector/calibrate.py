@@ -20,6 +20,7 @@ import os
 import shutil
 import sys
 import tempfile
+import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -641,3 +642,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+class _CallableModule(types.ModuleType):
+    """Make ``twosector.calibrate(...)`` work even after this module has been imported.
+
+    Importing ``twosector.calibrate`` (the module) binds the package attribute ``calibrate`` to the module,
+    shadowing the lazily exported function of the same name; calling the module runs :func:`calibrate`.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return calibrate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

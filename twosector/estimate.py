@@ -17,6 +17,8 @@ coefficients carry a prior.
 from __future__ import annotations
 
 import os
+import sys
+import types
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -659,3 +661,17 @@ def _taylor_structural(b: pd.Series) -> pd.Series:
         "phi_pi": b["inflation_gap"] / (1 - rho) - 1,
         "neutral_real_rate": b["const"] / (1 - rho) - 4.0,
     })
+
+
+class _CallableModule(types.ModuleType):
+    """Make ``twosector.estimate(...)`` work even after this module has been imported.
+
+    Importing ``twosector.estimate`` (the module) binds the package attribute ``estimate`` to the module,
+    shadowing the lazily exported function of the same name; calling the module runs :func:`estimate`.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return estimate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
