@@ -113,3 +113,25 @@ def test_simulate_is_callable_after_the_module_import() -> None:
 
     assert callable(twosector.simulate)
     assert twosector.simulate("baseline").equals(module.simulate("baseline"))
+
+
+def test_exogenous_paths_take_no_data_after_end_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    cut = pd.Period("2022Q4", freq="Q")
+    honest = exog.paths(end_history=str(cut))
+    original = exog._series
+
+    def truncated(name: str, vintage: str = "latest") -> pd.Series:
+        s = original(name, vintage)
+        if vintage == "plan":  # plans are inputs by design (published by end-2024)
+            return s
+        return s[[p.end_time <= cut.end_time for p in s.index]]
+
+    monkeypatch.setattr(exog, "_series", truncated)
+    exog._paths.cache_clear()
+    try:
+        blind = exog.paths(end_history=str(cut))
+    finally:
+        exog._paths.cache_clear()
+    pd.testing.assert_frame_equal(honest, blind)
+    # and the history itself comes from the data: the 2022 average ruble rate is the data value
+    assert np.isclose(honest.loc["2022", "usd_rub"].mean(), original("usd_rub")[pd.Period("2022", freq="Y")], rtol=0.05)

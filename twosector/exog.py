@@ -76,15 +76,23 @@ def _hold_after(s: pd.Series, last: pd.Period) -> pd.Series:
     return s.ffill()
 
 
-def _interpolate_annual(s: pd.Series, idx: pd.PeriodIndex, end_history: pd.Period) -> pd.Series:
+def _interpolate_annual(s: pd.Series, idx: pd.PeriodIndex) -> pd.Series:
     """Quarterly path through annual averages: each average sits at mid-year (between Q2 and Q3) and
-    quarters in between are interpolated linearly; before the first and after the last year (or after
-    ``end_history``) the nearest annual average is held. The quarterly points are interpolated, not data."""
-    years = [p.year for p in s.index if pd.Period(year=p.year, quarter=1, freq="Q") <= end_history]
-    values = [float(s[p]) for p in s.index if p.year in years]
+    quarters in between are interpolated linearly; before the first and after the last known year the
+    nearest annual average is held. The quarterly points are interpolated, not data."""
+    if len(s) == 0:
+        raise DataError("exogenous paths: no annual observation is known by the chosen end_history")
+    years = [p.year for p in s.index]
+    values = [float(v) for v in s.to_numpy()]
     pos = np.asarray(years, dtype=float) + 0.5
     q_pos = np.asarray(idx.year, dtype=float) + (np.asarray(idx.quarter) - 0.5) / 4
     return pd.Series(np.interp(q_pos, pos, values), index=idx)
+
+
+def _known(s: pd.Series, end_history: pd.Period) -> pd.Series:
+    """Keep the observations whose period has ended by the end of ``end_history`` (no look-ahead)."""
+    keep = [p.end_time <= end_history.end_time for p in s.index]
+    return s[keep]
 
 
 @lru_cache(maxsize=16)
@@ -93,8 +101,11 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
     hist = idx <= end_history
     out = pd.DataFrame(index=idx)
 
+    def get(name: str) -> pd.Series:
+        return _known(_series(name), end_history)
+
     # defence: latest vintage to end_history; later the plan vintage, then +4% a year
-    latest = _annual_to_quarters(_series("defence_spending"), idx, per_quarter=True)
+    latest = _annual_to_quarters(get("defence_spending"), idx, per_quarter=True)
     plan = _annual_to_quarters(_series("defence_spending", "plan"), idx, per_quarter=True)
     d = latest.where(hist)
     d = d.fillna(plan.where(~hist))
@@ -106,18 +117,18 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
     out["defence_spending"] = d
 
     for name in ("urals_price", "usd_rub"):
-        out[name] = _interpolate_annual(_series(name), idx, end_history)
+        out[name] = _interpolate_annual(get(name), idx)
     out["oil_volume"] = 1.0
 
     avail = pd.Series(np.nan, index=idx)
     avail[idx < pd.Period("2022Q2", freq="Q")] = 1.0
-    sub = _annual_to_quarters(_series("substitution_sanctioned_goods"), idx) / 100.0
+    sub = _annual_to_quarters(get("substitution_sanctioned_goods"), idx) / 100.0
     avail = avail.fillna(sub.where(idx >= pd.Period("2022Q2", freq="Q")))
     out["critical_availability"] = _hold_after(avail, end_history)
 
     markup = pd.Series(np.nan, index=idx)
     markup[idx <= pd.Period("2021Q4", freq="Q")] = 0.0
-    mk = _series("controlled_import_markup")
+    mk = get("controlled_import_markup")
     for year, value in mk.items():
         q4 = pd.Period(year=year.year, quarter=4, freq="Q")
         if q4 in markup.index:
@@ -127,16 +138,16 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
     out["import_markup"] = markup.ffill()
 
     mob = pd.Series(0.0, index=idx)
-    for year, value in _series("mobilised").items():
+    for year, value in get("mobilised").items():
         q = pd.Period(year=year.year, quarter=4, freq="Q")  # Sep-Oct 2022 call-up, completed by 28 Oct
         if q in mob.index and q <= end_history:
             mob[q] = value / 1e6
     out["mobilised"] = mob
 
     rec = pd.Series(np.nan, index=idx)
-    rec[idx < WAR_START.asfreq("Y").asfreq("Q", how="end") + 4] = 0.0  # none recorded for 2019-2022
-    h1 = _series("contract_recruits_h1")
-    annual = _series("contract_recruits")
+    rec[idx <= pd.Period("2022Q4", freq="Q")] = 0.0  # no contract-recruitment figure for 2019-2022 in the data
+    h1 = get("contract_recruits_h1")
+    annual = get("contract_recruits")
     for year in sorted(set(p.year for p in h1.index) | set(p.year for p in annual.index)):
         yp = pd.Period(str(year), freq="Y")
         per_q = annual[yp] / 4 if yp in annual.index else 2 * h1[yp] / 4
@@ -146,8 +157,10 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
                 rec[p] = per_q / 1e6
     out["contract_recruits"] = _hold_after(rec, end_history).fillna(0.0)
 
-    em_level = _series("emigrants")
-    first_level = em_level.iloc[0] / 1e6
+    em_level = get("emigrants")
+    if len(em_level) == 0:  # before the first net estimate: the gross post-mobilisation outflow, if known
+        em_level = get("emigrants_after_mobilisation")
+    first_level = float(em_level.iloc[0]) / 1e6 if len(em_level) else 0.0
     emig = pd.Series(np.nan, index=idx)
     emig[idx < WAR_START] = 0.0
     # the 2022 waves: about one third in spring (after the invasion), the rest after the Sep-2022
