@@ -68,6 +68,7 @@ CALIBRATED: dict[str, float] = {
     "nwf_draw_share": 0.5,
     "critical_input_share_civ": 0.06,
     "phillips_import": 0.1,
+    "wage_tightness": 0.6,
 }
 
 #: targets (ids of twosector/targets.csv) the calibrated parameters are solved for, when known by the cut-off
@@ -75,7 +76,7 @@ CALIBRATION_TARGETS: tuple[str, ...] = (
     "gdp_growth_2022", "gdp_growth_2023", "gdp_growth_2024",
     "cpi_dec_2022", "cpi_dec_2023", "cpi_dec_2024",
     "unemployment_2022", "unemployment_2023", "unemployment_2024",
-    "war_output_2022_2024", "nwf_liquid_2024",
+    "war_output_2022_2024", "nwf_liquid_2024", "real_wage_2023", "real_wage_2024", "key_rate_2024",
 )
 
 #: weight of the pull towards the starting values (keeps the problem well posed when few targets are known)
@@ -304,7 +305,7 @@ class _TargetSim:
         self.tolerance = targets["tolerance"].to_numpy(dtype=float)
 
     def values(self, xs: np.ndarray) -> np.ndarray:
-        from twosector.facts import statistic
+        from twosector.facts import statistic, variable_array
         from twosector.model import run
 
         n = len(xs)
@@ -312,7 +313,7 @@ class _TargetSim:
         for j, name in enumerate(self.names):
             p[name] = np.asarray(xs[:, j], dtype=float)
         out = run(p, self.x, self.levers, i2021=self.i2021, i_prewar=self.i_prewar)
-        cols = [statistic(out[r.variable], self.index, r.statistic, str(r.period)) for r in self.targets.itertuples()]
+        cols = [statistic(variable_array(out, r.variable), self.index, r.statistic, str(r.period)) for r in self.targets.itertuples()]
         return np.column_stack(cols)
 
     def residuals(self, xs: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ simulation and says whether it is within tolerance.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
@@ -69,6 +70,17 @@ def targets(kind: str | None = None) -> pd.DataFrame:
             raise TwosectorError(unknown_name("kind", kind, ["target", "fact"]))
         t = t[t["kind"] == kind].reset_index(drop=True)
     return t
+
+
+def variable_array(out: Mapping[str, np.ndarray], variable: str) -> np.ndarray:
+    """A model variable from the engine's arrays, including the derived ``real_wage`` (employment-weighted
+    real wage of both sectors)."""
+    if variable in out:
+        return out[variable]
+    if variable == "real_wage":
+        em, ec = out["employment_military"], out["employment_civilian"]
+        return (out["wage_military"] * em + out["wage_civilian"] * ec) / (em + ec)
+    raise DataError(unknown_name("model variable", variable, list(out) + ["real_wage"]))
 
 
 def _column(results: pd.DataFrame, variable: str) -> pd.Series:
