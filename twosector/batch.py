@@ -290,7 +290,7 @@ def _execute(papermill_execute: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
                 spec["notebook"], str(partial), parameters=spec["parameters"], kernel_name=spec.get("kernel", KERNEL),
                 progress_bar=False, log_output=False, cwd=str(run_dir), execution_timeout=spec.get("timeout"),
                 start_timeout=spec.get("start_timeout", 60),
-            )
+            )  # papermill saves after every cell (~2 s a run): a timed-out run still shows its cells
             break
         except PapermillExecutionError as exc:
             record.update(status="failed", cell=exc.cell_index, error=exc.ename, message=str(exc.evalue))
