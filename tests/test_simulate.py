@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -135,3 +137,17 @@ def test_exogenous_paths_take_no_data_after_end_history(monkeypatch: pytest.Monk
     pd.testing.assert_frame_equal(honest, blind)
     # and the history itself comes from the data: the 2022 average ruble rate is the data value
     assert np.isclose(honest.loc["2022", "usd_rub"].mean(), original("usd_rub")[pd.Period("2022", freq="Y")], rtol=0.05)
+
+
+def test_variables_selection_and_chunked_large_ensembles(monkeypatch: pytest.MonkeyPatch) -> None:
+    sim_mod = importlib.import_module("twosector.simulate")
+    draws = pd.DataFrame({"okun_coef": np.linspace(0.3, 0.9, 7)})
+    full = twosector.simulate("broad_front", draws)
+    monkeypatch.setattr(sim_mod, "CHUNK", 3)  # force three blocks of draws
+    part = twosector.simulate("broad_front", draws, variables=["strain_index", "nwf_liquid"])
+    assert list(part.columns.get_level_values(0).unique()) == ["strain_index", "nwf_liquid"]
+    assert np.allclose(part.to_numpy(), full[["strain_index", "nwf_liquid"]].to_numpy())
+    c = twosector.compare("broad_front", variables="strain_index")
+    assert list(c.columns.get_level_values(0).unique()) == ["strain_index"]
+    with pytest.raises(ScenarioError, match="unknown variable 'strain'. Did you mean .*'strain_index'"):
+        twosector.simulate(variables=["strain"])

@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 import types
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +22,15 @@ import numpy as np
 import pandas as pd
 
 from twosector import exog as _exog
-from twosector.errors import ScenarioError, TwosectorError
+from twosector.errors import ScenarioError, TwosectorError, unknown_name
 from twosector.model import OUTPUTS, run
 from twosector.params import resolve_params
 from twosector.scenarios import LEVERS, Scenario, lever_paths, load_scenario, parse_quarter
 from twosector.variables import VARIABLES
 
 __all__ = ["simulate", "compare", "COMPARE_KINDS"]
+
+CHUNK = 10_000  # draws per engine call for large ensembles
 
 COMPARE_KINDS = ("baseline", "scenario", "diff", "pct")
 FIRST = pd.Period("2019Q1", freq="Q")
@@ -69,9 +71,9 @@ def _run(scenario: Scenario, table: pd.DataFrame, x: pd.DataFrame) -> dict[str, 
 
 
 def _frame(
-    arrays: dict[str, np.ndarray], index: pd.PeriodIndex, draws: pd.Index, keep: slice, multi: bool
+    arrays: dict[str, np.ndarray], index: pd.PeriodIndex, draws: pd.Index, keep: slice, multi: bool,
+    names: list[str],
 ) -> pd.DataFrame:
-    names = list(VARIABLES)
     if not multi:
         block = np.stack([arrays[name][0, keep] for name in names], axis=1)
         return pd.DataFrame(block, index=index[keep], columns=pd.Index(names))
@@ -101,6 +103,7 @@ def simulate(
     exog: pd.DataFrame | None = None,
     start: str = "2019Q1",
     end: str = "2030Q4",
+    variables: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Run a scenario.
 
@@ -116,6 +119,10 @@ def simulate(
         ``exog.paths(end_history="2022Q4")``). Default: ``exog.paths()``.
     start, end : str
         Returned horizon (the model always runs from 2019Q1; ``end`` may extend beyond 2030Q4).
+    variables : list of str, optional
+        Only these columns (default: all of :func:`twosector.variable_table`). With more than
+        10,000 draws the engine runs in blocks of 10,000 and keeps only these variables, so memory stays
+        bounded (e.g. 100,000 draws of two variables).
 
     Returns
     -------
@@ -135,16 +142,35 @@ def simulate(
     >>> out.loc["2027Q4", "strain_index"]  # doctest: +SKIP
     """
     s, e = _horizon(start, end)
+    names = _check_variables(variables)
     sc = load_scenario(scenario)
     table = resolve_params(params)
     x = _prepare(exog, e)
     x = x.loc[x.index <= e]
-    arrays = _run(sc, table, x)
+    if len(table) <= CHUNK:
+        arrays = _run(sc, table, x)
+    else:  # bounded memory: run blocks of draws and keep only the requested variables
+        parts = [_run(sc, table.iloc[i:i + CHUNK], x) for i in range(0, len(table), CHUNK)]
+        arrays = {v: np.concatenate([part[v] for part in parts], axis=0) for v in names}
     keep = slice(int(np.flatnonzero(x.index == s)[0]) if s in x.index else 0, None)
     draws = table.index if isinstance(params, pd.DataFrame) else pd.RangeIndex(1)
-    out = _frame(arrays, x.index, draws, keep, multi=isinstance(params, pd.DataFrame))
+    out = _frame(arrays, x.index, draws, keep, multi=isinstance(params, pd.DataFrame), names=names)
     out.attrs["scenario"] = sc.name
     return out
+
+
+def _check_variables(variables: Sequence[str] | None) -> list[str]:
+    if variables is None:
+        return list(VARIABLES)
+    if isinstance(variables, str):
+        variables = [variables]
+    names = list(dict.fromkeys(variables))
+    for v in names:
+        if v not in VARIABLES:
+            raise ScenarioError(f"variables: {unknown_name('variable', str(v), VARIABLES)}")
+    if not names:
+        raise ScenarioError("variables: the list is empty; allowed: names from twosector.variable_table()")
+    return names
 
 
 def compare(
@@ -155,6 +181,7 @@ def compare(
     exog: pd.DataFrame | None = None,
     start: str = "2019Q1",
     end: str = "2030Q4",
+    variables: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Compare a scenario with a baseline run with the same parameters and exogenous paths.
 
@@ -162,7 +189,7 @@ def compare(
     ----------
     scenario, baseline : scenario-like
         See :func:`simulate`.
-    params, exog, start, end
+    params, exog, start, end, variables
         See :func:`simulate`.
 
     Returns
@@ -178,13 +205,13 @@ def compare(
     >>> c = compare("broad_front")
     >>> c[("output_civilian", "pct")].loc["2030Q4"]  # doctest: +SKIP
     """
-    a = simulate(scenario, params, exog=exog, start=start, end=end)
-    b = simulate(baseline, params, exog=exog, start=start, end=end)
+    a = simulate(scenario, params, exog=exog, start=start, end=end, variables=variables)
+    b = simulate(baseline, params, exog=exog, start=start, end=end, variables=variables)
     av, bv = a.to_numpy(), b.to_numpy()
     diff = av - bv
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(bv != 0, 100 * diff / np.abs(np.where(bv != 0, bv, 1.0)), np.nan)
-    variables = list(VARIABLES)
+    variables = list(dict.fromkeys(b.columns.get_level_values(0)))
     n_var = len(variables)
     n_draw = bv.shape[1] // n_var
     stacked = np.stack([bv, av, diff, pct], axis=1)  # (T, kind, variable*draw)
