@@ -114,3 +114,30 @@ def test_write_results_json(tmp_path):
     assert saved["key_results"] == {"a": None, "b": 1.5}
     assert saved["parameters"] == {"end": "2030Q4"}
     assert saved["data_vintage"].startswith("data to 2024Q4, sha256:")
+
+
+def test_write_index_one_row_per_distinct_scenario_and_failures_listed(tmp_path):
+    from twosector.batch import NOTEBOOK_DIR, Run
+
+    runs = [Run("00_quickstart", NOTEBOOK_DIR / "00_quickstart.ipynb", {"scenario": "broad_front"}),
+            Run("03_scenario-broad_front", NOTEBOOK_DIR / "03_scenario.ipynb", {"scenario": "broad_front"}),
+            Run("03_scenario-custom", NOTEBOOK_DIR / "03_scenario.ipynb", {"scenario": "broad_front", "lever": "tech_controls"}),
+            Run("03_scenario-typo", NOTEBOOK_DIR / "03_scenario.ipynb", {"scenario": "brod_front"})]
+    key = report.key_results(scenario(), baseline())
+    for run, levers, strain in ((runs[0], {"a": 1}, 1.0), (runs[1], {"a": 1}, 1.0), (runs[2], {"a": 2}, 2.0)):
+        report.write_results(tmp_path / "runs" / run.run_id / "results.json", scenario="broad_front",
+                             definition={"name": "broad_front", "description": run.run_id, "levers": levers},
+                             key={**key, "strain_index_vs_baseline": strain})
+        (tmp_path / "runs" / run.run_id / "report.html").write_text("<html></html>")
+    status = {r.run_id: {"status": "ok"} for r in runs[:3]}
+    status["03_scenario-typo"] = {"status": "failed", "cell": 5, "error": "ScenarioError", "message": "unknown scenario 'brod_front'"}
+    index = report.write_index(tmp_path, runs, status).read_text()
+    # the quickstart ran the same levers as 03_scenario-broad_front: one summary row, linking 03's report
+    assert index.count("<td class='l'>broad_front</td>") == 2  # the plain and the changed-lever scenario
+    assert "href='runs/03_scenario-broad_front/report.html'" in index
+    assert "href='runs/03_scenario-custom/report.html'" in index
+    assert "ScenarioError: unknown scenario &#x27;brod_front&#x27;" in index
+    table = pd.read_csv(tmp_path / "results.csv")
+    assert list(table["run_id"]) == [r.run_id for r in runs]
+    assert table.set_index("run_id").loc["03_scenario-typo", "status"] == "failed"
+    assert table["strain_index_vs_baseline"].tolist()[:3] == [1.0, 1.0, 2.0]

@@ -504,7 +504,11 @@ def _summary_chart(table: pd.DataFrame) -> str:
         return ""
     from twosector import charts
 
-    data = table.dropna(subset=["strain_index_vs_baseline"]).drop_duplicates("scenario").set_index("scenario")
+    data = table.dropna(subset=["strain_index_vs_baseline"]).copy()
+    # the same scenario name with different definitions (e.g. changed levers) gets its run id as label
+    duplicated = data["scenario"].duplicated(keep=False)
+    data.loc[duplicated, "scenario"] = data.loc[duplicated, "run_id"]
+    data = data.set_index("scenario")
     at = data["at"].iloc[0] if "at" in data else KEY_QUARTER
     fig = charts.compare_bars(data["strain_index_vs_baseline"].rename(f"strain index vs baseline, {at}"),
                               unit="points vs baseline", title=f"Strain index vs baseline in {at}")
@@ -555,11 +559,15 @@ def write_index(out: str | os.PathLike[str], runs: Sequence[Any], status: Mappin
              f"{html.escape(data_vintage())}; twosector {html.escape(str(table['twosector_version'].iloc[0]))}. "
              "Full table with provenance: <a href='results.csv'>results.csv</a>.</p>"]
     keyed = ok[ok["scenario"].astype(str) != ""] if "scenario" in ok else ok.iloc[0:0]
+    # one row per distinct scenario (the same definition run by several notebooks): prefer 03_scenario's run
+    levers = keyed["scenario_definition"].map(lambda text: json.dumps(json.loads(text).get("levers", {}), sort_keys=True))
+    preferred = keyed.assign(_other=keyed["notebook"] != "03_scenario", _levers=levers).sort_values("_other", kind="stable")
+    keyed = keyed.loc[sorted(preferred.drop_duplicates(["scenario", "_levers"]).index)]
     if len(keyed) and "strain_index" in keyed:
         parts.append("<h2>Key results per scenario</h2><table><tr><th class='l'>scenario</th>"
                      + "".join(f"<th>{html.escape(label)}</th>" for _, label in _SUMMARY_COLUMNS)
                      + "<th class='l'>report</th></tr>")
-        for _, row in keyed.drop_duplicates("run_id").iterrows():
+        for _, row in keyed.iterrows():
             link = f"runs/{row['run_id']}/report.html"
             parts.append(f"<tr><td class='l'>{_fmt(row['scenario'])}</td>"
                          + "".join(f"<td>{_fmt(row.get(col))}</td>" for col, _ in _SUMMARY_COLUMNS)
