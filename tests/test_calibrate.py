@@ -40,6 +40,10 @@ def test_catalogue_sources_say_how_each_parameter_was_set(cal):
     for name in CALIBRATED:
         assert table.at[name, "kind"] == "calibrated"
         assert table.at[name, "source"].startswith("calibrated to (")
+    # nothing is labelled estimated unless this calibration estimated it
+    assert set(table.index[table["kind"] == "estimated"]) == set(ESTIMATED)
+    for name in cal_mod.NOT_IDENTIFIED:
+        assert table.at[name, "kind"] == "literature" and table.at[name, "source"].startswith("not identified")
 
 
 def test_values_are_inside_the_catalogue_ranges(cal):

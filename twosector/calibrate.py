@@ -59,6 +59,13 @@ ESTIMATED: dict[str, Mapped] = {
     "oil_revenue_coef": Mapped("oil_revenue", "k_quarter", "annual k / 4 (the model's oil volume index is 1)"),
 }
 
+#: parameters the model author marked for estimation that the data cannot identify: they keep their value
+#: and are relabelled ``literature`` with the reason
+NOT_IDENTIFIED: dict[str, str] = {
+    "taylor_gap": "not identified: no demand-gap series in the data set (the key-rate equation omits it)",
+    "phillips_ulc": "not identified: no quarterly wage series in the data set",
+}
+
 #: calibrated parameter -> fixed starting value of the solver (kept here, not read from the catalogue, so
 #: that the result does not depend on what the catalogue holds)
 CALIBRATED: dict[str, float] = {
@@ -176,8 +183,8 @@ class Calibration:
 
 
 def _fmt(x: float) -> str:
-    """Round-trip exact text for a float (the test compares with np.allclose on re-reading)."""
-    return repr(float(x))
+    """Ten significant digits (the test compares with np.allclose, rtol 1e-6, on re-reading)."""
+    return f"{float(x):.10g}"
 
 
 def _known_by(row: pd.Series, end: pd.Period) -> bool:
@@ -271,9 +278,10 @@ def calibrate(
 
         sol = least_squares(resid, x0, jac=jac, bounds=(lo, hi), method="trf", x_scale=scale,
                             xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=200)
-        params[names] = sol.x
+        x = np.where(np.abs(sol.x - lo) < 1e-9 * scale, lo, np.where(np.abs(sol.x - hi) < 1e-9 * scale, hi, sol.x))
+        params[names] = x
         solver.update({"cost": float(sol.cost), "nfev": int(sol.nfev), "status": int(sol.status)})
-        tt["model"] = sim.values(sol.x[None, :])[0]
+        tt["model"] = sim.values(x[None, :])[0]
     else:
         params[names] = x0
         tt["model"] = np.nan
@@ -341,12 +349,23 @@ def _report(
             kind, set_here = "estimated", True
         elif name in solved:
             source = f"calibrated to ({tids}; targets in twosector/targets.csv, sample to {end})"
+            lo_, hi_ = float(table.at[name, "low"]), float(table.at[name, "high"])
+            if float(params[name]) in (lo_, hi_):
+                source += "; at the bound of the catalogue range"
             kind, set_here = "calibrated", True
+        elif name in NOT_IDENTIFIED:
+            if not source.startswith("not identified"):
+                import re
+
+                original = re.sub(r";?\s*provisional until estimation[^;]*", "", source).strip("; ")
+                source = f"{NOT_IDENTIFIED[name]}; value from the literature: {original}"
+            kind, set_here = "literature", True
         rows.append({
             "name": name, "value": float(params[name]), "catalogue_value": float(table.at[name, "value"]),
             "low": float(table.at[name, "low"]), "high": float(table.at[name, "high"]), "kind": kind,
             "source": source, "set_by_calibration": set_here, "clipped": name in clipped,
             "raw_estimate": float(clipped.get(name, np.nan)),
+            "at_bound": set_here and float(params[name]) in (float(table.at[name, "low"]), float(table.at[name, "high"])),
         })
     return pd.DataFrame(rows).set_index("name")
 
@@ -560,7 +579,7 @@ def docs_blocks(cal: Calibration, facts: pd.DataFrame, errors: pd.DataFrame) -> 
         data=[("" if not np.isfinite(a) else f"{a:.3f} ({b:.3f})") for a, b in zip(est.ols_estimate, est.ols_se)],
         prior=[("" if not np.isfinite(a) else f"{a:.3g} (sd {b:.3g})") for a, b in zip(est.prior_mean, est.prior_sd)],
     )[["equation", "coefficient", "estimate", "se", "data", "prior", "n", "sample"]]
-    params = cal.changed().reset_index()[["name", "value", "low", "high", "kind", "source"]]
+    params = cal.changed().reset_index()[["name", "value", "low", "high", "kind", "clipped", "at_bound", "source"]]
     targets = cal.targets[["id", "target", "value", "tolerance", "model", "pass"]]
     ft = facts[["id", "target", "kind", "value", "tolerance", "model", "pass", "claimed"]]
     summ = backtest_summary(errors)
