@@ -69,6 +69,7 @@ def test_milestones_date_each_threshold():
     assert nwf["baseline"] != "n/a" and nwf["quarters_earlier"] > 0
     assert pd.Period(nwf["scenario"], freq="Q") < pd.Period(nwf["baseline"], freq="Q")
     assert table.loc["civilian output 1% below baseline", "baseline"] == "n/a"
+    assert table.loc["civilian output 1% below baseline", "quarters_earlier"] == ""
 
 
 def test_milestones_ignore_history_and_check_rules():

@@ -154,7 +154,8 @@ def changes(
         if _is_rate(unit):
             measure, values = "pp vs baseline", s - b
         elif var == "strain_index" or "index" == unit or (b <= 0).any():
-            measure, values = "points vs baseline" if var == "strain_index" else f"{unit} vs baseline", s - b
+            label = unit.split(",")[0] or "difference"
+            measure, values = "points vs baseline" if var == "strain_index" else f"{label} vs baseline", s - b
         else:
             measure, values = "% vs baseline", (s / b - 1.0) * 100.0
         rows[var] = {"measure": measure, **{str(q): float(v) for q, v in zip(qs, values)}}
@@ -185,6 +186,7 @@ DEFAULT_MILESTONES: tuple[Milestone, ...] = (
     Milestone("military output 2% below baseline", "output_military", "pct_below", 2.0),
     Milestone("CPI inflation 1 pp above baseline", "cpi_inflation", "diff_above", 1.0),
     Milestone("key rate 1 pp above baseline", "key_rate", "diff_above", 1.0),
+    Milestone("strain index 0.5 points above baseline", "strain_index", "diff_above", 0.5),
     Milestone("strain index 1 point above baseline", "strain_index", "diff_above", 1.0),
     Milestone("budget deficit wider than 3% of GDP", "budget_balance_gdp", "level_below", -3.0),
     Milestone("NWF liquid assets below 1 trn RUB", "nwf_liquid", "level_below", 1.0),
@@ -221,7 +223,8 @@ def milestones(
     DataFrame
         Index ``milestone``; columns ``variable``, ``scenario`` (first quarter, or ``"not by <end>"``),
         ``baseline`` (for level thresholds; ``"n/a"`` for thresholds relative to the baseline) and
-        ``quarters_earlier`` (how many quarters earlier than in the baseline; for level thresholds).
+        ``quarters_earlier`` (how many quarters earlier than in the baseline, an int; blank when the
+        threshold is relative to the baseline or not crossed in both).
     """
     for rule in rules:
         if rule.how not in _HOWS:
@@ -245,14 +248,12 @@ def milestones(
             test = (lambda x: x <= rule.threshold) if rule.how == "level_below" else (lambda x: x >= rule.threshold)
             q = _first(test(s), first)
             base_q = _first(test(b), first) or f"not by {end}"
-        earlier: Any = pd.NA
+        earlier: Any = ""  # blank (not <NA>) in memo tables when there is nothing to compare
         if q and base_q not in ("n/a", f"not by {end}"):
             earlier = int((pd.Period(base_q, freq="Q") - pd.Period(q, freq="Q")).n)
         rows.append({"milestone": rule.label, "variable": rule.variable, "scenario": q or f"not by {end}",
                      "baseline": base_q, "quarters_earlier": earlier})
-    table = pd.DataFrame(rows).set_index("milestone")
-    table["quarters_earlier"] = table["quarters_earlier"].astype("Int64")
-    return table
+    return pd.DataFrame(rows, columns=["milestone", "variable", "scenario", "baseline", "quarters_earlier"]).set_index("milestone")
 
 
 def pressure(scenarios: Mapping[str, Any] | Sequence[Any], start: str = "2025Q1", end: str = "2030Q4") -> pd.DataFrame:
