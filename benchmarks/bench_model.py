@@ -3,8 +3,9 @@
 Run:  .venv/bin/python benchmarks/bench_model.py [N_DRAWS]
 
 Prints the time of one ``simulate()`` call, the engine time per draw for N draws (default 10,000)
-run vectorised versus the same draws run one at a time (a subsample, extrapolated), their ratio, and
-the peak memory of the vectorised run (tracemalloc).
+run vectorised versus the same draws run one at a time (a subsample, extrapolated), their ratio, the
+peak memory of the vectorised run (tracemalloc), and the time of a 10 x N-draw Monte Carlo through
+``simulate(..., variables=[...])`` (blocks of 10,000 draws).
 """
 
 from __future__ import annotations
@@ -60,11 +61,18 @@ def main(n_draws: int = 10_000, n_single: int = 200) -> None:
             run({c: v[i:i + 1] for c, v in p_all.items()}, xs, lev, **kw)
     single = (time.perf_counter() - t0) / m
 
+    big = pd.DataFrame({n: rng.uniform(table.at[n, "low"], table.at[n, "high"], 10 * n_draws) for n in names})
+    t0 = time.perf_counter()
+    with np.errstate(all="ignore"):
+        twosector.simulate("broad_front", big, variables=["strain_index", "nwf_liquid"])
+    mc = time.perf_counter() - t0
+
     print(f"one simulate() call (broad_front, 48 quarters, DataFrame out): {1e3 * one_sim:8.2f} ms")
     print(f"engine, one draw at a time:            {1e6 * single:10.1f} us per draw (mean of {m} runs)")
     print(f"engine, {n_draws:,} draws vectorised:     {1e6 * vec / n_draws:10.1f} us per draw ({vec:.2f} s in total)")
     print(f"speed-up of the vectorised engine:     {single * n_draws / vec:10.1f} x")
     print(f"peak memory of the vectorised run:     {peak / 2**20:10.1f} MiB (tracemalloc)")
+    print(f"Monte Carlo, simulate() with {10 * n_draws:,} draws, 2 variables kept: {mc:.1f} s")
 
 
 if __name__ == "__main__":

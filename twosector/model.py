@@ -11,7 +11,7 @@ written out, with the same names, in ``docs/model.md``; the comments below give 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 
@@ -43,6 +43,12 @@ def _clip(x: float, low: float, high: float) -> float:
     return min(max(x, low), high)
 
 
+# outputs the post-processing (indices, GDP, strain) reads; always stored
+POST_INPUTS = frozenset({
+    "output_military", "output_civilian", "potential_civilian", "civilian_real_income", "cpi_inflation",
+    "lending_rate_civilian", "labour_shortage", "wage_premium", "nwf_liquid", "nominal_gdp",
+})
+
 # engine outputs, in the order of the variable catalogue (twosector.variables)
 OUTPUTS = (
     "output_military", "output_civilian", "gdp", "gdp_growth", "potential_civilian", "output_gap_civilian",
@@ -69,6 +75,7 @@ def run(
     *,
     i2021: np.ndarray,
     i_prewar: np.ndarray,
+    keep: "Collection[str] | None" = None,
 ) -> dict[str, np.ndarray]:
     """Simulate the model for ``n`` parameter draws at once.
 
@@ -84,6 +91,9 @@ def run(
         Positions of the four quarters of 2021 (the index base: 2021 = 100).
     i_prewar : array of int
         Positions of the pre-war quarters 2019Q1-2021Q4 (the strain-index normalisation).
+    keep : collection of str, optional
+        Return only these outputs (default: all). Outputs not kept (nor needed for the post-processing)
+        are not stored, which saves memory and time for large ensembles.
 
     Returns
     -------
@@ -97,7 +107,19 @@ def run(
     XL = {k: v.tolist() for k, v in X.items()}  # Python floats: cheap scalar arithmetic inside the loop
     L = {k: (np.asarray(levers[k], dtype=float) if np.ndim(levers[k]) else float(levers[k])) for k in LEVER_KEYS}
 
-    out = {k: np.empty((T, n)) for k in OUTPUTS}  # time-major while filling (contiguous rows)
+    if keep is None:
+        stored = set(OUTPUTS)
+    else:
+        unknown = set(keep) - set(OUTPUTS)
+        if unknown:
+            raise KeyError(f"run(keep=...): unknown outputs {sorted(unknown)}")
+        stored = set(keep) | POST_INPUTS
+    scratch = np.empty(n)  # outputs that are not kept are all written into this one row
+    out = {
+        k: np.empty((T, n)) if k in stored  # time-major while filling (contiguous rows)
+        else np.lib.stride_tricks.as_strided(scratch, shape=(T, n), strides=(0, scratch.strides[0]))
+        for k in OUTPUTS
+    }
     t_mid = float(np.mean(i2021))  # time of the 2021 base (mid-2021)
     tt = np.arange(T, dtype=float) - t_mid  # quarters from the base
 
@@ -189,7 +211,7 @@ def run(
     for t in range(T):
         c = cfl[t]
         rel = relief_l[t]
-        keep = 1.0 - rel  # share of sanctions not lifted
+        unlifted = 1.0 - rel  # share of sanctions not lifted
         s_in_t, s_tc_t, s_sec_t, s_em_t, s_oil_t, s_def_t = s_in[t], s_tc[t], s_sec[t], s_em[t], s_oil[t], s_def[t]
         # ---------------- labour supply [N1]-[N5]
         army_w = army_w * (1 - F["army_attrition"]) + (XL["mobilised"][t] + XL["contract_recruits"][t]) * (1 - c)
@@ -199,13 +221,13 @@ def run(
         skilled_lf = F["skilled_share"] * F["emigrant_lf_share"] * XL["emigrants"][t] + skilled_x
         lf = lf_trend_c[t] - army - lost - em_lf
         # ---------------- critical inputs [M1]-[M3]
-        avail = (1 - (1 - XL["critical_availability"][t]) * keep) \
-            * (1 - F["input_cut_max"] * s_in_t * keep) \
-            * (1 - F["secondary_cut_max"] * s_sec_t * keep)
+        avail = (1 - (1 - XL["critical_availability"][t]) * unlifted) \
+            * (1 - F["input_cut_max"] * s_in_t * unlifted) \
+            * (1 - F["secondary_cut_max"] * s_sec_t * unlifted)
         sub = sub + F["substitution_speed"] * (F["substitution_max"] * (1 - avail) - sub)
         m = avail + sub
         m_rho = m**rho
-        drag = drag + F["tech_adjust"] * (F["tech_drag_max"] * s_tc_t * keep - drag)
+        drag = drag + F["tech_adjust"] * (F["tech_drag_max"] * s_tc_t * unlifted - drag)
         # ---------------- military sector [Y1]-[Y6]
         defence = XL["defence_spending"][t] * (1 + s_def_t) * (1 - L["ceasefire_defence_cut"] * c)
         q = 100 * defence / (p_prev * def_base)
@@ -254,9 +276,9 @@ def run(
         unmet_m = n_m_dem - n_m
         shortage = F["vacancies_frictional"] * EXP(F["vacancy_tightness"] * 100 * (u_nat - u)) + unmet_c + unmet_m
         # ---------------- prices [P1]-[P6]
-        fx = XL["usd_rub"][t] * (1 + F["fx_oil_elasticity"] * s_oil_t * keep / XL["urals_price"][t])
-        markup = XL["import_markup"][t] * keep + (F["sanction_markup_max"] * s_in_t
-                                                      + F["secondary_markup_max"] * s_sec_t) * keep
+        fx = XL["usd_rub"][t] * (1 + F["fx_oil_elasticity"] * s_oil_t * unlifted / XL["urals_price"][t])
+        markup = XL["import_markup"][t] * unlifted + (F["sanction_markup_max"] * s_in_t
+                                                      + F["secondary_markup_max"] * s_sec_t) * unlifted
         ic = fx / fx_base * (1 + F["controlled_import_share"] * markup / 100)
         imp_infl = zeros if ic_prev is None else 400 * LOG(ic / ic_prev)
         ulc = 400 * LOG(wc_prev / wc_prev2) - g_w
@@ -292,7 +314,7 @@ def run(
         nom = F["nominal_gdp_2021"] / 4 * gdp / 100 * price
         # ---------------- budget [B1]-[B8]
         oil = F["oil_revenue_coef"] * XL["oil_volume"][t] * MAX(
-            XL["urals_price"][t] - s_oil_t * keep, 0.0) * fx / 1000
+            XL["urals_price"][t] - s_oil_t * unlifted, 0.0) * fx / 1000
         non_oil = F["non_oil_tax_rate"] / 100 * nom
         revenue = oil + non_oil
         other = F["other_spending_share"] / 100 * nom
@@ -381,7 +403,7 @@ def run(
         ic_prev = ic
         nom_prev = nom
 
-    out = {k: v.T for k, v in out.items()}  # (n, T) views
+    out = {k: v.T for k, v in out.items() if k in stored}  # (n, T) views
 
     # ---------------- indices (2021 = 100) [I1]
     civ_trend = w_trend * l_bar + transfers  # no-war civilian real income
@@ -389,6 +411,8 @@ def run(
     rel_income = out["civilian_real_income"] / civ_trend
     for name in ("output_military", "output_civilian", "wage_military", "wage_civilian",
                  "civilian_real_income", "household_income", "price_level"):
+        if name not in stored:
+            continue
         factor = 100 / out[name][:, i2021].mean(axis=1, keepdims=True)
         out[name] *= factor
         if name == "output_civilian":
@@ -423,4 +447,6 @@ def run(
         total += w[:, None] * z
         weights += w
     out["strain_index"] = total / np.where(weights > 0, weights, 1.0)[:, None]
+    if keep is not None:
+        out = {k: out[k] for k in OUTPUTS if k in set(keep)}
     return out

@@ -58,7 +58,9 @@ def _horizon(start: str | pd.Period, end: str | pd.Period) -> tuple[pd.Period, p
     return s, e
 
 
-def _run(scenario: Scenario, table: pd.DataFrame, x: pd.DataFrame) -> dict[str, np.ndarray]:
+def _run(
+    scenario: Scenario, table: pd.DataFrame, x: pd.DataFrame, keep: list[str] | None = None
+) -> dict[str, np.ndarray]:
     idx = x.index
     years = np.asarray(idx.year)
     i2021 = np.flatnonzero(years == 2021)
@@ -67,7 +69,7 @@ def _run(scenario: Scenario, table: pd.DataFrame, x: pd.DataFrame) -> dict[str, 
     p = {name: values[:, j] for j, name in enumerate(table.columns)}
     xv = x.to_numpy(dtype=float)
     xs = {name: xv[:, j] for j, name in enumerate(x.columns)}
-    return run(p, xs, lever_paths(scenario, idx), i2021=i2021, i_prewar=i_prewar)
+    return run(p, xs, lever_paths(scenario, idx), i2021=i2021, i_prewar=i_prewar, keep=keep)
 
 
 def _frame(
@@ -147,10 +149,11 @@ def simulate(
     table = resolve_params(params)
     x = _prepare(exog, e)
     x = x.loc[x.index <= e]
+    kept = None if variables is None else names
     if len(table) <= CHUNK:
-        arrays = _run(sc, table, x)
+        arrays = _run(sc, table, x, kept)
     else:  # bounded memory: run blocks of draws and keep only the requested variables
-        parts = [_run(sc, table.iloc[i:i + CHUNK], x) for i in range(0, len(table), CHUNK)]
+        parts = [_run(sc, table.iloc[i:i + CHUNK], x, kept) for i in range(0, len(table), CHUNK)]
         arrays = {v: np.concatenate([part[v] for part in parts], axis=0) for v in names}
     keep = slice(int(np.flatnonzero(x.index == s)[0]) if s in x.index else 0, None)
     draws = table.index if isinstance(params, pd.DataFrame) else pd.RangeIndex(1)
