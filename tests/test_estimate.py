@@ -109,3 +109,69 @@ def test_cut_at_drops_everything_after_the_quarter():
     assert est.cut_at(quarterly, "2023Q2").index.max() == pd.Period("2023Q2", freq="Q")
     with pytest.raises(TwosectorError, match="quarter"):
         est.cut_at(quarterly, "late 2023")
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return est.estimate()
+
+
+def test_shipped_estimates_table_and_summary(shipped):
+    tab = shipped.table()
+    assert list(tab.columns[:7]) == ["equation", "coefficient", "estimate", "se", "t", "p", "ols_estimate"]
+    assert set(tab["equation"]) == {"phillips", "taylor", "okun", "oil_revenue"}
+    assert (tab["se"] > 0).all() and (tab["n"] > 0).all()
+    assert np.allclose(tab["t"], tab["estimate"] / tab["se"])
+    text = shipped.summary()
+    assert "memory" in text  # the USD/RUB caveat is stated in the output
+    for name in shipped:
+        assert f"[{name}]" in text
+
+
+def test_shipped_estimates_have_the_signs_theory_predicts(shipped):
+    assert shipped["okun"].params["beta"] < 0          # growth lowers unemployment
+    assert shipped["phillips"].params["pressure"] > 0   # a tighter labour market raises inflation
+    assert 0 < shipped["taylor"].params["rho"] < 1      # a stable, smoothed rule
+    assert shipped["taylor"].params["phi_pi"] > 0       # the Taylor principle
+    assert shipped["oil_revenue"].params["k"] > 0
+
+
+def test_priors_only_add_precision(shipped):
+    tab = shipped.table().dropna(subset=["prior_sd", "ols_se"])
+    assert len(tab) >= 4
+    assert (tab["se"] <= tab["ols_se"] + 1e-12).all()
+    assert (tab["se"] <= tab["prior_sd"] + 1e-12).all()
+    # the posterior lies between the data estimate and the prior (one-coefficient intuition holds here)
+    lo = np.minimum(tab["ols_estimate"], tab["prior_mean"]) - 1e-9
+    hi = np.maximum(tab["ols_estimate"], tab["prior_mean"]) + 1e-9
+    assert ((tab["estimate"] >= lo - 2 * tab["se"]) & (tab["estimate"] <= hi + 2 * tab["se"])).all()
+
+
+def test_draws_follow_the_covariance(shipped):
+    d = shipped.draw(40000, seed=3)
+    cols = [c for c in d.columns if c.startswith("taylor.")]
+    emp = np.cov(d[cols].to_numpy().T)
+    assert np.allclose(emp, shipped.cov("taylor").to_numpy(), rtol=0.05, atol=1e-3)
+    assert np.allclose(d.mean().to_numpy(), shipped.params.to_numpy(), atol=0.05)
+    assert shipped.draw(5, seed=1).equals(shipped.draw(5, seed=1))
+    with pytest.raises(TwosectorError, match="positive"):
+        shipped.draw(0)
+
+
+def test_early_cutoff_falls_back_to_priors():
+    e = est.estimate(end="2022Q4")
+    assert e["taylor"].n == 0 and e["taylor"].method == "priors only"
+    assert e["taylor"].params["rho"] == pytest.approx(est.PRIORS["taylor"]["rho"].mean)
+    assert e["phillips"].n > 0  # quarterly CPI from 2020 is enough for the Phillips curve
+    with pytest.raises(TwosectorError, match="'okun'"):
+        e["okunn"]
+
+
+def test_inputs_from_a_mapping():
+    data = est.load_inputs(None, "2024Q4")
+    a = est.estimate(data, "2024Q4")
+    b = est.estimate(None, "2024Q4")
+    pd.testing.assert_series_equal(a.params, b.params)
+    missing = {k: v for k, v in data.items() if k != "urals_price"}
+    with pytest.raises(DataError, match="urals_price"):
+        est.estimate(missing)

@@ -182,9 +182,8 @@ class Estimates(Mapping[str, Equation]):
     @property
     def params(self) -> pd.Series:
         """All final coefficients, indexed ``equation.coefficient``."""
-        return pd.concat({k: e.params for k, e in self._eqs.items()}).rename(
-            index=lambda x: x
-        ).pipe(lambda s: s.set_axis([f"{a}.{b}" for a, b in s.index]))
+        parts = [e.params.rename(lambda c, k=k: f"{k}.{c}") for k, e in self._eqs.items()]
+        return pd.concat(parts)
 
     def cov(self, name: str) -> pd.DataFrame:
         """Covariance matrix of one equation's final coefficients."""
@@ -356,19 +355,16 @@ def load_inputs(
     if isinstance(data, Mapping):
         missing = [i for i in ids if i not in data]
         if missing:
-            raise DataError(unknown_name("series", missing[0], data))
+            raise DataError(
+                f"data: series {missing[0]!r} is missing from the mapping; needed: {', '.join(ids)}"
+            )
         raw = {i: data[i] for i in ids}
     else:
         from twosector import data as tsdata
 
         kw: dict[str, Any] = {} if data is None else {"path": Path(data)}
-        raw = {i: _series(tsdata, i, kw) for i in ids}
+        raw = {i: tsdata.series(i, **kw) for i in ids}
     return {i: cut_at(s.astype(float), q) for i, s in raw.items()}
-
-
-def _series(tsdata: Any, name: str, kw: dict[str, Any]) -> pd.Series:
-    s = tsdata.series(name, **kw)
-    return s
 
 
 # ---------------------------------------------------------------------------------------------------
