@@ -24,6 +24,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -356,6 +357,23 @@ def _is_done(run: Run, record: Mapping[str, Any] | None, out: Path) -> bool:
     return (run_dir / "notebook.ipynb").is_file() and (run_dir / "report.html").is_file()
 
 
+# Child processes run in their own session (so a timeout can kill a worker with its kernel); they do not
+# see the terminal's Ctrl-C, so the parent kills them when it is interrupted.
+_RUNNING: set[subprocess.Popen] = set()
+_RUNNING_LOCK = threading.Lock()
+_STOPPING = threading.Event()
+
+
+def _stop_all() -> None:
+    with _RUNNING_LOCK:
+        _STOPPING.set()
+        for proc in list(_RUNNING):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
 def _launch(run: Run, out: Path, timeout: float, declared: Mapping[str, Any]) -> dict[str, Any]:
     """Run one notebook in a child process with a wall-clock timeout; return its status record."""
     run_dir = (out / RUNS_DIR / run.run_id).resolve()
@@ -375,10 +393,14 @@ def _launch(run: Run, out: Path, timeout: float, declared: Mapping[str, Any]) ->
     started = time.time()
     record: dict[str, Any]
     with open(run_dir / "run.log", "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "twosector.batch", "--worker", str(spec_path)],
-            cwd=run_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        with _RUNNING_LOCK:
+            if _STOPPING.is_set():
+                raise KeyboardInterrupt
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "twosector.batch", "--worker", str(spec_path)],
+                cwd=run_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+            _RUNNING.add(proc)
         try:
             proc.wait(timeout=timeout + 30)  # the cell limit acts first; this catches a stuck kernel start
             timed_out = False
@@ -386,6 +408,9 @@ def _launch(run: Run, out: Path, timeout: float, declared: Mapping[str, Any]) ->
             os.killpg(proc.pid, signal.SIGKILL)  # the worker and its kernel
             proc.wait()
             timed_out = True
+        finally:
+            with _RUNNING_LOCK:
+                _RUNNING.discard(proc)
     record_path = run_dir / ".record.json"
     if record_path.is_file():
         record = json.loads(record_path.read_text(encoding="utf-8"))
@@ -470,7 +495,9 @@ def run_batch(
 
         bar = tqdm(total=len(todo), desc="notebooks", unit="run", disable=not progress, leave=True)
         # threads only wait on the child processes that do the work (one process per run)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        _STOPPING.clear()
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
             futures = {pool.submit(_launch, r, out, float(timeout), declared[r.notebook]): r for r in todo}
             for future in as_completed(futures):
                 run = futures[future]
@@ -485,7 +512,13 @@ def run_batch(
                 _save_status(out, status)
                 bar.set_postfix_str(f"{run.run_id}: {record['status']}")
                 bar.update(1)
-        bar.close()
+        except KeyboardInterrupt:
+            _stop_all()  # finished runs are already in status.json; a re-run resumes from there
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        finally:
+            pool.shutdown(wait=True)
+            bar.close()
     from twosector.report import write_index
 
     table = _status_table(runs, status, actions, out)
