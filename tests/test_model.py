@@ -161,3 +161,18 @@ def test_every_parameter_is_documented_in_model_md() -> None:
     documented = set(re.findall(r"`([a-z][a-z0-9_]*)`", text))
     missing = [name for name in param_table().index if name not in documented]
     assert not missing, f"parameters missing from docs/model.md: {missing}"
+
+
+def test_parameter_tables_in_model_md_match_the_catalogue() -> None:
+    from twosector.params import DOC_END, DOC_START, markdown_table
+
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split(DOC_START, 1)[1].split(DOC_END, 1)[0].strip("\n")
+    assert section == markdown_table(), "docs/model.md is stale: run `python -m twosector.params --write-docs`"
+
+
+def test_every_output_variable_is_in_model_md() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    missing = [v for v in twosector.variable_table().index if f"`{v}`" not in text]
+    assert not missing
+
