@@ -23,9 +23,9 @@ import pandas as pd
 
 from twosector import exog as _exog
 from twosector.errors import ScenarioError, TwosectorError, unknown_name
-from twosector.model import OUTPUTS, run
+from twosector.model import run
 from twosector.params import resolve_params
-from twosector.scenarios import LEVERS, Scenario, lever_paths, load_scenario, parse_quarter
+from twosector.scenarios import LEVERS, Scenario, lever_paths, load_scenario
 from twosector.variables import VARIABLES
 
 __all__ = ["simulate", "compare", "COMPARE_KINDS"]
@@ -253,8 +253,6 @@ def _apply_sets(sc: Scenario, sets: list[str]) -> Scenario:
         lever, _, fld = key.strip().partition(".")
         fld = fld or "intensity"
         if lever not in LEVERS:
-            from twosector.errors import unknown_name
-
             raise ScenarioError(f"--set {item!r}: {unknown_name('lever', lever, LEVERS)}")
         if lever not in sc.levers and fld != "intensity":
             raise ScenarioError(
