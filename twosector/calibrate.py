@@ -70,7 +70,6 @@ NOT_IDENTIFIED: dict[str, str] = {
 #: that the result does not depend on what the catalogue holds)
 CALIBRATED: dict[str, float] = {
     "is_defence": 0.1,
-    "expectations_anchor": 0.3,
     "military_capacity_speed": 0.08,
     "nwf_draw_share": 0.5,
     "critical_input_share_civ": 0.06,
