@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import twosector
 from twosector.errors import ScenarioError
@@ -122,3 +124,21 @@ def test_parse_quarter() -> None:
     for bad in ("2025Q5", "25Q1", "2025", 2025):
         with pytest.raises(ScenarioError):
             parse_quarter(bad)
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=st.integers(0, 30), ramp=st.integers(0, 12), length=st.one_of(st.none(), st.integers(0, 20)))
+def test_profile_properties(start: int, ramp: int, length: int | None) -> None:
+    idx = quarter_index("2022Q1", "2035Q4")
+    s = idx[start]
+    end = None if length is None or start + length >= len(idx) else idx[start + length]
+    prof = profile(Lever("tech_controls", 1.0, s, ramp, end), idx)
+    assert ((prof >= 0) & (prof <= 1)).all()
+    assert (prof[:start] == 0).all()
+    stop = len(idx) if end is None else start + length + 1
+    assert (np.diff(prof[start:stop]) >= -1e-12).all()  # builds up until the end quarter
+    if end is None:
+        assert prof[min(start + max(ramp, 1) - 1, len(idx) - 1)] == 1.0 or start + ramp > len(idx)
+    else:
+        assert (prof[stop + ramp:] == 0).all()  # wound down within `ramp` quarters after the end
+        assert (np.diff(prof[stop - 1:]) <= 1e-12).all()

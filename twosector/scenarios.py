@@ -34,6 +34,7 @@ __all__ = [
     "lever_paths",
     "parse_quarter",
     "FIRST_LEVER_QUARTER",
+    "make_lever",
 ]
 
 BUILTIN_DIR = Path(__file__).with_name("scenarios")
