@@ -175,3 +175,14 @@ def test_inputs_from_a_mapping():
     missing = {k: v for k, v in data.items() if k != "urals_price"}
     with pytest.raises(DataError, match="urals_price"):
         est.estimate(missing)
+
+
+def test_okun_law_annual_uses_one_year_changes():
+    idx = pd.period_range("2015", periods=8, freq="Y")
+    g = pd.Series([1.0, 3, -2, 4, 0, 2, 5, -1], index=idx)
+    u = [5.0]
+    for t in range(1, 8):
+        u.append(u[-1] + 0.2 - 0.25 * g.iloc[t])
+    res = est.okun_law(pd.Series(u, index=idx), g)
+    assert res.params["growth"] == pytest.approx(-0.25) and res.params["const"] == pytest.approx(0.2)
+    assert res.nobs == 7 and res.cov_type == "HC1"

@@ -422,21 +422,30 @@ def taylor_rule(rate: pd.Series, inflation: pd.Series, *, target: float = 4.0, h
     return _ols(i.rename("rate"), X, hac_lags=hac_lags)
 
 
-def okun_law(unemployment: pd.Series, growth: pd.Series, *, hac_lags: int = 2) -> Any:
-    """Okun's law in differences: ``u_t - u_{t-4} = a + beta * g_t + e_t`` (quarterly, y/y).
+def okun_law(unemployment: pd.Series, growth: pd.Series, *, hac_lags: int | None = 2) -> Any:
+    """Okun's law in differences: ``u_t - u_{t-k} = a + beta * g_t + e_t``.
 
-    Potential growth is ``-a / beta``.
+    Quarterly data use the four-quarter change (``k = 4``, matching y/y growth, HAC errors); annual data
+    the one-year change (``k = 1``, HC1 errors). Potential growth is ``-a / beta``.
 
     Parameters
     ----------
     unemployment : pd.Series
-        Unemployment rate, %, quarterly.
+        Unemployment rate, %, quarterly or annual PeriodIndex.
     growth : pd.Series
-        Real GDP growth, % y/y, quarterly.
+        Real GDP growth, % y/y, same frequency.
+    hac_lags : int or None, default 2
+        Newey-West lags for quarterly data (ignored for annual data).
     """
-    u = _quarterly(unemployment)
-    X = pd.DataFrame({"growth": _quarterly(growth).reindex(u.index)})
-    return _ols((u - u.shift(4)).rename("unemployment_change"), X, hac_lags=hac_lags)
+    if isinstance(unemployment.index, pd.PeriodIndex) and unemployment.index.freqstr.startswith("Y"):
+        u = unemployment.sort_index()
+        u = u.reindex(pd.period_range(u.index.min(), u.index.max(), freq=u.index.freq))
+        du, hac = u - u.shift(1), None
+    else:
+        u = _quarterly(unemployment)
+        du, hac = u - u.shift(4), hac_lags
+    X = pd.DataFrame({"growth": growth.reindex(u.index)})
+    return _ols(du.rename("unemployment_change"), X, hac_lags=hac)
 
 
 def oil_revenue(revenue: pd.Series, urals: pd.Series, usd_rub: pd.Series) -> Any:
@@ -619,7 +628,7 @@ def estimate(
     eqs["okun"] = _fit(
         "okun",
         "u_t - u_{t-1} = a + beta g_t   (annual; okun_coef = -beta (1 - alpha) / civilian share)",
-        lambda: _okun_annual(u_a, g_a),
+        lambda: okun_law(u_a, g_a),
         _okun_structural, PRIORS["okun"], "OLS, HC1",
         "annual data, latest GDP vintage (2019-2020 revisions are memory values)",
         derive=lambda b: pd.Series({"okun_coef": -b["beta"] * (1 - capital_share) / CIVILIAN_EMPLOYMENT_SHARE}),
@@ -634,13 +643,6 @@ def estimate(
         derive=lambda b: pd.Series({"k_quarter": b["k"] / 4}),
     )
     return Estimates(eqs, str(q))
-
-
-def _okun_annual(unemployment: pd.Series, growth: pd.Series) -> Any:
-    u = unemployment.sort_index()
-    du = (u - u.shift(1)).rename("unemployment_change")
-    X = pd.DataFrame({"growth": growth.reindex(u.index)})
-    return _ols(du, X)
 
 
 def _okun_structural(b: pd.Series) -> pd.Series:
