@@ -142,3 +142,15 @@ def test_profile_properties(start: int, ramp: int, length: int | None) -> None:
     else:
         assert (prof[stop + ramp:] == 0).all()  # wound down within `ramp` quarters after the end
         assert (np.diff(prof[stop - 1:]) <= 1e-12).all()
+
+
+def test_base_cycles_and_file_bases(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text(f'base = "{b}"\n')
+    b.write_text(f'base = "{a}"\n')
+    with pytest.raises(ScenarioError, match="cycle"):
+        load_scenario(a)
+    b.write_text('base = "input_sanctions"\n[levers.tech_controls]\nintensity = 0.3\n')
+    s = load_scenario(a)
+    assert set(s.levers) == {"input_sanctions", "tech_controls"}
+

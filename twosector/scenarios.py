@@ -359,9 +359,7 @@ def _from_mapping(data: Mapping[str, Any], where: str, source: str, seen: tuple[
     if base is not None:
         if not isinstance(base, str):
             raise ScenarioError(f"{where}base: {base!r} is not a text; allowed: a built-in scenario name or a .toml path")
-        if base in seen:
-            raise ScenarioError(f"{where}base: {base!r} makes a cycle ({' -> '.join(seen + (base,))})")
-        parent = _load(base, seen + (name,), where)
+        parent = _load(base, seen, where)
         levers = {k: v.to_dict() for k, v in parent.levers.items()}
     raw_levers = data.get("levers", {})
     if not isinstance(raw_levers, Mapping):
@@ -388,12 +386,16 @@ def _load(spec: str, seen: tuple[str, ...], where: str = "") -> Scenario:
     if spec.endswith((".toml", ".TOML")) or path.is_file():
         if not path.is_file():
             raise ScenarioError(f"{where}scenario file {spec!r} not found")
-        return _from_mapping(_read_toml(path), f"{path}: ", str(path), seen)
-    names = _builtin_names()
-    if spec not in names:
-        raise ScenarioError(f"{where}{unknown_name('scenario', spec, names)} (or give a path to a .toml file)")
-    file = BUILTIN_DIR / f"{spec}.toml"
-    return _from_mapping(_read_toml(file), f"built-in scenario {spec!r}: ", f"built-in:{spec}", seen)
+        key, prefix, source = str(path.resolve()), f"{path}: ", str(path)
+    else:
+        names = _builtin_names()
+        if spec not in names:
+            raise ScenarioError(f"{where}{unknown_name('scenario', spec, names)} (or give a path to a .toml file)")
+        path = BUILTIN_DIR / f"{spec}.toml"
+        key, prefix, source = f"built-in:{spec}", f"built-in scenario {spec!r}: ", f"built-in:{spec}"
+    if key in seen:
+        raise ScenarioError(f"{where}base: {spec!r} makes a cycle of 'base' references ({len(seen)} deep)")
+    return _from_mapping(_read_toml(path), prefix, source, seen + (key,))
 
 
 def load_scenario(scenario: "str | Path | Mapping[str, Any] | Scenario") -> Scenario:
