@@ -153,4 +153,8 @@ def test_base_cycles_and_file_bases(tmp_path: Path) -> None:
     b.write_text('base = "input_sanctions"\n[levers.tech_controls]\nintensity = 0.3\n')
     s = load_scenario(a)
     assert set(s.levers) == {"input_sanctions", "tech_controls"}
+    (tmp_path / "sub").mkdir()
+    child = tmp_path / "sub" / "child.toml"
+    child.write_text('base = "../b.toml"\n')
+    assert set(load_scenario(child).levers) == {"input_sanctions", "tech_controls"}
 

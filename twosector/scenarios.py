@@ -359,6 +359,8 @@ def _from_mapping(data: Mapping[str, Any], where: str, source: str, seen: tuple[
     if base is not None:
         if not isinstance(base, str):
             raise ScenarioError(f"{where}base: {base!r} is not a text; allowed: a built-in scenario name or a .toml path")
+        if base.endswith((".toml", ".TOML")) and not Path(base).is_absolute() and source.endswith((".toml", ".TOML")):
+            base = str(Path(source).parent / base)  # a relative base file is relative to this file
         parent = _load(base, seen, where)
         levers = {k: v.to_dict() for k, v in parent.levers.items()}
     raw_levers = data.get("levers", {})
