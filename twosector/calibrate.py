@@ -195,12 +195,9 @@ def _known_by(row: pd.Series, end: pd.Period) -> bool:
     return p <= end
 
 
-def _mapped_values(est: Estimates, base: pd.Series) -> tuple[dict[str, float], dict[str, str]]:
-    """Estimated coefficient values on the model's parameter names (before clipping)."""
-    values: dict[str, float] = {}
-    for name, m in ESTIMATED.items():
-        values[name] = float(est[m.equation].params[m.coefficient])
-    return values, {}
+def _mapped_values(est: Estimates) -> dict[str, float]:
+    """Estimated coefficient values on the model's parameter names (before conversion and clipping)."""
+    return {name: float(est[m.equation].params[m.coefficient]) for name, m in ESTIMATED.items()}
 
 
 def calibrate(
@@ -239,7 +236,7 @@ def calibrate(
 
     # (2) estimated parameters
     params = base.copy()
-    raw, _ = _mapped_values(est, base)
+    raw = _mapped_values(est)
     okun = float(np.clip(raw["okun_coef"], table.at["okun_coef", "low"], table.at["okun_coef", "high"]))
     raw["phillips_slope"] = (
         raw["phillips_slope"] * CIVILIAN_EMPLOYMENT_SHARE * okun / (1 - float(base["capital_share"]))
