@@ -119,7 +119,7 @@ def shipped():
 def test_shipped_estimates_table_and_summary(shipped):
     tab = shipped.table()
     assert list(tab.columns[:7]) == ["equation", "coefficient", "estimate", "se", "t", "p", "ols_estimate"]
-    assert set(tab["equation"]) == {"phillips", "taylor", "okun", "oil_revenue"}
+    assert set(tab["equation"]) == {"phillips", "phillips_hp", "taylor", "okun", "oil_revenue"}
     assert (tab["se"] > 0).all() and (tab["n"] > 0).all()
     assert np.allclose(tab["t"], tab["estimate"] / tab["se"])
     text = shipped.summary()
@@ -186,3 +186,12 @@ def test_okun_law_annual_uses_one_year_changes():
     res = est.okun_law(pd.Series(u, index=idx), g)
     assert res.params["growth"] == pytest.approx(-0.25) and res.params["const"] == pytest.approx(0.2)
     assert res.nobs == 7 and res.cov_type == "HC1"
+
+
+def test_hp_gap_removes_a_linear_trend():
+    idx = _q(40)
+    trend = pd.Series(np.linspace(5, 2, 40), index=idx)
+    cycle = pd.Series(0.3 * np.sin(np.arange(40) / 2.0), index=idx)
+    gap = est.hp_gap(trend + cycle)
+    assert np.allclose(est.hp_gap(trend), 0, atol=1e-8)
+    assert np.corrcoef(gap, cycle)[0, 1] > 0.9

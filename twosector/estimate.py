@@ -38,6 +38,7 @@ __all__ = [
     "okun_law",
     "oil_revenue",
     "mixed_estimation",
+    "hp_gap",
     "cut_at",
     "load_inputs",
 ]
@@ -466,6 +467,23 @@ def oil_revenue(revenue: pd.Series, urals: pd.Series, usd_rub: pd.Series) -> Any
     return _ols(revenue.rename("revenue"), price.to_frame(), const=False, min_dof=1)
 
 
+def hp_gap(s: pd.Series, lamb: float = 1600.0) -> pd.Series:
+    """Deviation of a quarterly series from its Hodrick-Prescott trend (statsmodels ``hpfilter``).
+
+    Parameters
+    ----------
+    s : pd.Series
+        Quarterly series (missing values are dropped first).
+    lamb : float, default 1600
+        Smoothing parameter (1600 for quarterly data).
+    """
+    from statsmodels.tsa.filters.hp_filter import hpfilter
+
+    clean = s.dropna()
+    cycle, _trend = hpfilter(clean, lamb=lamb)
+    return pd.Series(np.asarray(cycle, dtype=float), index=clean.index, name=f"{s.name}_hp_gap")
+
+
 def delta_method(
     result: Any, transform: Callable[[pd.Series], pd.Series], params: pd.Series | None = None,
     cov: pd.DataFrame | None = None,
@@ -613,6 +631,14 @@ def estimate(
         lambda: phillips_curve(infl, natural_rate - unemp),
         None, PRIORS["phillips"], "OLS, HAC(2)",
         "2019-2021 quarters of CPI and unemployment are derived (interpolated) from annual data",
+    )
+    eqs["phillips_hp"] = _fit(
+        "phillips_hp",
+        "as phillips, with u* the HP trend of unemployment (lambda 1600): a robustness check, not mapped",
+        lambda: phillips_curve(infl, -hp_gap(unemp)),
+        None, PRIORS["phillips"], "OLS, HAC(2)",
+        "two-sided HP filter on the sample up to the cut-off only; the trend follows the 2022-24 fall in "
+        "unemployment, so the gap is small and the slope less well determined",
     )
     rate = x["key_rate_q"]
     eqs["taylor"] = _fit(
