@@ -176,3 +176,12 @@ def test_every_output_variable_is_in_model_md() -> None:
     missing = [v for v in twosector.variable_table().index if f"`{v}`" not in text]
     assert not missing
 
+
+
+def test_strain_index_is_zero_on_average_before_the_war_and_rises_with_the_war() -> None:
+    out = simulate("baseline")
+    prewar = out.loc["2019Q1":"2021Q4"]
+    for name in [c for c in out.columns if c.startswith("strain_")]:
+        assert abs(prewar[name].mean()) < 1e-9, name
+    assert out.loc["2024", "strain_index"].mean() > 1.0  # the war economy is under strain by 2024
+    assert out.loc["2024", "strain_inflation"].mean() > 0 and out.loc["2024", "strain_rate"].mean() > 0
