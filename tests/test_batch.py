@@ -240,7 +240,7 @@ def test_a_failing_cell_is_not_retried(tmp_path):
 def test_timeout_stops_the_run_and_names_the_cell(tmp_path):
     tiny_notebook(tmp_path / "nb", "import time\ntime.sleep(seconds)")
     grid = {"notebooks": str(tmp_path / "nb"), "run": [{"notebook": "tiny", "parameters": {"seconds": 60.0}}]}
-    table = run_batch(grid, out=tmp_path / "out", workers=1, timeout=4, progress=False)
+    table = run_batch(grid, out=tmp_path / "out", workers=1, timeout=2, progress=False)
     row = table.iloc[0]
     assert row["status"] == "failed"
     assert "Timeout" in row["error"] or "timed out" in row["message"].lower()

@@ -79,7 +79,7 @@ def execute(tmp_path: Path, name: str, **parameters) -> tuple[nbformat.NotebookN
     nb = papermill.execute_notebook(
         str(NOTEBOOKS / f"{name}.ipynb"), str(tmp_path / f"{name}.ipynb"),
         parameters={**parameters, "results_path": str(results)}, kernel_name="python3",
-        progress_bar=False, cwd=str(tmp_path),
+        progress_bar=False, cwd=str(tmp_path), request_save_on_cell_execute=False,
     )
     return nb, json.loads(results.read_text()) if results.is_file() else {}
 
