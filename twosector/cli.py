@@ -138,6 +138,14 @@ def build_parser() -> argparse.ArgumentParser:
             "scenario through 03_scenario plus each other notebook once. Completed runs are skipped unless --force."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "outputs (in --out): index.html (links, key results per scenario, run status), results.csv\n"
+            "(key results + provenance), status.json (failures: run, cell, error), runs/<id>/notebook.ipynb\n"
+            "and runs/<id>/report.html (no code cells)\n\n"
+            "examples:\n"
+            "  twosector batch\n"
+            "  twosector batch examples/grid.toml --workers 2 --out output/grid\n"
+        ),
     )
     p.add_argument("grid", nargs="?", metavar="GRID_FILE", help="a TOML grid file (see docs/batch.md)")
     p.add_argument("--workers", type=int, default=2, metavar="N", help="parallel processes (default 2)")
