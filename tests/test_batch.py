@@ -258,3 +258,9 @@ def test_cli_batch_prints_where_the_report_is(tmp_path, capsys):
     assert f"report: {(tmp_path / 'out' / 'index.html').resolve()}" in printed
     assert "1 of 1 runs ok" in printed
     assert main(["batch", str(tmp_path / "missing.toml")]) == 2
+
+
+def test_example_grid_is_valid():
+    runs = load_grid(Path(__file__).resolve().parents[1] / "examples" / "grid.toml")
+    assert len(runs) >= 5 and len({r.run_id for r in runs}) == len(runs)
+    assert {r.name for r in runs} >= {"03_scenario", "04_gradual_vs_sudden", "05_ceasefire"}
