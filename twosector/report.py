@@ -589,7 +589,8 @@ def write_index(out: str | os.PathLike[str], runs: Sequence[Any], status: Mappin
         error = ": ".join(x for x in (rec.get("error", ""), rec.get("message", "")) if x)
         parts.append(
             f"<tr><td class='l'>{html.escape(run.run_id)}</td><td class='l'>{html.escape(run.name)}</td>"
-            f"<td class='l {html.escape(state)}'>{html.escape(state)}</td><td>{_fmt(rec.get('cell'))}</td>"
+            f"<td class='l {html.escape(state)}'>{html.escape(state)}</td>"
+            f"<td title='{html.escape(str(rec.get('cell_source', '')), quote=True)}'>{_fmt(rec.get('cell'))}</td>"
             f"<td class='l'>{html.escape(error[:300])}</td><td class='l'>{' · '.join(links)}</td></tr>"
         )
     parts.append("</table><p class='note'>Strain index and the other indicators are model constructs; see "
