@@ -122,4 +122,6 @@ def test_docs_backtest_table_matches(errors):
     cal_mod = importlib.import_module("twosector.calibrate")
     text = cal_mod.DOCS_FILE.read_text(encoding="utf-8")
     m = re.search(r"<!-- BEGIN generated:backtest -->\n(.*?)\n<!-- END generated:backtest -->", text, re.S)
-    assert m and m.group(1) == cal_mod._md(backtest_summary(errors)), "run python -m twosector.calibrate --docs"
+    summ = backtest_summary(errors)
+    expect = cal_mod._backtest_sentence(summ) + "\n\n" + cal_mod._md(summ)
+    assert m and m.group(1) == expect, "run python -m twosector.calibrate --docs"
