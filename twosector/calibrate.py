@@ -653,7 +653,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m twosector.calibrate [--write] [--end Q]``: print the calibration, or write the catalogue."""
     parser = argparse.ArgumentParser(prog="python -m twosector.calibrate")
     parser.add_argument("--end", default="2024Q4")
-    parser.add_argument("--write", action="store_true", help="update twosector/parameters.csv")
+    parser.add_argument("--write", action="store_true",
+                        help="update twosector/parameters.csv and the parameter tables of docs/model.md")
     parser.add_argument("--docs", action="store_true", help="regenerate the tables of docs/calibration.md")
     args = parser.parse_args(argv)
     try:
@@ -666,6 +667,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(cal.targets)
     if args.write:
         print(f"wrote {cal.write_catalogue()}")
+        from twosector.params import write_docs as write_model_docs
+
+        print(f"wrote {write_model_docs()} (parameter tables)")
     if args.docs:
         print(f"wrote {write_docs(calibrate(end=args.end) if args.write else cal)}")
     return 0
