@@ -12,8 +12,6 @@ reported alongside as a benchmark.
 from __future__ import annotations
 
 import os
-import sys
-import types
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from twosector.errors import TwosectorError
+from twosector.estimate import _make_callable
 
 __all__ = ["backtest", "backtest_summary", "backtest_figure", "BACKTEST_VARIABLES"]
 
@@ -151,15 +150,5 @@ def backtest_figure(errors: pd.DataFrame) -> Any:
     return fig
 
 
-class _CallableModule(types.ModuleType):
-    """Make ``twosector.backtest(...)`` work even after this module has been imported.
 
-    Importing ``twosector.backtest`` (the module) binds the package attribute ``backtest`` to the module,
-    shadowing the lazily exported function of the same name; calling the module runs :func:`backtest`.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return backtest(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+_make_callable(__name__, backtest)

@@ -20,7 +20,6 @@ import os
 import shutil
 import sys
 import tempfile
-import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from twosector.errors import TwosectorError
-from twosector.estimate import CIVILIAN_EMPLOYMENT_SHARE, Estimates, estimate
+from twosector.estimate import CIVILIAN_EMPLOYMENT_SHARE, Estimates, _make_callable, estimate
 
 __all__ = ["Calibration", "calibrate", "ESTIMATED", "CALIBRATED", "CALIBRATION_TARGETS", "write_report"]
 
@@ -679,15 +678,5 @@ if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
 
 
-class _CallableModule(types.ModuleType):
-    """Make ``twosector.calibrate(...)`` work even after this module has been imported.
 
-    Importing ``twosector.calibrate`` (the module) binds the package attribute ``calibrate`` to the module,
-    shadowing the lazily exported function of the same name; calling the module runs :func:`calibrate`.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return calibrate(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+_make_callable(__name__, calibrate)

@@ -687,15 +687,19 @@ def _taylor_structural(b: pd.Series) -> pd.Series:
     })
 
 
-class _CallableModule(types.ModuleType):
-    """Make ``twosector.estimate(...)`` work even after this module has been imported.
 
-    Importing ``twosector.estimate`` (the module) binds the package attribute ``estimate`` to the module,
-    shadowing the lazily exported function of the same name; calling the module runs :func:`estimate`.
+def _make_callable(module_name: str, func: Callable[..., Any]) -> None:
+    """Make ``twosector.<name>(...)`` work even after the module of that name has been imported.
+
+    Importing ``twosector.<name>`` (the module) binds the package attribute ``<name>`` to the module,
+    shadowing the lazily exported function of the same name; calling the module then runs ``func``.
     """
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return estimate(*args, **kwargs)
+    class _CallableModule(types.ModuleType):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            return func(*args, **kwargs)
+
+    sys.modules[module_name].__class__ = _CallableModule
 
 
-sys.modules[__name__].__class__ = _CallableModule
+_make_callable(__name__, estimate)
