@@ -389,7 +389,7 @@ def _launch(run: Run, out: Path, timeout: float, declared: Mapping[str, Any]) ->
     }
     spec_path = run_dir / ".spec.json"
     _atomic_write(spec_path, json.dumps(spec, default=str))
-    env = dict(os.environ, PLOTLY_RENDERER=os.environ.get("PLOTLY_RENDERER", RENDERER))
+    env = dict(os.environ, PLOTLY_RENDERER=RENDERER)  # reports need plotly.js embedded, whatever the shell sets
     started = time.time()
     record: dict[str, Any]
     with open(run_dir / "run.log", "w", encoding="utf-8") as log:
