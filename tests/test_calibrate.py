@@ -157,3 +157,18 @@ def test_public_functions_stay_callable_after_their_modules_are_imported():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_parameter_draws_for_the_monte_carlo(cal):
+    from twosector.simulate import simulate
+
+    draws = cal.draw_params(2000, seed=4)
+    assert list(draws.columns) == list(cal.params.index) and len(draws) == 2000
+    table = param_table()
+    assert ((draws >= table["low"]) & (draws <= table["high"])).all().all()
+    # only the estimated parameters vary; their centre is the point estimate
+    varying = set(draws.columns[draws.nunique() > 1])
+    assert varying <= set(ESTIMATED) and "taylor_smoothing" in varying
+    assert draws["oil_revenue_coef"].mean() == pytest.approx(cal.params["oil_revenue_coef"], rel=0.02)
+    res = simulate("baseline", params=draws.iloc[:50], end="2025Q4")
+    assert res["cpi_inflation"].shape[1] == 50

@@ -167,6 +167,41 @@ class Calibration:
         _params._table.cache_clear()
         return target
 
+    def draw_params(self, n: int, seed: int | None = 0) -> pd.DataFrame:
+        """Parameter draws for a Monte Carlo: the estimated parameters drawn from the estimates' covariance.
+
+        Each draw maps the equations' coefficient draws (:meth:`~twosector.estimate.Estimates.draw`) onto
+        the model's parameters exactly as :func:`calibrate` maps the point estimates (including the
+        conversion of the Phillips slope and clipping to the catalogue ranges); all other parameters keep
+        their calibrated values.
+
+        Parameters
+        ----------
+        n : int
+            Number of draws.
+        seed : int or None, default 0
+            Seed of the random generator.
+
+        Returns
+        -------
+        pd.DataFrame
+            ``n`` rows, one column per model parameter: ready for ``simulate(params=...)``.
+        """
+        from twosector.params import param_table
+
+        table = param_table()
+        coef = self.estimates.draw(n, seed)
+        out = pd.DataFrame(np.broadcast_to(self.params.to_numpy(), (len(coef), len(self.params))).copy(),
+                           columns=self.params.index)
+        raw = {name: coef[f"{m.equation}.{m.coefficient}"].to_numpy() for name, m in ESTIMATED.items()}
+        bounds = {name: (float(table.at[name, "low"]), float(table.at[name, "high"])) for name in raw}
+        okun = np.clip(raw["okun_coef"], *bounds["okun_coef"])
+        raw["phillips_slope"] = (raw["phillips_slope"] * CIVILIAN_EMPLOYMENT_SHARE * okun
+                                 / (1 - self.params["capital_share"]))
+        for name, values in raw.items():
+            out[name] = np.clip(values, *bounds[name])
+        return out
+
     def fact_table(self) -> pd.DataFrame:
         """The stylised-fact table of the calibrated baseline (see :func:`twosector.facts.fact_table`)."""
         from twosector.facts import fact_table
