@@ -123,3 +123,13 @@ def test_fit_overlays_model_lines_and_data_markers():
     assert pd.Timestamp(fig.data[0].x[-1]) == pd.Timestamp("2024-10-01")  # cut at the end of the data
     with pytest.raises(TwosectorError, match="unknown variable in model 'keyrate'"):
         charts.fit(RUNS["baseline"], {"keyrate": observed})
+
+
+def test_sources_caption_lists_publishers_once():
+    a = pd.Series([1.0, 2.0], index=pd.period_range("2022", "2023", freq="Y"))
+    a.attrs["source_publisher"] = {"2022": "Rosstat", "2023": "Rosstat (via Macrobond)"}
+    b = pd.Series([3.0])
+    b.attrs["source_publisher"] = {"2022Q1": "Bank of Russia (from key_rate)"}
+    assert charts.sources(a, b) == "Sources: Bank of Russia, Rosstat (data/*.csv; pages in data_summary())."
+    assert charts.sources(a) == "Source: Rosstat (data/*.csv; pages in data_summary())."
+    assert charts.sources(pd.Series([1.0])).startswith("Source: twosector data set")

@@ -44,6 +44,7 @@ __all__ = [
     "divergence",
     "compare_bars",
     "history",
+    "sources",
     "fit",
     "save",
 ]
@@ -450,6 +451,36 @@ def compare_bars(
         fig.update_yaxes(autorange="reversed")
     height = max(320, 140 + 34 * len(names)) if orientation == "h" else 440
     return _finish(fig, title, caption, height)
+
+
+def sources(*series: pd.Series, prefix: str = "Source") -> str:
+    """A caption naming the publishers of data series, from their ``attrs["source_publisher"]``.
+
+    Parameters
+    ----------
+    *series : Series
+        Series from :func:`twosector.series` (their attrs carry the publisher of every value).
+    prefix : str, default "Source"
+        The caption's first word; pluralised when there are several publishers.
+
+    Returns
+    -------
+    str
+        E.g. ``"Sources: Bank of Russia, Rosstat (data/*.csv; pages in data_summary())."``
+    """
+    names: list[str] = []
+    for s in series:
+        publishers = s.attrs.get("source_publisher", {})
+        values = publishers.values() if isinstance(publishers, Mapping) else [publishers]
+        for name in values:
+            # derived series name their origin in brackets: keep the publisher only
+            name = str(name).split(" (")[0].strip()
+            if name and name not in names:
+                names.append(name)
+    if not names:
+        return f"{prefix}: twosector data set (data/*.csv)."
+    label = prefix + ("s" if len(names) > 1 else "")
+    return f"{label}: {', '.join(sorted(names))} (data/*.csv; pages in data_summary())."
 
 
 def history(
