@@ -12,7 +12,7 @@ import pytest
 import twosector
 from twosector import exog
 from twosector.params import param_table
-from twosector.simulate import simulate, compare
+from twosector.simulation import simulate, compare
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "model.md"
 SCENARIOS = twosector.list_scenarios()["name"].tolist()

@@ -34,19 +34,22 @@ _API: dict[str, str] = {
     "list_scenarios": "twosector.scenarios",
     "load_scenario": "twosector.scenarios",
     "Scenario": "twosector.scenarios",
-    "simulate": "twosector.simulate",
-    "compare": "twosector.simulate",
+    "simulate": "twosector.simulation",
+    "compare": "twosector.simulation",
     # calibration
-    "estimate": "twosector.estimate",
-    "calibrate": "twosector.calibrate",
+    "estimate": "twosector.estimation",
+    "calibrate": "twosector.calibration",
     "fact_table": "twosector.facts",
-    "backtest": "twosector.backtest",
+    "backtest": "twosector.backtesting",
     # notebooks
     "setup_notebook": "twosector.notebook",
     "validate_notebook_params": "twosector.notebook",
 }
 
-_SUBMODULES = {"charts", "errors", "data", "params", "scenarios", "simulate", "model", "batch", "report", "notebook"}
+_SUBMODULES = {
+    "backtesting", "batch", "calibration", "charts", "data", "derive", "errors", "estimation", "exog", "facts",
+    "model", "notebook", "params", "report", "scenarios", "simulation", "variables",
+}
 
 __all__ = sorted(_API) + ["__version__", "errors", "TwosectorError"]
 

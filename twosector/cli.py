@@ -49,13 +49,13 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    from twosector.simulate import _cli_simulate
+    from twosector.simulation import _cli_simulate
 
     return _cli_simulate(args)
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
-    from twosector.calibrate import _cli_calibrate
+    from twosector.calibration import _cli_calibrate
 
     return _cli_calibrate(args)
 

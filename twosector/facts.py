@@ -183,7 +183,7 @@ def defence_multiplier(params: pd.Series, year: int, baseline: pd.DataFrame | No
     baseline : pd.DataFrame, optional
         The baseline simulated with ``params`` (recomputed when not given or too short).
     """
-    from twosector.simulate import simulate
+    from twosector.simulation import simulate
 
     end = f"{year}Q4"
     if baseline is None or pd.Period(end, freq="Q") not in baseline.index:
@@ -229,7 +229,7 @@ def fact_table(
 
         params = default_params()
     if results is None:
-        from twosector.simulate import simulate
+        from twosector.simulation import simulate
 
         results = simulate("baseline", params=params)
     t = targets(kind)

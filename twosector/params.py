@@ -184,7 +184,7 @@ def markdown_table() -> str:
 def write_docs(path: str | Path | None = None) -> Path:
     """Replace the generated parameter tables in ``docs/model.md`` by the current catalogue.
 
-    Run after changing ``parameters.csv`` (e.g. after ``python -m twosector.calibrate --write``):
+    Run after changing ``parameters.csv`` (e.g. after ``python -m twosector.calibration --write``):
     ``python -m twosector.params --write-docs``.
     """
     import os

@@ -1,4 +1,4 @@
-"""The variable catalogue: every column of :func:`twosector.simulate` with its unit and meaning."""
+"""The variable catalogue: every column of :func:`twosector.simulation` with its unit and meaning."""
 
 from __future__ import annotations
 

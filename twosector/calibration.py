@@ -1,6 +1,6 @@
 """Calibrate the model: estimated relations + parameters solved to hit the 2022-2024 targets.
 
-:func:`calibrate` runs :func:`twosector.estimate.estimate` on the data up to a cut-off quarter, maps the
+:func:`calibrate` runs :func:`twosector.estimation.estimate` on the data up to a cut-off quarter, maps the
 estimates onto the model's parameters (:data:`ESTIMATED`), then solves a few parameters
 (:data:`CALIBRATED`) so that the baseline simulation hits the targets of ``twosector/targets.csv`` that
 are known by the cut-off (weighted non-linear least squares, deterministic start, bounded by the
@@ -8,7 +8,7 @@ catalogue ranges). Every other parameter keeps its catalogue value and source (`
 ``literature``).
 
 The shipped defaults in ``twosector/parameters.csv`` are exactly what ``calibrate()`` produces from the
-shipped data: ``python -m twosector.calibrate --write`` updates the catalogue's value, kind and source
+shipped data: ``python -m twosector.calibration --write`` updates the catalogue's value, kind and source
 for the estimated and calibrated parameters, and a test recomputes them.
 """
 
@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from twosector.errors import TwosectorError
-from twosector.estimate import CIVILIAN_EMPLOYMENT_SHARE, Estimates, _make_callable, estimate
+from twosector.estimation import CIVILIAN_EMPLOYMENT_SHARE, Estimates, estimate
 
 __all__ = ["Calibration", "calibrate", "ESTIMATED", "CALIBRATED", "CALIBRATION_TARGETS", "write_report"]
 
@@ -170,7 +170,7 @@ class Calibration:
     def draw_params(self, n: int, seed: int | None = 0) -> pd.DataFrame:
         """Parameter draws for a Monte Carlo: the estimated parameters drawn from the estimates' covariance.
 
-        Each draw maps the equations' coefficient draws (:meth:`~twosector.estimate.Estimates.draw`) onto
+        Each draw maps the equations' coefficient draws (:meth:`~twosector.estimation.Estimates.draw`) onto
         the model's parameters exactly as :func:`calibrate` maps the point estimates (including the
         conversion of the Phillips slope and clipping to the catalogue ranges); all other parameters keep
         their calibrated values.
@@ -210,7 +210,7 @@ class Calibration:
 
     def simulate(self, **kwargs: Any) -> pd.DataFrame:
         """``simulate("baseline", params=self.params, **kwargs)``."""
-        from twosector.simulate import simulate
+        from twosector.simulation import simulate
 
         return simulate("baseline", params=self.params, **kwargs)
 
@@ -244,7 +244,7 @@ def calibrate(
 ) -> Calibration:
     """Estimate and calibrate the model on the data up to ``end``.
 
-    Steps: (1) :func:`~twosector.estimate.estimate` on the data up to ``end``; (2) the estimates become the
+    Steps: (1) :func:`~twosector.estimation.estimate` on the data up to ``end``; (2) the estimates become the
     :data:`ESTIMATED` parameters (clipped to the catalogue range, and reported when clipped); (3) the
     :data:`CALIBRATED` parameters are solved by bounded weighted least squares so that the baseline
     hits the :data:`CALIBRATION_TARGETS` whose period ends by ``end`` (residuals divided by the
@@ -254,7 +254,7 @@ def calibrate(
     Parameters
     ----------
     data : None, folder or mapping
-        The data used for estimation (see :func:`twosector.estimate.load_inputs`); default the shipped data.
+        The data used for estimation (see :func:`twosector.estimation.load_inputs`); default the shipped data.
     end : str, default "2024Q4"
         Cut-off quarter: no observation or target after it is used.
 
@@ -375,7 +375,7 @@ def _report(
             m = ESTIMATED[name]
             e = est[m.equation]
             how = "priors only, too few observations" if e.n == 0 else f"{e.method}, n = {e.n}"
-            source = f"estimated ({m.equation} equation, {e.sample}, {how}; twosector.estimate)"
+            source = f"estimated ({m.equation} equation, {e.sample}, {how}; twosector.estimation)"
             if m.note:
                 source += f"; {m.note}"
             if name in clipped:
@@ -421,7 +421,7 @@ def fit_figures(results: pd.DataFrame, data: Any = None) -> dict[str, Any]:
     results : pd.DataFrame
         A baseline simulation (quarterly PeriodIndex).
     data : optional
-        The data (see :func:`twosector.estimate.load_inputs`); default the shipped data.
+        The data (see :func:`twosector.estimation.load_inputs`); default the shipped data.
 
     Returns
     -------
@@ -432,7 +432,7 @@ def fit_figures(results: pd.DataFrame, data: Any = None) -> dict[str, Any]:
     import plotly.graph_objects as go
 
     from twosector import charts
-    from twosector.estimate import load_inputs
+    from twosector.estimation import load_inputs
 
     obs = load_inputs(data, "2024Q4", ids=tuple(s for s, _ in FIT_SERIES.values())
                       + ("gdp_growth", "unemployment", "oil_gas_revenue"))
@@ -500,7 +500,7 @@ def write_report(out: str | os.PathLike, end: str = "2024Q4", data: Any = None,
     Path
         The report folder.
     """
-    from twosector.backtest import backtest, backtest_figure, backtest_summary
+    from twosector.backtesting import backtest, backtest_figure, backtest_summary
 
     out = Path(out)
     cal = calibrate(data, end)
@@ -606,7 +606,7 @@ def projection_assumptions() -> pd.DataFrame:
 
 def docs_blocks(cal: Calibration, facts: pd.DataFrame, errors: pd.DataFrame) -> dict[str, str]:
     """The generated tables of ``docs/calibration.md``, by block name (markdown text)."""
-    from twosector.backtest import backtest_summary
+    from twosector.backtesting import backtest_summary
 
     est = cal.estimates.table()
     est = est.assign(
@@ -666,7 +666,7 @@ def render_docs(text: str, blocks: Mapping[str, str]) -> str:
 
 def write_docs(cal: Calibration | None = None, path: str | os.PathLike | None = None) -> Path:
     """Regenerate the tables of ``docs/calibration.md`` from the code (calibration, facts, backtest)."""
-    from twosector.backtest import backtest
+    from twosector.backtesting import backtest
     from twosector.facts import fact_table
 
     cal = cal or calibrate()
@@ -684,8 +684,8 @@ def _cli_calibrate(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m twosector.calibrate [--write] [--end Q]``: print the calibration, or write the catalogue."""
-    parser = argparse.ArgumentParser(prog="python -m twosector.calibrate")
+    """``python -m twosector.calibration [--write] [--end Q]``: print the calibration, or write the catalogue."""
+    parser = argparse.ArgumentParser(prog="python -m twosector.calibration")
     parser.add_argument("--end", default="2024Q4")
     parser.add_argument("--write", action="store_true",
                         help="update twosector/parameters.csv and the parameter tables of docs/model.md")
@@ -714,4 +714,3 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 
-_make_callable(__name__, calibrate)

@@ -1,4 +1,4 @@
-"""Tests of twosector.backtest: mechanics over several cut-offs, forecast-error arithmetic, and that no
+"""Tests of twosector.backtesting: mechanics over several cut-offs, forecast-error arithmetic, and that no
 observation after a cut-off is used (perturbing later data in a copy of the data folder moves nothing)."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from twosector.backtest import BACKTEST_VARIABLES, backtest, backtest_figure, backtest_summary
+from twosector.backtesting import BACKTEST_VARIABLES, backtest, backtest_figure, backtest_summary
 from twosector.data import data_dir, parse_period
 from twosector.errors import TwosectorError
-from twosector.estimate import estimate
+from twosector.estimation import estimate
 
 CUTOFFS = ("2022Q4", "2023Q2", "2023Q4")
 
@@ -108,7 +108,7 @@ def test_perturbing_data_before_the_cutoff_does_move_the_estimates(tmp_path):
 
 
 def test_backtest_calibration_ignores_later_data(tmp_path):
-    from twosector.calibrate import calibrate
+    from twosector.calibration import calibrate
 
     perturbed = _perturbed_copy(tmp_path, "2023Q2", after=True)
     a, b = calibrate(end="2023Q2"), calibrate(data=perturbed, end="2023Q2")
@@ -119,9 +119,9 @@ def test_docs_backtest_table_matches(errors):
     import importlib
     import re
 
-    cal_mod = importlib.import_module("twosector.calibrate")
+    cal_mod = importlib.import_module("twosector.calibration")
     text = cal_mod.DOCS_FILE.read_text(encoding="utf-8")
     m = re.search(r"<!-- BEGIN generated:backtest -->\n(.*?)\n<!-- END generated:backtest -->", text, re.S)
     summ = backtest_summary(errors)
     expect = cal_mod._backtest_sentence(summ) + "\n\n" + cal_mod._md(summ)
-    assert m and m.group(1) == expect, "run python -m twosector.calibrate --docs"
+    assert m and m.group(1) == expect, "run python -m twosector.calibration --docs"

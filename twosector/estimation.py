@@ -17,8 +17,6 @@ coefficients carry a prior.
 from __future__ import annotations
 
 import os
-import sys
-import types
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -686,20 +684,3 @@ def _taylor_structural(b: pd.Series) -> pd.Series:
         "neutral_real_rate": b["const"] / (1 - rho) - 4.0,
     })
 
-
-
-def _make_callable(module_name: str, func: Callable[..., Any]) -> None:
-    """Make ``twosector.<name>(...)`` work even after the module of that name has been imported.
-
-    Importing ``twosector.<name>`` (the module) binds the package attribute ``<name>`` to the module,
-    shadowing the lazily exported function of the same name; calling the module then runs ``func``.
-    """
-
-    class _CallableModule(types.ModuleType):
-        def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            return func(*args, **kwargs)
-
-    sys.modules[module_name].__class__ = _CallableModule
-
-
-_make_callable(__name__, estimate)

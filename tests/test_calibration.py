@@ -1,4 +1,4 @@
-"""Tests of twosector.calibrate: the shipped defaults are what calibrate() produces, the mapping of
+"""Tests of twosector.calibration: the shipped defaults are what calibrate() produces, the mapping of
 estimates onto parameters, the solver's targets respect the cut-off, the catalogue writer and the report."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from twosector.calibrate import CALIBRATED, ESTIMATED, Calibration, calibrate
+from twosector.calibration import CALIBRATED, ESTIMATED, Calibration, calibrate
 from twosector.params import default_params, param_table
 
-cal_mod = importlib.import_module("twosector.calibrate")
+cal_mod = importlib.import_module("twosector.calibration")
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def test_shipped_defaults_are_what_calibrate_produces(cal):
     assert list(cal.params.index) == list(defaults.index)
     changed = cal.changed().index
     assert np.allclose(cal.params[changed], defaults[changed], rtol=1e-6, atol=1e-9), (
-        "twosector/parameters.csv is stale: run `python -m twosector.calibrate --write`\n"
+        "twosector/parameters.csv is stale: run `python -m twosector.calibration --write`\n"
         + str(pd.DataFrame({"calibrate": cal.params[changed], "catalogue": defaults[changed]}))
     )
     assert np.allclose(cal.params, defaults, rtol=1e-6, atol=1e-9)
@@ -129,7 +129,7 @@ def test_cli_writes_report_atomically(tmp_path, monkeypatch):
 
 def test_docs_tables_match_the_code(cal):
     """docs/calibration.md's generated tables are what the code produces now (except the backtest block,
-    checked in tests/test_backtest.py)."""
+    checked in tests/test_backtesting.py)."""
     import re
 
     from twosector.facts import fact_table
@@ -143,7 +143,7 @@ def test_docs_tables_match_the_code(cal):
             continue
         m = re.search(rf"<!-- BEGIN generated:{name} -->\n(.*?)\n<!-- END generated:{name} -->", text, re.S)
         assert m, f"block {name} missing from docs/calibration.md"
-        assert m.group(1) == body, f"docs/calibration.md block {name!r} is stale: run python -m twosector.calibrate --docs"
+        assert m.group(1) == body, f"docs/calibration.md block {name!r} is stale: run python -m twosector.calibration --docs"
 
 
 def test_public_functions_stay_callable_after_their_modules_are_imported():
@@ -151,7 +151,7 @@ def test_public_functions_stay_callable_after_their_modules_are_imported():
     import sys
 
     code = (
-        "import twosector as ts, twosector.calibrate, twosector.backtest, twosector.estimate\n"
+        "import twosector as ts, twosector.calibration, twosector.backtesting, twosector.estimation\n"
         "e = ts.estimate(end='2023Q4'); assert type(e).__name__ == 'Estimates'\n"
         "assert callable(ts.calibrate) and callable(ts.backtest)\n"
     )
@@ -160,7 +160,7 @@ def test_public_functions_stay_callable_after_their_modules_are_imported():
 
 
 def test_parameter_draws_for_the_monte_carlo(cal):
-    from twosector.simulate import simulate
+    from twosector.simulation import simulate
 
     draws = cal.draw_params(2000, seed=4)
     assert list(draws.columns) == list(cal.params.index) and len(draws) == 2000

@@ -13,7 +13,6 @@ import argparse
 import os
 import sys
 import tempfile
-import types
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -331,16 +330,3 @@ def _cli_simulate(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     return 0
 
-
-class _CallableModule(types.ModuleType):
-    """Make ``twosector.simulate(...)`` work even after this module has been imported.
-
-    Importing ``twosector.simulate`` (the module) binds the package attribute ``simulate`` to the module,
-    shadowing the lazily exported function of the same name; calling the module runs :func:`simulate`.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
-        return simulate(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

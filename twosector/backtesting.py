@@ -1,6 +1,6 @@
 """Pseudo-out-of-sample backtest: re-estimate and re-calibrate at a cut-off, project, compare with data.
 
-For each cut-off quarter, :func:`backtest` calls :func:`twosector.calibrate.calibrate` on the data up to
+For each cut-off quarter, :func:`backtest` calls :func:`twosector.calibration.calibrate` on the data up to
 that quarter (every series is cut at the cut-off before anything is estimated, and only targets whose
 period ends by then are used), simulates the baseline with the *actual* exogenous paths of the full data
 set (defence spending, Urals price, ruble, mobilisation, recruitment, emigration, sanction wedges are
@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from twosector.errors import TwosectorError
-from twosector.estimate import _make_callable
 
 __all__ = ["backtest", "backtest_summary", "backtest_figure", "BACKTEST_VARIABLES"]
 
@@ -48,7 +47,7 @@ def backtest(
     horizon : int, default 4
         Quarters ahead to evaluate (1 to 12).
     data : None, folder or mapping
-        The data (see :func:`twosector.estimate.load_inputs`); default the shipped data set.
+        The data (see :func:`twosector.estimation.load_inputs`); default the shipped data set.
 
     Returns
     -------
@@ -58,9 +57,9 @@ def backtest(
         Quarters without an observation (e.g. GDP 2023Q2-Q4) are left out.
     """
     from twosector import exog as _exog
-    from twosector.calibrate import calibrate
-    from twosector.estimate import cut_at, load_inputs
-    from twosector.simulate import simulate
+    from twosector.calibration import calibrate
+    from twosector.estimation import cut_at, load_inputs
+    from twosector.simulation import simulate
 
     cutoffs = [end] if isinstance(end, str | pd.Period) else list(end)
     if not cutoffs:
@@ -151,4 +150,3 @@ def backtest_figure(errors: pd.DataFrame) -> Any:
 
 
 
-_make_callable(__name__, backtest)

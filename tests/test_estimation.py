@@ -1,4 +1,4 @@
-"""Tests of twosector.estimate: the estimators on synthetic data with known coefficients, mixed
+"""Tests of twosector.estimation: the estimators on synthetic data with known coefficients, mixed
 estimation, the sample cut-off, and the estimates on the shipped data."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 import importlib
 
-est = importlib.import_module("twosector.estimate")
+est = importlib.import_module("twosector.estimation")
 from twosector.errors import DataError, TwosectorError
 
 
