@@ -41,7 +41,8 @@ def check_identities(out: pd.DataFrame, params: pd.DataFrame | None = None) -> N
     assert np.allclose(c("budget_balance_gdp"), 100 * c("budget_balance") / c("nominal_gdp"))
     assert np.allclose(c("defence_spending_gdp"), 100 * c("defence_spending") / c("nominal_gdp"))
     nwf = c("nwf_liquid")
-    assert np.allclose(nwf[1:], nwf[:-1] + c("nwf_revaluation")[1:] + c("nwf_save")[1:] - c("nwf_draw")[1:])
+    assert np.allclose(nwf[1:], nwf[:-1] + c("nwf_revaluation")[1:] + c("nwf_save")[1:] - c("nwf_draw")[1:]
+                       + c("nwf_other_flows")[1:])
     assert (nwf >= -1e-9).all()
     assert np.allclose(c("budget_balance") + c("borrowing") + c("nwf_draw") - c("nwf_save"), 0.0)
     assert np.allclose(np.diff(c("new_debt"), axis=0), c("borrowing")[1:])

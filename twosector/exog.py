@@ -14,6 +14,16 @@ Projection assumptions (after ``end_history``)
 - ``critical_availability``, ``import_markup``: held at their last historical value.
 - ``contract_recruits``: the last historical quarterly rate continues; ``mobilised``: no new call-up.
 - ``emigrants``: the stock stays at its last value (new outflows come from the ``skilled_emigration`` lever).
+- ``gdp_deflator`` / ``nominal_anchor``: the deflator is derived (:func:`deflator_path`) for the years whose
+  nominal GDP or deflator growth is known by ``end_history``; after the last such year ``nominal_anchor`` is
+  0 and the engine holds the terms-of-trade wedge (deflator / CPI) at its last value, so nominal GDP grows
+  with the model's CPI (equation [G3] of ``docs/model.md``).
+- ``non_oil_revenue_gdp``, ``other_spending_gdp``: up to the last year with budget data ``fiscal_anchor`` = 1;
+  after it 0, and the parameters ``non_oil_tax_rate`` / ``other_spending_share`` (the 2024 stance) apply.
+- ``oil_gas_revenue`` / ``oil_anchor``: 0 after ``end_history`` (the estimated oil revenue equation applies).
+- ``nwf_liquid_next`` / ``nwf_quarters_left``: from 2022Q1 to the last liquid-NWF observation known by
+  ``end_history`` (:func:`nwf_observations`) the engine adds flows outside the model that steer the stock to
+  the observed values ([B6]); afterwards there are none (``nwf_quarters_left`` = 0).
 """
 
 from __future__ import annotations
@@ -25,7 +35,7 @@ import pandas as pd
 
 from twosector.errors import DataError, ScenarioError
 
-__all__ = ["COLUMNS", "paths", "no_war_paths", "validate_exog", "quarter_index"]
+__all__ = ["COLUMNS", "paths", "no_war_paths", "validate_exog", "quarter_index", "deflator_path", "nwf_observations", "fiscal_shares"]
 
 COLUMNS: dict[str, tuple[str, str]] = {
     "defence_spending": ("trn RUB per quarter", "federal 'National defence' spending (annual / 4)"),
@@ -40,6 +50,15 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "war": ("0/1", "1 from 2022Q1 (the full-scale war; NWF financing rule active)"),
     "preferential_credit": ("0/1", "1 from 2022Q3: state-directed preferential loans to defence contractors (Kennedy 2025)"),
     "demand_shock": ("% of potential", "residual civilian demand shock (zero unless supplied, e.g. by calibration)"),
+    "gdp_deflator": ("index 2021 = 1", "GDP deflator derived from nominal GDP, real growth and deflator growth (data); held after the last year known"),
+    "nominal_anchor": ("0/1", "1 where gdp_deflator is derived from data (nominal GDP follows it, [G3]); 0 after: nominal GDP grows with the CPI"),
+    "non_oil_revenue_gdp": ("% of GDP", "federal non-oil revenue (data: revenue - oil & gas, over nominal GDP; fiscal_shares)"),
+    "other_spending_gdp": ("% of GDP", "federal non-defence spending incl. interest on the pre-2019 debt (data: spending - defence, over nominal GDP; fiscal_shares)"),
+    "oil_gas_revenue": ("trn RUB per quarter", "federal oil and gas revenue (data: annual / 4) in the years it is published; 0 elsewhere (unused)"),
+    "oil_anchor": ("0/1", "1 in the years with published oil and gas revenue (the engine uses it, [B1]); 0 elsewhere: the estimated oil revenue equation"),
+    "fiscal_anchor": ("0/1", "1 in the years up to the last one with budget data (shares from the data); 0 after and when none is known: the parameters non_oil_tax_rate and other_spending_share apply"),
+    "nwf_liquid_next": ("trn RUB", "next observed liquid NWF stock (nwf_observations); the last one after it"),
+    "nwf_quarters_left": ("quarters", "quarters until that observation (1 in its quarter; 0 = no anchor: before the war and after the last observation)"),
 }
 
 FIRST = pd.Period("2019Q1", freq="Q")
@@ -93,6 +112,149 @@ def _known(s: pd.Series, end_history: pd.Period) -> pd.Series:
     """Keep the observations whose period has ended by the end of ``end_history`` (no look-ahead)."""
     keep = [p.end_time <= end_history.end_time for p in s.index]
     return s[keep]
+
+
+def deflator_path(end_history: str | pd.Period = "2024Q4") -> pd.Series:
+    """Annual GDP deflator (2021 = 1) derived from the data known by ``end_history``.
+
+    Derivation (all inputs from ``data/gdp.csv``, vintage ``latest``):
+
+    1. 2021 nominal GDP ``N21 = gdp_nominal[2022] / ((1 + gdp_growth[2022]/100) (1 + gdp_deflator_growth[2022]/100))``;
+    2. real GDP index ``R_y`` (2021 = 1) chained from ``gdp_growth``;
+    3. ``D_y = gdp_nominal[y] / (N21 R_y)`` for the years with nominal GDP (2020, 2022, 2024), ``D_2021 = 1``;
+    4. years without nominal GDP are chained with ``gdp_deflator_growth`` from a neighbouring known year
+       (2023 = D_2024 / (1 + 8.9/100)).
+
+    Parameters
+    ----------
+    end_history : str or Period, default "2024Q4"
+        Only annual figures for years that have ended by then are used (no look-ahead).
+
+    Returns
+    -------
+    pd.Series
+        Deflator by year (annual ``PeriodIndex``); empty if the 2022 anchor (step 1) is not yet known.
+    """
+    eh = pd.Period(end_history, freq="Q")
+    nominal = _known(_series("gdp_nominal"), eh)
+    growth = _known(_series("gdp_growth"), eh)
+    defl = _known(_series("gdp_deflator_growth"), eh)
+    nominal.index = [p.year for p in nominal.index]
+    growth.index = [p.year for p in growth.index]
+    defl.index = [p.year for p in defl.index]
+    if not {2022} <= set(nominal.index) & set(growth.index) & set(defl.index):
+        return pd.Series(dtype=float, index=pd.PeriodIndex([], freq="Y"))
+    n21 = nominal[2022] / ((1 + growth[2022] / 100) * (1 + defl[2022] / 100))
+    real = {2021: 1.0}
+    for y in sorted(growth.index):
+        if y > 2021 and y - 1 in real:
+            real[y] = real[y - 1] * (1 + growth[y] / 100)
+    for y in sorted(growth.index, reverse=True):
+        if y <= 2021 and y - 1 not in real and y in real:
+            real[y - 1] = real[y] / (1 + growth[y] / 100)
+    d = {2021: 1.0}
+    for y, value in nominal.items():
+        if y in real:
+            d[y] = float(value) / (n21 * real[y])
+    changed = True
+    while changed:  # chain the remaining years with the deflator growth figures
+        changed = False
+        for y, g in defl.items():
+            if y - 1 in d and y not in d:
+                d[y], changed = d[y - 1] * (1 + g / 100), True
+            elif y in d and y - 1 not in d:
+                d[y - 1], changed = d[y] / (1 + g / 100), True
+    years = sorted(d)
+    return pd.Series([d[y] for y in years], index=pd.PeriodIndex([str(y) for y in years], freq="Y"), name="gdp_deflator")
+
+
+def nwf_observations(end_history: str | pd.Period = "2024Q4") -> pd.Series:
+    """Observed end-of-quarter liquid NWF stocks (trn RUB) known by ``end_history``.
+
+    - each ``nwf_liquid`` observation (end-2024: 3.81, Finance Ministry via Interfax), at its quarter;
+    - the stock a year earlier, derived as that observation minus ``nwf_liquid_change`` of its year
+      (end-2023: 3.81 + 1.202 = 5.012), when the change is known.
+
+    The pre-war stock (~140 bn USD) is the parameter ``nwf_liquid_2021``; the liquid shares of 1 Jan 2023/2024
+    are not used because the NWF total is not observed on those dates.
+
+    Returns
+    -------
+    pd.Series
+        Stock by quarter (quarterly ``PeriodIndex``, sorted); empty if nothing is known.
+    """
+    eh = pd.Period(end_history, freq="Q")
+    stock = _known(_series("nwf_liquid"), eh)
+    change = _known(_series("nwf_liquid_change"), eh)
+    change.index = [p.year for p in change.index]
+    points: dict[pd.Period, float] = {}
+    for p, value in stock.items():
+        q = p.asfreq("Q")
+        points[q] = float(value)
+        if q.quarter == 4 and q.year in change.index:
+            points[pd.Period(year=q.year - 1, quarter=4, freq="Q")] = float(value) - float(change[q.year])
+    keys = sorted(points)
+    return pd.Series([points[k] for k in keys], index=pd.PeriodIndex(keys, freq="Q"), name="nwf_liquid", dtype=float)
+
+
+def fiscal_shares(end_history: str | pd.Period = "2024Q4") -> pd.DataFrame:
+    """Federal non-oil revenue and non-defence spending in % of nominal GDP, by year, from the data.
+
+    - nominal GDP of year ``y``: ``gdp_nominal`` where published (2024: 200); else the deficit in trn RUB over
+      the deficit in % of GDP (2023: 3.24 / 1.9% = 170.5); else ``N21 x R_y x D_y`` of :func:`deflator_path`;
+    - ``other_spending_gdp = (federal_spending - defence_spending) / GDP`` (2023: (32.36 - 6.41) / 170.5 = 15.2;
+      2024: (40.2 - 13) / 200 = 13.6; 2021: spending 40.2 / 1.62 = 24.8, from the note '+62% vs 2021' of the 2024
+      row, less 3.57 defence, over 2022 nominal GDP / (real growth x deflator growth) = 15.8);
+    - ``non_oil_revenue_gdp = (revenue - oil_gas_revenue) / GDP`` with revenue = ``federal_revenue`` or, where
+      missing, spending + ``budget_balance`` (2023: (29.12 - 8.82) / 170.5 = 11.9; 2024: (40.2 - 3.5 - 11.13)
+      / 200 = 12.8).
+
+    Only annual figures known by ``end_history`` are used.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``non_oil_revenue_gdp``, ``other_spending_gdp`` (NaN where a year lacks the inputs); index year (int).
+    """
+    eh = pd.Period(end_history, freq="Q")
+
+    def annual(name: str) -> dict[int, float]:
+        s = _known(_series(name), eh)
+        return {p.year: float(v) for p, v in s.items()}
+
+    nominal, balance, balance_gdp = annual("gdp_nominal"), annual("budget_balance"), annual("budget_balance_gdp")
+    spending, revenue, oil = annual("federal_spending"), annual("federal_revenue"), annual("oil_gas_revenue")
+    defence, growth, defl = annual("defence_spending"), annual("gdp_growth"), annual("gdp_deflator_growth")
+    d = deflator_path(eh)
+    if 2024 in spending and 2021 not in spending and 2024 <= eh.year:
+        # the 2024 outturn row says '+62% vs 2021' (Finance Ministry via Briefly; data/budget.csv)
+        spending[2021] = spending[2024] / 1.62
+    n21 = nominal[2022] / ((1 + growth[2022] / 100) * (1 + defl[2022] / 100)) if {2022} <= set(nominal) & set(growth) & set(defl) else None
+    gdp: dict[int, float] = {}
+    for y in set(spending) | set(revenue) | set(balance):
+        if y in nominal:
+            gdp[y] = nominal[y]
+        elif y in balance and y in balance_gdp:
+            gdp[y] = 100 * balance[y] / balance_gdp[y]
+        elif y == 2021 and n21 is not None:
+            gdp[y] = n21
+    rows = {}
+    for y in sorted(gdp):
+        rev = revenue.get(y, spending[y] + balance[y] if y in spending and y in balance else np.nan)
+        non_oil = 100 * (rev - oil[y]) / gdp[y] if y in oil else np.nan
+        other = 100 * (spending[y] - defence[y]) / gdp[y] if y in spending and y in defence else np.nan
+        rows[y] = (non_oil, other)
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["non_oil_revenue_gdp", "other_spending_gdp"])
+
+
+def _annual_steps(values: pd.Series, idx: pd.PeriodIndex, end_history: pd.Period) -> pd.Series:
+    """Each known year's value in its four quarters; years in between interpolated linearly, the first known
+    value held before and the last held after (also after ``end_history``)."""
+    values = values.dropna()
+    if len(values) == 0:
+        return pd.Series(0.0, index=idx)
+    years = np.asarray(idx.year, dtype=float)
+    return pd.Series(np.interp(years, values.index.to_numpy(dtype=float), values.to_numpy(dtype=float)), index=idx)
 
 
 @lru_cache(maxsize=16)
@@ -177,6 +339,39 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
     out["war"] = (idx >= WAR_START).astype(float)
     out["preferential_credit"] = (idx >= PREF_START).astype(float)
     out["demand_shock"] = 0.0
+
+    defl = deflator_path(end_history)
+    if len(defl):
+        out["gdp_deflator"] = _interpolate_annual(defl, idx)
+        last = pd.Period(year=defl.index[-1].year, quarter=4, freq="Q")
+        out["nominal_anchor"] = (idx <= min(last, end_history)).astype(float)
+    else:  # the 2022 anchor is not known yet: nominal GDP = real GDP x CPI throughout
+        out["gdp_deflator"] = 1.0
+        out["nominal_anchor"] = 0.0
+
+    oil = _annual_to_quarters(get("oil_gas_revenue"), idx, per_quarter=True)
+    out["oil_anchor"] = oil.notna().astype(float)
+    out["oil_gas_revenue"] = oil.fillna(0.0)
+
+    shares = fiscal_shares(end_history)
+    for name in ("non_oil_revenue_gdp", "other_spending_gdp"):
+        out[name] = _annual_steps(shares[name], idx, end_history)
+    known = shares.dropna(how="all")
+    last_year = int(known.index.max()) if len(known) else None
+    out["fiscal_anchor"] = 0.0 if last_year is None else (np.asarray(idx.year) <= last_year).astype(float)
+
+    obs = nwf_observations(end_history)
+    nxt = pd.Series(0.0, index=idx)
+    left = pd.Series(0.0, index=idx)
+    for q in idx[idx >= WAR_START]:
+        later = obs[obs.index >= q]
+        if len(later):
+            nxt[q] = later.iloc[0]
+            left[q] = later.index[0].ordinal - q.ordinal + 1
+        elif len(obs):
+            nxt[q] = obs.iloc[-1]
+    out["nwf_liquid_next"] = nxt
+    out["nwf_quarters_left"] = left
     out = out.loc[(out.index >= start) & (out.index <= end)]
     if out.isna().any().any():
         bad = out.columns[out.isna().any()].tolist()
@@ -238,6 +433,11 @@ def no_war_paths(*, start: str = "2019Q1", end: str = "2030Q4") -> pd.DataFrame:
     x["import_markup"] = 0.0
     for name in ("mobilised", "contract_recruits", "emigrants", "war", "preferential_credit", "demand_shock"):
         x[name] = 0.0
+    # the deflator is anchored to the data up to 2021 only: afterwards nominal GDP grows with the CPI
+    x["nominal_anchor"] = np.where(after, 0.0, x["nominal_anchor"])
+    x["nwf_quarters_left"] = 0.0
+    x["fiscal_anchor"] = np.where(after, 0.0, x["fiscal_anchor"])
+    x["oil_anchor"] = np.where(after, 0.0, x["oil_anchor"])
     return x
 
 
@@ -266,7 +466,7 @@ def validate_exog(x: pd.DataFrame, end: pd.Period) -> pd.DataFrame:
     if not np.isfinite(values).all():
         bad = x.columns[~np.isfinite(values).all(axis=0)].tolist()
         raise ScenarioError(f"exog: non-finite values in column(s) {bad}")
-    for name in ("urals_price", "usd_rub", "defence_spending", "critical_availability"):
+    for name in ("urals_price", "usd_rub", "defence_spending", "critical_availability", "gdp_deflator"):
         if (x[name] <= 0).any():
             raise ScenarioError(f"exog: column {name!r} has values <= 0 (first at {x.index[(x[name] <= 0).to_numpy()][0]}); allowed: > 0")
     return x

@@ -20,6 +20,8 @@ __all__ = ["run", "OUTPUTS", "EXOG", "LEVER_KEYS"]
 EXOG = (
     "defence_spending", "urals_price", "usd_rub", "oil_volume", "critical_availability", "import_markup",
     "mobilised", "contract_recruits", "emigrants", "war", "preferential_credit", "demand_shock",
+    "gdp_deflator", "nominal_anchor", "oil_gas_revenue", "oil_anchor", "non_oil_revenue_gdp", "other_spending_gdp", "fiscal_anchor",
+    "nwf_liquid_next", "nwf_quarters_left",
 )
 LEVER_KEYS = (
     "input_sanctions", "tech_controls", "skilled_emigration", "oil_price_cap", "secondary_sanctions",
@@ -61,7 +63,7 @@ OUTPUTS = (
     "key_rate", "lending_rate_civilian", "lending_rate_military", "real_rate_civilian",
     "usd_rub", "nominal_gdp", "defence_spending", "defence_spending_gdp", "preferential_credit",
     "oil_gas_revenue", "non_oil_revenue", "revenue", "other_spending", "interest", "spending",
-    "budget_balance", "budget_balance_gdp", "nwf_draw", "nwf_save", "nwf_revaluation", "nwf_liquid",
+    "budget_balance", "budget_balance_gdp", "nwf_draw", "nwf_save", "nwf_revaluation", "nwf_other_flows", "nwf_liquid",
     "borrowing", "new_debt",
     "strain_output", "strain_income", "strain_inflation", "strain_rate", "strain_shortage",
     "strain_wage_gap", "strain_nwf", "strain_index",
@@ -185,6 +187,7 @@ def run(
     nwf = f["nwf_liquid_2021"].copy()
     debt = zeros.copy()
     nom_prev = f["nominal_gdp_2021"] / 4 * np.exp(-(g_pot + target) * (t_mid + 1) / 400)
+    wedge = np.ones(n)
 
     # --- the loop runs on (n,) arrays, or on Python floats for a single draw (much faster per step)
     scalar = n == 1
@@ -194,11 +197,11 @@ def run(
         one = lambda v: float(np.asarray(v).reshape(-1)[0])  # noqa: E731
         (target, g_pot, g_w, alpha, rho, om_c, om_m, u_nat, u_min, n_m0, eps_m, okun, rr_neutral, kappa,
          w_m_share, def_share0, army_w, lost, skilled_x, sub, drag, k, cap, d_prev, inc_dev_prev, rr_prev,
-         p_prev, pi_prev, pia_prev, i_prev, wc_prev, wc_prev2, prem, nwf, debt, nom_prev, zeros) = (
+         p_prev, pi_prev, pia_prev, i_prev, wc_prev, wc_prev2, prem, nwf, debt, nom_prev, wedge, zeros) = (
             one(v) for v in (target, g_pot, g_w, alpha, rho, om_c, om_m, u_nat, u_min, n_m0, eps_m, okun,
                              rr_neutral, kappa, w_m_share, def_share0, army_w, lost, skilled_x, sub, drag, k,
                              cap, d_prev, inc_dev_prev, rr_prev, p_prev, pi_prev, pia_prev, i_prev, wc_prev,
-                             wc_prev2, prem, nwf, debt, nom_prev, zeros))
+                             wc_prev2, prem, nwf, debt, nom_prev, wedge, zeros))
         p_hist = [one(v) for v in p_hist]
         cols = lambda a: a[0].tolist()  # noqa: E731
     else:
@@ -311,14 +314,23 @@ def run(
         inc_dev = 100 * LOG(hi / hi_trend_c[t])
         # ---------------- GDP [G1]-[G3]
         gdp = (1 - w_m_share) * y_c + w_m_share * y_m
-        nom = F["nominal_gdp_2021"] / 4 * gdp / 100 * price
+        # [G3] terms-of-trade wedge (GDP deflator / CPI): from the data deflator where anchored, else held
+        anchor = XL["nominal_anchor"][t]
+        wedge = anchor * XL["gdp_deflator"][t] / price + (1 - anchor) * wedge
+        nom = F["nominal_gdp_2021"] / 4 * gdp / 100 * price * wedge
         # ---------------- budget [B1]-[B8]
         oil = F["oil_revenue_coef"] * XL["oil_volume"][t] * MAX(
             XL["urals_price"][t] - s_oil_t * unlifted, 0.0) * fx / 1000
-        non_oil = F["non_oil_tax_rate"] / 100 * nom
+        oa = XL["oil_anchor"][t]
+        if oa:  # [B1] published revenue in its years, scaled by the levers' effect on price x exchange rate
+            oil = XL["oil_gas_revenue"][t] * MAX(XL["urals_price"][t] - s_oil_t * unlifted, 0.0) / XL["urals_price"][t] \
+                * fx / XL["usd_rub"][t]
+        fa = XL["fiscal_anchor"][t]  # [B2]-[B3] shares from the data in history, the parameters afterwards
+        non_oil = (fa * XL["non_oil_revenue_gdp"][t] + (1 - fa) * F["non_oil_tax_rate"]) / 100 * nom
         revenue = oil + non_oil
-        other = F["other_spending_share"] / 100 * nom
         interest = F["interest_share"] / 100 * nom + debt * i_prev / 400
+        # non-defence spending incl. all interest is a share of GDP (data in history, the 2024 share after)
+        other = (fa * XL["other_spending_gdp"][t] + (1 - fa) * F["other_spending_share"]) / 100 * nom - interest
         spending = defence + other + interest
         balance = revenue - spending
         rule = XL["war"][t]  # NWF financing rule from 2022Q1
@@ -327,6 +339,11 @@ def run(
         draw = rule * MIN(F["nwf_draw_share"] * MAX(-balance, 0.0), nwf + reval)
         save = rule * F["nwf_save_share"] * MAX(balance, 0.0)
         nwf = nwf + reval + save - draw
+        # [B6] flows outside the model (transfers, freezes, conversions) steer the stock to the next observed
+        # value: each quarter closes 1/left of the remaining gap, so the stock hits it exactly (0 in projection)
+        left = XL["nwf_quarters_left"][t]
+        nwf_other = (XL["nwf_liquid_next"][t] - nwf) / left if left > 0 else zeros
+        nwf = nwf + nwf_other
         borrowing = -balance - draw + save
         debt = debt + borrowing
 
@@ -386,6 +403,7 @@ def run(
         o["nwf_draw"][t] = draw
         o["nwf_save"][t] = save
         o["nwf_revaluation"][t] = reval
+        o["nwf_other_flows"][t] = nwf_other
         o["nwf_liquid"][t] = nwf
         o["borrowing"][t] = borrowing
         o["new_debt"][t] = debt

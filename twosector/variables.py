@@ -63,6 +63,7 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     "nwf_draw": ("trn RUB per quarter", "budget", "NWF liquid assets used to finance the deficit"),
     "nwf_save": ("trn RUB per quarter", "budget", "surplus saved in the liquid NWF"),
     "nwf_revaluation": ("trn RUB per quarter", "budget", "revaluation of the liquid NWF with the exchange rate"),
+    "nwf_other_flows": ("trn RUB per quarter", "budget", "NWF liquid flows outside the model (transfers, freezes, conversions): steer the stock to the observed values in history; 0 in projection"),
     "nwf_liquid": ("trn RUB, end of quarter", "budget", "liquid assets of the National Wealth Fund"),
     "borrowing": ("trn RUB per quarter", "budget", "net new federal borrowing"),
     "new_debt": ("trn RUB, end of quarter", "budget", "federal debt issued since 2019 (cumulative borrowing)"),

@@ -1,0 +1,111 @@
+"""Tests of the derived exogenous inputs: GDP deflator (nominal anchor), fiscal shares, NWF observations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import twosector
+from twosector import exog
+from twosector.data import series
+
+
+def _annual(name: str) -> dict[int, float]:
+    return {p.year: float(v) for p, v in series(name).items()}
+
+
+def test_deflator_path_reproduces_the_published_nominal_gdp_and_deflator_growth() -> None:
+    d = exog.deflator_path()
+    d = {p.year: v for p, v in d.items()}
+    nominal, growth, defl = _annual("gdp_nominal"), _annual("gdp_growth"), _annual("gdp_deflator_growth")
+    assert d[2021] == 1.0
+    assert d[2022] == pytest.approx(1 + defl[2022] / 100)
+    assert d[2024] / d[2023] == pytest.approx(1 + defl[2024] / 100)
+    # nominal = 2021 nominal x real index x deflator, for every published year
+    n21 = nominal[2022] / ((1 + growth[2022] / 100) * (1 + defl[2022] / 100))
+    real24 = np.prod([1 + growth[y] / 100 for y in (2022, 2023, 2024)])
+    assert n21 * real24 * d[2024] == pytest.approx(nominal[2024])
+    assert n21 / (1 + growth[2021] / 100) * d[2020] == pytest.approx(nominal[2020])
+
+
+def test_baseline_nominal_gdp_is_anchored_to_the_data() -> None:
+    out = twosector.simulate("baseline")
+    annual = out["nominal_gdp"].groupby(out.index.year).sum()
+    nominal = _annual("gdp_nominal")
+    for year in (2022, 2024):  # the remaining gap is the model's real-GDP error (a few %)
+        assert annual[year] == pytest.approx(nominal[year], rel=0.03)
+    # after the history the wedge is held: nominal GDP grows with real GDP x CPI
+    p = out["price_level"]
+    g = out["gdp"]
+    ratio = out["nominal_gdp"] / (g * p)
+    assert np.allclose(ratio.loc["2025Q1":], ratio.loc["2025Q1"], rtol=1e-3)  # (indices rescaled after the run)
+    assert not np.allclose(ratio.loc["2021Q1":"2024Q4"], ratio.loc["2024Q4"], rtol=1e-2)
+
+
+def test_fiscal_shares_follow_the_budget_data_in_history_and_the_parameters_after() -> None:
+    spending, revenue = _annual("federal_spending"), _annual("federal_revenue")
+    balance, balance_gdp = _annual("budget_balance"), _annual("budget_balance_gdp")
+    oil, defence, nominal = _annual("oil_gas_revenue"), _annual("defence_spending"), _annual("gdp_nominal")
+    gdp23 = 100 * balance[2023] / balance_gdp[2023]
+    shares = exog.fiscal_shares()
+    assert shares.loc[2023, "non_oil_revenue_gdp"] == pytest.approx(100 * (revenue[2023] - oil[2023]) / gdp23)
+    assert shares.loc[2024, "non_oil_revenue_gdp"] == pytest.approx(
+        100 * (spending[2024] + balance[2024] - oil[2024]) / nominal[2024])
+    assert shares.loc[2024, "other_spending_gdp"] == pytest.approx(100 * (spending[2024] - defence[2024]) / nominal[2024])
+
+    out = twosector.simulate("baseline")
+    yearly = out[["non_oil_revenue", "nominal_gdp"]].groupby(out.index.year).sum()
+    assert 100 * yearly.loc[2024, "non_oil_revenue"] / yearly.loc[2024, "nominal_gdp"] == pytest.approx(
+        shares.loc[2024, "non_oil_revenue_gdp"])
+    # the parameters act after the history only
+    hi = twosector.simulate("baseline", {"non_oil_tax_rate": 15.0})
+    assert np.allclose(hi.loc[:"2024Q4", "non_oil_revenue"], out.loc[:"2024Q4", "non_oil_revenue"])
+    assert (hi.loc["2025Q1":, "non_oil_revenue"] > out.loc["2025Q1":, "non_oil_revenue"]).all()
+
+
+def test_nwf_history_passes_through_the_observations_and_other_flows_stop_after() -> None:
+    obs = exog.nwf_observations()
+    stock, change = series("nwf_liquid"), series("nwf_liquid_change")
+    assert obs[pd.Period("2024Q4", freq="Q")] == pytest.approx(float(stock.iloc[-1]))
+    assert obs[pd.Period("2023Q4", freq="Q")] == pytest.approx(float(stock.iloc[-1]) - float(change.iloc[-1]))
+    out = twosector.simulate("baseline")
+    for q, value in obs.items():
+        assert out.loc[q, "nwf_liquid"] == pytest.approx(value)
+    assert (out.loc[:"2021Q4", "nwf_other_flows"] == 0).all()
+    assert (out.loc["2025Q1":, "nwf_other_flows"] == 0).all()
+    # in projection the draw is the documented share of the deficit while the stock lasts
+    p = twosector.param_table()["value"]
+    proj = out.loc["2025Q1":"2025Q4"]
+    assert np.allclose(proj["nwf_draw"], p["nwf_draw_share"] * np.maximum(-proj["budget_balance"], 0))
+
+
+@pytest.mark.parametrize("cut", ["2023Q4", "2024Q2"])
+def test_derived_inputs_take_no_data_after_end_history(monkeypatch: pytest.MonkeyPatch, cut: str) -> None:
+    q = pd.Period(cut, freq="Q")
+    honest = exog.paths(end_history=cut)
+    original = exog._series
+
+    def truncated(name: str, vintage: str = "latest") -> pd.Series:
+        s = original(name, vintage)
+        return s if vintage == "plan" else s[[p.end_time <= q.end_time for p in s.index]]
+
+    monkeypatch.setattr(exog, "_series", truncated)
+    exog._paths.cache_clear()
+    try:
+        blind = exog.paths(end_history=cut)
+    finally:
+        exog._paths.cache_clear()
+    pd.testing.assert_frame_equal(honest, blind)
+    # nothing from 2024 is known at 2023Q4: no NWF anchor, the deflator stops at 2022
+    assert (honest["nwf_quarters_left"] == 0).all()
+    assert (honest.loc["2023Q1":, "nominal_anchor"] == 0).all()
+
+
+def test_published_oil_revenue_is_used_in_its_years_and_the_oil_lever_still_acts() -> None:
+    out = twosector.simulate("baseline")
+    yearly = out["oil_gas_revenue"].groupby(out.index.year).sum()
+    for year, value in _annual("oil_gas_revenue").items():
+        assert yearly[year] == pytest.approx(value)
+    capped = twosector.simulate({"levers": {"oil_price_cap": {"intensity": 20, "start": "2023Q1"}}})
+    assert (capped.loc["2023Q1":"2024Q4", "oil_gas_revenue"] < out.loc["2023Q1":"2024Q4", "oil_gas_revenue"]).all()
