@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from twosector.data import CUTOFF
 from twosector.errors import TwosectorError
 
 __all__ = ["backtest", "backtest_summary", "backtest_figure", "BACKTEST_VARIABLES"]
@@ -66,7 +67,7 @@ def backtest(
         raise TwosectorError("backtest: end must name at least one cut-off quarter, got none")
     if not isinstance(horizon, int | np.integer) or not 1 <= int(horizon) <= 12:
         raise TwosectorError(f"backtest: horizon must be an integer from 1 to 12, got {horizon!r}")
-    last = pd.Period("2024Q4", freq="Q")
+    last = CUTOFF
     quarters = []
     for c in cutoffs:
         try:

@@ -27,6 +27,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.io._base_renderers import NotebookRenderer
+
+from twosector.data import CUTOFF
 from plotly.subplots import make_subplots
 
 from twosector.errors import TwosectorError, unknown_name
@@ -52,7 +54,7 @@ __all__ = [
 TEMPLATE = "twosector"
 DEFAULT_RENDERER = "plotly_mimetype+notebook"
 #: Last quarter of the data vintage; projections start the quarter after.
-HISTORY_END = pd.Period("2024Q4", freq="Q")
+HISTORY_END = CUTOFF
 MODEL_SOURCE = "Source: twosector model; history to 2024Q4 from the sourced data set (see 01_data)."
 
 #: Fixed colours for the built-in scenarios, so a scenario looks the same in every chart.

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from twosector import exog as _exog
+from twosector.data import CUTOFF
 from twosector.errors import ScenarioError, TwosectorError, unknown_name
 from twosector.model import run
 from twosector.params import resolve_params
@@ -93,7 +94,7 @@ def _ordered_product(levels: list[list[Any]], names: list[str]) -> pd.MultiIndex
 
 def _prepare(exog: pd.DataFrame | None, end: pd.Period) -> pd.DataFrame:
     if exog is None:
-        return _exog.paths(end=str(max(end, pd.Period("2024Q4", freq="Q"))))
+        return _exog.paths(end=str(max(end, CUTOFF)))
     return _exog.validate_exog(exog, end)
 
 
