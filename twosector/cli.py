@@ -92,7 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"twosector {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("data", help="list the data set's series with coverage, unit and source count")
+    p = sub.add_parser(
+        "data",
+        help="list the data set's series with coverage, unit and source count",
+        description=(
+            "List every series in data/: frequency, first and last period, observations, unit, number of\n"
+            "sources and how many values are verified / memory / derived. See data/README.md."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.set_defaults(func=_cmd_data)
 
     p = sub.add_parser("scenarios", help="list the built-in scenarios with a one-line description")
@@ -125,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "calibrate",
         help="estimate and calibrate the model on the shipped data and write the calibration report",
+        description=(
+            "Estimate the behavioural equations (statsmodels), solve the calibrated parameters against the\n"
+            "stylised facts, run the backtest, and write the report: estimation tables, the fact table,\n"
+            "backtest errors and fit charts (CSV + HTML). See docs/calibration.md."
+        ),
+        epilog="examples:\n  twosector calibrate\n  twosector calibrate --end 2023Q4 --out output/calibration-2023",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--end", default="2024Q4", metavar="QUARTER", help="last quarter of the sample (default 2024Q4)")
     p.add_argument("--out", default="output/calibration", metavar="DIR", help="report folder (default output/calibration)")
