@@ -109,3 +109,57 @@ def test_published_oil_revenue_is_used_in_its_years_and_the_oil_lever_still_acts
         assert yearly[year] == pytest.approx(value)
     capped = twosector.simulate({"levers": {"oil_price_cap": {"intensity": 20, "start": "2023Q1"}}})
     assert (capped.loc["2023Q1":"2024Q4", "oil_gas_revenue"] < out.loc["2023Q1":"2024Q4", "oil_gas_revenue"]).all()
+
+
+def _taylor(out: pd.DataFrame, p: pd.Series, t: pd.Period) -> float:
+    """[R1]-[R2] without conditioning: the smoothed rule from last quarter's key rate."""
+    pi4, gap = out.loc[t, "cpi_inflation"], out.loc[t, "demand_gap"]
+    i_star = p["neutral_real_rate"] + pi4 + p["taylor_inflation"] * (pi4 - p["inflation_target"]) + p["taylor_gap"] * gap
+    rule = p["taylor_smoothing"] * out.loc[t - 1, "key_rate"] + (1 - p["taylor_smoothing"]) * i_star
+    return max(p["key_rate_floor"], rule)
+
+
+def test_key_rate_follows_the_data_in_history_and_the_taylor_rule_before_and_after() -> None:
+    from twosector.params import default_params
+
+    p = default_params()
+    data = series("key_rate_q")
+    out = twosector.simulate("baseline")
+    # history with data (2022Q1-2024Q4): the observed quarterly averages, incl. the 2022 emergency hike
+    assert np.allclose(out.loc[data.index, "key_rate"].to_numpy(), data.to_numpy())
+    assert out.loc["2022Q2", "key_rate"] > out.loc["2021Q4", "key_rate"] + 4
+    # before the data and after end_history: the rule, starting in 2025Q1 from the last observed rate
+    for t in [*pd.period_range("2019Q2", "2021Q4", freq="Q"), *pd.period_range("2025Q1", "2026Q4", freq="Q")]:
+        assert out.loc[t, "key_rate"] == pytest.approx(_taylor(out, p, t)), str(t)
+    assert out.loc["2025Q1", "key_rate"] != pytest.approx(data.iloc[-1])
+
+
+@pytest.mark.parametrize("cut", ["2022Q4", "2023Q2"])
+def test_key_rate_is_conditioned_only_up_to_the_cutoff(cut: str) -> None:
+    from twosector.params import default_params
+
+    q = pd.Period(cut, freq="Q")
+    p = default_params()
+    x = exog.paths(end="2030Q4")
+    # paths(end_history=cut) knows no key rate after the cut-off
+    honest = exog.paths(end_history=cut)
+    assert (honest.loc[honest.index > q, "rate_anchor"] == 0).all()
+    assert (honest.loc["2022Q1":cut, "rate_anchor"] == 1).all()
+    # the backtest's switch on the full-data paths: the rule after the cut-off, data up to it
+    cond = exog.condition_rate(x, cut)
+    out = twosector.simulate("baseline", exog=cond, end="2024Q4")
+    data = series("key_rate_q")
+    known = data[data.index <= q]
+    assert np.allclose(out.loc[known.index, "key_rate"].to_numpy(), known.to_numpy())
+    for t in pd.period_range(q + 1, q + 4, freq="Q"):
+        assert out.loc[t, "key_rate"] == pytest.approx(_taylor(out, p, t)), str(t)
+    # later key-rate data cannot leak into the conditioned forecast
+    shocked = x.copy()
+    shocked.loc[shocked.index > q, "key_rate_data"] += 10.0
+    again = twosector.simulate("baseline", exog=exog.condition_rate(shocked, cut), end="2024Q4")
+    pd.testing.assert_frame_equal(out, again)
+    # ... while it does move the unconditioned run (the control)
+    moved = twosector.simulate("baseline", exog=shocked, end="2024Q4")
+    assert not np.allclose(moved["key_rate"].to_numpy(), out["key_rate"].to_numpy())
+    with pytest.raises(twosector.errors.ScenarioError, match="end_history"):
+        exog.condition_rate(x, "soon")

@@ -4,7 +4,8 @@ For each cut-off quarter, :func:`backtest` calls :func:`twosector.calibration.ca
 that quarter (every series is cut at the cut-off before anything is estimated, and only targets whose
 period ends by then are used), simulates the baseline with the *actual* exogenous paths of the full data
 set (defence spending, Urals price, ruble, mobilisation, recruitment, emigration, sanction wedges are
-treated as given, as in a conditional forecast), and compares the projection for the next ``horizon``
+treated as given, as in a conditional forecast; the key rate follows the data only up to the cut-off and
+the re-estimated Taylor rule after it), and compares the projection for the next ``horizon``
 quarters with the observed data. A no-change forecast (the last observation before the cut-off) is
 reported alongside as a benchmark.
 """
@@ -83,7 +84,8 @@ def backtest(
     rows = []
     for q in quarters:
         cal = calibrate(data, str(q))
-        sim = simulate("baseline", params=cal.params, exog=x, end=str(q + int(horizon)))
+        # the key rate follows the data only up to the cut-off; afterwards the re-estimated Taylor rule ([R2])
+        sim = simulate("baseline", params=cal.params, exog=_exog.condition_rate(x, q), end=str(q + int(horizon)))
         for var, sid in BACKTEST_VARIABLES.items():
             known = cut_at(actual[sid], q).dropna()
             naive = float(known.iloc[-1]) if len(known) else np.nan

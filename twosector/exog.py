@@ -24,6 +24,10 @@ Projection assumptions (after ``end_history``)
 - ``nwf_liquid_next`` / ``nwf_quarters_left``: from 2022Q1 to the last liquid-NWF observation known by
   ``end_history`` (:func:`nwf_observations`) the engine adds flows outside the model that steer the stock to
   the observed values ([B6]); afterwards there are none (``nwf_quarters_left`` = 0).
+- ``key_rate_data`` / ``rate_anchor``: in the quarters with a key-rate observation up to ``end_history``
+  (2022Q1 onwards in the data set) the key rate is conditioned on the data ([R2]); before (no data) and
+  after ``end_history`` ``rate_anchor`` is 0 and the smoothed Taylor rule sets it, starting from the last
+  observed rate. :func:`condition_rate` moves this switch to another quarter (the backtest uses it).
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ import pandas as pd
 
 from twosector.errors import DataError, ScenarioError
 
-__all__ = ["COLUMNS", "paths", "no_war_paths", "validate_exog", "quarter_index", "deflator_path", "nwf_observations", "fiscal_shares"]
+__all__ = ["COLUMNS", "paths", "no_war_paths", "validate_exog", "quarter_index", "deflator_path", "nwf_observations", "fiscal_shares",
+           "condition_rate"]
 
 COLUMNS: dict[str, tuple[str, str]] = {
     "defence_spending": ("trn RUB per quarter", "federal 'National defence' spending (annual / 4)"),
@@ -59,6 +64,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "fiscal_anchor": ("0/1", "1 in the years up to the last one with budget data (shares from the data); 0 after and when none is known: the parameters non_oil_tax_rate and other_spending_share apply"),
     "nwf_liquid_next": ("trn RUB", "next observed liquid NWF stock (nwf_observations); the last one after it"),
     "nwf_quarters_left": ("quarters", "quarters until that observation (1 in its quarter; 0 = no anchor: before the war and after the last observation)"),
+    "key_rate_data": ("% per year", "Bank of Russia key rate, quarterly average of daily rates (data key_rate_q) where rate_anchor = 1; 0 elsewhere (unused)"),
+    "rate_anchor": ("0/1", "1 in the quarters with key-rate data up to end_history (the key rate follows the data, [R2]); 0 elsewhere: the Taylor rule"),
 }
 
 FIRST = pd.Period("2019Q1", freq="Q")
@@ -372,6 +379,11 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
             nxt[q] = obs.iloc[-1]
     out["nwf_liquid_next"] = nxt
     out["nwf_quarters_left"] = left
+
+    rate = get("key_rate_q").reindex(idx)
+    known_rate = rate.notna().to_numpy() & hist
+    out["key_rate_data"] = np.where(known_rate, rate.fillna(0.0).to_numpy(), 0.0)
+    out["rate_anchor"] = known_rate.astype(float)
     out = out.loc[(out.index >= start) & (out.index <= end)]
     if out.isna().any().any():
         bad = out.columns[out.isna().any()].tolist()
@@ -410,6 +422,30 @@ def paths(end_history: str = "2024Q4", *, start: str = "2019Q1", end: str = "203
     return _paths(eh, s, e).copy()
 
 
+def condition_rate(x: pd.DataFrame, end_history: str | pd.Period) -> pd.DataFrame:
+    """Return a copy of exogenous paths whose key rate follows the data only up to ``end_history``.
+
+    After ``end_history`` ``rate_anchor`` is set to 0, so the Taylor rule sets the key rate ([R2]); a
+    forecast made at ``end_history`` with the full-data paths then does not see the later key rate.
+
+    Parameters
+    ----------
+    x : pd.DataFrame
+        Exogenous paths (the layout of :func:`paths`).
+    end_history : str or Period
+        Last quarter in which the key rate follows the data.
+    """
+    try:
+        eh = pd.Period(end_history, freq="Q")
+    except (ValueError, TypeError) as exc:
+        raise ScenarioError(f"exog.condition_rate: bad quarter end_history={end_history!r} ({exc})") from None
+    x = x.copy()
+    after = x.index > eh
+    x.loc[after, "rate_anchor"] = 0.0
+    x.loc[after, "key_rate_data"] = 0.0
+    return x
+
+
 def no_war_paths(*, start: str = "2019Q1", end: str = "2030Q4") -> pd.DataFrame:
     """Return the counterfactual exogenous paths without the war and its shocks.
 
@@ -436,6 +472,8 @@ def no_war_paths(*, start: str = "2019Q1", end: str = "2030Q4") -> pd.DataFrame:
     # the deflator is anchored to the data up to 2021 only: afterwards nominal GDP grows with the CPI
     x["nominal_anchor"] = np.where(after, 0.0, x["nominal_anchor"])
     x["nwf_quarters_left"] = 0.0
+    x["rate_anchor"] = 0.0  # without the war the Taylor rule sets the key rate throughout
+    x["key_rate_data"] = 0.0
     x["fiscal_anchor"] = np.where(after, 0.0, x["fiscal_anchor"])
     x["oil_anchor"] = np.where(after, 0.0, x["oil_anchor"])
     return x

@@ -21,7 +21,7 @@ EXOG = (
     "defence_spending", "urals_price", "usd_rub", "oil_volume", "critical_availability", "import_markup",
     "mobilised", "contract_recruits", "emigrants", "war", "preferential_credit", "demand_shock",
     "gdp_deflator", "nominal_anchor", "oil_gas_revenue", "oil_anchor", "non_oil_revenue_gdp", "other_spending_gdp", "fiscal_anchor",
-    "nwf_liquid_next", "nwf_quarters_left",
+    "nwf_liquid_next", "nwf_quarters_left", "key_rate_data", "rate_anchor",
 )
 LEVER_KEYS = (
     "input_sanctions", "tech_controls", "skilled_emigration", "oil_price_cap", "secondary_sanctions",
@@ -294,6 +294,9 @@ def run(
         # ---------------- key rate and lending rates [R1]-[R4]
         i_star = F["neutral_real_rate"] + pi4 + F["taylor_inflation"] * (pi4 - target) + F["taylor_gap"] * gap_d
         i = MAX(F["key_rate_floor"], F["taylor_smoothing"] * i_prev + (1 - F["taylor_smoothing"]) * i_star)
+        ra = XL["rate_anchor"][t]
+        if ra:  # [R2] history with key-rate data: the rate follows the data (a conditioning path)
+            i = ra * XL["key_rate_data"][t] + (1 - ra) * i
         debt_gdp = 100 * debt / (4 * nom_prev)  # federal debt issued since 2019, % of annual GDP
         r_c = i + F["lending_spread"] + F["debt_spread"] * MAX(debt_gdp, 0.0)
         pref_share = F["preferential_share"] * XL["preferential_credit"][t] * (1 - c)
