@@ -437,19 +437,10 @@ def fit_figures(results: pd.DataFrame, data: Any = None) -> dict[str, Any]:
 
     obs = load_inputs(data, "2024Q4", ids=tuple(s for s, _ in FIT_SERIES.values())
                       + ("gdp_growth", "unemployment", "oil_gas_revenue"))
-    x = results.index.to_timestamp()
-    figs: dict[str, Any] = {}
-    for var, (sid, title) in FIT_SERIES.items():
-        fig = go.Figure()
-        fig.add_trace(go.Scatter(x=x, y=results[var], name="model (calibrated baseline)",
-                                 line=dict(color=charts.scenario_colour("baseline"))))
-        d = obs[sid].dropna()
-        fig.add_trace(go.Scatter(x=d.index.to_timestamp(), y=d.to_numpy(), name=f"data ({sid})",
-                                 mode="markers", marker=dict(color="#d62728", size=8)))
-        fig.add_vline(x=pd.Period("2025Q1", freq="Q").to_timestamp(), line=dict(color="#999", dash="dash"))
-        fig.update_layout(template=charts.TEMPLATE, title=f"{title}: model vs data", height=420)
-        fig.update_yaxes(title_text=charts.variable_label(var))
-        figs[f"fit_{var}"] = fig
+    figs: dict[str, Any] = {
+        f"fit_{var}": charts.fit(results, {var: obs[sid]}, title=f"{title}: model vs data", end=None)
+        for var, (sid, title) in FIT_SERIES.items()
+    }
     annual = {
         "GDP growth, % (annual mean of y/y)": (results["gdp_growth"], obs["gdp_growth"], "mean"),
         "Unemployment, % (annual average)": (results["unemployment_rate"], obs["unemployment"], "mean"),
