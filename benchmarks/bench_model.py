@@ -2,23 +2,51 @@
 
 Run:  .venv/bin/python benchmarks/bench_model.py [N_DRAWS]
 
-Prints the time of one ``simulate()`` call, the engine time per draw for N draws (default 10,000)
-run vectorised versus the same draws run one at a time (a subsample, extrapolated), their ratio, the
-peak memory of the vectorised run (tracemalloc), and the time of a 10 x N-draw Monte Carlo through
-``simulate(..., variables=[...])`` (blocks of 10,000 draws).
+Prints, measured in this one run:
+
+- the time of one ``simulate()`` call;
+- the engine per draw for one draw at a time (the scalar path) and for N draws (default 10,000) at once (the
+  vectorised path), and their ratio;
+- when the repository's ``tests/reference/legacy_model.py`` is present (the engine before the block
+  refactoring of issue 8), the same two timings for it and the ratios new / legacy; the timings of the two
+  engines are interleaved and the best of several repeats is kept, so load on the machine affects both alike;
+- the peak memory of the vectorised run (tracemalloc) and a 10 x N-draw Monte Carlo through
+  ``simulate(..., variables=[...])`` (blocks of 10,000 draws).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+LEGACY = Path(__file__).resolve().parents[1] / "tests" / "reference" / "legacy_model.py"
 
-def main(n_draws: int = 10_000, n_single: int = 200) -> None:
+
+def _legacy() -> Callable[..., Any] | None:
+    if not LEGACY.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("legacy_model", LEGACY)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.run
+
+
+def _best(fn: Callable[[], Any], reps: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        fn()
+    return (time.perf_counter() - t0) / reps
+
+
+def main(n_draws: int = 10_000, rounds: int = 7) -> None:
     import twosector
     from twosector import exog
     from twosector.model import run
@@ -26,52 +54,50 @@ def main(n_draws: int = 10_000, n_single: int = 200) -> None:
     from twosector.scenarios import lever_paths, load_scenario
 
     twosector.simulate("broad_front")  # warm-up: data, caches, imports
-    reps = 20
-    t0 = time.perf_counter()
-    for _ in range(reps):
-        twosector.simulate("broad_front")
-    one_sim = (time.perf_counter() - t0) / reps
+    one_sim = min(_best(lambda: twosector.simulate("broad_front"), 10) for _ in range(3))
 
     table = param_table()
     rng = np.random.default_rng(0)
     names = ["phillips_slope", "okun_coef", "input_elasticity", "is_rate", "taylor_inflation", "army_attrition"]
-    draws = pd.DataFrame({n: rng.uniform(table.at[n, "low"], table.at[n, "high"], n_draws) for n in names})
-    full = resolve_params(draws)
+    draws = resolve_params(pd.DataFrame({n: rng.uniform(table.at[n, "low"], table.at[n, "high"], n_draws)
+                                         for n in names}))
     x = exog.paths()
-    idx = x.index
-    years = np.asarray(idx.year)
+    years = np.asarray(x.index.year)
     kw = {"i2021": np.flatnonzero(years == 2021), "i_prewar": np.flatnonzero(years <= 2021)}
     xs = {c: x[c].to_numpy() for c in x.columns}
-    lev = lever_paths(load_scenario("broad_front"), idx)
-    p_all = {c: full[c].to_numpy() for c in full.columns}
+    lev = lever_paths(load_scenario("broad_front"), x.index)
+    many = {c: draws[c].to_numpy() for c in draws.columns}
+    one = {c: v[:1] for c, v in many.items()}
 
+    engines = {"blocks": run}
+    legacy = _legacy()
+    if legacy is not None:
+        engines["legacy"] = legacy
+    scalar = {name: np.inf for name in engines}
+    vector = {name: np.inf for name in engines}
     with np.errstate(all="ignore"):
-        t0 = time.perf_counter()
-        run(p_all, xs, lev, **kw)
-        vec = time.perf_counter() - t0
+        for _ in range(rounds):  # interleaved: both engines see the same load
+            for name, engine in engines.items():
+                scalar[name] = min(scalar[name], _best(lambda e=engine: e(one, xs, lev, **kw), 40))
+                vector[name] = min(vector[name], _best(lambda e=engine: e(many, xs, lev, **kw), 1))
         tracemalloc.start()  # separate run: tracing slows allocation down
-        run(p_all, xs, lev, **kw)
+        run(many, xs, lev, **kw)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-
-    m = min(n_single, n_draws)
-    t0 = time.perf_counter()
-    with np.errstate(all="ignore"):
-        for i in range(m):
-            run({c: v[i:i + 1] for c, v in p_all.items()}, xs, lev, **kw)
-    single = (time.perf_counter() - t0) / m
-
-    big = pd.DataFrame({n: rng.uniform(table.at[n, "low"], table.at[n, "high"], 10 * n_draws) for n in names})
-    t0 = time.perf_counter()
-    with np.errstate(all="ignore"):
+        big = pd.DataFrame({n: rng.uniform(table.at[n, "low"], table.at[n, "high"], 10 * n_draws) for n in names})
+        t0 = time.perf_counter()
         twosector.simulate("broad_front", big, variables=["strain_index", "nwf_liquid"])
-    mc = time.perf_counter() - t0
+        mc = time.perf_counter() - t0
 
     print(f"one simulate() call (broad_front, 48 quarters, DataFrame out): {1e3 * one_sim:8.2f} ms")
-    print(f"engine, one draw at a time:            {1e6 * single:10.1f} us per draw (mean of {m} runs)")
-    print(f"engine, {n_draws:,} draws vectorised:     {1e6 * vec / n_draws:10.1f} us per draw ({vec:.2f} s in total)")
-    print(f"speed-up of the vectorised engine:     {single * n_draws / vec:10.1f} x")
-    print(f"peak memory of the vectorised run:     {peak / 2**20:10.1f} MiB (tracemalloc)")
+    for name in engines:
+        print(f"{name:7} engine, one draw (scalar path):   {1e6 * scalar[name]:10.1f} us per draw")
+        print(f"{name:7} engine, {n_draws:,} draws vectorised: {1e6 * vector[name] / n_draws:10.1f} us per draw"
+              f"  (speed-up over one at a time: {scalar[name] * n_draws / vector[name]:.1f} x)")
+    if legacy is not None:
+        print(f"blocks / legacy, scalar path:      {scalar['blocks'] / scalar['legacy']:10.3f}")
+        print(f"blocks / legacy, vectorised path:  {vector['blocks'] / vector['legacy']:10.3f}")
+    print(f"peak memory of the vectorised run:  {peak / 2**20:10.1f} MiB (tracemalloc)")
     print(f"Monte Carlo, simulate() with {10 * n_draws:,} draws, 2 variables kept: {mc:.1f} s")
 
 

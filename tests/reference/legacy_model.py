@@ -1,4 +1,4 @@
-"""The engine: one quarterly recursion on numpy arrays with a leading draw axis.
+"""The engine as it was before the block refactoring (issue 8): the reference of tests/model/test_equivalence.py.
 
 :func:`run` takes parameters as arrays of shape ``(n,)``, exogenous paths and lever paths as arrays of
 shape ``(T,)`` and returns one ``(n, T)`` array per variable. The only Python loop is over time; all
