@@ -1,0 +1,76 @@
+"""Atomic writes and the TOML reader: a failed write never destroys the previous file or leaves debris."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from twosector.errors import ScenarioError, TwosectorError
+from twosector.files import atomic_frame, atomic_write, read_toml, replace_dir, staged
+
+
+def test_atomic_write_text_and_bytes_replace_the_file(tmp_path):
+    target = tmp_path / "sub" / "a.txt"
+    atomic_write(target, "first\n")
+    atomic_write(target, b"second\r\n")
+    assert target.read_bytes() == b"second\r\n"  # bytes as given, no newline translation
+    assert [p.name for p in target.parent.iterdir()] == ["a.txt"]
+
+
+def test_a_failing_writer_leaves_the_old_file_and_no_temporary_file(tmp_path):
+    target = tmp_path / "results.csv"
+    target.write_text("old")
+
+    class Broken(pd.DataFrame):
+        def to_csv(self, *args, **kwargs):
+            with open(args[0], "w") as fh:
+                fh.write("half")
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        atomic_frame(Broken({"a": [1]}), target)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["results.csv"]
+
+
+def test_staged_keeps_the_suffix_and_leaves_the_target_when_nothing_was_written(tmp_path):
+    target = tmp_path / "notebook.ipynb"
+    target.write_text("old")
+    with staged(target) as tmp:
+        assert tmp.suffix == ".ipynb" and tmp.parent == tmp_path and not tmp.exists()
+    assert target.read_text() == "old"
+
+
+def test_atomic_frame_csv_options(tmp_path):
+    frame = pd.DataFrame({"x": [1.23456]})
+    text = atomic_frame(frame, tmp_path / "f.csv", index=False, float_format="%.2f", lineterminator="\n").read_text()
+    assert text == "x\n1.23\n"
+
+
+def test_replace_dir_swaps_the_folder_only_when_complete(tmp_path):
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+
+    def broken(folder):
+        (folder / "new.txt").write_text("new")
+        raise RuntimeError("figure failed")
+
+    with pytest.raises(RuntimeError):
+        replace_dir(out, broken)
+    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    replace_dir(out, lambda folder: (folder / "new.txt").write_text("new"))
+    assert [p.name for p in out.iterdir()] == ["new.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no temporary or old folder left
+
+
+def test_read_toml_names_the_file_and_the_parse_error(tmp_path):
+    good = tmp_path / "g.toml"
+    good.write_text('name = "x"\n[levers.a]\nintensity = 0.5\n')
+    assert read_toml(good, "grid file") == {"name": "x", "levers": {"a": {"intensity": 0.5}}}
+    with pytest.raises(TwosectorError, match=r"^grid file '.*missing.toml' not found$"):
+        read_toml(tmp_path / "missing.toml", "grid file")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[levers.a\nintensity = 0.5\n")
+    with pytest.raises(ScenarioError, match=r"scenario file .*bad.toml: malformed TOML \(.*line 1.*\); see docs/s.md"):
+        read_toml(bad, "scenario file", error=ScenarioError, doc="docs/s.md")

@@ -1,0 +1,193 @@
+"""Writing outputs atomically and reading TOML files: the only file helpers of the package.
+
+Every file twosector writes for a user (results, reports, the parameter catalogue, generated docs) is
+written to a temporary file in the target's folder and then renamed over the target, so a crash, a full
+disk or Ctrl-C never leaves a half-written file or destroys the previous one. A report folder is built
+in a temporary folder and swapped in the same way. Every TOML file a user gives (scenarios, batch grids)
+is read by :func:`read_toml`, which turns a missing or malformed file into one clear
+:class:`~twosector.errors.TwosectorError`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from twosector.errors import TwosectorError
+
+__all__ = ["staged", "atomic_write", "atomic_frame", "replace_dir", "read_toml"]
+
+
+@contextmanager
+def staged(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; the file written there then replaces ``path`` in one rename.
+
+    The parent folder is created if needed. If the block raises, or writes nothing to the yielded path,
+    ``path`` is left as it was and the temporary file is removed.
+
+    Parameters
+    ----------
+    path : path-like
+        The file to write.
+
+    Yields
+    ------
+    Path
+        A hidden, not yet existing file ``.<name>.tmp-<random><suffix>`` in the same folder (it keeps the
+        target's suffix, for writers that check it).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "notes.txt"
+    >>> with staged(target) as tmp:
+    ...     _ = tmp.write_text("hello")
+    >>> target.read_text()
+    'hello'
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.tmp-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # the writer creates it (some writers refuse an existing file)
+    try:
+        yield tmp
+        if tmp.exists():
+            os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_write(path: str | os.PathLike[str], data: str | bytes, encoding: str = "utf-8") -> Path:
+    """Write text or bytes to ``path`` atomically (temporary file in the same folder, then rename).
+
+    Parameters
+    ----------
+    path : path-like
+        The file to write; its folder is created if needed.
+    data : str or bytes
+        The content; text is encoded with ``encoding`` and written without newline translation.
+    encoding : str, default "utf-8"
+        Encoding of text.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    target = Path(path)
+    with staged(target) as tmp:
+        tmp.write_bytes(data.encode(encoding) if isinstance(data, str) else data)
+    return target
+
+
+def atomic_frame(frame: pd.DataFrame, path: str | os.PathLike[str], **options: Any) -> Path:
+    """Write a DataFrame atomically as CSV or Parquet, chosen by the file's suffix.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame
+        The table.
+    path : path-like
+        ``*.parquet`` is written with :meth:`pandas.DataFrame.to_parquet` (needs pyarrow or fastparquet),
+        anything else with :meth:`pandas.DataFrame.to_csv`.
+    **options
+        Passed to the pandas writer (e.g. ``index=False``, ``float_format="%.4f"``).
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    target = Path(path)
+    with staged(target) as tmp:
+        if target.suffix == ".parquet":
+            frame.to_parquet(tmp, **options)
+        else:
+            frame.to_csv(tmp, **options)
+    return target
+
+
+def replace_dir(target: str | os.PathLike[str], build: Callable[[Path], Any]) -> Path:
+    """Build a folder in a temporary sibling with ``build(folder)``, then swap it in for ``target``.
+
+    The old ``target`` (if any) is removed only after the new one is complete; if ``build`` raises, the
+    old folder is left untouched and the temporary one removed.
+
+    Parameters
+    ----------
+    target : path-like
+        The folder to (re)create.
+    build : callable
+        Called with the empty temporary folder; writes the folder's contents there.
+
+    Returns
+    -------
+    Path
+        ``target``.
+    """
+    out = Path(target)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        build(tmp)
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            os.replace(out, old / out.name)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def read_toml(
+    path: str | os.PathLike[str], what: str, error: type[TwosectorError] = TwosectorError, doc: str = ""
+) -> dict[str, Any]:
+    """Read a TOML file given by a user.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    what : str
+        What the file is, for messages, e.g. ``"scenario file"`` or ``"grid file"``.
+    error : subclass of TwosectorError, default TwosectorError
+        The error raised (e.g. :class:`~twosector.errors.ScenarioError` for scenarios).
+    doc : str, optional
+        Where the format is documented, added to the message of a malformed file (e.g. ``"docs/batch.md"``).
+
+    Returns
+    -------
+    dict
+        The parsed tables.
+
+    Raises
+    ------
+    TwosectorError
+        (of class ``error``) naming the file: ``"<what> '<path>' not found"``, ``"... cannot be read
+        (<reason>)"`` or ``"<what> <path>: malformed TOML (<parser message>)"``.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise error(f"{what} {str(file)!r} not found")
+    try:
+        with file.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        hint = f"; see {doc} for the format" if doc else ""
+        raise error(f"{what} {file}: malformed TOML ({exc}){hint}") from None
+    except OSError as exc:
+        raise error(f"{what} {str(file)!r} cannot be read ({exc.strerror})") from None
