@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from twosector.backtesting import BACKTEST_VARIABLES, backtest, backtest_figure, backtest_summary
+from twosector.backtesting import BACKTEST_VARIABLES, backtest, backtest_summary
+from twosector.charts import backtest_figure
 from twosector.data import data_dir, parse_period
 from twosector.errors import TwosectorError
 from twosector.estimation import estimate
@@ -116,12 +117,11 @@ def test_backtest_calibration_ignores_later_data(tmp_path):
 
 
 def test_docs_backtest_table_matches(errors):
-    import importlib
     import re
 
-    cal_mod = importlib.import_module("twosector.calibration")
-    text = cal_mod.DOCS_FILE.read_text(encoding="utf-8")
+    from twosector import docsgen
+
+    text = docsgen.CALIBRATION_DOCS.read_text(encoding="utf-8")
     m = re.search(r"<!-- BEGIN generated:backtest -->\n(.*?)\n<!-- END generated:backtest -->", text, re.S)
-    summ = backtest_summary(errors)
-    expect = cal_mod._backtest_sentence(summ) + "\n\n" + cal_mod._md(summ)
-    assert m and m.group(1) == expect, "run python -m twosector.calibration --docs"
+    expect = docsgen.backtest_block(backtest_summary(errors))
+    assert m and m.group(1) == expect, "docs/calibration.md is stale: run `twosector dev docs`"

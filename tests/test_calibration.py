@@ -26,7 +26,7 @@ def test_shipped_defaults_are_what_calibrate_produces(cal):
     assert list(cal.params.index) == list(defaults.index)
     changed = cal.changed().index
     assert np.allclose(cal.params[changed], defaults[changed], rtol=1e-6, atol=1e-9), (
-        "twosector/parameters.csv is stale: run `python -m twosector.calibration --write`\n"
+        "twosector/parameters.csv is stale: run `twosector dev catalogue`\n"
         + str(pd.DataFrame({"calibrate": cal.params[changed], "catalogue": defaults[changed]}))
     )
     assert np.allclose(cal.params, defaults, rtol=1e-6, atol=1e-9)
@@ -114,7 +114,7 @@ def test_cli_writes_report_atomically(tmp_path, monkeypatch):
     out = tmp_path / "calib"
     out.mkdir()
     (out / "stale.txt").write_text("old")
-    monkeypatch.setattr(cal_mod, "DEFAULT_CUTOFFS", ("2023Q4",), raising=True)
+    monkeypatch.setattr("twosector.backtesting.DEFAULT_CUTOFFS", ("2023Q4",), raising=True)
     assert main(["calibrate", "--out", str(out)]) == 0
     names = {p.name for p in out.iterdir()}
     assert {"index.html", "estimates.csv", "facts.csv", "backtest.csv", "parameters.csv", "plotly.min.js"} <= names
@@ -132,18 +132,19 @@ def test_docs_tables_match_the_code(cal):
     checked in tests/test_backtesting.py)."""
     import re
 
+    from twosector import docsgen
     from twosector.facts import fact_table
 
-    text = cal_mod.DOCS_FILE.read_text(encoding="utf-8")
+    text = docsgen.CALIBRATION_DOCS.read_text(encoding="utf-8")
     empty = pd.DataFrame(columns=["cutoff", "variable", "h", "quarter", "forecast", "actual", "error",
                                   "naive", "naive_error"])
-    blocks = cal_mod.docs_blocks(cal, fact_table(None, cal.params), empty)
+    blocks = docsgen.calibration_blocks(cal, fact_table(None, cal.params), empty)
     for name, body in blocks.items():
         if name == "backtest":
             continue
         m = re.search(rf"<!-- BEGIN generated:{name} -->\n(.*?)\n<!-- END generated:{name} -->", text, re.S)
         assert m, f"block {name} missing from docs/calibration.md"
-        assert m.group(1) == body, f"docs/calibration.md block {name!r} is stale: run python -m twosector.calibration --docs"
+        assert m.group(1) == body, f"docs/calibration.md block {name!r} is stale: run `twosector dev docs`"
 
 
 def test_public_functions_stay_callable_after_their_modules_are_imported():

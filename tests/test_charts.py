@@ -9,13 +9,14 @@ import pytest
 
 from twosector import charts
 from twosector.errors import TwosectorError
+from twosector.variables import KEY_VARIABLES
 
 QUARTERS = pd.period_range("2019Q1", "2030Q4", freq="Q")
 
 
 def frame(level: float) -> pd.DataFrame:
     steps = np.arange(len(QUARTERS), dtype=float)
-    return pd.DataFrame({name: level + 0.1 * steps for name in charts._UNITS}, index=QUARTERS)
+    return pd.DataFrame({name: level + 0.1 * steps for name in KEY_VARIABLES}, index=QUARTERS)
 
 
 RUNS = {"baseline": frame(100.0), "broad_front": frame(95.0), "my_custom": frame(90.0)}

@@ -165,11 +165,11 @@ def test_every_parameter_is_documented_in_model_md() -> None:
 
 
 def test_parameter_tables_in_model_md_match_the_catalogue() -> None:
-    from twosector.params import DOC_END, DOC_START, markdown_table
+    from twosector.docsgen import PARAMETERS_END, PARAMETERS_START, parameter_tables
 
     text = DOCS.read_text(encoding="utf-8")
-    section = text.split(DOC_START, 1)[1].split(DOC_END, 1)[0].strip("\n")
-    assert section == markdown_table(), "docs/model.md is stale: run `python -m twosector.params --write-docs`"
+    section = text.split(PARAMETERS_START, 1)[1].split(PARAMETERS_END, 1)[0].strip("\n")
+    assert section == parameter_tables(), "docs/model.md is stale: run `twosector dev catalogue`"
 
 
 def test_every_output_variable_is_in_model_md() -> None:

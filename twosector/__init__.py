@@ -47,8 +47,8 @@ _API: dict[str, str] = {
 }
 
 _SUBMODULES = {
-    "backtesting", "batch", "calibration", "charts", "data", "derive", "errors", "estimation", "exog", "facts",
-    "model", "notebook", "params", "report", "scenarios", "simulation", "variables",
+    "backtesting", "batch", "calibration", "charts", "data", "derive", "docsgen", "errors", "estimation", "exog",
+    "facts", "files", "model", "notebook", "params", "reports", "scenarios", "simulation", "tables", "variables",
 }
 
 __all__ = sorted(_API) + ["__version__", "errors", "TwosectorError"]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,7 +21,7 @@ import pandas as pd
 from twosector.data import CUTOFF
 from twosector.errors import TwosectorError
 
-__all__ = ["backtest", "backtest_summary", "backtest_figure", "BACKTEST_VARIABLES"]
+__all__ = ["backtest", "backtest_summary", "BACKTEST_VARIABLES", "DEFAULT_CUTOFFS"]
 
 #: model column -> quarterly data series it is compared with
 BACKTEST_VARIABLES: dict[str, str] = {
@@ -32,11 +31,14 @@ BACKTEST_VARIABLES: dict[str, str] = {
     "unemployment_rate": "unemployment_q",
 }
 
+#: the cut-offs of the backtest in the calibration report and in docs/calibration.md
+DEFAULT_CUTOFFS: tuple[str, ...] = ("2022Q4", "2023Q2", "2023Q4")
+
 COLUMNS = ["cutoff", "variable", "h", "quarter", "forecast", "actual", "error", "naive", "naive_error"]
 
 
 def backtest(
-    end: str | Sequence[str] = ("2022Q4", "2023Q2", "2023Q4"),
+    end: str | Sequence[str] = DEFAULT_CUTOFFS,
     horizon: int = 4,
     data: str | os.PathLike | Mapping[str, pd.Series] | None = None,
 ) -> pd.DataFrame:
@@ -119,37 +121,3 @@ def backtest_summary(errors: pd.DataFrame) -> pd.DataFrame:
         "naive_rmse": g["naive_error"].apply(lambda e: float(np.sqrt(np.mean(np.square(e))))),
     })
     return out.reset_index()
-
-
-def backtest_figure(errors: pd.DataFrame) -> Any:
-    """Plotly figure: forecast error by horizon, one panel per variable, one line per cut-off.
-
-    Parameters
-    ----------
-    errors : pd.DataFrame
-        The output of :func:`backtest`.
-    """
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    from twosector import charts
-
-    variables = list(BACKTEST_VARIABLES)
-    fig = make_subplots(rows=2, cols=2, subplot_titles=[charts.variable_label(v) for v in variables])
-    for k, var in enumerate(variables):
-        r, c = divmod(k, 2)
-        sub = errors[errors["variable"] == var]
-        for j, (cut, part) in enumerate(sub.groupby("cutoff", sort=True)):
-            fig.add_trace(go.Scatter(
-                x=part["h"], y=part["error"], mode="lines+markers", name=f"cut-off {cut}",
-                legendgroup=cut, showlegend=(k == 0), line=dict(color=charts.scenario_colour(f"cut-off {cut}")),
-            ), row=r + 1, col=c + 1)
-        fig.add_hline(y=0, line=dict(color="#999", width=1), row=r + 1, col=c + 1)
-        fig.update_xaxes(title_text="quarters ahead", dtick=1, row=r + 1, col=c + 1)
-        fig.update_yaxes(title_text="forecast - actual (pp)", row=r + 1, col=c + 1)
-    fig.update_layout(template=charts.TEMPLATE, height=650,
-                      title="Backtest: forecast errors by horizon (re-estimated and re-calibrated at each cut-off)")
-    return fig
-
-
-

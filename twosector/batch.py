@@ -1,7 +1,7 @@
 """Run the notebook suite over a grid of scenarios with papermill, in parallel processes.
 
-Each run executes one notebook with one set of parameters in its own Python process (``python -m
-twosector.batch --worker``), with its own working folder ``OUT/runs/<run id>/`` and a wall-clock timeout.
+Each run executes one notebook with one set of parameters in its own Python process (:data:`WORKER`,
+which calls ``_worker_main`` on the run's spec file), with its own working folder ``OUT/runs/<run id>/`` and a wall-clock timeout.
 The process runs papermill (kernel ``python3`` from this environment, ``PLOTLY_RENDERER`` set so charts are
 embedded offline), retries once if the kernel fails to start, and writes atomically:
 
@@ -12,12 +12,11 @@ embedded offline), retries once if the kernel fails to start, and writes atomica
 The parent process records every run in ``OUT/status.json`` as soon as it ends (status, failing cell, error
 name and message), so one failure never loses the others; a re-run skips runs that completed with the same
 notebook and parameters unless ``force``. At the end it writes ``OUT/index.html`` and ``OUT/results.csv``
-(see :mod:`twosector.report`). The grid format is documented in ``docs/batch.md``.
+(see :mod:`twosector.reports`). The grid format is documented in ``docs/batch.md``.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -26,7 +25,6 @@ import subprocess
 import sys
 import threading
 import time
-import tomllib
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -36,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from twosector.errors import TwosectorError, did_you_mean, unknown_name
+from twosector.files import atomic_write, read_toml, staged
 
 __all__ = ["Run", "load_grid", "default_grid", "run_batch", "NOTEBOOK_DIR", "SCENARIO_NOTEBOOK"]
 
@@ -47,6 +46,8 @@ STATUS_FILE = "status.json"
 RUNS_DIR = "runs"
 KERNEL = "python3"
 RENDERER = "plotly_mimetype+notebook"
+# The child process of one run: executes the spec file given as its argument (see _worker_main).
+WORKER = "import sys; from twosector.batch import _worker_main; sys.exit(_worker_main(sys.argv[1]))"
 # Parameters the runner sets itself (a notebook declaring them gets them).
 RUNNER_PARAMS = ("results_path",)
 _GRID_KEYS = {"notebook", "id", "parameters", "scenarios"}
@@ -199,12 +200,7 @@ def load_grid(grid: str | os.PathLike[str] | Mapping[str, Any] | None = None) ->
     if isinstance(grid, Mapping):
         return _runs_from_mapping(grid, Path.cwd(), "grid")
     path = Path(grid)
-    if not path.is_file():
-        raise TwosectorError(f"grid file {str(path)!r} does not exist")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise TwosectorError(f"grid file {str(path)!r} is not valid TOML: {exc}") from None
+    data = read_toml(path, "grid file", doc="docs/batch.md")
     return _runs_from_mapping(data, path.parent.resolve(), f"grid file {path.name!r}")
 
 
@@ -230,12 +226,6 @@ def default_grid(folder: str | os.PathLike[str] | None = None) -> list[Run]:
 
 
 # --------------------------------------------------------------------------------------------- worker
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
 
 def _failed_cell(nb: Any) -> tuple[int | None, str, str]:
     """(cell index, error name, message) of the first cell with an error output, or that was left running."""
@@ -281,38 +271,39 @@ def _execute(papermill_execute: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
     from papermill.exceptions import PapermillExecutionError
 
     run_dir = Path(spec["run_dir"])
-    final = run_dir / "notebook.ipynb"
-    partial = run_dir / ".notebook.ipynb.partial"
     record: dict[str, Any] = {"status": "ok", "cell": None, "error": "", "message": "", "attempts": 0}
-    for attempt in (1, 2):
-        record["attempts"] = attempt
-        try:
-            papermill_execute(
-                spec["notebook"], str(partial), parameters=spec["parameters"], kernel_name=spec.get("kernel", KERNEL),
-                progress_bar=False, log_output=False, cwd=str(run_dir), execution_timeout=spec.get("timeout"),
-                start_timeout=spec.get("start_timeout", 60),
-            )  # papermill saves after every cell (~2 s a run): a timed-out run still shows its cells
-            break
-        except PapermillExecutionError as exc:
-            record.update(status="failed", cell=exc.cell_index, error=exc.ename, message=str(exc.evalue))
-            break
-        except Exception as exc:  # kernel trouble, cell timeout, ...: classify, retry start-up failures once
-            if attempt == 1 and _kernel_start_failure(exc, partial):
-                record["retried"] = f"{type(exc).__name__}: {exc}"
-                continue
-            record.update(status="failed", error=type(exc).__name__, message=str(exc).strip().splitlines()[0] if str(exc).strip() else "")
-            break
-    if partial.is_file():
-        nb = nbformat.read(partial, as_version=4)
+    nb = None
+    # papermill saves after every cell (~2 s a run) into the staged file, which replaces notebook.ipynb when
+    # the run ends: a failed or timed-out run still shows its cells
+    with staged(run_dir / "notebook.ipynb") as partial:
+        for attempt in (1, 2):
+            record["attempts"] = attempt
+            try:
+                papermill_execute(
+                    spec["notebook"], str(partial), parameters=spec["parameters"], kernel_name=spec.get("kernel", KERNEL),
+                    progress_bar=False, log_output=False, cwd=str(run_dir), execution_timeout=spec.get("timeout"),
+                    start_timeout=spec.get("start_timeout", 60),
+                )
+                break
+            except PapermillExecutionError as exc:
+                record.update(status="failed", cell=exc.cell_index, error=exc.ename, message=str(exc.evalue))
+                break
+            except Exception as exc:  # kernel trouble, cell timeout, ...: classify, retry start-up failures once
+                if attempt == 1 and _kernel_start_failure(exc, partial):
+                    record["retried"] = f"{type(exc).__name__}: {exc}"
+                    continue
+                record.update(status="failed", error=type(exc).__name__, message=str(exc).strip().splitlines()[0] if str(exc).strip() else "")
+                break
+        if partial.is_file():
+            nb = nbformat.read(partial, as_version=4)
+    if nb is not None:
         if record["status"] != "ok":
             # papermill inserts an error banner cell on failure: take the index from the saved notebook
             cell, ename, evalue = _failed_cell(nb)
             record["cell"] = cell if cell is not None else record["cell"]
             record["error"] = record["error"] or ename
             record["message"] = record["message"] or evalue
-        os.replace(partial, final)
-        html = _export_html(nb, spec.get("title", spec["run_id"]))
-        _atomic_write(run_dir / "report.html", html)
+        atomic_write(run_dir / "report.html", _export_html(nb, spec.get("title", spec["run_id"])))
     return record
 
 
@@ -326,7 +317,7 @@ def _worker_main(spec_path: str) -> int:
     except Exception as exc:  # report anything unexpected as this run's failure, not a crash of the batch
         record = {"status": "failed", "cell": None, "error": type(exc).__name__, "message": str(exc), "attempts": 1}
     record["duration"] = round(time.time() - started, 2)
-    _atomic_write(Path(spec["record_path"]), json.dumps(record))
+    atomic_write(Path(spec["record_path"]), json.dumps(record))
     return 0
 
 
@@ -345,7 +336,7 @@ def _load_status(out: Path) -> dict[str, dict[str, Any]]:
 def _save_status(out: Path, status: Mapping[str, Mapping[str, Any]]) -> None:
     from twosector import __version__
 
-    _atomic_write(out / STATUS_FILE, json.dumps({"twosector_version": __version__, "runs": status}, indent=1, default=str))
+    atomic_write(out / STATUS_FILE, json.dumps({"twosector_version": __version__, "runs": status}, indent=1, default=str))
 
 
 def _is_done(run: Run, record: Mapping[str, Any] | None, out: Path) -> bool:
@@ -388,7 +379,7 @@ def _launch(run: Run, out: Path, timeout: float, declared: Mapping[str, Any]) ->
         "timeout": timeout, "record_path": str(run_dir / ".record.json"), "title": f"twosector: {run.run_id}",
     }
     spec_path = run_dir / ".spec.json"
-    _atomic_write(spec_path, json.dumps(spec, default=str))
+    atomic_write(spec_path, json.dumps(spec, default=str))
     env = dict(os.environ, PLOTLY_RENDERER=RENDERER)  # reports need plotly.js embedded, whatever the shell sets
     started = time.time()
     record: dict[str, Any]
@@ -397,7 +388,7 @@ def _launch(run: Run, out: Path, timeout: float, declared: Mapping[str, Any]) ->
             if _STOPPING.is_set():
                 raise KeyboardInterrupt
             proc = subprocess.Popen(
-                [sys.executable, "-m", "twosector.batch", "--worker", str(spec_path)],
+                [sys.executable, "-c", WORKER, str(spec_path)],
                 cwd=run_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
             _RUNNING.add(proc)
@@ -519,10 +510,10 @@ def run_batch(
         finally:
             pool.shutdown(wait=True)
             bar.close()
-    from twosector.report import write_index
+    from twosector.reports import write_batch_index
 
     table = _status_table(runs, status, actions, out)
-    write_index(out, runs, status)
+    write_batch_index(out, runs, status)
     return table
 
 
@@ -539,24 +530,3 @@ def _status_table(runs: Sequence[Run], status: Mapping[str, Mapping[str, Any]], 
             "duration": rec.get("duration"), "report": str(report) if report.is_file() else "",
         })
     return pd.DataFrame(rows).astype({"cell": "Int64", "duration": "Float64"})
-
-
-def _cli_batch(args: argparse.Namespace) -> int:
-    """Handler of ``twosector batch``: run the grid, print the run table and where index.html is."""
-    table = run_batch(args.grid, out=args.out, workers=args.workers, force=args.force, timeout=args.timeout)
-    shown = table[["run_id", "status", "action", "cell", "error", "message"]].copy()
-    shown["message"] = shown["message"].str.slice(0, 70)
-    with pd.option_context("display.max_rows", 500, "display.width", 200, "display.max_colwidth", 70):
-        print(shown.to_string(index=False))
-    failed = int((table["status"] != "ok").sum())
-    index = (Path(args.out) / "index.html").resolve()
-    print(f"\n{len(table) - failed} of {len(table)} runs ok" + (f", {failed} failed (see {Path(args.out) / STATUS_FILE})" if failed else ""))
-    print(f"report: {index}")
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":  # the worker process of one run
-    if len(sys.argv) == 3 and sys.argv[1] == "--worker":
-        sys.exit(_worker_main(sys.argv[2]))
-    print("usage: python -m twosector.batch --worker SPEC.json (internal; use `twosector batch`)", file=sys.stderr)
-    sys.exit(2)

@@ -8,18 +8,17 @@ catalogue ranges). Every other parameter keeps its catalogue value and source (`
 ``literature``).
 
 The shipped defaults in ``twosector/parameters.csv`` are exactly what ``calibrate()`` produces from the
-shipped data: ``python -m twosector.calibration --write`` updates the catalogue's value, kind and source
-for the estimated and calibrated parameters, and a test recomputes them.
+shipped data: ``twosector dev catalogue`` updates the catalogue's value, kind and source for the estimated
+and calibrated parameters, and a test recomputes them. The calibration report (figures, tables) is written
+by :func:`twosector.reports.write_calibration_report`, the tables of ``docs/calibration.md`` by
+:mod:`twosector.docsgen`.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
+import io
 import os
-import shutil
-import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,10 +27,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from twosector.errors import TwosectorError
 from twosector.estimation import CIVILIAN_EMPLOYMENT_SHARE, Estimates, estimate
+from twosector.files import atomic_write
 
-__all__ = ["Calibration", "calibrate", "ESTIMATED", "CALIBRATED", "CALIBRATION_TARGETS", "write_report"]
+__all__ = ["Calibration", "calibrate", "ESTIMATED", "CALIBRATED", "CALIBRATION_TARGETS"]
 
 
 @dataclass(frozen=True)
@@ -157,12 +156,11 @@ class Calibration:
                 row["value"] = _fmt(float(r["value"]))
                 row["kind"] = str(r["kind"])
                 row["source"] = str(r["source"])
-        tmp = target.with_suffix(".csv.tmp")
-        with tmp.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=fieldnames, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-        os.replace(tmp, target)
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=fieldnames, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        atomic_write(target, text.getvalue())
         from twosector import params as _params
 
         _params._table.cache_clear()
@@ -214,10 +212,6 @@ class Calibration:
         from twosector.simulation import simulate
 
         return simulate("baseline", params=self.params, **kwargs)
-
-    def figures(self, data: Any = None) -> dict[str, Any]:
-        """Plotly figures: model vs data for the key series (dict of name -> Figure)."""
-        return fit_figures(self.simulate(end="2026Q4"), data)
 
 
 def _fmt(x: float) -> str:
@@ -403,306 +397,3 @@ def _report(
             "at_bound": set_here and float(params[name]) in (float(table.at[name, "low"]), float(table.at[name, "high"])),
         })
     return pd.DataFrame(rows).set_index("name")
-
-
-#: model column -> (data series, title) of the fit charts
-FIT_SERIES: dict[str, tuple[str, str]] = {
-    "gdp_growth": ("gdp_growth_q", "Real GDP growth"),
-    "cpi_inflation": ("cpi_yoy_q", "CPI inflation"),
-    "key_rate": ("key_rate_q", "Key rate"),
-    "unemployment_rate": ("unemployment_q", "Unemployment rate"),
-}
-
-
-def fit_figures(results: pd.DataFrame, data: Any = None) -> dict[str, Any]:
-    """Plotly figures of the calibrated baseline against the data, one per key series.
-
-    Parameters
-    ----------
-    results : pd.DataFrame
-        A baseline simulation (quarterly PeriodIndex).
-    data : optional
-        The data (see :func:`twosector.estimation.load_inputs`); default the shipped data.
-
-    Returns
-    -------
-    dict of str to plotly.graph_objects.Figure
-        ``fit_<variable>`` for each of :data:`FIT_SERIES`, plus ``fit_annual`` (annual GDP growth,
-        unemployment and oil and gas revenue, model vs data).
-    """
-    import plotly.graph_objects as go
-
-    from twosector import charts
-    from twosector.estimation import load_inputs
-
-    obs = load_inputs(data, "2024Q4", ids=tuple(s for s, _ in FIT_SERIES.values())
-                      + ("gdp_growth", "unemployment", "oil_gas_revenue"))
-    figs: dict[str, Any] = {
-        f"fit_{var}": charts.fit(results, {var: obs[sid]}, title=f"{title}: model vs data", end=None)
-        for var, (sid, title) in FIT_SERIES.items()
-    }
-    annual = {
-        "GDP growth, % (annual mean of y/y)": (results["gdp_growth"], obs["gdp_growth"], "mean"),
-        "Unemployment, % (annual average)": (results["unemployment_rate"], obs["unemployment"], "mean"),
-        "Oil and gas revenue, trn RUB": (results["oil_gas_revenue"], obs["oil_gas_revenue"], "sum"),
-    }
-    fig = go.Figure()
-    for k, (label, (m, d, how)) in enumerate(annual.items()):
-        m = m[m.index.year <= 2024]
-        ma = m.groupby(m.index.year).agg(how)
-        colour = charts.SCENARIO_COLOURS[["military", "civilian", "oil_price_cap"][k]]
-        fig.add_trace(go.Bar(x=[str(y) for y in ma.index], y=ma.to_numpy(), name=f"model: {label}",
-                             marker_color=colour, opacity=0.55))
-        fig.add_trace(go.Scatter(x=[str(p.year) for p in d.index], y=d.to_numpy(), name=f"data: {label}",
-                                 mode="markers", marker=dict(color=colour, size=10, symbol="diamond")))
-    fig.update_layout(template=charts.TEMPLATE, barmode="group", height=450,
-                      title="Annual aggregates: calibrated baseline (bars) vs data (diamonds)")
-    figs["fit_annual"] = fig
-    return figs
-
-
-# ---------------------------------------------------------------------------------------------------
-# report folder and command line
-
-
-DEFAULT_CUTOFFS: tuple[str, ...] = ("2022Q4", "2023Q2", "2023Q4")
-
-
-def write_report(out: str | os.PathLike, end: str = "2024Q4", data: Any = None,
-                 cutoffs: Sequence[str] | None = None) -> Path:
-    """Write the calibration report into the folder ``out`` (replaced atomically).
-
-    Contents: ``estimates.csv``, ``parameters.csv`` (the calibration report), ``targets.csv`` (the solver's
-    targets), ``facts.csv`` (the stylised-fact table), ``backtest.csv`` (forecast errors), ``summary.txt``
-    (estimation summary), figures as HTML sharing one ``plotly.min.js``, and ``index.html``.
-
-    Parameters
-    ----------
-    out : path-like
-        The report folder.
-    end : str, default "2024Q4"
-        Cut-off of the calibration.
-    data : optional
-        The data (default: shipped).
-    cutoffs : sequence of str, optional
-        Cut-offs of the backtest (default :data:`DEFAULT_CUTOFFS`).
-
-    Returns
-    -------
-    Path
-        The report folder.
-    """
-    from twosector.backtesting import backtest, backtest_figure, backtest_summary
-
-    out = Path(out)
-    cal = calibrate(data, end)
-    facts = cal.fact_table()
-    bt = backtest(end=tuple(cutoffs or DEFAULT_CUTOFFS), data=data)
-    figs = fit_figures(cal.simulate(end="2026Q4"), data)
-    figs["backtest_errors"] = backtest_figure(bt)
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        cal.estimates.table().to_csv(tmp / "estimates.csv", index=False)
-        (tmp / "summary.txt").write_text(cal.estimates.summary(), encoding="utf-8")
-        cal.report.to_csv(tmp / "parameters.csv")
-        cal.targets.to_csv(tmp / "targets.csv", index=False)
-        facts.to_csv(tmp / "facts.csv", index=False)
-        bt.to_csv(tmp / "backtest.csv", index=False)
-        backtest_summary(bt).to_csv(tmp / "backtest_summary.csv", index=False)
-        links = []
-        for name, fig in figs.items():
-            fig.write_html(tmp / f"{name}.html", include_plotlyjs="directory", full_html=True)
-            links.append(f'<li><a href="{name}.html">{name.replace("_", " ")}</a></li>')
-        (tmp / "index.html").write_text(_index_html(cal, facts, links), encoding="utf-8")
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-            os.replace(out, old / out.name)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
-
-
-def _index_html(cal: Calibration, facts: pd.DataFrame, links: list[str]) -> str:
-    passed = int(facts["pass"].sum())
-    claimed = facts[facts["claimed"]]
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>twosector calibration (cut-off {cal.end})</title>
-<style>body{{font-family:Arial,Helvetica,sans-serif;max-width:1100px;margin:2em auto;color:#222}}
-table{{border-collapse:collapse;font-size:13px}}td,th{{border:1px solid #ccc;padding:3px 6px}}</style></head>
-<body><h1>twosector calibration report</h1>
-<p>Sample cut-off {cal.end}. {len(cal.changed())} parameters set by estimation or calibration.
-Stylised facts: {passed} of {len(facts)} within tolerance; claimed facts passing:
-{int(claimed['pass'].sum())} of {len(claimed)}.</p>
-<h2>Figures</h2><ul>{''.join(links)}</ul>
-<h2>Files</h2><ul><li><a href="estimates.csv">estimates.csv</a> (estimation table)</li>
-<li><a href="summary.txt">summary.txt</a></li><li><a href="parameters.csv">parameters.csv</a></li>
-<li><a href="targets.csv">targets.csv</a></li><li><a href="facts.csv">facts.csv</a></li>
-<li><a href="backtest.csv">backtest.csv</a>, <a href="backtest_summary.csv">backtest_summary.csv</a></li></ul>
-<h2>Estimates</h2>{cal.estimates.table().round(4).to_html(index=False)}
-<h2>Stylised facts</h2>{facts[['id', 'target', 'value', 'tolerance', 'model', 'pass', 'claimed']].round(3).to_html(index=False)}
-</body></html>
-"""
-
-
-# ---------------------------------------------------------------------------------------------------
-# generated blocks of docs/calibration.md
-
-DOCS_FILE = Path(__file__).resolve().parent.parent / "docs" / "calibration.md"
-
-
-def _md(frame: pd.DataFrame, floatfmt: str = "{:.3f}") -> str:
-    cols = list(frame.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for _, r in frame.iterrows():
-        cells = []
-        for c in cols:
-            v = r[c]
-            if isinstance(v, bool | np.bool_):
-                cells.append("yes" if v else "no")
-            elif isinstance(v, float | np.floating):
-                cells.append("" if not np.isfinite(v) else floatfmt.format(v))
-            else:
-                cells.append(str(v).replace("|", "/"))
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def projection_assumptions() -> pd.DataFrame:
-    """Annual averages of the exogenous paths in the projection (2025-2030) that the baseline uses.
-
-    Returns
-    -------
-    pd.DataFrame
-        One row per exogenous input, one column per year (defence spending and flows summed over the
-        year, prices and stocks averaged).
-    """
-    from twosector import exog as _exog
-
-    x = _exog.paths(end="2030Q4")
-    x = x[x.index.year >= 2024]
-    flows = {"defence_spending", "mobilised", "contract_recruits"}
-    out = {c: (x[c].groupby(x.index.year).sum() if c in flows else x[c].groupby(x.index.year).mean())
-           for c in x.columns}
-    table = pd.DataFrame(out).T
-    table.columns = [str(c) for c in table.columns]
-    table.index.name = "input"
-    return table
-
-
-def docs_blocks(cal: Calibration, facts: pd.DataFrame, errors: pd.DataFrame) -> dict[str, str]:
-    """The generated tables of ``docs/calibration.md``, by block name (markdown text)."""
-    from twosector.backtesting import backtest_summary
-
-    est = cal.estimates.table()
-    est = est.assign(
-        data=[("" if not np.isfinite(a) else f"{a:.3f} ({b:.3f})") for a, b in zip(est.ols_estimate, est.ols_se)],
-        prior=[("" if not np.isfinite(a) else f"{a:.3g} (sd {b:.3g})") for a, b in zip(est.prior_mean, est.prior_sd)],
-    )[["equation", "coefficient", "estimate", "se", "data", "prior", "n", "sample"]]
-    params = cal.changed().reset_index()[["name", "value", "low", "high", "kind", "clipped", "at_bound", "source"]]
-    targets = cal.targets[["id", "target", "value", "tolerance", "model", "pass"]]
-    ft = facts[["id", "target", "kind", "value", "tolerance", "model", "pass", "claimed"]]
-    summ = backtest_summary(errors)
-    proj = projection_assumptions().reset_index()
-    passed = facts[facts["pass"]]
-    claimed = facts[facts["claimed"]]
-    missed_claims = claimed.loc[~claimed["pass"], "id"]
-    summary = (
-        f"Sample cut-off {cal.end}. **{int(facts['pass'].sum())} of {len(facts)} facts are within tolerance**; "
-        f"the model claims {len(claimed)} facts"
-        + (", and all of them pass. " if missed_claims.empty
-           else f", of which {len(missed_claims)} miss: {', '.join(missed_claims)}. ")
-        + f"Passing: {', '.join(passed['id'])}. "
-        f"Missed: {', '.join(facts.loc[~facts['pass'], 'id'])}."
-    )
-    return {
-        "estimates": _md(est),
-        "parameters": _md(params, "{:.4g}"),
-        "targets": _md(targets),
-        "facts_summary": summary,
-        "facts": _md(ft),
-        "backtest": _backtest_sentence(summ) + "\n\n" + _md(summ),
-        "projection": _md(proj, "{:.3f}"),
-    }
-
-
-def _backtest_sentence(summ: pd.DataFrame) -> str:
-    if summ.empty:
-        return "No backtest errors."
-    g = summ.groupby("variable")[["rmse", "naive_rmse"]].mean()
-    better = [v for v in g.index if g.at[v, "rmse"] < g.at[v, "naive_rmse"]]
-    worse = [v for v in g.index if v not in better]
-    text = (f"Averaged over horizons, the model's RMSE is below the no-change forecast's for "
-            f"{', '.join(better) if better else 'no variable'}")
-    return text + (f" and above it for {', '.join(worse)}." if worse else ".")
-
-
-def render_docs(text: str, blocks: Mapping[str, str]) -> str:
-    """Replace every ``<!-- BEGIN generated:NAME -->...<!-- END generated:NAME -->`` block of ``text``."""
-    import re
-
-    for name, body in blocks.items():
-        pattern = re.compile(
-            rf"(<!-- BEGIN generated:{re.escape(name)} -->).*?(<!-- END generated:{re.escape(name)} -->)", re.S)
-        if not pattern.search(text):
-            raise TwosectorError(f"docs: block {name!r} is missing (add BEGIN/END generated:{name} markers)")
-        text = pattern.sub(lambda m: m.group(1) + "\n" + body + "\n" + m.group(2), text)
-    return text
-
-
-def write_docs(cal: Calibration | None = None, path: str | os.PathLike | None = None) -> Path:
-    """Regenerate the tables of ``docs/calibration.md`` from the code (calibration, facts, backtest)."""
-    from twosector.backtesting import backtest
-    from twosector.facts import fact_table
-
-    cal = cal or calibrate()
-    target = Path(path) if path is not None else DOCS_FILE
-    blocks = docs_blocks(cal, fact_table(None, cal.params), backtest(end=DEFAULT_CUTOFFS))
-    target.write_text(render_docs(target.read_text(encoding="utf-8"), blocks), encoding="utf-8")
-    return target
-
-
-def _cli_calibrate(args: argparse.Namespace) -> int:
-    """Handler of ``twosector calibrate [--end Q] [--out DIR]``."""
-    out = write_report(args.out, end=args.end)
-    print(f"calibration report written to {out}/index.html")
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m twosector.calibration [--write] [--end Q]``: print the calibration, or write the catalogue."""
-    parser = argparse.ArgumentParser(prog="python -m twosector.calibration")
-    parser.add_argument("--end", default="2024Q4")
-    parser.add_argument("--write", action="store_true",
-                        help="update twosector/parameters.csv and the parameter tables of docs/model.md")
-    parser.add_argument("--docs", action="store_true", help="regenerate the tables of docs/calibration.md")
-    args = parser.parse_args(argv)
-    try:
-        cal = calibrate(end=args.end)
-    except TwosectorError as exc:
-        print(f"calibrate: error: {exc}", file=sys.stderr)
-        return 2
-    with pd.option_context("display.width", 200, "display.max_colwidth", 90):
-        print(cal.changed()[["value", "catalogue_value", "low", "high", "kind", "clipped"]])
-        print(cal.targets)
-    if args.write:
-        print(f"wrote {cal.write_catalogue()}")
-        from twosector.params import write_docs as write_model_docs
-
-        print(f"wrote {write_model_docs()} (parameter tables)")
-    if args.docs:
-        print(f"wrote {write_docs(calibrate(end=args.end) if args.write else cal)}")
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
-
-

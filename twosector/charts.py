@@ -22,16 +22,18 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.io._base_renderers import NotebookRenderer
-
-from twosector.data import CUTOFF
 from plotly.subplots import make_subplots
 
+from twosector.data import CUTOFF
 from twosector.errors import TwosectorError, unknown_name
+from twosector.files import atomic_write
+from twosector.variables import units as variable_units
 
 __all__ = [
     "TEMPLATE",
@@ -48,6 +50,9 @@ __all__ = [
     "history",
     "sources",
     "fit",
+    "FIT_SERIES",
+    "fit_figures",
+    "backtest_figure",
     "save",
 ]
 
@@ -74,29 +79,6 @@ SCENARIO_COLOURS: dict[str, str] = {
 # Colours for any other name, in order of first use (kept distinct from the fixed ones).
 _FALLBACK = ["#e377c2", "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"]
 _assigned: dict[str, str] = {}
-
-# Units of simulate()'s columns, used when the variable catalogue is not available.
-_UNITS: dict[str, str] = {
-    "output_military": "index 2021 = 100",
-    "output_civilian": "index 2021 = 100",
-    "gdp_growth": "% y/y",
-    "employment_military": "million persons",
-    "employment_civilian": "million persons",
-    "labour_force": "million persons",
-    "unemployment_rate": "% of labour force",
-    "labour_shortage": "million vacancies",
-    "wage_military": "index 2021 = 100",
-    "wage_civilian": "index 2021 = 100",
-    "cpi_inflation": "% y/y",
-    "key_rate": "% per year",
-    "defence_spending_gdp": "% of GDP",
-    "oil_gas_revenue": "trn RUB per quarter",
-    "budget_balance_gdp": "% of GDP",
-    "nwf_liquid": "trn RUB",
-    "civilian_real_income": "index 2021 = 100",
-    "strain_index": "index",
-}
-
 
 def _register_template() -> None:
     base = pio.templates["plotly_white"]
@@ -181,24 +163,9 @@ def scenario_colour(name: str) -> str:
     return _assigned[name]
 
 
-def _units() -> dict[str, str]:
-    try:
-        from twosector.variables import variable_table
-    except ImportError:  # the catalogue is optional here: fall back to the units of the model brief
-        return dict(_UNITS)
-    try:
-        table = variable_table()
-    except TwosectorError:
-        return dict(_UNITS)
-    frame = table.reset_index() if "name" not in table.columns else table
-    units = dict(_UNITS)
-    units.update({str(n): str(u) for n, u in zip(frame["name"], frame["unit"])})
-    return units
-
-
 def variable_label(name: str, unit: str | None = None) -> str:
     """Return a readable axis label with the unit, e.g. ``"Key rate (% per year)"``."""
-    unit = unit if unit is not None else _units().get(name, "")
+    unit = unit if unit is not None else variable_units().get(name, "")
     text = name.replace("_", " ").replace("gdp", "GDP").replace("nwf", "NWF").replace("cpi", "CPI")
     text = text[:1].upper() + text[1:]
     return f"{text} ({unit})" if unit else text
@@ -315,7 +282,7 @@ def paths(
         _check_columns(frame, variables, f"results[{name!r}]")
     ncols = max(1, min(ncols, len(variables)))
     nrows = -(-len(variables) // ncols)
-    units = _units()
+    units = variable_units()
     fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[variable_label(v, units.get(v, "")) for v in variables],
                         shared_xaxes=True, vertical_spacing=0.12 if nrows > 1 else 0.0, horizontal_spacing=0.08)
     shown = []
@@ -373,7 +340,7 @@ def divergence(
     cols = [c for p in pairs for c in p]
     for name, frame in runs.items():
         _check_columns(frame, cols, f"results[{name!r}]")
-    units = _units()
+    units = variable_units()
     titles = [variable_label(a.replace("_military", ""), units.get(a, "")) for a, _ in pairs]
     fig = make_subplots(rows=1, cols=len(pairs), subplot_titles=titles, horizontal_spacing=0.08)
     dashes = ["solid", "dash", "dot", "dashdot", "longdash"]
@@ -579,7 +546,7 @@ def fit(
         data = model.loc[pd.Period(start, freq="Q") if start else None: pd.Period(end, freq="Q") if end else None]
     ncols = max(1, min(ncols, len(variables)))
     nrows = -(-len(variables) // ncols)
-    units = _units()
+    units = variable_units()
     fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[variable_label(v, units.get(v, "")) for v in variables],
                         vertical_spacing=0.14 if nrows > 1 else 0.0, horizontal_spacing=0.08)
     for i, var in enumerate(variables):
@@ -596,6 +563,91 @@ def fit(
         annotation.font = dict(size=12)
     fig.update_xaxes(range=_x_range([data]))  # the same dates in every panel
     return _finish(fig, title, caption, 120 + nrows * height_per_row)
+
+
+#: model column -> (data series, title) of the model-vs-data charts of the calibration
+FIT_SERIES: dict[str, tuple[str, str]] = {
+    "gdp_growth": ("gdp_growth_q", "Real GDP growth"),
+    "cpi_inflation": ("cpi_yoy_q", "CPI inflation"),
+    "key_rate": ("key_rate_q", "Key rate"),
+    "unemployment_rate": ("unemployment_q", "Unemployment rate"),
+}
+
+
+def fit_figures(results: pd.DataFrame, data: Any = None) -> dict[str, go.Figure]:
+    """Plotly figures of the calibrated baseline against the data, one per key series.
+
+    Parameters
+    ----------
+    results : pd.DataFrame
+        A baseline simulation (quarterly PeriodIndex).
+    data : optional
+        The data (see :func:`twosector.estimation.load_inputs`); default the shipped data.
+
+    Returns
+    -------
+    dict of str to plotly.graph_objects.Figure
+        ``fit_<variable>`` for each of :data:`FIT_SERIES`, plus ``fit_annual`` (annual GDP growth,
+        unemployment and oil and gas revenue, model vs data).
+    """
+    from twosector.estimation import load_inputs
+
+    obs = load_inputs(data, "2024Q4", ids=tuple(s for s, _ in FIT_SERIES.values())
+                      + ("gdp_growth", "unemployment", "oil_gas_revenue"))
+    figs: dict[str, go.Figure] = {
+        f"fit_{var}": fit(results, {var: obs[sid]}, title=f"{title}: model vs data", end=None)
+        for var, (sid, title) in FIT_SERIES.items()
+    }
+    annual = {
+        "GDP growth, % (annual mean of y/y)": (results["gdp_growth"], obs["gdp_growth"], "mean"),
+        "Unemployment, % (annual average)": (results["unemployment_rate"], obs["unemployment"], "mean"),
+        "Oil and gas revenue, trn RUB": (results["oil_gas_revenue"], obs["oil_gas_revenue"], "sum"),
+    }
+    fig = go.Figure()
+    for k, (label, (m, d, how)) in enumerate(annual.items()):
+        m = m[m.index.year <= 2024]
+        ma = m.groupby(m.index.year).agg(how)
+        colour = SCENARIO_COLOURS[["military", "civilian", "oil_price_cap"][k]]
+        fig.add_trace(go.Bar(x=[str(y) for y in ma.index], y=ma.to_numpy(), name=f"model: {label}",
+                             marker_color=colour, opacity=0.55))
+        fig.add_trace(go.Scatter(x=[str(p.year) for p in d.index], y=d.to_numpy(), name=f"data: {label}",
+                                 mode="markers", marker=dict(color=colour, size=10, symbol="diamond")))
+    fig.update_layout(template=TEMPLATE, barmode="group", height=450,
+                      title="Annual aggregates: calibrated baseline (bars) vs data (diamonds)")
+    figs["fit_annual"] = fig
+    return figs
+
+
+def backtest_figure(errors: pd.DataFrame) -> go.Figure:
+    """Plotly figure: forecast error by horizon, one panel per variable, one line per cut-off.
+
+    Parameters
+    ----------
+    errors : pd.DataFrame
+        The output of :func:`twosector.backtesting.backtest`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    from twosector.backtesting import BACKTEST_VARIABLES
+
+    variables = list(BACKTEST_VARIABLES)
+    fig = make_subplots(rows=2, cols=2, subplot_titles=[variable_label(v) for v in variables])
+    for k, var in enumerate(variables):
+        r, c = divmod(k, 2)
+        sub = errors[errors["variable"] == var]
+        for j, (cut, part) in enumerate(sub.groupby("cutoff", sort=True)):
+            fig.add_trace(go.Scatter(
+                x=part["h"], y=part["error"], mode="lines+markers", name=f"cut-off {cut}",
+                legendgroup=cut, showlegend=(k == 0), line=dict(color=scenario_colour(f"cut-off {cut}")),
+            ), row=r + 1, col=c + 1)
+        fig.add_hline(y=0, line=dict(color="#999", width=1), row=r + 1, col=c + 1)
+        fig.update_xaxes(title_text="quarters ahead", dtick=1, row=r + 1, col=c + 1)
+        fig.update_yaxes(title_text="forecast - actual (pp)", row=r + 1, col=c + 1)
+    fig.update_layout(template=TEMPLATE, height=650,
+                      title="Backtest: forecast errors by horizon (re-estimated and re-calibrated at each cut-off)")
+    return fig
 
 
 _kaleido_started = False
@@ -648,10 +700,8 @@ def save(fig: go.Figure, path: str | os.PathLike[str], formats: Sequence[str] = 
     written = []
     for fmt in formats:
         target = base.with_suffix(f".{fmt}")
-        tmp = target.with_name(f".{target.name}.tmp.{fmt}")
         # kaleido directly: plotly's write_image passes options a running server ignores (with a warning)
         opts = dict(format=fmt, width=width, height=height or fig.layout.height or 500, scale=scale)
-        tmp.write_bytes(kaleido.calc_fig_sync(fig.to_dict(), opts=opts))
-        os.replace(tmp, target)
+        atomic_write(target, kaleido.calc_fig_sync(fig.to_dict(), opts=opts))
         written.append(target)
     return written

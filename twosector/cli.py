@@ -10,9 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from twosector import __version__
-from twosector.errors import TwosectorError
+from twosector.errors import ScenarioError, TwosectorError, unknown_name
+
+if TYPE_CHECKING:
+    from twosector.scenarios import Scenario
 
 EXIT_USAGE = 2
 
@@ -28,6 +33,19 @@ examples:
   twosector simulate my_scenario.toml --out results.csv
   twosector calibrate --out output/calibration
   twosector batch --workers 2 --out output  run the notebook suite, write output/index.html
+  twosector dev --help                    maintenance: regenerate derived data, catalogue, docs tables
+"""
+
+DEV_DESCRIPTION = """\
+Maintenance commands for developers: each re-writes files of the source tree from the code and the data,
+so that a change of the model or of the data set is carried into the stored outputs (the tests fail until
+then). Files are replaced atomically.
+
+examples:
+  twosector dev derive                    after editing a source file in data/
+  twosector dev catalogue                 after a change of the model, the data or the targets ...
+  twosector dev docs                      ... then the tables of docs/calibration.md
+  twosector dev catalogue --help          options of one task
 """
 
 
@@ -48,22 +66,184 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------------------- simulate
+
+#: the quarters and variables of ``twosector simulate``'s summary table
+SUMMARY_DATES = ("2024Q4", "2025Q4", "2027Q4", "2030Q4")
+SUMMARY_VARIABLES = (
+    "gdp_growth", "output_civilian", "output_military", "cpi_inflation", "key_rate", "unemployment_rate",
+    "labour_shortage", "civilian_real_income", "budget_balance_gdp", "nwf_liquid", "strain_index",
+)
+
+
+def _parse_value(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _apply_sets(sc: Scenario, sets: list[str]) -> Scenario:
+    from twosector.scenarios import LEVERS
+
+    for item in sets:
+        if "=" not in item:
+            raise ScenarioError(f"--set {item!r}: expected 'lever=value' or 'lever.field=value'")
+        key, value = item.split("=", 1)
+        lever, _, fld = key.strip().partition(".")
+        fld = fld or "intensity"
+        if lever not in LEVERS:
+            raise ScenarioError(f"--set {item!r}: {unknown_name('lever', lever, LEVERS)}")
+        if lever not in sc.levers and fld != "intensity":
+            raise ScenarioError(
+                f"--set {item!r}: lever {lever!r} is not active in scenario {sc.name!r}; set its intensity first "
+                f"(--set {lever}=VALUE)"
+            )
+        parsed: Any = value.strip() if fld in ("start", "end") else _parse_value(value.strip())
+        sc = sc.with_lever(lever, **{fld: parsed})
+    return sc
+
+
+def _parse_params(items: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        if "=" not in item:
+            raise TwosectorError(f"--param {item!r}: expected 'name=value'")
+        name, value = item.split("=", 1)
+        out[name.strip()] = _parse_value(value.strip())
+    return out
+
+
+def _write_results(frame: Any, path: Path) -> None:
+    """The full results as CSV (quarters as text such as 2019Q1) or Parquet, written atomically."""
+    from twosector.files import atomic_frame
+
+    if path.suffix == ".parquet":
+        atomic_frame(frame, path)
+    else:
+        out = frame.copy()
+        out.index = out.index.astype(str)
+        atomic_frame(out, path)
+
+
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    from twosector.simulation import _cli_simulate
+    """``twosector simulate``: key results vs baseline, or the full results into a file."""
+    import pandas as pd
 
-    return _cli_simulate(args)
+    from twosector.scenarios import load_scenario
+    from twosector.simulation import compare, simulate
 
+    sc = load_scenario(args.scenario)
+    sc = _apply_sets(sc, list(args.sets or []))
+    params = _parse_params(list(args.params or []))
+    if args.out:
+        out_path = Path(args.out)
+        if out_path.suffix not in (".csv", ".parquet"):
+            raise TwosectorError(f"--out {args.out!r}: unsupported file type; allowed: .csv or .parquet")
+        if out_path.suffix == ".parquet":
+            import importlib.util
+
+            if importlib.util.find_spec("pyarrow") is None and importlib.util.find_spec("fastparquet") is None:
+                raise TwosectorError(
+                    f"--out {args.out!r}: writing .parquet needs pyarrow (pip install pyarrow); allowed now: .csv"
+                )
+        frame = simulate(sc, params)
+        _write_results(frame, out_path)
+        print(f"wrote {len(frame)} quarters x {frame.shape[1]} variables of scenario {sc.name!r} to {out_path}")
+        return 0
+    c = compare(sc, "baseline", params)
+    dates = [pd.Period(d, freq="Q") for d in SUMMARY_DATES]
+    rows = []
+    for var in SUMMARY_VARIABLES:
+        for kind in ("scenario", "diff"):
+            row = {"variable": var, "": "level" if kind == "scenario" else "vs baseline"}
+            for d in dates:
+                row[str(d)] = c.loc[d, (var, kind)]
+            rows.append(row)
+    table = pd.DataFrame(rows).set_index(["variable", ""])
+    print(f"scenario {sc.name!r}: {sc.description}")
+    print("levers: " + (", ".join(
+        f"{k}={v.intensity:g} from {v.start} ramp {v.ramp}" + (f" to {v.end}" if v.end else "")
+        for k, v in sc.levers.items()) or "none"))
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.2f}".format):
+        print(table.to_string())
+    print("units: see `twosector.variable_table()`; 'vs baseline' = scenario minus baseline")
+    sys.stdout.flush()
+    return 0
+
+
+# ------------------------------------------------------------------------------------- calibrate, batch
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
-    from twosector.calibration import _cli_calibrate
+    """``twosector calibrate``: write the calibration report folder."""
+    from twosector.reports import write_calibration_report
 
-    return _cli_calibrate(args)
+    out = write_calibration_report(args.out, end=args.end)
+    print(f"calibration report written to {out}/index.html")
+    return 0
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from twosector.batch import _cli_batch
+    """``twosector batch``: run the grid, print the run table and where index.html is."""
+    import pandas as pd
 
-    return _cli_batch(args)
+    from twosector.batch import STATUS_FILE, run_batch
+
+    table = run_batch(args.grid, out=args.out, workers=args.workers, force=args.force, timeout=args.timeout)
+    shown = table[["run_id", "status", "action", "cell", "error", "message"]].copy()
+    shown["message"] = shown["message"].str.slice(0, 70)
+    with pd.option_context("display.max_rows", 500, "display.width", 200, "display.max_colwidth", 70):
+        print(shown.to_string(index=False))
+    failed = int((table["status"] != "ok").sum())
+    index = (Path(args.out) / "index.html").resolve()
+    print(f"\n{len(table) - failed} of {len(table)} runs ok" + (f", {failed} failed (see {Path(args.out) / STATUS_FILE})" if failed else ""))
+    print(f"report: {index}")
+    return 1 if failed else 0
+
+
+# ------------------------------------------------------------------------------------------------ dev
+
+def _print_calibration(cal: Any) -> None:
+    with _wide_pandas():
+        print(cal.changed()[["value", "catalogue_value", "low", "high", "kind", "clipped"]])
+        print(cal.targets)
+
+
+def _cmd_dev_derive(args: argparse.Namespace) -> int:
+    """``twosector dev derive``: recompute data/derived/quarterly.csv from the sourced files."""
+    from twosector.derive import write_derived
+
+    print(f"wrote {write_derived(args.data)}")
+    return 0
+
+
+def _cmd_dev_catalogue(args: argparse.Namespace) -> int:
+    """``twosector dev catalogue``: re-calibrate, write the catalogue, then the parameter tables of docs/model.md."""
+    from twosector.calibration import calibrate
+    from twosector.docsgen import write_model_docs
+    from twosector.params import read_catalogue
+
+    cal = calibrate(end=args.end)
+    _print_calibration(cal)
+    catalogue = cal.write_catalogue(args.catalogue)
+    print(f"wrote {catalogue}")
+    print(f"wrote {write_model_docs(args.model_docs, read_catalogue(catalogue))} (parameter tables)")
+    return 0
+
+
+def _cmd_dev_docs(args: argparse.Namespace) -> int:
+    """``twosector dev docs``: re-calibrate, backtest, and write the generated blocks of docs/calibration.md."""
+    from twosector.calibration import calibrate
+    from twosector.docsgen import write_calibration_docs
+
+    cal = calibrate(end=args.end)
+    _print_calibration(cal)
+    print(f"wrote {write_calibration_docs(cal, args.file)}")
+    return 0
 
 
 class _wide_pandas:
@@ -168,7 +348,72 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="re-run runs that already completed")
     p.add_argument("--timeout", type=float, default=600, metavar="S", help="per-run timeout in seconds, also the limit of any cell (default 600)")
     p.set_defaults(func=_cmd_batch)
+
+    _add_dev(sub)
     return parser
+
+
+def _add_dev(sub: Any) -> None:
+    """The ``twosector dev`` group: maintenance commands that re-write generated files."""
+    dev = sub.add_parser(
+        "dev",
+        help="maintenance: regenerate the derived data, the calibrated catalogue and the generated docs tables",
+        description=DEV_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    tasks = dev.add_subparsers(dest="task", metavar="TASK", required=True)
+
+    p = tasks.add_parser(
+        "derive",
+        help="regenerate data/derived/quarterly.csv from the sourced data files",
+        description=(
+            "Recompute the derived quarterly series (quarterly averages of dated and monthly series, annual\n"
+            "series spread over quarters; methods in data/README.md) and write <data folder>/derived/quarterly.csv\n"
+            "atomically. Run it after changing a source file in data/."
+        ),
+        epilog=("examples:\n"
+                "  twosector dev derive\n"
+                "  twosector dev derive --data ~/my-data     a copy of the data set (also: TWOSECTOR_DATA)\n"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--data", metavar="DIR", help="the data folder (default: $TWOSECTOR_DATA, else the repository's data/)")
+    p.set_defaults(func=_cmd_dev_derive)
+
+    p = tasks.add_parser(
+        "catalogue",
+        help="re-calibrate and re-write twosector/parameters.csv and the parameter tables of docs/model.md",
+        description=(
+            "Estimate and calibrate the model (as `twosector calibrate`), print the parameters it sets and the\n"
+            "targets, then write the value, kind and source of the estimated and calibrated parameters into the\n"
+            "parameter catalogue (other cells are left byte for byte) and regenerate the parameter tables of\n"
+            "docs/model.md from it. The test suite fails while the catalogue is stale."
+        ),
+        epilog=("examples:\n"
+                "  twosector dev catalogue\n"
+                "  twosector dev catalogue --end 2023Q4 --catalogue /tmp/parameters.csv --model-docs /tmp/model.md\n"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--end", default="2024Q4", metavar="QUARTER", help="last quarter of the sample (default 2024Q4)")
+    p.add_argument("--catalogue", metavar="FILE", help="the catalogue to update (default twosector/parameters.csv)")
+    p.add_argument("--model-docs", metavar="FILE", help="the model documentation (default docs/model.md)")
+    p.set_defaults(func=_cmd_dev_catalogue)
+
+    p = tasks.add_parser(
+        "docs",
+        help="regenerate the generated tables of docs/calibration.md (estimates, facts, backtest, projection)",
+        description=(
+            "Calibrate, compute the stylised-fact table and the backtest, and re-write the blocks between\n"
+            "<!-- BEGIN generated:NAME --> and <!-- END generated:NAME --> in docs/calibration.md. Run it after\n"
+            "`twosector dev catalogue`."
+        ),
+        epilog=("examples:\n"
+                "  twosector dev docs\n"
+                "  twosector dev docs --file /tmp/calibration.md\n"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--end", default="2024Q4", metavar="QUARTER", help="last quarter of the sample (default 2024Q4)")
+    p.add_argument("--file", metavar="FILE", help="the document to update (default docs/calibration.md)")
+    p.set_defaults(func=_cmd_dev_docs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -178,12 +423,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except TwosectorError as exc:
-        print(f"twosector {args.command}: error: {exc}", file=sys.stderr)
+        command = " ".join(filter(None, (args.command, getattr(args, "task", None))))
+        print(f"twosector {command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -7,7 +7,7 @@ are described, series by series, in ``data/README.md`` ("Derived quarterly serie
 
 Regenerate the stored file after changing a source file::
 
-    python -m twosector.derive
+    twosector dev derive
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import pandas as pd
 
 from twosector.data import CUTOFF, REQUIRED_COLUMNS, data_dir, load_data, series_from_frame
 from twosector.errors import DataError, unknown_name
+from twosector.files import atomic_frame
 
 __all__ = [
     "step_average",
@@ -361,7 +362,7 @@ def build_derived(data: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def write_derived(path: str | os.PathLike[str] | None = None) -> Path:
-    """Recompute the derived series and write ``<data folder>/derived/quarterly.csv``.
+    """Recompute the derived series and write ``<data folder>/derived/quarterly.csv`` (atomically).
 
     Parameters
     ----------
@@ -375,11 +376,4 @@ def write_derived(path: str | os.PathLike[str] | None = None) -> Path:
     """
     folder = data_dir(path)
     frame = build_derived(load_data(folder))
-    target = folder / DERIVED_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(target, index=False, float_format="%.4f", lineterminator="\n")
-    return target
-
-
-if __name__ == "__main__":  # pragma: no cover
-    print(write_derived())
+    return atomic_frame(frame, folder / DERIVED_FILE, index=False, float_format="%.4f", lineterminator="\n")

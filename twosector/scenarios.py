@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numbers
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from twosector.errors import ScenarioError, unknown_name
+from twosector.files import read_toml
 
 __all__ = [
     "LEVERS",
@@ -331,16 +331,6 @@ def _builtin_names() -> list[str]:
     return sorted(p.stem for p in BUILTIN_DIR.glob("*.toml"))
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: malformed TOML ({exc}); see docs/scenarios.md for the format") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read the scenario file ({exc.strerror})") from None
-
-
 def _from_mapping(data: Mapping[str, Any], where: str, source: str, seen: tuple[str, ...] = ()) -> Scenario:
     if not isinstance(data, Mapping):
         raise ScenarioError(f"{where}a scenario must be a mapping/table, got {type(data).__name__}")
@@ -397,7 +387,8 @@ def _load(spec: str, seen: tuple[str, ...], where: str = "") -> Scenario:
         key, prefix, source = f"built-in:{spec}", f"built-in scenario {spec!r}: ", f"built-in:{spec}"
     if key in seen:
         raise ScenarioError(f"{where}base: {spec!r} makes a cycle of 'base' references ({len(seen)} deep)")
-    return _from_mapping(_read_toml(path), prefix, source, seen + (key,))
+    data = read_toml(path, "scenario file", error=ScenarioError, doc="docs/scenarios.md")
+    return _from_mapping(data, prefix, source, seen + (key,))
 
 
 def load_scenario(scenario: "str | Path | Mapping[str, Any] | Scenario") -> Scenario:

@@ -9,12 +9,8 @@ returns levels, differences and percentage differences.
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
-import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,10 +18,10 @@ import pandas as pd
 
 from twosector import exog as _exog
 from twosector.data import CUTOFF
-from twosector.errors import ScenarioError, TwosectorError, unknown_name
+from twosector.errors import ScenarioError, unknown_name
 from twosector.model import run
 from twosector.params import resolve_params
-from twosector.scenarios import LEVERS, Scenario, lever_paths, load_scenario
+from twosector.scenarios import Scenario, lever_paths, load_scenario
 from twosector.variables import VARIABLES
 
 __all__ = ["simulate", "compare", "COMPARE_KINDS"]
@@ -34,11 +30,6 @@ CHUNK = 10_000  # draws per engine call for large ensembles
 
 COMPARE_KINDS = ("baseline", "scenario", "diff", "pct")
 FIRST = pd.Period("2019Q1", freq="Q")
-SUMMARY_DATES = ("2024Q4", "2025Q4", "2027Q4", "2030Q4")
-SUMMARY_VARIABLES = (
-    "gdp_growth", "output_civilian", "output_military", "cpi_inflation", "key_rate", "unemployment_rate",
-    "labour_shortage", "civilian_real_income", "budget_balance_gdp", "nwf_liquid", "strain_index",
-)
 
 ParamsLike = Mapping[str, float] | pd.Series | pd.DataFrame | None
 ScenarioLike = str | os.PathLike[str] | Mapping[str, Any] | Scenario
@@ -228,106 +219,3 @@ def compare(
     out.attrs["scenario"] = a.attrs.get("scenario")
     out.attrs["baseline"] = b.attrs.get("scenario")
     return out
-
-
-# ---------------------------------------------------------------------------------------------------
-# command line
-
-
-def _parse_value(text: str) -> Any:
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        return text
-
-
-def _apply_sets(sc: Scenario, sets: list[str]) -> Scenario:
-    for item in sets:
-        if "=" not in item:
-            raise ScenarioError(f"--set {item!r}: expected 'lever=value' or 'lever.field=value'")
-        key, value = item.split("=", 1)
-        lever, _, fld = key.strip().partition(".")
-        fld = fld or "intensity"
-        if lever not in LEVERS:
-            raise ScenarioError(f"--set {item!r}: {unknown_name('lever', lever, LEVERS)}")
-        if lever not in sc.levers and fld != "intensity":
-            raise ScenarioError(
-                f"--set {item!r}: lever {lever!r} is not active in scenario {sc.name!r}; set its intensity first "
-                f"(--set {lever}=VALUE)"
-            )
-        parsed: Any = value.strip() if fld in ("start", "end") else _parse_value(value.strip())
-        sc = sc.with_lever(lever, **{fld: parsed})
-    return sc
-
-
-def _parse_params(items: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in items:
-        if "=" not in item:
-            raise TwosectorError(f"--param {item!r}: expected 'name=value'")
-        name, value = item.split("=", 1)
-        out[name.strip()] = _parse_value(value.strip())
-    return out
-
-
-def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        if path.suffix == ".parquet":
-            frame.to_parquet(tmp)
-        else:
-            out = frame.copy()
-            out.index = out.index.astype(str)
-            out.to_csv(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _cli_simulate(args: argparse.Namespace) -> int:
-    """Handler of ``twosector simulate`` (see ``twosector simulate --help``)."""
-    sc = load_scenario(args.scenario)
-    sc = _apply_sets(sc, list(args.sets or []))
-    params = _parse_params(list(args.params or []))
-    if args.out:
-        out_path = Path(args.out)
-        if out_path.suffix not in (".csv", ".parquet"):
-            raise TwosectorError(f"--out {args.out!r}: unsupported file type; allowed: .csv or .parquet")
-        if out_path.suffix == ".parquet":
-            import importlib.util
-
-            if importlib.util.find_spec("pyarrow") is None and importlib.util.find_spec("fastparquet") is None:
-                raise TwosectorError(
-                    f"--out {args.out!r}: writing .parquet needs pyarrow (pip install pyarrow); allowed now: .csv"
-                )
-        frame = simulate(sc, params)
-        _write_atomic(frame, out_path)
-        print(f"wrote {len(frame)} quarters x {frame.shape[1]} variables of scenario {sc.name!r} to {out_path}")
-        return 0
-    c = compare(sc, "baseline", params)
-    dates = [pd.Period(d, freq="Q") for d in SUMMARY_DATES]
-    rows = []
-    for var in SUMMARY_VARIABLES:
-        for kind in ("scenario", "diff"):
-            row = {"variable": var, "": "level" if kind == "scenario" else "vs baseline"}
-            for d in dates:
-                row[str(d)] = c.loc[d, (var, kind)]
-            rows.append(row)
-    table = pd.DataFrame(rows).set_index(["variable", ""])
-    print(f"scenario {sc.name!r}: {sc.description}")
-    print("levers: " + (", ".join(
-        f"{k}={v.intensity:g} from {v.start} ramp {v.ramp}" + (f" to {v.end}" if v.end else "")
-        for k, v in sc.levers.items()) or "none"))
-    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.2f}".format):
-        print(table.to_string())
-    print("units: see `twosector.variable_table()`; 'vs baseline' = scenario minus baseline")
-    sys.stdout.flush()
-    return 0
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["VARIABLES", "variable_table", "KEY_VARIABLES"]
+__all__ = ["VARIABLES", "variable_table", "units", "KEY_VARIABLES"]
 
 # name -> (unit, block, description)
 VARIABLES: dict[str, tuple[str, str, str]] = {
@@ -99,3 +99,19 @@ def variable_table() -> pd.DataFrame:
     table.index.name = "name"
     table["key"] = table.index.isin(KEY_VARIABLES)
     return table
+
+
+def units() -> dict[str, str]:
+    """Return the unit of every variable of the catalogue (the one source of units for tables and charts).
+
+    Returns
+    -------
+    dict of str to str
+        Variable name -> unit, e.g. ``{"key_rate": "% per year", ...}``.
+
+    Examples
+    --------
+    >>> units()["cpi_inflation"]
+    '% y/y'
+    """
+    return {name: unit for name, (unit, _block, _text) in VARIABLES.items()}

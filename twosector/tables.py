@@ -1,27 +1,25 @@
-"""Result tables for memos and the batch report: key results, "what changed vs baseline, by when", index.html.
+"""Scenario result tables: key results, "what changed vs baseline, by when", lever pressure, strain over time.
+
+Pandas in, pandas out; no files and no HTML (the batch report and the notebooks present these tables).
 
 - :func:`key_results` and :func:`changes`: a scenario vs the baseline at chosen quarters.
 - :func:`milestones`: the first quarter a threshold is crossed, in the scenario and in the baseline.
-- :func:`write_results`: what a notebook saves for the batch runner (its ``results_path`` parameter).
-- :func:`results_table`, :func:`write_index`: the batch run's results table (CSV; Parquet when pyarrow is
-  installed) with provenance, and ``index.html``.
+- :func:`pressure`: the total lever pressure of scenarios (to compare gradual and sudden ones fairly).
+- :func:`strain_summary`: the strain index vs baseline over time, per scenario.
+- :func:`projection_assumptions`: annual averages of the exogenous paths the projection assumes.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import html
-import json
 import math
-import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from twosector.errors import TwosectorError, unknown_name
+from twosector.variables import units as variable_units
 
 __all__ = [
     "KEY_QUARTER",
@@ -32,14 +30,9 @@ __all__ = [
     "milestones",
     "pressure",
     "strain_summary",
-    "scenario_definition",
-    "data_vintage",
-    "write_results",
-    "results_table",
-    "write_index",
+    "projection_assumptions",
 ]
 
-#: The quarter the batch summary reports (mid-horizon: three years after the data vintage).
 KEY_QUARTER = "2027Q4"
 
 # (column in results, variable, how): the key results per scenario in the summary table
@@ -141,12 +134,10 @@ def changes(
         Index ``variable``, a ``measure`` column (``"% vs baseline"``, ``"pp vs baseline"`` or
         ``"points vs baseline"``), then one column per quarter.
     """
-    from twosector.charts import _units
-
     _check(result, variables, "result")
     _check(baseline, variables, "baseline")
     qs = [q for q in (_quarter(x, "quarter") for x in quarters) if q in result.index and q in baseline.index]
-    units = _units()
+    units = variable_units()
     rows = {}
     for var in variables:
         unit = units.get(var, "")
@@ -331,272 +322,23 @@ def strain_summary(results: Mapping[str, pd.DataFrame], baseline: pd.DataFrame, 
     return table
 
 
-def scenario_definition(scenario: Any) -> dict[str, Any]:
-    """A JSON-ready description of a scenario object or mapping (for provenance)."""
-    if scenario is None:
-        return {}
-    if isinstance(scenario, Mapping):
-        data: Any = dict(scenario)
-    else:
-        for method in ("to_dict", "as_dict", "to_mapping"):
-            if callable(getattr(scenario, method, None)):
-                data = getattr(scenario, method)()
-                break
-        else:
-            data = dataclasses.asdict(scenario) if dataclasses.is_dataclass(scenario) else {"repr": repr(scenario)}
-    return json.loads(json.dumps(data, default=str))
-
-
-def data_vintage() -> str:
-    """The data vintage: the last quarter of the data set and a short hash of its files."""
-    try:
-        from twosector.data import CUTOFF, data_dir
-
-        folder, cutoff = data_dir(), str(CUTOFF)
-    except (ImportError, TwosectorError):
-        folder, cutoff = Path(__file__).resolve().parents[1] / "data", "2024Q4"
-    digest = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*.csv")):
-        digest.update(path.relative_to(folder).as_posix().encode())
-        digest.update(path.read_bytes())
-    return f"data to {cutoff}, sha256:{digest.hexdigest()[:12]}"
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item") and callable(value.item):  # numpy scalars
-        return _jsonable(value.item())
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
-
-
-def write_results(
-    path: str | os.PathLike[str],
-    *,
-    scenario: str = "",
-    definition: Any = None,
-    key: Mapping[str, Any] | None = None,
-    parameters: Mapping[str, Any] | None = None,
-    extra: Mapping[str, Any] | None = None,
-) -> Path | None:
-    """Save a notebook's key results as JSON for the batch runner (no-op when ``path`` is empty).
-
-    Parameters
-    ----------
-    path : path-like
-        The notebook's ``results_path`` parameter (set by the batch runner); ``""`` writes nothing.
-    scenario : str
-        The scenario's name.
-    definition : Scenario or mapping, optional
-        The scenario, stored as JSON (provenance).
-    key : mapping, optional
-        Key results, e.g. from :func:`key_results`.
-    parameters : mapping, optional
-        The notebook's parameters (from ``validate_notebook_params``).
-    extra : mapping, optional
-        Anything else worth keeping (numbers or short strings).
+def projection_assumptions() -> pd.DataFrame:
+    """Annual averages of the exogenous paths in the projection (2025-2030) that the baseline uses.
 
     Returns
     -------
-    Path or None
-        The file written.
+    pd.DataFrame
+        One row per exogenous input, one column per year (defence spending and flows summed over the
+        year, prices and stocks averaged).
     """
-    if not path:
-        return None
-    from twosector import __version__
+    from twosector import exog as _exog
 
-    payload = {
-        "scenario": scenario,
-        "scenario_definition": scenario_definition(definition),
-        "key_results": dict(key or {}),
-        "parameters": {k: v for k, v in (parameters or {}).items() if k != "results_path"},
-        "extra": dict(extra or {}),
-        "twosector_version": __version__,
-        "data_vintage": data_vintage(),
-    }
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(json.dumps(_jsonable(payload), indent=1), encoding="utf-8")
-    os.replace(tmp, target)
-    return target
-
-
-# ----------------------------------------------------------------------------------------- batch report
-
-def results_table(out: str | os.PathLike[str], runs: Sequence[Any], status: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
-    """One row per run: status, key results (from each run's ``results.json``) and provenance columns.
-
-    Provenance: ``twosector_version``, ``param_hash`` (notebook + parameters), ``data_vintage`` and
-    ``scenario_definition`` (JSON) — plus ``parameters`` (JSON) and the notebook's file hash.
-    """
-    from twosector import __version__
-
-    out = Path(out)
-    rows = []
-    vintage = data_vintage()
-    for run in runs:
-        rec = status.get(run.run_id, {})
-        path = out / "runs" / run.run_id / "results.json"
-        saved: dict[str, Any] = {}
-        if rec.get("status") == "ok" and path.is_file():
-            saved = json.loads(path.read_text(encoding="utf-8"))
-        row: dict[str, Any] = {
-            "run_id": run.run_id,
-            "notebook": run.name,
-            "scenario": saved.get("scenario") or str(run.parameters.get("scenario", "")),
-            "status": rec.get("status", "not run"),
-            "error": rec.get("error", ""),
-            "cell": rec.get("cell"),
-        }
-        row.update({k: v for k, v in saved.get("key_results", {}).items()})
-        row.update({
-            "twosector_version": saved.get("twosector_version", __version__),
-            "param_hash": run.param_hash,
-            "notebook_hash": rec.get("notebook_hash", ""),
-            "data_vintage": saved.get("data_vintage", vintage),
-            "scenario_definition": json.dumps(saved.get("scenario_definition", {}), sort_keys=True),
-            "parameters": json.dumps(run.parameters, sort_keys=True, default=str),
-            "finished": rec.get("finished", ""),
-        })
-        rows.append(row)
-    table = pd.DataFrame(rows)
-    if "cell" in table:
-        table["cell"] = table["cell"].astype("Int64")
+    x = _exog.paths(end="2030Q4")
+    x = x[x.index.year >= 2024]
+    flows = {"defence_spending", "mobilised", "contract_recruits"}
+    out = {c: (x[c].groupby(x.index.year).sum() if c in flows else x[c].groupby(x.index.year).mean())
+           for c in x.columns}
+    table = pd.DataFrame(out).T
+    table.columns = [str(c) for c in table.columns]
+    table.index.name = "input"
     return table
-
-
-def _fmt(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return html.escape(str(value))
-
-
-_CSS = """
-body{font-family:Arial,Helvetica,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}
-h1{font-size:1.6em} h2{font-size:1.2em;margin-top:2em}
-table{border-collapse:collapse;font-size:0.9em} th,td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:right}
-th{background:#f4f4f4} td.l,th.l{text-align:left} .ok{color:#1a7f37} .failed{color:#b3261e;font-weight:bold}
-.note{color:#666;font-size:0.9em} code{background:#f4f4f4;padding:1px 3px}
-"""
-
-_SUMMARY_COLUMNS = [
-    ("strain_index", "strain index"),
-    ("strain_index_vs_baseline", "strain vs baseline (points)"),
-    ("output_civilian_vs_baseline_pct", "civilian output vs baseline (%)"),
-    ("output_military_vs_baseline_pct", "military output vs baseline (%)"),
-    ("key_rate", "key rate (%)"),
-    ("cpi_inflation", "CPI inflation (% y/y)"),
-    ("nwf_liquid", "NWF liquid (trn RUB)"),
-]
-
-
-def _summary_chart(table: pd.DataFrame) -> str:
-    """A bar chart of strain vs baseline per scenario (plotly.js loaded from the shared plotly.min.js)."""
-    if "strain_index_vs_baseline" not in table or table["strain_index_vs_baseline"].isna().all():
-        return ""
-    from twosector import charts
-
-    data = table.dropna(subset=["strain_index_vs_baseline"]).copy()
-    # the same scenario name with different definitions (e.g. changed levers) gets its run id as label
-    duplicated = data["scenario"].duplicated(keep=False)
-    data.loc[duplicated, "scenario"] = data.loc[duplicated, "run_id"]
-    data = data.set_index("scenario")
-    at = data["at"].iloc[0] if "at" in data else KEY_QUARTER
-    fig = charts.compare_bars(data["strain_index_vs_baseline"].rename(f"strain index vs baseline, {at}"),
-                              unit="points vs baseline", title=f"Strain index vs baseline in {at}")
-    return fig.to_html(full_html=False, include_plotlyjs=False, div_id="summary-chart")
-
-
-def write_index(out: str | os.PathLike[str], runs: Sequence[Any], status: Mapping[str, Mapping[str, Any]]) -> Path:
-    """Write ``results.csv`` (and ``results.parquet`` if pyarrow is installed) and ``index.html``.
-
-    Parameters
-    ----------
-    out : path-like
-        The batch output folder.
-    runs : sequence of Run
-        The grid's runs (``twosector.batch.Run``).
-    status : mapping
-        The status records by run id (``status.json``).
-
-    Returns
-    -------
-    Path
-        The ``index.html`` written.
-    """
-    import plotly.offline
-
-    out = Path(out)
-    table = results_table(out, runs, status)
-    tmp = out / ".results.csv.tmp"
-    table.to_csv(tmp, index=False)
-    os.replace(tmp, out / "results.csv")
-    try:
-        import pyarrow  # noqa: F401  (optional: Parquet only when it is installed anyway)
-    except ImportError:
-        pass
-    else:
-        table.to_parquet(out / ".results.parquet.tmp", index=False)
-        os.replace(out / ".results.parquet.tmp", out / "results.parquet")
-    js = out / "plotly.min.js"
-    if not js.is_file():
-        js.write_text(plotly.offline.get_plotlyjs(), encoding="utf-8")
-
-    ok = table[table["status"] == "ok"]
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>twosector batch report</title>"
-             f"<style>{_CSS}</style><script src='plotly.min.js'></script></head><body>",
-             "<h1>twosector: notebook suite report</h1>",
-             f"<p class='note'>{len(ok)} of {len(table)} runs ok. Key results at "
-             f"{_fmt(ok['at'].iloc[0]) if 'at' in ok and len(ok) and ok['at'].notna().any() else KEY_QUARTER}; "
-             f"{html.escape(data_vintage())}; twosector {html.escape(str(table['twosector_version'].iloc[0]))}. "
-             "Full table with provenance: <a href='results.csv'>results.csv</a>.</p>"]
-    keyed = ok[ok["scenario"].astype(str) != ""] if "scenario" in ok else ok.iloc[0:0]
-    # one row per distinct scenario (the same definition run by several notebooks): prefer 03_scenario's run
-    levers = keyed["scenario_definition"].map(lambda text: json.dumps(json.loads(text).get("levers", {}), sort_keys=True))
-    preferred = keyed.assign(_other=keyed["notebook"] != "03_scenario", _levers=levers).sort_values("_other", kind="stable")
-    keyed = keyed.loc[sorted(preferred.drop_duplicates(["scenario", "_levers"]).index)]
-    if len(keyed) and "strain_index" in keyed:
-        parts.append("<h2>Key results per scenario</h2><table><tr><th class='l'>scenario</th>"
-                     + "".join(f"<th>{html.escape(label)}</th>" for _, label in _SUMMARY_COLUMNS)
-                     + "<th class='l'>report</th></tr>")
-        for _, row in keyed.iterrows():
-            link = f"runs/{row['run_id']}/report.html"
-            parts.append(f"<tr><td class='l'>{_fmt(row['scenario'])}</td>"
-                         + "".join(f"<td>{_fmt(row.get(col))}</td>" for col, _ in _SUMMARY_COLUMNS)
-                         + f"<td class='l'><a href='{link}'>{html.escape(row['run_id'])}</a></td></tr>")
-        parts.append("</table>")
-        parts.append(_summary_chart(keyed))
-    parts.append("<h2>Runs</h2><table><tr><th class='l'>run</th><th class='l'>notebook</th><th class='l'>status</th>"
-                 "<th>failed cell</th><th class='l'>error</th><th class='l'>outputs</th></tr>")
-    for run in runs:
-        rec = status.get(run.run_id, {})
-        state = rec.get("status", "not run")
-        folder = f"runs/{run.run_id}"
-        links = []
-        if (out / folder / "report.html").is_file():
-            links.append(f"<a href='{folder}/report.html'>report</a>")
-        if (out / folder / "notebook.ipynb").is_file():
-            links.append(f"<a href='{folder}/notebook.ipynb'>notebook</a>")
-        error = ": ".join(x for x in (rec.get("error", ""), rec.get("message", "")) if x)
-        parts.append(
-            f"<tr><td class='l'>{html.escape(run.run_id)}</td><td class='l'>{html.escape(run.name)}</td>"
-            f"<td class='l {html.escape(state)}'>{html.escape(state)}</td>"
-            f"<td title='{html.escape(str(rec.get('cell_source', '')), quote=True)}'>{_fmt(rec.get('cell'))}</td>"
-            f"<td class='l'>{html.escape(error[:300])}</td><td class='l'>{' · '.join(links)}</td></tr>"
-        )
-    parts.append("</table><p class='note'>Strain index and the other indicators are model constructs; see "
-                 "docs/model.md for definitions and caveats.</p></body></html>")
-    target = out / "index.html"
-    tmp = out / ".index.html.tmp"
-    tmp.write_text("\n".join(parts), encoding="utf-8")
-    os.replace(tmp, target)
-    return target
