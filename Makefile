@@ -29,8 +29,10 @@ browser:
 	  fi ; \
 	  command -v chromium >/dev/null 2>&1 || { echo "chromium is needed for the browser checks: apt-get install chromium" >&2; exit 1; } ; }
 
-## test: set up, then run the whole test suite (pytest exit 5, "no tests ran", is a failure)
+## test: set up, check the import layers (pyproject.toml [tool.importlinter]), then run the whole test suite
+## (pytest exit 5, "no tests ran", is a failure)
 test: setup browser
+	$(BIN)/lint-imports
 	@$(BIN)/python -m pytest -n 2 ; rc=$$? ; \
 	if [ $$rc -eq 5 ] ; then echo "pytest collected no tests: failing" >&2 ; exit 1 ; fi ; exit $$rc
 
