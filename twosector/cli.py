@@ -262,6 +262,10 @@ class _wide_pandas:
         self._ctx.__exit__(*exc)
 
 
+def _add_end(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--end", default="2024Q4", metavar="QUARTER", help="last quarter of the sample (default 2024Q4)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser (exposed for documentation and tests)."""
     parser = argparse.ArgumentParser(
@@ -321,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  twosector calibrate\n  twosector calibrate --end 2023Q4 --out output/calibration-2023",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--end", default="2024Q4", metavar="QUARTER", help="last quarter of the sample (default 2024Q4)")
+    _add_end(p)
     p.add_argument("--out", default="output/calibration", metavar="DIR", help="report folder (default output/calibration)")
     p.set_defaults(func=_cmd_calibrate)
 
@@ -393,7 +397,7 @@ def _add_dev(sub: Any) -> None:
                 "  twosector dev catalogue --end 2023Q4 --catalogue /tmp/parameters.csv --model-docs /tmp/model.md\n"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--end", default="2024Q4", metavar="QUARTER", help="last quarter of the sample (default 2024Q4)")
+    _add_end(p)
     p.add_argument("--catalogue", metavar="FILE", help="the catalogue to update (default twosector/parameters.csv)")
     p.add_argument("--model-docs", metavar="FILE", help="the model documentation (default docs/model.md)")
     p.set_defaults(func=_cmd_dev_catalogue)
@@ -411,7 +415,7 @@ def _add_dev(sub: Any) -> None:
                 "  twosector dev docs --file /tmp/calibration.md\n"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--end", default="2024Q4", metavar="QUARTER", help="last quarter of the sample (default 2024Q4)")
+    _add_end(p)
     p.add_argument("--file", metavar="FILE", help="the document to update (default docs/calibration.md)")
     p.set_defaults(func=_cmd_dev_docs)
 
