@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -27,6 +29,9 @@ REQUIRED_IDS = [
     "sector_wage_growth_fabricated_metals", "sector_wage_growth_fishing", "oil_price_cap",
     # quarterly, monthly, dated
     "gdp_growth_q", "cpi_yoy", "unemployment_m", "real_wage_growth_m", "key_rate",
+    # from the supplement
+    "usd_rub_q", "usd_rub_m", "usd_rub_y", "urals_price_m", "urals_price_q", "gdp_growth_q_rt", "key_rate_avg",
+    "key_rate_eff", "profit_tax_rate", "tax_package_revenue",
     # derived quarterly
     "key_rate_q", "cpi_yoy_q", "unemployment_q", "defence_spending_q",
 ]
@@ -53,10 +58,21 @@ def test_every_row_has_source_flag_and_vintage(data: pd.DataFrame) -> None:
 
 def test_memory_rows_say_so_in_their_source(data: pd.DataFrame) -> None:
     memory = data[data["verified"] == "memory"]
-    assert len(memory) >= 10  # the fact base has memory figures (usd_rub, urals 2021, ...): they must stay flagged
+    assert len(memory) >= 10  # the fact base has memory figures (usd_rub, gdp_growth latest, ...): they stay flagged
     assert memory["source_page"].str.contains("memory").all()
-    usd = data[data["series"] == "usd_rub"]
-    assert (usd["verified"] == "memory").all()
+    usd = data[data["series"] == "usd_rub"].set_index("period")
+    assert set(usd.index[usd["verified"] == "memory"]) == {"2019", "2023", "2024"}
+
+
+def test_replaced_memory_rows_keep_the_number_and_say_so(data: pd.DataFrame) -> None:
+    # a memory figure is never upgraded silently: a sourced row replaces it and its note names the old figure
+    replaced = data[data["note"].str.contains("replaces the memory row")]
+    assert {(r.series, r.period) for r in replaced.itertuples()} == {
+        ("usd_rub", "2020"), ("usd_rub", "2021"), ("usd_rub", "2022"), ("urals_price", "2021"), ("corporate_loan_growth", "2023"),
+    }
+    for row in replaced.itertuples():
+        old = float(re.search(r"replaces the memory row '~([\d.]+)'", row.note).group(1))
+        assert row.value == old and row.verified == "yes" and "memory" not in row.source_page
 
 
 def test_required_series_present(data: pd.DataFrame) -> None:
@@ -119,6 +135,187 @@ def test_stylised_facts_in_the_data() -> None:
     assert u[pd.Period("2021", freq="Y")] > u[pd.Period("2023", freq="Y")] > u[pd.Period("2024", freq="Y")]
     gdp_q = series("gdp_growth_q")
     assert gdp_q.idxmin() == pd.Period("2022Q2", freq="Q")
+
+
+# --- USD/RUB (supplement 1): the averages must agree with each other and with the dated points ---------------
+
+
+def _outcomes(name: str) -> pd.Series:
+    s = series(name)
+    return s[[s.attrs["vintages"][str(p)] != "plan" for p in s.index]]
+
+
+def test_day_weighted_monthly_averages_give_the_quarterly_and_annual_averages() -> None:
+    monthly = series("usd_rub_m")
+    assert len(monthly) == 72 and monthly.index[0] == pd.Period("2019-01", freq="M")
+    days = pd.Series([p.days_in_month for p in monthly.index], index=monthly.index, dtype=float)
+    for freq, target in (("Q", series("usd_rub_q")), ("Y", _outcomes("usd_rub_y"))):
+        groups = monthly.index.asfreq(freq)
+        weighted = (monthly * days).groupby(groups).sum() / days.groupby(groups).sum()
+        assert list(weighted.index) == list(target.index)
+        assert (weighted - target).abs().max() <= 0.02, freq
+
+
+def test_quotation_weighted_monthly_means_give_the_quarterly_and_annual_means(data: pd.DataFrame) -> None:
+    monthly = series("usd_rub_quotes_m")
+    notes = data[data["series"] == "usd_rub_quotes_m"].set_index("period")["note"]
+    n = pd.Series([int(re.search(r"mean of (\d+) official quotations", notes[str(p)]).group(1)) for p in monthly.index],
+                  index=monthly.index, dtype=float)
+    assert n.between(15, 23).all()
+    for freq, target in (("Q", series("usd_rub_quotes_q")), ("Y", series("usd_rub_quotes_y"))):
+        groups = monthly.index.asfreq(freq)
+        weighted = (monthly * n).groupby(groups).sum() / n.groupby(groups).sum()
+        assert (weighted - target).abs().max() <= 0.02, freq
+
+
+def test_end_of_period_rates_and_monthly_ranges_are_consistent() -> None:
+    avg, end = series("usd_rub_m"), series("usd_rub_end_m")
+    low, high = series("usd_rub_min_m"), series("usd_rub_max_m")
+    assert (low <= avg).all() and (avg <= high).all() and (low <= end).all() and (end <= high).all()
+    end_q = series("usd_rub_end_q")
+    assert np.array_equal(end_q.to_numpy(), end[end.index.month % 3 == 0].to_numpy())
+
+
+def test_dated_official_rates_match_the_monthly_extremes_and_year_end() -> None:
+    day = series("usd_rub_d")
+    month = lambda text: pd.Period(text, freq="M")  # noqa: E731
+    peak, low = series("usd_rub_max_m"), series("usd_rub_min_m")
+    assert day[pd.Period("2022-03-11", freq="D")] == peak[month("2022-03")] == peak.max()
+    assert day[pd.Period("2022-06-30", freq="D")] == low[month("2022-06")] == series("usd_rub_end_m")[month("2022-06")]
+    assert day[pd.Period("2023-08-15", freq="D")] == peak[month("2023-08")]
+    assert day[pd.Period("2023-10-10", freq="D")] == peak[month("2023-10")]
+    assert day[pd.Period("2024-11-29", freq="D")] == peak[month("2024-11")]
+    assert day[pd.Period("2024-12-31", freq="D")] == series("usd_rub_end_q")[pd.Period("2024Q4", freq="Q")]
+    # the press figure for 23-25 Nov is the file's 102.5761 rounded
+    assert day[pd.Period("2024-11-23", freq="D")] == pytest.approx(102.5761, abs=0.005)
+
+
+def test_other_ruble_sources_agree_within_their_rounding() -> None:
+    monthly, oecd = series("usd_rub_m"), series("usd_rub_oecd_m")
+    gap = (oecd - monthly.reindex(oecd.index)).abs()
+    assert gap.drop(pd.Period("2020-03", freq="M")).max() <= 0.02
+    assert gap[pd.Period("2020-03", freq="M")] > 0.1  # the one documented disagreement
+    annual, legacy = series("usd_rub_y"), series("usd_rub")
+    acra = [p for p in legacy.index if legacy.attrs["verified"][str(p)] == "yes"]
+    assert [p.year for p in acra] == [2020, 2021, 2022]
+    assert (legacy[acra] - annual[acra]).abs().max() <= 0.05 + 1e-9  # ACRA rounds 72.146 etc. to one decimal
+    assert series("usd_rub_y", vintage="plan").index.tolist() == [pd.Period("2025", freq="Y")]
+
+
+# --- Urals (supplement 2) -------------------------------------------------------------------------------
+
+
+def test_quarterly_urals_equal_the_mean_of_their_months() -> None:
+    checked = 0
+    for vintage in ("first", "latest"):
+        months, quarters = series("urals_price_m", vintage), series("urals_price_q", vintage)
+        for q, value in quarters.items():
+            inside = months[months.index.asfreq("Q") == q]
+            if len(inside) == 3:
+                assert value == pytest.approx(inside.mean(), abs=0.006), (vintage, str(q))
+                checked += 1
+    assert checked >= 11  # 2021Q2, 2022Q3-Q4, 2023Q1, Q3 (both Septembers), Q4, in both vintages
+    first, latest = series("urals_price_q", "first"), series("urals_price_q")
+    q3 = pd.Period("2023Q3", freq="Q")
+    assert latest[q3] - first[q3] == pytest.approx((83.30 - 83.08) / 3, abs=0.006)
+
+
+def test_urals_period_averages_chain_with_the_monthly_values() -> None:
+    months, ytd = series("urals_price_m"), series("urals_price_ytd")
+    pairs = 0
+    for p, value in ytd.items():
+        prev = p - 1
+        if prev in ytd.index and p in months.index and p.month > 1:
+            implied = (ytd[prev] * prev.month + months[p]) / p.month
+            assert value == pytest.approx(implied, abs=0.15), str(p)  # cumulative averages are day-weighted
+            pairs += 1
+    assert pairs >= 8
+    annual = series("urals_price")
+    for year in (2021, 2022, 2023):
+        implied = (11 * ytd[pd.Period(f"{year}-11", freq="M")] + months[pd.Period(f"{year}-12", freq="M")]) / 12
+        assert annual[pd.Period(str(year), freq="Y")] == pytest.approx(implied, abs=0.1), year
+    quarters = series("urals_price_q")
+    h1 = (quarters[pd.Period("2023Q1", freq="Q")] + quarters[pd.Period("2023Q2", freq="Q")]) / 2
+    assert h1 == pytest.approx(ytd[pd.Period("2023-06", freq="M")], abs=0.01)
+    h2 = series("urals_price_6m")[pd.Period("2021-12", freq="M")]
+    jan_jun = 5 * ytd[pd.Period("2021-05", freq="M")] + months[pd.Period("2021-06", freq="M")]
+    assert (jan_jun + 6 * h2) / 12 == pytest.approx(annual[pd.Period("2021", freq="Y")], abs=0.01)
+
+
+def test_low_reliability_urals_series_stays_apart(data: pd.DataFrame) -> None:
+    investing = data[data["series"] == "urals_investing_m"]
+    assert len(investing) == 12 and investing["note"].str.startswith("LOW RELIABILITY").all()
+    urals = data[data["series"].str.startswith("urals_price")]
+    assert not urals["source_publisher"].str.contains("Investing").any()
+
+
+# --- quarterly GDP as published (supplement 4) ---------------------------------------------------------
+
+
+def test_real_time_quarterly_gdp_matches_the_annual_estimates_of_its_vintage() -> None:
+    q, annual_first, annual = series("gdp_growth_q_rt"), series("gdp_growth", "first"), series("gdp_growth")
+    assert set(q.attrs["vintages"].values()) <= {"first", "revised"}
+    mean = q.groupby(q.index.year).mean()
+    # 2021 and 2023 quarters belong to the first annual estimate, not to the later revisions
+    for year in (2021, 2023):
+        y = pd.Period(str(year), freq="Y")
+        assert mean[year] == pytest.approx(annual_first[y], abs=0.1)
+        assert annual[y] - mean[year] > 0.5
+    assert q.idxmin() == pd.Period("2020Q2", freq="Q") and q.idxmax() == pd.Period("2021Q2", freq="Q")
+    current = series("gdp_growth_q")  # the series the current model reads: unchanged by these rows
+    assert current.index.min() == pd.Period("2022Q1", freq="Q")
+    for vintage in ("first", "revised"):
+        q1 = pd.Period("2023Q1", freq="Q")
+        assert series("gdp_growth_q_rt", vintage)[q1] == series("gdp_growth_q", vintage)[q1]
+
+
+# --- plans (supplement 5) -------------------------------------------------------------------------------
+
+
+def test_every_row_after_the_cutoff_and_every_tax_change_is_a_plan(data: pd.DataFrame) -> None:
+    taxes = data[data["file"] == "data/taxes.csv"]
+    after = taxes["period"].astype(int) > 2024
+    assert (taxes.loc[after, "vintage"] == "plan").all() and (taxes.loc[~after, "vintage"] == "latest").all()
+    for name in ("gdp_nominal", "gdp_growth", "urals_price", "usd_rub_y", "oil_gas_revenue", "federal_revenue"):
+        s = series(name)
+        assert s.attrs["vintages"]["2025"] == "plan", name
+
+
+def test_budget_law_2025_adds_up() -> None:
+    y = pd.Period("2025", freq="Y")
+    revenue, spending = series("federal_revenue", "plan")[y], series("federal_spending", "plan")[y]
+    assert revenue - spending == pytest.approx(series("budget_balance", "plan")[y], abs=1e-6)
+    gdp = series("gdp_nominal", "plan")[y]
+    oil = series("oil_gas_revenue", "plan")[y]
+    for name, level in (("federal_revenue_gdp", revenue), ("federal_spending_gdp", spending),
+                        ("budget_balance_gdp", revenue - spending), ("oil_gas_revenue_gdp", oil)):
+        assert series(name, "plan")[y] == pytest.approx(100 * level / gdp, abs=0.06), name
+    extra = series("tax_package_revenue")[y]
+    assert series("tax_package_revenue_gdp", "plan")[y] == pytest.approx(100 * extra / gdp, abs=0.005)
+    assert series("profit_tax_rate_federal")[y] + series("profit_tax_rate_regional")[y] == series("profit_tax_rate")[y]
+    rates = [series(f"pit_rate_{i}")[y] for i in range(1, 6)]
+    tops = [series(f"pit_bracket_top_{i}")[y] for i in range(1, 5)]
+    assert rates == sorted(rates) and tops == sorted(tops) and rates[0] == 13
+
+
+# --- key rate: effective dates and annual averages (supplement 3c, 6) ------------------------------------
+
+
+def test_key_rate_averages_follow_from_the_daily_path() -> None:
+    from twosector.derive import step_average
+
+    avg = series("key_rate_avg")
+    by_effective = step_average(series("key_rate_eff"), "Y", end="2024")
+    by_decision = step_average(series("key_rate"), "Y", end="2024")
+    for year in (2023, 2024):
+        y = pd.Period(str(year), freq="Y")
+        assert by_effective[y] == pytest.approx(avg[y], abs=0.005)
+    assert (by_decision - avg).abs().max() < 0.05  # decisions apply a day or three before the effective date
+    eff, dec = series("key_rate_eff"), series("key_rate")
+    changes = dec[(dec.index >= pd.Period("2023-01-01", freq="D")) & (dec.diff() != 0)]
+    assert eff.iloc[1:].tolist() == changes.tolist()
+    lags = [(e - d).n for e, d in zip(eff.index[1:], changes.index)]
+    assert all(0 <= lag <= 3 for lag in lags)
 
 
 # --- series() -------------------------------------------------------------------------------------------
@@ -385,3 +582,4 @@ def test_header_only_and_non_utf8_files(tmp_path: Path) -> None:
     (folder / "empty.csv").write_bytes(HEADER.encode() + b"\nx,2022,1,%,P,Stra\xdfe,yes,latest,\n")
     with pytest.raises(DataError, match=r"^data/empty\.csv: not UTF-8 text"):
         load_data(folder)
+

@@ -12,7 +12,9 @@ from twosector.data import series
 
 
 def _annual(name: str) -> dict[int, float]:
-    return {p.year: float(v) for p, v in series(name).items()}
+    """Published outcomes by year (budget-law plans of later years are not outcomes)."""
+    s = series(name)
+    return {p.year: float(v) for p, v in s.items() if s.attrs["vintages"][str(p)] != "plan"}
 
 
 def test_deflator_path_reproduces_the_published_nominal_gdp_and_deflator_growth() -> None:
