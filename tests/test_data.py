@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from twosector import cli
-from twosector.data import UNITS, VERIFIED, VINTAGES, data_dir, data_summary, load_data, series
+from twosector.data import UNITS, VERIFIED, VINTAGES, data_dir, data_summary, load_data, load_forecasts, series
 from twosector.errors import DataError
 
 REPO_DATA = Path(__file__).resolve().parent.parent / "data"
@@ -583,3 +583,112 @@ def test_header_only_and_non_utf8_files(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"^data/empty\.csv: not UTF-8 text"):
         load_data(folder)
 
+
+# --- forecast vintages (data/forecasts/, load_forecasts) ----------------------------------------------------
+
+FORECAST_HEADER = "forecaster,release,published,variable,target_year,value,low,high,unit,source_page,verified,note"
+
+
+def test_shipped_forecasts_follow_the_cutoff_rule_and_name_resolvable_outcomes() -> None:
+    f = load_forecasts()
+    assert len(f) >= 40 and set(f["target_year"]) == {2023, 2024}
+    deadline = pd.to_datetime([f"{y - 1}-12-31" for y in f["target_year"]])
+    assert (f["published_by"].to_numpy() <= deadline.to_numpy()).all()
+    assert set(f["unit"]) <= set(UNITS)
+    ranges = f[f["is_range"]]
+    assert not ranges.empty and np.allclose(ranges["value"], (ranges["low"] + ranges["high"]) / 2)
+    points = f[~f["is_range"]]
+    assert (points["low"] == points["value"]).all() and (points["high"] == points["value"]).all()
+    missing = set()
+    for row in f[f["outcome_series"] != ""].itertuples():
+        s = series(row.outcome_series)
+        assert s.attrs["unit"] == row.unit, row.variable
+        if row.outcome_period not in s.attrs["vintages"]:
+            missing.add((row.outcome_series, row.outcome_period))
+    assert missing == {("gdp_nominal", "2023")}  # the data set has no 2023 nominal GDP (a known gap)
+
+
+def test_forecast_outcomes_match_the_supplement() -> None:
+    y = lambda year: pd.Period(str(year), freq="Y")  # noqa: E731
+    assert series("key_rate_avg")[y(2023)] == 9.95 and series("key_rate_avg")[y(2024)] == 17.50
+    assert series("gdp_growth", "first")[y(2023)] == 3.6 and series("gdp_growth", "revised")[y(2022)] == -1.2
+    assert round(series("cpi_dec")[y(2023)], 1) == 7.4 and round(series("cpi_dec")[y(2022)], 1) == 11.9
+    f = load_forecasts()
+    imf = f[(f["forecaster"] == "IMF") & (f["target_year"] == 2024)].iloc[0]
+    assert (imf["variable"], imf["value"], imf["published"]) == ("gdp_growth", 1.1, "2023-10-10")
+    cbr = f[(f["release"] == "medium-term forecast 27 Oct 2023") & (f["variable"] == "key_rate_avg")].iloc[0]
+    assert (cbr["low"], cbr["high"], cbr["value"]) == (12.5, 14.5, 13.5)
+    assert series(cbr["outcome_series"])[y(cbr["target_year"])] > cbr["high"]  # the rate ended far above the range
+
+
+def test_load_data_does_not_read_the_forecasts_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    _write(folder, "x.csv", ["x,2022,1,%,P,page,yes,latest,"])
+    (folder / "forecasts").mkdir()
+    (folder / "forecasts" / "f.csv").write_text("not,a,data,file\n", encoding="utf-8")
+    assert load_data(folder)["series"].tolist() == ["x"]
+    assert "forecaster" not in load_data().columns
+
+
+def _forecasts(tmp_path: Path, *rows: str) -> str:
+    folder = tmp_path / "data"
+    (folder / "forecasts").mkdir(parents=True, exist_ok=True)
+    (folder / "forecasts" / "f.csv").write_text("\n".join([FORECAST_HEADER, *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_forecasts(folder)
+    return str(info.value)
+
+
+GOOD = "IMF,WEO Oct 2023,2023-10-10,gdp_growth,2024,1.1,,,% y/y,page,yes,"
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ("IMF,WEO,2023-13-01,gdp_growth,2024,1.1,,,% y/y,page,yes,",
+     "line 2, column 'published': '2023-13-01' is not a date; allowed: 2023-10-27, 2023-10 (month known) or 2023 (year known)"),
+    ("IMF,WEO,2023-10,gdp_grwth,2024,1.1,,,% y/y,page,yes,",
+     "line 2, column 'variable': unknown variable 'gdp_grwth'. Did you mean 'gdp_growth'"),
+    ("IMF,WEO,2024-01-15,gdp_growth,2024,1.1,,,% y/y,page,yes,",
+     "line 2, column 'published': '2024-01-15' is not before the target year 2024; a forecast must be published by 2023-12-31"),
+    ("IMF,WEO,2023,gdp_growth,24,1.1,,,% y/y,page,yes,", "line 2, column 'target_year': '24' is not a year"),
+    ("IMF,WEO,2023,gdp_growth,2024,1.1,0.5,,% y/y,page,yes,",
+     "line 2, column 'low': give either a point forecast in 'value' or a range in 'low' and 'high', not both"),
+    ("IMF,WEO,2023,gdp_growth,2024,,0.5,,% y/y,page,yes,", "line 2, column 'high': is empty but 'low' is given"),
+    ("IMF,WEO,2023,gdp_growth,2024,,,,% y/y,page,yes,", "line 2, column 'value': is empty and so are 'low' and 'high'"),
+    ("IMF,WEO,2023,gdp_growth,2024,,1.5,0.5,% y/y,page,yes,", "line 2, column 'low': '1.5' is above 'high' '0.5'"),
+    ("IMF,WEO,2023,gdp_growth,2024,one,,,% y/y,page,yes,", "line 2, column 'value': 'one' is not a number"),
+    ("IMF,WEO,2023,gdp_growth,2024,1.1,,,%,page,yes,",
+     "line 2, column 'unit': '%' is not the unit of variable 'gdp_growth'; allowed: '% y/y'"),
+    ("IMF,WEO,2023,gdp_growth,2024,1.1,,,% y/y,page,maybe,", "line 2, column 'verified': 'maybe' is not allowed"),
+    ("IMF,WEO,2023,gdp_growth,2024,1.1,,,% y/y,,yes,", "line 2, column 'source_page': is empty"),
+    (",WEO,2023,gdp_growth,2024,1.1,,,% y/y,page,yes,", "line 2, column 'forecaster': is empty"),
+])
+def test_forecast_loader_rejects_a_bad_row(tmp_path: Path, row: str, expected: str) -> None:
+    msg = _forecasts(tmp_path, GOOD.replace("WEO Oct 2023", "other"), row)
+    assert msg.startswith("data/forecasts/f.csv, " + expected.replace("line 2", "line 3"))
+
+
+def test_forecast_loader_rejects_duplicates_and_missing_columns(tmp_path: Path) -> None:
+    msg = _forecasts(tmp_path, GOOD, GOOD)
+    assert msg.startswith(
+        "data/forecasts/f.csv, line 3, column 'variable': duplicate forecast (IMF, WEO Oct 2023, gdp_growth, 2024)")
+    assert "already at data/forecasts/f.csv, line 2" in msg
+    folder = tmp_path / "data" / "forecasts"
+    (folder / "f.csv").write_text(FORECAST_HEADER.replace(",unit", "") + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"^data/forecasts/f\.csv, line 1, column 'unit': missing from the header"):
+        load_forecasts(tmp_path / "data")
+    (folder / "f.csv").unlink()
+    folder.rmdir()
+    with pytest.raises(DataError, match="forecasts folder .* does not exist"):
+        load_forecasts(tmp_path / "data")
+
+
+def test_forecast_loader_reads_a_good_file(tmp_path: Path) -> None:
+    folder = tmp_path / "data" / "forecasts"
+    folder.mkdir(parents=True)
+    ranged = "CBR,MTF,2023-10,key_rate_avg,2024,,12.5,14.5,%,page,yes,range"
+    (folder / "f.csv").write_text("\n".join([FORECAST_HEADER, GOOD, ranged]) + "\n", encoding="utf-8")
+    f = load_forecasts(tmp_path / "data")
+    assert f["value"].tolist() == [1.1, 13.5] and f["is_range"].tolist() == [False, True]
+    assert f["published_by"].dt.strftime("%Y-%m-%d").tolist() == ["2023-10-10", "2023-10-31"]
+    assert f[["outcome_series", "outcome_period"]].values.tolist() == [["gdp_growth", "2024"], ["key_rate_avg", "2024"]]
+    assert f["line"].tolist() == [2, 3]

@@ -4,7 +4,7 @@ The public namespace is curated and loaded lazily, so ``import twosector`` stays
 plotly are imported only when a function that needs them is first used).
 
 Data
-    load_data, series, data_summary
+    load_data, series, data_summary, load_forecasts
 Model
     default_params, param_table, variable_table, list_scenarios, load_scenario, Scenario,
     simulate, compare
@@ -25,6 +25,7 @@ __version__ = "0.1.0"
 _API: dict[str, str] = {
     # data
     "load_data": "twosector.data",
+    "load_forecasts": "twosector.data",
     "series": "twosector.data",
     "data_summary": "twosector.data",
     # model

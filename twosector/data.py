@@ -1,9 +1,11 @@
 """The sourced data set: read and validate ``data/*.csv``, return tidy pandas objects.
 
-Every CSV file under the data folder (sub-folders included) holds one observation per row with the
-columns in :data:`REQUIRED_COLUMNS`. :func:`load_data` reads and validates them all into one long frame;
-:func:`series` returns one series with a proper ``PeriodIndex``; :func:`data_summary` lists the series.
-The data dictionary is ``data/README.md``.
+Every CSV file under the data folder (sub-folders included, except ``forecasts/``) holds one observation
+per row with the columns in :data:`REQUIRED_COLUMNS`. :func:`load_data` reads and validates them all into
+one long frame; :func:`series` returns one series with a proper ``PeriodIndex``; :func:`data_summary` lists
+the series. Forecast vintages (forecaster, publication date, range, target year) do not fit that layout:
+they live in ``forecasts/*.csv`` with the columns in :data:`FORECAST_COLUMNS` and are read by
+:func:`load_forecasts`. The data dictionary is ``data/README.md``.
 
 The folder is, in order of precedence: the ``path`` argument, the ``TWOSECTOR_DATA`` environment variable,
 the repository's ``data/`` folder.
@@ -28,8 +30,11 @@ __all__ = [
     "VERIFIED",
     "VINTAGES",
     "CUTOFF",
+    "FORECAST_COLUMNS",
+    "FORECAST_VARIABLES",
     "data_dir",
     "load_data",
+    "load_forecasts",
     "series",
     "series_from_frame",
     "data_summary",
@@ -87,7 +92,34 @@ _PERIOD_FORMATS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("D", re.compile(r"^\d{4}-\d{2}-\d{2}$"), "2022-02-28"),
 )
 _SERIES_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_DERIVED_DIR = "derived"
+FORECASTS_DIR = "forecasts"  # sub-folder with forecast vintages: read by load_forecasts, never by load_data
+
+FORECAST_COLUMNS: tuple[str, ...] = (
+    "forecaster", "release", "published", "variable", "target_year", "value", "low", "high", "unit",
+    "source_page", "verified", "note",
+)
+
+#: forecast variable -> (unit, meaning, outcome series in the data set or "" if none, outcome period
+#: pattern with ``{year}`` = target year). The unit is the outcome series' unit.
+FORECAST_VARIABLES: dict[str, tuple[str, str, str, str]] = {
+    "gdp_growth": ("% y/y", "real GDP growth, year on year", "gdp_growth", "{year}"),
+    "gdp_growth_q4": ("% y/y", "real GDP in Q4 on Q4 a year earlier", "gdp_growth_q_rt", "{year}Q4"),
+    "gdp_nominal": ("trn RUB", "nominal GDP", "gdp_nominal", "{year}"),
+    "cpi_dec": ("% y/y", "CPI, December on December", "cpi_dec", "{year}"),
+    "cpi_avg": ("% y/y", "CPI, annual average on the previous year's average", "", "{year}"),
+    "cpi": ("% y/y", "CPI inflation, concept (Dec/Dec or average) not stated by the source", "", "{year}"),
+    "key_rate_avg": ("%", "key rate, calendar-day average over the year", "key_rate_avg", "{year}"),
+    "unemployment_dec": ("%", "unemployment rate in December (not seasonally adjusted)", "unemployment_end", "{year}"),
+    "usd_rub_avg": ("RUB per USD", "USD/RUB, annual average", "usd_rub_y", "{year}"),
+    "urals_avg": ("USD/bbl", "Urals price, annual average", "urals_price", "{year}"),
+    "federal_revenue": ("trn RUB", "federal budget revenue", "federal_revenue", "{year}"),
+    "federal_spending": ("trn RUB", "federal budget spending", "federal_spending", "{year}"),
+    "budget_balance": ("trn RUB", "federal budget balance (negative = deficit)", "budget_balance", "{year}"),
+    "budget_balance_gdp": ("% GDP", "federal budget balance / GDP", "budget_balance_gdp", "{year}"),
+    "consolidated_balance_gdp": ("% GDP", "consolidated (federal + regional) budget balance / GDP", "", "{year}"),
+    "credit_growth": ("% y/y", "bank claims on the economy (credit), growth over the year", "", "{year}"),
+}
+_PUBLISHED = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$")
 
 
 def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
@@ -132,26 +164,26 @@ def _fail(file: str, line: int, column: str, problem: str) -> DataError:
     return DataError(f"{file}, line {line}, column {column!r}: {problem}")
 
 
-def _read_rows(path: Path, name: str) -> list[dict[str, object]]:
+def _read_rows(path: Path, name: str, required: tuple[str, ...] = REQUIRED_COLUMNS) -> list[dict[str, object]]:
     """Read one CSV with the csv module, so that line numbers are exact (header = line 1)."""
     try:
-        return _parse_rows(path, name)
+        return _parse_rows(path, name, required)
     except UnicodeDecodeError as exc:
         raise DataError(f"{name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV") from None
 
 
-def _parse_rows(path: Path, name: str) -> list[dict[str, object]]:
+def _parse_rows(path: Path, name: str, required: tuple[str, ...]) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         try:
             header = next(reader)
         except StopIteration:
-            raise DataError(f"{name}: the file is empty; expected a header with {', '.join(REQUIRED_COLUMNS)}") from None
+            raise DataError(f"{name}: the file is empty; expected a header with {', '.join(required)}") from None
         header = [h.strip() for h in header]
-        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        missing = [c for c in required if c not in header]
         if missing:
-            raise _fail(name, 1, missing[0], f"missing from the header; required columns: {', '.join(REQUIRED_COLUMNS)}")
+            raise _fail(name, 1, missing[0], f"missing from the header; required columns: {', '.join(required)}")
         dupes = sorted({h for h in header if header.count(h) > 1})
         if dupes:
             raise _fail(name, 1, dupes[0], "appears twice in the header")
@@ -207,7 +239,8 @@ def _validate_row(row: dict[str, object], name: str) -> dict[str, object]:
 
 
 def _file_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    files = sorted(folder.rglob("*.csv"))
+    """The observation files (every CSV under ``folder`` except ``forecasts/``) with their mtime and size."""
+    files = sorted(f for f in folder.rglob("*.csv") if f.relative_to(folder).parts[0] != FORECASTS_DIR)
     return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
 
 
@@ -256,7 +289,9 @@ def _load(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame
 
 
 def load_data(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Read and validate every CSV file of the data set into one long frame.
+    """Read and validate every observation file of the data set into one long frame.
+
+    The sub-folder ``forecasts/`` is not read (its rows are forecast vintages: :func:`load_forecasts`).
 
     Parameters
     ----------
@@ -425,3 +460,168 @@ def data_summary(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
         })
     table = pd.DataFrame.from_records(records)
     return table.sort_values(["file", "series"]).set_index("series")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Forecast vintages (data/forecasts/*.csv)
+
+
+def _optional_number(row: dict[str, object], column: str, name: str) -> float | None:
+    raw = str(row[column])
+    if raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise _fail(name, int(row["line"]), column, f"{raw!r} is not a number") from None  # type: ignore[arg-type]
+    if not math.isfinite(value):
+        raise _fail(name, int(row["line"]), column, f"{raw!r} is not a finite number")  # type: ignore[arg-type]
+    return value
+
+
+def _published_by(text: str) -> pd.Timestamp:
+    """Last day of the stated publication date: ``2023-10-27`` itself, ``2023-09`` -> 30 Sep, ``2022`` -> 31 Dec."""
+    if not _PUBLISHED.match(text):
+        raise ValueError(text)
+    freq = {4: "Y", 7: "M", 10: "D"}[len(text)]
+    return pd.Period(text, freq=freq).end_time.normalize()
+
+
+def _validate_forecast(row: dict[str, object], name: str) -> dict[str, object]:
+    line = int(row["line"])  # type: ignore[arg-type]
+    for column in ("forecaster", "release"):
+        if not str(row[column]):
+            raise _fail(name, line, column,
+                        "is empty; name the institution and the publication (e.g. 'IMF', 'WEO Oct 2023')")
+    text = str(row["published"])
+    try:
+        published_by = _published_by(text)
+    except ValueError:
+        raise _fail(name, line, "published",
+                    f"{text!r} is not a date; allowed: 2023-10-27, 2023-10 (month known) or 2023 (year known)") from None
+    variable = str(row["variable"])
+    if variable not in FORECAST_VARIABLES:
+        raise _fail(name, line, "variable", unknown_name("variable", variable, FORECAST_VARIABLES)
+                    + " (add new variables to twosector.data.FORECAST_VARIABLES)")
+    target = str(row["target_year"])
+    if not re.fullmatch(r"\d{4}", target):
+        raise _fail(name, line, "target_year", f"{target!r} is not a year; use four digits, e.g. 2024")
+    deadline = pd.Timestamp(year=int(target) - 1, month=12, day=31)
+    if published_by > deadline:
+        raise _fail(name, line, "published",
+                    f"{text!r} is not before the target year {target}; a forecast must be published by {deadline.date()}")
+    if published_by > CUTOFF.end_time:
+        raise _fail(name, line, "published", f"{text!r} is after the data cut-off {CUTOFF}")
+    value, low, high = (_optional_number(row, c, name) for c in ("value", "low", "high"))
+    if value is not None and (low is not None or high is not None):
+        raise _fail(name, line, "low" if low is not None else "high",
+                    "give either a point forecast in 'value' or a range in 'low' and 'high', not both")
+    if value is None:
+        if low is None and high is None:
+            raise _fail(name, line, "value",
+                        "is empty and so are 'low' and 'high'; give a point forecast in 'value' or a range in 'low' and 'high'")
+        if low is None or high is None:
+            missing, given = ("low", "high") if low is None else ("high", "low")
+            raise _fail(name, line, missing, f"is empty but '{given}' is given; a range needs both ends")
+        if low > high:
+            raise _fail(name, line, "low", f"{row['low']!r} is above 'high' {row['high']!r}; low must not exceed high")
+    unit = str(row["unit"])
+    expected = FORECAST_VARIABLES[variable][0]
+    if unit != expected:
+        raise _fail(name, line, "unit", f"{unit!r} is not the unit of variable {variable!r}; allowed: {expected!r}")
+    flag = str(row["verified"])
+    if flag not in VERIFIED:
+        raise _fail(name, line, "verified", f"{flag!r} is not allowed; allowed: {', '.join(VERIFIED)}")
+    if not str(row["source_page"]):
+        raise _fail(name, line, "source_page", "is empty; every forecast needs the page where it was seen")
+    is_range = value is None
+    if is_range:
+        value = (low + high) / 2  # type: ignore[operator]
+    else:
+        low = high = value
+    _, _, outcome, period = FORECAST_VARIABLES[variable]
+    return {
+        **row, "published_by": published_by, "target_year": int(target), "value": value, "low": low, "high": high,
+        "is_range": is_range, "outcome_series": outcome, "outcome_period": period.format(year=target) if outcome else "",
+        "file": name,
+    }
+
+
+@functools.lru_cache(maxsize=8)
+def _load_forecasts(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
+    if not stamp:
+        raise DataError(f"no CSV files in the forecasts folder {str(folder)!r}")
+    rows: list[dict[str, object]] = []
+    seen: dict[tuple[str, ...], tuple[str, int]] = {}
+    for file, _, _ in stamp:
+        path = Path(file)
+        name = f"{folder.parent.name}/{path.relative_to(folder.parent).as_posix()}"
+        for raw in _read_rows(path, name, FORECAST_COLUMNS):
+            row = _validate_forecast(raw, name)
+            key = tuple(str(row[c]) for c in ("forecaster", "release", "variable", "target_year"))
+            if key in seen:
+                raise _fail(
+                    name, int(row["line"]), "variable",  # type: ignore[arg-type]
+                    f"duplicate forecast ({', '.join(key)}): already at {seen[key][0]}, line {seen[key][1]}; "
+                    "(forecaster, release, variable, target_year) must be unique",
+                )
+            seen[key] = (name, int(row["line"]))  # type: ignore[arg-type]
+            rows.append(row)
+    if not rows:
+        raise DataError(f"no forecasts in {str(folder)!r} (the CSV files have headers only)")
+    columns = ["forecaster", "release", "published", "published_by", "variable", "target_year", "value", "low",
+               "high", "is_range", "unit", "source_page", "verified", "note", "outcome_series", "outcome_period",
+               "file", "line"]
+    frame = pd.DataFrame(rows)[columns]
+    for column in ("value", "low", "high"):
+        frame[column] = frame[column].astype("float64")
+    frame["published_by"] = pd.to_datetime(frame["published_by"])
+    frame["target_year"] = frame["target_year"].astype("int64")
+    frame["is_range"] = frame["is_range"].astype(bool)
+    frame["line"] = frame["line"].astype("int64")
+    return frame
+
+
+def load_forecasts(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Read and validate the forecast vintages in ``<data folder>/forecasts/*.csv``.
+
+    One row per forecaster, release, variable and target year (schema: ``data/README.md``, "Forecast
+    vintages"). Ranges are kept as ``low``/``high``; ``value`` is the point forecast, or the midpoint of
+    the range when the source gives a range. The outcome to compare with is named, not copied: it is
+    ``series(outcome_series)`` at ``outcome_period`` (an ordinary row of the data set).
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        The data folder (not the forecasts folder); default ``$TWOSECTOR_DATA`` or the repository's ``data/``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``forecaster``, ``release``, ``published`` (text as in the file: day, month or year),
+        ``published_by`` (Timestamp, the last day of that date), ``variable`` (a key of
+        :data:`FORECAST_VARIABLES`), ``target_year`` (int), ``value``, ``low``, ``high`` (float; for a point
+        forecast ``low == high == value``), ``is_range``, ``unit``, ``source_page``, ``verified``, ``note``,
+        ``outcome_series`` and ``outcome_period`` (``""`` when the data set holds no outcome for the
+        variable), ``file`` and ``line``.
+
+    Raises
+    ------
+    DataError
+        On the first invalid row, naming the file, the line, the column, the bad value and what is allowed:
+        required columns, publication date format, known variable, four-digit target year, publication by
+        31 Dec of the year before the target year (and by the data cut-off), either a point ``value`` or a
+        ``low``/``high`` range with low <= high, the variable's unit, the verified flag, a non-empty source,
+        unique (forecaster, release, variable, target_year).
+
+    Examples
+    --------
+    >>> f = load_forecasts()
+    >>> f.loc[f["variable"] == "gdp_growth", ["forecaster", "published", "target_year", "value"]].head(2)  # doctest: +SKIP
+    """
+    folder = data_dir(path) / FORECASTS_DIR
+    if not folder.is_dir():
+        raise DataError(f"forecasts folder {str(folder)!r} does not exist; "
+                        f"forecast vintages live in <data folder>/{FORECASTS_DIR}/*.csv")
+    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(folder.rglob("*.csv")))
+    return _load_forecasts(folder, stamp).copy()
