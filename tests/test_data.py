@@ -33,7 +33,7 @@ REQUIRED_IDS = [
     "usd_rub_q", "usd_rub_m", "usd_rub_y", "urals_price_m", "urals_price_q", "gdp_growth_q_rt", "key_rate_avg",
     "key_rate_eff", "profit_tax_rate", "tax_package_revenue",
     # derived quarterly
-    "key_rate_q", "cpi_yoy_q", "unemployment_q", "defence_spending_q",
+    "key_rate_q", "cpi_yoy_q", "unemployment_q", "defence_spending_q", "inflation_expectations_q",
 ]
 
 HEADER = "series,period,value,unit,source_publisher,source_page,verified,vintage,note"

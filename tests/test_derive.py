@@ -163,6 +163,17 @@ def test_gdp_growth_q_only_documented_fill() -> None:
     assert {v for k, v in q.attrs["verified"].items() if k != "2024Q3"} == {"yes"}
 
 
+def test_inflation_expectations_q_is_the_mean_of_the_surveyed_months() -> None:
+    q = series("inflation_expectations_q")
+    assert q.index.tolist() == [pd.Period("2024Q3", freq="Q"), pd.Period("2024Q4", freq="Q")]
+    assert q[pd.Period("2024Q4", freq="Q")] == pytest.approx((13.4 + 13.4 + 13.9) / 3, abs=1e-4)
+    assert q[pd.Period("2024Q3", freq="Q")] == pytest.approx(12.5)  # September only
+    rows = build_derived()
+    notes = rows[rows["series"] == "inflation_expectations_q"].set_index("period")["note"]
+    assert "(Sep)" in notes["2024Q3"] and "not surveyed" in notes["2024Q3"]
+    assert "(Oct, Nov, Dec)" in notes["2024Q4"] and "not surveyed" not in notes["2024Q4"]
+
+
 def test_every_derived_row_is_flagged_and_documented() -> None:
     rows = build_derived()
     assert (rows["verified"] == "derived").all()

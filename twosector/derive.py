@@ -287,6 +287,18 @@ def _unemployment_q(data: pd.DataFrame) -> pd.DataFrame:
                  "monthly_to_quarterly / annual_to_quarterly(method='linear')", notes)
 
 
+def _inflation_expectations_q(data: pd.DataFrame) -> pd.DataFrame:
+    monthly = series_from_frame(data, "inflation_expectations")
+    q = _until_cutoff(monthly_to_quarterly(monthly, min_months=1))
+    notes = {}
+    for quarter in q.index:
+        months = [p.strftime("%b") for p in monthly.index if p.asfreq("Q") == quarter]
+        gap = "" if len(months) == 3 else "; the other months of the quarter were not surveyed in the data set"
+        notes[quarter] = f"mean of the survey months observed in the quarter ({', '.join(months)}){gap}"
+    return _rows("inflation_expectations_q", q, "%", _publishers(data, "inflation_expectations"),
+                 "monthly_to_quarterly(min_months=1)", pd.Series(notes))
+
+
 def _split_flow(data: pd.DataFrame, name: str, target: str) -> pd.DataFrame:
     """An annual trn RUB flow split into equal quarters: outcomes to 2024Q4, plans after it."""
     frames = []
@@ -327,6 +339,7 @@ _BUILDERS: tuple[Callable[[pd.DataFrame], pd.DataFrame], ...] = (
     _key_rate_q,
     _cpi_yoy_q,
     _unemployment_q,
+    _inflation_expectations_q,
     lambda d: _split_flow(d, "defence_spending", "defence_spending_q"),
     lambda d: _split_flow(d, "oil_gas_revenue", "oil_gas_revenue_q"),
     lambda d: _split_flow(d, "federal_spending", "federal_spending_q"),
