@@ -48,8 +48,9 @@ _API: dict[str, str] = {
 }
 
 _SUBMODULES = {
-    "backtesting", "batch", "calibration", "charts", "data", "derive", "docsgen", "errors", "estimation", "exog",
-    "facts", "files", "model", "notebook", "params", "reports", "scenarios", "simulation", "tables", "variables",
+    "backtesting", "batch", "calendar", "calibration", "charts", "data", "derive", "docsgen", "errors", "estimation",
+    "exog", "facts", "files", "model", "notebook", "params", "reports", "scenarios", "simulation",
+    "tables", "variables",
 }
 
 __all__ = sorted(_API) + ["__version__", "errors", "TwosectorError"]

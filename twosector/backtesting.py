@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from twosector.data import CUTOFF
+from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PREWAR_END
 from twosector.errors import TwosectorError
 
 __all__ = ["backtest", "backtest_summary", "BACKTEST_VARIABLES", "DEFAULT_CUTOFFS"]
@@ -70,19 +70,19 @@ def backtest(
         raise TwosectorError("backtest: end must name at least one cut-off quarter, got none")
     if not isinstance(horizon, int | np.integer) or not 1 <= int(horizon) <= 12:
         raise TwosectorError(f"backtest: horizon must be an integer from 1 to 12, got {horizon!r}")
-    last = CUTOFF
+    last = DATA_CUTOFF
     quarters = []
     for c in cutoffs:
         try:
             q = pd.Period(c, freq="Q")
         except (ValueError, TypeError):
             raise TwosectorError(f"backtest: cut-off {c!r} is not a quarter; use e.g. '2023Q4'") from None
-        if not pd.Period("2021Q4", freq="Q") <= q < last:
-            raise TwosectorError(f"backtest: cut-off {c!r} must be between 2021Q4 and 2024Q3 (data end 2024Q4)")
+        if not PREWAR_END <= q < last:
+            raise TwosectorError(f"backtest: cut-off {c!r} must be between {PREWAR_END} and {last - 1} (data end {last})")
         quarters.append(q)
 
     actual = load_inputs(data, last, ids=tuple(BACKTEST_VARIABLES.values()))
-    x = _exog.paths(end="2030Q4")  # the given exogenous paths (full data)
+    x = _exog.paths(end=DEFAULT_END)  # the given exogenous paths (full data)
     rows = []
     for q in quarters:
         cal = calibrate(data, str(q))

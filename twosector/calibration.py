@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from twosector.calendar import DATA_CUTOFF, normalisation_positions
 from twosector.estimation import CIVILIAN_EMPLOYMENT_SHARE, Estimates, estimate
 from twosector.files import atomic_write
 
@@ -235,7 +236,7 @@ def _mapped_values(est: Estimates) -> dict[str, float]:
 
 def calibrate(
     data: str | os.PathLike | Mapping[str, pd.Series] | None = None,
-    end: str = "2024Q4",
+    end: str | pd.Period = DATA_CUTOFF,
 ) -> Calibration:
     """Estimate and calibrate the model on the data up to ``end``.
 
@@ -250,7 +251,7 @@ def calibrate(
     ----------
     data : None, folder or mapping
         The data used for estimation (see :func:`twosector.estimation.load_inputs`); default the shipped data.
-    end : str, default "2024Q4"
+    end : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
         Cut-off quarter: no observation or target after it is used.
 
     Returns
@@ -331,11 +332,9 @@ class _TargetSim:
         from twosector.scenarios import lever_paths, load_scenario
 
         self.params, self.names, self.targets = params, list(names), targets
-        x = _exog.paths(end="2024Q4")
+        x = _exog.paths(end=DATA_CUTOFF)
         self.index = x.index
-        years = np.asarray(x.index.year)
-        self.i2021 = np.flatnonzero(years == 2021)
-        self.i_prewar = np.flatnonzero((years >= 2019) & (years <= 2021))
+        self.i2021, self.i_prewar = normalisation_positions(x.index)
         self.x = {k: x[k].to_numpy(dtype=float) for k in x.columns}
         self.levers = lever_paths(load_scenario("baseline"), x.index)
         self.target_value = targets["value"].to_numpy(dtype=float)

@@ -1,7 +1,8 @@
 """Plotly charts for the notebooks and reports: one template, one renderer set-up, a few figure builders.
 
 Every figure built here uses the ``"twosector"`` template (registered on import), shows units on its axes,
-a source caption under the plot, the boundary between history (to 2024Q4) and projection (from 2025Q1),
+a source caption under the plot, the boundary between history (to :data:`HISTORY_END`, the data cut-off of
+:mod:`twosector.calendar`) and projection (from the quarter after),
 and the same colour for a scenario in every chart (:func:`scenario_colour`).
 
 Figure builders take pandas objects (a quarterly ``PeriodIndex`` is converted to timestamps for the x axis)
@@ -30,7 +31,7 @@ import plotly.io as pio
 from plotly.io._base_renderers import NotebookRenderer
 from plotly.subplots import make_subplots
 
-from twosector.data import CUTOFF
+from twosector.calendar import DATA_CUTOFF, MODEL_START, PROJECTION_START
 from twosector.errors import TwosectorError, unknown_name
 from twosector.files import atomic_write
 from twosector.variables import units as variable_units
@@ -59,8 +60,8 @@ __all__ = [
 TEMPLATE = "twosector"
 DEFAULT_RENDERER = "plotly_mimetype+notebook"
 #: Last quarter of the data vintage; projections start the quarter after.
-HISTORY_END = CUTOFF
-MODEL_SOURCE = "Source: twosector model; history to 2024Q4 from the sourced data set (see 01_data)."
+HISTORY_END = DATA_CUTOFF
+MODEL_SOURCE = f"Source: twosector model; history to {HISTORY_END} from the sourced data set (see 01_data)."
 
 #: Fixed colours for the built-in scenarios, so a scenario looks the same in every chart.
 SCENARIO_COLOURS: dict[str, str] = {
@@ -244,8 +245,8 @@ def paths(
     *,
     title: str | None = None,
     ncols: int = 2,
-    start: str | None = "2019Q1",
-    boundary: str | None = "2025Q1",
+    start: str | pd.Period | None = MODEL_START,
+    boundary: str | pd.Period | None = PROJECTION_START,
     caption: str | None = MODEL_SOURCE,
     height_per_row: int = 260,
 ) -> go.Figure:
@@ -261,10 +262,11 @@ def paths(
         Figure title.
     ncols : int, default 2
         Panels per row.
-    start : str, optional
-        First quarter shown (default 2019Q1); ``None`` shows everything.
-    boundary : str, optional
-        First projection quarter, marked by a dashed line and shading (default 2025Q1); ``None`` for none.
+    start : str or Period, optional
+        First quarter shown (default :data:`~twosector.calendar.MODEL_START`); ``None`` shows everything.
+    boundary : str or Period, optional
+        First projection quarter, marked by a dashed line and shading (default
+        :data:`~twosector.calendar.PROJECTION_START`); ``None`` for none.
     caption : str, optional
         Source caption under the plot.
     height_per_row : int, default 260
@@ -313,8 +315,8 @@ def divergence(
     *,
     pairs: Sequence[tuple[str, str]] = (("output_military", "output_civilian"), ("wage_military", "wage_civilian")),
     title: str | None = "The two economies: military vs civilian",
-    start: str | None = "2019Q1",
-    boundary: str | None = "2025Q1",
+    start: str | pd.Period | None = MODEL_START,
+    boundary: str | pd.Period | None = PROJECTION_START,
     caption: str | None = MODEL_SOURCE,
 ) -> go.Figure:
     """Military vs civilian side by side: one panel per (military, civilian) pair of columns.
@@ -515,8 +517,8 @@ def fit(
     *,
     title: str | None = "Model vs data",
     ncols: int = 2,
-    start: str | None = "2019Q1",
-    end: str | None = "2024Q4",
+    start: str | pd.Period | None = MODEL_START,
+    end: str | pd.Period | None = DATA_CUTOFF,
     caption: str | None = "Source: twosector model (calibrated baseline) and the sourced data set (data/*.csv).",
     height_per_row: int = 250,
 ) -> go.Figure:
@@ -530,8 +532,8 @@ def fit(
         Model column -> the observed series to compare with (any frequency; drawn at its own dates).
     title, ncols, start, caption, height_per_row
         As in :func:`paths`.
-    end : str, optional
-        Last quarter shown (default 2024Q4, the end of the data).
+    end : str or Period, optional
+        Last quarter shown (default :data:`~twosector.calendar.DATA_CUTOFF`, the end of the data).
 
     Returns
     -------
@@ -592,7 +594,7 @@ def fit_figures(results: pd.DataFrame, data: Any = None) -> dict[str, go.Figure]
     """
     from twosector.estimation import load_inputs
 
-    obs = load_inputs(data, "2024Q4", ids=tuple(s for s, _ in FIT_SERIES.values())
+    obs = load_inputs(data, DATA_CUTOFF, ids=tuple(s for s, _ in FIT_SERIES.values())
                       + ("gdp_growth", "unemployment", "oil_gas_revenue"))
     figs: dict[str, go.Figure] = {
         f"fit_{var}": fit(results, {var: obs[sid]}, title=f"{title}: model vs data", end=None)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twosector import __version__
+from twosector.calendar import DATA_CUTOFF, DEFAULT_END
 from twosector.errors import ScenarioError, TwosectorError, unknown_name
 
 if TYPE_CHECKING:
@@ -68,8 +69,9 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------------------------------- simulate
 
-#: the quarters and variables of ``twosector simulate``'s summary table
-SUMMARY_DATES = ("2024Q4", "2025Q4", "2027Q4", "2030Q4")
+#: the quarters and variables of ``twosector simulate``'s summary table: the last data quarter, one and three
+#: years later, and the end of the default horizon
+SUMMARY_DATES = (DATA_CUTOFF, DATA_CUTOFF + 4, DATA_CUTOFF + 12, DEFAULT_END)
 SUMMARY_VARIABLES = (
     "gdp_growth", "output_civilian", "output_military", "cpi_inflation", "key_rate", "unemployment_rate",
     "labour_shortage", "civilian_real_income", "budget_balance_gdp", "nwf_liquid", "strain_index",
@@ -156,7 +158,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         print(f"wrote {len(frame)} quarters x {frame.shape[1]} variables of scenario {sc.name!r} to {out_path}")
         return 0
     c = compare(sc, "baseline", params)
-    dates = [pd.Period(d, freq="Q") for d in SUMMARY_DATES]
+    dates = list(SUMMARY_DATES)
     rows = []
     for var in SUMMARY_VARIABLES:
         for kind in ("scenario", "diff"):
@@ -263,7 +265,8 @@ class _wide_pandas:
 
 
 def _add_end(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--end", default="2024Q4", metavar="QUARTER", help="last quarter of the sample (default 2024Q4)")
+    p.add_argument("--end", default=str(DATA_CUTOFF), metavar="QUARTER",
+                   help="last quarter of the sample (default %(default)s, the end of the data)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,7 +8,8 @@ they live in ``forecasts/*.csv`` with the columns in :data:`FORECAST_COLUMNS` an
 :func:`load_forecasts`. The data dictionary is ``data/README.md``.
 
 The folder is, in order of precedence: the ``path`` argument, the ``TWOSECTOR_DATA`` environment variable,
-the repository's ``data/`` folder.
+the repository's ``data/`` folder. The data vintage ends at :data:`twosector.calendar.DATA_CUTOFF`: later rows
+must be plans.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from twosector.calendar import DATA_CUTOFF as CUTOFF
 from twosector.errors import DataError, unknown_name
 
 __all__ = [
@@ -47,7 +49,6 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 VERIFIED: tuple[str, ...] = ("yes", "memory", "derived")
 # Vintages in the order "oldest estimate" -> "newest estimate"; "plan" is not an outcome.
 VINTAGES: tuple[str, ...] = ("plan", "first", "revised", "latest")
-CUTOFF = pd.Period("2024Q4", freq="Q")
 ENV_VAR = "TWOSECTOR_DATA"
 
 # unit -> meaning. Keep it short; a new unit must be added here on purpose.
@@ -233,7 +234,7 @@ def _validate_row(row: dict[str, object], name: str) -> dict[str, object]:
     if row["vintage"] != "plan" and period.end_time > CUTOFF.end_time:
         raise _fail(
             name, line, "period",
-            f"{text!r} is after {CUTOFF}; only rows with vintage 'plan' (plans published by end-2024) may be later",
+            f"{text!r} is after {CUTOFF}; only rows with vintage 'plan' (plans published by end-{CUTOFF.year}) may be later",
         )
     return {**row, "value": value, "freq": freq, "file": name}
 
@@ -310,7 +311,7 @@ def load_data(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     DataError
         On the first invalid row, naming the file, the line, the column, the problem and what is allowed.
         Checks: required columns, period format, numeric value, known unit, verified and vintage flags,
-        non-empty sources, no period after 2024Q4 unless ``vintage == "plan"``, unique
+        non-empty sources, no period after :data:`CUTOFF` unless ``vintage == "plan"``, unique
         (series, period, vintage), and one frequency and one unit per series.
 
     Examples

@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from twosector.data import CUTOFF, REQUIRED_COLUMNS, data_dir, load_data, series_from_frame
+from twosector.calendar import DATA_CUTOFF
+from twosector.data import REQUIRED_COLUMNS, data_dir, load_data, series_from_frame
 from twosector.errors import DataError, unknown_name
 from twosector.files import atomic_frame
 
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 DERIVED_FILE = Path("derived") / "quarterly.csv"
-ANNUAL_METHODS = ("equal", "repeat", "linear")
+ANNUAL_METHODS = ("equal", "repeat", "steps", "midyear", "linear")
 _DOCS = "data/README.md"
 
 
@@ -135,43 +136,92 @@ def monthly_to_quarterly(s: pd.Series, min_months: int = 3) -> pd.Series:
     return out.astype("float64")
 
 
-def annual_to_quarterly(s: pd.Series, method: str = "equal") -> pd.Series:
-    """Distribute annual values over the four quarters of each year.
+def annual_to_quarterly(s: pd.Series, method: str = "equal", index: pd.PeriodIndex | None = None) -> pd.Series:
+    """Turn annual values into quarterly ones: the one routine for every annual series of the package.
+
+    The derived data set (:func:`build_derived`) and the model's exogenous paths
+    (:func:`twosector.exog.paths`) both use it; the method depends on what the series measures.
 
     Parameters
     ----------
     s : pandas.Series
-        Annual values indexed by an annual ``PeriodIndex`` (gaps allowed).
-    method : {"equal", "repeat", "linear"}, default "equal"
-        ``"equal"``: a flow split into four equal quarters (quarters sum to the annual total).
-        ``"repeat"``: every quarter takes the annual value (a rate that holds all year).
-        ``"linear"``: an annual average placed at mid-year and interpolated linearly between years (held
-        flat beyond the first and last mid-year), then shifted within each year so that the four quarters
-        average exactly to the annual value.
+        Annual values indexed by an annual ``PeriodIndex`` or by integer years (gaps allowed; NaN counts as
+        missing).
+    method : {"equal", "repeat", "steps", "midyear", "linear"}, default "equal"
+        ``"equal"``: a flow split into four equal quarters, which sum to the annual total (trn RUB a year
+        -> trn RUB a quarter); quarters of years without a value are NaN.
+
+        ``"repeat"``: every quarter takes its year's value (a level or rate that holds all year); quarters
+        of years without a value are NaN.
+
+        ``"steps"``: as ``"repeat"`` in the years with a value; in a year between two of them all four
+        quarters take the value interpolated linearly between those years; before the first and after the
+        last year with a value that value is held.
+
+        ``"midyear"``: an annual average placed at mid-year (between Q2 and Q3), quarters interpolated
+        linearly between mid-years, the first and last average held beyond them. A smooth path through the
+        averages; its quarters need not average to the annual value.
+
+        ``"linear"``: ``"midyear"``, then shifted within each year with a value so that its four quarters
+        average exactly to the annual value (years without a value are not shifted).
+    index : pandas.PeriodIndex, optional
+        The quarters to return. Default: the four quarters of each year of ``s``.
 
     Returns
     -------
     pandas.Series
-        Quarterly values indexed by a quarterly ``PeriodIndex`` covering the years of ``s``.
+        Quarterly values on ``index`` (named ``"period"`` by default), named as ``s``. All NaN when ``s``
+        has no value.
+
+    Raises
+    ------
+    DataError
+        For an unknown method (with a did-you-mean).
+
+    Examples
+    --------
+    >>> annual = pd.Series([8.0, 12.0], index=pd.PeriodIndex(["2023", "2024"], freq="Y"))
+    >>> annual_to_quarterly(annual, "equal").tolist()
+    [2.0, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0, 3.0]
+    >>> annual_to_quarterly(annual, "repeat").tolist()
+    [8.0, 8.0, 8.0, 8.0, 12.0, 12.0, 12.0, 12.0]
+    >>> annual_to_quarterly(annual, "midyear").tolist()  # 8 at mid-2023, 12 at mid-2024
+    [8.0, 8.0, 8.5, 9.5, 10.5, 11.5, 12.0, 12.0]
+    >>> annual_to_quarterly(annual, "linear").tolist()  # the same path, each year averaging to its value
+    [7.5, 7.5, 8.0, 9.0, 11.0, 12.0, 12.5, 12.5]
+    >>> from twosector.calendar import quarter_index
+    >>> gap = pd.Series([1.0, 3.0], index=[2022, 2024])
+    >>> annual_to_quarterly(gap, "steps", index=quarter_index("2021Q4", "2024Q1")).tolist()
+    [1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 2.0, 3.0]
     """
     if method not in ANNUAL_METHODS:
         raise DataError(unknown_name("method", method, ANNUAL_METHODS))
     s = s.dropna().sort_index()
-    years = [p.year for p in s.index]
-    quarters = pd.PeriodIndex([pd.Period(f"{y}Q{q}", freq="Q") for y in years for q in (1, 2, 3, 4)],
-                              freq="Q", name="period")
+    years = np.asarray([p.year if isinstance(p, pd.Period) else int(p) for p in s.index], dtype="int64")
     annual = s.to_numpy(dtype="float64")
-    if method == "equal":
-        values = np.repeat(annual / 4.0, 4)
-    elif method == "repeat":
-        values = np.repeat(annual, 4)
+    if index is None:
+        index = pd.PeriodIndex([pd.Period(year=y, quarter=q, freq="Q") for y in years for q in (1, 2, 3, 4)],
+                               freq="Q", name="period")
+    q_year = np.asarray(index.year, dtype="int64")
+    if len(annual) == 0:
+        return pd.Series(np.nan, index=index, name=s.name, dtype="float64")
+    if method in ("equal", "repeat"):
+        per_year = pd.Series(annual / 4.0 if method == "equal" else annual, index=years)
+        values = per_year.reindex(q_year).to_numpy(dtype="float64")
+    elif method == "steps":
+        values = np.interp(q_year.astype("float64"), years.astype("float64"), annual)
     else:
-        # position in quarters since year 0: quarter q of year y sits at 4y + q - 1, mid-year at 4y + 1.5
-        at = np.asarray(years, dtype="float64") * 4 + 1.5
-        pos = np.asarray([p.year * 4 + p.quarter - 1 for p in quarters], dtype="float64")
-        path = np.interp(pos, at, annual).reshape(-1, 4)
-        values = (path + (annual - path.mean(axis=1))[:, None]).ravel()
-    return pd.Series(values, index=quarters, name=s.name)
+        values = _midyear(np.asarray(index.year), np.asarray(index.quarter), years, annual)
+        if method == "linear":
+            path = _midyear(np.repeat(years, 4), np.tile(np.arange(1, 5), len(years)), years, annual)
+            shift = pd.Series(annual - path.reshape(-1, 4).mean(axis=1), index=years)
+            values = values + shift.reindex(q_year).fillna(0.0).to_numpy(dtype="float64")
+    return pd.Series(values, index=index, name=s.name)
+
+
+def _midyear(q_year: np.ndarray, quarter: np.ndarray, years: np.ndarray, annual: np.ndarray) -> np.ndarray:
+    """Linear interpolation through annual values placed at mid-year; quarter q of year y sits at y + (q - 0.5) / 4."""
+    return np.interp(q_year.astype("float64") + (quarter - 0.5) / 4, years.astype("float64") + 0.5, annual)
 
 
 def fill_missing_quarter(quarterly: pd.Series, annual: pd.Series) -> pd.Series:
@@ -230,12 +280,12 @@ def _rows(name: str, values: pd.Series, unit: str, publisher: str, method: str, 
 
 
 def _until_cutoff(s: pd.Series) -> pd.Series:
-    return s[s.index <= CUTOFF]
+    return s[s.index <= DATA_CUTOFF]
 
 
 def _key_rate_q(data: pd.DataFrame) -> pd.DataFrame:
     events = series_from_frame(data, "key_rate")
-    q = step_average(events, "Q", end=CUTOFF)
+    q = step_average(events, "Q", end=DATA_CUTOFF)
     note = "time-weighted mean of the daily key rate; each decision applies from its date"
     return _rows("key_rate_q", q, "%", _publishers(data, "key_rate"), "step_average", note)
 
@@ -300,11 +350,11 @@ def _inflation_expectations_q(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def _split_flow(data: pd.DataFrame, name: str, target: str) -> pd.DataFrame:
-    """An annual trn RUB flow split into equal quarters: outcomes to 2024Q4, plans after it."""
+    """An annual trn RUB flow split into equal quarters: outcomes to the data cut-off, plans after it."""
     frames = []
     latest = series_from_frame(data, name)
     outcome = pd.Series({p: v for p, v in latest.items() if latest.attrs["vintages"][str(p)] != "plan"})
-    outcome = outcome[[p.year <= CUTOFF.year for p in outcome.index]]
+    outcome = outcome[[p.year <= DATA_CUTOFF.year for p in outcome.index]]
     q = annual_to_quarterly(pd.Series(outcome.to_numpy(), index=pd.PeriodIndex(outcome.index, freq="Y")), "equal")
     flags = {str(p): latest.attrs["verified"][str(p)] for p in outcome.index}
     notes = pd.Series({qq: f"annual {name} {qq.year} / 4 (equal quarters)"
@@ -316,7 +366,7 @@ def _split_flow(data: pd.DataFrame, name: str, target: str) -> pd.DataFrame:
         plan = series_from_frame(data, name, "plan")
     except DataError:
         plan = pd.Series(dtype="float64")
-    plan = plan[[p.year > CUTOFF.year for p in plan.index]]
+    plan = plan[[p.year > DATA_CUTOFF.year for p in plan.index]]
     if not plan.empty:
         qp = annual_to_quarterly(plan, "equal")
         notes = pd.Series({qq: f"plan: annual {name} {qq.year} (budget plan) / 4 (equal quarters)" for qq in qp.index})

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from twosector.calendar import DATA_CUTOFF
 from twosector.errors import DataError, TwosectorError, unknown_name
 
 __all__ = [
@@ -80,7 +81,7 @@ class Equation:
     cov : pd.DataFrame
         Final covariance matrix of ``params``.
     sample : str
-        First and last period used, e.g. ``"2019Q2-2024Q4"``.
+        First and last period used, e.g. ``"2019Q2-2023Q4"``.
     method : str
         Estimator and covariance type, e.g. ``"OLS, HAC(2)"``.
     priors : dict of str to Prior
@@ -320,7 +321,7 @@ def _quarter(end: str | pd.Period) -> pd.Period:
     try:
         q = pd.Period(end, freq="Q")
     except (ValueError, TypeError) as exc:
-        raise TwosectorError(f"end: {end!r} is not a quarter; use e.g. '2024Q4'") from exc
+        raise TwosectorError(f"end: {end!r} is not a quarter; use e.g. '{DATA_CUTOFF}'") from exc
     return q
 
 
@@ -335,7 +336,7 @@ DATA_IDS = (
 
 def load_inputs(
     data: str | os.PathLike | Mapping[str, pd.Series] | None = None,
-    end: str | pd.Period = "2024Q4",
+    end: str | pd.Period = DATA_CUTOFF,
     ids: tuple[str, ...] = DATA_IDS,
 ) -> dict[str, pd.Series]:
     """The data series the estimation uses, each cut at ``end``.
@@ -345,7 +346,7 @@ def load_inputs(
     data : None, path or mapping
         ``None``: the shipped data; a folder: data files in that folder (same layout as ``data/``);
         a mapping of series id to ``pd.Series`` (PeriodIndex).
-    end : str, default "2024Q4"
+    end : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
         Last quarter of the sample; later observations are dropped.
     ids : tuple of str
         Series ids to load.
@@ -579,7 +580,7 @@ class _PriorOnly:
 
 def estimate(
     data: str | os.PathLike | Mapping[str, pd.Series] | None = None,
-    end: str = "2024Q4",
+    end: str | pd.Period = DATA_CUTOFF,
     *,
     natural_rate: float | None = None,
     capital_share: float | None = None,
@@ -602,7 +603,7 @@ def estimate(
     ----------
     data : None, folder or mapping
         The data (see :func:`load_inputs`); default the shipped data set.
-    end : str, default "2024Q4"
+    end : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
         Last quarter of the sample; nothing later is read.
     natural_rate, capital_share : float, optional
         ``u*`` of the unemployment gap and the capital share used to map Okun's slope; default the

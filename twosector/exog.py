@@ -37,6 +37,17 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from twosector.calendar import (
+    BASE_YEAR,
+    DATA_CUTOFF,
+    DEFAULT_END,
+    MODEL_START,
+    PREFERENTIAL_START,
+    PREWAR_END,
+    WAR_START,
+    quarter_index,
+)
+from twosector.derive import annual_to_quarterly
 from twosector.errors import DataError, ScenarioError
 
 __all__ = ["COLUMNS", "paths", "no_war_paths", "validate_exog", "quarter_index", "deflator_path", "nwf_observations", "fiscal_shares",
@@ -48,12 +59,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "usd_rub": ("RUB per USD", "exchange rate (annual averages interpolated at mid-year)"),
     "oil_volume": ("index 2021 = 1", "oil and gas export volume (assumption: flat, no volume series in data)"),
     "critical_availability": ("share of 2021", "availability of sanctioned critical imports (wiiw: 70% 2022, 60% 2023)"),
-    "import_markup": ("% over 2021", "price markup on controlled imports (BOFIT: +87% by 2024; linear from 2021Q4)"),
+    "import_markup": ("% over 2021", f"price markup on controlled imports (BOFIT: +87% by 2024; linear from {PREWAR_END})"),
     "mobilised": ("mn persons per quarter", "mobilisation call-up (318k, placed in 2022Q4)"),
     "contract_recruits": ("mn persons per quarter", "new contract soldiers (2023: 2 x H1; 2024: annual / 4)"),
     "emigrants": ("mn persons", "stock of emigrants since Feb 2022 (RANEPA / The Bell: ~650k)"),
-    "war": ("0/1", "1 from 2022Q1 (the full-scale war; NWF financing rule active)"),
-    "preferential_credit": ("0/1", "1 from 2022Q3: state-directed preferential loans to defence contractors (Kennedy 2025)"),
+    "war": ("0/1", f"1 from {WAR_START} (the full-scale war; NWF financing rule active)"),
+    "preferential_credit": ("0/1", f"1 from {PREFERENTIAL_START}: state-directed preferential loans to defence contractors (Kennedy 2025)"),
     "demand_shock": ("% of potential", "residual civilian demand shock (zero unless supplied, e.g. by calibration)"),
     "gdp_deflator": ("index 2021 = 1", "GDP deflator derived from nominal GDP, real growth and deflator growth (data); held after the last year known"),
     "nominal_anchor": ("0/1", "1 where gdp_deflator is derived from data (nominal GDP follows it, [G3]); 0 after: nominal GDP grows with the CPI"),
@@ -68,15 +79,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "rate_anchor": ("0/1", "1 in the quarters with key-rate data up to end_history (the key rate follows the data, [R2]); 0 elsewhere: the Taylor rule"),
 }
 
-FIRST = pd.Period("2019Q1", freq="Q")
-WAR_START = pd.Period("2022Q1", freq="Q")
-PREF_START = pd.Period("2022Q3", freq="Q")
 TARGET_GROWTH = 1.04  # nominal growth of the defence path after the last plan year (the 4% target)
-
-
-def quarter_index(start: str | pd.Period, end: str | pd.Period) -> pd.PeriodIndex:
-    """Return the quarterly PeriodIndex ``start..end`` named ``"quarter"``."""
-    return pd.period_range(pd.Period(start, freq="Q"), pd.Period(end, freq="Q"), freq="Q", name="quarter")
 
 
 def _series(name: str, vintage: str = "latest") -> pd.Series:
@@ -86,33 +89,11 @@ def _series(name: str, vintage: str = "latest") -> pd.Series:
     return s.astype(float)
 
 
-def _annual_to_quarters(s: pd.Series, idx: pd.PeriodIndex, per_quarter: bool = False) -> pd.Series:
-    """Spread an annual series over quarters (level repeated, or divided by 4 for flows)."""
-    years = idx.asfreq("Y")
-    annual = s.copy()
-    annual.index = pd.PeriodIndex([p.asfreq("Y") for p in annual.index])
-    out = pd.Series(annual.reindex(years).to_numpy(), index=idx, dtype=float)
-    return out / 4.0 if per_quarter else out
-
-
 def _hold_after(s: pd.Series, last: pd.Period) -> pd.Series:
     """Keep values up to ``last`` (and fill gaps forward), hold the last known one afterwards."""
     s = s.copy()
     s[s.index > last] = np.nan
     return s.ffill()
-
-
-def _interpolate_annual(s: pd.Series, idx: pd.PeriodIndex) -> pd.Series:
-    """Quarterly path through annual averages: each average sits at mid-year (between Q2 and Q3) and
-    quarters in between are interpolated linearly; before the first and after the last known year the
-    nearest annual average is held. The quarterly points are interpolated, not data."""
-    if len(s) == 0:
-        raise DataError("exogenous paths: no annual observation is known by the chosen end_history")
-    years = [p.year for p in s.index]
-    values = [float(v) for v in s.to_numpy()]
-    pos = np.asarray(years, dtype=float) + 0.5
-    q_pos = np.asarray(idx.year, dtype=float) + (np.asarray(idx.quarter) - 0.5) / 4
-    return pd.Series(np.interp(q_pos, pos, values), index=idx)
 
 
 def _known(s: pd.Series, end_history: pd.Period) -> pd.Series:
@@ -121,7 +102,7 @@ def _known(s: pd.Series, end_history: pd.Period) -> pd.Series:
     return s[keep]
 
 
-def deflator_path(end_history: str | pd.Period = "2024Q4") -> pd.Series:
+def deflator_path(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Series:
     """Annual GDP deflator (2021 = 1) derived from the data known by ``end_history``.
 
     Derivation (all inputs from ``data/gdp.csv``, vintage ``latest``):
@@ -134,7 +115,7 @@ def deflator_path(end_history: str | pd.Period = "2024Q4") -> pd.Series:
 
     Parameters
     ----------
-    end_history : str or Period, default "2024Q4"
+    end_history : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
         Only annual figures for years that have ended by then are used (no look-ahead).
 
     Returns
@@ -175,7 +156,7 @@ def deflator_path(end_history: str | pd.Period = "2024Q4") -> pd.Series:
     return pd.Series([d[y] for y in years], index=pd.PeriodIndex([str(y) for y in years], freq="Y"), name="gdp_deflator")
 
 
-def nwf_observations(end_history: str | pd.Period = "2024Q4") -> pd.Series:
+def nwf_observations(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Series:
     """Observed end-of-quarter liquid NWF stocks (trn RUB) known by ``end_history``.
 
     - each ``nwf_liquid`` observation (end-2024: 3.81, Finance Ministry via Interfax), at its quarter;
@@ -204,7 +185,7 @@ def nwf_observations(end_history: str | pd.Period = "2024Q4") -> pd.Series:
     return pd.Series([points[k] for k in keys], index=pd.PeriodIndex(keys, freq="Q"), name="nwf_liquid", dtype=float)
 
 
-def fiscal_shares(end_history: str | pd.Period = "2024Q4") -> pd.DataFrame:
+def fiscal_shares(end_history: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
     """Federal non-oil revenue and non-defence spending in % of nominal GDP, by year, from the data.
 
     - nominal GDP of year ``y``: ``gdp_nominal`` where published (2024: 200); else the deficit in trn RUB over
@@ -254,19 +235,9 @@ def fiscal_shares(end_history: str | pd.Period = "2024Q4") -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index", columns=["non_oil_revenue_gdp", "other_spending_gdp"])
 
 
-def _annual_steps(values: pd.Series, idx: pd.PeriodIndex, end_history: pd.Period) -> pd.Series:
-    """Each known year's value in its four quarters; years in between interpolated linearly, the first known
-    value held before and the last held after (also after ``end_history``)."""
-    values = values.dropna()
-    if len(values) == 0:
-        return pd.Series(0.0, index=idx)
-    years = np.asarray(idx.year, dtype=float)
-    return pd.Series(np.interp(years, values.index.to_numpy(dtype=float), values.to_numpy(dtype=float)), index=idx)
-
-
 @lru_cache(maxsize=16)
 def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataFrame:
-    idx = quarter_index(min(start, FIRST), end)
+    idx = quarter_index(min(start, MODEL_START), end)
     hist = idx <= end_history
     out = pd.DataFrame(index=idx)
 
@@ -274,8 +245,8 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
         return _known(_series(name), end_history)
 
     # defence: latest vintage to end_history; later the plan vintage, then +4% a year
-    latest = _annual_to_quarters(get("defence_spending"), idx, per_quarter=True)
-    plan = _annual_to_quarters(_series("defence_spending", "plan"), idx, per_quarter=True)
+    latest = annual_to_quarterly(get("defence_spending"), "equal", index=idx)
+    plan = annual_to_quarterly(_series("defence_spending", "plan"), "equal", index=idx)
     d = latest.where(hist)
     d = d.fillna(plan.where(~hist))
     first_obs = latest.first_valid_index()
@@ -286,17 +257,17 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
     out["defence_spending"] = d
 
     for name in ("urals_price", "usd_rub"):
-        out[name] = _interpolate_annual(get(name), idx)
+        out[name] = annual_to_quarterly(get(name), "midyear", index=idx)
     out["oil_volume"] = 1.0
 
     avail = pd.Series(np.nan, index=idx)
     avail[idx < pd.Period("2022Q2", freq="Q")] = 1.0
-    sub = _annual_to_quarters(get("substitution_sanctioned_goods"), idx) / 100.0
+    sub = annual_to_quarterly(get("substitution_sanctioned_goods"), "repeat", index=idx) / 100.0
     avail = avail.fillna(sub.where(idx >= pd.Period("2022Q2", freq="Q")))
     out["critical_availability"] = _hold_after(avail, end_history)
 
     markup = pd.Series(np.nan, index=idx)
-    markup[idx <= pd.Period("2021Q4", freq="Q")] = 0.0
+    markup[idx <= PREWAR_END] = 0.0
     mk = get("controlled_import_markup")
     for year, value in mk.items():
         q4 = pd.Period(year=year.year, quarter=4, freq="Q")
@@ -344,25 +315,25 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
     out["emigrants"] = emig.ffill()
 
     out["war"] = (idx >= WAR_START).astype(float)
-    out["preferential_credit"] = (idx >= PREF_START).astype(float)
+    out["preferential_credit"] = (idx >= PREFERENTIAL_START).astype(float)
     out["demand_shock"] = 0.0
 
     defl = deflator_path(end_history)
     if len(defl):
-        out["gdp_deflator"] = _interpolate_annual(defl, idx)
+        out["gdp_deflator"] = annual_to_quarterly(defl, "midyear", index=idx)
         last = pd.Period(year=defl.index[-1].year, quarter=4, freq="Q")
         out["nominal_anchor"] = (idx <= min(last, end_history)).astype(float)
     else:  # the 2022 anchor is not known yet: nominal GDP = real GDP x CPI throughout
         out["gdp_deflator"] = 1.0
         out["nominal_anchor"] = 0.0
 
-    oil = _annual_to_quarters(get("oil_gas_revenue"), idx, per_quarter=True)
+    oil = annual_to_quarterly(get("oil_gas_revenue"), "equal", index=idx)
     out["oil_anchor"] = oil.notna().astype(float)
     out["oil_gas_revenue"] = oil.fillna(0.0)
 
     shares = fiscal_shares(end_history)
     for name in ("non_oil_revenue_gdp", "other_spending_gdp"):
-        out[name] = _annual_steps(shares[name], idx, end_history)
+        out[name] = annual_to_quarterly(shares[name], "steps", index=idx).fillna(0.0)  # 0: none known
     known = shares.dropna(how="all")
     last_year = int(known.index.max()) if len(known) else None
     out["fiscal_anchor"] = 0.0 if last_year is None else (np.asarray(idx.year) <= last_year).astype(float)
@@ -391,16 +362,18 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
     return out
 
 
-def paths(end_history: str = "2024Q4", *, start: str = "2019Q1", end: str = "2030Q4") -> pd.DataFrame:
+def paths(
+    end_history: str | pd.Period = DATA_CUTOFF, *, start: str | pd.Period = MODEL_START, end: str | pd.Period = DEFAULT_END
+) -> pd.DataFrame:
     """Return the exogenous inputs of the model, one quarterly column each.
 
     Parameters
     ----------
-    end_history : str, default "2024Q4"
+    end_history : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
         Last quarter taken from the data; later quarters follow the projection assumptions of this
         module's docstring (and ``docs/model.md``).
-    start, end : str
-        First and last quarter (the engine needs 2019Q1-2021Q4 for its pre-war normalisation).
+    start, end : str or Period, default :data:`~twosector.calendar.MODEL_START`, :data:`~twosector.calendar.DEFAULT_END`
+        First and last quarter (the engine needs ``MODEL_START..PREWAR_END`` for its pre-war normalisation).
 
     Returns
     -------
@@ -446,7 +419,7 @@ def condition_rate(x: pd.DataFrame, end_history: str | pd.Period) -> pd.DataFram
     return x
 
 
-def no_war_paths(*, start: str = "2019Q1", end: str = "2030Q4") -> pd.DataFrame:
+def no_war_paths(*, start: str | pd.Period = MODEL_START, end: str | pd.Period = DEFAULT_END) -> pd.DataFrame:
     """Return the counterfactual exogenous paths without the war and its shocks.
 
     Defence spending stays at its 2021 level and grows with the 4% target from 2022; oil price and
@@ -459,8 +432,8 @@ def no_war_paths(*, start: str = "2019Q1", end: str = "2030Q4") -> pd.DataFrame:
         Same layout as :func:`paths`.
     """
     x = paths(start=start, end=end)
-    base = x.loc[x.index.year == 2021]
-    after = x.index > pd.Period("2021Q4", freq="Q")
+    base = x.loc[x.index.year == BASE_YEAR]
+    after = x.index > PREWAR_END
     steps = np.cumsum(after) / 4.0
     x["defence_spending"] = np.where(after, base["defence_spending"].mean() * TARGET_GROWTH**steps, x["defence_spending"])
     for name in ("urals_price", "usd_rub"):
@@ -485,16 +458,16 @@ def validate_exog(x: pd.DataFrame, end: pd.Period) -> pd.DataFrame:
     Raises
     ------
     ScenarioError
-        If it has no quarterly PeriodIndex, misses columns, does not cover 2019Q1-2021Q4 (needed for the
-        2021 = 100 normalisation) and ``end``, has gaps or non-finite values.
+        If it has no quarterly PeriodIndex, misses columns, does not cover ``MODEL_START..PREWAR_END`` of
+        :mod:`twosector.calendar` (needed for the 2021 = 100 normalisation) and ``end``, has gaps or non-finite values.
     """
     if not isinstance(x, pd.DataFrame) or not isinstance(x.index, pd.PeriodIndex) or x.index.freqstr[0] != "Q":
         raise ScenarioError("exog: must be a DataFrame with a quarterly PeriodIndex (see twosector.exog.paths())")
     missing = [c for c in COLUMNS if c not in x.columns]
     if missing:
         raise ScenarioError(f"exog: missing column(s) {missing}; allowed/required: {list(COLUMNS)}")
-    if x.index[0] > FIRST:
-        raise ScenarioError(f"exog: starts at {x.index[0]}; it must start at or before {FIRST} (pre-war normalisation)")
+    if x.index[0] > MODEL_START:
+        raise ScenarioError(f"exog: starts at {x.index[0]}; it must start at or before {MODEL_START} (pre-war normalisation)")
     if x.index[-1] < end:
         raise ScenarioError(f"exog: ends at {x.index[-1]}, before the requested end {end}")
     x = x.loc[x.index <= end, list(COLUMNS)]

@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from twosector.calendar import DATA_CUTOFF
 from twosector.errors import TwosectorError
 from twosector.files import atomic_frame, atomic_write, replace_dir
 from twosector.tables import KEY_QUARTER
@@ -84,7 +85,7 @@ def _safe(html_fragment: str) -> Any:
 
 # ------------------------------------------------------------------------------------ calibration report
 
-def write_calibration_report(out: str | os.PathLike[str], end: str = "2024Q4", data: Any = None,
+def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period = DATA_CUTOFF, data: Any = None,
                              cutoffs: Sequence[str] | None = None) -> Path:
     """Write the calibration report into the folder ``out`` (replaced atomically).
 
@@ -96,7 +97,7 @@ def write_calibration_report(out: str | os.PathLike[str], end: str = "2024Q4", d
     ----------
     out : path-like
         The report folder.
-    end : str, default "2024Q4"
+    end : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
         Cut-off of the calibration.
     data : optional
         The data (default: shipped).
@@ -119,7 +120,7 @@ def write_calibration_report(out: str | os.PathLike[str], end: str = "2024Q4", d
     cal = calibrate(data, end)
     facts = cal.fact_table()
     bt = backtesting.backtest(end=tuple(cutoffs or backtesting.DEFAULT_CUTOFFS), data=data)
-    figs = charts.fit_figures(cal.simulate(end="2026Q4"), data)
+    figs = charts.fit_figures(cal.simulate(end=DATA_CUTOFF + 8), data)  # with two projected years
     figs["backtest_errors"] = charts.backtest_figure(bt)
     claimed = facts[facts["claimed"]]
     page = render(
@@ -166,17 +167,17 @@ def scenario_definition(scenario: Any) -> dict[str, Any]:
 
 def data_vintage() -> str:
     """The data vintage: the last quarter of the data set and a short hash of its files."""
-    try:
-        from twosector.data import CUTOFF, data_dir
+    from twosector.data import data_dir
 
-        folder, cutoff = data_dir(), str(CUTOFF)
-    except (ImportError, TwosectorError):
-        folder, cutoff = Path(__file__).resolve().parents[1] / "data", "2024Q4"
+    try:
+        folder = data_dir()
+    except TwosectorError:  # no data folder: the hash of no files
+        folder = Path(__file__).resolve().parents[1] / "data"
     digest = hashlib.sha256()
     for path in sorted(Path(folder).rglob("*.csv")):
         digest.update(path.relative_to(folder).as_posix().encode())
         digest.update(path.read_bytes())
-    return f"data to {cutoff}, sha256:{digest.hexdigest()[:12]}"
+    return f"data to {DATA_CUTOFF}, sha256:{digest.hexdigest()[:12]}"
 
 
 def _jsonable(value: Any) -> Any:

@@ -11,7 +11,6 @@ quarters). The ``ceasefire`` lever has options (``demobilisation``, ``defence_cu
 from __future__ import annotations
 
 import numbers
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,6 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from twosector import calendar
+from twosector.calendar import DEFAULT_LEVER_START, FIRST_LEVER_QUARTER, LAST_QUARTER
 from twosector.errors import ScenarioError, unknown_name
 from twosector.files import read_toml
 
@@ -38,11 +39,7 @@ __all__ = [
 ]
 
 BUILTIN_DIR = Path(__file__).with_name("scenarios")
-FIRST_LEVER_QUARTER = pd.Period("2022Q1", freq="Q")
-LAST_QUARTER = pd.Period("2100Q4", freq="Q")
-DEFAULT_START = "2025Q1"
 MAX_RAMP = 40
-_QUARTER_RE = re.compile(r"^(\d{4})\s*-?\s*[Qq]([1-4])$")
 
 
 @dataclass(frozen=True)
@@ -110,21 +107,14 @@ def parse_quarter(value: object, where: str = "quarter") -> pd.Period:
     Raises
     ------
     ScenarioError
-        If the text is not a quarter like ``"2025Q2"`` (quarter 1-4) or lies outside 2022Q1-2100Q4.
+        If the text is not a quarter like ``"2025Q2"`` (quarter 1-4) or lies outside
+        ``FIRST_LEVER_QUARTER..LAST_QUARTER`` (:mod:`twosector.calendar`).
     """
-    if isinstance(value, pd.Period) and value.freqstr.startswith("Q"):
-        q = value
-    else:
-        m = _QUARTER_RE.match(str(value).strip()) if isinstance(value, str) else None
-        if m is None:
-            raise ScenarioError(
-                f"{where}: {value!r} is not a quarter; allowed: text like '2025Q2' (year, 'Q', quarter 1-4)"
-            )
-        q = pd.Period(year=int(m.group(1)), quarter=int(m.group(2)), freq="Q")
+    q = calendar.parse_quarter(value, where, ScenarioError)
     if not (FIRST_LEVER_QUARTER <= q <= LAST_QUARTER):
         raise ScenarioError(
             f"{where}: {value!r} is outside the allowed range {FIRST_LEVER_QUARTER}-{LAST_QUARTER} "
-            "(levers act on the war economy from 2022Q1)"
+            f"(levers act on the war economy from {FIRST_LEVER_QUARTER})"
         )
     return q
 
@@ -182,7 +172,7 @@ def make_lever(name: str, fields: Mapping[str, Any], where: str = "") -> Lever:
     name : str
         Lever name.
     fields : mapping
-        ``intensity`` (required), ``start`` (default ``"2025Q1"``), ``ramp`` (default 0), ``end``
+        ``intensity`` (required), ``start`` (default :data:`~twosector.calendar.DEFAULT_LEVER_START`), ``ramp`` (default 0), ``end``
         (optional) and the lever's options.
     where : str
         Prefix naming the file for messages.
@@ -203,7 +193,7 @@ def make_lever(name: str, fields: Mapping[str, Any], where: str = "") -> Lever:
         raise ScenarioError(f"{where}lever {name!r}: field 'intensity' is missing; allowed: a number in [{spec.low}, {spec.high}] ({spec.unit})")
     loc = f"{where}{name}"
     intensity = _number(fields["intensity"], f"{loc}.intensity", spec.low, spec.high, spec.unit)
-    start = parse_quarter(fields.get("start", DEFAULT_START), f"{loc}.start")
+    start = parse_quarter(fields.get("start", DEFAULT_LEVER_START), f"{loc}.start")
     ramp_raw = fields.get("ramp", 0)
     if isinstance(ramp_raw, bool) or not isinstance(ramp_raw, numbers.Integral):
         if isinstance(ramp_raw, float) and ramp_raw.is_integer():

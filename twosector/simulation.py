@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from twosector import exog as _exog
-from twosector.data import CUTOFF
+from twosector.calendar import DATA_CUTOFF, DEFAULT_END, LAST_QUARTER, MODEL_START, PREWAR_END, normalisation_positions
 from twosector.errors import ScenarioError, unknown_name
 from twosector.model import run
 from twosector.params import resolve_params
@@ -29,7 +29,6 @@ __all__ = ["simulate", "compare", "COMPARE_KINDS"]
 CHUNK = 10_000  # draws per engine call for large ensembles
 
 COMPARE_KINDS = ("baseline", "scenario", "diff", "pct")
-FIRST = pd.Period("2019Q1", freq="Q")
 
 ParamsLike = Mapping[str, float] | pd.Series | pd.DataFrame | None
 ScenarioLike = str | os.PathLike[str] | Mapping[str, Any] | Scenario
@@ -39,13 +38,13 @@ def _horizon(start: str | pd.Period, end: str | pd.Period) -> tuple[pd.Period, p
     try:
         s, e = pd.Period(start, freq="Q"), pd.Period(end, freq="Q")
     except (ValueError, TypeError):
-        raise ScenarioError(f"start/end: {start!r}, {end!r} are not quarters; allowed: text like '2019Q1'") from None
-    if s < FIRST:
-        raise ScenarioError(f"start: {str(s)!r} is before {FIRST}; allowed: {FIRST} or later")
-    if e < max(s, pd.Period("2021Q4", freq="Q")):
-        raise ScenarioError(f"end: {str(e)!r} must be at or after start and 2021Q4 (the index base year)")
-    if e > pd.Period("2100Q4", freq="Q"):
-        raise ScenarioError(f"end: {str(e)!r} is after 2100Q4")
+        raise ScenarioError(f"start/end: {start!r}, {end!r} are not quarters; allowed: text like '{MODEL_START}'") from None
+    if s < MODEL_START:
+        raise ScenarioError(f"start: {str(s)!r} is before {MODEL_START}; allowed: {MODEL_START} or later")
+    if e < max(s, PREWAR_END):
+        raise ScenarioError(f"end: {str(e)!r} must be at or after start and {PREWAR_END} (the index base year)")
+    if e > LAST_QUARTER:
+        raise ScenarioError(f"end: {str(e)!r} is after {LAST_QUARTER}")
     return s, e
 
 
@@ -53,9 +52,7 @@ def _run(
     scenario: Scenario, table: pd.DataFrame, x: pd.DataFrame, keep: list[str] | None = None
 ) -> dict[str, np.ndarray]:
     idx = x.index
-    years = np.asarray(idx.year)
-    i2021 = np.flatnonzero(years == 2021)
-    i_prewar = np.flatnonzero((years >= 2019) & (years <= 2021))
+    i2021, i_prewar = normalisation_positions(idx)
     values = table.to_numpy(dtype=float)
     p = {name: values[:, j] for j, name in enumerate(table.columns)}
     xv = x.to_numpy(dtype=float)
@@ -85,7 +82,7 @@ def _ordered_product(levels: list[list[Any]], names: list[str]) -> pd.MultiIndex
 
 def _prepare(exog: pd.DataFrame | None, end: pd.Period) -> pd.DataFrame:
     if exog is None:
-        return _exog.paths(end=str(max(end, CUTOFF)))
+        return _exog.paths(end=max(end, DATA_CUTOFF))
     return _exog.validate_exog(exog, end)
 
 
@@ -94,8 +91,8 @@ def simulate(
     params: ParamsLike = None,
     *,
     exog: pd.DataFrame | None = None,
-    start: str = "2019Q1",
-    end: str = "2030Q4",
+    start: str | pd.Period = MODEL_START,
+    end: str | pd.Period = DEFAULT_END,
     variables: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Run a scenario.
@@ -110,8 +107,8 @@ def simulate(
     exog : pd.DataFrame, optional
         Exogenous paths in the layout of :func:`twosector.exog.paths` (e.g. for a backtest with
         ``exog.paths(end_history="2022Q4")``). Default: ``exog.paths()``.
-    start, end : str
-        Returned horizon (the model always runs from 2019Q1; ``end`` may extend beyond 2030Q4).
+    start, end : str or Period, default :data:`~twosector.calendar.MODEL_START`, :data:`~twosector.calendar.DEFAULT_END`
+        Returned horizon (the model always runs from ``MODEL_START``; ``end`` may extend to ``LAST_QUARTER``).
     variables : list of str, optional
         Only these columns (default: all of :func:`twosector.variable_table`). With more than
         10,000 draws the engine runs in blocks of 10,000 and keeps only these variables, so memory stays
@@ -173,8 +170,8 @@ def compare(
     params: ParamsLike = None,
     *,
     exog: pd.DataFrame | None = None,
-    start: str = "2019Q1",
-    end: str = "2030Q4",
+    start: str | pd.Period = MODEL_START,
+    end: str | pd.Period = DEFAULT_END,
     variables: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Compare a scenario with a baseline run with the same parameters and exogenous paths.

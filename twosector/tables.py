@@ -18,11 +18,13 @@ from typing import Any
 
 import pandas as pd
 
+from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PROJECTION_START
 from twosector.errors import TwosectorError, unknown_name
 from twosector.variables import units as variable_units
 
 __all__ = [
     "KEY_QUARTER",
+    "CHANGE_QUARTERS",
     "Milestone",
     "DEFAULT_MILESTONES",
     "key_results",
@@ -33,7 +35,10 @@ __all__ = [
     "projection_assumptions",
 ]
 
-KEY_QUARTER = "2027Q4"
+#: The quarter of the key-results table: three years after the last data quarter.
+KEY_QUARTER = str(DATA_CUTOFF + 12)
+#: The quarters of :func:`changes`: one, two and three years after the data, and the end of the horizon.
+CHANGE_QUARTERS = tuple(str(q) for q in (DATA_CUTOFF + 4, DATA_CUTOFF + 8, DATA_CUTOFF + 12, DEFAULT_END))
 
 # (column in results, variable, how): the key results per scenario in the summary table
 _KEY = [
@@ -81,7 +86,7 @@ def key_results(result: pd.DataFrame, baseline: pd.DataFrame, at: str = KEY_QUAR
     ----------
     result, baseline : DataFrame
         ``simulate()`` results of the scenario and of the baseline.
-    at : str, default "2027Q4"
+    at : str, default :data:`KEY_QUARTER`
         The quarter; if the horizon ends earlier, its last quarter (the quarter used is returned as ``at``).
 
     Returns
@@ -115,7 +120,7 @@ def changes(
     baseline: pd.DataFrame,
     variables: Sequence[str] = ("output_civilian", "output_military", "civilian_real_income", "wage_civilian",
                                 "cpi_inflation", "key_rate", "budget_balance_gdp", "nwf_liquid", "strain_index"),
-    quarters: Sequence[str] = ("2025Q4", "2026Q4", "2027Q4", "2030Q4"),
+    quarters: Sequence[str] = CHANGE_QUARTERS,
 ) -> pd.DataFrame:
     """Scenario minus baseline at a few quarters: % for levels and indices, percentage points for rates.
 
@@ -125,7 +130,7 @@ def changes(
         ``simulate()`` results.
     variables : sequence of str
         Rows of the table.
-    quarters : sequence of str
+    quarters : sequence of str, default :data:`CHANGE_QUARTERS`
         Columns; quarters beyond the horizon are dropped.
 
     Returns
@@ -196,7 +201,7 @@ def milestones(
     result: pd.DataFrame,
     baseline: pd.DataFrame,
     rules: Sequence[Milestone] = DEFAULT_MILESTONES,
-    start: str | None = "2025Q1",
+    start: str | pd.Period | None = PROJECTION_START,
 ) -> pd.DataFrame:
     """What changed vs baseline, by when: the first quarter each threshold is crossed.
 
@@ -206,8 +211,9 @@ def milestones(
         ``simulate()`` results of the scenario and the baseline.
     rules : sequence of Milestone
         The thresholds (default :data:`DEFAULT_MILESTONES`).
-    start : str, optional
-        Only quarters from this one on count (default 2025Q1, the first projected quarter).
+    start : str or Period, optional
+        Only quarters from this one on count (default :data:`~twosector.calendar.PROJECTION_START`, the first
+        projected quarter); ``None`` counts all.
 
     Returns
     -------
@@ -247,7 +253,8 @@ def milestones(
     return pd.DataFrame(rows, columns=["milestone", "variable", "scenario", "baseline", "quarters_earlier"]).set_index("milestone")
 
 
-def pressure(scenarios: Mapping[str, Any] | Sequence[Any], start: str = "2025Q1", end: str = "2030Q4") -> pd.DataFrame:
+def pressure(scenarios: Mapping[str, Any] | Sequence[Any], start: str | pd.Period = PROJECTION_START,
+             end: str | pd.Period = DEFAULT_END) -> pd.DataFrame:
     """Total lever pressure of scenarios: each lever's intensity x timing profile summed over quarters.
 
     Comparing a gradual and a sudden scenario is fair when these sums match ("the same total pressure").
@@ -256,8 +263,9 @@ def pressure(scenarios: Mapping[str, Any] | Sequence[Any], start: str = "2025Q1"
     ----------
     scenarios : mapping of str to scenario, or sequence of scenarios
         Scenario names, files, mappings or Scenario objects (anything :func:`twosector.load_scenario` takes).
-    start, end : str
-        The quarters summed over (default the projection 2025Q1-2030Q4).
+    start, end : str or Period
+        The quarters summed over (default the projection: :data:`~twosector.calendar.PROJECTION_START` to
+        :data:`~twosector.calendar.DEFAULT_END`).
 
     Returns
     -------
@@ -279,7 +287,7 @@ def pressure(scenarios: Mapping[str, Any] | Sequence[Any], start: str = "2025Q1"
     return table
 
 
-def strain_summary(results: Mapping[str, pd.DataFrame], baseline: pd.DataFrame, start: str = "2025Q1",
+def strain_summary(results: Mapping[str, pd.DataFrame], baseline: pd.DataFrame, start: str | pd.Period = PROJECTION_START,
                    threshold: float = 1.0) -> pd.DataFrame:
     """Strain over time vs the baseline, per scenario: peak, when, how long, and the cumulative gap.
 
@@ -289,7 +297,7 @@ def strain_summary(results: Mapping[str, pd.DataFrame], baseline: pd.DataFrame, 
         Scenario name -> ``simulate()`` result.
     baseline : DataFrame
         The baseline result.
-    start : str, default "2025Q1"
+    start : str or Period, default :data:`~twosector.calendar.PROJECTION_START`
         First quarter counted.
     threshold : float, default 1.0
         Gap (strain index points) counted in ``quarters_above``.
@@ -323,18 +331,19 @@ def strain_summary(results: Mapping[str, pd.DataFrame], baseline: pd.DataFrame, 
 
 
 def projection_assumptions() -> pd.DataFrame:
-    """Annual averages of the exogenous paths in the projection (2025-2030) that the baseline uses.
+    """Annual averages of the exogenous paths the baseline uses: the last data year and the projection.
 
     Returns
     -------
     pd.DataFrame
-        One row per exogenous input, one column per year (defence spending and flows summed over the
-        year, prices and stocks averaged).
+        One row per exogenous input, one column per year from the year of
+        :data:`~twosector.calendar.DATA_CUTOFF` to that of :data:`~twosector.calendar.DEFAULT_END` (defence
+        spending and flows summed over the year, prices and stocks averaged).
     """
     from twosector import exog as _exog
 
-    x = _exog.paths(end="2030Q4")
-    x = x[x.index.year >= 2024]
+    x = _exog.paths(end=DEFAULT_END)
+    x = x[x.index.year >= DATA_CUTOFF.year]
     flows = {"defence_spending", "mobilised", "contract_recruits"}
     out = {c: (x[c].groupby(x.index.year).sum() if c in flows else x[c].groupby(x.index.year).mean())
            for c in x.columns}

@@ -1,0 +1,165 @@
+"""The dates of the data vintage and of the model calendar: the one place to change them.
+
+Every default quarter of the package (function arguments, command-line options, chart boundaries,
+validation ranges) is one of these constants or is derived from them, so moving the data vintage to a
+later quarter means editing :data:`DATA_CUTOFF` here (and adding the data).
+
+- ``DATA_CUTOFF`` (2024Q4): last quarter of the data vintage; no outcome after it (plans may be later);
+- ``PROJECTION_START`` (2025Q1): first projected quarter, ``DATA_CUTOFF + 1``;
+- ``MODEL_START`` (2019Q1): first quarter the model runs, and the start of the pre-war years;
+- ``BASE_YEAR`` (2021): index base (``index 2021 = 100``), the last pre-war year;
+- ``PREWAR_END`` (2021Q4): last pre-war quarter; the engine normalises on ``MODEL_START..PREWAR_END``;
+- ``WAR_START`` (2022Q1): first quarter of the full-scale war;
+- ``PREFERENTIAL_START`` (2022Q3): first quarter of state-directed preferential credit to defence firms;
+- ``FIRST_LEVER_QUARTER`` (2022Q1): earliest quarter a scenario lever may act, ``WAR_START``;
+- ``DEFAULT_LEVER_START`` (2025Q1): a lever's start when a scenario gives none, ``PROJECTION_START``;
+- ``DEFAULT_END`` (2030Q4): last quarter of the default horizon;
+- ``LAST_QUARTER`` (2100Q4): last quarter any simulation or lever may reach.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from twosector.errors import TwosectorError
+
+__all__ = [
+    "DATA_CUTOFF",
+    "PROJECTION_START",
+    "MODEL_START",
+    "BASE_YEAR",
+    "PREWAR_END",
+    "WAR_START",
+    "PREFERENTIAL_START",
+    "FIRST_LEVER_QUARTER",
+    "DEFAULT_LEVER_START",
+    "DEFAULT_END",
+    "LAST_QUARTER",
+    "quarter_index",
+    "parse_quarter",
+    "normalisation_positions",
+]
+
+
+def _q(text: str) -> pd.Period:
+    return pd.Period(text, freq="Q")
+
+
+#: Last quarter of the data vintage: outcomes end here; later rows of ``data/`` are plans.
+DATA_CUTOFF = _q("2024Q4")
+#: First projected quarter: the exogenous paths follow the projection assumptions from here.
+PROJECTION_START = DATA_CUTOFF + 1
+#: First quarter the model runs; the pre-war years ``MODEL_START..PREWAR_END`` normalise the strain index.
+MODEL_START = _q("2019Q1")
+#: Index base year of the model's indices (``index 2021 = 100``), the last pre-war year.
+BASE_YEAR = 2021
+#: Last pre-war quarter (the end of :data:`BASE_YEAR`).
+PREWAR_END = pd.Period(year=BASE_YEAR, quarter=4, freq="Q")
+#: First quarter of the full-scale war (the exogenous ``war`` switch; NWF financing rule active).
+WAR_START = _q("2022Q1")
+#: First quarter of state-directed preferential credit to defence contractors (Kennedy 2025).
+PREFERENTIAL_START = _q("2022Q3")
+#: Earliest quarter a scenario lever may act: levers act on the war economy.
+FIRST_LEVER_QUARTER = WAR_START
+#: A lever's start quarter when a scenario does not give one: the first projected quarter.
+DEFAULT_LEVER_START = PROJECTION_START
+#: Last quarter of the default horizon of simulations, charts and tables.
+DEFAULT_END = _q("2030Q4")
+#: Last quarter any simulation or lever may reach.
+LAST_QUARTER = _q("2100Q4")
+
+_QUARTER_RE = re.compile(r"^(\d{4})\s*-?\s*[Qq]([1-4])$")
+
+
+def quarter_index(start: str | pd.Period, end: str | pd.Period) -> pd.PeriodIndex:
+    """Return the quarterly ``PeriodIndex`` from ``start`` to ``end`` (inclusive), named ``"quarter"``.
+
+    Parameters
+    ----------
+    start, end : str or Period
+        Quarters, e.g. ``"2019Q1"`` (anything :class:`pandas.Period` reads with ``freq="Q"``).
+
+    Returns
+    -------
+    pandas.PeriodIndex
+        Quarterly, empty when ``end`` is before ``start``.
+
+    Raises
+    ------
+    ValueError
+        If ``start`` or ``end`` is not a date pandas can read.
+
+    Examples
+    --------
+    >>> list(quarter_index("2024Q3", "2025Q1").astype(str))
+    ['2024Q3', '2024Q4', '2025Q1']
+    """
+    return pd.period_range(pd.Period(start, freq="Q"), pd.Period(end, freq="Q"), freq="Q", name="quarter")
+
+
+def parse_quarter(value: object, where: str = "quarter", error: type[TwosectorError] = TwosectorError) -> pd.Period:
+    """Read a quarter strictly: ``"2025Q2"``, ``"2025-Q2"`` or ``"2025q2"``, or a quarterly Period.
+
+    Unlike ``pandas.Period(text, freq="Q")`` this refuses a year (``"2025"``), a date or a quarter 5.
+
+    Parameters
+    ----------
+    value : str or Period
+        The text or Period to read.
+    where : str, default "quarter"
+        The field named in the error message.
+    error : subclass of TwosectorError, default TwosectorError
+        The error class raised.
+
+    Returns
+    -------
+    pandas.Period
+        Quarterly (``freq="Q"``).
+
+    Raises
+    ------
+    TwosectorError
+        (Or ``error``) naming ``where``, the value and the allowed form.
+
+    Examples
+    --------
+    >>> parse_quarter("2025-Q2")
+    Period('2025Q2', 'Q-DEC')
+    """
+    if isinstance(value, pd.Period) and value.freqstr.startswith("Q"):
+        return value
+    m = _QUARTER_RE.match(value.strip()) if isinstance(value, str) else None
+    if m is None:
+        raise error(f"{where}: {value!r} is not a quarter; allowed: text like '2025Q2' (year, 'Q', quarter 1-4)")
+    return pd.Period(year=int(m.group(1)), quarter=int(m.group(2)), freq="Q")
+
+
+def normalisation_positions(index: pd.PeriodIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in a quarterly index of the base-year quarters and of the pre-war quarters.
+
+    The engine normalises its indices on :data:`BASE_YEAR` (``= 100``) and the strain index on the pre-war
+    quarters ``MODEL_START..PREWAR_END``.
+
+    Parameters
+    ----------
+    index : pandas.PeriodIndex
+        Quarterly, starting at or before :data:`MODEL_START`.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Integer positions of the quarters of :data:`BASE_YEAR` and of ``MODEL_START..PREWAR_END``.
+
+    Examples
+    --------
+    >>> base, prewar = normalisation_positions(quarter_index("2019Q1", "2022Q4"))
+    >>> base.tolist(), len(prewar)
+    ([8, 9, 10, 11], 12)
+    """
+    years = np.asarray(index.year)
+    base = np.flatnonzero(years == BASE_YEAR)
+    prewar = np.flatnonzero((years >= MODEL_START.year) & (years <= PREWAR_END.year))
+    return base, prewar
