@@ -49,7 +49,7 @@ _API: dict[str, str] = {
 
 _SUBMODULES = {
     "backtesting", "batch", "calendar", "calibration", "charts", "data", "derive", "docsgen", "errors", "estimation",
-    "exog", "facts", "files", "model", "notebook", "params", "reports", "scenarios", "simulation",
+    "exog", "facts", "files", "model", "notebook", "params", "reports", "resources", "scenarios", "simulation",
     "tables", "variables",
 }
 

@@ -35,11 +35,12 @@ import pandas as pd
 
 from twosector.errors import TwosectorError, did_you_mean, unknown_name
 from twosector.files import atomic_write, read_toml, staged
+from twosector.resources import child_environment, notebook_folder
 
 __all__ = ["Run", "load_grid", "default_grid", "run_batch", "NOTEBOOK_DIR", "SCENARIO_NOTEBOOK"]
 
-#: The notebooks shipped with the project (a source checkout; the package is installed editable).
-NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+#: The notebooks shipped with the project (the repository's ``notebooks/``, or their copy in an installed wheel).
+NOTEBOOK_DIR = notebook_folder()
 #: The notebook run once per built-in scenario in the default grid.
 SCENARIO_NOTEBOOK = "03_scenario"
 STATUS_FILE = "status.json"
@@ -380,7 +381,9 @@ def _launch(run: Run, out: Path, timeout: float, declared: Mapping[str, Any]) ->
     }
     spec_path = run_dir / ".spec.json"
     atomic_write(spec_path, json.dumps(spec, default=str))
-    env = dict(os.environ, PLOTLY_RENDERER=RENDERER)  # reports need plotly.js embedded, whatever the shell sets
+    # reports need plotly.js embedded, whatever the shell sets; the run folder is the child's working
+    # directory, so a relative TWOSECTOR_DATA is made absolute
+    env = child_environment(PLOTLY_RENDERER=RENDERER)
     started = time.time()
     record: dict[str, Any]
     with open(run_dir / "run.log", "w", encoding="utf-8") as log:

@@ -30,6 +30,7 @@ import pandas as pd
 from twosector.calendar import DATA_CUTOFF, normalisation_positions
 from twosector.estimation import CIVILIAN_EMPLOYMENT_SHARE, Estimates, estimate
 from twosector.files import atomic_write
+from twosector.resources import check_writable
 
 __all__ = ["Calibration", "calibrate", "ESTIMATED", "CALIBRATED", "CALIBRATION_TARGETS"]
 
@@ -136,16 +137,22 @@ class Calibration:
         Parameters
         ----------
         path : path-like, optional
-            The catalogue file; default ``twosector/parameters.csv``.
+            The catalogue file; default ``twosector/parameters.csv`` (only in a source checkout).
 
         Returns
         -------
         Path
             The file written.
+
+        Raises
+        ------
+        TwosectorError
+            If the target lies inside an installed package (no source checkout): give ``path`` then.
         """
         from twosector.params import PARAMETERS_FILE
 
         target = Path(path) if path is not None else PARAMETERS_FILE
+        check_writable(target, "writing the parameter catalogue", "another catalogue file (--catalogue FILE)")
         with target.open(newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
             fieldnames = list(rows[0].keys()) if rows else []

@@ -8,6 +8,7 @@ without a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from twosector import __version__
 from twosector.calendar import DATA_CUTOFF, DEFAULT_END
 from twosector.errors import ScenarioError, TwosectorError, unknown_name
+from twosector.resources import PACKAGE_DIR
 
 if TYPE_CHECKING:
     from twosector.scenarios import Scenario
@@ -34,13 +36,15 @@ examples:
   twosector simulate my_scenario.toml --out results.csv
   twosector calibrate --out output/calibration
   twosector batch --workers 2 --out output  run the notebook suite, write output/index.html
+  twosector notebooks --copy my-notebooks  copy the notebook suite into a folder of your own
   twosector dev --help                    maintenance: regenerate derived data, catalogue, docs tables
 """
 
 DEV_DESCRIPTION = """\
 Maintenance commands for developers: each re-writes files of the source tree from the code and the data,
 so that a change of the model or of the data set is carried into the stored outputs (the tests fail until
-then). Files are replaced atomically.
+then). Files are replaced atomically. They need a source checkout (git clone, then pip install -e .):
+installed from a wheel, they refuse to write into the installed package unless given files of your own.
 
 examples:
   twosector dev derive                    after editing a source file in data/
@@ -51,9 +55,10 @@ examples:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from twosector.data import data_summary
+    from twosector.data import data_dir, data_summary
 
     table = data_summary()
+    print(f"data folder: {data_dir()}")
     with _wide_pandas():
         print(table.to_string())
     return 0
@@ -215,6 +220,24 @@ def _print_calibration(cal: Any) -> None:
         print(cal.targets)
 
 
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    """``twosector notebooks``: list the notebook suite, or copy it into a folder."""
+    from twosector.notebook import copy_notebooks, notebook_table
+
+    if args.force and not args.copy:
+        raise TwosectorError("--force only applies with --copy DIR")
+    if args.copy:
+        written = copy_notebooks(args.copy, force=args.force)
+        print(f"copied {len(written)} notebooks to {Path(args.copy).resolve()}: " + ", ".join(p.name for p in written))
+        print(f"open them with: jupyter lab {args.copy}   (pip install 'twosector[lab]')")
+        return 0
+    table = notebook_table()
+    print(f"notebooks in {table.attrs['folder']}:")
+    with _wide_pandas():
+        print(table.to_string())
+    return 0
+
+
 def _cmd_dev_derive(args: argparse.Namespace) -> int:
     """``twosector dev derive``: recompute data/derived/quarterly.csv from the sourced files."""
     from twosector.derive import write_derived
@@ -226,9 +249,13 @@ def _cmd_dev_derive(args: argparse.Namespace) -> int:
 def _cmd_dev_catalogue(args: argparse.Namespace) -> int:
     """``twosector dev catalogue``: re-calibrate, write the catalogue, then the parameter tables of docs/model.md."""
     from twosector.calibration import calibrate
-    from twosector.docsgen import write_model_docs
-    from twosector.params import read_catalogue
+    from twosector.docsgen import MODEL_DOCS, write_model_docs
+    from twosector.params import PARAMETERS_FILE, read_catalogue
+    from twosector.resources import check_writable
 
+    # before the (slow) calibration: installed from a wheel, the default files are inside the package
+    check_writable(args.catalogue or PARAMETERS_FILE, "twosector dev catalogue", "--catalogue FILE")
+    check_writable(args.model_docs or MODEL_DOCS, "twosector dev catalogue", "--model-docs FILE")
     cal = calibrate(end=args.end)
     _print_calibration(cal)
     catalogue = cal.write_catalogue(args.catalogue)
@@ -240,8 +267,10 @@ def _cmd_dev_catalogue(args: argparse.Namespace) -> int:
 def _cmd_dev_docs(args: argparse.Namespace) -> int:
     """``twosector dev docs``: re-calibrate, backtest, and write the generated blocks of docs/calibration.md."""
     from twosector.calibration import calibrate
-    from twosector.docsgen import write_calibration_docs
+    from twosector.docsgen import CALIBRATION_DOCS, write_calibration_docs
+    from twosector.resources import check_writable
 
+    check_writable(args.file or CALIBRATION_DOCS, "twosector dev docs", "--file FILE")
     cal = calibrate(end=args.end)
     _print_calibration(cal)
     print(f"wrote {write_calibration_docs(cal, args.file)}")
@@ -276,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"twosector {__version__}")
+    parser.add_argument("--version", action="version", version=f"twosector {__version__} from {PACKAGE_DIR}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser(
@@ -355,6 +384,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="re-run runs that already completed")
     p.add_argument("--timeout", type=float, default=600, metavar="S", help="per-run timeout in seconds, also the limit of any cell (default 600)")
     p.set_defaults(func=_cmd_batch)
+
+    p = sub.add_parser(
+        "notebooks",
+        help="list the notebook suite, or copy it into a folder of your own (--copy DIR)",
+        description=(
+            "List the notebooks shipped with twosector (the folder they are read from and their titles), or\n"
+            "copy them into DIR to open, edit and run them there (JupyterLab: pip install 'twosector[lab]').\n"
+            "Existing files in DIR are never replaced unless --force."
+        ),
+        epilog=("examples:\n"
+                "  twosector notebooks\n"
+                "  twosector notebooks --copy my-notebooks\n"
+                "  twosector notebooks --copy my-notebooks --force    replace the copies made before\n"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--copy", metavar="DIR", help="copy the notebooks into DIR (created if missing)")
+    p.add_argument("--force", action="store_true", help="with --copy: replace notebooks already in DIR")
+    p.set_defaults(func=_cmd_notebooks)
 
     _add_dev(sub)
     return parser
@@ -436,3 +483,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output went to a command that stopped reading (e.g. `| head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 1

@@ -8,8 +8,9 @@ they live in ``forecasts/*.csv`` with the columns in :data:`FORECAST_COLUMNS` an
 :func:`load_forecasts`. The data dictionary is ``data/README.md``.
 
 The folder is, in order of precedence: the ``path`` argument, the ``TWOSECTOR_DATA`` environment variable,
-the repository's ``data/`` folder. The data vintage ends at :data:`twosector.calendar.DATA_CUTOFF`: later rows
-must be plans.
+the shipped data set (the repository's ``data/`` in a source checkout, a copy inside the installed package
+otherwise; :func:`twosector.resources.data_folder`). The data vintage ends at
+:data:`twosector.calendar.DATA_CUTOFF`: later rows must be plans.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import pandas as pd
 
 from twosector.calendar import DATA_CUTOFF as CUTOFF
 from twosector.errors import DataError, unknown_name
+from twosector.resources import DATA_ENV as ENV_VAR
+from twosector.resources import data_folder
 
 __all__ = [
     "REQUIRED_COLUMNS",
@@ -49,7 +52,6 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 VERIFIED: tuple[str, ...] = ("yes", "memory", "derived")
 # Vintages in the order "oldest estimate" -> "newest estimate"; "plan" is not an outcome.
 VINTAGES: tuple[str, ...] = ("plan", "first", "revised", "latest")
-ENV_VAR = "TWOSECTOR_DATA"
 
 # unit -> meaning. Keep it short; a new unit must be added here on purpose.
 UNITS: dict[str, str] = {
@@ -124,12 +126,17 @@ _PUBLISHED = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$")
 
 
 def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """Return the data folder: ``path``, else ``$TWOSECTOR_DATA``, else the repository's ``data/``.
+    """Return the data folder: ``path``, else ``$TWOSECTOR_DATA``, else the shipped data set.
 
     Parameters
     ----------
     path : str or path-like, optional
-        A folder holding the CSV files.
+        A folder holding the CSV files; a relative path is read against the current directory.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, absolute.
 
     Raises
     ------
@@ -137,7 +144,7 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
         If the folder does not exist.
     """
     if path is None:
-        path = os.environ.get(ENV_VAR) or Path(__file__).resolve().parent.parent / "data"
+        path = data_folder()
     folder = Path(path).expanduser().resolve()
     if not folder.is_dir():
         raise DataError(f"data folder {str(folder)!r} does not exist; pass path= or set {ENV_VAR}")
@@ -297,7 +304,7 @@ def load_data(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     Parameters
     ----------
     path : str or path-like, optional
-        The data folder; default ``$TWOSECTOR_DATA`` or the repository's ``data/``.
+        The data folder; default ``$TWOSECTOR_DATA`` or the shipped data set (see :func:`data_dir`).
 
     Returns
     -------
@@ -594,7 +601,7 @@ def load_forecasts(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     Parameters
     ----------
     path : str or path-like, optional
-        The data folder (not the forecasts folder); default ``$TWOSECTOR_DATA`` or the repository's ``data/``.
+        The data folder (not the forecasts folder); default ``$TWOSECTOR_DATA`` or the shipped data set.
 
     Returns
     -------

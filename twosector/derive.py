@@ -23,6 +23,7 @@ from twosector.calendar import DATA_CUTOFF
 from twosector.data import REQUIRED_COLUMNS, data_dir, load_data, series_from_frame
 from twosector.errors import DataError, unknown_name
 from twosector.files import atomic_frame
+from twosector.resources import check_writable
 
 __all__ = [
     "step_average",
@@ -436,7 +437,15 @@ def write_derived(path: str | os.PathLike[str] | None = None) -> Path:
     -------
     pathlib.Path
         The file written.
+
+    Raises
+    ------
+    DataError
+        If the folder does not exist or a data file is invalid.
+    TwosectorError
+        If the folder is the data set inside an installed package (no source checkout): give ``path``.
     """
     folder = data_dir(path)
+    check_writable(folder / DERIVED_FILE, "twosector dev derive", "a data folder of your own (--data DIR or TWOSECTOR_DATA)")
     frame = build_derived(load_data(folder))
     return atomic_frame(frame, folder / DERIVED_FILE, index=False, float_format="%.4f", lineterminator="\n")

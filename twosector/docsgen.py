@@ -6,7 +6,8 @@
   (estimates, parameters, targets, facts, backtest, projection; :func:`calibration_blocks`,
   :func:`write_calibration_docs`), re-written by ``twosector dev docs``.
 
-Tests compare the docs with what these functions produce now, so a stale table fails the test suite.
+Tests compare the docs with what these functions produce now, so a stale table fails the test suite. The
+default files exist only in a source checkout; installed from a wheel, the writers need a ``path``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from twosector.errors import ParameterError, TwosectorError
 from twosector.facts import fact_table
 from twosector.files import atomic_write
 from twosector.params import param_table
+from twosector.resources import PACKAGE_DIR, check_writable
 from twosector.tables import projection_assumptions
 
 __all__ = [
@@ -41,7 +43,7 @@ __all__ = [
     "write_calibration_docs",
 ]
 
-_DOCS = Path(__file__).resolve().parent.parent / "docs"
+_DOCS = PACKAGE_DIR.parent / "docs"  # the repository's docs/ (in a source checkout)
 MODEL_DOCS = _DOCS / "model.md"
 CALIBRATION_DOCS = _DOCS / "calibration.md"
 
@@ -98,8 +100,11 @@ def write_model_docs(path: str | os.PathLike[str] | None = None, table: pd.DataF
     ------
     ParameterError
         If the file lacks the :data:`PARAMETERS_START` / :data:`PARAMETERS_END` markers.
+    TwosectorError
+        If the file lies inside an installed package (no source checkout): give ``path`` then.
     """
     target = Path(path) if path is not None else MODEL_DOCS
+    check_writable(target, "writing the parameter tables of docs/model.md", "a file of your own (--model-docs FILE)")
     text = target.read_text(encoding="utf-8")
     if PARAMETERS_START not in text or PARAMETERS_END not in text:
         raise ParameterError(f"{target}: markers {PARAMETERS_START!r} ... {PARAMETERS_END!r} not found")
@@ -264,9 +269,11 @@ def write_calibration_docs(cal: Calibration | None = None, path: str | os.PathLi
     Raises
     ------
     TwosectorError
-        If a block's markers are missing from the file.
+        If a block's markers are missing from the file, or the file lies inside an installed package (no
+        source checkout): give ``path`` then.
     """
-    cal = cal or calibrate()
     target = Path(path) if path is not None else CALIBRATION_DOCS
+    check_writable(target, "writing the tables of docs/calibration.md", "a file of your own (--file FILE)")
+    cal = cal or calibrate()
     blocks = calibration_blocks(cal, fact_table(None, cal.params), backtest(end=DEFAULT_CUTOFFS))
     return atomic_write(target, render_blocks(target.read_text(encoding="utf-8"), blocks))

@@ -1,4 +1,5 @@
-"""The first cells of every notebook: set-up and strict parameter validation.
+"""The notebook suite: the first cells of every notebook (set-up, strict parameter validation), and a copy
+of the suite for the user (:func:`copy_notebooks`).
 
 Each notebook starts with one cell tagged ``parameters`` holding typed, commented literals::
 
@@ -28,17 +29,23 @@ namespace contains (imports, later results when re-running cells in JupyterLab).
 from __future__ import annotations
 
 import ast
+import json
 import math
+import os
 import types
 import typing
 from collections.abc import Collection, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from twosector.errors import ParameterError, TwosectorError, did_you_mean
+from twosector.files import atomic_write
+from twosector.resources import notebook_folder
 
-__all__ = ["setup_notebook", "validate_notebook_params", "injected_names", "scenario_from_params", "show"]
+__all__ = ["setup_notebook", "validate_notebook_params", "injected_names", "scenario_from_params", "show",
+           "notebook_table", "copy_notebooks"]
 
 _PAPERMILL_HEADER = "# Parameters"
 
@@ -285,10 +292,94 @@ def show(fig: Any, name: str = "", save: bool = False, folder: str = "figures") 
     """
     fig.show()
     if save:
-        from pathlib import Path
-
         from twosector.charts import save as save_images
 
         if not name:
             raise TwosectorError("show(..., save=True) needs a file name for the figure")
         save_images(fig, Path(folder) / name)
+
+
+# ------------------------------------------------------------------------------------ the suite itself
+
+def _suite() -> list[Path]:
+    folder = notebook_folder()
+    notebooks = sorted(folder.glob("*.ipynb"))
+    if not notebooks:
+        raise TwosectorError(f"no notebooks in {folder}: this twosector was installed without its notebook suite")
+    return notebooks
+
+
+def _title(path: Path) -> str:
+    """The first line of the notebook's first markdown cell, without the '#'."""
+    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    for cell in cells:
+        if cell.get("cell_type") == "markdown":
+            text = "".join(cell.get("source", "")).strip()
+            return text.splitlines()[0].lstrip("#").strip() if text else ""
+    return ""
+
+
+def notebook_table() -> pd.DataFrame:
+    """The notebook suite shipped with twosector: one row per notebook.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``notebook`` (file name without ``.ipynb``), column ``title`` (its first heading);
+        ``attrs["folder"]`` is the folder the notebooks are read from (:func:`twosector.resources.notebook_folder`).
+
+    Raises
+    ------
+    TwosectorError
+        If the folder holds no notebook.
+    """
+    notebooks = _suite()
+    table = pd.DataFrame({"title": [_title(p) for p in notebooks]},
+                         index=pd.Index([p.stem for p in notebooks], name="notebook"))
+    table.attrs["folder"] = str(notebooks[0].parent)
+    return table
+
+
+def copy_notebooks(folder: str | os.PathLike[str], *, force: bool = False) -> list[Path]:
+    """Copy the notebook suite into ``folder`` (created if missing), to run and edit it there.
+
+    The notebooks need nothing but an installed twosector (with the ``notebooks`` extra to execute them
+    with papermill, or JupyterLab to open them). Nothing is copied if any of them would replace an
+    existing file, unless ``force``; each file is written atomically.
+
+    Parameters
+    ----------
+    folder : path-like
+        The destination folder.
+    force : bool, default False
+        Replace notebooks of the same name already in ``folder``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in suite order.
+
+    Raises
+    ------
+    TwosectorError
+        If ``folder`` is a file, if a notebook already exists there (and not ``force``), if a file cannot be
+        written, or if this installation has no notebooks.
+    """
+    target = Path(folder).expanduser()
+    if target.exists() and not target.is_dir():
+        raise TwosectorError(f"copy notebooks: {str(target)!r} is a file, not a folder; give a folder")
+    notebooks = _suite()
+    existing = [target / p.name for p in notebooks if (target / p.name).exists()]
+    if existing and not force:
+        what = f"{str(existing[0])!r} already exists" if len(existing) == 1 else \
+            f"{str(existing[0])!r} and {len(existing) - 1} more notebooks already exist"
+        raise TwosectorError(
+            f"copy notebooks: {what}; nothing copied. Use --force (force=True) to replace, or choose another folder"
+        )
+    written = []
+    for p in notebooks:
+        try:
+            written.append(atomic_write(target / p.name, p.read_bytes()))
+        except OSError as exc:
+            raise TwosectorError(f"copy notebooks: cannot write {str(target / p.name)!r}: {exc.strerror or exc}") from None
+    return written

@@ -25,8 +25,8 @@ from typing import Any
 import pandas as pd
 
 from twosector.calendar import DATA_CUTOFF
-from twosector.errors import TwosectorError
 from twosector.files import atomic_frame, atomic_write, replace_dir
+from twosector.resources import data_folder, template_folder
 from twosector.tables import KEY_QUARTER
 
 __all__ = [
@@ -45,7 +45,7 @@ def _templates() -> Any:
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("twosector", "templates"),
+        loader=jinja2.FileSystemLoader(template_folder()),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -167,12 +167,7 @@ def scenario_definition(scenario: Any) -> dict[str, Any]:
 
 def data_vintage() -> str:
     """The data vintage: the last quarter of the data set and a short hash of its files."""
-    from twosector.data import data_dir
-
-    try:
-        folder = data_dir()
-    except TwosectorError:  # no data folder: the hash of no files
-        folder = Path(__file__).resolve().parents[1] / "data"
+    folder = data_folder()
     digest = hashlib.sha256()
     for path in sorted(Path(folder).rglob("*.csv")):
         digest.update(path.relative_to(folder).as_posix().encode())

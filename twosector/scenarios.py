@@ -23,6 +23,7 @@ from twosector import calendar
 from twosector.calendar import DEFAULT_LEVER_START, FIRST_LEVER_QUARTER, LAST_QUARTER
 from twosector.errors import ScenarioError, unknown_name
 from twosector.files import read_toml
+from twosector.resources import scenario_folder
 
 __all__ = [
     "LEVERS",
@@ -38,7 +39,7 @@ __all__ = [
     "make_lever",
 ]
 
-BUILTIN_DIR = Path(__file__).with_name("scenarios")
+BUILTIN_DIR = scenario_folder()
 MAX_RAMP = 40
 
 
