@@ -11,18 +11,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from twosector.backtesting import BACKTEST_VARIABLES, backtest, backtest_summary
+from twosector.backtesting import BACKTEST_VARIABLES, DEFAULT_CUTOFFS, backtest, backtest_summary
 from twosector.charts import backtest_figure
 from twosector.data import data_dir, parse_period
 from twosector.errors import TwosectorError
 from twosector.estimation import estimate
 
-CUTOFFS = ("2022Q4", "2023Q2", "2023Q4")
+CUTOFFS = DEFAULT_CUTOFFS
 
 
 @pytest.fixture(scope="module")
-def errors() -> pd.DataFrame:
-    return backtest(end=CUTOFFS, horizon=4)
+def errors(backtest_errors) -> pd.DataFrame:
+    """The backtest at the default cut-offs (2022Q4, 2023Q2, 2023Q4) and horizon 4 (tests/conftest.py)."""
+    return backtest_errors
 
 
 def test_three_cutoffs_every_variable_and_horizon(errors):
@@ -114,14 +115,3 @@ def test_backtest_calibration_ignores_later_data(tmp_path):
     perturbed = _perturbed_copy(tmp_path, "2023Q2", after=True)
     a, b = calibrate(end="2023Q2"), calibrate(data=perturbed, end="2023Q2")
     pd.testing.assert_series_equal(a.params, b.params)
-
-
-def test_docs_backtest_table_matches(errors):
-    import re
-
-    from twosector import docsgen
-
-    text = docsgen.CALIBRATION_DOCS.read_text(encoding="utf-8")
-    m = re.search(r"<!-- BEGIN generated:backtest -->\n(.*?)\n<!-- END generated:backtest -->", text, re.S)
-    expect = docsgen.backtest_block(backtest_summary(errors))
-    assert m and m.group(1) == expect, "docs/calibration.md is stale: run `twosector dev docs`"

@@ -1,9 +1,13 @@
-"""The papermill batch runner: grids, parallel runs, failure records, resume, outputs and provenance."""
+"""The papermill batch runner (twosector/batch.py): grids, parallel runs, failure records, resume, outputs and
+provenance, and the report pages it leaves, opened in a browser."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -13,89 +17,69 @@ import pytest
 
 from twosector import batch
 from twosector.batch import Run, default_grid, load_grid, run_batch
-from twosector.cli import main
 from twosector.errors import TwosectorError
 
-FAST = {"end": "2025Q4"}
-GRID = {
-    "defaults": FAST,
-    "run": [
-        {"notebook": "00_quickstart", "scenarios": ["input_sanctions", "brod_front"]},  # the second is misspelt
-        {"notebook": "01_data"},
-    ],
-}
-
-
-@pytest.fixture(scope="module")
-def batch_run(tmp_path_factory):
-    """One small batch (2 good runs, 1 failing), then a re-run of the same grid; shared by the tests below."""
-    out = tmp_path_factory.mktemp("batch") / "out"
-    first = run_batch(GRID, out=out, workers=2, progress=False)
-    stamps = {p.parent.name: p.stat().st_mtime_ns for p in (out / "runs").glob("*/notebook.ipynb")}
-    status_before = json.loads((out / "status.json").read_text())["runs"]
-    second = run_batch(GRID, out=out, workers=2, progress=False)
-    return out, first, second, stamps, status_before
+# The batch tests below share one run of the notebook suite (tests/conftest.py: notebook_batch): every notebook
+# with fast settings, one run that fails in its validation cell (a misspelt scenario), then a re-run of the grid.
 
 
 @pytest.mark.slow
-def test_failure_is_recorded_and_other_runs_are_kept(batch_run):
-    out, first, _, _, _ = batch_run
+def test_failure_is_recorded_and_other_runs_are_kept(notebook_batch):
+    out, first = notebook_batch.out, notebook_batch.first
     by_id = first.set_index("run_id")
-    assert by_id.loc["00_quickstart-input_sanctions", "status"] == "ok"
-    assert by_id.loc["01_data", "status"] == "ok"
-    assert by_id.loc["00_quickstart-brod_front", "status"] == "failed"
-    for run_id in ("00_quickstart-input_sanctions", "01_data"):
+    assert (by_id.drop(index=notebook_batch.failing)["status"] == "ok").all()
+    assert by_id.loc[notebook_batch.failing, "status"] == "failed"
+    for run_id in notebook_batch.runs.values():
         folder = out / "runs" / run_id
         assert (folder / "notebook.ipynb").is_file() and (folder / "report.html").is_file()
         assert (folder / "results.json").is_file()
-    record = json.loads((out / "status.json").read_text())["runs"]["00_quickstart-brod_front"]
+    record = json.loads((out / "status.json").read_text())["runs"][notebook_batch.failing]
     assert record["error"] == "ScenarioError"
     assert "'brod_front'" in record["message"] and "Did you mean 'broad_front'" in record["message"]
     # the recorded cell is the one that raised, in the executed notebook kept for inspection
-    executed = nbformat.read(out / "runs" / "00_quickstart-brod_front" / "notebook.ipynb", as_version=4)
+    executed = nbformat.read(out / "runs" / notebook_batch.failing / "notebook.ipynb", as_version=4)
     failing = executed.cells[record["cell"]]
     assert "load_scenario(scenario)" in failing.source
     assert any(o.get("output_type") == "error" for o in failing.outputs)
 
 
 @pytest.mark.slow
-def test_rerun_only_redoes_the_failed_run(batch_run):
-    out, _, second, stamps, status_before = batch_run
+def test_rerun_only_redoes_the_failed_run(notebook_batch):
+    out, second, stamps = notebook_batch.out, notebook_batch.second, notebook_batch.stamps
     actions = second.set_index("run_id")["action"].to_dict()
-    assert actions == {"00_quickstart-input_sanctions": "skipped", "00_quickstart-brod_front": "ran", "01_data": "skipped"}
+    assert actions == {**{r: "skipped" for r in notebook_batch.runs.values()}, notebook_batch.failing: "ran"}
     after = {p.parent.name: p.stat().st_mtime_ns for p in (out / "runs").glob("*/notebook.ipynb")}
-    assert after["00_quickstart-input_sanctions"] == stamps["00_quickstart-input_sanctions"]
-    assert after["01_data"] == stamps["01_data"]
-    assert after["00_quickstart-brod_front"] > stamps["00_quickstart-brod_front"]
+    for run_id in notebook_batch.runs.values():
+        assert after[run_id] == stamps[run_id]
+    assert after[notebook_batch.failing] > stamps[notebook_batch.failing]
     status_after = json.loads((out / "status.json").read_text())["runs"]
-    assert status_after["01_data"] == status_before["01_data"]
+    assert status_after["01_data"] == notebook_batch.status_before["01_data"]
 
 
 @pytest.mark.slow
-def test_report_has_no_code_but_keeps_charts(batch_run):
-    out = batch_run[0]
-    html = (out / "runs" / "00_quickstart-input_sanctions" / "report.html").read_text()
+def test_report_has_no_code_but_keeps_charts(notebook_batch):
+    html = (notebook_batch.folder("00_quickstart") / "report.html").read_text()
     assert "validate_notebook_params" not in html  # code cells are excluded
     assert "The civilian squeeze" in html  # prose and chart titles are there
     assert "Plotly.newPlot" in html or "Plotly.react" in html
 
 
 @pytest.mark.slow
-def test_index_and_results_table_with_provenance(batch_run):
-    out = batch_run[0]
+def test_index_and_results_table_with_provenance(notebook_batch):
+    out = notebook_batch.out
     index = (out / "index.html").read_text()
     assert "runs/00_quickstart-input_sanctions/report.html" in index
     assert "brod_front" in index and "ScenarioError" in index and "failed" in index
     assert (out / "plotly.min.js").stat().st_size > 1_000_000  # charts in index.html work offline
     table = pd.read_csv(out / "results.csv")
-    assert set(table["run_id"]) == {"00_quickstart-input_sanctions", "00_quickstart-brod_front", "01_data"}
+    assert set(table["run_id"]) == set(notebook_batch.first["run_id"])
     for column in ("twosector_version", "param_hash", "data_vintage", "scenario_definition", "parameters"):
         assert column in table
     row = table.set_index("run_id").loc["00_quickstart-input_sanctions"]
-    assert row["status"] == "ok" and row["at"] == "2025Q4"
+    assert row["status"] == "ok" and row["at"] == notebook_batch.end
     definition = json.loads(row["scenario_definition"])
     assert definition["levers"]["input_sanctions"]["intensity"] == 0.5
-    assert json.loads(row["parameters"]) == {"end": "2025Q4", "scenario": "input_sanctions"}
+    assert json.loads(row["parameters"]) == {"end": notebook_batch.end, "scenario": "input_sanctions"}
     assert row["data_vintage"].startswith("data to 2024Q4")
     assert table["param_hash"].is_unique
 
@@ -156,10 +140,12 @@ def test_malformed_grid_names_the_entry_and_field(tmp_path, text, message):
 def test_missing_grid_file_and_bad_settings(tmp_path):
     with pytest.raises(TwosectorError, match=r"grid file '.*nope.toml' not found"):
         load_grid(tmp_path / "nope.toml")
+    grid = {"run": [{"notebook": "01_data"}]}
     with pytest.raises(TwosectorError, match="workers must be a whole number >= 1, got 0"):
-        run_batch(GRID, out=tmp_path, workers=0)
+        run_batch(grid, out=tmp_path, workers=0)
     with pytest.raises(TwosectorError, match="timeout must be a positive number"):
-        run_batch(GRID, out=tmp_path, timeout=-1)
+        run_batch(grid, out=tmp_path, timeout=-1)
+    assert not any(tmp_path.iterdir())  # nothing ran, nothing was written
 
 
 def test_default_grid_is_every_builtin_scenario_plus_each_other_notebook():
@@ -190,19 +176,7 @@ def test_completed_run_is_redone_when_parameters_or_notebook_change(tmp_path):
 
 # ------------------------------------------------------------------------------------------ the worker
 
-def tiny_notebook(folder: Path, body: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('seconds: float = 0.0  # how long to sleep')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# Tiny"), params, nbformat.v4.new_code_cell(body)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    path = folder / "tiny.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
-def test_kernel_start_failure_is_retried_once(tmp_path):
+def test_kernel_start_failure_is_retried_once(tmp_path, tiny_notebook):
     source = tiny_notebook(tmp_path / "nb", "print('hello')")
     calls = []
 
@@ -218,7 +192,7 @@ def test_kernel_start_failure_is_retried_once(tmp_path):
     assert (tmp_path / "notebook.ipynb").is_file() and (tmp_path / "report.html").is_file()
 
 
-def test_a_failing_cell_is_not_retried(tmp_path):
+def test_a_failing_cell_is_not_retried(tmp_path, tiny_notebook):
     from papermill.exceptions import PapermillExecutionError
 
     source = tiny_notebook(tmp_path / "nb", "1 / 0")
@@ -237,7 +211,7 @@ def test_a_failing_cell_is_not_retried(tmp_path):
 
 
 @pytest.mark.slow
-def test_timeout_stops_the_run_and_names_the_cell(tmp_path):
+def test_timeout_stops_the_run_and_names_the_cell(tmp_path, tiny_notebook):
     tiny_notebook(tmp_path / "nb", "import time\ntime.sleep(seconds)")
     grid = {"notebooks": str(tmp_path / "nb"), "run": [{"notebook": "tiny", "parameters": {"seconds": 60.0}}]}
     table = run_batch(grid, out=tmp_path / "out", workers=1, timeout=2, progress=False)
@@ -248,19 +222,51 @@ def test_timeout_stops_the_run_and_names_the_cell(tmp_path):
     assert row["duration"] < 40
 
 
-@pytest.mark.slow
-def test_cli_batch_prints_where_the_report_is(tmp_path, capsys):
-    tiny_notebook(tmp_path / "nb", "print(seconds)")
-    grid = tmp_path / "grid.toml"
-    grid.write_text('notebooks = "nb"\n[[run]]\nnotebook = "tiny"\nparameters = { seconds = 1.5 }\n')
-    assert main(["batch", str(grid), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
-    printed = capsys.readouterr().out
-    assert f"report: {(tmp_path / 'out' / 'index.html').resolve()}" in printed
-    assert "1 of 1 runs ok" in printed
-    assert main(["batch", str(tmp_path / "missing.toml")]) == 2
-
-
 def test_example_grid_is_valid():
     runs = load_grid(Path(__file__).resolve().parents[1] / "examples" / "grid.toml")
     assert len(runs) >= 5 and len({r.run_id for r in runs}) == len(runs)
     assert {r.name for r in runs} >= {"03_scenario", "04_gradual_vs_sudden", "05_ceasefire"}
+
+
+# ------------------------------------------------------------------------------------------ in a browser
+# The batch report opened in headless Debian Chromium: the plotly charts really render. Chromium is a test
+# requirement (`make test` installs it with `make browser`): without it these tests fail.
+
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--virtual-time-budget=5000",
+]
+
+
+def chromium() -> str:
+    path = shutil.which("chromium")
+    assert path, "Debian chromium is needed for the browser checks: run `make browser` (apt-get install chromium)"
+    return path
+
+
+def dump_dom(page: Path, profile: Path) -> str:
+    result = subprocess.run(
+        [chromium(), *FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.resolve().as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_report_charts_render_in_chromium(notebook_batch, tmp_path):
+    dom = dump_dom(notebook_batch.folder("00_quickstart") / "report.html", tmp_path / "profile")
+    plots = re.findall(r'class="plot-container plotly"', dom)
+    assert len(plots) >= 2  # the notebook draws two charts
+    assert dom.count('class="main-svg"') >= 2 * len(plots)  # plotly.js ran and drew each chart's SVG layers
+    assert "scatterlayer" in dom  # line traces were drawn
+    assert "The two economies" in dom
+
+
+@pytest.mark.slow
+def test_index_renders_with_links_and_summary_chart(notebook_batch, tmp_path):
+    dom = dump_dom(notebook_batch.out / "index.html", tmp_path / "profile")
+    assert 'href="runs/00_quickstart-input_sanctions/report.html"' in dom
+    assert 'class="main-svg"' in dom  # the summary chart, drawn from the local plotly.min.js
+    assert "input_sanctions" in dom

@@ -17,8 +17,9 @@ cal_mod = importlib.import_module("twosector.calibration")
 
 
 @pytest.fixture(scope="module")
-def cal() -> Calibration:
-    return calibrate()
+def cal(calibration) -> Calibration:
+    """``calibrate()`` on the shipped data (the session's, tests/conftest.py)."""
+    return calibration
 
 
 def test_shipped_defaults_are_what_calibrate_produces(cal):
@@ -106,45 +107,6 @@ def test_write_catalogue_changes_only_value_kind_source(cal, tmp_path):
     assert after.set_index("name").at["okun_coef", "value"] == 0.55
     other = [n for n in before["name"] if n not in c.changed().index]
     pd.testing.assert_frame_equal(after.set_index("name").loc[other], before.set_index("name").loc[other])
-
-
-def test_cli_writes_report_atomically(tmp_path, monkeypatch):
-    from twosector.cli import main
-
-    out = tmp_path / "calib"
-    out.mkdir()
-    (out / "stale.txt").write_text("old")
-    monkeypatch.setattr("twosector.backtesting.DEFAULT_CUTOFFS", ("2023Q4",), raising=True)
-    assert main(["calibrate", "--out", str(out)]) == 0
-    names = {p.name for p in out.iterdir()}
-    assert {"index.html", "estimates.csv", "facts.csv", "backtest.csv", "parameters.csv", "plotly.min.js"} <= names
-    assert "stale.txt" not in names
-    assert len(list(out.glob("*.html"))) >= 6
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".calib")]
-    html = (out / "fit_cpi_inflation.html").read_text()
-    assert 'src="plotly.min.js"' in html
-    est = pd.read_csv(out / "estimates.csv")
-    assert {"equation", "coefficient", "estimate", "se", "n", "sample"} <= set(est.columns)
-
-
-def test_docs_tables_match_the_code(cal):
-    """docs/calibration.md's generated tables are what the code produces now (except the backtest block,
-    checked in tests/test_backtesting.py)."""
-    import re
-
-    from twosector import docsgen
-    from twosector.facts import fact_table
-
-    text = docsgen.CALIBRATION_DOCS.read_text(encoding="utf-8")
-    empty = pd.DataFrame(columns=["cutoff", "variable", "h", "quarter", "forecast", "actual", "error",
-                                  "naive", "naive_error"])
-    blocks = docsgen.calibration_blocks(cal, fact_table(None, cal.params), empty)
-    for name, body in blocks.items():
-        if name == "backtest":
-            continue
-        m = re.search(rf"<!-- BEGIN generated:{name} -->\n(.*?)\n<!-- END generated:{name} -->", text, re.S)
-        assert m, f"block {name} missing from docs/calibration.md"
-        assert m.group(1) == body, f"docs/calibration.md block {name!r} is stale: run `twosector dev docs`"
 
 
 def test_public_functions_stay_callable_after_their_modules_are_imported():

@@ -1,5 +1,9 @@
-"""The command line: help that teaches, clean errors, no tracebacks."""
+"""The command line (twosector/cli.py): help that teaches, one-line errors with exit status 2, no tracebacks,
+and what each sub-command writes (`data`, `simulate`, `calibrate`, `batch`, `dev ...`)."""
 
+from __future__ import annotations
+
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -10,6 +14,8 @@ import pandas as pd
 import pytest
 
 from twosector.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_help_lists_every_subcommand(capsys):
@@ -43,8 +49,6 @@ def test_version_via_module_entry_point():
 
 
 # ------------------------------------------------------------------------------------------ dev commands
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_dev_help_lists_the_maintenance_tasks_with_examples(capsys):
@@ -96,3 +100,124 @@ def test_dev_catalogue_and_docs_reproduce_the_shipped_files(tmp_path, capsys):
     assert Path(model_docs).read_text() == (ROOT / "docs/model.md").read_text()
     assert Path(calibration_docs).read_text() == (ROOT / "docs/calibration.md").read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["calibration.md", "model.md", "parameters.csv"]
+
+
+# ------------------------------------------------------------------------------------------ simulate
+
+
+def test_simulate_prints_a_summary_vs_baseline(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "input_sanctions"]) == 0
+    out = capsys.readouterr().out
+    assert "input_sanctions" in out and "2027Q4" in out and "strain_index" in out and "vs baseline" in out
+
+
+def test_set_and_param_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "baseline", "--set", "tech_controls=0.6", "--set", "tech_controls.start=2025Q3",
+                 "--set", "tech_controls.ramp=8", "--param", "okun_coef=0.5"]) == 0
+    out = capsys.readouterr().out
+    assert "tech_controls=0.6 from 2025Q3 ramp 8" in out
+
+
+def test_out_writes_the_full_results_atomically(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "sub" / "results.csv"
+    assert main(["simulate", "broad_front", "--out", str(target)]) == 0
+    frame = pd.read_csv(target, index_col=0)
+    assert len(frame) == 48 and "strain_index" in frame.columns and frame.index[0] == "2019Q1"
+    assert [p.name for p in target.parent.iterdir()] == ["results.csv"]  # no temp file left
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["simulate", "basline"], "unknown scenario 'basline'. Did you mean 'baseline'?"),
+        (["simulate", "baseline", "--set", "input_sanction=0.5"], "unknown lever 'input_sanction'"),
+        (["simulate", "baseline", "--set", "input_sanctions=2"], "outside the allowed range [0.0, 1.0]"),
+        (["simulate", "baseline", "--set", "input_sanctions=0.5", "--set", "input_sanctions.start=2025Q5"],
+         "'2025Q5' is not a quarter"),
+        (["simulate", "baseline", "--set", "input_sanctions.start=2025Q3"], "is not active"),
+        (["simulate", "baseline", "--set", "input_sanctions=0.5", "--set", "input_sanctions.colour=red"],
+         "unknown field 'colour'"),
+        (["simulate", "baseline", "--param", "okun=0.5"], "unknown parameter 'okun'"),
+        (["simulate", "baseline", "--param", "okun_coef=abc"], "'okun_coef': value 'abc' is not a number"),
+        (["simulate", "baseline", "--param", "okun_coef"], "expected 'name=value'"),
+        (["simulate", "baseline", "--out", "results.xlsx"], "unsupported file type"),
+        (["simulate", "baseline", "--set", "defence_spending=-0.95"], "defence_spending.intensity: -0.95 is outside"),
+        (["simulate", "baseline", "--set", "ceasefire=1", "--set", "ceasefire.demobilisation=x"],
+         "ceasefire.demobilisation: 'x' is not a number"),
+        (["simulate", "missing_file.toml"], "scenario file 'missing_file.toml' not found"),
+    ],
+)
+def test_errors_exit_2_with_one_line(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_malformed_file_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[levers.input_sanctions]\nintensity = 0.5\nramp = 'four'\n")
+    assert main(["simulate", str(bad)]) == 2
+    assert "input_sanctions.ramp: 'four' is not a whole number" in capsys.readouterr().err
+
+
+def test_subprocess_prints_no_traceback() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "twosector", "simulate", "baseline", "--set", "oil_price_cap=99"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "oil_price_cap.intensity: 99.0 is outside the allowed range [0.0, 40.0]" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_parquet_output_or_a_clear_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "r.parquet"
+    status = main(["simulate", "baseline", "--out", str(target)])
+    if importlib.util.find_spec("pyarrow") or importlib.util.find_spec("fastparquet"):
+        assert status == 0 and target.exists()
+    else:
+        assert status == 2 and "needs pyarrow" in capsys.readouterr().err and not target.exists()
+
+
+# ------------------------------------------------------------------------------------------ data, calibrate
+
+
+def test_data_lists_every_series_of_the_data_set(capsys: pytest.CaptureFixture[str]) -> None:
+    from twosector.data import data_summary
+
+    assert main(["data"]) == 0
+    out = capsys.readouterr().out
+    for name in data_summary().index:
+        assert f"\n{name} " in out, name
+
+
+def test_calibrate_replaces_the_report_folder_atomically(tmp_path, monkeypatch):
+    out = tmp_path / "calib"
+    out.mkdir()
+    (out / "stale.txt").write_text("old")
+    monkeypatch.setattr("twosector.backtesting.DEFAULT_CUTOFFS", ("2023Q4",), raising=True)
+    assert main(["calibrate", "--out", str(out)]) == 0
+    names = {p.name for p in out.iterdir()}
+    assert {"index.html", "estimates.csv", "facts.csv", "backtest.csv", "parameters.csv", "plotly.min.js"} <= names
+    assert "stale.txt" not in names
+    assert len(list(out.glob("*.html"))) >= 6
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".calib")]
+    html = (out / "fit_cpi_inflation.html").read_text()
+    assert 'src="plotly.min.js"' in html
+    est = pd.read_csv(out / "estimates.csv")
+    assert {"equation", "coefficient", "estimate", "se", "n", "sample"} <= set(est.columns)
+
+
+# ------------------------------------------------------------------------------------------ batch
+
+
+@pytest.mark.slow
+def test_batch_prints_where_the_report_is(tmp_path, capsys, tiny_notebook):
+    tiny_notebook(tmp_path / "nb", "print(seconds)")
+    grid = tmp_path / "grid.toml"
+    grid.write_text('notebooks = "nb"\n[[run]]\nnotebook = "tiny"\nparameters = { seconds = 1.5 }\n')
+    assert main(["batch", str(grid), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert f"report: {(tmp_path / 'out' / 'index.html').resolve()}" in printed
+    assert "1 of 1 runs ok" in printed
+    assert main(["batch", str(tmp_path / "missing.toml")]) == 2

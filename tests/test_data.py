@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from twosector import cli
 from twosector.data import UNITS, VERIFIED, VINTAGES, data_dir, data_summary, load_data, load_forecasts, series
 from twosector.errors import DataError
 
@@ -501,7 +500,7 @@ def test_missing_folder_and_empty_folder(tmp_path: Path) -> None:
         load_data(tmp_path)
 
 
-# --- location, cache, summary, CLI ---------------------------------------------------------------------
+# --- location, cache, summary --------------------------------------------------------------------------
 
 
 def test_env_var_selects_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -546,13 +545,6 @@ def test_data_summary_covers_required_ids() -> None:
     assert set(REQUIRED_IDS) <= set(table.index)
     assert (table["n_sources"] >= 1).all()
     assert (table.loc["key_rate_q", ["derived", "yes", "memory"]].tolist()) == [12, 0, 0]
-
-
-def test_cli_data_lists_series(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["data"]) == 0
-    out = capsys.readouterr().out
-    for name in REQUIRED_IDS:
-        assert f"\n{name} " in out, name
 
 
 def test_series_cache_returns_independent_copies() -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +11,6 @@ from twosector import exog
 from twosector.params import param_table
 from twosector.simulation import simulate, compare
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "model.md"
 SCENARIOS = twosector.list_scenarios()["name"].tolist()
 
 
@@ -155,28 +151,6 @@ def test_history_is_the_same_in_every_scenario_before_2025() -> None:
     base = simulate("baseline").loc[:"2024Q4"]
     for name in ("broad_front", "sudden_shock", "ceasefire"):
         assert np.allclose(simulate(name).loc[:"2024Q4"].to_numpy(), base.to_numpy())
-
-
-def test_every_parameter_is_documented_in_model_md() -> None:
-    text = DOCS.read_text(encoding="utf-8")
-    documented = set(re.findall(r"`([a-z][a-z0-9_]*)`", text))
-    missing = [name for name in param_table().index if name not in documented]
-    assert not missing, f"parameters missing from docs/model.md: {missing}"
-
-
-def test_parameter_tables_in_model_md_match_the_catalogue() -> None:
-    from twosector.docsgen import PARAMETERS_END, PARAMETERS_START, parameter_tables
-
-    text = DOCS.read_text(encoding="utf-8")
-    section = text.split(PARAMETERS_START, 1)[1].split(PARAMETERS_END, 1)[0].strip("\n")
-    assert section == parameter_tables(), "docs/model.md is stale: run `twosector dev catalogue`"
-
-
-def test_every_output_variable_is_in_model_md() -> None:
-    text = DOCS.read_text(encoding="utf-8")
-    missing = [v for v in twosector.variable_table().index if f"`{v}`" not in text]
-    assert not missing
-
 
 
 def test_strain_index_is_zero_on_average_before_the_war_and_rises_with_the_war() -> None:

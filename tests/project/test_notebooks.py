@@ -13,18 +13,8 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NAMES = ["00_quickstart", "01_data", "02_calibration", "03_scenario", "04_gradual_vs_sudden", "05_ceasefire"]
-FAST_END = "2026Q4"  # a short horizon keeps each run to a few seconds
-# fast settings per notebook (each also gets results_path)
-FAST = {
-    "00_quickstart": {"end": FAST_END},
-    "01_data": {},
-    "02_calibration": {"cutoffs": ["2023Q4"], "horizon": 2},
-    "03_scenario": {"end": FAST_END},
-    "04_gradual_vs_sudden": {"end": FAST_END},
-    "05_ceasefire": {"end": FAST_END, "save_figures": True},
-}
 
 
 def load(name: str) -> nbformat.NotebookNode:
@@ -90,8 +80,10 @@ def outputs(nb, kind):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-def test_notebook_runs_with_fast_settings(name, tmp_path):
-    nb, saved = execute(tmp_path, name, **FAST[name])
+def test_notebook_runs_with_fast_settings(name, notebook_batch):
+    # executed once for the session by the batch runner (tests/conftest.py), with a short horizon
+    nb = nbformat.read(notebook_batch.folder(name) / "notebook.ipynb", as_version=4)
+    saved = notebook_batch.results(name)
     assert not outputs(nb, "error")
     figures = [o for o in outputs(nb, "display_data") if "application/vnd.plotly.v1+json" in o.get("data", {})]
     assert figures, f"{name}: no plotly charts"
@@ -102,13 +94,14 @@ def test_notebook_runs_with_fast_settings(name, tmp_path):
     assert saved["twosector_version"] and saved["data_vintage"].startswith("data to 2024Q4")
     if name in ("00_quickstart", "03_scenario", "04_gradual_vs_sudden", "05_ceasefire"):
         key = saved["key_results"]
-        assert key["at"] == FAST_END  # the key quarter 2027Q4 lies beyond the fast horizon
+        assert key["at"] == notebook_batch.end  # the key quarter 2027Q4 lies beyond the fast horizon
         assert all(math.isfinite(v) for k, v in key.items() if k != "at")
         assert saved["scenario_definition"]["levers"]
     if name == "05_ceasefire":
         assert saved["scenario"] == "ceasefire"
         assert saved["scenario_definition"]["levers"]["ceasefire"]["start"] == "2025Q3"
-        assert sorted(p.suffix for p in (tmp_path / "figures").glob("wind_down.*")) == [".png", ".svg"]
+        figures_dir = notebook_batch.folder(name) / "figures"
+        assert sorted(p.suffix for p in figures_dir.glob("wind_down.*")) == [".png", ".svg"]
     if name == "02_calibration":
         assert 0 < saved["extra"]["facts_pass"] <= saved["extra"]["facts"]
         assert saved["parameters"]["cutoffs"] == ["2023Q4"]
@@ -117,9 +110,10 @@ def test_notebook_runs_with_fast_settings(name, tmp_path):
 
 
 @pytest.mark.slow
-def test_parameter_override_changes_the_result(tmp_path):
-    _, default = execute(tmp_path / "a", "03_scenario", end=FAST_END)
-    _, stronger = execute(tmp_path / "b", "03_scenario", end=FAST_END, lever="input_sanctions", intensity=1.0, ramp=0)
+def test_parameter_override_changes_the_result(tmp_path, notebook_batch):
+    default = notebook_batch.results("03_scenario")
+    _, stronger = execute(tmp_path, "03_scenario", end=notebook_batch.end, lever="input_sanctions", intensity=1.0,
+                          ramp=0)
     lever = stronger["scenario_definition"]["levers"]["input_sanctions"]
     assert (lever["intensity"], lever["ramp"]) == (1.0, 0)
     assert default["scenario"] == "input_sanctions" and stronger["scenario"] == "input_sanctions_custom"

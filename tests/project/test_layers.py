@@ -15,7 +15,7 @@ import pytest
 
 import twosector
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "pyproject.toml"
 LINT = Path(sys.executable).with_name("lint-imports")
 

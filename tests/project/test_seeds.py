@@ -3,7 +3,7 @@
 import hashlib
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def test_both_seed_files_are_present_and_utf8():

@@ -1,0 +1,140 @@
+"""Shared, expensive objects of the test suite, built once per test session (per xdist worker, except the notebook run).
+
+- ``calibration``: ``twosector.calibrate()`` on the shipped data;
+- ``baseline``: ``twosector.simulate("baseline")``;
+- ``backtest_errors``: ``twosector.backtest()`` at the default cut-offs;
+- ``notebook_batch``: one batch run of the whole notebook suite with fast settings (plus one run that fails on
+  purpose), then a re-run of the same grid; reused by the notebook, batch, report and browser tests, and
+  executed once per session even with several xdist workers (a file lock in the session's temporary folder).
+
+These objects are shared: a test must not modify them (copy first).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import twosector
+
+#: last projected quarter of the notebook runs (a short horizon keeps each run to a few seconds)
+FAST_END = "2025Q4"
+#: one run per notebook with fast settings, and ``00_quickstart`` with a misspelt scenario (fails in its
+#: validation cell)
+SUITE_GRID: dict[str, Any] = {
+    "run": [
+        {"notebook": "00_quickstart", "scenarios": ["input_sanctions", "brod_front"], "parameters": {"end": FAST_END}},
+        {"notebook": "01_data"},
+        {"notebook": "02_calibration", "parameters": {"cutoffs": ["2023Q4"], "horizon": 2}},
+        {"notebook": "03_scenario", "parameters": {"end": FAST_END}},
+        {"notebook": "04_gradual_vs_sudden", "parameters": {"end": FAST_END}},
+        {"notebook": "05_ceasefire", "parameters": {"end": FAST_END, "save_figures": True}},
+    ],
+}
+#: run id of each notebook's good run in SUITE_GRID
+SUITE_RUNS = {
+    "00_quickstart": "00_quickstart-input_sanctions", "01_data": "01_data", "02_calibration": "02_calibration",
+    "03_scenario": "03_scenario", "04_gradual_vs_sudden": "04_gradual_vs_sudden", "05_ceasefire": "05_ceasefire",
+}
+FAILING_RUN = "00_quickstart-brod_front"
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    """The shared batch run of the notebook suite.
+
+    ``first`` and ``second`` are the tables :func:`twosector.batch.run_batch` returned for the first run and
+    for the re-run of the same grid; ``stamps`` and ``status_before`` are the executed notebooks'
+    modification times and ``status.json`` between the two.
+    """
+
+    out: Path
+    first: pd.DataFrame
+    second: pd.DataFrame
+    stamps: dict[str, int]
+    status_before: dict[str, Any]
+
+    #: last projected quarter of the runs
+    end = FAST_END
+    #: run id of the run that fails (a misspelt scenario)
+    failing = FAILING_RUN
+    #: run id of each notebook's good run
+    runs = SUITE_RUNS
+
+    def folder(self, notebook: str) -> Path:
+        """The run folder of a notebook's good run."""
+        return self.out / "runs" / SUITE_RUNS[notebook]
+
+    def results(self, notebook: str) -> dict[str, Any]:
+        """The results.json the notebook wrote."""
+        return json.loads((self.folder(notebook) / "results.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def calibration() -> twosector.calibration.Calibration:
+    """``twosector.calibrate()`` on the shipped data (about a second)."""
+    return twosector.calibrate()
+
+
+@pytest.fixture(scope="session")
+def baseline() -> pd.DataFrame:
+    """The baseline scenario with the default parameters, 2019Q1-2030Q4."""
+    return twosector.simulate("baseline")
+
+
+@pytest.fixture(scope="session")
+def backtest_errors() -> pd.DataFrame:
+    """``twosector.backtest()`` at its default cut-offs and horizon (a few seconds)."""
+    return twosector.backtest()
+
+
+@pytest.fixture(scope="session")
+def notebook_batch(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
+    """The notebook suite run once through the batch runner, then re-run (which redoes only the failed run).
+
+    Built once per test session: the first xdist worker that needs it runs the batch under a file lock in the
+    session's shared temporary folder; the others wait and read the same outputs.
+    """
+    from filelock import FileLock
+
+    from twosector.batch import run_batch
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the folder above the workers' own, shared by the whole session
+    out, saved = root / "suite" / "out", root / "suite" / "run.pkl"
+    with FileLock(str(root / "suite.lock")):
+        if not saved.is_file():
+            first = run_batch(SUITE_GRID, out=out, workers=2, progress=False)
+            stamps = {p.parent.name: p.stat().st_mtime_ns for p in (out / "runs").glob("*/notebook.ipynb")}
+            status_before = json.loads((out / "status.json").read_text(encoding="utf-8"))["runs"]
+            second = run_batch(SUITE_GRID, out=out, workers=2, progress=False)
+            saved.write_bytes(pickle.dumps((first, second, stamps, status_before)))
+        return SuiteRun(out, *pickle.loads(saved.read_bytes()))
+
+
+@pytest.fixture()
+def tiny_notebook():
+    """A factory: ``tiny_notebook(folder, body)`` writes ``folder/tiny.ipynb`` with a ``seconds: float``
+    parameter cell and one code cell ``body``, and returns its path."""
+    import nbformat
+
+    def make(folder: Path, body: str) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        nb = nbformat.v4.new_notebook()
+        params = nbformat.v4.new_code_cell("seconds: float = 0.0  # how long to sleep")
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [nbformat.v4.new_markdown_cell("# Tiny"), params, nbformat.v4.new_code_cell(body)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        path = folder / "tiny.ipynb"
+        nbformat.write(nb, path)
+        return path
+
+    return make
