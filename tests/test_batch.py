@@ -153,7 +153,7 @@ def test_default_grid_is_every_builtin_scenario_plus_each_other_notebook():
 
     runs = default_grid()
     scenario_runs = [r for r in runs if r.name == "03_scenario"]
-    expected = set(list_scenarios()["name"]) - {"baseline"}  # the baseline is in every comparison already
+    expected = set(list_scenarios().index) - {"baseline"}  # the baseline is in every comparison already
     assert {r.parameters["scenario"] for r in scenario_runs} == expected
     others = [r.name for r in runs if r.name != "03_scenario"]
     assert sorted(others) == sorted(p.stem for p in batch.NOTEBOOK_DIR.glob("*.ipynb") if p.stem != "03_scenario")

@@ -109,19 +109,6 @@ def test_write_catalogue_changes_only_value_kind_source(cal, tmp_path):
     pd.testing.assert_frame_equal(after.set_index("name").loc[other], before.set_index("name").loc[other])
 
 
-def test_public_functions_stay_callable_after_their_modules_are_imported():
-    import subprocess
-    import sys
-
-    code = (
-        "import twosector as ts, twosector.calibration, twosector.backtesting, twosector.estimation\n"
-        "e = ts.estimate(end='2023Q4'); assert type(e).__name__ == 'Estimates'\n"
-        "assert callable(ts.calibrate) and callable(ts.backtest)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-
-
 def test_parameter_draws_for_the_monte_carlo(cal):
     from twosector.simulation import simulate
 

@@ -64,6 +64,11 @@ def test_real_wage_is_employment_weighted():
     assert model_value(res, pd.Series(dtype=float), row) == pytest.approx(100 * (132.5 / 125 - 1))
 
 
+def test_fact_table_is_indexed_by_the_fact_names(table):
+    assert table.index.name == "name" and list(table.index) == list(targets()["id"])
+    assert list(fact_table(kind="fact").index) == list(targets("fact")["id"])
+
+
 def test_fact_table_columns_and_pass_rule(table):
     for col in ("target", "value", "tolerance", "model", "pass", "claimed"):
         assert col in table.columns
@@ -76,18 +81,18 @@ def test_fact_table_columns_and_pass_rule(table):
 def test_claimed_facts_pass(table):
     claimed = table[table["claimed"]]
     assert len(claimed) >= 5
-    failing = claimed.loc[~claimed["pass"], ["id", "value", "tolerance", "model"]]
+    failing = claimed.loc[~claimed["pass"], ["value", "tolerance", "model"]]
     assert failing.empty, f"claimed facts the baseline misses:\n{failing}"
 
 
 def test_parameter_facts_read_the_parameters(table):
     from twosector.params import default_params
 
-    row = table.set_index("id").loc["import_markup"]
+    row = table.loc["import_markup"]
     assert row["model"] == pytest.approx(default_params()["sanction_markup_max"])
 
 
 def test_defence_multiplier_is_positive_and_below_the_open_economy_bound(table):
-    m = table.set_index("id").at["defence_multiplier", "model"]
+    m = table.at["defence_multiplier", "model"]
     # crowding out by the key rate and capacity limits: below the 1.5 regional multiplier (Nakamura-Steinsson)
     assert 0 < m < 1.5

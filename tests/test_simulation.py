@@ -98,15 +98,6 @@ def test_compare_levels_differences_and_percentages() -> None:
     assert cd[("strain_index", "diff")].shape == (48, 2)
 
 
-def test_simulate_stays_the_function_after_the_module_import() -> None:
-    import importlib
-
-    module = importlib.import_module("twosector.simulation")
-
-    assert twosector.simulate is module.simulate
-    assert twosector.simulate("baseline").equals(module.simulate("baseline"))
-
-
 def test_exogenous_paths_take_no_data_after_end_history(monkeypatch: pytest.MonkeyPatch) -> None:
     cut = pd.Period("2022Q4", freq="Q")
     honest = exog.paths(end_history=str(cut))

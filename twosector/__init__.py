@@ -16,7 +16,9 @@ Charts and notebooks
 
 from __future__ import annotations
 
+import functools
 import importlib
+import pkgutil
 from typing import Any
 
 __version__ = "0.1.0"
@@ -47,15 +49,15 @@ _API: dict[str, str] = {
     "validate_notebook_params": "twosector.notebook",
 }
 
-_SUBMODULES = {
-    "backtesting", "batch", "calendar", "calibration", "charts", "data", "derive", "docsgen", "errors", "estimation",
-    "exog", "facts", "files", "model", "notebook", "params", "reports", "resources", "scenarios", "simulation",
-    "tables", "variables",
-}
-
 __all__ = sorted(_API) + ["__version__", "errors", "TwosectorError"]
 
 from twosector.errors import TwosectorError  # noqa: E402  (light, always wanted)
+
+
+@functools.cache
+def _submodules() -> frozenset[str]:
+    """The package's public modules and sub-packages (``__main__`` excluded), from the files themselves."""
+    return frozenset(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
 
 
 def __getattr__(name: str) -> Any:
@@ -63,10 +65,11 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(_API[name]), name)
         globals()[name] = value
         return value
-    if name in _SUBMODULES:
+    if name in _submodules():
         return importlib.import_module(f"twosector.{name}")
     raise AttributeError(f"module 'twosector' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    """The public names and the submodules (no helpers, no imported modules)."""
+    return sorted(set(__all__) | _submodules())

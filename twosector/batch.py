@@ -216,7 +216,7 @@ def default_grid(folder: str | os.PathLike[str] | None = None) -> list[Run]:
     from twosector.scenarios import list_scenarios
 
     folder = Path(folder) if folder else NOTEBOOK_DIR
-    names = [str(n) for n in list_scenarios()["name"]]
+    names = [str(n) for n in list_scenarios().index]
     entries: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.ipynb")):
         if path.stem == SCENARIO_NOTEBOOK:

@@ -197,19 +197,19 @@ def calibration_blocks(cal: Calibration, facts: pd.DataFrame, errors: pd.DataFra
         prior=[("" if not np.isfinite(a) else f"{a:.3g} (sd {b:.3g})") for a, b in zip(est.prior_mean, est.prior_sd)],
     )[["equation", "coefficient", "estimate", "se", "data", "prior", "n", "sample"]]
     params = cal.changed().reset_index()[["name", "value", "low", "high", "kind", "clipped", "at_bound", "source"]]
-    targets = cal.targets[["id", "target", "value", "tolerance", "model", "pass"]]
-    ft = facts[["id", "target", "kind", "value", "tolerance", "model", "pass", "claimed"]]
+    targets = cal.targets.rename(columns={"id": "name"})[["name", "target", "value", "tolerance", "model", "pass"]]
+    ft = facts[["target", "kind", "value", "tolerance", "model", "pass", "claimed"]].reset_index()
     proj = projection_assumptions().reset_index()
     passed = facts[facts["pass"]]
     claimed = facts[facts["claimed"]]
-    missed_claims = claimed.loc[~claimed["pass"], "id"]
+    missed_claims = claimed.index[~claimed["pass"]]
     summary = (
         f"Sample cut-off {cal.end}. **{int(facts['pass'].sum())} of {len(facts)} facts are within tolerance**; "
         f"the model claims {len(claimed)} facts"
         + (", and all of them pass. " if missed_claims.empty
            else f", of which {len(missed_claims)} miss: {', '.join(missed_claims)}. ")
-        + f"Passing: {', '.join(passed['id'])}. "
-        f"Missed: {', '.join(facts.loc[~facts['pass'], 'id'])}."
+        + f"Passing: {', '.join(passed.index)}. "
+        f"Missed: {', '.join(facts.index[~facts['pass']])}."
     )
     return {
         "estimates": markdown(est),

@@ -219,10 +219,10 @@ def fact_table(
     Returns
     -------
     pd.DataFrame
-        One row per fact: ``id, target, kind, period, value, tolerance, low, high, model, error, pass,
-        claimed, unit, variable, statistic``, sources and note. ``pass`` is ``low <= model <= high``;
-        ``claimed`` says whether the model claims to reproduce the fact (a test asserts that every claimed
-        fact passes).
+        Indexed by fact ``name`` (the ``id`` of ``targets.csv``), one row per fact: ``target, kind, period,
+        value, tolerance, low, high, model, error, pass, claimed, unit, variable, statistic``, sources and
+        note. ``pass`` is ``low <= model <= high``; ``claimed`` says whether the model claims to reproduce the
+        fact (a test asserts that every claimed fact passes).
     """
     if params is None:
         from twosector.params import default_params
@@ -237,4 +237,4 @@ def fact_table(
     t["error"] = t["model"] - t["value"]
     t["pass"] = (t["model"] >= t["low"] - 1e-9) & (t["model"] <= t["high"] + 1e-9)
     t["pass"] = t["pass"] & np.isfinite(t["model"])
-    return t[TABLE_COLUMNS].reset_index(drop=True)
+    return t[TABLE_COLUMNS].set_index("id").rename_axis("name")

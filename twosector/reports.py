@@ -128,8 +128,8 @@ def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period =
         facts_passed=int(facts["pass"].sum()), facts_total=len(facts),
         claims_passed=int(claimed["pass"].sum()), claims_total=len(claimed), figures=list(figs),
         estimates_table=_safe(cal.estimates.table().round(4).to_html(index=False)),
-        facts_table=_safe(facts[["id", "target", "value", "tolerance", "model", "pass", "claimed"]]
-                          .round(3).to_html(index=False)),
+        facts_table=_safe(facts[["target", "value", "tolerance", "model", "pass", "claimed"]]
+                          .round(3).reset_index().to_html(index=False)),
     )
 
     def build(folder: Path) -> None:
@@ -137,7 +137,7 @@ def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period =
         (folder / "summary.txt").write_text(cal.estimates.summary(), encoding="utf-8")
         cal.report.to_csv(folder / "parameters.csv")
         cal.targets.to_csv(folder / "targets.csv", index=False)
-        facts.to_csv(folder / "facts.csv", index=False)
+        facts.to_csv(folder / "facts.csv")
         bt.to_csv(folder / "backtest.csv", index=False)
         backtesting.backtest_summary(bt).to_csv(folder / "backtest_summary.csv", index=False)
         for name, fig in figs.items():

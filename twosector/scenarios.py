@@ -428,10 +428,23 @@ def list_scenarios() -> pd.DataFrame:
     Returns
     -------
     pd.DataFrame
-        Columns ``name``, ``description`` (one line) and ``levers`` (comma-separated active levers).
+        Indexed by scenario ``name`` (like the other catalogues: :func:`~twosector.params.param_table`,
+        :func:`~twosector.variables.variable_table`), columns ``description`` (one line) and ``levers``
+        (comma-separated active levers, ``-`` for none).
+
+    Raises
+    ------
+    ScenarioError
+        If a shipped scenario file is broken (a packaging error; see :func:`load_scenario`).
+
+    Examples
+    --------
+    >>> table = list_scenarios()
+    >>> table.at["baseline", "levers"]
+    '-'
     """
     rows = []
     for name in _builtin_names():
         s = load_scenario(name)
         rows.append({"name": name, "description": s.description, "levers": ", ".join(s.levers) or "-"})
-    return pd.DataFrame(rows, columns=["name", "description", "levers"])
+    return pd.DataFrame(rows, columns=["name", "description", "levers"]).set_index("name")

@@ -11,7 +11,7 @@ from twosector import exog
 from twosector.params import param_table
 from twosector.simulation import simulate, compare
 
-SCENARIOS = twosector.list_scenarios()["name"].tolist()
+SCENARIOS = twosector.list_scenarios().index.tolist()
 
 
 def _col(frame: pd.DataFrame, name: str) -> np.ndarray:

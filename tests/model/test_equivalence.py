@@ -23,7 +23,7 @@ _spec = importlib.util.spec_from_file_location(
 legacy = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(legacy)
 
-SCENARIOS = twosector.list_scenarios()["name"].tolist()
+SCENARIOS = twosector.list_scenarios().index.tolist()
 
 
 @pytest.fixture(scope="module")
