@@ -59,6 +59,14 @@ def backtest(
         One row per cut-off, variable and horizon with an observation: ``cutoff, variable, h, quarter,
         forecast, actual, error`` (forecast - actual) and the no-change benchmark ``naive, naive_error``.
         Quarters without an observation (e.g. GDP 2023Q2-Q4) are left out.
+
+    Raises
+    ------
+    TwosectorError
+        For no cut-off, a cut-off that is not a quarter or lies outside 2021Q4-2024Q3, or a horizon
+        outside 1-12.
+    DataError
+        If the data are missing or invalid.
     """
     from twosector import exog as _exog
     from twosector.calibration import calibrate
@@ -112,6 +120,15 @@ def backtest_summary(errors: pd.DataFrame) -> pd.DataFrame:
     ----------
     errors : pd.DataFrame
         The output of :func:`backtest`.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per variable and horizon: ``variable, h, n, rmse, mean_error, naive_rmse``.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     g = errors.groupby(["variable", "h"], sort=True)
     out = pd.DataFrame({

@@ -212,6 +212,15 @@ def default_grid(folder: str | os.PathLike[str] | None = None) -> list[Run]:
     ----------
     folder : path, optional
         The notebook folder (default: the project's ``notebooks/``).
+
+    Returns
+    -------
+    list of Run
+
+    Raises
+    ------
+    TwosectorError
+        If a notebook of the folder is malformed (its parameters cannot be read).
     """
     from twosector.scenarios import list_scenarios
 

@@ -126,7 +126,17 @@ class Calibration:
         return f"Calibration(end={self.end!r}, {len(self.params)} parameters: {n_est} estimated, {n_cal} solved)"
 
     def changed(self) -> pd.DataFrame:
-        """Rows of :attr:`report` for the parameters set by this calibration (estimated or solved)."""
+        """Rows of :attr:`report` for the parameters set by this calibration (estimated or solved).
+
+        Returns
+        -------
+        pd.DataFrame
+            The rows of :attr:`report` with ``set_by_calibration``.
+
+        Raises
+        ------
+        Nothing of its own.
+        """
         return self.report[self.report["set_by_calibration"]]
 
     def write_catalogue(self, path: str | os.PathLike | None = None) -> Path:
@@ -148,6 +158,8 @@ class Calibration:
         ------
         TwosectorError
             If the target lies inside an installed package (no source checkout): give ``path`` then.
+
+        ``OSError`` for an unreadable or unwritable file propagates (the file is then unchanged).
         """
         from twosector.params import PARAMETERS_FILE
 
@@ -193,6 +205,11 @@ class Calibration:
         -------
         pd.DataFrame
             ``n`` rows, one column per model parameter: ready for ``simulate(params=...)``.
+
+        Raises
+        ------
+        TwosectorError
+            If ``n`` is not a positive integer.
         """
         from twosector.params import param_table
 
@@ -210,13 +227,39 @@ class Calibration:
         return out
 
     def fact_table(self) -> pd.DataFrame:
-        """The stylised-fact table of the calibrated baseline (see :func:`twosector.facts.fact_table`)."""
+        """The stylised-fact table of the calibrated baseline (see :func:`twosector.facts.fact_table`).
+
+        Returns
+        -------
+        pd.DataFrame
+            Indexed by fact name (see :func:`twosector.facts.fact_table`).
+
+        Raises
+        ------
+        Nothing of its own.
+        """
         from twosector.facts import fact_table
 
         return fact_table(None, self.params)
 
     def simulate(self, **kwargs: Any) -> pd.DataFrame:
-        """``simulate("baseline", params=self.params, **kwargs)``."""
+        """``simulate("baseline", params=self.params, **kwargs)``.
+
+        Parameters
+        ----------
+        **kwargs
+            Passed to :func:`twosector.simulation.simulate` (``end``, ``variables``, ``exog``, ...).
+
+        Returns
+        -------
+        pd.DataFrame
+            The calibrated baseline.
+
+        Raises
+        ------
+        ScenarioError
+            For bad keyword arguments (see :func:`twosector.simulation.simulate`).
+        """
         from twosector.simulation import simulate
 
         return simulate("baseline", params=self.params, **kwargs)
@@ -264,6 +307,13 @@ def calibrate(
     Returns
     -------
     Calibration
+
+    Raises
+    ------
+    TwosectorError
+        If ``end`` is not a quarter.
+    DataError
+        If the data are missing or invalid (see :func:`twosector.estimation.estimate`).
     """
     from scipy.optimize import least_squares
 

@@ -156,7 +156,23 @@ def set_renderer(renderer: str | None = None) -> str:
 
 
 def scenario_colour(name: str) -> str:
-    """Return the colour of a scenario: fixed for the built-in names, then a stable fallback cycle."""
+    """Return the colour of a scenario: fixed for the built-in names, then a stable fallback cycle.
+
+    Parameters
+    ----------
+    name : str
+        A scenario name (built-in or the user's own).
+
+    Returns
+    -------
+    str
+        A CSS colour: fixed for the names in :data:`SCENARIO_COLOURS`; other names get the next colour of
+        a fallback cycle on first use and keep it for the session.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
     if name in SCENARIO_COLOURS:
         return SCENARIO_COLOURS[name]
     if name not in _assigned:
@@ -165,7 +181,24 @@ def scenario_colour(name: str) -> str:
 
 
 def variable_label(name: str, unit: str | None = None) -> str:
-    """Return a readable axis label with the unit, e.g. ``"Key rate (% per year)"``."""
+    """Return a readable axis label with the unit, e.g. ``"Key rate (% per year)"``.
+
+    Parameters
+    ----------
+    name : str
+        A variable name (any string; underscores become spaces).
+    unit : str, optional
+        The unit; default the catalogue unit (:func:`twosector.variables.units`), none if unknown.
+
+    Returns
+    -------
+    str
+        E.g. ``"Key rate (% per year)"``.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
     unit = unit if unit is not None else variable_units().get(name, "")
     text = name.replace("_", " ").replace("gdp", "GDP").replace("nwf", "NWF").replace("cpi", "CPI")
     text = text[:1].upper() + text[1:]
@@ -275,6 +308,14 @@ def paths(
     Returns
     -------
     plotly.graph_objects.Figure
+
+    Raises
+    ------
+    TwosectorError
+        If ``results`` is neither a DataFrame nor a non-empty mapping of them, or a variable is not a column
+        (with a did-you-mean).
+        TwosectorError
+        If ``variables`` is empty.
     """
     runs = _check_results(results)
     variables = list(variables)
@@ -336,6 +377,12 @@ def divergence(
     Returns
     -------
     plotly.graph_objects.Figure
+
+    Raises
+    ------
+    TwosectorError
+        If ``results`` is neither a DataFrame nor a non-empty mapping of them, or a variable is not a column
+        (with a did-you-mean).
     """
     runs = _check_results(results)
     pairs = [tuple(p) for p in pairs]
@@ -398,6 +445,11 @@ def compare_bars(
     Returns
     -------
     plotly.graph_objects.Figure
+
+    Raises
+    ------
+    TwosectorError
+        For an orientation other than ``"h"`` or ``"v"``, or an empty table.
     """
     if orientation not in ("h", "v"):
         raise TwosectorError(f"orientation must be 'h' or 'v', got {orientation!r}")
@@ -438,6 +490,10 @@ def sources(*series: pd.Series, prefix: str = "Source") -> str:
     -------
     str
         E.g. ``"Sources: Bank of Russia, Rosstat (data/*.csv; pages in data_summary())."``
+
+    Raises
+    ------
+    Nothing of its own.
     """
     names: list[str] = []
     for s in series:
@@ -486,6 +542,11 @@ def history(
     Returns
     -------
     plotly.graph_objects.Figure
+
+    Raises
+    ------
+    TwosectorError
+        If ``data`` is not a Series, DataFrame or mapping of Series, or holds no series.
     """
     if isinstance(data, pd.Series):
         items = {str(data.name or unit or "value"): data}
@@ -538,6 +599,11 @@ def fit(
     Returns
     -------
     plotly.graph_objects.Figure
+
+    Raises
+    ------
+    TwosectorError
+        If ``observed`` is empty or names a variable that is not a column of ``results``.
     """
     variables = list(observed)
     if not variables:
@@ -591,6 +657,13 @@ def fit_figures(results: pd.DataFrame, data: Any = None) -> dict[str, go.Figure]
     dict of str to plotly.graph_objects.Figure
         ``fit_<variable>`` for each of :data:`FIT_SERIES`, plus ``fit_annual`` (annual GDP growth,
         unemployment and oil and gas revenue, model vs data).
+
+    Raises
+    ------
+    DataError
+        If the data are missing or invalid (see :func:`twosector.estimation.load_inputs`).
+    TwosectorError
+        If ``results`` lacks a fitted variable.
     """
     from twosector.estimation import load_inputs
 
@@ -631,6 +704,10 @@ def backtest_figure(errors: pd.DataFrame) -> go.Figure:
     Returns
     -------
     plotly.graph_objects.Figure
+
+    Raises
+    ------
+    Nothing of its own.
     """
     from twosector.backtesting import BACKTEST_VARIABLES
 
@@ -689,6 +766,13 @@ def save(fig: go.Figure, path: str | os.PathLike[str], formats: Sequence[str] = 
     -------
     list of Path
         The files written.
+
+    Raises
+    ------
+    TwosectorError
+        For an unknown image format (nothing is written then).
+
+    Errors of kaleido propagate when chromium cannot be started (install Debian's ``chromium``).
     """
     allowed = ("png", "svg", "pdf", "jpeg", "webp")
     for fmt in formats:

@@ -299,7 +299,17 @@ def _add_end(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser (exposed for documentation and tests)."""
+    """Build the argument parser (exposed for documentation and tests).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``twosector`` parser with every sub-command and the ``dev`` group.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
     parser = argparse.ArgumentParser(
         prog="twosector",
         description=DESCRIPTION,
@@ -471,7 +481,24 @@ def _add_dev(sub: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``twosector`` console script; returns the exit status."""
+    """Entry point of the ``twosector`` console script; returns the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after ``twosector``; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 on success, 2 for a usage or input error (a :class:`~twosector.errors.TwosectorError`,
+        printed as one line on stderr), 130 when interrupted.
+
+    Raises
+    ------
+    SystemExit
+        From argparse for ``--help``, ``--version`` (status 0) and malformed arguments (status 2).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

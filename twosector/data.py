@@ -138,6 +138,11 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
     pathlib.Path
         The folder, absolute.
 
+    Returns
+    -------
+    Path
+        The resolved folder.
+
     Raises
     ------
     DataError
@@ -156,6 +161,16 @@ def parse_period(text: str) -> tuple[str, pd.Period]:
 
     Formats: ``2023`` (annual, ``Y``), ``2023Q2`` (``Q``), ``2023-05`` (``M``), ``2022-02-28`` (``D``,
     a dated event or a stock on a date).
+
+    Parameters
+    ----------
+    text : str
+        The ``period`` cell of a data row.
+
+    Returns
+    -------
+    (str, pd.Period)
+        The frequency code (``Y``, ``Q``, ``M`` or ``D``) and the period.
 
     Raises
     ------
@@ -391,6 +406,11 @@ def series_from_frame(data: pd.DataFrame, name: str, vintage: str = "latest") ->
     -------
     pandas.Series
         See :func:`series`.
+
+    Raises
+    ------
+    DataError
+        For an unknown series (with a did-you-mean), an unknown vintage, or no rows of that vintage.
     """
     choices = ("latest", "first", "revised", "plan")
     if vintage not in choices:
@@ -445,6 +465,11 @@ def data_summary(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
         Indexed by ``series`` (grouped by file, then by name), with columns ``freq``, ``first``, ``last``
         (period text), ``n_obs`` (rows, all vintages), ``unit``, ``n_sources`` (distinct source pages),
         ``yes``, ``memory``, ``derived`` (rows per flag), ``vintages`` and ``file``.
+
+    Raises
+    ------
+    DataError
+        If the data folder is missing or a file is invalid (see :func:`load_data`).
     """
     data = load_data(path)
     data["sort_key"] = [parse_period(p)[1].start_time for p in data["period"]]

@@ -72,6 +72,11 @@ def step_average(events: pd.Series, freq: str = "Q", end: pd.Period | str | None
     pandas.Series
         The averages, indexed by a ``PeriodIndex`` of ``freq``.
 
+    Raises
+    ------
+    DataError
+        If ``events`` is not indexed by dates, or two events fall on one date.
+
     Examples
     --------
     A rate of 9.5 from 1 Jan and 20 from 28 Feb 2022: 2022Q1 = (58 * 9.5 + 32 * 20) / 90.
@@ -106,6 +111,10 @@ def interpolate_monthly(anchors: pd.Series) -> pd.Series:
     pandas.Series
         A complete monthly series from the first to the last anchor; anchors are kept unchanged.
         No extrapolation outside the anchors.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     anchors = anchors.dropna().sort_index()
     months = pd.period_range(anchors.index[0], anchors.index[-1], freq="M")
@@ -128,6 +137,10 @@ def monthly_to_quarterly(s: pd.Series, min_months: int = 3) -> pd.Series:
     -------
     pandas.Series
         Means indexed by a quarterly ``PeriodIndex``.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     s = s.dropna()
     quarters = s.index.asfreq("Q")
@@ -242,6 +255,10 @@ def fill_missing_quarter(quarterly: pd.Series, annual: pd.Series) -> pd.Series:
     -------
     pandas.Series
         Only the filled quarters (possibly empty), quarterly ``PeriodIndex``.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     filled: dict[pd.Period, float] = {}
     have = set(quarterly.dropna().index)
@@ -414,6 +431,12 @@ def build_derived(data: pd.DataFrame | None = None) -> pd.DataFrame:
         Rows in the data-file layout (:data:`twosector.data.REQUIRED_COLUMNS`), ``verified = "derived"``,
         values rounded to 4 decimals, sorted by series and period: exactly the content of
         ``data/derived/quarterly.csv``.
+
+    Raises
+    ------
+    DataError
+        If the data set cannot be read (see :func:`twosector.data.load_data`) or a derivation is given
+        inconsistent dates.
     """
     if data is None:
         data = load_data()
@@ -441,9 +464,11 @@ def write_derived(path: str | os.PathLike[str] | None = None) -> Path:
     Raises
     ------
     DataError
-        If the folder does not exist or a data file is invalid.
+        If the folder does not exist or a data file is invalid; nothing is written then.
     TwosectorError
         If the folder is the data set inside an installed package (no source checkout): give ``path``.
+
+    ``OSError`` from the file system propagates, the old file unchanged.
     """
     folder = data_dir(path)
     check_writable(folder / DERIVED_FILE, "twosector dev derive", "a data folder of your own (--data DIR or TWOSECTOR_DATA)")

@@ -65,6 +65,10 @@ def parameter_tables(table: pd.DataFrame | None = None) -> str:
     -------
     str
         Markdown: a ``### block`` heading and a table per block, in catalogue order.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     table = param_table() if table is None else table
     lines = []
@@ -129,6 +133,10 @@ def markdown(frame: pd.DataFrame, floatfmt: str = "{:.3f}") -> str:
     -------
     str
         Header, separator and one line per row.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     cols = list(frame.columns)
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
@@ -158,6 +166,10 @@ def backtest_block(summary: pd.DataFrame) -> str:
     -------
     str
         Markdown.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     return _backtest_sentence(summary) + "\n\n" + markdown(summary)
 
@@ -190,6 +202,10 @@ def calibration_blocks(cal: Calibration, facts: pd.DataFrame, errors: pd.DataFra
     dict of str to str
         Block name (``estimates``, ``parameters``, ``targets``, ``facts_summary``, ``facts``, ``backtest``,
         ``projection``) -> markdown text.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     est = cal.estimates.table()
     est = est.assign(

@@ -47,6 +47,15 @@ def did_you_mean(name: str, options: Iterable[str], n: int = 3) -> str:
         The valid names.
     n : int, default 3
         At most this many suggestions.
+
+    Returns
+    -------
+    str
+        The suggestion with a leading space, or ``""``.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     close = difflib.get_close_matches(str(name), list(options), n=n, cutoff=0.6)
     if not close:
@@ -56,6 +65,24 @@ def did_you_mean(name: str, options: Iterable[str], n: int = 3) -> str:
 
 def unknown_name(kind: str, name: str, options: Iterable[str]) -> str:
     """Word the message for an unknown name: the name, a did-you-mean and the valid options.
+
+    Parameters
+    ----------
+    kind : str
+        What the name is of (``"lever"``, ``"scenario"``, ...); pluralised with an ``s`` in the list.
+    name : str
+        The name the user gave.
+    options : iterable of str
+        The valid names.
+
+    Returns
+    -------
+    str
+        One sentence for an error message (the caller raises it).
+
+    Raises
+    ------
+    Nothing of its own.
 
     Examples
     --------

@@ -126,7 +126,17 @@ class Equation:
             self.params.index)
 
     def table(self) -> pd.DataFrame:
-        """Tidy coefficient table of this equation (see :meth:`Estimates.table`)."""
+        """Tidy coefficient table of this equation (see :meth:`Estimates.table`).
+
+        Returns
+        -------
+        pd.DataFrame
+            One row per coefficient, the columns of :meth:`Estimates.table`.
+
+        Raises
+        ------
+        Nothing of its own.
+        """
         from scipy import stats
 
         se = self.se
@@ -186,16 +196,51 @@ class Estimates(Mapping[str, Equation]):
         return pd.concat(parts)
 
     def cov(self, name: str) -> pd.DataFrame:
-        """Covariance matrix of one equation's final coefficients."""
+        """Covariance matrix of one equation's final coefficients.
+
+        Parameters
+        ----------
+        name : str
+            The equation (``"phillips"``, ``"taylor"``, ``"okun"``, ``"oil_revenue"``, ...).
+
+        Returns
+        -------
+        pd.DataFrame
+            Square, indexed both ways by the coefficient names.
+
+        Raises
+        ------
+        TwosectorError
+            For an unknown equation (with a did-you-mean).
+        """
         return self[name].cov
 
     def table(self) -> pd.DataFrame:
         """Tidy table: equation, coefficient, estimate, se, t, p (final, after priors), the pure-data OLS
-        estimate and robust se, the prior (if any), n, sample and method."""
+        estimate and robust se, the prior (if any), n, sample and method.
+
+        Returns
+        -------
+        pd.DataFrame
+            One row per equation and coefficient.
+
+        Raises
+        ------
+        Nothing of its own.
+        """
         return pd.concat([e.table() for e in self._eqs.values()], ignore_index=True)
 
     def summary(self) -> str:
-        """A text summary: one block per equation with specification, sample, method and coefficients."""
+        """A text summary: one block per equation with specification, sample, method and coefficients.
+
+        Returns
+        -------
+        str
+
+        Raises
+        ------
+        Nothing of its own.
+        """
         lines = [f"twosector estimates (sample cut-off {self.end})", ""]
         for e in self._eqs.values():
             lines += [f"[{e.name}] {e.spec}", f"  sample {e.sample}, n = {e.n}, {e.method}"]
@@ -227,6 +272,11 @@ class Estimates(Mapping[str, Equation]):
         -------
         pd.DataFrame
             ``n`` rows, one column per ``equation.coefficient``.
+
+        Raises
+        ------
+        TwosectorError
+            If ``n`` is not a positive integer.
         """
         if int(n) < 1:
             raise TwosectorError(f"draw: n must be a positive integer, got {n!r}")
@@ -282,6 +332,11 @@ def mixed_estimation(
     -------
     (pd.Series, pd.DataFrame)
         Posterior coefficients and covariance.
+
+    Raises
+    ------
+    TwosectorError
+        For a prior on a coefficient that is not in ``params`` (with a did-you-mean).
     """
     names = list(params.index)
     for k in priors:
@@ -311,6 +366,23 @@ def cut_at(s: pd.Series, end: str | pd.Period) -> pd.Series:
 
     An annual value counts as known only once its whole year is in the sample, a monthly value once its
     month is; dated observations (key-rate decisions) count from their date.
+
+    Parameters
+    ----------
+    s : pd.Series
+        A series with a PeriodIndex of any frequency.
+    end : str or pd.Period
+        The last quarter of the sample.
+
+    Returns
+    -------
+    pd.Series
+        The observations known by the end of ``end``.
+
+    Raises
+    ------
+    TwosectorError
+        If ``end`` is not a quarter.
     """
     q = _quarter(end)
     keep = _period_end(s.index) <= q.end_time
@@ -350,6 +422,18 @@ def load_inputs(
         Last quarter of the sample; later observations are dropped.
     ids : tuple of str
         Series ids to load.
+
+    Returns
+    -------
+    dict of str to pd.Series
+        Series id -> the series cut at ``end``.
+
+    Raises
+    ------
+    TwosectorError
+        If ``end`` is not a quarter.
+    DataError
+        If a series is missing from the mapping or the data folder, or the data are invalid.
     """
     q = _quarter(end)
     if isinstance(data, Mapping):
@@ -396,6 +480,11 @@ def phillips_curve(inflation: pd.Series, pressure: pd.Series, *, hac_lags: int =
     -------
     statsmodels RegressionResults
         Coefficients ``const``, ``inflation_lag``, ``pressure``.
+
+    Raises
+    ------
+    DataError
+        If ``inflation`` is not quarterly, or the sample has too few observations for the coefficients.
     """
     pi = _quarterly(inflation)
     X = pd.DataFrame({"inflation_lag": pi.shift(1), "pressure": _quarterly(pressure).reindex(pi.index)})
@@ -416,6 +505,16 @@ def taylor_rule(rate: pd.Series, inflation: pd.Series, *, target: float = 4.0, h
         CPI inflation, % y/y, quarterly.
     target : float, default 4.0
         The Bank of Russia's inflation target, %.
+
+    Returns
+    -------
+    statsmodels RegressionResults
+        Coefficients ``const``, ``rate_lag``, ``inflation_gap``.
+
+    Raises
+    ------
+    DataError
+        If ``rate`` is not quarterly, or the sample has too few observations for the coefficients.
     """
     i = _quarterly(rate)
     X = pd.DataFrame({"rate_lag": i.shift(1), "inflation_gap": _quarterly(inflation).reindex(i.index) - target})
@@ -436,6 +535,16 @@ def okun_law(unemployment: pd.Series, growth: pd.Series, *, hac_lags: int | None
         Real GDP growth, % y/y, same frequency.
     hac_lags : int or None, default 2
         Newey-West lags for quarterly data (ignored for annual data).
+
+    Returns
+    -------
+    statsmodels RegressionResults
+        Coefficients ``const`` and ``growth``.
+
+    Raises
+    ------
+    DataError
+        If the series are neither quarterly nor annual, or the sample has too few observations.
     """
     if isinstance(unemployment.index, pd.PeriodIndex) and unemployment.index.freqstr.startswith("Y"):
         u = unemployment.sort_index()
@@ -460,6 +569,16 @@ def oil_revenue(revenue: pd.Series, urals: pd.Series, usd_rub: pd.Series) -> Any
         Federal oil and gas revenue, trillion RUB per year.
     urals, usd_rub : pd.Series
         Annual average Urals price (USD/bbl) and USD/RUB rate.
+
+    Returns
+    -------
+    statsmodels RegressionResults
+        One coefficient, ``rub_oil_price`` (``k``).
+
+    Raises
+    ------
+    DataError
+        If fewer than two years have all three series.
     """
     price = (urals * usd_rub / 1000.0).rename("rub_oil_price")
     # a ratio estimate: one residual degree of freedom is enough to have a standard error
@@ -475,6 +594,15 @@ def hp_gap(s: pd.Series, lamb: float = 1600.0) -> pd.Series:
         Quarterly series (missing values are dropped first).
     lamb : float, default 1600
         Smoothing parameter (1600 for quarterly data).
+
+    Returns
+    -------
+    pd.Series
+        The cycle (series minus trend), same unit and index as ``s`` without its missing values.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     from statsmodels.tsa.filters.hp_filter import hpfilter
 
@@ -612,6 +740,13 @@ def estimate(
     Returns
     -------
     Estimates
+
+    Raises
+    ------
+    TwosectorError
+        If ``end`` is not a quarter.
+    DataError
+        If the data are missing or invalid, or an equation without priors has too short a sample.
     """
     q = _quarter(end)
     x = load_inputs(data, q)

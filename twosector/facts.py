@@ -63,6 +63,18 @@ def targets(kind: str | None = None) -> pd.DataFrame:
     ----------
     kind : {"target", "fact"} or None
         Filter by kind; ``None`` returns both.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per fact with an ``id`` column, in the order of ``targets.csv``.
+
+    Raises
+    ------
+    TwosectorError
+        For an unknown ``kind``.
+    DataError
+        If the shipped ``targets.csv`` names an unknown statistic or claim flag.
     """
     t = _read_targets().copy()
     if kind is not None:
@@ -111,6 +123,11 @@ def statistic(values: np.ndarray, index: pd.PeriodIndex, stat: str, period: str)
     -------
     np.ndarray
         Shape ``(n,)``.
+
+    Raises
+    ------
+    DataError
+        If the results do not cover the period, or ``stat`` is unknown.
     """
     v = np.atleast_2d(np.asarray(values, dtype=float))
     years = np.asarray(index.year)
@@ -155,6 +172,15 @@ def model_value(results: pd.DataFrame, params: pd.Series, row: pd.Series) -> flo
         The parameter set used (for ``statistic == "param"`` rows).
     row : pd.Series
         One row of the targets table.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    DataError
+        For an unknown model variable or parameter, or a period the results do not cover.
     """
     stat, var, period = row["statistic"], row["variable"], row["period"]
     if stat == "param":
@@ -182,6 +208,17 @@ def defence_multiplier(params: pd.Series, year: int, baseline: pd.DataFrame | No
         Year of the impulse (a projection year, so that history is unaffected).
     baseline : pd.DataFrame, optional
         The baseline simulated with ``params`` (recomputed when not given or too short).
+
+    Returns
+    -------
+    float
+        Real GDP change per unit of real defence-spending change.
+
+    Raises
+    ------
+    ParameterError, ScenarioError
+        For invalid parameters or a year outside the simulated horizon (see
+        :func:`twosector.simulation.simulate`).
     """
     from twosector.simulation import simulate
 
@@ -223,6 +260,15 @@ def fact_table(
         value, tolerance, low, high, model, error, pass, claimed, unit, variable, statistic``, sources and
         note. ``pass`` is ``low <= model <= high``; ``claimed`` says whether the model claims to reproduce the
         fact (a test asserts that every claimed fact passes).
+
+    Raises
+    ------
+    TwosectorError
+        For an unknown ``kind``.
+    DataError
+        If ``results`` do not cover a fact's period or variable.
+    ParameterError
+        For invalid ``params``.
     """
     if params is None:
         from twosector.params import default_params

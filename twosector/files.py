@@ -44,6 +44,11 @@ def staged(path: str | os.PathLike[str]) -> Iterator[Path]:
         A hidden, not yet existing file ``.<name>.tmp-<random><suffix>`` in the same folder (it keeps the
         target's suffix, for writers that check it).
 
+    Raises
+    ------
+    Nothing of its own: an error of the block or of the file system (``OSError``) propagates, after the
+    temporary file is removed.
+
     Examples
     --------
     >>> import pathlib, tempfile
@@ -83,6 +88,10 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, encoding: str 
     -------
     Path
         The file written.
+
+    Raises
+    ------
+    Nothing of its own: ``OSError`` from the file system propagates; the old file is then unchanged.
     """
     target = Path(path)
     with staged(target) as tmp:
@@ -107,6 +116,11 @@ def atomic_frame(frame: pd.DataFrame, path: str | os.PathLike[str], **options: A
     -------
     Path
         The file written.
+
+    Raises
+    ------
+    Nothing of its own: errors of the pandas writer (e.g. ``ImportError`` for Parquet without pyarrow
+    or fastparquet) and ``OSError`` propagate; the old file is then unchanged.
     """
     target = Path(path)
     with staged(target) as tmp:
@@ -134,6 +148,10 @@ def replace_dir(target: str | os.PathLike[str], build: Callable[[Path], Any]) ->
     -------
     Path
         ``target``.
+
+    Raises
+    ------
+    Nothing of its own: whatever ``build`` raises propagates, with the old folder left untouched.
     """
     out = Path(target)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -63,6 +63,11 @@ def setup_notebook(renderer: str | None = None) -> str:
     -------
     str
         The plotly renderer in use.
+
+    Raises
+    ------
+    TwosectorError
+        For an unknown plotly renderer (with a did-you-mean).
     """
     from twosector.charts import set_renderer
 
@@ -87,6 +92,10 @@ def injected_names(history: Iterable[str]) -> list[str] | None:
     list of str or None
         The names assigned in the most recent cell starting with ``# Parameters``; ``None`` if there is no
         such cell (the notebook runs interactively, without injected parameters).
+
+    Raises
+    ------
+    Nothing of its own.
     """
     for source in reversed(list(history)):
         if isinstance(source, str) and source.lstrip().startswith(_PAPERMILL_HEADER):
@@ -253,6 +262,12 @@ def scenario_from_params(
     Returns
     -------
     twosector.Scenario
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown scenario, lever or field, a value out of range or a bad quarter (see
+        :func:`twosector.load_scenario`).
     """
     from twosector.scenarios import load_scenario
 
@@ -289,6 +304,15 @@ def show(fig: Any, name: str = "", save: bool = False, folder: str = "figures") 
         The notebook's ``save_figures`` parameter.
     folder : str, default "figures"
         Folder for the images, relative to the notebook's working directory.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    TwosectorError
+        If ``save`` is true and ``name`` is empty. Errors of :func:`twosector.charts.save` propagate.
     """
     fig.show()
     if save:

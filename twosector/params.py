@@ -75,6 +75,11 @@ def param_table() -> pd.DataFrame:
     pd.DataFrame
         Indexed by parameter name, with columns ``value, unit, low, high, kind, block, source,
         description``.
+
+    Raises
+    ------
+    ParameterError
+        If the shipped catalogue ``twosector/parameters.csv`` is broken (see :func:`read_catalogue`).
     """
     return _table().copy()
 
@@ -86,6 +91,11 @@ def default_params() -> pd.Series:
     -------
     pd.Series
         float values indexed by parameter name (named ``"value"``).
+
+    Raises
+    ------
+    ParameterError
+        If the shipped catalogue ``twosector/parameters.csv`` is broken (see :func:`read_catalogue`).
 
     Examples
     --------

@@ -150,7 +150,22 @@ def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period =
 # ------------------------------------------------------------------------------------ run results
 
 def scenario_definition(scenario: Any) -> dict[str, Any]:
-    """A JSON-ready description of a scenario object or mapping (for provenance)."""
+    """A JSON-ready description of a scenario object or mapping (for provenance).
+
+    Parameters
+    ----------
+    scenario : Scenario, mapping, dataclass or None
+        What to describe; ``None`` gives ``{}``. Objects with ``to_dict()`` are described by it.
+
+    Returns
+    -------
+    dict
+        Plain JSON types only (other values become strings).
+
+    Raises
+    ------
+    Nothing of its own.
+    """
     if scenario is None:
         return {}
     if isinstance(scenario, Mapping):
@@ -166,7 +181,18 @@ def scenario_definition(scenario: Any) -> dict[str, Any]:
 
 
 def data_vintage() -> str:
-    """The data vintage: the last quarter of the data set and a short hash of its files."""
+    """The data vintage: the last quarter of the data set and a short hash of its files.
+
+    Returns
+    -------
+    str
+        ``"data to 2024Q4, sha256:<12 hex digits>"`` over the names and bytes of every CSV file of the
+        data folder.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
     folder = data_folder()
     digest = hashlib.sha256()
     for path in sorted(Path(folder).rglob("*.csv")):
@@ -219,6 +245,10 @@ def write_results(
     -------
     Path or None
         The file written.
+
+    Raises
+    ------
+    Nothing of its own: ``OSError`` from the file system propagates (the old file is then unchanged).
     """
     if not path:
         return None
@@ -243,6 +273,24 @@ def results_table(out: str | os.PathLike[str], runs: Sequence[Any], status: Mapp
 
     Provenance: ``twosector_version``, ``param_hash`` (notebook + parameters), ``data_vintage`` and
     ``scenario_definition`` (JSON) — plus ``parameters`` (JSON) and the notebook's file hash.
+
+    Parameters
+    ----------
+    out : path-like
+        The batch output folder (``runs/<run id>/results.json`` are read from it).
+    runs : sequence of Run
+        The grid's runs (``twosector.batch.Run``).
+    status : mapping
+        The status records by run id (``status.json``).
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per run, in the order of ``runs``.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     from twosector import __version__
 
@@ -355,6 +403,10 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any], status: 
     -------
     Path
         The ``index.html`` written.
+
+    Raises
+    ------
+    Nothing of its own: ``OSError`` from the file system propagates.
     """
     import plotly.offline
 

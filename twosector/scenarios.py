@@ -105,6 +105,18 @@ TIMING_FIELDS = ("intensity", "start", "ramp", "end")
 def parse_quarter(value: object, where: str = "quarter") -> pd.Period:
     """Parse ``"2025Q2"`` (or ``"2025-Q2"``) into a quarterly Period.
 
+    Parameters
+    ----------
+    value : str or pd.Period
+        The quarter.
+    where : str, default "quarter"
+        The field named in the error message (e.g. ``"input_sanctions.start"``).
+
+    Returns
+    -------
+    pd.Period
+        A quarterly period.
+
     Raises
     ------
     ScenarioError
@@ -148,7 +160,17 @@ class Lever:
     options: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the lever as a plain mapping (the TOML table of docs/scenarios.md)."""
+        """Return the lever as a plain mapping (the TOML table of docs/scenarios.md).
+
+        Returns
+        -------
+        dict
+            ``intensity``, ``start``, ``ramp``, ``end`` (when set) and the lever's options.
+
+        Raises
+        ------
+        Nothing of its own.
+        """
         out: dict[str, Any] = {"intensity": self.intensity, "start": str(self.start), "ramp": self.ramp}
         if self.end is not None:
             out["end"] = str(self.end)
@@ -177,6 +199,16 @@ def make_lever(name: str, fields: Mapping[str, Any], where: str = "") -> Lever:
         (optional) and the lever's options.
     where : str
         Prefix naming the file for messages.
+
+    Returns
+    -------
+    Lever
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown lever or field (with a did-you-mean), a missing intensity, a wrong type, a value outside
+        the lever's range, a bad quarter or ``end`` before ``start``; the message starts with ``where``.
     """
     if name not in LEVERS:
         raise ScenarioError(f"{where}{unknown_name('lever', name, LEVERS)}")
@@ -233,6 +265,10 @@ def profile(lever: Lever, index: pd.PeriodIndex) -> np.ndarray:
     -------
     np.ndarray
         Shape ``(len(index),)``; multiply by the intensity for the lever path.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     ords = np.asarray([p.ordinal for p in index], dtype=float) if len(index) else np.zeros(0)
     j = ords - lever.start.ordinal
@@ -276,6 +312,23 @@ class Scenario:
     def with_lever(self, name: str, **fields: Any) -> "Scenario":
         """Return a copy with one lever set or changed (unchanged fields keep their value).
 
+        Parameters
+        ----------
+        name : str
+            A lever of :data:`LEVERS`.
+        **fields
+            The lever's fields to set (``intensity``, ``start``, ``ramp``, ``end``, lever options).
+
+        Returns
+        -------
+        Scenario
+            A new scenario; this one is unchanged.
+
+        Raises
+        ------
+        ScenarioError
+            For an unknown lever or field, or a value out of range (see :func:`make_lever`).
+
         Examples
         --------
         >>> s = load_scenario("baseline").with_lever("input_sanctions", intensity=0.5, start="2025Q3")
@@ -286,7 +339,17 @@ class Scenario:
         return replace(self, levers={**self.levers, name: lever})
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the scenario as a mapping in the TOML layout (without ``base``: levers are merged)."""
+        """Return the scenario as a mapping in the TOML layout (without ``base``: levers are merged).
+
+        Returns
+        -------
+        dict
+            ``name``, ``description`` and ``levers`` (each as :meth:`Lever.to_dict`).
+
+        Raises
+        ------
+        Nothing of its own.
+        """
         return {
             "name": self.name,
             "description": self.description,
@@ -297,11 +360,22 @@ class Scenario:
 def lever_paths(scenario: Scenario, index: pd.PeriodIndex) -> dict[str, Any]:
     """Turn a scenario into the engine's lever inputs: a ``(T,)`` path per lever plus ceasefire options.
 
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario (see :func:`load_scenario`).
+    index : pd.PeriodIndex
+        The model quarters.
+
     Returns
     -------
     dict
         Keys: every lever name (intensity x profile, zeros when off) and ``ceasefire_<option>``
         (floats; defaults when the ceasefire is off).
+
+    Raises
+    ------
+    Nothing of its own.
     """
     out: dict[str, Any] = {}
     for name, spec in LEVERS.items():

@@ -191,6 +191,12 @@ def compare(
         ``pct = 100 * diff / |baseline|`` (NaN where the baseline is 0). With a DataFrame of draws the
         columns are ``(variable, kind, draw)``.
 
+    Raises
+    ------
+    ScenarioError, ParameterError
+        For bad scenarios, levers, quarters, parameters, variables or exogenous frames (see
+        :func:`simulate`).
+
     Examples
     --------
     >>> c = compare("broad_front")

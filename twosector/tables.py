@@ -94,6 +94,11 @@ def key_results(result: pd.DataFrame, baseline: pd.DataFrame, at: str = KEY_QUAR
     dict
         ``at`` and, e.g., ``strain_index``, ``strain_index_vs_baseline`` (points),
         ``output_civilian_vs_baseline_pct`` (%), ``key_rate`` (% per year), ``nwf_liquid`` (trn RUB).
+
+    Raises
+    ------
+    TwosectorError
+        If a frame is not a quarterly simulation, lacks a key variable, or ``at`` is not a quarter.
     """
     variables = sorted({v for _, v, _ in _KEY})
     _check(result, variables, "result")
@@ -138,6 +143,11 @@ def changes(
     DataFrame
         Index ``variable``, a ``measure`` column (``"% vs baseline"``, ``"pp vs baseline"`` or
         ``"points vs baseline"``), then one column per quarter.
+
+    Raises
+    ------
+    TwosectorError
+        If a frame is not a quarterly simulation or lacks a variable, or a quarter is malformed.
     """
     _check(result, variables, "result")
     _check(baseline, variables, "baseline")
@@ -222,6 +232,12 @@ def milestones(
         ``baseline`` (for level thresholds; ``"n/a"`` for thresholds relative to the baseline) and
         ``quarters_earlier`` (how many quarters earlier than in the baseline, an int; blank when the
         threshold is relative to the baseline or not crossed in both).
+
+    Raises
+    ------
+    TwosectorError
+        If a frame is not a quarterly simulation or lacks a rule's variable, ``start`` is not a quarter,
+        or a rule has an unknown kind.
     """
     for rule in rules:
         if rule.how not in _HOWS:
@@ -272,6 +288,13 @@ def pressure(scenarios: Mapping[str, Any] | Sequence[Any], start: str | pd.Perio
     DataFrame
         Index ``lever`` (levers active in any scenario), one column per scenario: the sum in
         intensity-quarters (the lever's unit x quarters at full strength).
+
+    Raises
+    ------
+    ScenarioError
+        For an invalid scenario (see :func:`twosector.scenarios.load_scenario`).
+    TwosectorError
+        If ``start`` or ``end`` is not a quarter.
     """
     from twosector.scenarios import lever_paths, load_scenario
 
@@ -308,6 +331,11 @@ def strain_summary(results: Mapping[str, pd.DataFrame], baseline: pd.DataFrame, 
         Index scenario; columns ``peak_gap`` (points), ``peak_quarter``, ``first_above`` (first quarter the
         gap reaches ``threshold``, or ``""``), ``quarters_above``, ``cumulative_gap`` (point-quarters),
         ``gap_at_end`` (points, last quarter).
+
+    Raises
+    ------
+    TwosectorError
+        If a frame is not a quarterly simulation with ``strain_index``, or ``start`` is not a quarter.
     """
     first = _quarter(start, "start")
     _check(baseline, ["strain_index"], "baseline")
@@ -339,6 +367,10 @@ def projection_assumptions() -> pd.DataFrame:
         One row per exogenous input, one column per year from the year of
         :data:`~twosector.calendar.DATA_CUTOFF` to that of :data:`~twosector.calendar.DEFAULT_END` (defence
         spending and flows summed over the year, prices and stocks averaged).
+
+    Raises
+    ------
+    Nothing of its own.
     """
     from twosector import exog as _exog
 

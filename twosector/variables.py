@@ -94,6 +94,10 @@ def variable_table() -> pd.DataFrame:
     pd.DataFrame
         Indexed by variable name, columns ``unit``, ``block``, ``description`` and ``key`` (True for the
         columns of the product brief, section 5).
+
+    Raises
+    ------
+    Nothing of its own.
     """
     table = pd.DataFrame.from_dict(VARIABLES, orient="index", columns=["unit", "block", "description"])
     table.index.name = "name"
@@ -108,6 +112,10 @@ def units() -> dict[str, str]:
     -------
     dict of str to str
         Variable name -> unit, e.g. ``{"key_rate": "% per year", ...}``.
+
+    Raises
+    ------
+    Nothing of its own.
 
     Examples
     --------
