@@ -82,7 +82,7 @@ def step_average(events: pd.Series, freq: str = "Q", end: pd.Period | str | None
     A rate of 9.5 from 1 Jan and 20 from 28 Feb 2022: 2022Q1 = (58 * 9.5 + 32 * 20) / 90.
 
     >>> ev = pd.Series([9.5, 20.0], index=pd.PeriodIndex(["2022-01-01", "2022-02-28"], freq="D"))
-    >>> round(step_average(ev).iloc[0], 4)
+    >>> round(float(step_average(ev).iloc[0]), 4)
     13.2333
     """
     daily = _as_daily(events)

@@ -269,6 +269,12 @@ def fact_table(
         If ``results`` do not cover a fact's period or variable.
     ParameterError
         For invalid ``params``.
+
+    Examples
+    --------
+    >>> facts = fact_table()
+    >>> facts.loc["milex_gdp_2024", ["value", "tolerance"]].tolist()
+    [7.1, 1.0]
     """
     if params is None:
         from twosector.params import default_params

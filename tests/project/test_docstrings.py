@@ -164,3 +164,19 @@ def test_notebooks_use_only_public_documented_names(notebook):
         elif inspect.isfunction(obj):
             bad += problems(name, obj)
     assert not bad, "\n".join(bad)
+
+
+# ---------------------------------------------------------------------------------- the examples run
+
+def test_the_docstring_examples_are_collected_as_doctests():
+    # pyproject.toml runs pytest with --doctest-modules over twosector/ (conftest.py: in a temporary folder)
+    import subprocess
+    import sys
+
+    root = NOTEBOOKS.parent
+    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "twosector"],
+                          cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:]
+    collected = {line.split("::")[-1] for line in done.stdout.splitlines() if "::" in line}
+    assert {"twosector.scenarios.load_scenario", "twosector.facts.fact_table", "twosector.errors.unknown_name",
+            "twosector.derive.step_average", "twosector.files.staged"} <= collected
