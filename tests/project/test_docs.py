@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import twosector
@@ -13,3 +14,36 @@ def test_every_output_variable_is_in_model_md() -> None:
     text = (DOCS / "model.md").read_text(encoding="utf-8")
     missing = [v for v in twosector.variable_table().index if f"`{v}`" not in text]
     assert not missing
+
+
+# ------------------------------------------------------------------------------------------ architecture.md
+
+PACKAGE = Path(twosector.__file__).resolve().parent
+ROOT = DOCS.parent
+
+
+def architecture_table() -> dict[str, str]:
+    """Module (``data.py``, ``model/``, ``model/engine.py``) -> its row in the module table."""
+    text = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    return {m.group(1): m.group(0) for m in re.finditer(r"^\| `([\w/]+(?:\.py|/))` \|.*$", text, re.M)}
+
+
+def test_architecture_names_every_module_and_package_of_twosector() -> None:
+    table = architecture_table()
+    modules = {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts}
+    packages = {p.parent.relative_to(PACKAGE).as_posix() + "/" for p in PACKAGE.rglob("__init__.py")} - {"./"}
+    missing = sorted((modules | packages) - set(table))
+    assert not missing, f"docs/architecture.md does not describe {missing}: add a row | `name.py` | layer | responsibility |"
+    for module, row in table.items():  # one line per module: its layer and responsibility
+        layer, responsibility = (cell.strip() for cell in row.strip("|").split("|")[1:3])
+        assert layer and len(responsibility) > 20, module
+
+
+def test_architecture_names_no_file_that_does_not_exist() -> None:
+    text = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\b([\w/]*\w+\.py)\b", text))
+    files = {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")} | {p.name for p in PACKAGE.rglob("*.py")}
+    gone = sorted(n for n in named if n not in files and not (ROOT / n).is_file())
+    assert not gone, f"docs/architecture.md names files that do not exist: {gone}"
+    for folder in re.findall(r"`(\w+)/`", text):  # and every folder it names
+        assert (PACKAGE / folder).is_dir() or (ROOT / folder).is_dir(), folder
