@@ -56,15 +56,37 @@ def test_values_are_inside_the_catalogue_ranges(cal):
         assert "outside the catalogue range" in row["source"]
 
 
-def test_estimates_map_onto_parameters(cal):
+def test_estimates_move_their_parameters_and_are_clipped_to_the_catalogue_range(cal, monkeypatch):
+    # feed calibrate() changed estimates: the mapped parameters move in proportion (oil revenue, Phillips
+    # slope) or stop at the catalogue bound, and the report says which estimate was clipped
+    from dataclasses import replace
+
+    from twosector.estimation import Estimates
+
+    def changed(equation, coefficient, value):
+        eq = cal.estimates[equation]
+        params = eq.params.copy()
+        params[coefficient] = value
+        return replace(eq, params=params)
+
     est = cal.estimates
-    assert cal.params["taylor_smoothing"] == pytest.approx(
-        np.clip(est["taylor"].params["rho"], 0, 0.95))
-    assert cal.params["oil_revenue_coef"] == pytest.approx(est["oil_revenue"].params["k"] / 4)
-    # the demand-gap slope follows from the unemployment-gap slope through the model's Okun relation
-    p = cal.params
-    expect = est["phillips"].params["pressure"] * 0.9 * p["okun_coef"] / (1 - p["capital_share"])
-    assert p["phillips_slope"] == pytest.approx(np.clip(expect, *param_table().loc["phillips_slope", ["low", "high"]]))
+    shifted = Estimates({**dict(est),
+                         "oil_revenue": changed("oil_revenue", "k_quarter", 1.2 * est["oil_revenue"].params["k_quarter"]),
+                         "phillips": changed("phillips", "pressure", 2.0 * est["phillips"].params["pressure"]),
+                         "taylor": changed("taylor", "rho", 0.99)}, est.end)
+    monkeypatch.setattr(cal_mod, "estimate", lambda data, end: shifted)
+    new = calibrate()
+    table = param_table()
+    for name in ("oil_revenue_coef", "phillips_slope"):
+        assert table.at[name, "low"] < new.params[name] < table.at[name, "high"], name
+    assert new.params["oil_revenue_coef"] == pytest.approx(1.2 * cal.params["oil_revenue_coef"])
+    assert new.params["phillips_slope"] == pytest.approx(2.0 * cal.params["phillips_slope"])
+    assert new.params["taylor_smoothing"] == table.at["taylor_smoothing", "high"]
+    row = new.report.loc["taylor_smoothing"]
+    assert row["clipped"] and row["raw_estimate"] == pytest.approx(0.99)
+    assert "outside the catalogue range" in row["source"]
+    untouched = [n for n in ESTIMATED if n not in ("oil_revenue_coef", "phillips_slope", "taylor_smoothing")]
+    assert np.allclose(new.params[untouched], cal.params[untouched])
 
 
 def test_non_calibrated_parameters_keep_their_catalogue_values(cal):

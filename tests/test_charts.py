@@ -9,7 +9,7 @@ import pytest
 
 from twosector import charts
 from twosector.errors import TwosectorError
-from twosector.variables import KEY_VARIABLES
+from twosector.variables import KEY_VARIABLES, units
 
 QUARTERS = pd.period_range("2019Q1", "2030Q4", freq="Q")
 
@@ -100,8 +100,10 @@ def test_history_accepts_annual_and_monthly_series():
     assert fig.layout.yaxis.title.text == "% y/y"
 
 
-def test_variable_label_has_unit():
-    assert charts.variable_label("key_rate") == "Key rate (% per year)"
+def test_variable_label_carries_the_catalogue_unit_of_every_variable():
+    for name, unit in units().items():
+        label = charts.variable_label(name)
+        assert label.endswith(f" ({unit})") and label[0].isupper(), name
     assert charts.variable_label("x", unit="") == "X"
 
 

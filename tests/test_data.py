@@ -127,9 +127,10 @@ def test_nwf_liquid_share_matches_levels() -> None:
 
 
 def test_stylised_facts_in_the_data() -> None:
-    assert series("key_rate").iloc[-1] == 21.0
-    assert series("key_rate").max() == 21.0
-    assert series("milex_sipri_gdp")[pd.Period("2024", freq="Y")] == pytest.approx(7.1)
+    # (the levels of the fact base's targets are checked against the data in tests/test_facts.py)
+    rate, milex = series("key_rate"), series("milex_sipri_gdp")
+    assert rate.iloc[-1] == rate.max() and rate.index[-1].year == 2024  # the key rate ends 2024 at its peak
+    assert milex.idxmax() == pd.Period("2024", freq="Y")  # military spending rises to its highest share in 2024
     u = series("unemployment")
     assert u[pd.Period("2021", freq="Y")] > u[pd.Period("2023", freq="Y")] > u[pd.Period("2024", freq="Y")]
     gdp_q = series("gdp_growth_q")
@@ -337,14 +338,16 @@ def test_series_period_index_freq(name: str, freq: str) -> None:
 
 def test_series_vintage_choice_on_real_data() -> None:
     y2022 = pd.Period("2022", freq="Y")
-    assert series("gdp_growth")[y2022] == pytest.approx(-1.2)
-    assert series("gdp_growth", vintage="first")[y2022] == pytest.approx(-2.1)
-    assert series("gdp_growth", vintage="revised")[y2022] == pytest.approx(-1.2)
+    latest, first, revised = (series("gdp_growth", vintage=v) for v in ("latest", "first", "revised"))
+    assert latest.attrs["vintages"]["2022"] == "revised" and latest[y2022] == revised[y2022]  # a revision wins ...
+    assert first[y2022] != latest[y2022]  # ... over the first print, which stays available
     defence = series("defence_spending")
     assert defence.attrs["vintages"]["2024"] == "latest"  # an outcome beats the plan ...
     assert defence.attrs["verified"]["2024"] == "memory"  # ... and keeps its flag
     assert defence.attrs["vintages"]["2025"] == "plan"  # a plan is used only where no outcome exists
-    assert series("defence_spending", vintage="plan")[pd.Period("2024", freq="Y")] == pytest.approx(10.78)
+    plan = series("defence_spending", vintage="plan")
+    assert plan[pd.Period("2024", freq="Y")] != defence[pd.Period("2024", freq="Y")]
+    assert plan[pd.Period("2025", freq="Y")] == defence[pd.Period("2025", freq="Y")]
 
 
 def _write(folder: Path, name: str, rows: list[str]) -> Path:
@@ -544,16 +547,17 @@ def test_data_summary_covers_required_ids() -> None:
     table = data_summary()
     assert set(REQUIRED_IDS) <= set(table.index)
     assert (table["n_sources"] >= 1).all()
-    assert (table.loc["key_rate_q", ["derived", "yes", "memory"]].tolist()) == [12, 0, 0]
+    key = table.loc["key_rate_q"]  # a derived series: every row is flagged derived
+    assert key["derived"] == key["n_obs"] > 0 and key["yes"] == key["memory"] == 0
 
 
 def test_series_cache_returns_independent_copies() -> None:
     first = series("defence_spending")
+    value, unit = float(first.iloc[0]), first.attrs["unit"]
     first.iloc[0] = -1.0
     first.attrs["unit"] = "changed"
     again = series("defence_spending")
-    assert again.iloc[0] == pytest.approx(3.57)
-    assert again.attrs["unit"] == "trn RUB"
+    assert again.iloc[0] == value and again.attrs["unit"] == unit
 
 
 def test_impossible_date_and_byte_order_mark(tmp_path: Path) -> None:

@@ -17,7 +17,14 @@ def test_default_params_is_a_float_series_within_the_valid_ranges() -> None:
     assert isinstance(p, pd.Series) and p.dtype == float
     assert list(p.index) == list(table.index)
     assert ((p >= table["low"]) & (p <= table["high"])).all()
-    assert p["inflation_target"] == 4.0  # the Bank of Russia target
+    assert p.equals(table["value"].astype(float))  # the catalogue's values, by name
+    assert resolve_params(None).iloc[0].equals(p)  # and what simulate() uses without overrides
+
+
+def test_default_params_is_a_copy() -> None:
+    p = twosector.default_params()
+    p[:] = 0.0
+    assert (twosector.default_params() != 0.0).any()
 
 
 def test_param_table_has_a_source_unit_kind_and_description_for_every_parameter() -> None:
@@ -35,7 +42,8 @@ def test_overrides_replace_single_values() -> None:
     frame = resolve_params({"phillips_slope": 0.4, "okun_coef": 0.5})
     assert frame.shape == (1, len(twosector.default_params()))
     assert frame.at[0, "phillips_slope"] == 0.4 and frame.at[0, "okun_coef"] == 0.5
-    assert frame.at[0, "inflation_target"] == 4.0
+    untouched = frame.iloc[0].drop(["phillips_slope", "okun_coef"])
+    assert untouched.equals(twosector.default_params().drop(["phillips_slope", "okun_coef"]))
 
 
 def test_unknown_parameter_gets_a_did_you_mean() -> None:

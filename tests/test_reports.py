@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 
 from twosector import reports
+from twosector.charts import variable_label
+from twosector.variables import units
 
 # key results of one scenario, as tables.key_results returns them
 KEY = {"at": "2027Q4", "strain_index": 4.2, "strain_index_vs_baseline": 1.2, "output_civilian_vs_baseline_pct": -3.5,
@@ -49,7 +51,8 @@ def test_write_index_one_row_per_distinct_scenario_and_failures_listed(tmp_path)
     assert "ScenarioError: unknown scenario &#39;brod_front&#39; &lt;script&gt;alert(1)&lt;/script&gt;" in index
     assert "<script>alert" not in index
     # level columns are labelled with the variable catalogue's units
-    assert "<th>Key rate (% per year)</th>" in index and "<th>NWF liquid (trn RUB, end of quarter)</th>" in index
+    for name in ("key_rate", "nwf_liquid"):
+        assert f"<th>{variable_label(name)}</th>" in index and f"({units()[name]})</th>" in index
     table = pd.read_csv(tmp_path / "results.csv")
     assert list(table["run_id"]) == [r.run_id for r in runs]
     assert table.set_index("run_id").loc["03_scenario-typo", "status"] == "failed"

@@ -10,6 +10,7 @@ import pytest
 
 import twosector
 from twosector import exog
+from twosector.data import series
 from twosector.errors import ScenarioError
 
 def test_simulate_returns_the_catalogue_columns_on_a_quarterly_index() -> None:
@@ -20,12 +21,13 @@ def test_simulate_returns_the_catalogue_columns_on_a_quarterly_index() -> None:
     assert out.attrs["scenario"] == "baseline"
 
 
-def test_history_follows_the_data_driven_exogenous_paths() -> None:
-    out = twosector.simulate()
+def test_history_follows_the_data_driven_exogenous_paths(baseline) -> None:
+    out = baseline
     x = exog.paths()
     # defence spending in history is the national-defence line of the data set (annual / 4)
     assert np.allclose(out.loc["2022Q1":"2024Q4", "defence_spending"], x.loc["2022Q1":"2024Q4", "defence_spending"])
-    assert np.isclose(out.loc["2025Q2", "defence_spending"] * 4, 13.5)  # 2025 budget-law plan
+    plan_2025 = series("defence_spending", vintage="plan")[pd.Period("2025", freq="Y")]
+    assert np.isclose(out.loc["2025Q2", "defence_spending"] * 4, plan_2025)  # the 2025 budget-law plan
     # the war: army and emigration shrink the labour force, unemployment falls below its 2021 level
     assert out.loc["2024Q4", "labour_force"] < out.loc["2021Q4", "labour_force"] - 1.0
     assert out.loc["2024", "unemployment_rate"].mean() < out.loc["2021", "unemployment_rate"].mean()
@@ -86,11 +88,14 @@ def test_compare_levels_differences_and_percentages() -> None:
     c = twosector.compare("input_sanctions")
     assert c.columns.names == ["variable", "kind"]
     assert list(c["output_civilian"].columns) == ["baseline", "scenario", "diff", "pct"]
+    # the columns are the two runs, and the difference and % difference lead from one to the other
     base, scen = twosector.simulate(), twosector.simulate("input_sanctions")
-    assert np.allclose(c[("output_civilian", "diff")], scen["output_civilian"] - base["output_civilian"])
-    assert np.allclose(
-        c[("output_civilian", "pct")], 100 * (scen["output_civilian"] / base["output_civilian"] - 1)
-    )
+    assert np.allclose(c.xs("baseline", axis=1, level="kind"), base) and np.allclose(c.xs("scenario", axis=1, level="kind"), scen)
+    assert np.allclose(c.xs("baseline", axis=1, level="kind") + c.xs("diff", axis=1, level="kind"), scen)
+    nonzero = base.columns[(base != 0).all()]  # % of the baseline's size: a rise is positive for negative levels too
+    moved = base[nonzero] + base[nonzero].abs() * c.xs("pct", axis=1, level="kind")[nonzero] / 100
+    assert np.allclose(moved, scen[nonzero])
+    assert (c.xs("pct", axis=1, level="kind").isna() == (base == 0)).all().all()  # undefined where the baseline is 0
     assert c.attrs == {"scenario": "input_sanctions", "baseline": "baseline"}
     draws = pd.DataFrame({"okun_coef": [0.5, 0.9]})
     cd = twosector.compare("tech_controls", params=draws)
