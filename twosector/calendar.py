@@ -153,6 +153,10 @@ def normalisation_positions(index: pd.PeriodIndex) -> tuple[np.ndarray, np.ndarr
     (numpy.ndarray, numpy.ndarray)
         Integer positions of the quarters of :data:`BASE_YEAR` and of ``MODEL_START..PREWAR_END``.
 
+    Raises
+    ------
+    Nothing of its own.
+
     Examples
     --------
     >>> base, prewar = normalisation_positions(quarter_index("2019Q1", "2022Q4"))

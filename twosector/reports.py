@@ -186,7 +186,7 @@ def data_vintage() -> str:
     Returns
     -------
     str
-        ``"data to 2024Q4, sha256:<12 hex digits>"`` over the names and bytes of every CSV file of the
+        ``"data to <DATA_CUTOFF>, sha256:<12 hex digits>"`` over the names and bytes of every CSV file of the
         data folder.
 
     Raises

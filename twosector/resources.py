@@ -50,6 +50,10 @@ def source_checkout() -> Path | None:
     pathlib.Path or None
         The repository root (the folder holding ``pyproject.toml``, ``data/`` and the package), if the
         package is imported from one.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     root = PACKAGE_DIR.parent
     if (root / "pyproject.toml").is_file() and (root / "data").is_dir():
@@ -72,6 +76,10 @@ def data_folder() -> Path:
         ``$TWOSECTOR_DATA`` made absolute against the current directory if it is set (and not empty);
         else the package's ``_data`` folder (installed wheel) or the repository's ``data/`` (checkout).
         The folder may not exist: :func:`twosector.data.data_dir` checks it.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     given = os.environ.get(DATA_ENV)
     if given:
@@ -80,17 +88,47 @@ def data_folder() -> Path:
 
 
 def notebook_folder() -> Path:
-    """The notebook suite: the package's ``_notebooks`` (installed wheel) or the repository's ``notebooks/``."""
+    """The notebook suite: the package's ``_notebooks`` (installed wheel) or the repository's ``notebooks/``.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder of the ``*.ipynb`` files.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
     return _shipped(SHIPPED_NOTEBOOKS, "notebooks")
 
 
 def template_folder() -> Path:
-    """The Jinja2 templates of the HTML pages (``twosector/templates``)."""
+    """The Jinja2 templates of the HTML pages (``twosector/templates``).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder of the ``*.html.j2`` templates.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
     return PACKAGE_DIR / "templates"
 
 
 def scenario_folder() -> Path:
-    """The built-in scenario files (``twosector/scenarios/*.toml``)."""
+    """The built-in scenario files (``twosector/scenarios/*.toml``).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder of the built-in ``*.toml`` scenario files.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
     return PACKAGE_DIR / "scenarios"
 
 
@@ -107,6 +145,10 @@ def child_environment(**extra: str) -> dict[str, str]:
     dict
         A copy of ``os.environ`` plus ``extra``, with a relative ``TWOSECTOR_DATA`` made absolute against
         the current directory, so the child reads the same data folder as this process.
+
+    Raises
+    ------
+    Nothing of its own.
     """
     env = dict(os.environ, **extra)
     if env.get(DATA_ENV):
