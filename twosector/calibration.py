@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 
 from twosector.calendar import DATA_CUTOFF, normalisation_positions
-from twosector.estimation import CIVILIAN_EMPLOYMENT_SHARE, Estimates, estimate
+from twosector.estimation import Estimates, estimate
 from twosector.files import atomic_write
 from twosector.resources import check_writable
 
-__all__ = ["Calibration", "calibrate", "ESTIMATED", "CALIBRATED", "CALIBRATION_TARGETS"]
+__all__ = ["Calibration", "calibrate", "ESTIMATED", "CALIBRATED", "CALIBRATION_KINDS"]
 
 
 @dataclass(frozen=True)
@@ -46,16 +46,10 @@ class Mapped:
 
 #: model parameter -> estimated coefficient
 ESTIMATED: dict[str, Mapped] = {
-    "phillips_lag": Mapped("phillips", "inflation_lag", "y/y persistence used for the quarterly lag weight"),
-    "phillips_slope": Mapped(
-        "phillips", "pressure",
-        "slope on the unemployment gap turned into the demand-gap slope with the model's Okun relation: "
-        "kappa_u x civilian share x okun_coef / (1 - capital_share)",
-    ),
+    "phillips_lag": Mapped("phillips", "inflation_lag", "y/y persistence used as the weight of lagged core inflation"),
     "taylor_smoothing": Mapped("taylor", "rho"),
     "taylor_inflation": Mapped("taylor", "phi_pi"),
     "neutral_real_rate": Mapped("taylor", "neutral_real_rate"),
-    "okun_coef": Mapped("okun", "okun_coef"),
     "oil_revenue_coef": Mapped("oil_revenue", "k_quarter", "annual k / 4 (the model's oil volume index is 1)"),
 }
 
@@ -63,34 +57,52 @@ ESTIMATED: dict[str, Mapped] = {
 #: and are relabelled ``literature`` with the reason
 NOT_IDENTIFIED: dict[str, str] = {
     "taylor_gap": "not identified: no demand-gap series in the data set (the key-rate equation omits it)",
-    "phillips_ulc": "not identified: no quarterly wage series in the data set",
 }
 
-#: calibrated parameter -> fixed starting value of the solver (kept here, not read from the catalogue, so
-#: that the result does not depend on what the catalogue holds)
-CALIBRATED: dict[str, float] = {
-    "is_defence": 0.1,
-    "military_capacity_speed": 0.08,
-    "critical_input_share_civ": 0.06,
-    "phillips_import": 0.1,
-    "wage_tightness": 0.6,
+#: calibrated parameter -> (starting value of the solver, prior the solution is pulled towards). The starting
+#: values are the last solution (kept here, not read from the catalogue, so that the result does not depend on
+#: what the catalogue holds; the objective has several local minima and the solver refines from there); the
+#: priors are the documented literature or assumption values of each parameter's source.
+CALIBRATED: dict[str, tuple[float, float]] = {
+    "covid_2020q2": (-9.94739, -8.0),
+    "covid_2020q3": (6.06421, 0.0),
+    "covid_2020q4": (-5.36575, 0.0),
+    "covid_2021q1": (4.10021, 0.0),
+    "covid_supply_share": (0.442363, 0.5),
+    "hours_min": (0.901536, 0.85),
+    "unemployment_floor": (2.39172, 2.0),
+    "pass_through": (0.0595448, 0.1),
+    "pass_through_impact": (0.00938193, 0.5),
+    "markup_pass_through": (0.367404, 0.4),
+    "survey_bias": (0.0327904, 4.0),
+    "military_hiring_speed": (0.276384, 0.15),
+    "military_price_pressure": (0.0983196, 0.1),
+    "wage_tightness": (1.00497, 0.8),
+    "wage_correction": (0.492021, 0.2),
+    "wage_erosion": (0.99282, 0.5),
+    "preferential_credit_ratio": (1.62787, 1.2),
+    "input_elasticity": (0.0100142, 0.1),
+    "substitution_speed": (0.58504, 0.2),
+    "substitution_max": (0.999895, 0.7),
+    "phillips_slope": (0.497105, 0.3),
+    "phillips_slack": (0.996974, 0.5),
+    "is_rate": (0.0592756, 0.15),
+    "credibility_loss": (0.00196407, 0.5),
+    "record_speed": (0.14633, 0.25),
+    "expectations_adapt": (0.164475, 0.2),
+    "lending_speed": (0.97991, 0.5),
+    "is_fiscal": (1.44426, 0.3),
 }
 
-#: targets (ids of twosector/targets.csv) the calibrated parameters are solved for, when known by the cut-off.
-#: CPI Dec/Dec 2022 is left out on purpose: the 2022 price spike came from the ruble crash of March 2022 and
-#: precautionary buying, a temporary shock the model's annual-average ruble cannot carry; fitting it with the
-#: model's persistent channels (import pass-through, critical-input share) makes every later projection
-#: explode (see docs/calibration.md). It stays in the fact table, as a miss. The end-2024 NWF stock is not a
-#: target either: the historical liquid NWF is steered to the observed stocks by construction ([B6]). Nor is
-#: the end-2024 key rate: in history the key rate follows the data ([R2], ``rate_anchor``), so no parameter moves it.
-CALIBRATION_TARGETS: tuple[str, ...] = (
-    "gdp_growth_2022", "gdp_growth_2023", "gdp_growth_2024",
-    "cpi_dec_2023", "cpi_dec_2024",
-    "unemployment_2022", "unemployment_2023", "unemployment_2024",
-    "war_output_2022_2024", "real_wage_2023", "real_wage_2024",
-)
+#: the rows of twosector/targets.csv the calibrated parameters are solved for (kinds ``target`` and ``prior``),
+#: when known by the cut-off. Facts the model is forced to hit are not among them: in history the key rate
+#: follows the data ([R2], ``rate_anchor``) and the liquid NWF is steered to the observed stocks ([B7]).
+CALIBRATION_KINDS: tuple[str, ...] = ("target", "prior")
 
-#: weight of the pull towards the starting values (keeps the problem well posed when few targets are known)
+#: the calibration simulates to this quarter: the stability priors look at the decade after the projection
+STABILITY_END = "2035Q4"
+
+#: weight of the pull towards the priors (keeps the problem well posed when few targets are known)
 REGULARISATION = 0.1
 
 
@@ -190,8 +202,8 @@ class Calibration:
         """Parameter draws for a Monte Carlo: the estimated parameters drawn from the estimates' covariance.
 
         Each draw maps the equations' coefficient draws (:meth:`~twosector.estimation.Estimates.draw`) onto
-        the model's parameters exactly as :func:`calibrate` maps the point estimates (including the
-        conversion of the Phillips slope and clipping to the catalogue ranges); all other parameters keep
+        the model's parameters exactly as :func:`calibrate` maps the point estimates (clipped to the catalogue
+        ranges); all other parameters keep
         their calibrated values.
 
         Parameters
@@ -219,9 +231,6 @@ class Calibration:
                            columns=self.params.index)
         raw = {name: coef[f"{m.equation}.{m.coefficient}"].to_numpy() for name, m in ESTIMATED.items()}
         bounds = {name: (float(table.at[name, "low"]), float(table.at[name, "high"])) for name in raw}
-        okun = np.clip(raw["okun_coef"], *bounds["okun_coef"])
-        raw["phillips_slope"] = (raw["phillips_slope"] * CIVILIAN_EMPLOYMENT_SHARE * okun
-                                 / (1 - self.params["capital_share"]))
         for name, values in raw.items():
             out[name] = np.clip(values, *bounds[name])
         return out
@@ -271,11 +280,15 @@ def _fmt(x: float) -> str:
 
 
 def _known_by(row: pd.Series, end: pd.Period) -> bool:
+    """An outcome is known once its period has ended; a plan prior about year Y once Y's budget law could be
+    known (by the end of year Y - 1); literature priors (the multiplier) and stability priors always."""
     period = str(row["period"])
     if row["statistic"] == "param" or period in ("", "nan"):
         return False
     last = period.split(":")[-1]
     p = pd.Period(last, freq="Q") if "Q" in last else pd.Period(last, freq="Y").asfreq("Q", how="end")
+    if row["kind"] == "prior":
+        return row["statistic"] in ("multiplier", "rms") or p.year - 1 <= end.year
     return p <= end
 
 
@@ -293,8 +306,8 @@ def calibrate(
     Steps: (1) :func:`~twosector.estimation.estimate` on the data up to ``end``; (2) the estimates become the
     :data:`ESTIMATED` parameters (clipped to the catalogue range, and reported when clipped); (3) the
     :data:`CALIBRATED` parameters are solved by bounded weighted least squares so that the baseline
-    hits the :data:`CALIBRATION_TARGETS` whose period ends by ``end`` (residuals divided by the
-    tolerance; a small pull towards the fixed starting values keeps the problem well posed); (4) all other
+    hits the targets and priors of ``twosector/targets.csv`` known by ``end`` (residuals divided by the
+    tolerance; a small pull towards the documented priors keeps the problem well posed); (4) all other
     parameters keep their catalogue values.
 
     Parameters
@@ -328,10 +341,6 @@ def calibrate(
     # (2) estimated parameters
     params = base.copy()
     raw = _mapped_values(est)
-    okun = float(np.clip(raw["okun_coef"], table.at["okun_coef", "low"], table.at["okun_coef", "high"]))
-    raw["phillips_slope"] = (
-        raw["phillips_slope"] * CIVILIAN_EMPLOYMENT_SHARE * okun / (1 - float(base["capital_share"]))
-    )
     clipped: dict[str, float] = {}
     for name, value in raw.items():
         lo, hi = float(table.at[name, "low"]), float(table.at[name, "high"])
@@ -341,19 +350,20 @@ def calibrate(
 
     # (3) calibrated parameters
     tt = target_table()
-    tt = tt[tt["id"].isin(CALIBRATION_TARGETS)]
+    tt = tt[tt["kind"].isin(CALIBRATION_KINDS)]
     tt = tt[[_known_by(r, q) for _, r in tt.iterrows()]].reset_index(drop=True)
     names = list(CALIBRATED)
     lo = np.array([float(table.at[n, "low"]) for n in names])
     hi = np.array([float(table.at[n, "high"]) for n in names])
-    x0 = np.clip(np.array([CALIBRATED[n] for n in names]), lo, hi)
+    x0 = np.clip(np.array([CALIBRATED[n][0] for n in names]), lo, hi)
+    prior = np.clip(np.array([CALIBRATED[n][1] for n in names]), lo, hi)
     scale = hi - lo
     solver: dict[str, Any] = {"targets": list(tt["id"]), "parameters": names}
     if len(tt):
         sim = _TargetSim(params, names, tt)
 
         def resid(x: np.ndarray) -> np.ndarray:
-            return np.concatenate([sim.residuals(x[None, :])[0], REGULARISATION * (x - x0) / scale])
+            return np.concatenate([sim.residuals(x[None, :])[0], REGULARISATION * (x - prior) / scale])
 
         def jac(x: np.ndarray) -> np.ndarray:
             # forward differences, all perturbed parameter vectors in one vectorised run
@@ -364,7 +374,7 @@ def calibrate(
             return np.vstack([d.T, REGULARISATION * np.diag(1 / scale)])
 
         sol = least_squares(resid, x0, jac=jac, bounds=(lo, hi), method="trf", x_scale=scale,
-                            xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=200)
+                            xtol=1e-12, ftol=1e-12, gtol=1e-12, max_nfev=300)
         x = np.where(np.abs(sol.x - lo) < 1e-9 * scale, lo, np.where(np.abs(sol.x - hi) < 1e-9 * scale, hi, sol.x))
         params[names] = x
         solver.update({"cost": float(sol.cost), "nfev": int(sol.nfev), "status": int(sol.status)})
@@ -382,32 +392,42 @@ def calibrate(
 
 
 class _TargetSim:
-    """Evaluate the calibration targets for many parameter vectors in one vectorised engine run."""
+    """Evaluate the calibration targets for many parameter vectors in one vectorised engine run (two when a
+    target is the defence multiplier, which needs the impulse scenario too)."""
 
     def __init__(self, params: pd.Series, names: Sequence[str], targets: pd.DataFrame) -> None:
         from twosector import exog as _exog
+        from twosector.facts import impulse_scenario
         from twosector.scenarios import lever_paths, load_scenario
 
         self.params, self.names, self.targets = params, list(names), targets
-        x = _exog.paths(end=DATA_CUTOFF)
+        x = _exog.paths(end=STABILITY_END)
         self.index = x.index
         self.i2021, self.i_prewar = normalisation_positions(x.index)
         self.x = {k: x[k].to_numpy(dtype=float) for k in x.columns}
         self.levers = lever_paths(load_scenario("baseline"), x.index)
+        self.multiplier_years = sorted({int(r.period) for r in targets.itertuples() if r.statistic == "multiplier"})
+        self.impulses = {y: lever_paths(load_scenario(impulse_scenario(y)), x.index) for y in self.multiplier_years}
         self.target_value = targets["value"].to_numpy(dtype=float)
         self.tolerance = targets["tolerance"].to_numpy(dtype=float)
 
     def values(self, xs: np.ndarray) -> np.ndarray:
-        from twosector.facts import statistic, variable_array
+        from twosector.facts import multiplier_values, statistic, variable_array
         from twosector.model import run
 
         n = len(xs)
         p = {k: np.full(n, float(v)) for k, v in self.params.items()}
         for j, name in enumerate(self.names):
             p[name] = np.asarray(xs[:, j], dtype=float)
-        out = run(p, self.x, self.levers, i2021=self.i2021, i_prewar=self.i_prewar)
-        cols = [statistic(variable_array(out, r.variable), self.index, r.statistic, str(r.period)) for r in self.targets.itertuples()]
-        return np.column_stack(cols)
+        kw = {"i2021": self.i2021, "i_prewar": self.i_prewar}
+        with np.errstate(all="ignore"):
+            out = run(p, self.x, self.levers, **kw)
+            shocks = {y: run(p, self.x, lev, keep=("gdp", "nominal_gdp", "defence_spending"), **kw)
+                      for y, lev in self.impulses.items()}
+        cols = [multiplier_values(out, shocks[int(r.period)], self.index, int(r.period)) if r.statistic == "multiplier"
+                else statistic(variable_array(out, r.variable), self.index, r.statistic, str(r.period))
+                for r in self.targets.itertuples()]
+        return np.nan_to_num(np.column_stack(cols), nan=1e6, posinf=1e6, neginf=-1e6)
 
     def residuals(self, xs: np.ndarray) -> np.ndarray:
         return (self.values(xs) - self.target_value) / self.tolerance

@@ -7,23 +7,32 @@ mobilisation or emigration events (used to check that the pre-war model is stabl
 
 Projection assumptions (after ``end_history``)
 ----------------------------------------------
-- ``defence_spending``: the budget-law plan (data vintage ``plan``: 13.5 / 12.8 / 13.1 trn RUB for
-  2025 / 2026 / 2027); after the last plan year it grows with the 4% inflation target.
-- ``urals_price``, ``usd_rub``: held at the last historical annual average (within the history the annual
-  averages are placed at mid-year and interpolated linearly between years).
-- ``critical_availability``, ``import_markup``: held at their last historical value.
+- ``defence_spending``: the budget laws known by ``end_history`` (data vintage ``plan``; a law is known from the
+  quarter of its adoption, :data:`BUDGET_LAWS`: 13.5 / 12.8 / 13.1 trn RUB for 2025 / 2026 / 2027 in the
+  2025-27 law); ``defence_plan`` is 1 while a plan applies and 0 after: the engine then holds defence spending at
+  its last share of GDP ([Y1]), so the baseline's defence burden is flat in the long run.
+- ``other_spending_gdp``: non-defence federal spending (incl. interest) in % of GDP: the data in history, the
+  budget law in its years (2025: (41.47 - 13.49) / 214.6 = 13.0%), held after.
+- ``tax_package``: the 2024 tax package, + 1.21% of GDP of non-oil revenue from 2025 (MinFin estimate, a plan).
+- ``urals_price``: quarterly MinFin averages where the data have them, else the annual averages placed at
+  mid-year and interpolated; in projection the budget's assumption (69.7 USD/bbl in 2025), then held.
+- ``usd_rub``: quarterly averages of the official rate in history; the first projection quarter starts from the
+  end-of-quarter rate of the last history quarter (101.7 at end-2024), after which ``fx_anchor`` = 0 and the
+  engine's rule moves the ruble ([P1]).
+- ``critical_availability``: sanctions from March 2022 (2022Q1 one third of the 2022 cut), the wiiw
+  availability of sanctioned goods (70% of 2021 in 2022, 60% in 2023), held after.
+- ``import_markup``: the markup on controlled imports appears with the sanctions (one third in 2022Q1, in full
+  from 2022Q2) at the level observed for 2021-2024 (+87%, BOFIT) and stays.
 - ``contract_recruits``: the last historical quarterly rate continues; ``mobilised``: no new call-up.
 - ``emigrants``: the stock stays at its last value (new outflows come from the ``skilled_emigration`` lever).
+- ``inflation_survey`` / ``survey_anchor``: the household survey (CBR/inFOM) in the quarters it is observed by
+  ``end_history``; 0 elsewhere (the engine's expectations apply, [P3]).
 - ``gdp_deflator`` / ``nominal_anchor``: the deflator is derived (:func:`deflator_path`) for the years whose
   nominal GDP or deflator growth is known by ``end_history``; after the last such year ``nominal_anchor`` is
-  0 and the engine holds the terms-of-trade wedge (deflator / CPI) at its last value, so nominal GDP grows
-  with the model's CPI (equation [G3] of ``docs/model.md``).
-- ``non_oil_revenue_gdp``, ``other_spending_gdp``: up to the last year with budget data ``fiscal_anchor`` = 1;
-  after it 0, and the parameters ``non_oil_tax_rate`` / ``other_spending_share`` (the 2024 stance) apply.
-- ``oil_gas_revenue`` / ``oil_anchor``: 0 after ``end_history`` (the estimated oil revenue equation applies).
+  0 and the engine holds the terms-of-trade wedge (deflator / CPI) at its last value ([G3]).
 - ``nwf_liquid_next`` / ``nwf_quarters_left``: from 2022Q1 to the last liquid-NWF observation known by
   ``end_history`` (:func:`nwf_observations`) the engine adds flows outside the model that steer the stock to
-  the observed values ([B6]); afterwards there are none (``nwf_quarters_left`` = 0).
+  the observed values ([B7]); afterwards there are none (``nwf_quarters_left`` = 0).
 - ``key_rate_data`` / ``rate_anchor``: in the quarters with a key-rate observation up to ``end_history``
   (2022Q1 onwards in the data set) the key rate is conditioned on the data ([R2]); before (no data) and
   after ``end_history`` ``rate_anchor`` is 0 and the smoothed Taylor rule sets it, starting from the last
@@ -51,35 +60,40 @@ from twosector.derive import annual_to_quarterly
 from twosector.errors import DataError, ScenarioError
 
 __all__ = ["COLUMNS", "paths", "no_war_paths", "validate_exog", "quarter_index", "deflator_path", "nwf_observations", "fiscal_shares",
-           "condition_rate"]
+           "condition_rate", "BUDGET_LAWS"]
 
 COLUMNS: dict[str, tuple[str, str]] = {
-    "defence_spending": ("trn RUB per quarter", "federal 'National defence' spending (annual / 4)"),
-    "urals_price": ("USD/bbl", "realised Urals price (annual averages interpolated at mid-year)"),
-    "usd_rub": ("RUB per USD", "exchange rate (annual averages interpolated at mid-year)"),
+    "defence_spending": ("trn RUB per quarter", "federal 'National defence' spending: data, then budget laws (annual, spread over quarters); 0 where no plan applies"),
+    "defence_plan": ("0/1", "1 while defence_spending applies (history and budget-law years); 0 after: the engine holds the last share of GDP"),
+    "other_spending_gdp": ("% of GDP", "non-defence federal spending incl. interest: data in history, budget law, held after (fiscal_shares)"),
+    "spending_plan": ("0/1", "1 in the years of other_spending_gdp from data or a budget law (interest is paid within it); 0 after: the engine holds primary non-defence spending at its last share of GDP"),
+    "tax_package": ("% of GDP", "extra non-oil revenue of the 2024 tax package from 2025 (MinFin estimate, a plan)"),
+    "urals_price": ("USD/bbl", "Urals price: quarterly MinFin averages where known, annual averages at mid-year interpolated otherwise"),
+    "usd_rub": ("RUB per USD", "official exchange rate, quarterly averages (the end-of-quarter rate in the first projection quarter)"),
+    "fx_anchor": ("0/1", "1 where usd_rub applies; 0 after: the engine's exchange-rate rule ([P1])"),
     "oil_volume": ("index 2021 = 1", "oil and gas export volume (assumption: flat, no volume series in data)"),
     "critical_availability": ("share of 2021", "availability of sanctioned critical imports (wiiw: 70% 2022, 60% 2023)"),
-    "import_markup": ("% over 2021", f"price markup on controlled imports (BOFIT: +87% by 2024; linear from {PREWAR_END})"),
+    "import_markup": ("% over 2021", "price markup on controlled imports (BOFIT: +87% by 2024), from the sanctions of 2022"),
     "mobilised": ("mn persons per quarter", "mobilisation call-up (318k, placed in 2022Q4)"),
     "contract_recruits": ("mn persons per quarter", "new contract soldiers (2023: 2 x H1; 2024: annual / 4)"),
     "emigrants": ("mn persons", "stock of emigrants since Feb 2022 (RANEPA / The Bell: ~650k)"),
     "war": ("0/1", f"1 from {WAR_START} (the full-scale war; NWF financing rule active)"),
     "preferential_credit": ("0/1", f"1 from {PREFERENTIAL_START}: state-directed preferential loans to defence contractors (Kennedy 2025)"),
-    "demand_shock": ("% of potential", "residual civilian demand shock (zero unless supplied, e.g. by calibration)"),
+    "demand_shock": ("% of potential", "residual civilian demand shock (zero unless supplied; COVID is a parameter)"),
+    "inflation_survey": ("% per year", "household 12-month inflation expectations (CBR/inFOM), quarterly; 0 where not observed"),
+    "survey_anchor": ("0/1", "1 where inflation_survey is observed: expectations follow the survey ([P3])"),
     "gdp_deflator": ("index 2021 = 1", "GDP deflator derived from nominal GDP, real growth and deflator growth (data); held after the last year known"),
     "nominal_anchor": ("0/1", "1 where gdp_deflator is derived from data (nominal GDP follows it, [G3]); 0 after: nominal GDP grows with the CPI"),
-    "non_oil_revenue_gdp": ("% of GDP", "federal non-oil revenue (data: revenue - oil & gas, over nominal GDP; fiscal_shares)"),
-    "other_spending_gdp": ("% of GDP", "federal non-defence spending incl. interest on the pre-2019 debt (data: spending - defence, over nominal GDP; fiscal_shares)"),
-    "oil_gas_revenue": ("trn RUB per quarter", "federal oil and gas revenue (data: annual / 4) in the years it is published; 0 elsewhere (unused)"),
-    "oil_anchor": ("0/1", "1 in the years with published oil and gas revenue (the engine uses it, [B1]); 0 elsewhere: the estimated oil revenue equation"),
-    "fiscal_anchor": ("0/1", "1 in the years up to the last one with budget data (shares from the data); 0 after and when none is known: the parameters non_oil_tax_rate and other_spending_share apply"),
     "nwf_liquid_next": ("trn RUB", "next observed liquid NWF stock (nwf_observations); the last one after it"),
     "nwf_quarters_left": ("quarters", "quarters until that observation (1 in its quarter; 0 = no anchor: before the war and after the last observation)"),
     "key_rate_data": ("% per year", "Bank of Russia key rate, quarterly average of daily rates (data key_rate_q) where rate_anchor = 1; 0 elsewhere (unused)"),
     "rate_anchor": ("0/1", "1 in the quarters with key-rate data up to end_history (the key rate follows the data, [R2]); 0 elsewhere: the Taylor rule"),
 }
 
-TARGET_GROWTH = 1.04  # nominal growth of the defence path after the last plan year (the 4% target)
+TARGET_GROWTH = 1.04  # the 4% inflation target: deflates the first defence level back to 2019-20
+#: plan year -> year whose fourth quarter saw its budget law adopted (a plan is known from then on)
+BUDGET_LAWS: dict[int, int] = {2023: 2022, 2024: 2023, 2025: 2024, 2026: 2024, 2027: 2024}
+
 
 
 def _series(name: str, vintage: str = "latest") -> pd.Series:
@@ -235,6 +249,88 @@ def fiscal_shares(end_history: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index", columns=["non_oil_revenue_gdp", "other_spending_gdp"])
 
 
+def _plan(name: str, end_history: pd.Period) -> dict[int, float]:
+    """Annual plan values (vintage ``plan``) for years after ``end_history`` whose budget law is known by then."""
+    try:
+        plan = _series(name, "plan")
+    except DataError:
+        return {}
+    return {p.year: float(v) for p, v in plan.items()
+            if p.year > end_history.year and p.year in BUDGET_LAWS
+            and pd.Period(year=BUDGET_LAWS[p.year], quarter=4, freq="Q") <= end_history}
+
+
+def _quarterly_or_annual(quarterly: pd.Series, annual: pd.Series, idx: pd.PeriodIndex) -> pd.Series:
+    """Quarterly observations where they exist, otherwise annual averages interpolated at mid-year."""
+    out = annual_to_quarterly(annual, "midyear", index=idx)
+    q = quarterly[quarterly.index.isin(idx)]
+    out[q.index] = q.to_numpy(dtype=float)
+    return out
+
+
+def _defence(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
+    """Defence spending per quarter (annual data, then the known plans, divided by four) and the flag of the
+    quarters it applies."""
+    latest = _known(_series("defence_spending"), eh)
+    annual = {p.year: float(v) for p, v in latest.items()}
+    annual.update(_plan("defence_spending", eh))
+    first, last = min(annual), max(annual)
+    # years before the first observation (2019-20): the first level deflated at the 4% inflation target
+    for y in range(int(idx.year.min()), first):
+        annual[y] = annual[first] / TARGET_GROWTH ** (first - y)
+    values = np.array([annual.get(y, 0.0) / 4 for y in idx.year])
+    return pd.Series(values, index=idx), pd.Series((np.asarray(idx.year) <= last).astype(float), index=idx)
+
+
+def _other_spending(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
+    """Non-defence federal spending in % of GDP (data years, then the budget law, held before and after) and
+    the flag of the years up to the last of them."""
+    shares = fiscal_shares(eh)["other_spending_gdp"].dropna()
+    values = {int(y): float(v) for y, v in shares.items()}
+    spending, defence, gdp = (_plan(n, eh) for n in ("federal_spending", "defence_spending", "gdp_nominal"))
+    for y in sorted(set(spending) & set(defence) & set(gdp)):
+        values[y] = 100 * (spending[y] - defence[y]) / gdp[y]
+    flag = pd.Series((np.asarray(idx.year) <= max(values)).astype(float), index=idx)
+    return annual_to_quarterly(pd.Series(values), "steps", index=idx), flag
+
+
+def _markup_and_availability(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
+    """Sanctions as they happened: availability of critical imports and the markup on controlled imports."""
+    start = pd.Period(WAR_START, freq="Q")
+    years = np.asarray(idx.year)
+    sub = {p.year: float(v) / 100 for p, v in _known(_series("substitution_sanctioned_goods"), eh).items()}
+    avail = pd.Series(1.0, index=idx)
+    if sub:
+        last = max(sub)
+        for i, (q, y) in enumerate(zip(idx, years)):
+            if q >= start and q <= eh:
+                avail.iloc[i] = sub.get(y, sub[last] if y > last else 1.0)
+        avail[idx > eh] = np.nan
+        avail = avail.ffill()
+        avail[idx == start] = 1 - (1 - avail[idx == start + 1].iloc[0]) / 3
+    markup_data = _known(_series("controlled_import_markup"), eh)
+    level = float(markup_data.iloc[-1]) if len(markup_data) else 0.0
+    markup = pd.Series(np.where(idx >= start + 1, level, 0.0), index=idx)
+    markup[idx == start] = level / 3
+    if not len(markup_data):
+        markup[:] = 0.0
+    return avail, markup
+
+
+def _ruble(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
+    """Quarterly average ruble in history, the end-of-quarter rate in the first projection quarter."""
+    avg = _known(_series("usd_rub_q"), eh)
+    fx = pd.Series(np.nan, index=idx)
+    fx[avg.index[avg.index.isin(idx)]] = avg[avg.index.isin(idx)].to_numpy(dtype=float)
+    anchor = pd.Series((idx <= avg.index.max()).astype(float), index=idx)
+    end_q = _known(_series("usd_rub_end_q"), eh)
+    nxt = avg.index.max() + 1
+    if nxt in idx and avg.index.max() in end_q.index:
+        fx[nxt] = float(end_q[avg.index.max()])
+        anchor[nxt] = 1.0
+    return fx.ffill().bfill(), anchor
+
+
 @lru_cache(maxsize=16)
 def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataFrame:
     idx = quarter_index(min(start, MODEL_START), end)
@@ -244,38 +340,20 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
     def get(name: str) -> pd.Series:
         return _known(_series(name), end_history)
 
-    # defence: latest vintage to end_history; later the plan vintage, then +4% a year
-    latest = annual_to_quarterly(get("defence_spending"), "equal", index=idx)
-    plan = annual_to_quarterly(_series("defence_spending", "plan"), "equal", index=idx)
-    d = latest.where(hist)
-    d = d.fillna(plan.where(~hist))
-    first_obs = latest.first_valid_index()
-    d[d.index < first_obs] = latest[first_obs]  # 2019-20 not in the data set: the 2021 level
-    for i in range(len(d)):
-        if np.isnan(d.iloc[i]):
-            d.iloc[i] = d.iloc[i - 4] * TARGET_GROWTH if i >= 4 else d.iloc[i - 1]
-    out["defence_spending"] = d
-
-    for name in ("urals_price", "usd_rub"):
-        out[name] = annual_to_quarterly(get(name), "midyear", index=idx)
+    out["defence_spending"], out["defence_plan"] = _defence(idx, end_history)
+    out["other_spending_gdp"], out["spending_plan"] = _other_spending(idx, end_history)
+    package = _plan("tax_package_revenue_gdp", end_history)
+    out["tax_package"] = [package.get(y, 0.0) if y in package or not package else
+                          (package[max(package)] if y > max(package) else 0.0) for y in idx.year]
+    urals = _quarterly_or_annual(get("urals_price_q"), get("urals_price"), idx)
+    plan = _plan("urals_price", end_history)
+    urals[~hist] = np.nan
+    for y, v in plan.items():
+        urals[np.asarray(idx.year) == y] = v
+    out["urals_price"] = urals.ffill()
+    out["usd_rub"], out["fx_anchor"] = _ruble(idx, end_history)
     out["oil_volume"] = 1.0
-
-    avail = pd.Series(np.nan, index=idx)
-    avail[idx < pd.Period("2022Q2", freq="Q")] = 1.0
-    sub = annual_to_quarterly(get("substitution_sanctioned_goods"), "repeat", index=idx) / 100.0
-    avail = avail.fillna(sub.where(idx >= pd.Period("2022Q2", freq="Q")))
-    out["critical_availability"] = _hold_after(avail, end_history)
-
-    markup = pd.Series(np.nan, index=idx)
-    markup[idx <= PREWAR_END] = 0.0
-    mk = get("controlled_import_markup")
-    for year, value in mk.items():
-        q4 = pd.Period(year=year.year, quarter=4, freq="Q")
-        if q4 in markup.index:
-            markup[q4] = value
-    markup = markup.where(idx <= end_history)
-    markup = markup.interpolate(method="linear", limit_area="inside")
-    out["import_markup"] = markup.ffill()
+    out["critical_availability"], out["import_markup"] = _markup_and_availability(idx, end_history)
 
     mob = pd.Series(0.0, index=idx)
     for year, value in get("mobilised").items():
@@ -317,6 +395,9 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
     out["war"] = (idx >= WAR_START).astype(float)
     out["preferential_credit"] = (idx >= PREFERENTIAL_START).astype(float)
     out["demand_shock"] = 0.0
+    survey = get("inflation_expectations_q").reindex(idx)
+    out["survey_anchor"] = survey.notna().astype(float)
+    out["inflation_survey"] = survey.fillna(0.0)
 
     defl = deflator_path(end_history)
     if len(defl):
@@ -326,17 +407,6 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
     else:  # the 2022 anchor is not known yet: nominal GDP = real GDP x CPI throughout
         out["gdp_deflator"] = 1.0
         out["nominal_anchor"] = 0.0
-
-    oil = annual_to_quarterly(get("oil_gas_revenue"), "equal", index=idx)
-    out["oil_anchor"] = oil.notna().astype(float)
-    out["oil_gas_revenue"] = oil.fillna(0.0)
-
-    shares = fiscal_shares(end_history)
-    for name in ("non_oil_revenue_gdp", "other_spending_gdp"):
-        out[name] = annual_to_quarterly(shares[name], "steps", index=idx).fillna(0.0)  # 0: none known
-    known = shares.dropna(how="all")
-    last_year = int(known.index.max()) if len(known) else None
-    out["fiscal_anchor"] = 0.0 if last_year is None else (np.asarray(idx.year) <= last_year).astype(float)
 
     obs = nwf_observations(end_history)
     nxt = pd.Series(0.0, index=idx)
@@ -355,7 +425,7 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
     known_rate = rate.notna().to_numpy() & hist
     out["key_rate_data"] = np.where(known_rate, rate.fillna(0.0).to_numpy(), 0.0)
     out["rate_anchor"] = known_rate.astype(float)
-    out = out.loc[(out.index >= start) & (out.index <= end)]
+    out = out.loc[(out.index >= start) & (out.index <= end), list(COLUMNS)]
     if out.isna().any().any():
         bad = out.columns[out.isna().any()].tolist()
         raise DataError(f"exogenous paths: missing values in {bad} (check data/ coverage)")
@@ -372,7 +442,7 @@ def paths(
     end_history : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
         Last quarter taken from the data; later quarters follow the projection assumptions of this
         module's docstring (and ``docs/model.md``).
-    start, end : str or Period, default :data:`~twosector.calendar.MODEL_START`, :data:`~twosector.calendar.DEFAULT_END`
+    start, end : str
         First and last quarter (the engine needs ``MODEL_START..PREWAR_END`` for its pre-war normalisation).
 
     Returns
@@ -422,9 +492,9 @@ def condition_rate(x: pd.DataFrame, end_history: str | pd.Period) -> pd.DataFram
 def no_war_paths(*, start: str | pd.Period = MODEL_START, end: str | pd.Period = DEFAULT_END) -> pd.DataFrame:
     """Return the counterfactual exogenous paths without the war and its shocks.
 
-    Defence spending stays at its 2021 level and grows with the 4% target from 2022; oil price and
-    ruble stay at their 2021 averages; no sanctions (availability 1, no markup), no mobilisation,
-    recruitment or emigration, no war-time financing.
+    Defence spending stays at its 2021 share of GDP from 2022 (``defence_plan`` = 0); non-defence spending at
+    its 2021 share; no tax package; oil price and ruble stay at their 2021 averages; no sanctions (availability
+    1, no markup), no mobilisation, recruitment or emigration, no war-time financing, no survey conditioning.
 
     Returns
     -------
@@ -434,21 +504,23 @@ def no_war_paths(*, start: str | pd.Period = MODEL_START, end: str | pd.Period =
     x = paths(start=start, end=end)
     base = x.loc[x.index.year == BASE_YEAR]
     after = x.index > PREWAR_END
-    steps = np.cumsum(after) / 4.0
-    x["defence_spending"] = np.where(after, base["defence_spending"].mean() * TARGET_GROWTH**steps, x["defence_spending"])
+    x["defence_plan"] = np.where(after, 0.0, 1.0)
+    x["other_spending_gdp"] = np.where(after, base["other_spending_gdp"].mean(), x["other_spending_gdp"])
+    x["spending_plan"] = 1.0
+    x["tax_package"] = 0.0
     for name in ("urals_price", "usd_rub"):
         x.loc[after, name] = base[name].mean()
+    x["fx_anchor"] = 1.0
     x["critical_availability"] = 1.0
     x["import_markup"] = 0.0
-    for name in ("mobilised", "contract_recruits", "emigrants", "war", "preferential_credit", "demand_shock"):
+    for name in ("mobilised", "contract_recruits", "emigrants", "war", "preferential_credit", "demand_shock",
+                 "survey_anchor", "inflation_survey"):
         x[name] = 0.0
     # the deflator is anchored to the data up to 2021 only: afterwards nominal GDP grows with the CPI
     x["nominal_anchor"] = np.where(after, 0.0, x["nominal_anchor"])
     x["nwf_quarters_left"] = 0.0
     x["rate_anchor"] = 0.0  # without the war the Taylor rule sets the key rate throughout
     x["key_rate_data"] = 0.0
-    x["fiscal_anchor"] = np.where(after, 0.0, x["fiscal_anchor"])
-    x["oil_anchor"] = np.where(after, 0.0, x["oil_anchor"])
     return x
 
 
@@ -458,8 +530,8 @@ def validate_exog(x: pd.DataFrame, end: pd.Period) -> pd.DataFrame:
     Raises
     ------
     ScenarioError
-        If it has no quarterly PeriodIndex, misses columns, does not cover ``MODEL_START..PREWAR_END`` of
-        :mod:`twosector.calendar` (needed for the 2021 = 100 normalisation) and ``end``, has gaps or non-finite values.
+        If it has no quarterly PeriodIndex, misses columns, does not cover ``MODEL_START..PREWAR_END`` (needed for the
+        2021 = 100 normalisation) and ``end``, has gaps or non-finite values.
     """
     if not isinstance(x, pd.DataFrame) or not isinstance(x.index, pd.PeriodIndex) or x.index.freqstr[0] != "Q":
         raise ScenarioError("exog: must be a DataFrame with a quarterly PeriodIndex (see twosector.exog.paths())")
@@ -477,7 +549,7 @@ def validate_exog(x: pd.DataFrame, end: pd.Period) -> pd.DataFrame:
     if not np.isfinite(values).all():
         bad = x.columns[~np.isfinite(values).all(axis=0)].tolist()
         raise ScenarioError(f"exog: non-finite values in column(s) {bad}")
-    for name in ("urals_price", "usd_rub", "defence_spending", "critical_availability", "gdp_deflator"):
+    for name in ("urals_price", "usd_rub", "critical_availability", "gdp_deflator"):
         if (x[name] <= 0).any():
             raise ScenarioError(f"exog: column {name!r} has values <= 0 (first at {x.index[(x[name] <= 0).to_numpy()][0]}); allowed: > 0")
     return x

@@ -9,6 +9,7 @@ simulation and says whether it is within tolerance.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 from functools import cache
 from importlib import resources
 
@@ -27,10 +28,18 @@ STATISTICS = {
     "q4": "value in the fourth quarter (Q4 y/y inflation as the counterpart of Dec/Dec; end-year rate or stock)",
     "quarter": "value in the given quarter",
     "growth": "% change of a level between two quarters 'A:B'",
+    "change": "change of a level between two quarters 'A:B' (in its unit)",
+    "sum": "sum of a flow over the quarters 'A:B' (inclusive)",
+    "rms": "root mean square over the quarters 'A:B' (inclusive): the size of a gap's swings",
     "param": "a parameter value of the model (a published estimate the calibration must respect)",
-    "multiplier": "real GDP change / real defence-spending change over the first year of a +10% defence "
-                  "impulse from Q1 of the year (scenario vs baseline)",
+    "multiplier": "cumulative real GDP change / cumulative real defence-spending change over the 8 quarters of "
+                  "a +10% defence impulse from Q1 of the year (scenario vs baseline, both at the baseline's "
+                  "GDP deflator)",
 }
+
+#: target: a calibration target the solver fits; prior: a literature or plan prior it also fits; fact: a
+#: stylised fact the model is not fitted to (evidence, unless ``constructed``)
+KINDS = ("target", "prior", "fact")
 
 TABLE_COLUMNS = [
     "id", "target", "kind", "period", "value", "tolerance", "low", "high", "model", "error", "pass",
@@ -61,7 +70,7 @@ def targets(kind: str | None = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    kind : {"target", "fact"} or None
+    kind : {"target", "prior", "fact"} or None
         Filter by kind; ``None`` returns both.
 
     Returns
@@ -78,8 +87,8 @@ def targets(kind: str | None = None) -> pd.DataFrame:
     """
     t = _read_targets().copy()
     if kind is not None:
-        if kind not in {"target", "fact"}:
-            raise TwosectorError(unknown_name("kind", kind, ["target", "fact"]))
+        if kind not in KINDS:
+            raise TwosectorError(unknown_name("kind", kind, KINDS))
         t = t[t["kind"] == kind].reset_index(drop=True)
     return t
 
@@ -155,9 +164,13 @@ def statistic(values: np.ndarray, index: pd.PeriodIndex, stat: str, period: str)
         return at(f"{int(period)}Q4")
     if stat == "quarter":
         return at(period)
-    if stat == "growth":
+    if stat in ("growth", "change"):
         a, b = period.split(":")
-        return 100 * (at(b) / at(a) - 1)
+        return 100 * (at(b) / at(a) - 1) if stat == "growth" else at(b) - at(a)
+    if stat in ("sum", "rms"):
+        a, b = (pd.Period(x, freq="Q") for x in period.split(":"))
+        w = v[:, (index >= a) & (index <= b)]
+        return w.sum(axis=1) if stat == "sum" else np.sqrt((w**2).mean(axis=1))
     raise DataError(f"targets.csv: statistic {stat!r} is not one of {', '.join(STATISTICS)}")
 
 
@@ -194,25 +207,65 @@ def model_value(results: pd.DataFrame, params: pd.Series, row: pd.Series) -> flo
 
 
 IMPULSE = 0.1  # +10% of the defence path
+IMPULSE_QUARTERS = 8  # the impulse lasts two years
+
+
+def impulse_scenario(year: int) -> dict[str, Any]:
+    """The defence impulse of the multiplier: +10% of the defence path for 8 quarters from Q1 of ``year``."""
+    end = pd.Period(f"{year}Q1", freq="Q") + IMPULSE_QUARTERS - 1
+    return {"name": f"defence_impulse_{year}", "base": "baseline", "levers": {"defence_spending": {
+        "intensity": IMPULSE, "start": f"{year}Q1", "ramp": 0, "end": str(end)}}}
+
+
+def multiplier_values(base: Mapping[str, np.ndarray], shock: Mapping[str, np.ndarray], index: pd.PeriodIndex,
+                      year: int) -> np.ndarray:
+    """Cumulative defence multiplier from engine arrays of the baseline and the impulse run, per draw.
+
+    ``sum ΔGDP / sum Δdefence`` over the impulse's quarters, real GDP in trn RUB of 2021 (the GDP index times
+    2021 nominal GDP) and defence deflated by the baseline's GDP deflator.
+
+    Parameters
+    ----------
+    base, shock : mapping of str -> array (n, T)
+        ``gdp``, ``nominal_gdp`` and ``defence_spending`` of the baseline and of :func:`impulse_scenario`.
+    index : pd.PeriodIndex
+        The ``T`` quarters.
+    year : int
+        First year of the impulse.
+
+    Returns
+    -------
+    np.ndarray
+        Shape ``(n,)``.
+    """
+    years = np.asarray(index.year)
+    start = pd.Period(f"{year}Q1", freq="Q")
+    w = (index >= start) & (index < start + IMPULSE_QUARTERS)
+    n21 = base["nominal_gdp"][:, years == 2021].sum(axis=1, keepdims=True)
+    real = {k: o["gdp"] / 100 * n21 / 4 for k, o in (("b", base), ("s", shock))}
+    deflator = base["nominal_gdp"] / real["b"]
+    d_gdp = (real["s"] - real["b"])[:, w].sum(axis=1)
+    d_def = ((shock["defence_spending"] - base["defence_spending"]) / deflator)[:, w].sum(axis=1)
+    return d_gdp / d_def
 
 
 def defence_multiplier(params: pd.Series, year: int, baseline: pd.DataFrame | None = None) -> float:
-    """The model's defence-spending multiplier: real GDP change over real defence-spending change in the
-    first four quarters of a +10% defence impulse from Q1 of ``year`` (scenario vs baseline).
+    """The model's cumulative defence-spending multiplier for +10% defence spending over 8 quarters from Q1 of
+    ``year`` (:func:`multiplier_values`, scenario vs baseline).
 
     Parameters
     ----------
     params : pd.Series
         The parameter set.
     year : int
-        Year of the impulse (a projection year, so that history is unaffected).
+        First year of the impulse (a projection year, so that history is unaffected).
     baseline : pd.DataFrame, optional
         The baseline simulated with ``params`` (recomputed when not given or too short).
 
     Returns
     -------
     float
-        Real GDP change per unit of real defence-spending change.
+        Cumulative real GDP change per unit of cumulative real defence-spending change.
 
     Raises
     ------
@@ -222,17 +275,14 @@ def defence_multiplier(params: pd.Series, year: int, baseline: pd.DataFrame | No
     """
     from twosector.simulation import simulate
 
-    end = f"{year}Q4"
+    end = str(pd.Period(f"{year}Q1", freq="Q") + IMPULSE_QUARTERS - 1)
     if baseline is None or pd.Period(end, freq="Q") not in baseline.index:
         baseline = simulate("baseline", params=params, end=end)
-    shock = {"base": "baseline",
-             "levers": {"defence_spending": {"intensity": IMPULSE, "start": f"{year}Q1", "ramp": 0}}}
-    scen = simulate(shock, params=params, end=end)
-    q = slice(f"{year}Q1", end)
-    b, s = baseline.loc[q], scen.loc[q]
-    d_gdp = ((s["gdp"] - b["gdp"]) / 100 * float(params["nominal_gdp_2021"]) / 4).sum()
-    d_def = ((s["defence_spending"] - b["defence_spending"]) / (b["price_level"] / 100)).sum()
-    return float(d_gdp / d_def)
+    scen = simulate(impulse_scenario(year), params=params, end=end)
+    baseline = baseline.loc[:end]
+    arrays = [{k: f[k].to_numpy(dtype=float)[None, :] for k in ("gdp", "nominal_gdp", "defence_spending")}
+              for f in (baseline, scen)]
+    return float(multiplier_values(arrays[0], arrays[1], baseline.index, year)[0])
 
 
 def fact_table(

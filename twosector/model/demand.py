@@ -1,4 +1,4 @@
-"""Civilian demand (IS curve) and the labour market: employment, unemployment and the labour shortage.
+"""Civilian demand (IS curve) and the labour market: unemployment and the labour shortage.
 
 Plain functions of named inputs (floats or arrays of shape ``(n,)``), parameters ``p`` and a backend ``B``;
 equation tags of ``docs/model.md``.
@@ -9,56 +9,62 @@ from __future__ import annotations
 from typing import Any
 
 from twosector.model.backend import Backend
-from twosector.model.supply import Technology, require
 
-__all__ = ["GAP_BOUND", "civilian_demand", "employment"]
+__all__ = ["GAP_BOUND", "fiscal_stance", "civilian_demand", "labour_market"]
 
 Value = Any  # float or np.ndarray of shape (n,)
 
 GAP_BOUND = 25.0  # bound of the demand gap d (% of the anchor), a guard against explosive draws
 
 
-def civilian_demand(
-    *, gap_prev: Value, real_rate_prev: Value, income_gap_prev: Value, nominal_gdp_prev: Value, defence: Value,
-    preferential_flag: float, ceasefire: float, demand_shock: float, potential: Value, capacity: Value,
-    trend: Value, rr_neutral: Value, defence_share_2021: Value, p: Any, B: Backend,
-) -> dict[str, Value]:
-    """[D1]-[D4] quasi-fiscal credit, the demand gap, civilian demand and output.
+def fiscal_stance(
+    *, defence: Value, other_spending: Value, preferential_credit: Value, nominal_gdp_prev: Value,
+    tax_rate: Value, p: Any,
+) -> Value:
+    """[D1] the fiscal stance: the non-oil primary deficit including quasi-fiscal credit, % of GDP.
 
-    ``gap_prev`` is last quarter's demand gap ``d`` (% of the anchor), ``income_gap_prev`` last quarter's
-    household income relative to its no-war path (100 × log), ``real_rate_prev`` last quarter's real civilian
-    lending rate (% per year).
+    ``(defence + other primary spending + is_quasi_fiscal × preferential credit) / GDP - non-oil tax rate``,
+    on last quarter's nominal GDP. Its change is the fiscal impulse that moves demand [D2].
     """
-    pref = p.preferential_credit_ratio * defence * preferential_flag * (1 - ceasefire)
-    d = (p.is_persistence * gap_prev - p.is_rate * (real_rate_prev - rr_neutral)
-         + p.is_income * income_gap_prev + p.is_quasi_fiscal * 100 * pref / nominal_gdp_prev
-         + p.is_defence * 100 * (defence / nominal_gdp_prev - defence_share_2021)
-         + demand_shock)
-    d = B.clip(d, -GAP_BOUND, GAP_BOUND)  # numerical guard (documented), inactive in the baseline
-    kappa = p.demand_potential_link
-    demand = (100 * trend) ** (1 - kappa) * potential**kappa * B.exp(d / 100)
-    y_c = B.minimum(demand, capacity)
-    return {
-        "preferential_credit": pref, "gap": d, "civilian_demand": demand, "output_civilian": y_c,
-        "output_gap_civilian": 100 * B.log(y_c / potential), "demand_gap": 100 * B.log(demand / potential),
-    }
+    flows = defence + other_spending + p.is_quasi_fiscal * preferential_credit
+    return 100 * flows / nominal_gdp_prev - tax_rate
 
 
-def employment(
-    *, output: Value, demand: Value, labour_force: Value, employment_military: Value,
-    military_labour_demand: Value, l_pot: Value, n_max: Value, tech: Technology, u_nat: Value, p: Any,
-    B: Backend,
+def civilian_demand(
+    *, gap_prev: Value, real_rate_prev: Value, income_change: Value, stance: Value, stance_4q_ago: Value,
+    shock: Value, anchor: Value, potential: Value, rr_neutral: Value, p: Any, B: Backend,
 ) -> dict[str, Value]:
-    """[E1]-[E5] civilian employment, unemployment and unfilled vacancies (mn persons)."""
-    okun = p.okun_coef
-    n_c = B.clip(l_pot + okun * (require(output, tech, B) - l_pot), 0.0, n_max)
-    unemployed = labour_force - employment_military - n_c
+    """[D2]-[D3] the demand gap and civilian demand.
+
+    ``d = is_persistence d_prev - is_rate (rr_prev - rr*) + is_fiscal × fiscal impulse + is_income × income
+    change + shock``: the fiscal *impulse*, the change of the stance over the last year spread evenly over its
+    quarters (budgets are annual), not the stance's level, moves demand, so a permanently high stance does not
+    keep the economy overheated; likewise households spend out of changes in
+    their real income relative to its no-war path (last quarter's change, 100 × log points), e.g. when a price
+    spike erodes real wages. Demand is ``anchor × exp(d/100)``; the anchor follows potential output with
+    a lag of one quarter (last quarter's potential grown at the trend): a sudden fall in potential opens a
+    positive demand gap at once.
+    """
+    impulse = (stance - stance_4q_ago) / 4
+    d = (p.is_persistence * gap_prev - p.is_rate * (real_rate_prev - rr_neutral) + p.is_fiscal * impulse
+         + p.is_income * income_change + shock)
+    d = B.clip(d, -GAP_BOUND, GAP_BOUND)  # numerical guard (documented), inactive in the baseline
+    demand = anchor * B.exp(d / 100)
+    return {"fiscal_impulse": impulse, "gap": d, "civilian_demand": demand,
+            "demand_gap": 100 * B.log(demand / potential)}
+
+
+def labour_market(
+    *, labour_force: Value, employment_military: Value, employment_civilian: Value, labour_needed: Value,
+    military_labour_demand: Value, u_nat: Value, p: Any, B: Backend,
+) -> dict[str, Value]:
+    """[E1]-[E3] unemployment and unfilled vacancies (mn persons)."""
+    unemployed = labour_force - employment_military - employment_civilian
     u = unemployed / labour_force
-    unmet_c = B.maximum(l_pot + okun * (require(demand, tech, B) - l_pot) - n_c, 0.0)
-    unmet_m = military_labour_demand - employment_military
+    unmet_c = B.maximum(labour_needed - employment_civilian, 0.0)
+    unmet_m = B.maximum(military_labour_demand - employment_military, 0.0)
     shortage = p.vacancies_frictional * B.exp(p.vacancy_tightness * 100 * (u_nat - u)) + unmet_c + unmet_m
     return {
-        "employment_civilian": n_c, "unemployed": unemployed, "unemployment_share": u,
-        "unemployment_rate": 100 * u, "unmet_civilian_demand": unmet_c, "unmet_military_demand": unmet_m,
-        "labour_shortage": shortage,
+        "unemployed": unemployed, "unemployment_share": u, "unemployment_rate": 100 * u,
+        "unmet_civilian_demand": unmet_c, "unmet_military_demand": unmet_m, "labour_shortage": shortage,
     }

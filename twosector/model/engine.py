@@ -19,11 +19,13 @@ import numpy as np
 
 from twosector.model import demand, fiscal, income, post, prices, supply
 from twosector.model.backend import Backend, backend_for
-from twosector.model.catalogue import EXOG, LEVER_KEYS, OUTPUTS
+from twosector.model.catalogue import EXOG, LEVER_KEYS
 
-__all__ = ["run", "K_FLOOR"]
+__all__ = ["run", "K_FLOOR", "COVID_QUARTERS"]
 
 K_FLOOR = 0.5  # civilian capital cannot fall below half its pre-war trend
+#: the quarters of the COVID demand shock (positions relative to 2021Q1) and their parameters
+COVID_QUARTERS = {-3: "covid_2020q2", -2: "covid_2020q3", -1: "covid_2020q4", 0: "covid_2021q1"}
 
 
 @dataclass(slots=True)
@@ -33,31 +35,48 @@ class State:
     army_w: Any
     lost: Any
     skilled_x: Any
-    sub: Any
+    substitution: Any
     drag: Any
     capital: Any
-    capacity: Any
-    employment_military: Any  # None before the first quarter
+    capital_military: Any
+    employment_military: Any
+    employment_civilian: Any
+    price_military: Any
     gap: Any
-    income_gap: Any
     real_rate: Any
+    income_gap: Any
+    income_change: Any
+    anchor: Any
+    stance_hist: Any  # the fiscal stance of the last four quarters, oldest first (None before the first quarter)
     price: Any
     price_hist: list[Any]  # price levels of the last four quarters, oldest first
     inflation: Any
+    core: Any
+    imported: Any
+    cpi: Any
     adaptive: Any
+    record: Any
     key_rate: Any
+    lending: Any
     wage: Any
-    wage_prev: Any
     premium: Any
-    import_cost: Any  # None before the first quarter
+    fx_base: Any
+    fx: Any
+    markup: Any
     nwf: Any
     debt: Any
+    ofz: Any
+    spread: Any
     nominal_gdp: Any
     wedge: Any
+    defence_share: Any
+    other_share: Any
+    interest: Any
 
 
 def _constants(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: np.ndarray, T: int) -> dict[str, Any]:
-    """Derived constants and the no-war reference paths [T1] [T2] of one run, as arrays."""
+    """Derived constants, the no-war reference paths [T1] [T2] and the COVID shock of one run, as arrays."""
+    n = f["inflation_target"].shape[0]
     t_mid = float(np.mean(i2021))  # time of the 2021 base (mid-2021)
     tt = np.arange(T, dtype=float) - t_mid  # quarters from the base
     g_pot, g_lf = f["potential_growth"], f["labour_force_growth"]
@@ -69,34 +88,42 @@ def _constants(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: 
     w_trend = np.exp(np.outer(g_w, tt) / 400)  # no-war real wage path (2021 = 1)
     transfers = f["transfer_share"][:, None] * w_trend * l_bar  # real transfers, indexed to trend
     income_trend = w_trend * (l_bar + n_m0[:, None] * (1 + f["wage_premium_base"][:, None])) + transfers
+    covid = np.zeros((n, T))
+    for offset, name in COVID_QUARTERS.items():
+        covid[:, int(i2021[0]) + offset] = f[name]
     defence_2021 = float(np.mean(x["defence_spending"][i2021]))
     return {
         "t_mid": t_mid, "g_w": g_w, "u_nat": u_nat, "u_min": f["unemployment_floor"] / 100,
         "rho": (f["input_elasticity"] - 1.0) / f["input_elasticity"],
         "rr_neutral": f["neutral_real_rate"] + f["lending_spread"],  # neutral real civilian lending rate
-        "defence_2021": defence_2021, "usd_rub_2021": float(np.mean(x["usd_rub"][i2021])),
-        "defence_share_2021": 4 * defence_2021 / f["nominal_gdp_2021"],
+        "defence_2021": defence_2021, "procurement_2021": (1 - f["personnel_share_2021"]) * defence_2021,
         "paths": {"trend": trend, "lf_trend": lf_trend, "l_bar": l_bar, "w_trend": w_trend,
-                  "transfers": transfers, "income_trend": income_trend},
+                  "transfers": transfers, "income_trend": income_trend, "covid": covid},
     }
 
 
-def _initial_state(f: Mapping[str, np.ndarray], k: Mapping[str, Any], n: int) -> State:
-    """The state before 2019Q1: no war, prices and wages on their target and trend paths."""
-    target, g_w = f["inflation_target"], k["g_w"]
+def _initial_state(f: Mapping[str, np.ndarray], k: Mapping[str, Any], x0: Mapping[str, float], n: int) -> State:
+    """The state before 2019Q1: no war, prices, wages and output on their target and trend paths."""
+    target, g_w, paths = f["inflation_target"], k["g_w"], k["paths"]
     p0 = np.exp(-target * k["t_mid"] / 400)  # price level in the first quarter (2021 = 1 on the target path)
-    wage = k["paths"]["w_trend"][:, 0] * np.exp(-g_w / 400)
+    price = p0 * np.exp(-target / 400)
+    wage = paths["w_trend"][:, 0] * np.exp(-g_w / 400)
+    key_rate = np.maximum(f["neutral_real_rate"] + target, f["key_rate_floor"])
     zeros = np.zeros(n)
     return State(
-        army_w=zeros.copy(), lost=zeros.copy(), skilled_x=zeros.copy(), sub=zeros.copy(), drag=zeros.copy(),
-        capital=np.ones(n), capacity=100 * (1 + f["military_spare_capacity"]), employment_military=None,
-        gap=zeros.copy(), income_gap=zeros.copy(), real_rate=k["rr_neutral"].copy(),
-        price=p0 * np.exp(-target / 400), price_hist=[p0 * np.exp(-target * j / 400) for j in (4, 3, 2, 1)],
-        inflation=target.copy(), adaptive=target.copy(),
-        key_rate=np.maximum(f["neutral_real_rate"] + target, f["key_rate_floor"]),
-        wage=wage, wage_prev=wage * np.exp(-g_w / 400), premium=f["wage_premium_base"].copy(), import_cost=None,
-        nwf=f["nwf_liquid_2021"].copy(), debt=zeros.copy(), nominal_gdp=f["nominal_gdp_2021"] / 4 * np.exp(
-            -(f["potential_growth"] + target) * (k["t_mid"] + 1) / 400), wedge=np.ones(n),
+        army_w=zeros.copy(), lost=zeros.copy(), skilled_x=zeros.copy(), substitution=zeros.copy(),
+        drag=zeros.copy(), capital=np.ones(n), capital_military=np.ones(n),
+        employment_military=f["employment_military_2021"].copy(), employment_civilian=paths["l_bar"][:, 0].copy(),
+        price_military=price.copy(), gap=zeros.copy(), real_rate=k["rr_neutral"].copy(), income_gap=zeros.copy(), income_change=zeros.copy(),
+        anchor=100 * paths["trend"][:, 0], stance_hist=None, price=price,
+        price_hist=[p0 * np.exp(-target * j / 400) for j in (4, 3, 2, 1)], inflation=target.copy(),
+        core=target.copy(), imported=zeros.copy(), cpi=target.copy(), adaptive=target.copy(), record=zeros.copy(), key_rate=key_rate,
+        lending=key_rate + f["lending_spread"], wage=wage,
+        premium=f["wage_premium_base"].copy(), fx_base=zeros + x0["usd_rub"], fx=zeros + x0["usd_rub"],
+        markup=zeros + x0["import_markup"], nwf=f["nwf_liquid_2021"].copy(), debt=zeros.copy(), ofz=key_rate + f["ofz_spread"],
+        spread=zeros.copy(), wedge=np.ones(n), defence_share=zeros.copy(), other_share=zeros.copy(),
+        interest=f["interest_share"] / 400 * f["nominal_gdp_2021"] * np.exp(-(f["potential_growth"] + target) * (k["t_mid"] + 1) / 400),
+        nominal_gdp=f["nominal_gdp_2021"] / 4 * np.exp(-(f["potential_growth"] + target) * (k["t_mid"] + 1) / 400),
     )
 
 
@@ -109,95 +136,143 @@ def _as_scalars(value: Any) -> Any:
     return float(np.asarray(value).reshape(-1)[0])
 
 
-def _real_side(s: State, x: Mapping[str, Any], lv: Mapping[str, float], k: Mapping[str, Any], p: Any,
-               B: Backend) -> dict[str, Any]:
-    """Labour supply, critical inputs, the military sector, civilian supply, demand and employment."""
+def _supply_side(s: State, x: Mapping[str, Any], lv: Mapping[str, float], k: Mapping[str, Any], p: Any,
+                 B: Backend) -> dict[str, Any]:
+    """Labour supply, critical inputs, defence spending and the military sector, civilian potential."""
     c = lv["ceasefire"]
-    unlifted = 1.0 - c * lv["ceasefire_sanction_relief"]  # share of sanctions not lifted [L1]
     v = supply.labour_supply(
         army_w=s.army_w, lost=s.lost, skilled_x=s.skilled_x, lf_trend=x["lf_trend"], mobilised=x["mobilised"],
         recruits=x["contract_recruits"], emigrants=x["emigrants"], ceasefire=c,
         demobilisation=lv["ceasefire_demobilisation"], skilled_emigration=lv["skilled_emigration"], p=p)
-    v["unlifted"] = unlifted
+    v["unlifted"] = unlifted = 1.0 - c * lv["ceasefire_sanction_relief"]  # share of sanctions not lifted [L1]
     v.update(supply.critical_inputs(
-        sub=s.sub, drag=s.drag, availability=x["critical_availability"], input_sanctions=lv["input_sanctions"],
-        secondary_sanctions=lv["secondary_sanctions"], tech_controls=lv["tech_controls"], unlifted=unlifted,
-        rho=k["rho"], p=p))
+        stock=s.substitution, drag=s.drag, availability=x["critical_availability"],
+        input_sanctions=lv["input_sanctions"], secondary_sanctions=lv["secondary_sanctions"],
+        tech_controls=lv["tech_controls"], unlifted=unlifted, rho=k["rho"], p=p, B=B))
+    # [Y1] the budget's defence path in plan years, its last share of GDP after them; levers scale it
+    path = x["defence_spending"] if x["defence_plan"] else s.defence_share * s.nominal_gdp
+    v["defence_path_share"] = path / s.nominal_gdp
+    v["defence_spending"] = defence = path * (1 + lv["defence_spending"]) * (1 - lv["ceasefire_defence_cut"] * c)
+    v.update(supply.defence_split(defence=defence, army=v["army_personnel"], price=s.price,
+                                  defence_2021=k["defence_2021"], p=p, B=B))
     v.update(supply.military(
-        defence_path=x["defence_spending"], defence_lever=lv["defence_spending"], ceasefire=c,
-        defence_cut=lv["ceasefire_defence_cut"], price_prev=s.price, capacity=s.capacity,
-        employment_prev=s.employment_military, m_rho=v["m_rho"], rho=k["rho"], defence_2021=k["defence_2021"],
-        p=p, B=B))
+        procurement=v["procurement"], price_m_prev=s.price_military, capital=s.capital_military,
+        employment_prev=s.employment_military, m_rho=v["m_rho"], rho=k["rho"], drag=v["tech_drag"],
+        procurement_2021=k["procurement_2021"], wartime=x["war"], p=p, B=B))
+    v["preferential_credit"] = p.preferential_credit_ratio * v["procurement"] * x["preferential_credit"] * (1 - c)
     v.update(supply.civilian_supply(
         labour_force=v["labour_force"], employment_military=v["employment_military"],
         skilled_emigrants=v["skilled_emigrants"], capital=s.capital, tech_drag=v["tech_drag"], m_rho=v["m_rho"],
-        trend=x["trend"], l_bar=x["l_bar"], u_nat=k["u_nat"], u_min=k["u_min"], rho=k["rho"], p=p, B=B))
-    v.update(demand.civilian_demand(
-        gap_prev=s.gap, real_rate_prev=s.real_rate, income_gap_prev=s.income_gap, nominal_gdp_prev=s.nominal_gdp,
-        defence=v["defence_spending"], preferential_flag=x["preferential_credit"], ceasefire=c,
-        demand_shock=x["demand_shock"], potential=v["potential_civilian"], capacity=v["civilian_capacity"],
-        trend=x["trend"], rr_neutral=k["rr_neutral"], defence_share_2021=k["defence_share_2021"], p=p, B=B))
-    v.update(demand.employment(
-        output=v["output_civilian"], demand=v["civilian_demand"], labour_force=v["labour_force"],
-        employment_military=v["employment_military"], military_labour_demand=v["military_labour_demand"],
-        l_pot=v["l_pot"], n_max=v["n_max"], tech=v["technology"], u_nat=k["u_nat"], p=p, B=B))
+        trend=x["trend"], lockdown=p.covid_supply_share * x["covid"], l_bar=x["l_bar"], u_nat=k["u_nat"],
+        u_min=k["u_min"], rho=k["rho"], p=p, B=B))
     return v
+
+
+def _demand_side(v: dict[str, Any], s: State, x: Mapping[str, Any], k: Mapping[str, Any], p: Any,
+                 B: Backend) -> None:
+    """The fiscal stance, civilian demand, employment and output, the labour market; adds to ``v``."""
+    v["tax_rate"] = p.non_oil_tax_rate + x["tax_package"]
+    # [B3] non-defence primary spending: the envelope of the data or the budget law less interest, then held
+    if x["spending_plan"]:
+        v["other_planned"] = x["other_spending_gdp"] / 100 * s.nominal_gdp - s.interest
+    else:
+        v["other_planned"] = s.other_share * s.nominal_gdp
+    v["fiscal_stance"] = stance = demand.fiscal_stance(
+        defence=v["defence_spending"], other_spending=v["other_planned"],
+        preferential_credit=v["preferential_credit"], nominal_gdp_prev=s.nominal_gdp, tax_rate=v["tax_rate"], p=p)
+    v.update(demand.civilian_demand(
+        gap_prev=s.gap, real_rate_prev=s.real_rate, income_change=s.income_change, stance=stance,
+        stance_4q_ago=stance if s.stance_hist is None else s.stance_hist[0], shock=x["demand_shock"] + x["covid"], anchor=s.anchor, potential=v["potential_civilian"],
+        rr_neutral=k["rr_neutral"], p=p, B=B))
+    v.update(supply.civilian_employment(
+        demand=v["civilian_demand"], employment_prev=s.employment_civilian, n_max=v["n_max"],
+        tech=v["technology"], p=p, B=B))
+    v["output_gap_civilian"] = 100 * B.log(v["output_civilian"] / v["potential_civilian"])
+    v.update(demand.labour_market(
+        labour_force=v["labour_force"], employment_military=v["employment_military"],
+        employment_civilian=v["employment_civilian"], labour_needed=v["labour_needed"],
+        military_labour_demand=v["military_labour_demand"], u_nat=k["u_nat"], p=p, B=B))
 
 
 def _nominal_side(v: dict[str, Any], s: State, x: Mapping[str, Any], x_prev: Mapping[str, Any],
                   lv: Mapping[str, float], k: Mapping[str, Any], p: Any, B: Backend) -> None:
-    """Prices, rates, wages, GDP and the budget; adds their values to ``v``."""
-    c, unlifted = lv["ceasefire"], v["unlifted"]
+    """The ruble, expectations, prices, rates, wages and incomes, GDP and the budget; adds to ``v``."""
+    unlifted = v["unlifted"]
+    v["realised_urals"] = realised = B.maximum(x["urals_price"] - lv["oil_price_cap"] * unlifted, 1.0)
+    v.update(prices.exchange_rate(
+        fx_data=x["usd_rub"], fx_anchor=x["fx_anchor"], base_prev=s.fx_base, inflation_prev=s.inflation,
+        urals=x["urals_price"], urals_prev=x_prev["urals_price"], realised=realised, p=p, B=B))
+    v.update(prices.expectations(
+        adaptive_prev=s.adaptive, inflation_prev=s.inflation, record_prev=s.record, cpi_prev=s.cpi,
+        survey=x["inflation_survey"], survey_flag=x["survey_anchor"], p=p, B=B))
+    v["import_markup"] = markup = (x["import_markup"] + p.sanction_markup_max * lv["input_sanctions"]
+                                   + p.secondary_markup_max * lv["secondary_sanctions"]) * unlifted
     v.update(prices.prices(
-        usd_rub_path=x["usd_rub"], urals=x["urals_price"], import_markup=x["import_markup"],
-        oil_price_cap=lv["oil_price_cap"], input_sanctions=lv["input_sanctions"],
-        secondary_sanctions=lv["secondary_sanctions"], unlifted=unlifted, usd_rub_2021=k["usd_rub_2021"],
-        import_cost_prev=s.import_cost, wage_prev=s.wage, wage_prev2=s.wage_prev, inflation_prev=s.inflation,
-        adaptive_prev=s.adaptive, price_prev=s.price, price_4q_ago=s.price_hist[0], demand_gap=v["demand_gap"],
-        trend_wage_growth=k["g_w"], p=p, B=B))
+        usd_rub=v["usd_rub"], usd_rub_prev=s.fx, import_markup=markup, import_markup_prev=s.markup,
+        inflation_prev=s.inflation, core_prev=s.core, imported_prev=s.imported, expected=v["inflation_expectations"],
+        price_prev=s.price, price_4q_ago=s.price_hist[0], demand_gap=v["demand_gap"], p=p, B=B))
     v.update(prices.rates(
         cpi_inflation=v["cpi_inflation"], demand_gap=v["demand_gap"], key_rate_prev=s.key_rate,
-        rate_anchor=x["rate_anchor"], key_rate_data=x["key_rate_data"], debt_prev=s.debt,
-        nominal_gdp_prev=s.nominal_gdp, preferential_flag=x["preferential_credit"], ceasefire=c,
+        rate_anchor=x["rate_anchor"], key_rate_data=x["key_rate_data"], lending_prev=s.lending,
+        sovereign_spread=s.spread, preferential_flag=x["preferential_credit"], ceasefire=lv["ceasefire"],
         expected=v["inflation_expectations"], p=p, B=B))
     v.update(income.wages(
         wage_prev=s.wage, premium_prev=s.premium, output_civilian=v["output_civilian"],
         employment_civilian=v["employment_civilian"], employment_military=v["employment_military"],
         output_military=v["output_military"], procurement=v["procurement_real"],
-        unmet_military=v["unmet_military_demand"], army=v["army_personnel"],
-        unemployment_share=v["unemployment_share"], inflation_q=v["inflation_q"],
-        expected=v["inflation_expectations"], trend=x["trend"], l_bar=x["l_bar"], wage_trend=x["w_trend"],
-        transfers=x["transfers"], income_trend=x["income_trend"], trend_wage_growth=k["g_w"], u_nat=k["u_nat"],
-        p=p, B=B))
+        unmet_military=v["unmet_military_demand"], unemployment_share=v["unemployment_share"],
+        inflation_q=v["inflation_q"], expected=v["inflation_expectations"], trend=x["trend"], l_bar=x["l_bar"],
+        wage_trend=x["w_trend"], trend_wage_growth=k["g_w"], u_nat=k["u_nat"], p=p, B=B))
+    v.update(income.household_income(
+        wage_civilian=v["wage_civilian"], wage_military=v["wage_military"],
+        employment_civilian=v["employment_civilian"], employment_military=v["employment_military"],
+        personnel=v["personnel_spending"], price=v["price_level"], transfers=x["transfers"],
+        income_trend=x["income_trend"], p=p, B=B))
     v.update(income.gdp(
         output_civilian=v["output_civilian"], output_military=v["output_military"], price=v["price_level"],
         wedge_prev=s.wedge, nominal_anchor=x["nominal_anchor"], deflator=x["gdp_deflator"], p=p))
     v.update(fiscal.budget(
-        nominal_gdp=v["nominal_gdp"], defence=v["defence_spending"], usd_rub=v["usd_rub"], usd_rub_path=x["usd_rub"],
-        usd_rub_path_prev=x_prev["usd_rub"], urals=x["urals_price"], oil_price_cap=lv["oil_price_cap"],
-        unlifted=unlifted, oil_volume=x["oil_volume"], oil_anchor=x["oil_anchor"],
-        oil_revenue_data=x["oil_gas_revenue"], fiscal_anchor=x["fiscal_anchor"],
-        non_oil_share_data=x["non_oil_revenue_gdp"], other_share_data=x["other_spending_gdp"], war=x["war"],
-        quarters_left=x["nwf_quarters_left"], nwf_next=x["nwf_liquid_next"], nwf_prev=s.nwf, debt_prev=s.debt,
-        key_rate_prev=s.key_rate, p=p, B=B))
+        nominal_gdp=v["nominal_gdp"], defence=v["defence_spending"], other_planned=v["other_planned"],
+        tax_rate=v["tax_rate"], usd_rub=v["usd_rub"], usd_rub_prev=s.fx, realised=realised,
+        oil_volume=x["oil_volume"], war=x["war"], quarters_left=x["nwf_quarters_left"],
+        nwf_next=x["nwf_liquid_next"], nwf_prev=s.nwf, debt_prev=s.debt, ofz_prev=s.ofz, key_rate=v["key_rate"],
+        p=p, B=B))
 
 
-def _advance(s: State, v: Mapping[str, Any], k: Mapping[str, Any], p: Any, B: Backend) -> None:
+def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[str, Any], p: Any,
+             B: Backend) -> None:
     """Laws of motion: carry this quarter's values into the state of the next."""
-    q, cap = v["procurement_real"], s.capacity
     s.lost = s.lost + p.army_attrition * v["army_w"] * (1 - p.army_return_share)  # [N3]
-    s.capacity = cap + p.military_capacity_speed * B.maximum(q - cap, 0.0) \
-        - p.military_capacity_decay * B.maximum(cap - q, 0.0)  # [Y3]
     s.capital = B.maximum(s.capital * B.exp(-p.investment_sensitivity * (v["real_rate_civilian"] - k["rr_neutral"])
-                                            / 400), K_FLOOR)
-    s.army_w, s.skilled_x, s.sub, s.drag = v["army_w"], v["skilled_x"], v["substitution"], v["tech_drag"]
-    s.employment_military, s.gap, s.income_gap = v["employment_military"], v["gap"], v["income_gap"]
-    s.real_rate, s.inflation, s.adaptive, s.key_rate = (
-        v["real_rate_civilian"], v["inflation_q"], v["adaptive_expectations"], v["key_rate"])
+                                            / 400), K_FLOOR)  # [C7]
+    # [Y8] military capital grows while orders exceed output at normal utilisation, faster when credit is cheap
+    # (preferential loans at the military lending rate); idle capacity is mothballed slowly
+    cost = B.exp(-p.military_investment_rate * (v["lending_rate_military"] - v["inflation_expectations"]) / 100)
+    excess = B.maximum(v["military_overload"], 0.0)
+    idle = B.maximum(1 - v["military_utilisation"], 0.0)
+    s.capital_military = s.capital_military * B.exp(p.military_investment * excess * cost - p.military_depreciation * idle)
+    # [Y7] military prices: CPI inflation, faster while orders exceed output at normal utilisation (prices do not
+    # fall below the CPI path when orders fall short: idle capacity lowers output instead)
+    s.price_military = s.price_military * B.exp(v["inflation_q"] / 400 + p.military_price_pressure * excess)
+    # [D4] next quarter's demand anchor: this quarter's potential output grown at the trend
+    s.anchor = v["potential_civilian"] * B.exp(x["trend_growth"])
+    if x["defence_plan"]:
+        s.defence_share = v["defence_path_share"]
+    if x["spending_plan"]:
+        s.other_share = v["other_planned"] / s.nominal_gdp
+    s.army_w, s.skilled_x, s.substitution, s.drag = v["army_w"], v["skilled_x"], v["import_substitution"], v["tech_drag"]
+    s.employment_military, s.employment_civilian = v["employment_military"], v["employment_civilian"]
+    s.gap, s.real_rate = v["gap"], v["real_rate_civilian"]
+    s.stance_hist = (s.stance_hist or [v["fiscal_stance"]] * 4)[1:] + [v["fiscal_stance"]]
+    s.income_change, s.income_gap = v["income_gap"] - s.income_gap, v["income_gap"]
+    s.core, s.imported = v["core_inflation"], v["imported_inflation"]
+    s.inflation, s.cpi, s.adaptive, s.record = v["inflation_q"], v["cpi_inflation"], v["adaptive_expectations"], v["inflation_record"]
+    s.key_rate, s.lending = v["key_rate"], v["lending_rate_civilian"]
     s.price_hist = s.price_hist[1:] + [v["price_level"]]
-    s.price, s.wage_prev, s.wage, s.premium = v["price_level"], s.wage, v["wage_civilian"], v["wage_premium"]
-    s.import_cost, s.nwf, s.debt = v["import_cost"], v["nwf_liquid"], v["new_debt"]
-    s.nominal_gdp, s.wedge = v["nominal_gdp"], v["wedge"]
+    s.price, s.wage, s.premium = v["price_level"], v["wage_civilian"], v["wage_premium"]
+    s.fx_base, s.fx, s.markup = v["usd_rub_base"], v["usd_rub"], v["import_markup"]
+    s.nwf, s.debt, s.ofz, s.spread = v["nwf_liquid"], v["new_debt"], v["ofz_rate"], v["sovereign_spread"]
+    s.nominal_gdp, s.wedge, s.interest = v["nominal_gdp"], v["wedge"], v["interest"]
 
 
 def _rows(columns: Mapping[str, Any], T: int) -> list[dict[str, Any]]:
@@ -251,25 +326,27 @@ def run(
     stored = post.stored_outputs(keep)
     B = backend_for(n)
     k = _constants(f, x, i2021, T)
-    s = _initial_state(f, k, n)
+    exog = {name: x[name] for name in EXOG}
+    s = _initial_state(f, k, {name: float(np.asarray(v, dtype=float).reshape(-1)[0]) for name, v in exog.items()}, n)
+    paths = {**k["paths"], "trend_growth": np.broadcast_to(f["potential_growth"][:, None] / 400, (n, T))}
     if B.name == "scalar":
         params = SimpleNamespace(**{name: float(v[0]) for name, v in f.items()})
         k = {**{name: _as_scalars(v) for name, v in k.items() if name != "paths"}, "paths": k["paths"]}
         for name in State.__slots__:
             setattr(s, name, _as_scalars(getattr(s, name)))
-        x_rows = _rows({**{name: x[name] for name in EXOG}, **{name: a[0] for name, a in k["paths"].items()}}, T)
+        x_rows = _rows({**exog, **{name: a[0] for name, a in paths.items()}}, T)
     else:
         params = SimpleNamespace(**f)
-        x_rows = _rows({name: x[name] for name in EXOG}, T)
+        x_rows = _rows(exog, T)
         for t, row in enumerate(x_rows):
-            row.update({name: a[:, t] for name, a in k["paths"].items()})
-    paths = np.empty((T, len(stored), n))  # one (outputs, draws) slab per quarter
+            row.update({name: a[:, t] for name, a in paths.items()})
+    slab = np.empty((T, len(stored), n))  # one (outputs, draws) slab per quarter
     pick = itemgetter(*stored)
     for t in range(T):
-        v = _real_side(s, x_rows[t], lever_rows[t], k, params, B)
+        v = _supply_side(s, x_rows[t], lever_rows[t], k, params, B)
+        _demand_side(v, s, x_rows[t], k, params, B)
         _nominal_side(v, s, x_rows[t], x_rows[t - 1] if t else x_rows[0], lever_rows[t], k, params, B)
-        B.store(paths[t], pick(v))
-        _advance(s, v, k, params, B)
-    out = {name: paths[:, j, :].T for j, name in enumerate(stored)}  # (n, T) views
+        B.store(slab[t], pick(v))
+        _advance(s, v, x_rows[t], k, params, B)
+    out = {name: slab[:, j, :].T for j, name in enumerate(stored)}  # (n, T) views
     return post.finish(out, f, k["paths"], i2021, i_prewar, keep)
-

@@ -1,8 +1,8 @@
 """Wages, household incomes and GDP (real and nominal).
 
 Plain functions of named inputs (floats or arrays of shape ``(n,)``), parameters ``p`` and a backend ``B``;
-equation tags of ``docs/model.md``. Wages and incomes are real (deflated by the CPI), in model units that the
-post-processing turns into indices (2021 = 100).
+equation tags of ``docs/model.md``. Wages and incomes are real (deflated by the CPI), in units of the 2021
+average wage times millions of workers; the post-processing turns them into indices (2021 = 100).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from twosector.model.backend import Backend
 
-__all__ = ["wages", "gdp"]
+__all__ = ["wages", "household_income", "gdp"]
 
 Value = Any  # float or np.ndarray of shape (n,)
 
@@ -19,29 +19,45 @@ Value = Any  # float or np.ndarray of shape (n,)
 def wages(
     *, wage_prev: Value, premium_prev: Value, output_civilian: Value, employment_civilian: Value,
     employment_military: Value, output_military: Value, procurement: Value, unmet_military: Value,
-    army: Value, unemployment_share: Value, inflation_q: Value, expected: Value, trend: Value, l_bar: Value,
-    wage_trend: Value, transfers: Value, income_trend: Value, trend_wage_growth: Value, u_nat: Value,
-    p: Any, B: Backend,
+    unemployment_share: Value, inflation_q: Value, expected: Value, trend: Value, l_bar: Value,
+    wage_trend: Value, trend_wage_growth: Value, u_nat: Value, p: Any, B: Backend,
 ) -> dict[str, Value]:
-    """[W1]-[W5] the civilian real wage, the military wage premium and household incomes.
+    """[W1]-[W3] the civilian real wage, the military wage premium and the military wage.
 
-    ``unemployment_share`` and ``u_nat`` are shares (not %); ``income_trend`` is the no-war household income
-    path that defines ``income_gap`` (100 × log deviation, an input of next quarter's demand [D2]).
+    The civilian real wage grows with trend productivity, faster when unemployment is below its natural
+    rate, corrects towards civilian labour productivity, and is eroded by inflation surprises. The defence
+    industry pays a premium that rises with its unfilled vacancies and with orders it cannot fill (hiring at a
+    premium from the one labour pool).
     """
     prod_rel = (output_civilian / (100 * trend)) / B.maximum(employment_civilian / l_bar, 1e-9)
     wage_gap = 100 * B.log(wage_prev / (wage_trend * prod_rel))
-    wc = wage_prev * B.exp((trend_wage_growth / 4 + p.wage_tightness * 100 * (u_nat - unemployment_share)
-                            - p.wage_correction * wage_gap
-                            - p.wage_erosion * (inflation_q - expected) / 4) / 100)
+    growth = (trend_wage_growth + 4 * p.wage_tightness * 100 * (u_nat - unemployment_share)
+              - 4 * p.wage_correction * wage_gap - p.wage_erosion * (inflation_q - expected))
+    wc = wage_prev * B.exp(growth / 400)
     target = (p.wage_premium_base + p.wage_premium_unmet * unmet_military / B.maximum(employment_military, 1e-9)
               + p.wage_premium_spend * B.log(B.maximum(procurement, output_military) / output_military))
     premium = premium_prev + p.wage_premium_speed * (target - premium_prev)
-    wm = wc * (1 + premium)
-    civilian = wc * employment_civilian + transfers
-    household = civilian + wm * employment_military + p.army_pay_ratio * wc * army
+    return {"wage_civilian": wc, "wage_growth": growth, "wage_premium": premium, "wage_military": wc * (1 + premium)}
+
+
+def household_income(
+    *, wage_civilian: Value, wage_military: Value, employment_civilian: Value, employment_military: Value,
+    personnel: Value, price: Value, transfers: Value, income_trend: Value, p: Any, B: Backend,
+) -> dict[str, Value]:
+    """[W4]-[W5] real incomes: civilian households, all households and the economy-wide average wage.
+
+    Soldiers' pay (the personnel part of defence spending, trn RUB per quarter) enters household income once,
+    converted into wage units with the 2021 average wage and the price level. ``income_gap`` is household
+    income relative to its no-war path (100 × log).
+    """
+    civilian = wage_civilian * employment_civilian + transfers
+    soldiers = 4 * personnel / (price * p.average_wage_2021)
+    household = civilian + wage_military * employment_military + soldiers
+    wage_bill = wage_civilian * employment_civilian + wage_military * employment_military
     return {
-        "wage_civilian": wc, "wage_premium": premium, "wage_military": wm, "civilian_real_income": civilian,
-        "household_income": household, "income_gap": 100 * B.log(household / income_trend),
+        "civilian_real_income": civilian, "soldier_income": soldiers, "household_income": household,
+        "real_disposable_income": household, "real_wage": wage_bill / (employment_civilian + employment_military),
+        "income_gap": 100 * B.log(household / income_trend),
     }
 
 

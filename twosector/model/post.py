@@ -15,15 +15,17 @@ from twosector.model.catalogue import OUTPUTS
 __all__ = ["INDICES", "STRAIN", "stored_outputs", "finish", "rescale", "gdp_growth", "strain"]
 
 #: outputs rescaled so that their 2021 average is 100 [I1]
-INDICES = ("output_military", "output_civilian", "wage_military", "wage_civilian", "civilian_real_income",
-           "household_income", "price_level")
+INDICES = ("output_military", "output_civilian", "wage_military", "wage_civilian", "real_wage",
+           "civilian_real_income", "household_income", "real_disposable_income", "price_level", "price_military")
+#: outputs rescaled with the factor of civilian output (same units)
+WITH_CIVILIAN = ("potential_civilian", "civilian_capacity", "civilian_demand")
 #: strain indicator -> the suffix of its scale and weight parameters (strain_sd_*, strain_weight_*) [S2]
 STRAIN = {
     "strain_output": "output", "strain_income": "income", "strain_inflation": "inflation", "strain_rate": "rate",
     "strain_shortage": "shortage", "strain_wage_gap": "wage_gap", "strain_nwf": "nwf",
 }
 #: outputs computed here, not in the time loop
-COMPUTED = frozenset({"gdp_growth", "strain_index", *STRAIN})
+COMPUTED = frozenset({"gdp_growth", "inflation_gap", "strain_index", *STRAIN})
 #: loop outputs the post-processing reads: always stored
 NEEDED = frozenset({
     "output_military", "output_civilian", "potential_civilian", "civilian_real_income", "cpi_inflation",
@@ -57,7 +59,9 @@ def rescale(out: dict[str, np.ndarray], i2021: np.ndarray) -> None:
     for name, factor in zip(names, factors):
         out[name] *= factor
         if name == "output_civilian":
-            out["potential_civilian"] *= factor
+            for other in WITH_CIVILIAN:
+                if other in out:
+                    out[other] *= factor
 
 
 def gdp_growth(gdp: np.ndarray, potential_growth: np.ndarray) -> np.ndarray:
@@ -106,6 +110,7 @@ def finish(out: dict[str, np.ndarray], f: Mapping[str, np.ndarray], paths: Mappi
     w_mil = f["military_va_share"][:, None] / 100
     out["gdp"] = (1 - w_mil) * out["output_civilian"] + w_mil * out["output_military"]  # [G1]
     out["gdp_growth"] = gdp_growth(out["gdp"], f["potential_growth"])
+    out["inflation_gap"] = out["cpi_inflation"] - f["inflation_target"][:, None]
     out.update(strain({  # [S1] indicators: higher = more strain
         "strain_output": -100 * np.log(rel_output),
         "strain_income": -100 * np.log(rel_income),

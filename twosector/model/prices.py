@@ -10,53 +10,108 @@ from typing import Any
 
 from twosector.model.backend import Backend
 
-__all__ = ["prices", "rates"]
+__all__ = ["exchange_rate", "expectations", "prices", "rates"]
 
 Value = Any  # float or np.ndarray of shape (n,)
 
 
-def prices(
-    *, usd_rub_path: float, urals: float, import_markup: float, oil_price_cap: float, input_sanctions: float,
-    secondary_sanctions: float, unlifted: float, usd_rub_2021: float, import_cost_prev: Value | None,
-    wage_prev: Value, wage_prev2: Value, inflation_prev: Value, adaptive_prev: Value, price_prev: Value,
-    price_4q_ago: Value, demand_gap: Value, trend_wage_growth: Value, p: Any, B: Backend,
+def exchange_rate(
+    *, fx_data: float, fx_anchor: float, base_prev: Value, inflation_prev: Value, urals: float,
+    urals_prev: float, realised: Value, p: Any, B: Backend,
 ) -> dict[str, Value]:
-    """[P1]-[P6] exchange rate, import costs, expectations, quarterly and y/y CPI inflation, price level.
+    """[P1] the ruble (RUB per USD).
 
-    ``adaptive_prev`` is the adaptive part of expectations (πa) of last quarter; ``import_cost_prev`` is None in
-    the first quarter (no import inflation then).
+    In history (``fx_anchor`` = 1) the base rate is the quarterly data. In projection it starts from the last
+    observed level and drifts with the inflation differential (a constant real exchange rate) and the oil terms
+    of trade (elasticity ``fx_oil_elasticity`` to the Urals price). Oil sanctions that widen the discount
+    (``realised`` below the Urals price) weaken the ruble with the same elasticity, in history and projection.
     """
-    fx = usd_rub_path * (1 + p.fx_oil_elasticity * oil_price_cap * unlifted / urals)
-    markup = import_markup * unlifted + (p.sanction_markup_max * input_sanctions
-                                         + p.secondary_markup_max * secondary_sanctions) * unlifted
-    ic = fx / usd_rub_2021 * (1 + p.controlled_import_share * markup / 100)
-    imp = 0.0 if import_cost_prev is None else 400 * B.log(ic / import_cost_prev)
-    ulc = 400 * B.log(wage_prev / wage_prev2) - trend_wage_growth
+    drift = (inflation_prev - p.world_inflation) / 400
+    projected = base_prev * B.exp(drift) * (urals / urals_prev) ** (-p.fx_oil_elasticity)
+    base = fx_anchor * fx_data + (1 - fx_anchor) * projected
+    return {"usd_rub_base": base, "usd_rub": base * (urals / realised) ** p.fx_oil_elasticity}
+
+
+def expectations(
+    *, adaptive_prev: Value, inflation_prev: Value, record_prev: Value, cpi_prev: Value, survey: float,
+    survey_flag: float, p: Any, B: Backend,
+) -> dict[str, Value]:
+    """[P3] inflation expectations (% per year) and the credibility of the target.
+
+    Expectations mix the target and an adaptive forecast; the weight on the target (credibility) falls with
+    the central bank's record, the smoothed distance of y/y inflation from the target. Where the household
+    survey is observed (``survey_flag`` = 1) expectations are the survey less the households' usual bias
+    (``survey_bias``: household expectations run above inflation even in calm years), and the adaptive part is
+    set so that the model continues from there.
+    """
+    record = record_prev + p.record_speed * (B.maximum(cpi_prev - p.inflation_target,
+                                                       p.inflation_target - cpi_prev) - record_prev)
+    credibility = p.credibility_max / (1 + p.credibility_loss * record)
     adaptive = adaptive_prev + p.expectations_adapt * (inflation_prev - adaptive_prev)
-    expected = p.expectations_anchor * p.inflation_target + (1 - p.expectations_anchor) * adaptive
-    pi = (p.phillips_lag * inflation_prev + (1 - p.phillips_lag) * expected + p.phillips_slope * demand_gap
-          + p.phillips_import * imp + p.phillips_ulc * ulc)
+    if survey_flag:
+        adaptive = (survey - p.survey_bias - credibility * p.inflation_target) / (1 - credibility)
+    expected = credibility * p.inflation_target + (1 - credibility) * adaptive
+    return {"adaptive_expectations": adaptive, "inflation_expectations": expected, "credibility": credibility,
+            "inflation_record": record}
+
+
+def prices(
+    *, usd_rub: Value, usd_rub_prev: Value, import_markup: Value, import_markup_prev: Value,
+    inflation_prev: Value, core_prev: Value, imported_prev: Value, expected: Value, price_prev: Value,
+    price_4q_ago: Value, demand_gap: Value, p: Any, B: Backend,
+) -> dict[str, Value]:
+    """[P4]-[P6] import costs, the Phillips curve (annualised q/q), the price level and y/y CPI inflation.
+
+    Core inflation carries the persistence: ``core = lag × core_prev + (1 - lag) × expected + slope ×
+    pressure``, where the pressure is the demand gap when positive and ``phillips_slack`` times it when negative:
+    the Phillips curve is convex, steep when demand runs into capacity limits, flat in slack (prices and wages
+    are stickier downwards). Wages reach prices through demand and expectations (a separate unit-labour-cost
+    term is not identified by the data). The long run is vertical: the weights on lagged and expected inflation sum to one, so with closed
+    gaps inflation returns to expectations, which return to the target as credibility recovers. Headline
+    inflation adds two direct cost effects, level effects on prices that the lag does not carry (they reach
+    later inflation only through expectations):
+
+    - the ruble: import-price inflation (the ruble times world prices) above last quarter's domestic inflation,
+      i.e. a real depreciation, passes through at ``pass_through`` (an appreciation symmetrically), a share
+      ``pass_through_impact`` in the quarter and the rest in the next (import contracts, inventories); with a
+      constant real exchange rate the term is zero, so it cannot sustain an inflation spiral on its own;
+    - sanctions: the markup on controlled imports (a share ``controlled_import_share`` of the import basket)
+      raises production costs, passed into prices at ``markup_pass_through`` (a cost shock, both ways: relief
+      lowers prices).
+    """
+    imported = 400 * B.log(usd_rub / usd_rub_prev) + p.world_inflation - inflation_prev
+    sanctions = 400 * B.log((1 + p.controlled_import_share * import_markup / 100)
+                            / (1 + p.controlled_import_share * import_markup_prev / 100))
+    fx = p.pass_through_impact * imported + (1 - p.pass_through_impact) * imported_prev
+    passed = p.pass_through * fx + p.markup_pass_through * sanctions
+    pressure = B.maximum(demand_gap, 0.0) + p.phillips_slack * B.minimum(demand_gap, 0.0)
+    core = p.phillips_lag * core_prev + (1 - p.phillips_lag) * expected + p.phillips_slope * pressure
+    pi = core + passed
     price = price_prev * B.exp(pi / 400)
-    return {
-        "usd_rub": fx, "import_cost": ic, "adaptive_expectations": adaptive, "inflation_expectations": expected,
-        "inflation_q": pi, "price_level": price, "cpi_inflation": 100 * (price / price_4q_ago - 1),
-    }
+    cost = usd_rub * (1 + p.controlled_import_share * import_markup / 100)
+    return {"import_cost": cost, "imported_inflation": imported, "sanctions_cost": sanctions, "core_inflation": core,
+            "inflation_q": pi, "price_level": price, "cpi_inflation": 100 * (price / price_4q_ago - 1)}
 
 
 def rates(
     *, cpi_inflation: Value, demand_gap: Value, key_rate_prev: Value, rate_anchor: float, key_rate_data: float,
-    debt_prev: Value, nominal_gdp_prev: Value, preferential_flag: float, ceasefire: float, expected: Value,
+    lending_prev: Value, sovereign_spread: Value, preferential_flag: float, ceasefire: float, expected: Value,
     p: Any, B: Backend,
 ) -> dict[str, Value]:
-    """[R1]-[R4] the key rate (Taylor rule, or the data where ``rate_anchor`` is 1) and lending rates."""
+    """[R1]-[R4] the key rate (Taylor rule, or the data where ``rate_anchor`` is 1) and lending rates.
+
+    The civilian lending rate moves towards the key rate plus the spread and part of the sovereign spread
+    (crowding out) at ``lending_speed`` per quarter: transmission takes time. Defence contractors borrow a
+    share ``preferential_share`` at ``preferential_rate``.
+    """
     target = p.inflation_target
     i_star = p.neutral_real_rate + cpi_inflation + p.taylor_inflation * (cpi_inflation - target) \
         + p.taylor_gap * demand_gap
     i = B.maximum(p.key_rate_floor, p.taylor_smoothing * key_rate_prev + (1 - p.taylor_smoothing) * i_star)
     if rate_anchor:  # [R2] history with key-rate data: the rate follows the data (a conditioning path)
         i = rate_anchor * key_rate_data + (1 - rate_anchor) * i
-    debt_gdp = 100 * debt_prev / (4 * nominal_gdp_prev)  # federal debt issued since 2019, % of annual GDP
-    r_c = i + p.lending_spread + p.debt_spread * B.maximum(debt_gdp, 0.0)
+    lending_target = i + p.lending_spread + p.sovereign_crowding * sovereign_spread
+    r_c = lending_prev + p.lending_speed * (lending_target - lending_prev)
     pref_share = p.preferential_share * preferential_flag * (1 - ceasefire)
     return {
         "key_rate": i, "lending_rate_civilian": r_c,

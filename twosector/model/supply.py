@@ -11,7 +11,10 @@ from typing import Any, NamedTuple
 
 from twosector.model.backend import Backend
 
-__all__ = ["labour_supply", "critical_inputs", "military", "Technology", "produce", "require", "civilian_supply"]
+__all__ = [
+    "labour_supply", "critical_inputs", "defence_split", "military", "Technology", "produce", "require",
+    "civilian_supply", "civilian_employment",
+]
 
 Value = Any  # float or np.ndarray of shape (n,)
 
@@ -38,45 +41,69 @@ def labour_supply(
 
 
 def critical_inputs(
-    *, sub: Value, drag: Value, availability: float, input_sanctions: float, secondary_sanctions: float,
-    tech_controls: float, unlifted: float, rho: Value, p: Any,
+    *, stock: Value, drag: Value, availability: float, input_sanctions: float, secondary_sanctions: float,
+    tech_controls: float, unlifted: float, rho: Value, p: Any, B: Backend,
 ) -> dict[str, Value]:
-    """[M1]-[M4] availability of critical imports, import substitution and the technology drag.
+    """[M1]-[M4] critical imports, the import-substitution stock and the technology drag.
 
-    ``unlifted`` is the share of sanctions not lifted by a ceasefire (1 - relief). Returns the effective
-    input ``critical_inputs`` (share of pre-war) and its CES power ``m_rho``.
+    ``unlifted`` is the share of sanctions not lifted by a ceasefire (1 - relief). The substitution stock is
+    domestic capacity built by investment: it grows towards the gap left by missing imports and never shrinks
+    (sunk capacity), so lifting sanctions does not undo it. Returns the effective critical input
+    ``critical_inputs`` (share of pre-war use, at most 1) and its CES power ``m_rho``.
     """
     avail = (1 - (1 - availability) * unlifted) \
         * (1 - p.input_cut_max * input_sanctions * unlifted) \
         * (1 - p.secondary_cut_max * secondary_sanctions * unlifted)
-    sub = sub + p.substitution_speed * (p.substitution_max * (1 - avail) - sub)
-    m = avail + sub
+    stock = stock + p.substitution_speed * B.maximum(p.substitution_max * (1 - avail) - stock, 0.0)
+    m = B.minimum(avail + stock, 1.0)
     drag = drag + p.tech_adjust * (p.tech_drag_max * tech_controls * unlifted - drag)
-    return {"substitution": sub, "critical_inputs": m, "m_rho": m**rho, "tech_drag": drag}
+    return {"critical_availability": avail, "import_substitution": stock, "critical_inputs": m,
+            "m_rho": m**rho, "tech_drag": drag}
+
+
+def defence_split(
+    *, defence: Value, army: Value, price: Value, defence_2021: float, p: Any, B: Backend,
+) -> dict[str, Value]:
+    """[Y1] national-defence spending split into personnel pay and procurement (trn RUB per quarter).
+
+    Personnel pay is the pre-war army's pay (``personnel_share_2021`` of 2021 defence spending) plus the pay
+    of the war-time army (``soldier_pay`` per soldier, mn RUB per year at 2021 prices), both indexed to the
+    CPI ``price`` (2021 = 1). It reaches households once, as income [W5]. Procurement is the rest, at least
+    ``procurement_floor`` of defence spending. ``defence_2021`` is the 2021 quarterly average.
+    """
+    pay = price * (p.personnel_share_2021 * defence_2021 + p.soldier_pay * army / 4)
+    personnel = B.minimum(pay, (1 - p.procurement_floor) * defence)
+    return {"personnel_spending": personnel, "procurement": defence - personnel}
 
 
 def military(
-    *, defence_path: float, defence_lever: float, ceasefire: float, defence_cut: float, price_prev: Value,
-    capacity: Value, employment_prev: Value | None, m_rho: Value, rho: Value, defence_2021: float, p: Any,
-    B: Backend,
+    *, procurement: Value, price_m_prev: Value, capital: Value, employment_prev: Value, m_rho: Value, rho: Value, drag: Value, procurement_2021: float, wartime: float, p: Any, B: Backend,
 ) -> dict[str, Value]:
-    """[Y1]-[Y6] defence spending, real procurement, capacity, military hiring and output.
+    """[Y2]-[Y6] real orders, military capacity, hiring, output and utilisation.
 
-    ``capacity`` is the capacity stock before the critical-input limit; ``employment_prev`` is last quarter's
-    military employment (None in the first quarter: no hiring limit).
+    Production has constant returns: ``output = 100 × u × A × K^a × (N/N0)^(1-a)`` with utilisation ``u``
+    relative to pre-war (1 in 2021, at most ``military_utilisation_max``: shifts and spare capacity), military
+    capital ``K`` (2021 = 1), employment ``N`` and ``A`` the critical-input and technology factor. Output
+    follows orders up to capacity. The industry hires towards the workforce that would produce its output at the normal
+    utilisation (``military_utilisation_normal`` from the war's start, ``wartime`` = 1, also after a ceasefire:
+    the shifts are organised; 1 before the war): orders above that raise the military price index [Y7].
     """
-    defence = defence_path * (1 + defence_lever) * (1 - defence_cut * ceasefire)
-    q = 100 * defence / (price_prev * defence_2021)
-    om_m = p.critical_input_share_mil
-    cap_eff = capacity * ((1 - om_m) + om_m * m_rho) ** (1 / rho)
-    y_pot = B.minimum(q, cap_eff)
-    n0, eps = p.employment_military_2021, p.military_labour_elasticity
-    demand = n0 * (y_pot / 100) ** eps
-    n_m = demand if employment_prev is None else B.minimum(demand, employment_prev + p.military_hiring_max)
+    q = 100 * procurement / (price_m_prev * procurement_2021)
+    om, a, n0 = p.critical_input_share_mil, p.military_capital_share, p.employment_military_2021
+    factor = ((1 - om) + om * m_rho) ** (1 / rho) * (1 - p.military_tech_exposure * drag) * capital**a
+    normal = 1 + wartime * (p.military_utilisation_normal - 1)
+    full_prev = 100 * factor * (employment_prev / n0) ** (1 - a)
+    target = B.minimum(q, p.military_utilisation_max * full_prev)
+    wanted = n0 * B.maximum(target / (100 * normal * factor), 1e-6) ** (1 / (1 - a))
+    n = employment_prev + p.military_hiring_speed * (wanted - employment_prev)
+    full = 100 * factor * (n / n0) ** (1 - a)  # output at pre-war utilisation
+    capacity = p.military_utilisation_max * full
+    y = B.minimum(q, capacity)
     return {
-        "defence_spending": defence, "procurement_real": q, "military_capacity": cap_eff,
-        "military_labour_demand": demand, "employment_military": n_m,
-        "output_military": B.minimum(y_pot, 100 * (n_m / n0) ** (1 / eps)),
+        "procurement_real": q, "military_capacity": capacity, "military_labour_demand": wanted,
+        "employment_military": n, "output_military": y, "military_utilisation": y / full,
+        "capital_military": capital, "price_military": price_m_prev, "military_overload": B.log(q / (normal * full)),
+        "utilisation_normal": normal,
     }
 
 
@@ -94,14 +121,14 @@ class Technology(NamedTuple):
 
 
 def produce(workers: Value, tech: Technology, B: Backend) -> Value:
-    """[C2] civilian output of a workforce (mn persons), index level."""
+    """[C2] civilian output of a labour input (mn persons at normal hours), index level."""
     base, l_bar, tfp, skill_loss, m_rho, omega, rho, alpha = tech
     v = tfp * (B.maximum(workers - skill_loss, 1e-6) / l_bar) ** (1 - alpha)
     return base * ((1 - omega) * v**rho + omega * m_rho) ** (1 / rho)
 
 
 def require(output: Value, tech: Technology, B: Backend) -> Value:
-    """[C3] workers (mn) needed for an output level: [C2] inverted in closed form."""
+    """[C3] labour input (mn persons at normal hours) needed for an output level: [C2] inverted."""
     base, l_bar, tfp, skill_loss, m_rho, omega, rho, alpha = tech
     v = B.maximum(((output / base) ** rho - omega * m_rho) / (1 - omega), 1e-12) ** (1 / rho)
     return l_bar * (v / tfp) ** (1 / (1 - alpha)) + skill_loss
@@ -109,23 +136,48 @@ def require(output: Value, tech: Technology, B: Backend) -> Value:
 
 def civilian_supply(
     *, labour_force: Value, employment_military: Value, skilled_emigrants: Value, capital: Value,
-    tech_drag: Value, m_rho: Value, trend: Value, l_bar: Value, u_nat: Value, u_min: Value, rho: Value,
-    p: Any, B: Backend,
+    tech_drag: Value, m_rho: Value, trend: Value, lockdown: Value, l_bar: Value, u_nat: Value, u_min: Value,
+    rho: Value, p: Any, B: Backend,
 ) -> dict[str, Any]:
-    """[C1]-[C4] potential civilian employment and output, and the capacity limit of civilian output.
+    """[C1]-[C4] civilian potential employment and output, and the most workers the sector can employ.
 
-    ``u_nat`` and ``u_min`` are the natural and the lowest unemployment rates as shares. Returns the
-    quarter's :class:`Technology` under ``"technology"`` for the employment block.
+    ``u_nat`` and ``u_min`` are the natural and the lowest unemployment rates as shares. ``lockdown`` (% of
+    output, <= 0) is the supply side of the COVID shock: lockdowns lowered what firms could produce as well as
+    what households bought. Potential output uses
+    the workers the labour force leaves at the natural rate after military employment: a smaller labour force
+    or more military workers lower it. Returns the quarter's :class:`Technology` under ``"technology"``.
     """
     l_pot = labour_force * (1 - u_nat) - employment_military
-    n_max = labour_force * (1 - u_min) - employment_military
     tech = Technology(
-        base=100 * trend, l_bar=l_bar, tfp=capital**p.capital_share * (1 - tech_drag),
+        base=100 * trend * B.exp(lockdown / 100), l_bar=l_bar, tfp=capital**p.capital_share * (1 - tech_drag),
         skill_loss=(p.skilled_productivity - 1) * skilled_emigrants, m_rho=m_rho,
         omega=p.critical_input_share_civ, rho=rho, alpha=p.capital_share,
     )
     return {
-        "capital_civilian": capital, "l_pot": l_pot, "n_max": n_max, "technology": tech,
-        "potential_civilian": produce(l_pot, tech, B),
-        "civilian_capacity": produce(l_pot + (n_max - l_pot) / p.okun_coef, tech, B),
+        "capital_civilian": capital, "l_pot": l_pot, "n_max": labour_force * (1 - u_min) - employment_military,
+        "technology": tech, "potential_civilian": produce(l_pot, tech, B),
     }
+
+
+def civilian_employment(
+    *, demand: Value, employment_prev: Value, n_max: Value, tech: Technology, p: Any, B: Backend,
+) -> dict[str, Value]:
+    """[C5]-[C6] civilian employment, hours and output: the labour market binds, hoarding is asymmetric.
+
+    Firms hire towards the workers demand needs at normal hours and normal critical inputs (at most
+    ``n_max``) at ``hiring_speed``: labour cannot stand in for missing parts, so a shortage of critical inputs
+    lowers output (and measured labour productivity), not labour demand. When demand falls they hoard labour:
+    they shed the surplus slowly (``hoarding_speed``), except workers who would be idle even at the shortest
+    hours (``hours_min``), who go at once. Hours absorb the rest up to ``hours_max``: output is demand unless
+    even maximum hours of the employed, with the critical inputs at hand, cannot produce it (capacity binds).
+    """
+    needed = require(demand, tech._replace(m_rho=1.0), B)
+    gap = B.minimum(needed, n_max) - employment_prev
+    idle = B.maximum(employment_prev - needed / p.hours_min, 0.0)
+    rising = gap > 0
+    change = rising * p.hiring_speed * gap + (1 - rising) * (p.hoarding_speed * gap - (1 - p.hoarding_speed) * idle)
+    n = B.minimum(employment_prev + change, n_max)
+    capacity = produce(n * p.hours_max, tech, B)
+    y = B.minimum(demand, capacity)
+    return {"employment_civilian": n, "civilian_capacity": capacity, "output_civilian": y,
+            "hours_civilian": B.maximum(require(y, tech, B) / n, p.hours_min), "labour_needed": needed}
