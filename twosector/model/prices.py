@@ -36,7 +36,7 @@ def expectations(
     *, adaptive_prev: Value, inflation_prev: Value, record_prev: Value, cpi_prev: Value, survey: float,
     survey_flag: float, p: Any, B: Backend,
 ) -> dict[str, Value]:
-    """[P3] inflation expectations (% per year) and the credibility of the target.
+    """[P2] inflation expectations (% per year) and the credibility of the target.
 
     Expectations mix the target and an adaptive forecast; the weight on the target (credibility) falls with
     the central bank's record, the smoothed distance of y/y inflation from the target. Where the household
@@ -60,7 +60,7 @@ def prices(
     inflation_prev: Value, core_prev: Value, imported_prev: Value, expected: Value, price_prev: Value,
     price_4q_ago: Value, demand_gap: Value, p: Any, B: Backend,
 ) -> dict[str, Value]:
-    """[P4]-[P6] import costs, the Phillips curve (annualised q/q), the price level and y/y CPI inflation.
+    """[P3]-[P5] import costs, the Phillips curve (annualised q/q), the price level and y/y CPI inflation.
 
     Core inflation carries the persistence: ``core = lag × core_prev + (1 - lag) × expected + slope ×
     pressure``, where the pressure is the demand gap when positive and ``phillips_slack`` times it when negative:
