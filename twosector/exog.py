@@ -282,14 +282,26 @@ def _defence(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
     return pd.Series(values, index=idx), pd.Series((np.asarray(idx.year) <= last).astype(float), index=idx)
 
 
-def _other_spending(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
-    """Non-defence federal spending in % of GDP (data years, then the budget law, held before and after) and
-    the flag of the years up to the last of them."""
+def _other_shares(eh: pd.Period) -> dict[int, float]:
+    """Non-defence federal spending in % of GDP by year: the data known by ``eh``, then the budget laws known."""
     shares = fiscal_shares(eh)["other_spending_gdp"].dropna()
     values = {int(y): float(v) for y, v in shares.items()}
     spending, defence, gdp = (_plan(n, eh) for n in ("federal_spending", "defence_spending", "gdp_nominal"))
     for y in sorted(set(spending) & set(defence) & set(gdp)):
         values[y] = 100 * (spending[y] - defence[y]) / gdp[y]
+    return values
+
+
+def _other_spending(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
+    """Non-defence federal spending in % of GDP (data years, then the budget law, held before and after) and
+    the flag of the years up to the last of them."""
+    values = _other_shares(eh)
+    if not values:  # no level to hold, and none may be taken from later data
+        ends = [pd.Period(year=y, quarter=4, freq="Q") for y in range(eh.year, DATA_CUTOFF.year + 1)]
+        first = next((str(q) for q in ends if q > eh and _other_shares(q)), None)
+        allowed = f"{first} or later (the first with federal spending in data/budget.csv)" if first else "none"
+        raise DataError(f"exog.paths: end_history {str(eh)!r} knows no non-defence federal spending (no outturn "
+                        f"or budget law in data/budget.csv by then); allowed: {allowed}")
     flag = pd.Series((np.asarray(idx.year) <= max(values)).astype(float), index=idx)
     return annual_to_quarterly(pd.Series(values), "steps", index=idx), flag
 
@@ -449,6 +461,13 @@ def paths(
     -------
     pd.DataFrame
         Quarterly ``PeriodIndex`` named ``"quarter"``; the columns of :data:`COLUMNS`.
+
+    Raises
+    ------
+    ScenarioError
+        For a bad quarter or ``end`` before ``start``.
+    DataError
+        If the data known by ``end_history`` lack an input (e.g. no federal spending yet before 2023Q4).
 
     Examples
     --------

@@ -16,9 +16,10 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from twosector.calendar import DEFAULT_END
 from twosector.errors import DataError, TwosectorError, unknown_name
 
-__all__ = ["fact_table", "targets", "model_value", "statistic", "defence_multiplier", "STATISTICS"]
+__all__ = ["fact_table", "targets", "model_value", "statistic", "defence_multiplier", "last_quarter", "STATISTICS"]
 
 STATISTICS = {
     "annual_mean": "mean of the four quarters of the year",
@@ -93,6 +94,31 @@ def targets(kind: str | None = None) -> pd.DataFrame:
     return t
 
 
+def last_quarter(table: pd.DataFrame) -> pd.Period:
+    """The last quarter any row of a targets table looks at (the end of its period).
+
+    Parameters
+    ----------
+    table : pd.DataFrame
+        Rows of :func:`targets` (columns ``statistic`` and ``period``).
+
+    Returns
+    -------
+    pd.Period
+        Quarterly period; ``2021Q4`` (the index base) when no row has a period.
+    """
+    last = pd.Period("2021Q4", freq="Q")
+    for stat, period in zip(table["statistic"], table["period"].astype(str)):
+        if stat == "param" or period in ("", "nan"):
+            continue
+        end = period.split(":")[-1]
+        q = pd.Period(end, freq="Q") if "Q" in end else pd.Period(end, freq="Y").asfreq("Q", how="end")
+        if stat == "multiplier":  # the impulse lasts IMPULSE_QUARTERS from Q1 of the year
+            q = pd.Period(f"{end}Q1", freq="Q") + IMPULSE_QUARTERS - 1
+        last = max(last, q)
+    return last
+
+
 def variable_array(out: Mapping[str, np.ndarray], variable: str) -> np.ndarray:
     """A model variable from the engine's arrays, including the derived ``real_wage`` (employment-weighted
     real wage of both sectors)."""
@@ -126,7 +152,7 @@ def statistic(values: np.ndarray, index: pd.PeriodIndex, stat: str, period: str)
     stat : str
         One of :data:`STATISTICS` except ``"param"``.
     period : str
-        The target's period: a year, a quarter, or ``"A:B"`` for ``growth``.
+        The target's period: a year, a quarter, or ``"A:B"`` for ``growth``, ``change``, ``sum`` and ``rms``.
 
     Returns
     -------
@@ -169,6 +195,7 @@ def statistic(values: np.ndarray, index: pd.PeriodIndex, stat: str, period: str)
         return 100 * (at(b) / at(a) - 1) if stat == "growth" else at(b) - at(a)
     if stat in ("sum", "rms"):
         a, b = (pd.Period(x, freq="Q") for x in period.split(":"))
+        at(str(a)), at(str(b))  # the whole window must be covered
         w = v[:, (index >= a) & (index <= b)]
         return w.sum(axis=1) if stat == "sum" else np.sqrt((w**2).mean(axis=1))
     raise DataError(f"targets.csv: statistic {stat!r} is not one of {', '.join(STATISTICS)}")
@@ -296,8 +323,8 @@ def fact_table(
     Parameters
     ----------
     results : pd.DataFrame, optional
-        A simulation with a quarterly PeriodIndex covering 2021-2024; default ``simulate("baseline",
-        params)``.
+        A simulation with a quarterly PeriodIndex covering every fact's period (:func:`last_quarter`; the
+        stability priors look at 2031-2035); default ``simulate("baseline", params)`` to that quarter.
     params : pd.Series, optional
         The parameter set (default: the shipped defaults).
     kind : {"target", "fact"} or None
@@ -333,7 +360,8 @@ def fact_table(
     if results is None:
         from twosector.simulation import simulate
 
-        results = simulate("baseline", params=params)
+        t = targets(kind)
+        results = simulate("baseline", params=params, end=max(DEFAULT_END, last_quarter(t)))
     t = targets(kind)
     t["model"] = [model_value(results, params, r) for _, r in t.iterrows()]
     t["error"] = t["model"] - t["value"]

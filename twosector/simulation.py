@@ -106,7 +106,7 @@ def simulate(
         (columns = parameter names; others keep their defaults): all draws run at once.
     exog : pd.DataFrame, optional
         Exogenous paths in the layout of :func:`twosector.exog.paths` (e.g. for a backtest with
-        ``exog.paths(end_history="2022Q4")``). Default: ``exog.paths()``.
+        ``exog.paths(end_history="2023Q4")``). Default: ``exog.paths()``.
     start, end : str or Period, default :data:`~twosector.calendar.MODEL_START`, :data:`~twosector.calendar.DEFAULT_END`
         Returned horizon (the model always runs from ``MODEL_START``; ``end`` may extend to ``LAST_QUARTER``).
     variables : list of str, optional
