@@ -58,7 +58,7 @@ def main(n_draws: int = 10_000, rounds: int = 7) -> None:
 
     table = param_table()
     rng = np.random.default_rng(0)
-    names = ["phillips_slope", "okun_coef", "input_elasticity", "is_rate", "taylor_inflation", "army_attrition"]
+    names = ["phillips_slope", "hoarding_speed", "input_elasticity", "is_rate", "taylor_inflation", "army_attrition"]
     draws = resolve_params(pd.DataFrame({n: rng.uniform(table.at[n, "low"], table.at[n, "high"], n_draws)
                                          for n in names}))
     x = exog.paths()

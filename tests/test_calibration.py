@@ -57,8 +57,9 @@ def test_values_are_inside_the_catalogue_ranges(cal):
 
 
 def test_estimates_move_their_parameters_and_are_clipped_to_the_catalogue_range(cal, monkeypatch):
-    # feed calibrate() changed estimates: the mapped parameters move in proportion (oil revenue, Phillips
-    # slope) or stop at the catalogue bound, and the report says which estimate was clipped
+    # feed calibrate() changed estimates: the mapped parameters move with them (oil revenue in proportion, the
+    # Phillips curve's lag weight one for one) or stop at the catalogue bound, and the report says which
+    # estimate was clipped
     from dataclasses import replace
 
     from twosector.estimation import Estimates
@@ -70,22 +71,23 @@ def test_estimates_move_their_parameters_and_are_clipped_to_the_catalogue_range(
         return replace(eq, params=params)
 
     est = cal.estimates
+    lag = 1.1 * est["phillips"].params["inflation_lag"]
     shifted = Estimates({**dict(est),
                          "oil_revenue": changed("oil_revenue", "k_quarter", 1.2 * est["oil_revenue"].params["k_quarter"]),
-                         "phillips": changed("phillips", "pressure", 2.0 * est["phillips"].params["pressure"]),
+                         "phillips": changed("phillips", "inflation_lag", lag),
                          "taylor": changed("taylor", "rho", 0.99)}, est.end)
     monkeypatch.setattr(cal_mod, "estimate", lambda data, end: shifted)
     new = calibrate()
     table = param_table()
-    for name in ("oil_revenue_coef", "phillips_slope"):
+    for name in ("oil_revenue_coef", "phillips_lag"):
         assert table.at[name, "low"] < new.params[name] < table.at[name, "high"], name
     assert new.params["oil_revenue_coef"] == pytest.approx(1.2 * cal.params["oil_revenue_coef"])
-    assert new.params["phillips_slope"] == pytest.approx(2.0 * cal.params["phillips_slope"])
+    assert new.params["phillips_lag"] == pytest.approx(1.1 * cal.params["phillips_lag"])
     assert new.params["taylor_smoothing"] == table.at["taylor_smoothing", "high"]
     row = new.report.loc["taylor_smoothing"]
     assert row["clipped"] and row["raw_estimate"] == pytest.approx(0.99)
     assert "outside the catalogue range" in row["source"]
-    untouched = [n for n in ESTIMATED if n not in ("oil_revenue_coef", "phillips_slope", "taylor_smoothing")]
+    untouched = [n for n in ESTIMATED if n not in ("oil_revenue_coef", "phillips_lag", "taylor_smoothing")]
     assert np.allclose(new.params[untouched], cal.params[untouched])
 
 
@@ -95,15 +97,49 @@ def test_non_calibrated_parameters_keep_their_catalogue_values(cal):
     assert np.allclose(cal.params[untouched], table.loc[untouched, "value"].astype(float))
 
 
-def test_solver_improves_on_its_starting_point(cal):
-    start = cal.params.copy()
-    for name, x0 in CALIBRATED.items():
-        start[name] = x0
-    sim = cal_mod._TargetSim(start, list(CALIBRATED), cal.targets.merge(
-        __import__("twosector.facts", fromlist=["targets"]).targets()[["id", "variable", "statistic"]], on="id"))
-    r0 = sim.residuals(np.array([[CALIBRATED[n] for n in CALIBRATED]]))[0]
-    r1 = ((cal.targets["model"] - cal.targets["value"]) / cal.targets["tolerance"]).to_numpy()
-    assert np.sum(r1 ** 2) < np.sum(r0 ** 2)
+@pytest.fixture(scope="module")
+def objective(cal):
+    """The solver's objective as a function of calibrated-parameter vectors ``(n, k)``, and its bounds."""
+    from twosector.facts import targets
+
+    names = list(CALIBRATED)
+    table = param_table()
+    lo, hi = (table.loc[names, col].to_numpy(dtype=float) for col in ("low", "high"))
+    scale = hi - lo
+    prior = np.clip([CALIBRATED[n][1] for n in names], lo, hi)
+    sim = cal_mod._TargetSim(cal.params, names, cal.targets[["id"]].merge(targets(), on="id"))
+
+    def cost(xs):
+        r = sim.residuals(xs)
+        reg = cal_mod.REGULARISATION * (xs - prior) / scale
+        return 0.5 * ((r**2).sum(axis=1) + (reg**2).sum(axis=1))
+
+    return cost, names, lo, hi
+
+
+def test_the_reported_cost_is_the_objective_at_the_solution(cal, objective):
+    cost, names, lo, hi = objective
+    x = cal.params[names].to_numpy(dtype=float)
+    assert cost(x[None, :])[0] == pytest.approx(cal.solver["cost"], rel=1e-6)
+    assert cost(np.vstack([lo, hi])).min() > cal.solver["cost"]  # the corners of the box are worse
+
+
+@pytest.mark.xfail(strict=True, reason="calibration: the solver stops at max_nfev = 300 (status 0); the cost still "
+                   "falls along wage_correction and lending_speed (towards their upper bounds) and record_speed; "
+                   "open in issue 9")
+def test_the_solution_is_a_local_optimum(cal, objective):
+    # the solver starts from the last solution (CALIBRATED), so "it improves on its start" says nothing; instead:
+    # the solution minimises the objective locally, i.e. moving any calibrated parameter by 1% of its range
+    # (inwards at a bound) does not lower the cost
+    cost, names, lo, hi = objective
+    x = cal.params[names].to_numpy(dtype=float)
+    best = cost(x[None, :])[0]
+    steps = np.diag(0.01 * (hi - lo))
+    moved = np.vstack([x + steps, x - steps])
+    inside = ((moved >= lo) & (moved <= hi)).all(axis=1)
+    assert inside.sum() >= len(names)  # at least one direction for every parameter
+    worse = pd.Series(cost(moved[inside]) - best, index=[names[i % len(names)] for i in np.flatnonzero(inside)])
+    assert (worse >= -1e-9 * best).all(), worse[worse < 0]
 
 
 def test_early_cutoff_uses_only_targets_known_by_then():
@@ -120,13 +156,13 @@ def test_write_catalogue_changes_only_value_kind_source(cal, tmp_path):
     shutil.copy(PARAMETERS_FILE, copy)
     before = pd.read_csv(copy)
     c = Calibration(cal.params.copy(), cal.estimates, cal.report.copy(), cal.targets, cal.end)
-    c.report.loc["okun_coef", "value"] = 0.55
+    c.report.loc["phillips_lag", "value"] = 0.55
     c.write_catalogue(copy)
     after = pd.read_csv(copy)
     assert list(after.columns) == list(before.columns) and len(after) == len(before)
     pd.testing.assert_frame_equal(after.drop(columns=["value", "kind", "source"]),
                                   before.drop(columns=["value", "kind", "source"]))
-    assert after.set_index("name").at["okun_coef", "value"] == 0.55
+    assert after.set_index("name").at["phillips_lag", "value"] == 0.55
     other = [n for n in before["name"] if n not in c.changed().index]
     pd.testing.assert_frame_equal(after.set_index("name").loc[other], before.set_index("name").loc[other])
 

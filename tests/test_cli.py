@@ -113,7 +113,7 @@ def test_simulate_prints_a_summary_vs_baseline(capsys: pytest.CaptureFixture[str
 
 def test_set_and_param_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", "baseline", "--set", "tech_controls=0.6", "--set", "tech_controls.start=2025Q3",
-                 "--set", "tech_controls.ramp=8", "--param", "okun_coef=0.5"]) == 0
+                 "--set", "tech_controls.ramp=8", "--param", "hoarding_speed=0.2"]) == 0
     out = capsys.readouterr().out
     assert "tech_controls=0.6 from 2025Q3 ramp 8" in out
 
@@ -137,9 +137,9 @@ def test_out_writes_the_full_results_atomically(tmp_path: Path, capsys: pytest.C
         (["simulate", "baseline", "--set", "input_sanctions.start=2025Q3"], "is not active"),
         (["simulate", "baseline", "--set", "input_sanctions=0.5", "--set", "input_sanctions.colour=red"],
          "unknown field 'colour'"),
-        (["simulate", "baseline", "--param", "okun=0.5"], "unknown parameter 'okun'"),
-        (["simulate", "baseline", "--param", "okun_coef=abc"], "'okun_coef': value 'abc' is not a number"),
-        (["simulate", "baseline", "--param", "okun_coef"], "expected 'name=value'"),
+        (["simulate", "baseline", "--param", "hoarding=0.2"], "unknown parameter 'hoarding'"),
+        (["simulate", "baseline", "--param", "hoarding_speed=abc"], "'hoarding_speed': value 'abc' is not a number"),
+        (["simulate", "baseline", "--param", "hoarding_speed"], "expected 'name=value'"),
         (["simulate", "baseline", "--out", "results.xlsx"], "unsupported file type"),
         (["simulate", "baseline", "--set", "defence_spending=-0.95"], "defence_spending.intensity: -0.95 is outside"),
         (["simulate", "baseline", "--set", "ceasefire=1", "--set", "ceasefire.demobilisation=x"],

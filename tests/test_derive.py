@@ -279,7 +279,20 @@ def test_the_exogenous_paths_use_the_routine() -> None:
     for year, total in defence.items():  # history: the quarters of a year add up to its outcome
         if year.end_time <= x.index[-1].end_time and defence.attrs["vintages"][str(year)] != "plan":
             assert x.loc[x.index.year == year.year, "defence_spending"].sum() == pytest.approx(total)
-    for name in ("urals_price", "usd_rub"):  # annual averages known by the cut-off (plans are not history)
-        known = series(name)[lambda s: s.index.end_time <= DATA_CUTOFF.end_time]
-        expected = annual_to_quarterly(known, "midyear", index=x.index)
-        pd.testing.assert_series_equal(x[name], expected, check_names=False, check_freq=False)
+    # the Urals price: quarterly averages where the data have them, else the annual averages known by the
+    # cut-off placed at mid-year (plans are not history); in projection the budget's assumption, then held
+    known = series("urals_price")[lambda s: s.index.end_time <= DATA_CUTOFF.end_time]
+    quarterly = series("urals_price_q")
+    hist = x.index <= DATA_CUTOFF
+    expected = annual_to_quarterly(known, "midyear", index=x.index[hist])
+    expected[quarterly.index] = quarterly.to_numpy()
+    pd.testing.assert_series_equal(x.loc[hist, "urals_price"], expected, check_names=False, check_freq=False)
+    plan = series("urals_price", vintage="plan")
+    for year, value in plan.items():
+        assert (x.loc[x.index.year == year.year, "urals_price"] == value).all()
+    assert (x.loc[x.index.year > plan.index.max().year, "urals_price"] == plan.iloc[-1]).all()
+    # the ruble: quarterly averages in history, the end-2024 rate in the first projection quarter
+    ruble = series("usd_rub_q")
+    pd.testing.assert_series_equal(x.loc[hist, "usd_rub"], ruble, check_names=False, check_freq=False)
+    assert x.loc[DATA_CUTOFF + 1, "usd_rub"] == series("usd_rub_end_q")[DATA_CUTOFF]
+    assert (x.loc[:DATA_CUTOFF + 1, "fx_anchor"] == 1).all() and (x.loc[DATA_CUTOFF + 2:, "fx_anchor"] == 0).all()

@@ -48,9 +48,13 @@ def test_horizon_can_be_cut_and_extended() -> None:
 
 
 def test_custom_exogenous_frame_is_used_and_validated() -> None:
-    x = exog.paths(end_history="2022Q4")
+    x = exog.paths(end_history="2023Q4")
     out = twosector.simulate(exog=x)
-    assert np.allclose(out["defence_spending"].to_numpy(), x["defence_spending"].to_numpy())
+    planned = x["defence_plan"] == 1  # the data and the budget laws known then; afterwards the share of GDP is held
+    assert planned.loc["2024"].all() and not planned.loc["2025":].any()
+    assert np.allclose(out.loc[planned, "defence_spending"], x.loc[planned, "defence_spending"])
+    share = out["defence_spending"] / out["nominal_gdp"].shift()  # [Y1] on last quarter's GDP
+    assert np.allclose(share.loc["2025Q2":], share.loc["2025Q1"])
     shocked = x.copy()
     shocked.loc["2026Q1":, "urals_price"] = 40.0
     low_oil = twosector.simulate(exog=shocked)
@@ -97,37 +101,15 @@ def test_compare_levels_differences_and_percentages() -> None:
     assert np.allclose(moved, scen[nonzero])
     assert (c.xs("pct", axis=1, level="kind").isna() == (base == 0)).all().all()  # undefined where the baseline is 0
     assert c.attrs == {"scenario": "input_sanctions", "baseline": "baseline"}
-    draws = pd.DataFrame({"okun_coef": [0.5, 0.9]})
+    draws = pd.DataFrame({"hoarding_speed": [0.05, 0.3]})
     cd = twosector.compare("tech_controls", params=draws)
     assert cd.columns.names == ["variable", "kind", "draw"]
     assert cd[("strain_index", "diff")].shape == (48, 2)
 
 
-def test_exogenous_paths_take_no_data_after_end_history(monkeypatch: pytest.MonkeyPatch) -> None:
-    cut = pd.Period("2022Q4", freq="Q")
-    honest = exog.paths(end_history=str(cut))
-    original = exog._series
-
-    def truncated(name: str, vintage: str = "latest") -> pd.Series:
-        s = original(name, vintage)
-        if vintage == "plan":  # plans are inputs by design (published by end-2024)
-            return s
-        return s[[p.end_time <= cut.end_time for p in s.index]]
-
-    monkeypatch.setattr(exog, "_series", truncated)
-    exog._paths.cache_clear()
-    try:
-        blind = exog.paths(end_history=str(cut))
-    finally:
-        exog._paths.cache_clear()
-    pd.testing.assert_frame_equal(honest, blind)
-    # and the history itself comes from the data: the 2022 average ruble rate is the data value
-    assert np.isclose(honest.loc["2022", "usd_rub"].mean(), original("usd_rub")[pd.Period("2022", freq="Y")], rtol=0.05)
-
-
 def test_variables_selection_and_chunked_large_ensembles(monkeypatch: pytest.MonkeyPatch) -> None:
     sim_mod = importlib.import_module("twosector.simulation")
-    draws = pd.DataFrame({"okun_coef": np.linspace(0.3, 0.9, 7)})
+    draws = pd.DataFrame({"hoarding_speed": np.linspace(0.02, 0.4, 7)})
     full = twosector.simulate("broad_front", draws)
     monkeypatch.setattr(sim_mod, "CHUNK", 3)  # force three blocks of draws
     part = twosector.simulate("broad_front", draws, variables=["strain_index", "nwf_liquid"])
