@@ -1,4 +1,10 @@
-"""Each block of the engine on hand-checked inputs (scalar backend; floats in, floats out)."""
+"""Each block of the engine on hand-checked inputs (scalar backend; floats in, floats out).
+
+The parameters are round numbers chosen for the arithmetic, not the calibration; the comments give the hand
+computation. Where a block carries an economic property (the substitution stock never falls, labour hoarding,
+the fiscal impulse, the vertical long-run Phillips curve, ...), the test states the property on inputs where it
+could fail.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,9 @@ B = SCALAR
 approx = pytest.approx
 
 
+# ------------------------------------------------------------------------------------------------ supply
+
+
 def test_labour_supply_adds_recruits_and_subtracts_army_losses_and_emigrants() -> None:
     p = SimpleNamespace(army_attrition=0.05, emigrant_return_rate=0.02, emigrant_lf_share=0.7, skilled_share=0.15)
     kw = dict(army_w=1.0, lost=0.1, skilled_x=0.02, lf_trend=77.0, mobilised=0.3, recruits=0.1, emigrants=0.5,
@@ -26,43 +35,125 @@ def test_labour_supply_adds_recruits_and_subtracts_army_losses_and_emigrants() -
     assert v["emigrants_lf"] == approx(0.4696)  # 0.7 x 0.5 + 0.1196
     assert v["skilled_emigrants"] == approx(0.1721)  # 0.15 x 0.7 x 0.5 + 0.1196
     assert v["labour_force"] == approx(77 - 1.35 - 0.1 - 0.4696)
+    assert v["labour_force"] == approx(v["labour_force_trend"] - v["army_personnel"] - v["army_losses"]
+                                       - v["emigrants_lf"])
     cease = supply.labour_supply(ceasefire=1.0, **kw)
     assert cease["army_w"] == approx(0.95)  # no new recruits
     assert cease["army_personnel"] == approx(0.475)  # half demobilised
     assert cease["labour_force"] > v["labour_force"]
 
 
+def _inputs_params(**over: float) -> SimpleNamespace:
+    values = dict(input_cut_max=0.5, secondary_cut_max=0.2, substitution_speed=0.2, substitution_max=0.5,
+                  tech_adjust=0.1, tech_drag_max=0.05)
+    values.update(over)
+    return SimpleNamespace(**values)
+
+
 def test_critical_inputs_sanctions_cut_availability_and_substitution_fills_part_of_the_gap() -> None:
-    p = SimpleNamespace(input_cut_max=0.5, secondary_cut_max=0.2, substitution_speed=0.2, substitution_max=0.5,
-                        tech_adjust=0.1, tech_drag_max=0.05)
-    kw = dict(sub=0.1, drag=0.0, availability=0.7, secondary_sanctions=0.0, tech_controls=1.0, rho=-1.0, p=p)
+    kw = dict(stock=0.1, drag=0.0, availability=0.7, secondary_sanctions=0.0, tech_controls=1.0, rho=-1.0,
+              p=_inputs_params(), B=B)
     v = supply.critical_inputs(input_sanctions=0.0, unlifted=1.0, **kw)
-    assert v["substitution"] == approx(0.11)  # 0.1 + 0.2 x (0.5 x 0.3 - 0.1)
+    assert v["critical_availability"] == approx(0.7)
+    assert v["import_substitution"] == approx(0.11)  # 0.1 + 0.2 x (0.5 x 0.3 - 0.1)
     assert v["critical_inputs"] == approx(0.81)
     assert v["m_rho"] == approx(1 / 0.81)
-    assert v["tech_drag"] == approx(0.005)
+    assert v["tech_drag"] == approx(0.005)  # 0.1 x (0.05 - 0)
     cut = supply.critical_inputs(input_sanctions=1.0, unlifted=1.0, **kw)
-    assert cut["critical_inputs"] == approx(0.35 + 0.1 + 0.2 * (0.5 * 0.65 - 0.1))
+    assert cut["critical_availability"] == approx(0.35)  # 0.7 x (1 - 0.5)
+    assert cut["import_substitution"] == approx(0.145)  # 0.1 + 0.2 x (0.5 x 0.65 - 0.1): a wider gap, faster
+    assert cut["critical_inputs"] == approx(0.495)
+    both = supply.critical_inputs(input_sanctions=1.0, unlifted=1.0, **{**kw, "secondary_sanctions": 1.0})
+    assert both["critical_availability"] == approx(0.35 * 0.8)
     lifted = supply.critical_inputs(input_sanctions=1.0, unlifted=0.0, **kw)
-    assert lifted["critical_inputs"] >= 1.0 and lifted["tech_drag"] == 0.0
+    assert lifted["critical_availability"] == 1.0 and lifted["critical_inputs"] == 1.0  # at most pre-war use
+    assert lifted["tech_drag"] == 0.0
 
 
-def test_military_output_follows_orders_up_to_capacity_and_the_hiring_limit() -> None:
-    p = SimpleNamespace(critical_input_share_mil=0.1, employment_military_2021=4.0, military_labour_elasticity=0.5,
-                        military_hiring_max=0.1)
-    kw = dict(defence_lever=0.0, ceasefire=0.0, defence_cut=0.3, capacity=120.0, m_rho=1.0, rho=-1.0,
-              defence_2021=1.0, p=p, B=B)
-    base = supply.military(defence_path=1.0, price_prev=1.0, employment_prev=None, **kw)
-    assert base["procurement_real"] == approx(100.0)
-    assert base["military_capacity"] == approx(120.0)
-    assert base["employment_military"] == approx(4.0)
-    assert base["output_military"] == approx(100.0)
-    capped = supply.military(defence_path=1.5, price_prev=1.0, employment_prev=None, **kw)
-    assert capped["output_military"] == approx(120.0)  # orders of 150 above the capacity of 120
-    hiring = supply.military(defence_path=1.0, price_prev=1.0, employment_prev=3.5, **kw)
-    assert hiring["employment_military"] == approx(3.6)
-    assert hiring["output_military"] == approx(100 * (3.6 / 4.0) ** 2)
-    assert supply.military(defence_path=1.0, price_prev=2.0, employment_prev=None, **kw)["procurement_real"] == 50
+def test_the_substitution_stock_never_falls_when_sanctions_are_lifted() -> None:
+    p = _inputs_params()
+    stock, drag, path = 0.0, 0.0, []
+    for unlifted in [1.0] * 12 + [0.0] * 12:  # three years of sanctions, then a full lift
+        v = supply.critical_inputs(stock=stock, drag=drag, availability=0.7, input_sanctions=1.0,
+                                   secondary_sanctions=0.0, tech_controls=1.0, unlifted=unlifted, rho=-1.0, p=p, B=B)
+        stock, drag = v["import_substitution"], v["tech_drag"]
+        path.append((stock, v["critical_inputs"], drag))
+    stocks = np.array([s for s, _, _ in path])
+    assert stocks[11] > 0.25 and stocks[11] < 0.5 * 0.65  # built towards substitution_max x the gap
+    assert (np.diff(stocks) >= 0).all()  # sunk capacity: never falls, also after the lift
+    assert stocks[-1] == stocks[11]  # no gap left to close after the lift: it stays where it was
+    assert all(m == 1.0 for _, m, _ in path[12:])  # the lift restores the inputs
+    drags = np.array([d for _, _, d in path])
+    assert (np.diff(drags[12:]) < 0).all()  # the technology drag decays once controls go
+
+
+def test_defence_split_pays_soldiers_first_and_leaves_a_procurement_floor() -> None:
+    p = SimpleNamespace(personnel_share_2021=0.4, soldier_pay=2.0, procurement_floor=0.3)
+    prewar = supply.defence_split(defence=1.0, army=0.0, price=1.0, defence_2021=1.0, p=p, B=B)
+    assert prewar["personnel_spending"] == approx(0.4) and prewar["procurement"] == approx(0.6)
+    # 1.1 x (0.4 x 1 + 2.0 mn RUB x 0.5 mn soldiers / 4) = 0.715 trn RUB per quarter
+    war = supply.defence_split(defence=2.0, army=0.5, price=1.1, defence_2021=1.0, p=p, B=B)
+    assert war["personnel_spending"] == approx(0.715)
+    assert war["procurement"] == approx(2.0 - 0.715)
+    # pay beyond 70% of the budget is not paid out of procurement: the floor binds
+    big = supply.defence_split(defence=2.0, army=3.0, price=1.1, defence_2021=1.0, p=p, B=B)
+    assert big["personnel_spending"] == approx(1.4) and big["procurement"] == approx(0.6)
+
+
+def _military_params(**over: float) -> SimpleNamespace:
+    values = dict(critical_input_share_mil=0.1, military_capital_share=0.5, employment_military_2021=4.0,
+                  military_tech_exposure=0.5, military_utilisation_normal=1.3, military_utilisation_max=1.6,
+                  military_hiring_speed=0.25)
+    values.update(over)
+    return SimpleNamespace(**values)
+
+
+def _military(**over: float) -> dict[str, float]:
+    kw = dict(procurement=0.6, price_m_prev=1.0, capital=1.0, employment_prev=4.0, m_rho=1.0, rho=-1.0, drag=0.0,
+              procurement_2021=0.6, wartime=0.0, p=_military_params(), B=B)
+    kw.update(over)
+    return supply.military(**kw)
+
+
+def test_military_before_the_war_produces_its_orders_at_normal_utilisation() -> None:
+    v = _military()
+    assert v["procurement_real"] == approx(100.0)
+    assert v["employment_military"] == approx(4.0) and v["military_labour_demand"] == approx(4.0)
+    assert v["output_military"] == approx(100.0) and v["military_utilisation"] == approx(1.0)
+    assert v["military_capacity"] == approx(160.0)  # 1.6 x the output at pre-war utilisation
+    assert v["military_overload"] == approx(0.0)
+    assert _military(price_m_prev=2.0)["procurement_real"] == approx(50.0)  # deflated by the military price
+    low = _military(procurement=0.3)
+    assert low["output_military"] == approx(50.0)  # output follows orders below capacity...
+    assert low["employment_military"] == approx(4 - 0.25 * (4 - 4 * 0.5**2))  # ...and sheds workers slowly
+
+
+def test_military_orders_beyond_capacity_raise_hiring_utilisation_and_overload() -> None:
+    v = _military(procurement=1.2, wartime=1.0)  # orders double
+    assert v["procurement_real"] == approx(200.0)
+    # hires towards the workforce for min(200, 1.6 x 100) = 160 at the war-time normal utilisation of 1.3:
+    # 4 x (160 / 130)^(1 / (1 - 0.5)) = 6.059; a quarter of the gap in one quarter
+    assert v["military_labour_demand"] == approx(4 * (160 / 130) ** 2)
+    n = 4 + 0.25 * (4 * (160 / 130) ** 2 - 4)
+    assert v["employment_military"] == approx(n)
+    full = 100 * (n / 4) ** 0.5
+    assert v["military_capacity"] == approx(1.6 * full)
+    assert v["output_military"] == approx(1.6 * full) and v["output_military"] < 200  # capacity binds
+    assert v["military_utilisation"] == approx(1.6)
+    assert v["military_overload"] == approx(math.log(200 / (1.3 * full)))
+
+
+def test_military_production_has_constant_returns_and_needs_critical_inputs() -> None:
+    slow = _military_params(military_hiring_speed=0.0)  # employment stays at last quarter's
+    base = _military(procurement=6.0, p=slow)
+    double = _military(procurement=6.0, capital=2.0, employment_prev=8.0, p=slow)
+    assert double["military_capacity"] == approx(2 * base["military_capacity"])  # K and N doubled
+    assert _military(procurement=6.0, capital=2.0, p=slow)["military_capacity"] < 2 * base["military_capacity"]
+    # half the critical inputs (rho = -1): factor (0.9 + 0.1 x 2)^-1 = 1 / 1.1
+    scarce = _military(procurement=6.0, m_rho=2.0, p=slow)
+    assert scarce["military_capacity"] == approx(base["military_capacity"] / 1.1)
+    dragged = _military(procurement=6.0, drag=0.1, p=slow)
+    assert dragged["military_capacity"] == approx(base["military_capacity"] * (1 - 0.5 * 0.1))
 
 
 def _technology(**over: float) -> supply.Technology:
@@ -76,111 +167,361 @@ def test_production_at_the_no_war_inputs_is_the_trend_and_require_inverts_it() -
     assert supply.produce(70.0, tech, B) == approx(100.0)
     for workers in (50.0, 68.0, 75.0):
         assert supply.require(supply.produce(workers, tech, B), tech, B) == approx(workers)
+    for tech in (_technology(m_rho=1 / 0.8, skill_loss=0.5, tfp=0.97), _technology(base=105.0, l_bar=68.0)):
+        for output in (80.0, 95.0, 101.0):
+            assert supply.produce(supply.require(output, tech, B), tech, B) == approx(output)
     scarce = _technology(m_rho=1 / 0.5)  # half the critical inputs (rho = -1)
     assert supply.produce(70.0, scarce, B) < 100 * 0.5 ** 0.08 * 0.99  # poor substitution amplifies the cut
 
 
-def test_civilian_supply_capacity_exceeds_potential_when_okun_below_one() -> None:
-    p = SimpleNamespace(capital_share=0.4, skilled_productivity=2.0, critical_input_share_civ=0.08, okun_coef=0.5)
-    v = supply.civilian_supply(
-        labour_force=77.0, employment_military=4.0, skilled_emigrants=0.0, capital=1.0, tech_drag=0.0, m_rho=1.0,
-        trend=1.0, l_bar=77 * 0.95 - 4, u_nat=0.05, u_min=0.02, rho=-1.0, p=p, B=B)
+def test_civilian_supply_potential_uses_the_workers_left_at_the_natural_rate() -> None:
+    p = SimpleNamespace(capital_share=0.4, skilled_productivity=2.0, critical_input_share_civ=0.08)
+    kw = dict(labour_force=77.0, employment_military=4.0, skilled_emigrants=0.0, capital=1.0, tech_drag=0.0,
+              m_rho=1.0, trend=1.0, lockdown=0.0, l_bar=77 * 0.95 - 4, u_nat=0.05, u_min=0.02, rho=-1.0, p=p, B=B)
+    v = supply.civilian_supply(**kw)
     assert v["l_pot"] == approx(77 * 0.95 - 4)
     assert v["n_max"] == approx(77 * 0.98 - 4)
     assert v["potential_civilian"] == approx(100.0)
-    assert v["civilian_capacity"] > v["potential_civilian"]
+    tech = v["technology"]
+    assert supply.produce(v["l_pot"], tech, B) == v["potential_civilian"]
+    more_soldiers = supply.civilian_supply(**{**kw, "employment_military": 5.0})
+    assert more_soldiers["l_pot"] == approx(v["l_pot"] - 1)
+    assert more_soldiers["potential_civilian"] < v["potential_civilian"]
+    lockdown = supply.civilian_supply(**{**kw, "lockdown": -5.0})
+    assert lockdown["potential_civilian"] == approx(100 * math.exp(-0.05))
+    # skilled emigrants count twice (skilled_productivity = 2): 0.5 of them cost one worker more than their number
+    skilled = supply.civilian_supply(**{**kw, "skilled_emigrants": 0.5})
+    assert skilled["potential_civilian"] == approx(supply.produce(v["l_pot"] - 0.5, tech, B))
 
 
-def _demand_params(**over: float) -> SimpleNamespace:
-    values = dict(preferential_credit_ratio=0.2, is_persistence=0.5, is_rate=0.1, is_income=0.1,
-                  is_quasi_fiscal=0.3, is_defence=0.4, demand_potential_link=0.5)
+def _employment_params(**over: float) -> SimpleNamespace:
+    values = dict(hiring_speed=0.5, hoarding_speed=0.1, hours_min=0.9, hours_max=1.05)
     values.update(over)
     return SimpleNamespace(**values)
 
 
-def test_civilian_demand_gap_from_a_shock_and_its_numerical_bound() -> None:
-    kw = dict(gap_prev=0.0, real_rate_prev=3.0, income_gap_prev=0.0, nominal_gdp_prev=30.0, defence=0.9,
-              preferential_flag=0.0, ceasefire=0.0, potential=100.0, capacity=110.0, trend=1.0, rr_neutral=3.0,
-              defence_share_2021=0.03, p=_demand_params(), B=B)
-    v = demand.civilian_demand(demand_shock=2.0, **kw)
-    assert v["gap"] == approx(2.0)
+def _employ(demand_: float, employed: float, tech: supply.Technology | None = None, n_max: float = 72.0
+            ) -> dict[str, float]:
+    return supply.civilian_employment(demand=demand_, employment_prev=employed, n_max=n_max,
+                                      tech=tech or _technology(), p=_employment_params(), B=B)
+
+
+def _demand_for(workers: float) -> float:
+    """Civilian demand that needs ``workers`` at normal hours and inputs."""
+    return supply.produce(workers, _technology(), B)
+
+
+def test_civilian_employment_hires_fast() -> None:
+    v = _employ(100.0, 66.0)  # needs 70
+    assert v["labour_needed"] == approx(70.0)
+    assert v["employment_civilian"] == approx(68.0)  # half the gap in a quarter
+    assert v["output_civilian"] == approx(100.0)  # longer hours fill the rest
+    assert v["hours_civilian"] == approx(70 / 68)
+
+
+def test_civilian_employment_sheds_slowly_within_the_hours_band() -> None:
+    v = _employ(_demand_for(66.0), 70.0)  # 4 workers too many; 66 / 70 = 0.94 hours, inside the band
+    assert v["employment_civilian"] == approx(70 - 0.1 * 4)  # labour hoarding
+    assert v["output_civilian"] == approx(_demand_for(66.0))
+    assert v["hours_civilian"] == approx(66 / 69.6)
+
+
+def test_civilian_employment_sheds_at_once_the_workers_idle_beyond_the_hours_band() -> None:
+    v = _employ(_demand_for(60.0), 70.0)  # even at 0.9 hours only 60 / 0.9 = 66.7 workers are busy
+    band = 60 / 0.9
+    assert v["employment_civilian"] == approx(band + 0.1 * (60 - band))  # the idle go; the rest is hoarded
+    assert v["hours_civilian"] >= 0.9
+
+
+def test_civilian_employment_capacity_binds_at_the_labour_limit_and_maximum_hours() -> None:
+    v = _employ(110.0, 72.0)  # needs more than n_max = 72
+    assert v["employment_civilian"] == approx(72.0)
+    assert v["civilian_capacity"] == approx(supply.produce(72 * 1.05, _technology(), B))
+    assert v["output_civilian"] == approx(v["civilian_capacity"]) and v["output_civilian"] < 110
+    assert v["hours_civilian"] == approx(1.05)
+    assert _employ(110.0, 68.0)["employment_civilian"] == approx(70.0)  # hiring stops at n_max: 68 + 0.5 x 4
+
+
+def test_civilian_employment_missing_parts_lower_output_not_labour_demand() -> None:
+    scarce = _technology(m_rho=1 / 0.5)  # half the critical inputs
+    normal, short = _employ(100.0, 70.0), _employ(100.0, 70.0, tech=scarce)
+    assert short["labour_needed"] == approx(normal["labour_needed"])
+    assert short["employment_civilian"] == approx(normal["employment_civilian"])
+    assert short["civilian_capacity"] < 100 and short["output_civilian"] == approx(short["civilian_capacity"])
+
+
+# ------------------------------------------------------------------------------------------------ demand
+
+
+def test_fiscal_stance_is_the_non_oil_primary_deficit_with_quasi_fiscal_credit() -> None:
+    p = SimpleNamespace(is_quasi_fiscal=0.5)
+    # 100 x (1 + 3 + 0.5 x 1) / 30 - 12 = 3 (% of GDP)
+    v = demand.fiscal_stance(defence=1.0, other_spending=3.0, preferential_credit=1.0, nominal_gdp_prev=30.0,
+                             tax_rate=12.0, p=p)
+    assert v == approx(3.0)
+
+
+def _demand(**over: float) -> dict[str, float]:
+    p = SimpleNamespace(is_persistence=0.5, is_rate=0.2, is_fiscal=0.4, is_income=0.1)
+    kw = dict(gap_prev=0.0, real_rate_prev=3.0, income_change=0.0, stance=3.0, stance_4q_ago=3.0, shock=0.0,
+              anchor=100.0, potential=100.0, rr_neutral=3.0, p=p, B=B)
+    kw.update(over)
+    return demand.civilian_demand(**kw)
+
+
+def test_civilian_demand_moves_with_the_fiscal_impulse_not_the_level_of_the_stance() -> None:
+    calm = _demand()
+    assert calm["gap"] == 0.0 and calm["civilian_demand"] == approx(100.0)
+    assert _demand(stance=9.0, stance_4q_ago=9.0)["gap"] == 0.0  # a high stance held for a year: no impulse
+    rise = _demand(stance=5.0)  # +2 pp over the year: impulse 0.5 a quarter
+    assert rise["fiscal_impulse"] == approx(0.5)
+    assert rise["gap"] == approx(0.4 * 0.5)
+    assert _demand(stance=1.0)["gap"] == approx(-0.4 * 0.5)  # consolidation
+    assert _demand(real_rate_prev=5.0)["gap"] == approx(-0.2 * 2)  # tight money
+    assert _demand(income_change=3.0)["gap"] == approx(0.1 * 3)
+    assert _demand(gap_prev=2.0)["gap"] == approx(1.0)  # persistence
+
+
+def test_civilian_demand_gap_against_potential_and_its_numerical_bound() -> None:
+    v = _demand(shock=2.0, potential=98.0)
     assert v["civilian_demand"] == approx(100 * math.exp(0.02))
-    assert v["demand_gap"] == approx(2.0)
-    assert v["output_civilian"] == v["civilian_demand"]
-    boom = demand.civilian_demand(demand_shock=40.0, **kw)
+    assert v["demand_gap"] == approx(100 * math.log(100 * math.exp(0.02) / 98))  # the anchor lags potential
+    boom = _demand(shock=40.0)
     assert boom["gap"] == demand.GAP_BOUND
-    assert boom["output_civilian"] == 110.0  # capacity binds
-    assert boom["demand_gap"] > boom["output_gap_civilian"]
+    assert _demand(shock=-40.0)["gap"] == -demand.GAP_BOUND
 
 
-def test_employment_at_potential_is_the_natural_rate() -> None:
-    tech = _technology()
-    p = SimpleNamespace(okun_coef=0.5, vacancies_frictional=2.0, vacancy_tightness=0.3)
-    lf, n_m = 78.0, 4.0
-    v = demand.employment(output=100.0, demand=100.0, labour_force=lf, employment_military=n_m,
-                          military_labour_demand=4.2, l_pot=70.0, n_max=72.0, tech=tech, u_nat=4 / 78, p=p, B=B)
-    assert v["employment_civilian"] == approx(70.0)
+def test_labour_market_unemployment_and_the_labour_shortage() -> None:
+    p = SimpleNamespace(vacancies_frictional=2.0, vacancy_tightness=0.3)
+    kw = dict(labour_force=78.0, employment_military=4.0, labour_needed=71.0, military_labour_demand=4.2,
+              u_nat=4 / 78, p=p, B=B)
+    v = demand.labour_market(employment_civilian=70.0, **kw)
     assert v["unemployed"] == approx(4.0)
     assert v["unemployment_rate"] == approx(100 * 4 / 78)
-    assert v["unmet_military_demand"] == approx(0.2)
-    assert v["labour_shortage"] == approx(2.2)
-    assert v["employment_civilian"] + v["unemployed"] + n_m == approx(lf)
+    assert v["unmet_civilian_demand"] == approx(1.0) and v["unmet_military_demand"] == approx(0.2)
+    assert v["labour_shortage"] == approx(2.0 + 1.0 + 0.2)  # frictional vacancies at the natural rate
+    tight = demand.labour_market(employment_civilian=71.0, **kw)
+    # one point of unemployment below the natural rate: frictional vacancies x exp(0.3 x 100 / 78)
+    assert tight["labour_shortage"] == approx(2.0 * math.exp(0.3 * 100 / 78) + 0.2)
+
+
+# ------------------------------------------------------------------------------------------------ prices
+
+
+def _fx(**over: float) -> dict[str, float]:
+    p = SimpleNamespace(world_inflation=2.0, fx_oil_elasticity=0.5)
+    kw = dict(fx_data=90.0, fx_anchor=1.0, base_prev=100.0, inflation_prev=6.0, urals=70.0, urals_prev=70.0,
+              realised=70.0, p=p, B=B)
+    kw.update(over)
+    return prices.exchange_rate(**kw)
+
+
+def test_exchange_rate_is_the_data_in_history() -> None:
+    assert _fx()["usd_rub"] == 90.0
+    assert _fx(base_prev=50.0, inflation_prev=30.0, urals=40.0, realised=40.0)["usd_rub"] == 90.0
+    # a wider sanctions discount weakens the ruble, also in history: 90 x (75 / 60)^0.5
+    assert _fx(urals=75.0, realised=60.0)["usd_rub"] == approx(90 * 1.25**0.5)
+
+
+def test_exchange_rate_in_projection_drifts_with_inflation_and_the_oil_price() -> None:
+    ppp = _fx(fx_anchor=0.0)  # 6% at home, 2% abroad: the ruble loses 1% a quarter (constant real rate)
+    assert ppp["usd_rub"] == approx(100 * math.exp(0.01))
+    assert _fx(fx_anchor=0.0, inflation_prev=2.0)["usd_rub"] == approx(100.0)
+    cheap_oil = _fx(fx_anchor=0.0, urals=63.0, realised=63.0)  # oil 10% cheaper: 0.9^-0.5 = +5.4%
+    assert cheap_oil["usd_rub"] == approx(100 * math.exp(0.01) * 0.9**-0.5)
+    assert cheap_oil["usd_rub_base"] == cheap_oil["usd_rub"]
+
+
+def _expect_params(**over: float) -> SimpleNamespace:
+    values = dict(record_speed=0.5, inflation_target=4.0, credibility_max=0.8, credibility_loss=0.5,
+                  expectations_adapt=0.25, survey_bias=3.0)
+    values.update(over)
+    return SimpleNamespace(**values)
+
+
+def _expect(**over: float) -> dict[str, float]:
+    kw = dict(adaptive_prev=4.0, inflation_prev=4.0, record_prev=0.0, cpi_prev=4.0, survey=0.0, survey_flag=0.0,
+              p=_expect_params(), B=B)
+    kw.update(over)
+    return prices.expectations(**kw)
+
+
+def test_expectations_at_target_with_a_clean_record() -> None:
+    v = _expect()
+    assert v["inflation_record"] == 0.0 and v["credibility"] == approx(0.8)
+    assert v["inflation_expectations"] == approx(4.0)
+
+
+def test_credibility_falls_with_the_record_and_expectations_drift_away() -> None:
+    v = _expect(cpi_prev=12.0, inflation_prev=12.0)
+    assert v["inflation_record"] == approx(4.0)  # half of the 8 pp miss
+    assert v["credibility"] == approx(0.8 / 3)  # 0.8 / (1 + 0.5 x 4)
+    assert v["adaptive_expectations"] == approx(6.0)  # 4 + 0.25 x (12 - 4)
+    assert v["inflation_expectations"] == approx(0.8 / 3 * 4 + (1 - 0.8 / 3) * 6)
+    trusted = _expect(cpi_prev=12.0, inflation_prev=12.0, p=_expect_params(credibility_loss=0.0))
+    assert v["inflation_expectations"] > trusted["inflation_expectations"]  # the lost credibility adds
+    assert _expect(cpi_prev=-4.0)["credibility"] == approx(v["credibility"])  # a miss below counts the same
+    # the record is smoothed: a good quarter repairs only part of it
+    assert _expect(record_prev=4.0)["inflation_record"] == approx(2.0)
+
+
+def test_expectations_follow_the_household_survey_and_continue_from_it() -> None:
+    v = _expect(survey=13.0, survey_flag=1.0, adaptive_prev=5.0)
+    assert v["inflation_expectations"] == approx(13.0 - 3.0)  # the survey less the households' usual bias
+    # the next quarter without a survey starts from there: with inflation at the adaptive level and the same
+    # credibility, expectations stay put
+    nxt = _expect(adaptive_prev=v["adaptive_expectations"], inflation_prev=v["adaptive_expectations"])
+    assert nxt["inflation_expectations"] == approx(10.0)
 
 
 def _price_params(**over: float) -> SimpleNamespace:
-    values = dict(fx_oil_elasticity=50.0, sanction_markup_max=20.0, secondary_markup_max=10.0,
-                  controlled_import_share=0.2, expectations_adapt=0.3, expectations_anchor=0.5, inflation_target=4.0,
-                  phillips_lag=0.5, phillips_slope=0.2, phillips_import=0.05, phillips_ulc=0.1)
+    values = dict(world_inflation=2.0, controlled_import_share=0.2, pass_through_impact=0.4, pass_through=0.1,
+                  markup_pass_through=0.5, phillips_slack=0.5, phillips_lag=0.5, phillips_slope=0.2)
     values.update(over)
     return SimpleNamespace(**values)
 
 
-def test_prices_stay_on_target_without_gaps_or_shocks() -> None:
-    g = 1.8
-    kw = dict(usd_rub_path=75.0, urals=70.0, import_markup=0.0, oil_price_cap=0.0, input_sanctions=0.0,
-              secondary_sanctions=0.0, unlifted=1.0, usd_rub_2021=75.0, wage_prev=1.0,
-              wage_prev2=math.exp(-g / 400), inflation_prev=4.0, adaptive_prev=4.0, price_prev=1.0,
-              price_4q_ago=math.exp(-4 / 100), trend_wage_growth=g, p=_price_params(), B=B)
-    v = prices.prices(import_cost_prev=1.0, demand_gap=0.0, **kw)
-    assert v["import_cost"] == approx(1.0)
+def _prices(**over: float) -> dict[str, float]:
+    # the ruble loses 0.5% a quarter = (4 - 2) / 400: the real exchange rate is constant at 4% inflation
+    kw = dict(usd_rub=100 * math.exp(0.005), usd_rub_prev=100.0, import_markup=0.0, import_markup_prev=0.0,
+              inflation_prev=4.0, core_prev=4.0, imported_prev=0.0, expected=4.0, price_prev=1.0,
+              price_4q_ago=math.exp(-0.04), demand_gap=0.0, p=_price_params(), B=B)
+    kw.update(over)
+    return prices.prices(**kw)
+
+
+def test_prices_on_target_without_gaps_or_shocks() -> None:
+    v = _prices()
+    assert v["imported_inflation"] == approx(0.0)
     assert v["inflation_q"] == approx(4.0)
     assert v["price_level"] == approx(math.exp(0.01))
     assert v["cpi_inflation"] == approx(100 * (math.exp(0.05) - 1))
-    hot = prices.prices(import_cost_prev=1.0, demand_gap=2.0, **kw)
-    assert hot["inflation_q"] == approx(4.0 + 0.2 * 2.0)
-    capped = prices.prices(import_cost_prev=1.0, demand_gap=0.0, **{**kw, "oil_price_cap": 14.0})
-    assert capped["usd_rub"] == approx(75 * (1 + 50 * 14 / 70))
-    assert capped["inflation_q"] > 4.0  # a weaker ruble raises import prices
+
+
+def test_phillips_curve_is_vertical_in_the_long_run() -> None:
+    # from 12% core inflation, with closed gaps, expectations at the target and a constant real exchange rate,
+    # inflation returns to the target: the weights on lagged and expected inflation sum to one
+    core, pi = 12.0, 12.0
+    for _ in range(40):
+        v = _prices(core_prev=core, inflation_prev=pi, usd_rub=100 * math.exp((pi - 2) / 400))
+        core, pi = v["core_inflation"], v["inflation_q"]
+    assert pi == approx(4.0, abs=1e-6)
+    # with expectations stuck at 8% inflation settles at 8%, not at the target: expectations anchor the long run
+    core = 4.0
+    for _ in range(40):
+        core = _prices(core_prev=core, expected=8.0)["core_inflation"]
+    assert core == approx(8.0, abs=1e-6)
+
+
+def test_phillips_curve_is_convex() -> None:
+    hot, cold = _prices(demand_gap=2.0), _prices(demand_gap=-2.0)
+    assert hot["inflation_q"] - 4.0 == approx(0.2 * 2.0)
+    assert 4.0 - cold["inflation_q"] == approx(0.5 * 0.2 * 2.0)  # slack lowers inflation half as much
+
+
+def test_ruble_depreciation_passes_through_over_two_quarters_and_sanction_markups_are_a_cost_shock() -> None:
+    jump = 100 * math.exp(0.005) * 1.1  # a 10% real depreciation on top of the constant real rate
+    first = _prices(usd_rub=jump)
+    imported = 400 * math.log(1.1)
+    assert first["imported_inflation"] == approx(imported)
+    assert first["inflation_q"] == approx(4.0 + 0.1 * 0.4 * imported)  # the impact share in the quarter
+    second = _prices(imported_prev=first["imported_inflation"])  # the ruble holds its new real level
+    assert second["inflation_q"] == approx(4.0 + 0.1 * 0.6 * imported)  # the rest in the next
+    # the sanctions markup on controlled imports (+87%, a fifth of the basket) raises prices once, relief lowers them
+    markup = _prices(import_markup=87.0)
+    assert markup["sanctions_cost"] == approx(400 * math.log(1 + 0.2 * 0.87))
+    assert markup["inflation_q"] == approx(4.0 + 0.5 * markup["sanctions_cost"])
+    assert _prices(import_markup=87.0, import_markup_prev=87.0)["inflation_q"] == approx(4.0)
+    relief = _prices(import_markup=0.0, import_markup_prev=87.0)
+    assert relief["inflation_q"] == approx(4.0 - 0.5 * markup["sanctions_cost"])
+
+
+def _rate_params(**over: float) -> SimpleNamespace:
+    values = dict(inflation_target=4.0, neutral_real_rate=2.0, taylor_inflation=0.5, taylor_gap=0.5,
+                  key_rate_floor=1.0, taylor_smoothing=0.5, lending_spread=3.0, sovereign_crowding=0.5,
+                  lending_speed=0.5, preferential_share=0.5, preferential_rate=3.0)
+    values.update(over)
+    return SimpleNamespace(**values)
+
+
+def _rates(**over: float) -> dict[str, float]:
+    kw = dict(cpi_inflation=4.0, demand_gap=0.0, key_rate_prev=6.0, rate_anchor=0.0, key_rate_data=0.0,
+              lending_prev=9.0, sovereign_spread=0.0, preferential_flag=1.0, ceasefire=0.0, expected=4.0,
+              p=_rate_params(), B=B)
+    kw.update(over)
+    return prices.rates(**kw)
 
 
 def test_rates_follow_the_taylor_rule_or_the_data() -> None:
-    p = SimpleNamespace(inflation_target=4.0, neutral_real_rate=2.0, taylor_inflation=0.5, taylor_gap=0.5,
-                        key_rate_floor=1.0, taylor_smoothing=0.5, lending_spread=3.0, debt_spread=0.1,
-                        preferential_share=0.5, preferential_rate=3.0)
-    kw = dict(demand_gap=0.0, key_rate_prev=6.0, debt_prev=0.0, nominal_gdp_prev=30.0, preferential_flag=1.0,
-              ceasefire=0.0, expected=4.0, p=p, B=B)
-    v = prices.rates(cpi_inflation=4.0, rate_anchor=0.0, key_rate_data=0.0, **kw)
+    v = _rates()
     assert v["key_rate"] == approx(6.0)
     assert v["lending_rate_civilian"] == approx(9.0)
-    assert v["lending_rate_military"] == approx(0.5 * 3.0 + 0.5 * 9.0)
+    assert v["lending_rate_military"] == approx(0.5 * 3.0 + 0.5 * 9.0)  # half at the preferential rate
     assert v["real_rate_civilian"] == approx(5.0)
-    assert prices.rates(cpi_inflation=8.0, rate_anchor=0.0, key_rate_data=0.0, **kw)["key_rate"] == approx(9.0)
-    assert prices.rates(cpi_inflation=8.0, rate_anchor=1.0, key_rate_data=21.0, **kw)["key_rate"] == 21.0
+    # 8% inflation: rule 2 + 8 + 0.5 x 4 = 12, half-way from 6
+    assert _rates(cpi_inflation=8.0)["key_rate"] == approx(9.0)
+    assert _rates(demand_gap=2.0)["key_rate"] == approx(6.5)
+    assert _rates(cpi_inflation=8.0, rate_anchor=1.0, key_rate_data=21.0)["key_rate"] == 21.0
+    assert _rates(cpi_inflation=-10.0, key_rate_prev=1.0)["key_rate"] == 1.0  # the floor
 
 
-def test_wages_grow_at_trend_in_balance_and_the_premium_adjusts() -> None:
-    g = 1.8
+def test_lending_rates_follow_the_key_rate_with_a_lag_and_the_sovereign_spread() -> None:
+    hike = _rates(cpi_inflation=8.0)  # key rate 9: target 12, half of the way from 9
+    assert hike["lending_rate_civilian"] == approx(10.5)
+    assert _rates(sovereign_spread=2.0)["lending_rate_civilian"] == approx(9.0 + 0.5 * 0.5 * 2.0)  # crowding out
+    cease = _rates(ceasefire=1.0)
+    assert cease["lending_rate_military"] == cease["lending_rate_civilian"]  # no more preferential loans
+
+
+# ------------------------------------------------------------------------------------------------ income
+
+
+def _wages(**over: float) -> dict[str, float]:
     p = SimpleNamespace(wage_tightness=0.5, wage_correction=0.1, wage_erosion=0.5, wage_premium_base=0.1,
-                        wage_premium_unmet=1.0, wage_premium_spend=0.5, wage_premium_speed=0.5, army_pay_ratio=2.0)
-    v = income.wages(wage_prev=1.0, premium_prev=0.1, output_civilian=100.0, employment_civilian=70.0,
-                     employment_military=4.0, output_military=100.0, procurement=100.0, unmet_military=0.0,
-                     army=0.5, unemployment_share=0.05, inflation_q=4.0, expected=4.0, trend=1.0, l_bar=70.0,
-                     wage_trend=1.0, transfers=10.0, income_trend=100.0, trend_wage_growth=g, u_nat=0.05, p=p, B=B)
-    assert v["wage_civilian"] == approx(math.exp(g / 400))
+                        wage_premium_unmet=1.0, wage_premium_spend=0.5, wage_premium_speed=0.5)
+    kw = dict(wage_prev=1.0, premium_prev=0.1, output_civilian=100.0, employment_civilian=70.0,
+              employment_military=4.0, output_military=100.0, procurement=100.0, unmet_military=0.0,
+              unemployment_share=0.05, inflation_q=4.0, expected=4.0, trend=1.0, l_bar=70.0, wage_trend=1.0,
+              trend_wage_growth=1.8, u_nat=0.05, p=p, B=B)
+    kw.update(over)
+    return income.wages(**kw)
+
+
+def test_wages_grow_at_trend_in_balance() -> None:
+    v = _wages()
+    assert v["wage_growth"] == approx(1.8)
+    assert v["wage_civilian"] == approx(math.exp(1.8 / 400))
     assert v["wage_premium"] == approx(0.1)
-    assert v["wage_military"] == approx(1.1 * math.exp(g / 400))
-    assert v["civilian_real_income"] == approx(70 * math.exp(g / 400) + 10)
-    assert v["household_income"] == approx(v["civilian_real_income"] + v["wage_military"] * 4 + 2 * v["wage_civilian"] * 0.5)
+    assert v["wage_military"] == approx(1.1 * math.exp(1.8 / 400))
+
+
+def test_wages_rise_with_a_tight_labour_market_and_fall_with_inflation_surprises() -> None:
+    assert _wages(unemployment_share=0.04)["wage_growth"] == approx(1.8 + 4 * 0.5 * 1.0)
+    assert _wages(inflation_q=8.0)["wage_growth"] == approx(1.8 - 0.5 * 4.0)
+    # a wage 2% above productivity is corrected: 4 x 0.1 x 100 log(1.02) a year
+    assert _wages(wage_prev=1.02)["wage_growth"] == approx(1.8 - 0.4 * 100 * math.log(1.02))
+    # the same wage with 2% higher labour productivity is not above it
+    assert _wages(wage_prev=1.02, output_civilian=102.0)["wage_growth"] == approx(1.8)
+
+
+def test_the_military_premium_rises_with_unfilled_vacancies_and_orders() -> None:
+    v = _wages(unmet_military=0.4, procurement=120.0)
+    target = 0.1 + 1.0 * 0.4 / 4.0 + 0.5 * math.log(1.2)
+    assert v["wage_premium"] == approx(0.1 + 0.5 * (target - 0.1))
+    assert v["wage_military"] == approx(v["wage_civilian"] * (1 + v["wage_premium"]))
+
+
+def test_household_income_counts_soldiers_pay_once() -> None:
+    p = SimpleNamespace(average_wage_2021=0.8)
+    v = income.household_income(wage_civilian=1.0, wage_military=1.5, employment_civilian=70.0,
+                                employment_military=4.0, personnel=0.5, price=1.25, transfers=10.0,
+                                income_trend=80.0, p=p, B=B)
+    assert v["civilian_real_income"] == approx(80.0)
+    assert v["soldier_income"] == approx(4 * 0.5 / (1.25 * 0.8))  # 2 trn RUB a year at 2021 prices / 2021 wage
+    assert v["household_income"] == approx(80.0 + 1.5 * 4 + 2.0)
+    assert v["real_disposable_income"] == v["household_income"]
+    assert v["real_wage"] == approx((70 + 6) / 74)  # soldiers' pay is income, not a wage of the two sectors
+    assert v["income_gap"] == approx(100 * math.log(88 / 80))
 
 
 def test_gdp_weights_and_the_deflator_wedge() -> None:
@@ -195,51 +536,120 @@ def test_gdp_weights_and_the_deflator_wedge() -> None:
     assert held["wedge"] == 1.05
 
 
+# ------------------------------------------------------------------------------------------------ budget
+
+
+def _budget_params(**over: float) -> SimpleNamespace:
+    values = dict(oil_revenue_coef=2.0, interest_share=1.0, nwf_fx_share=0.5, nwf_draw_share=0.5,
+                  fiscal_adjustment=0.0, nwf_save_share=0.5, debt_spread=0.1, debt_threshold=15.0, ofz_spread=1.0)
+    values.update(over)
+    return SimpleNamespace(**values)
+
+
 def _budget(**over: float) -> dict[str, float]:
-    p = SimpleNamespace(oil_revenue_coef=2.0, non_oil_tax_rate=12.0, interest_share=1.0, other_spending_share=18.0,
-                        nwf_fx_share=0.5, nwf_draw_share=0.5, nwf_save_share=1.0)
-    kw = dict(nominal_gdp=50.0, defence=3.0, usd_rub=100.0, usd_rub_path=100.0, usd_rub_path_prev=100.0, urals=70.0,
-              oil_price_cap=0.0, unlifted=1.0, oil_volume=1.0, oil_anchor=0.0, oil_revenue_data=0.0,
-              fiscal_anchor=0.0, non_oil_share_data=0.0, other_share_data=0.0, war=1.0, quarters_left=0.0,
-              nwf_next=0.0, nwf_prev=4.0, debt_prev=10.0, key_rate_prev=16.0, p=p, B=B)
+    kw = dict(nominal_gdp=50.0, defence=3.0, other_planned=8.0, tax_rate=12.0, usd_rub=100.0, usd_rub_prev=100.0,
+              realised=70.0, oil_volume=1.0, war=1.0, quarters_left=0.0, nwf_next=0.0, nwf_prev=4.0, debt_prev=10.0,
+              ofz_prev=16.0, key_rate=16.0, p=_budget_params(), B=B)
     kw.update(over)
-    return fiscal.budget(**kw)
+    v = fiscal.budget(**kw)
+    # identities of every case
+    assert v["revenue"] == approx(v["oil_gas_revenue"] + v["non_oil_revenue"])
+    assert v["spending"] == approx(kw["defence"] + v["other_spending"] + v["interest"])
+    assert v["budget_balance"] == approx(v["revenue"] - v["spending"])
+    assert v["budget_balance"] + v["borrowing"] + v["nwf_draw"] - v["nwf_save"] == approx(0.0, abs=1e-12)
+    assert v["new_debt"] == approx(kw["debt_prev"] + v["borrowing"])
+    assert v["nwf_liquid"] == approx(kw["nwf_prev"] + v["nwf_revaluation"] + v["nwf_save"] - v["nwf_draw"]
+                                     + v["nwf_other_flows"])
+    assert v["nwf_liquid"] >= 0
+    return v
 
 
-def test_budget_identities_and_the_nwf_rule() -> None:
+def test_budget_revenue_interest_and_a_surplus() -> None:
     v = _budget()
-    assert v["oil_gas_revenue"] == approx(2 * 70 * 100 / 1000)
+    assert v["oil_gas_revenue"] == approx(2 * 70 * 100 / 1000)  # volume x realised Urals x ruble
     assert v["non_oil_revenue"] == approx(6.0)
-    assert v["interest"] == approx(0.5 + 0.4)
-    assert v["spending"] == approx(3.0 + 9.0)  # defence + the 18% envelope incl. interest
-    assert v["budget_balance"] == approx(14 + 6 - 12)
-    assert v["nwf_save"] == approx(8.0) and v["nwf_draw"] == 0.0
-    assert v["nwf_liquid"] == approx(12.0)
-    assert v["borrowing"] == approx(0.0)
-    deficit = _budget(urals=10.0, oil_price_cap=0.0)
-    assert deficit["budget_balance"] == approx(2.0 + 6 - 12)
-    assert deficit["nwf_draw"] == approx(2.0) and deficit["borrowing"] == approx(2.0)
-    assert deficit["new_debt"] == approx(12.0)
-    empty = _budget(urals=10.0, nwf_prev=0.5)
-    assert empty["nwf_draw"] == approx(0.5) and empty["nwf_liquid"] == approx(0.0)
+    assert v["interest"] == approx(0.5 + 10 * 16 / 400)
+    assert v["spending"] == approx(3.0 + 8.0 + 0.9)
+    assert v["budget_balance"] == approx(20.0 - 11.9)
+    assert v["budget_balance_gdp"] == approx(100 * 8.1 / 50)
+    assert v["defence_spending_gdp"] == approx(6.0)
+
+
+def test_a_surplus_repays_debt_then_saves() -> None:
+    v = _budget()  # half of the 8.1 surplus repays debt, half goes to the NWF
+    assert v["nwf_save"] == approx(4.05) and v["borrowing"] == approx(-4.05) and v["new_debt"] == approx(5.95)
+    little_debt = _budget(debt_prev=1.0)  # repays all of it, saves the rest
+    assert little_debt["new_debt"] == approx(0.0, abs=1e-12)
+    assert little_debt["nwf_save"] == approx(little_debt["budget_balance"] - 1.0)
+    no_debt = _budget(debt_prev=0.0)
+    assert no_debt["nwf_save"] == approx(no_debt["budget_balance"]) and no_debt["new_debt"] == 0.0
+
+
+def test_a_deficit_is_shared_between_the_nwf_and_borrowing() -> None:
+    v = _budget(realised=10.0)  # oil revenue 2: deficit 3.9
+    assert v["budget_balance"] == approx(-3.9)
+    assert v["nwf_draw"] == approx(1.95) and v["borrowing"] == approx(1.95)
+    assert v["spending_cut"] == 0.0
+    prewar = _budget(realised=10.0, war=0.0)  # no NWF rule before the war: all borrowed
+    assert prewar["nwf_draw"] == 0.0 and prewar["borrowing"] == approx(3.9)
+
+
+@pytest.mark.parametrize("adjustment", [0.0, 0.5, 1.0])
+def test_nwf_exhaustion_cuts_spending_in_the_adjustment_share_and_borrows_the_rest(adjustment: float) -> None:
+    p = _budget_params(fiscal_adjustment=adjustment)
+    full = _budget(realised=10.0, p=p)
+    empty = _budget(realised=10.0, nwf_prev=0.5, p=p)  # the NWF covers 0.5 of its 1.95
+    assert empty["nwf_draw"] == approx(0.5) and empty["nwf_liquid"] == approx(0.0, abs=1e-12)
+    missing = 1.95 - 0.5
+    assert empty["spending_cut"] == approx(adjustment * missing)
+    assert empty["other_spending"] == approx(8.0 - adjustment * missing)
+    assert empty["borrowing"] - full["borrowing"] == approx((1 - adjustment) * missing)
+
+
+def test_the_nwf_is_revalued_with_the_ruble_and_steered_to_its_observations() -> None:
+    v = _budget(usd_rub=110.0)  # half of the fund in currency, the ruble 10% weaker
+    assert v["nwf_revaluation"] == approx(4 * 0.5 * 0.1)
+    assert _budget(usd_rub=110.0, war=0.0)["nwf_revaluation"] == 0.0
     steered = _budget(quarters_left=2.0, nwf_next=20.0)
-    assert steered["nwf_liquid"] == approx(12 + (20 - 12) / 2)
+    own = _budget()["nwf_liquid"]
+    assert steered["nwf_other_flows"] == approx((20 - own) / 2)
+    assert _budget(quarters_left=1.0, nwf_next=20.0)["nwf_liquid"] == approx(20.0)  # hits the observation
 
 
-def test_post_rescales_to_2021_and_standardises_strain() -> None:
+def test_the_sovereign_spread_rises_with_debt_above_the_threshold() -> None:
+    low = _budget()  # debt 5.95 of GDP 200 a year: below 15%
+    assert low["sovereign_spread"] == 0.0 and low["ofz_rate"] == approx(17.0)
+    high = _budget(debt_prev=40.0, realised=10.0)  # interest 2.1, deficit 5.1, half borrowed: debt 42.55
+    assert high["new_debt"] == approx(42.55)
+    assert high["sovereign_spread"] == approx(0.1 * (100 * 42.55 / 200 - 15))  # 21.3% of annual GDP
+    assert high["ofz_rate"] == approx(16.0 + 1.0 + high["sovereign_spread"])
+
+
+# ------------------------------------------------------------------------------------------------ post
+
+
+def test_post_rescales_to_2021_and_grows_at_potential_before_the_start() -> None:
     out = {"output_civilian": np.array([[50.0, 100.0, 150.0]]), "potential_civilian": np.array([[50.0, 100.0, 150.0]])}
     post.rescale(out, np.array([1, 2]))
     assert out["output_civilian"][0, 1:].mean() == approx(100.0)
-    assert out["potential_civilian"][0, 0] == approx(40.0)
+    assert out["potential_civilian"][0, 0] == approx(40.0)  # with civilian output's factor
     gdp = np.array([[100 * 1.02 ** (q / 4) for q in range(8)]])
     growth = post.gdp_growth(gdp, np.array([100 * math.log(1.02)]))
-    assert growth[0, 4:] == approx([2.0] * 4)
+    assert growth[0] == approx([2.0] * 8)  # the first year against a year earlier at potential growth
+
+
+def test_post_strain_standardises_on_the_prewar_mean_and_weights_the_indicators() -> None:
     f = {f"strain_sd_{s}": np.array([2.0]) for s in post.STRAIN.values()}
     f.update({f"strain_weight_{s}": np.array([1.0]) for s in post.STRAIN.values()})
     ind = {name: np.array([[1.0, 1.0, 5.0]]) for name in post.STRAIN}
     z = post.strain(ind, f, np.array([0, 1]))
     assert z["strain_output"][0] == approx([0.0, 0.0, 2.0])
     assert z["strain_index"][0] == approx([0.0, 0.0, 2.0])
+    f["strain_weight_output"] = np.array([3.0])  # output counts three times
+    ind["strain_output"] = np.array([[1.0, 1.0, 13.0]])  # z = 6
+    z = post.strain(ind, f, np.array([0, 1]))
+    n = len(post.STRAIN)
+    assert z["strain_index"][0, 2] == approx((3 * 6 + (n - 1) * 2) / (3 + n - 1))
 
 
 def test_backends_agree_on_log_and_clip_edge_cases() -> None:
