@@ -68,17 +68,41 @@ def test_identities_hold_for_random_parameter_draws() -> None:
         check_identities(out, draws)
 
 
-def test_prewar_model_without_shocks_is_stable() -> None:
-    out = simulate("baseline", exog=exog.no_war_paths())
-    late = out.loc["2026Q1":"2030Q4"]
+@pytest.fixture(scope="module")
+def no_war() -> pd.DataFrame:
+    return simulate("baseline", exog=exog.no_war_paths())
+
+
+def test_prewar_model_without_shocks_is_stable(no_war) -> None:
+    late = no_war.loc["2026Q1":"2030Q4"]
     p = twosector.default_params()
     assert late["cpi_inflation"].sub(p["inflation_target"]).abs().max() < 0.75
-    assert late["unemployment_rate"].sub(p["unemployment_natural"]).abs().max() < 0.75
     assert late["gdp_growth"].sub(p["potential_growth"]).abs().max() < 0.75
     assert late["demand_gap"].abs().max() < 1.0
     assert late["strain_index"].abs().max() < 1.0
     # no drift: the last year looks like the year before
     assert abs(late.loc["2030", "cpi_inflation"].mean() - late.loc["2029", "cpi_inflation"].mean()) < 0.2
+
+
+@pytest.mark.xfail(strict=True, reason="model-v2: without war or shocks unemployment settles about 2 pp below "
+                   "unemployment_natural (2.4% vs 4.6% in 2030, hours 0.975): civilian firms shed the steady fall "
+                   "of their labour needs (labour force -0.3% a year, military headcount +2.8% a year) at "
+                   "hoarding_speed, as if attrition were layoffs; open in issue 9")
+def test_prewar_unemployment_returns_to_the_natural_rate(no_war) -> None:
+    late = no_war.loc["2026Q1":"2030Q4"]
+    p = twosector.default_params()
+    assert late["unemployment_rate"].sub(p["unemployment_natural"]).abs().max() < 0.75
+
+
+@pytest.mark.xfail(strict=True, reason="model-v2: the engine's price index averages 0.96 in 2021, not 1 (its start "
+                   "assumes target inflation in 2019-21), so real procurement is 6% above normal capacity in 2021: "
+                   "utilisation 1.02 and military employment 4.06 mn at end-2021 vs employment_military_2021 = 3.8; "
+                   "open in issue 9")
+def test_prewar_military_sector_is_at_its_2021_normal(no_war) -> None:
+    p = twosector.default_params()
+    y2021 = no_war.loc["2021"]
+    assert y2021["military_utilisation"].mean() == pytest.approx(1.0, abs=0.01)  # 1 in 2021 by definition [Y2]
+    assert y2021["employment_military"].mean() == pytest.approx(p["employment_military_2021"], rel=0.02)
 
 
 SANCTION_LEVERS = {
@@ -112,11 +136,16 @@ def test_sanction_levers_raise_strain_and_cut_civilian_output_more_when_stronger
 
 def test_ceasefire_cuts_defence_and_military_output_and_releases_labour() -> None:
     d = compare("ceasefire").xs("diff", axis=1, level="kind")
-    after = d.loc["2026Q3":"2030Q4"]
+    after = d.loc["2025Q3":"2030Q4"]
     assert (after["defence_spending"] < 0).all()
-    assert (after["output_military"] < 0).all()
-    assert (after["employment_military"] < 0).all()
+    assert (after["army_personnel"] < 0).all()
     assert (after["labour_force"] > 0).all()
+    # while the cut phases in and the year after, the defence industry produces and employs less. (Later the pay
+    # saved on the demobilised army goes to procurement while the baseline's growing army crowds procurement out
+    # of a budget held at its share of GDP: from 2028 the ceasefire's military output exceeds the baseline's.)
+    transition = d.loc["2025Q3":"2027Q2"]
+    assert (transition["output_military"] < 0).all()
+    assert (transition["employment_military"] < 0).all()
     # released labour ends up in civilian jobs once the demand shock of the spending cut has passed
     # (the transition dip in civilian employment is documented in docs/model.md)
     assert (d.loc["2029Q1":"2030Q4", "employment_civilian"] > 0).all()
@@ -139,7 +168,8 @@ def test_ramp_delays_the_effect_but_not_the_long_run() -> None:
 def test_vectorised_draws_equal_one_by_one_runs() -> None:
     table = param_table()
     rng = np.random.default_rng(7)
-    names = ["phillips_slope", "okun_coef", "input_elasticity", "is_rate", "nwf_draw_share", "army_attrition"]
+    names = ["phillips_slope", "phillips_slack", "hoarding_speed", "input_elasticity", "is_rate", "nwf_draw_share",
+             "fiscal_adjustment", "credibility_loss", "army_attrition"]
     draws = pd.DataFrame({n: rng.uniform(table.at[n, "low"], table.at[n, "high"], 5) for n in names})
     together = simulate("broad_front", draws)
     for i, row in draws.iterrows():
