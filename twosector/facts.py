@@ -106,6 +106,11 @@ def last_quarter(table: pd.DataFrame) -> pd.Period:
     -------
     pd.Period
         Quarterly period; ``2021Q4`` (the index base) when no row has a period.
+
+    Raises
+    ------
+    ValueError
+        For a period that is not a year, a quarter or ``"A:B"`` (``targets()`` checks the shipped table).
     """
     last = pd.Period("2021Q4", freq="Q")
     for stat, period in zip(table["statistic"], table["period"].astype(str)):
