@@ -42,9 +42,20 @@ def check_identities(out: pd.DataFrame, params: pd.DataFrame | None = None) -> N
     assert (nwf >= -1e-9).all()
     assert np.allclose(c("budget_balance") + c("borrowing") + c("nwf_draw") - c("nwf_save"), 0.0)
     assert np.allclose(np.diff(c("new_debt"), axis=0), c("borrowing")[1:])
-    w = (twosector.default_params()["military_va_share"] if params is None
-         else params["military_va_share"].to_numpy()[None, :]) / 100  # 2021 value-added weight
+    def par(name: str) -> float | np.ndarray:
+        return twosector.default_params()[name] if params is None else params[name].to_numpy()[None, :]
+
+    w = par("military_va_share") / 100  # 2021 value-added weight
     assert np.allclose(c("gdp"), (1 - w) * c("output_civilian") + w * c("output_military"))
+    # defence = personnel + procurement, with the procurement floor; pay once, to households
+    assert np.allclose(c("personnel_spending") + c("procurement"), c("defence_spending"))
+    assert (c("procurement") >= par("procurement_floor") * c("defence_spending") - 1e-9).all()
+    # civilian output is demand unless capacity binds; hours stay in their band; the substitution stock is sunk
+    assert np.allclose(c("output_civilian"), np.minimum(c("civilian_demand"), c("civilian_capacity")))
+    hours = c("hours_civilian")
+    assert (hours >= par("hours_min") - 1e-9).all() and (hours <= par("hours_max") + 1e-9).all()
+    assert (c("military_utilisation") <= par("military_utilisation_max") + 1e-9).all()
+    assert (np.diff(c("import_substitution"), axis=0) >= -1e-12).all()
     for name in ("output_military", "output_civilian", "wage_civilian", "civilian_real_income"):
         base = c(name)[np.asarray(out.index.year) == 2021].mean(axis=0)
         assert np.allclose(base, 100.0), name
