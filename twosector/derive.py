@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 DERIVED_FILE = Path("derived") / "quarterly.csv"
-ANNUAL_METHODS = ("equal", "repeat", "steps", "midyear", "linear")
+ANNUAL_METHODS = ("equal", "smooth", "repeat", "steps", "midyear", "linear")
 _DOCS = "data/README.md"
 
 
@@ -161,9 +161,15 @@ def annual_to_quarterly(s: pd.Series, method: str = "equal", index: pd.PeriodInd
     s : pandas.Series
         Annual values indexed by an annual ``PeriodIndex`` or by integer years (gaps allowed; NaN counts as
         missing).
-    method : {"equal", "repeat", "steps", "midyear", "linear"}, default "equal"
+    method : {"equal", "smooth", "repeat", "steps", "midyear", "linear"}, default "equal"
         ``"equal"``: a flow split into four equal quarters, which sum to the annual total (trn RUB a year
         -> trn RUB a quarter); quarters of years without a value are NaN.
+
+        ``"smooth"``: a flow whose quarters sum to the annual total along a smooth path: the cumulative sum
+        at year ends is interpolated by a monotone cubic (PCHIP, Fritsch & Carlson 1980) and differenced by
+        quarter, so a flow that grows from year to year builds up within the year instead of jumping at New
+        Year, and stays positive. Each run of consecutive years is interpolated on its own; quarters of years
+        without a value are NaN.
 
         ``"repeat"``: every quarter takes its year's value (a level or rate that holds all year); quarters
         of years without a value are NaN.
@@ -197,6 +203,8 @@ def annual_to_quarterly(s: pd.Series, method: str = "equal", index: pd.PeriodInd
     >>> annual = pd.Series([8.0, 12.0], index=pd.PeriodIndex(["2023", "2024"], freq="Y"))
     >>> annual_to_quarterly(annual, "equal").tolist()
     [2.0, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0, 3.0]
+    >>> [round(v, 3) for v in annual_to_quarterly(annual, "smooth").tolist()]  # sums 8 and 12, rising
+    [1.644, 1.906, 2.131, 2.319, 2.569, 2.881, 3.156, 3.394]
     >>> annual_to_quarterly(annual, "repeat").tolist()
     [8.0, 8.0, 8.0, 8.0, 12.0, 12.0, 12.0, 12.0]
     >>> annual_to_quarterly(annual, "midyear").tolist()  # 8 at mid-2023, 12 at mid-2024
@@ -222,6 +230,8 @@ def annual_to_quarterly(s: pd.Series, method: str = "equal", index: pd.PeriodInd
     if method in ("equal", "repeat"):
         per_year = pd.Series(annual / 4.0 if method == "equal" else annual, index=years)
         values = per_year.reindex(q_year).to_numpy(dtype="float64")
+    elif method == "smooth":
+        values = _smooth(q_year, np.asarray(index.quarter), years, annual)
     elif method == "steps":
         values = np.interp(q_year.astype("float64"), years.astype("float64"), annual)
     else:
@@ -231,6 +241,24 @@ def annual_to_quarterly(s: pd.Series, method: str = "equal", index: pd.PeriodInd
             shift = pd.Series(annual - path.reshape(-1, 4).mean(axis=1), index=years)
             values = values + shift.reindex(q_year).fillna(0.0).to_numpy(dtype="float64")
     return pd.Series(values, index=index, name=s.name)
+
+
+def _smooth(q_year: np.ndarray, quarter: np.ndarray, years: np.ndarray, annual: np.ndarray) -> np.ndarray:
+    """Quarterly flows from annual totals: PCHIP through the cumulative sum at year ends, differenced by quarter."""
+    from scipy.interpolate import PchipInterpolator
+
+    values = np.full(len(q_year), np.nan)
+    runs = np.split(np.arange(len(years)), np.flatnonzero(np.diff(years) != 1) + 1)
+    for run in runs:
+        ys, totals = years[run], annual[run]
+        if len(ys) == 1:
+            cum = lambda t, ys=ys, totals=totals: (t - ys[0]) * totals[0]  # noqa: E731
+        else:
+            cum = PchipInterpolator(np.append(ys, ys[-1] + 1).astype("float64"), np.append(0.0, np.cumsum(totals)))
+        inside = (q_year >= ys[0]) & (q_year <= ys[-1])
+        t = q_year[inside] + (quarter[inside] - 1) / 4
+        values[inside] = cum(t + 0.25) - cum(t)
+    return values
 
 
 def _midyear(q_year: np.ndarray, quarter: np.ndarray, years: np.ndarray, annual: np.ndarray) -> np.ndarray:

@@ -12,7 +12,9 @@ Projection assumptions (after ``end_history``)
   2025-27 law); ``defence_plan`` is 1 while a plan applies and 0 after: the engine then holds defence spending at
   its last share of GDP ([Y1]), so the baseline's defence burden is flat in the long run.
 - ``other_spending_gdp``: non-defence federal spending (incl. interest) in % of GDP: the data in history, the
-  budget law in its years (2025: (41.47 - 13.49) / 214.6 = 13.0%), held after.
+  budget law in its years (2025: (41.47 - 13.49) / 214.6 = 13.0%), held after. ``other_spending_law``: the same
+  law in trn RUB per quarter (2025: (41.47 - 13.49) / 4 = 6.99): budget laws are nominal, so in a law year the
+  engine spends the law's amount, not its share of the model's GDP.
 - ``tax_package``: the 2024 tax package, + 1.21% of GDP of non-oil revenue from 2025 (MinFin estimate, a plan).
 - ``urals_price``: quarterly MinFin averages where the data have them, else the annual averages placed at
   mid-year and interpolated; in projection the budget's assumption (69.7 USD/bbl in 2025), then held.
@@ -66,6 +68,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "defence_spending": ("trn RUB per quarter", "federal 'National defence' spending: data, then budget laws (annual, spread over quarters); 0 where no plan applies"),
     "defence_plan": ("0/1", "1 while defence_spending applies (history and budget-law years); 0 after: the engine holds the last share of GDP"),
     "other_spending_gdp": ("% of GDP", "non-defence federal spending incl. interest: data in history, budget law, held after (fiscal_shares)"),
+    "other_spending_law": ("trn RUB per quarter", "non-defence federal spending incl. interest in a budget-law year with a total (annual / 4); 0 elsewhere"),
     "spending_plan": ("0/1", "1 in the years of other_spending_gdp from data or a budget law (interest is paid within it); 0 after: the engine holds primary non-defence spending at its last share of GDP"),
     "tax_package": ("% of GDP", "extra non-oil revenue of the 2024 tax package from 2025 (MinFin estimate, a plan)"),
     "urals_price": ("USD/bbl", "Urals price: quarterly MinFin averages where known, annual averages at mid-year interpolated otherwise"),
@@ -269,8 +272,13 @@ def _quarterly_or_annual(quarterly: pd.Series, annual: pd.Series, idx: pd.Period
 
 
 def _defence(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
-    """Defence spending per quarter (annual data, then the known plans, divided by four) and the flag of the
-    quarters it applies."""
+    """Defence spending per quarter and the flag of the quarters it applies.
+
+    The annual data, then the known plans, spread over quarters along a smooth path through the annual
+    levels whose four quarters sum to each year's total (``annual_to_quarterly`` method ``smooth``): spending
+    builds up within a year instead of jumping at New Year, as budget execution does (a smooth profile, not
+    the observed quarterly one, which the data set lacks). The pre-war years and the war years are two
+    separate paths: the 2022 budget does not shape the 2021 quarters."""
     latest = _known(_series("defence_spending"), eh)
     annual = {p.year: float(v) for p, v in latest.items()}
     annual.update(_plan("defence_spending", eh))
@@ -278,8 +286,10 @@ def _defence(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
     # years before the first observation (2019-20): the first level deflated at the 4% inflation target
     for y in range(int(idx.year.min()), first):
         annual[y] = annual[first] / TARGET_GROWTH ** (first - y)
-    values = np.array([annual.get(y, 0.0) / 4 for y in idx.year])
-    return pd.Series(values, index=idx), pd.Series((np.asarray(idx.year) <= last).astype(float), index=idx)
+    war = pd.Period(WAR_START, freq="Q").year
+    parts = [pd.Series({y: v for y, v in annual.items() if (y < war) == before}) for before in (True, False)]
+    values = sum(annual_to_quarterly(part, "smooth", index=idx).fillna(0.0) for part in parts)
+    return values.rename(None), pd.Series((np.asarray(idx.year) <= last).astype(float), index=idx)
 
 
 def _other_shares(eh: pd.Period) -> dict[int, float]:
@@ -290,6 +300,14 @@ def _other_shares(eh: pd.Period) -> dict[int, float]:
     for y in sorted(set(spending) & set(defence) & set(gdp)):
         values[y] = 100 * (spending[y] - defence[y]) / gdp[y]
     return values
+
+
+def _other_spending_law(idx: pd.PeriodIndex, eh: pd.Period) -> pd.Series:
+    """Non-defence federal spending incl. interest in trn RUB per quarter in the budget-law years known by ``eh``
+    that give total spending (annual total less defence, split equally over the quarters), 0 elsewhere."""
+    spending, defence = (_plan(n, eh) for n in ("federal_spending", "defence_spending"))
+    law = {y: (spending[y] - defence[y]) / 4 for y in set(spending) & set(defence)}
+    return pd.Series([law.get(int(y), 0.0) for y in idx.year], index=idx, dtype=float)
 
 
 def _other_spending(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
@@ -354,6 +372,7 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataF
 
     out["defence_spending"], out["defence_plan"] = _defence(idx, end_history)
     out["other_spending_gdp"], out["spending_plan"] = _other_spending(idx, end_history)
+    out["other_spending_law"] = _other_spending_law(idx, end_history)
     package = _plan("tax_package_revenue_gdp", end_history)
     out["tax_package"] = [package.get(y, 0.0) if y in package or not package else
                           (package[max(package)] if y > max(package) else 0.0) for y in idx.year]
@@ -472,8 +491,8 @@ def paths(
     Examples
     --------
     >>> x = paths()
-    >>> float(x.loc["2025Q1", "defence_spending"])  # 13.5 trn RUB plan / 4
-    3.375
+    >>> round(float(x.loc["2025", "defence_spending"].sum()), 2)  # the 2025 law: 13.5 trn RUB
+    13.5
     """
     try:
         eh, s, e = (pd.Period(v, freq="Q") for v in (end_history, start, end))
@@ -526,6 +545,7 @@ def no_war_paths(*, start: str | pd.Period = MODEL_START, end: str | pd.Period =
     x["defence_plan"] = np.where(after, 0.0, 1.0)
     x["other_spending_gdp"] = np.where(after, base["other_spending_gdp"].mean(), x["other_spending_gdp"])
     x["spending_plan"] = 1.0
+    x["other_spending_law"] = 0.0
     x["tax_package"] = 0.0
     for name in ("urals_price", "usd_rub"):
         x.loc[after, name] = base[name].mean()

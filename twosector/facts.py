@@ -1,9 +1,15 @@
 """The stylised facts of 2022-2024 and the calibration targets, compared with the model's baseline.
 
 The targets live in ``twosector/targets.csv`` (one row per fact: value, tolerance, the model variable and
-the statistic that maps quarterly model output onto it, ``claimed``, and the original publisher with the
-page where the figure was seen). :func:`fact_table` computes the model's value of each fact from a
-simulation and says whether it is within tolerance.
+the statistic that maps quarterly model output onto it, ``claimed``, ``constructed`` and the original
+publisher with the page where the figure was seen). :func:`fact_table` computes the model's value of each
+fact from a simulation and says whether it is within tolerance.
+
+Only some rows are evidence. Targets and priors are fitted by :func:`twosector.calibrate`; a fact is
+``constructed`` when the model is forced towards it (the key rate follows its data in history, the NWF is
+steered to its observed stocks, a parameter is set from the figure, the figure's numerator is an input or an
+estimated coefficient is fitted on it) and the column says how. ``evidence`` marks the rest: facts the model
+is neither fitted nor forced to, the only ones a pass count should count.
 """
 
 from __future__ import annotations
@@ -44,7 +50,8 @@ KINDS = ("target", "prior", "fact")
 
 TABLE_COLUMNS = [
     "id", "target", "kind", "period", "value", "tolerance", "low", "high", "model", "error", "pass",
-    "claimed", "unit", "variable", "statistic", "source_publisher", "source_page", "verified", "note",
+    "claimed", "constructed", "evidence", "unit", "variable", "statistic", "source_publisher", "source_page",
+    "verified", "note",
 ]
 
 
@@ -60,6 +67,8 @@ def _read_targets() -> pd.DataFrame:
     if bad_claim:
         raise DataError(f"targets.csv: claimed {bad_claim[0]!r} must be 'yes' or 'no'")
     t["claimed"] = t["claimed"].eq("yes")
+    t["constructed"] = t["constructed"].fillna("").astype(str)
+    t["evidence"] = t["kind"].eq("fact") & t["constructed"].eq("")
     t["low"] = t["value"] - t["tolerance"]
     t["high"] = t["value"] + t["tolerance"]
     return t
@@ -339,9 +348,11 @@ def fact_table(
     -------
     pd.DataFrame
         Indexed by fact ``name`` (the ``id`` of ``targets.csv``), one row per fact: ``target, kind, period,
-        value, tolerance, low, high, model, error, pass, claimed, unit, variable, statistic``, sources and
-        note. ``pass`` is ``low <= model <= high``; ``claimed`` says whether the model claims to reproduce the
-        fact (a test asserts that every claimed fact passes).
+        value, tolerance, low, high, model, error, pass, claimed, constructed, evidence, unit, variable,
+        statistic``, sources and note. ``pass`` is ``low <= model <= high``; ``claimed`` says whether the model
+        claims to reproduce the fact (a test asserts that every claimed fact passes); ``constructed`` says how
+        the model is forced towards a fact ("" if it is not); ``evidence`` is True for the facts that are
+        neither calibration targets nor constructed.
 
     Raises
     ------

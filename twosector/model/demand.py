@@ -18,16 +18,16 @@ GAP_BOUND = 25.0  # bound of the demand gap d (% of the anchor), a guard against
 
 
 def fiscal_stance(
-    *, defence: Value, other_spending: Value, preferential_credit: Value, nominal_gdp_prev: Value,
+    *, defence: Value, other_spending: Value, preferential_credit: Value, nominal_gdp: Value,
     tax_rate: Value, p: Any,
 ) -> Value:
     """[D1] the fiscal stance: the non-oil primary deficit including quasi-fiscal credit, % of GDP.
 
     ``(defence + other primary spending + is_quasi_fiscal × preferential credit) / GDP - non-oil tax rate``,
-    on last quarter's nominal GDP. Its change is the fiscal impulse that moves demand [D2].
+    on the nominal GDP expected for the quarter [B0]. Its change is the fiscal impulse that moves demand [D2].
     """
     flows = defence + other_spending + p.is_quasi_fiscal * preferential_credit
-    return 100 * flows / nominal_gdp_prev - tax_rate
+    return 100 * flows / nominal_gdp - tax_rate
 
 
 def civilian_demand(

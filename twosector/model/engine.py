@@ -40,6 +40,8 @@ class State:
     capital: Any
     capital_military: Any
     employment_military: Any
+    utilisation_military: Any
+    orders_expected: Any
     employment_civilian: Any
     price_military: Any
     gap: Any
@@ -59,6 +61,7 @@ class State:
     key_rate: Any
     lending: Any
     wage: Any
+    ulc_gap: Any
     premium: Any
     fx_base: Any
     fx: Any
@@ -68,6 +71,7 @@ class State:
     ofz: Any
     spread: Any
     nominal_gdp: Any
+    ngdp_hist: list[Any]  # nominal GDP of the last four quarters, oldest first
     wedge: Any
     defence_share: Any
     other_share: Any
@@ -86,6 +90,7 @@ def _constants(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: 
     lf_trend = f["labour_force_2021"][:, None] * np.exp(np.outer(g_lf, tt) / 400)
     l_bar = lf_trend * (1 - u_nat[:, None]) - n_m0[:, None]  # no-war civilian employment
     w_trend = np.exp(np.outer(g_w, tt) / 400)  # no-war real wage path (2021 = 1)
+    drift = l_bar / np.concatenate([l_bar[:, :1] * np.exp(-g_lf[:, None] / 400), l_bar[:, :-1]], axis=1)
     transfers = f["transfer_share"][:, None] * w_trend * l_bar  # real transfers, indexed to trend
     income_trend = w_trend * (l_bar + n_m0[:, None] * (1 + f["wage_premium_base"][:, None])) + transfers
     covid = np.zeros((n, T))
@@ -97,7 +102,8 @@ def _constants(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: 
         "rho": (f["input_elasticity"] - 1.0) / f["input_elasticity"],
         "rr_neutral": f["neutral_real_rate"] + f["lending_spread"],  # neutral real civilian lending rate
         "defence_2021": defence_2021, "procurement_2021": (1 - f["personnel_share_2021"]) * defence_2021,
-        "paths": {"trend": trend, "lf_trend": lf_trend, "l_bar": l_bar, "w_trend": w_trend,
+        "paths": {"trend": trend, "lf_trend": lf_trend, "l_bar": l_bar, "w_trend": w_trend, "drift": drift,
+                  "workforce": lf_trend / f["labour_force_2021"][:, None],
                   "transfers": transfers, "income_trend": income_trend, "covid": covid},
     }
 
@@ -110,20 +116,22 @@ def _initial_state(f: Mapping[str, np.ndarray], k: Mapping[str, Any], x0: Mappin
     wage = paths["w_trend"][:, 0] * np.exp(-g_w / 400)
     key_rate = np.maximum(f["neutral_real_rate"] + target, f["key_rate_floor"])
     zeros = np.zeros(n)
+    ngdp0 = f["nominal_gdp_2021"] / 4 * np.exp(-(f["potential_growth"] + target) * (k["t_mid"] + 1) / 400)
     return State(
         army_w=zeros.copy(), lost=zeros.copy(), skilled_x=zeros.copy(), substitution=zeros.copy(),
         drag=zeros.copy(), capital=np.ones(n), capital_military=np.ones(n),
-        employment_military=f["employment_military_2021"].copy(), employment_civilian=paths["l_bar"][:, 0].copy(),
+        employment_military=f["employment_military_2021"].copy(), utilisation_military=np.ones(n), orders_expected=100 * paths["trend"][:, 0], employment_civilian=paths["l_bar"][:, 0].copy(),
         price_military=price.copy(), gap=zeros.copy(), real_rate=k["rr_neutral"].copy(), income_gap=zeros.copy(), income_change=zeros.copy(),
         anchor=100 * paths["trend"][:, 0], stance_hist=None, price=price,
         price_hist=[p0 * np.exp(-target * j / 400) for j in (4, 3, 2, 1)], inflation=target.copy(),
         core=target.copy(), imported=zeros.copy(), cpi=target.copy(), adaptive=target.copy(), record=zeros.copy(), key_rate=key_rate,
-        lending=key_rate + f["lending_spread"], wage=wage,
+        lending=key_rate + f["lending_spread"], wage=wage, ulc_gap=zeros.copy(),
         premium=f["wage_premium_base"].copy(), fx_base=zeros + x0["usd_rub"], fx=zeros + x0["usd_rub"],
         markup=zeros + x0["import_markup"], nwf=f["nwf_liquid_2021"].copy(), debt=zeros.copy(), ofz=key_rate + f["ofz_spread"],
         spread=zeros.copy(), wedge=np.ones(n), defence_share=zeros.copy(), other_share=zeros.copy(),
         interest=f["interest_share"] / 400 * f["nominal_gdp_2021"] * np.exp(-(f["potential_growth"] + target) * (k["t_mid"] + 1) / 400),
-        nominal_gdp=f["nominal_gdp_2021"] / 4 * np.exp(-(f["potential_growth"] + target) * (k["t_mid"] + 1) / 400),
+        nominal_gdp=ngdp0,
+        ngdp_hist=[ngdp0 * np.exp(-(f["potential_growth"] + target) * j / 400) for j in (3, 2, 1, 0)],
     )
 
 
@@ -149,16 +157,21 @@ def _supply_side(s: State, x: Mapping[str, Any], lv: Mapping[str, float], k: Map
         stock=s.substitution, drag=s.drag, availability=x["critical_availability"],
         input_sanctions=lv["input_sanctions"], secondary_sanctions=lv["secondary_sanctions"],
         tech_controls=lv["tech_controls"], unlifted=unlifted, rho=k["rho"], p=p, B=B))
+    # [B0] budgets are set on the nominal GDP expected for the quarter: last quarter's, grown at its average
+    # growth over the last three quarters
+    v["nominal_gdp_expected"] = ngdp = s.nominal_gdp * (s.nominal_gdp / s.ngdp_hist[0]) ** (1 / 3)
     # [Y1] the budget's defence path in plan years, its last share of GDP after them; levers scale it
-    path = x["defence_spending"] if x["defence_plan"] else s.defence_share * s.nominal_gdp
-    v["defence_path_share"] = path / s.nominal_gdp
+    path = x["defence_spending"] if x["defence_plan"] else s.defence_share * ngdp
+    v["defence_path_share"] = path / ngdp
     v["defence_spending"] = defence = path * (1 + lv["defence_spending"]) * (1 - lv["ceasefire_defence_cut"] * c)
     v.update(supply.defence_split(defence=defence, army=v["army_personnel"], price=s.price,
                                   defence_2021=k["defence_2021"], p=p, B=B))
     v.update(supply.military(
         procurement=v["procurement"], price_m_prev=s.price_military, capital=s.capital_military,
-        employment_prev=s.employment_military, m_rho=v["m_rho"], rho=k["rho"], drag=v["tech_drag"],
-        procurement_2021=k["procurement_2021"], wartime=x["war"], p=p, B=B))
+        employment_prev=s.employment_military, utilisation_prev=s.utilisation_military,
+        expected_prev=s.orders_expected, m_rho=v["m_rho"], rho=k["rho"], drag=v["tech_drag"],
+        trend=x["trend"], workforce=x["workforce"], procurement_2021=k["procurement_2021"], wartime=x["war"],
+        p=p, B=B))
     v["preferential_credit"] = p.preferential_credit_ratio * v["procurement"] * x["preferential_credit"] * (1 - c)
     v.update(supply.civilian_supply(
         labour_force=v["labour_force"], employment_military=v["employment_military"],
@@ -173,19 +186,22 @@ def _demand_side(v: dict[str, Any], s: State, x: Mapping[str, Any], k: Mapping[s
     """The fiscal stance, civilian demand, employment and output, the labour market; adds to ``v``."""
     v["tax_rate"] = p.non_oil_tax_rate + x["tax_package"]
     # [B3] non-defence primary spending: the envelope of the data or the budget law less interest, then held
-    if x["spending_plan"]:
-        v["other_planned"] = x["other_spending_gdp"] / 100 * s.nominal_gdp - s.interest
+    if x["other_spending_law"]:  # a budget law's nominal amount
+        v["other_planned"] = x["other_spending_law"] - s.interest
+    elif x["spending_plan"]:
+        v["other_planned"] = x["other_spending_gdp"] / 100 * v["nominal_gdp_expected"] - s.interest
     else:
-        v["other_planned"] = s.other_share * s.nominal_gdp
+        v["other_planned"] = s.other_share * v["nominal_gdp_expected"]
     v["fiscal_stance"] = stance = demand.fiscal_stance(
         defence=v["defence_spending"], other_spending=v["other_planned"],
-        preferential_credit=v["preferential_credit"], nominal_gdp_prev=s.nominal_gdp, tax_rate=v["tax_rate"], p=p)
+        preferential_credit=v["preferential_credit"], nominal_gdp=v["nominal_gdp_expected"], tax_rate=v["tax_rate"],
+        p=p)
     v.update(demand.civilian_demand(
         gap_prev=s.gap, real_rate_prev=s.real_rate, income_change=s.income_change, stance=stance,
         stance_4q_ago=stance if s.stance_hist is None else s.stance_hist[0], shock=x["demand_shock"] + x["covid"], anchor=s.anchor, potential=v["potential_civilian"],
         rr_neutral=k["rr_neutral"], p=p, B=B))
     v.update(supply.civilian_employment(
-        demand=v["civilian_demand"], employment_prev=s.employment_civilian, n_max=v["n_max"],
+        demand=v["civilian_demand"], employment_prev=s.employment_civilian, drift=x["drift"], n_max=v["n_max"],
         tech=v["technology"], p=p, B=B))
     v["output_gap_civilian"] = 100 * B.log(v["output_civilian"] / v["potential_civilian"])
     v.update(demand.labour_market(
@@ -210,7 +226,8 @@ def _nominal_side(v: dict[str, Any], s: State, x: Mapping[str, Any], x_prev: Map
     v.update(prices.prices(
         usd_rub=v["usd_rub"], usd_rub_prev=s.fx, import_markup=markup, import_markup_prev=s.markup,
         inflation_prev=s.inflation, core_prev=s.core, imported_prev=s.imported, expected=v["inflation_expectations"],
-        price_prev=s.price, price_4q_ago=s.price_hist[0], demand_gap=v["demand_gap"], p=p, B=B))
+        price_prev=s.price, price_4q_ago=s.price_hist[0], demand_gap=v["demand_gap"], ulc_gap_prev=s.ulc_gap,
+        p=p, B=B))
     v.update(prices.rates(
         cpi_inflation=v["cpi_inflation"], demand_gap=v["demand_gap"], key_rate_prev=s.key_rate,
         rate_anchor=x["rate_anchor"], key_rate_data=x["key_rate_data"], lending_prev=s.lending,
@@ -253,15 +270,19 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
     s.capital_military = s.capital_military * B.exp(p.military_investment * excess * cost - p.military_depreciation * idle)
     # [Y7] military prices: CPI inflation, faster while orders exceed output at normal utilisation (prices do not
     # fall below the CPI path when orders fall short: idle capacity lowers output instead)
-    s.price_military = s.price_military * B.exp(v["inflation_q"] / 400 + p.military_price_pressure * excess)
+    # before the war the index follows the inflation target (state defence orders are priced with the planned
+    # indexation), so that it averages 1 in 2021 and real orders 100
+    base = x["war"] * v["inflation_q"] + (1 - x["war"]) * p.inflation_target
+    s.price_military = s.price_military * B.exp(base / 400 + p.military_price_pressure * excess)
     # [D4] next quarter's demand anchor: this quarter's potential output grown at the trend
     s.anchor = v["potential_civilian"] * B.exp(x["trend_growth"])
     if x["defence_plan"]:
         s.defence_share = v["defence_path_share"]
     if x["spending_plan"]:
-        s.other_share = v["other_planned"] / s.nominal_gdp
+        s.other_share = v["other_planned"] / v["nominal_gdp_expected"]
     s.army_w, s.skilled_x, s.substitution, s.drag = v["army_w"], v["skilled_x"], v["import_substitution"], v["tech_drag"]
     s.employment_military, s.employment_civilian = v["employment_military"], v["employment_civilian"]
+    s.utilisation_military, s.orders_expected = v["military_utilisation"], v["orders_expected"]
     s.gap, s.real_rate = v["gap"], v["real_rate_civilian"]
     s.stance_hist = (s.stance_hist or [v["fiscal_stance"]] * 4)[1:] + [v["fiscal_stance"]]
     s.income_change, s.income_gap = v["income_gap"] - s.income_gap, v["income_gap"]
@@ -270,9 +291,11 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
     s.key_rate, s.lending = v["key_rate"], v["lending_rate_civilian"]
     s.price_hist = s.price_hist[1:] + [v["price_level"]]
     s.price, s.wage, s.premium = v["price_level"], v["wage_civilian"], v["wage_premium"]
+    s.ulc_gap = v["unit_labour_cost_gap"]
     s.fx_base, s.fx, s.markup = v["usd_rub_base"], v["usd_rub"], v["import_markup"]
     s.nwf, s.debt, s.ofz, s.spread = v["nwf_liquid"], v["new_debt"], v["ofz_rate"], v["sovereign_spread"]
     s.nominal_gdp, s.wedge, s.interest = v["nominal_gdp"], v["wedge"], v["interest"]
+    s.ngdp_hist = s.ngdp_hist[1:] + [v["nominal_gdp"]]
 
 
 def _rows(columns: Mapping[str, Any], T: int) -> list[dict[str, Any]]:

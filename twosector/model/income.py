@@ -25,7 +25,9 @@ def wages(
     """[W1]-[W3] the civilian real wage, the military wage premium and the military wage.
 
     The civilian real wage grows with trend productivity, faster when unemployment is below its natural
-    rate, corrects towards civilian labour productivity, and is eroded by inflation surprises. The defence
+    rate, corrects towards civilian labour productivity, and is eroded by inflation surprises. The real unit
+    labour cost gap (the real wage over labour productivity, relative to the no-war path) feeds the Phillips
+    curve [P4] with a lag. The defence
     industry pays a premium that rises with its unfilled vacancies and with orders it cannot fill (hiring at a
     premium from the one labour pool).
     """
@@ -34,10 +36,11 @@ def wages(
     growth = (trend_wage_growth + 4 * p.wage_tightness * 100 * (u_nat - unemployment_share)
               - 4 * p.wage_correction * wage_gap - p.wage_erosion * (inflation_q - expected))
     wc = wage_prev * B.exp(growth / 400)
+    ulc_gap = 100 * B.log(wc / (wage_trend * prod_rel))  # real unit labour cost relative to its no-war path
     target = (p.wage_premium_base + p.wage_premium_unmet * unmet_military / B.maximum(employment_military, 1e-9)
               + p.wage_premium_spend * B.log(B.maximum(procurement, output_military) / output_military))
     premium = premium_prev + p.wage_premium_speed * (target - premium_prev)
-    return {"wage_civilian": wc, "wage_growth": growth, "wage_premium": premium, "wage_military": wc * (1 + premium)}
+    return {"wage_civilian": wc, "wage_growth": growth, "unit_labour_cost_gap": ulc_gap, "wage_premium": premium, "wage_military": wc * (1 + premium)}
 
 
 def household_income(

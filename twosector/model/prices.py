@@ -58,15 +58,16 @@ def expectations(
 def prices(
     *, usd_rub: Value, usd_rub_prev: Value, import_markup: Value, import_markup_prev: Value,
     inflation_prev: Value, core_prev: Value, imported_prev: Value, expected: Value, price_prev: Value,
-    price_4q_ago: Value, demand_gap: Value, p: Any, B: Backend,
+    price_4q_ago: Value, demand_gap: Value, ulc_gap_prev: Value, p: Any, B: Backend,
 ) -> dict[str, Value]:
     """[P3]-[P5] import costs, the Phillips curve (annualised q/q), the price level and y/y CPI inflation.
 
     Core inflation carries the persistence: ``core = lag × core_prev + (1 - lag) × expected + slope ×
-    pressure``, where the pressure is the demand gap when positive and ``phillips_slack`` times it when negative:
-    the Phillips curve is convex, steep when demand runs into capacity limits, flat in slack (prices and wages
-    are stickier downwards). Wages reach prices through demand and expectations (a separate unit-labour-cost
-    term is not identified by the data). The long run is vertical: the weights on lagged and expected inflation sum to one, so with closed
+    pressure + ulc × ulc_gap_prev``, where the pressure is the demand gap when positive and ``phillips_slack``
+    times it when negative: the Phillips curve is convex, steep when demand runs into capacity limits, flat in
+    slack (prices and wages are stickier downwards). Real marginal cost enters as last quarter's real unit
+    labour cost gap (wages over productivity relative to the no-war path, Galí & Gertler 1999), so a labour
+    shortage that bids wages up ahead of productivity raises inflation. The long run is vertical: the weights on lagged and expected inflation sum to one, so with closed
     gaps inflation returns to expectations, which return to the target as credibility recovers. Headline
     inflation adds two direct cost effects, level effects on prices that the lag does not carry (they reach
     later inflation only through expectations):
@@ -85,7 +86,8 @@ def prices(
     fx = p.pass_through_impact * imported + (1 - p.pass_through_impact) * imported_prev
     passed = p.pass_through * fx + p.markup_pass_through * sanctions
     pressure = B.maximum(demand_gap, 0.0) + p.phillips_slack * B.minimum(demand_gap, 0.0)
-    core = p.phillips_lag * core_prev + (1 - p.phillips_lag) * expected + p.phillips_slope * pressure
+    core = (p.phillips_lag * core_prev + (1 - p.phillips_lag) * expected + p.phillips_slope * pressure
+            + p.phillips_ulc * ulc_gap_prev)
     pi = core + passed
     price = price_prev * B.exp(pi / 400)
     cost = usd_rub * (1 + p.controlled_import_share * import_markup / 100)

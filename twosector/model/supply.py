@@ -77,30 +77,46 @@ def defence_split(
 
 
 def military(
-    *, procurement: Value, price_m_prev: Value, capital: Value, employment_prev: Value, m_rho: Value, rho: Value, drag: Value, procurement_2021: float, wartime: float, p: Any, B: Backend,
+    *, procurement: Value, price_m_prev: Value, capital: Value, employment_prev: Value, utilisation_prev: Value,
+    expected_prev: Value,
+    m_rho: Value, rho: Value, drag: Value, trend: Value, workforce: Value, procurement_2021: float, wartime: float,
+    p: Any, B: Backend,
 ) -> dict[str, Value]:
     """[Y2]-[Y6] real orders, military capacity, hiring, output and utilisation.
 
-    Production has constant returns: ``output = 100 × u × A × K^a × (N/N0)^(1-a)`` with utilisation ``u``
-    relative to pre-war (1 in 2021, at most ``military_utilisation_max``: shifts and spare capacity), military
-    capital ``K`` (2021 = 1), employment ``N`` and ``A`` the critical-input and technology factor. Output
-    follows orders up to capacity. The industry hires towards the workforce that would produce its output at the normal
+    Production has constant returns: ``output = 100 × u × A × trend × K^a × (N/N0)^(1-a)`` with utilisation
+    ``u`` relative to pre-war (1 in 2021, at most ``military_utilisation_max``: shifts and spare capacity),
+    military capital ``K`` relative to its pre-war trend, employment ``N``, ``A`` the critical-input and
+    technology factor, ``trend`` the pre-war potential path (productivity grows as in the civilian sector) and
+    ``N0`` the no-war workforce: 2021 employment moving with the trend labour force (``workforce`` = the trend
+    labour force relative to 2021). Without war, orders that grow with potential output need a workforce that
+    grows with the labour force. Output follows orders up to capacity; orders beyond it are not delivered (they
+    raise military prices instead). The industry plans its workforce on expected orders, which adapt to
+    real orders at ``military_order_adapt`` a quarter (``expected_prev`` is last quarter's expectation; annual
+    budgets and multi-year contracts make a quarter's dip in real orders no reason to stop hiring): it hires
+    towards the workforce that would produce them at the normal
     utilisation (``military_utilisation_normal`` from the war's start, ``wartime`` = 1, also after a ceasefire:
     the shifts are organised; 1 before the war): orders above that raise the military price index [Y7].
+    Adjustment takes time: hiring closes ``military_hiring_speed`` of the gap a quarter; a surplus is shed slowly, at ``hoarding_speed`` as in the civilian sector
+    (labour hoarding), and utilisation rises by at most ``military_ramp`` a quarter (new shifts
+    need workers and organisation); it can fall at once.
     """
     q = 100 * procurement / (price_m_prev * procurement_2021)
-    om, a, n0 = p.critical_input_share_mil, p.military_capital_share, p.employment_military_2021
-    factor = ((1 - om) + om * m_rho) ** (1 / rho) * (1 - p.military_tech_exposure * drag) * capital**a
+    om, a, n0 = p.critical_input_share_mil, p.military_capital_share, p.employment_military_2021 * workforce
+    factor = ((1 - om) + om * m_rho) ** (1 / rho) * (1 - p.military_tech_exposure * drag) * trend * capital**a
     normal = 1 + wartime * (p.military_utilisation_normal - 1)
     full_prev = 100 * factor * (employment_prev / n0) ** (1 - a)
-    target = B.minimum(q, p.military_utilisation_max * full_prev)
+    expected = expected_prev + p.military_order_adapt * (q - expected_prev)
+    target = B.minimum(expected, p.military_utilisation_max * full_prev)
     wanted = n0 * B.maximum(target / (100 * normal * factor), 1e-6) ** (1 / (1 - a))
-    n = employment_prev + p.military_hiring_speed * (wanted - employment_prev)
+    gap = wanted - employment_prev
+    rising = gap > 0
+    n = employment_prev + (rising * p.military_hiring_speed + (1 - rising) * p.hoarding_speed) * gap
     full = 100 * factor * (n / n0) ** (1 - a)  # output at pre-war utilisation
-    capacity = p.military_utilisation_max * full
+    capacity = B.minimum(p.military_utilisation_max, utilisation_prev + p.military_ramp) * full
     y = B.minimum(q, capacity)
     return {
-        "procurement_real": q, "military_capacity": capacity, "military_labour_demand": wanted,
+        "procurement_real": q, "orders_expected": expected, "military_capacity": capacity, "military_labour_demand": wanted,
         "employment_military": n, "output_military": y, "military_utilisation": y / full,
         "capital_military": capital, "price_military": price_m_prev, "military_overload": B.log(q / (normal * full)),
         "utilisation_normal": normal,
@@ -160,7 +176,7 @@ def civilian_supply(
 
 
 def civilian_employment(
-    *, demand: Value, employment_prev: Value, n_max: Value, tech: Technology, p: Any, B: Backend,
+    *, demand: Value, employment_prev: Value, drift: Value, n_max: Value, tech: Technology, p: Any, B: Backend,
 ) -> dict[str, Value]:
     """[C5]-[C6] civilian employment, hours and output: the labour market binds, hoarding is asymmetric.
 
@@ -170,8 +186,12 @@ def civilian_employment(
     they shed the surplus slowly (``hoarding_speed``), except workers who would be idle even at the shortest
     hours (``hours_min``), who go at once. Hours absorb the rest up to ``hours_max``: output is demand unless
     even maximum hours of the employed, with the critical inputs at hand, cannot produce it (capacity binds).
+    Hoarding is cyclical: ``drift`` is this quarter's growth factor of no-war civilian employment (demography),
+    which retirements and new entrants carry through without hiring or layoffs, so last quarter's workforce is
+    first moved along it; only deviations from that path are hired or hoarded.
     """
     needed = require(demand, tech._replace(m_rho=1.0), B)
+    employment_prev = employment_prev * drift
     gap = B.minimum(needed, n_max) - employment_prev
     idle = B.maximum(employment_prev - needed / p.hours_min, 0.0)
     rising = gap > 0
