@@ -652,9 +652,6 @@ PRIORS: dict[str, dict[str, Prior]] = {
     },
 }
 
-#: share of civilian employment in the labour force (2021: 77.5 mn labour force, 3.8 mn military, 4.8%
-#: unemployed), used to turn the Okun slope into the model's employment-adjustment share
-CIVILIAN_EMPLOYMENT_SHARE = 0.9
 #: first quarter of the key-rate sample (after the 2022 emergency episode)
 TAYLOR_START = pd.Period("2023Q1", freq="Q")
 
@@ -711,7 +708,6 @@ def estimate(
     end: str | pd.Period = DATA_CUTOFF,
     *,
     natural_rate: float | None = None,
-    capital_share: float | None = None,
 ) -> Estimates:
     """Estimate the behavioural relations on the data up to ``end``.
 
@@ -720,8 +716,9 @@ def estimate(
     - ``phillips``: quarterly CPI y/y on its lag and the unemployment gap (``u* - u``), HAC(2);
     - ``taylor``: quarterly key rate (average of decisions) on its lag and the inflation gap, HAC(1),
       turned into the model's smoothing, inflation response and neutral real rate (delta method);
-    - ``okun``: annual change in unemployment on annual real GDP growth, HC1, turned into the model's
-      employment-adjustment share ``okun_coef``;
+    - ``okun``: annual change in unemployment on annual real GDP growth, HC1: a descriptive relation, not
+      mapped onto a parameter (model v2 has no Okun coefficient: employment follows hiring, hoarding and
+      hours); compare its slope with the model's simulated one;
     - ``oil_revenue``: annual oil and gas revenue on Urals x USD/RUB / 1000, HC1. The annual USD/RUB
       averages are ``memory`` values in the data set (unverified), so this equation is only as good as they are.
 
@@ -733,9 +730,8 @@ def estimate(
         The data (see :func:`load_inputs`); default the shipped data set.
     end : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
         Last quarter of the sample; nothing later is read.
-    natural_rate, capital_share : float, optional
-        ``u*`` of the unemployment gap and the capital share used to map Okun's slope; default the
-        catalogue values ``unemployment_natural`` and ``capital_share``.
+    natural_rate : float, optional
+        ``u*`` of the unemployment gap; default the catalogue value ``unemployment_natural``.
 
     Returns
     -------
@@ -750,12 +746,10 @@ def estimate(
     """
     q = _quarter(end)
     x = load_inputs(data, q)
-    if natural_rate is None or capital_share is None:
+    if natural_rate is None:
         from twosector.params import default_params
 
-        defaults = default_params()
-        natural_rate = float(defaults["unemployment_natural"]) if natural_rate is None else natural_rate
-        capital_share = float(defaults["capital_share"]) if capital_share is None else capital_share
+        natural_rate = float(default_params()["unemployment_natural"])
     eqs: dict[str, Equation] = {}
 
     infl, unemp = x["cpi_yoy_q"], x["unemployment_q"]
@@ -787,11 +781,10 @@ def estimate(
     u_a, g_a = x["unemployment"], x["gdp_growth"]
     eqs["okun"] = _fit(
         "okun",
-        "u_t - u_{t-1} = a + beta g_t   (annual; okun_coef = -beta (1 - alpha) / civilian share)",
+        "u_t - u_{t-1} = a + beta g_t   (annual; descriptive, not mapped onto a parameter)",
         lambda: okun_law(u_a, g_a),
         _okun_structural, PRIORS["okun"], "OLS, HC1",
         "annual data, latest GDP vintage (2019-2020 revisions are memory values)",
-        derive=lambda b: pd.Series({"okun_coef": -b["beta"] * (1 - capital_share) / CIVILIAN_EMPLOYMENT_SHARE}),
     )
     eqs["oil_revenue"] = _fit(
         "oil_revenue",

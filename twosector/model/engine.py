@@ -43,6 +43,7 @@ class State:
     utilisation_military: Any
     orders_expected: Any
     employment_civilian: Any
+    labour_force: Any
     price_military: Any
     gap: Any
     real_rate: Any
@@ -90,7 +91,6 @@ def _constants(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: 
     lf_trend = f["labour_force_2021"][:, None] * np.exp(np.outer(g_lf, tt) / 400)
     l_bar = lf_trend * (1 - u_nat[:, None]) - n_m0[:, None]  # no-war civilian employment
     w_trend = np.exp(np.outer(g_w, tt) / 400)  # no-war real wage path (2021 = 1)
-    drift = l_bar / np.concatenate([l_bar[:, :1] * np.exp(-g_lf[:, None] / 400), l_bar[:, :-1]], axis=1)
     transfers = f["transfer_share"][:, None] * w_trend * l_bar  # real transfers, indexed to trend
     income_trend = w_trend * (l_bar + n_m0[:, None] * (1 + f["wage_premium_base"][:, None])) + transfers
     covid = np.zeros((n, T))
@@ -102,7 +102,7 @@ def _constants(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: 
         "rho": (f["input_elasticity"] - 1.0) / f["input_elasticity"],
         "rr_neutral": f["neutral_real_rate"] + f["lending_spread"],  # neutral real civilian lending rate
         "defence_2021": defence_2021, "procurement_2021": (1 - f["personnel_share_2021"]) * defence_2021,
-        "paths": {"trend": trend, "lf_trend": lf_trend, "l_bar": l_bar, "w_trend": w_trend, "drift": drift,
+        "paths": {"trend": trend, "lf_trend": lf_trend, "l_bar": l_bar, "w_trend": w_trend,
                   "workforce": lf_trend / f["labour_force_2021"][:, None],
                   "transfers": transfers, "income_trend": income_trend, "covid": covid},
     }
@@ -121,6 +121,7 @@ def _initial_state(f: Mapping[str, np.ndarray], k: Mapping[str, Any], x0: Mappin
         army_w=zeros.copy(), lost=zeros.copy(), skilled_x=zeros.copy(), substitution=zeros.copy(),
         drag=zeros.copy(), capital=np.ones(n), capital_military=np.ones(n),
         employment_military=f["employment_military_2021"].copy(), utilisation_military=np.ones(n), orders_expected=100 * paths["trend"][:, 0], employment_civilian=paths["l_bar"][:, 0].copy(),
+        labour_force=paths["lf_trend"][:, 0] * np.exp(-f["labour_force_growth"] / 400),
         price_military=price.copy(), gap=zeros.copy(), real_rate=k["rr_neutral"].copy(), income_gap=zeros.copy(), income_change=zeros.copy(),
         anchor=100 * paths["trend"][:, 0], stance_hist=None, price=price,
         price_hist=[p0 * np.exp(-target * j / 400) for j in (4, 3, 2, 1)], inflation=target.copy(),
@@ -201,7 +202,8 @@ def _demand_side(v: dict[str, Any], s: State, x: Mapping[str, Any], k: Mapping[s
         stance_4q_ago=stance if s.stance_hist is None else s.stance_hist[0], shock=x["demand_shock"] + x["covid"], anchor=s.anchor, potential=v["potential_civilian"],
         rr_neutral=k["rr_neutral"], p=p, B=B))
     v.update(supply.civilian_employment(
-        demand=v["civilian_demand"], employment_prev=s.employment_civilian, drift=x["drift"], n_max=v["n_max"],
+        demand=v["civilian_demand"], employment_prev=s.employment_civilian,
+        drift=B.minimum(v["labour_force"] / s.labour_force, 1.0), n_max=v["n_max"],
         tech=v["technology"], p=p, B=B))
     v["output_gap_civilian"] = 100 * B.log(v["output_civilian"] / v["potential_civilian"])
     v.update(demand.labour_market(
@@ -282,6 +284,7 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
         s.other_share = v["other_planned"] / v["nominal_gdp_expected"]
     s.army_w, s.skilled_x, s.substitution, s.drag = v["army_w"], v["skilled_x"], v["import_substitution"], v["tech_drag"]
     s.employment_military, s.employment_civilian = v["employment_military"], v["employment_civilian"]
+    s.labour_force = v["labour_force"]
     s.utilisation_military, s.orders_expected = v["military_utilisation"], v["orders_expected"]
     s.gap, s.real_rate = v["gap"], v["real_rate_civilian"]
     s.stance_hist = (s.stance_hist or [v["fiscal_stance"]] * 4)[1:] + [v["fiscal_stance"]]

@@ -97,8 +97,7 @@ def military(
     towards the workforce that would produce them at the normal
     utilisation (``military_utilisation_normal`` from the war's start, ``wartime`` = 1, also after a ceasefire:
     the shifts are organised; 1 before the war): orders above that raise the military price index [Y7].
-    Adjustment takes time: hiring closes ``military_hiring_speed`` of the gap a quarter; a surplus is shed slowly, at ``hoarding_speed`` as in the civilian sector
-    (labour hoarding), and utilisation rises by at most ``military_ramp`` a quarter (new shifts
+    Adjustment takes time: employment closes ``military_hiring_speed`` of the gap a quarter, and utilisation rises by at most ``military_ramp`` a quarter (new shifts
     need workers and organisation); it can fall at once.
     """
     q = 100 * procurement / (price_m_prev * procurement_2021)
@@ -109,9 +108,7 @@ def military(
     expected = expected_prev + p.military_order_adapt * (q - expected_prev)
     target = B.minimum(expected, p.military_utilisation_max * full_prev)
     wanted = n0 * B.maximum(target / (100 * normal * factor), 1e-6) ** (1 / (1 - a))
-    gap = wanted - employment_prev
-    rising = gap > 0
-    n = employment_prev + (rising * p.military_hiring_speed + (1 - rising) * p.hoarding_speed) * gap
+    n = employment_prev + p.military_hiring_speed * (wanted - employment_prev)
     full = 100 * factor * (n / n0) ** (1 - a)  # output at pre-war utilisation
     capacity = B.minimum(p.military_utilisation_max, utilisation_prev + p.military_ramp) * full
     y = B.minimum(q, capacity)
@@ -186,9 +183,10 @@ def civilian_employment(
     they shed the surplus slowly (``hoarding_speed``), except workers who would be idle even at the shortest
     hours (``hours_min``), who go at once. Hours absorb the rest up to ``hours_max``: output is demand unless
     even maximum hours of the employed, with the critical inputs at hand, cannot produce it (capacity binds).
-    Hoarding is cyclical: ``drift`` is this quarter's growth factor of no-war civilian employment (demography),
-    which retirements and new entrants carry through without hiring or layoffs, so last quarter's workforce is
-    first moved along it; only deviations from that path are hired or hoarded.
+    Hoarding is cyclical: ``drift`` is this quarter's fall of the labour force (its growth factor, at most 1):
+    workers who retire, join the army or emigrate vacate their jobs, so last quarter's workforce first shrinks
+    with it; entrants (a growing labour force, demobilised soldiers) must be hired. Only the rest of a fall in
+    labour needs is hoarded.
     """
     needed = require(demand, tech._replace(m_rho=1.0), B)
     employment_prev = employment_prev * drift
