@@ -3,18 +3,23 @@
 - ``calibration``: ``twosector.calibrate()`` on the shipped data;
 - ``baseline``: ``twosector.simulate("baseline")``;
 - ``backtest_errors``: ``twosector.backtest()`` at the default cut-offs;
+- ``scoreboard``: ``twosector.forecast_scoreboard()`` at the default vintages;
 - ``notebook_batch``: one batch run of the whole notebook suite with fast settings (plus one run that fails on
   purpose), then a re-run of the same grid; reused by the notebook, batch, report and browser tests, and
   executed once per session even with several xdist workers (a file lock in the session's temporary folder).
 
-These objects are shared: a test must not modify them (copy first).
+These objects are shared: a test must not modify them (copy first). ``perturbed_data`` makes a copy of the data
+folder with the observations after (or up to) a cut-off changed, for the no-look-ahead tests.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import pickle
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +37,7 @@ SUITE_GRID: dict[str, Any] = {
     "run": [
         {"notebook": "00_quickstart", "scenarios": ["input_sanctions", "brod_front"], "parameters": {"end": FAST_END}},
         {"notebook": "01_data"},
-        {"notebook": "02_calibration", "parameters": {"cutoffs": ["2023Q4"], "horizon": 2}},
+        {"notebook": "02_calibration", "parameters": {"cutoffs": ["2023Q4"], "horizon": 2, "vintages": ["2023Q4"]}},
         {"notebook": "03_scenario", "parameters": {"end": FAST_END}},
         {"notebook": "04_gradual_vs_sudden", "parameters": {"end": FAST_END}},
         {"notebook": "05_ceasefire", "parameters": {"end": FAST_END, "save_figures": True}},
@@ -93,6 +98,53 @@ def baseline() -> pd.DataFrame:
 def backtest_errors() -> pd.DataFrame:
     """``twosector.backtest()`` at its default cut-offs and horizon (a few seconds)."""
     return twosector.backtest()
+
+
+@pytest.fixture(scope="session")
+def scoreboard() -> pd.DataFrame:
+    """``twosector.forecast_scoreboard()`` at its default vintages, 2022Q4 and 2023Q4 (a calibration each)."""
+    return twosector.forecast_scoreboard()
+
+
+@pytest.fixture()
+def perturbed_data(tmp_path: Path) -> Callable[..., Path]:
+    """A factory: ``perturbed_data(cutoff, after=True, keep_known_plans=False)`` copies the data folder to
+    ``tmp_path/data`` and scales (x 1.5 + 1) every value whose period ends after the cut-off quarter
+    (``after=False``: at or before it), plans included; with ``keep_known_plans`` the plan rows of a budget law
+    adopted by the cut-off (``exog.BUDGET_LAWS``) stay, as information of the time. Returns the folder."""
+    from twosector.data import data_dir, parse_period
+    from twosector.exog import BUDGET_LAWS
+
+    def make(cutoff: str, *, after: bool = True, keep_known_plans: bool = False) -> Path:
+        dst = tmp_path / "data"
+        shutil.copytree(data_dir(), dst)
+        q = pd.Period(cutoff, freq="Q")
+        changed = 0
+        for path in dst.rglob("*.csv"):
+            with path.open(newline="", encoding="utf-8") as fh:
+                rows = list(csv.DictReader(fh))
+                fields = list(rows[0].keys()) if rows else []
+            for row in rows:
+                try:
+                    _, period = parse_period(row["period"])
+                    value = float(row["value"])
+                except (ValueError, KeyError):  # forecasts (no period column), empty values
+                    continue
+                law = BUDGET_LAWS.get(period.year)
+                if keep_known_plans and row["vintage"] == "plan" and law is not None and \
+                        pd.Period(year=law, quarter=4, freq="Q") <= q:
+                    continue
+                if (period.end_time > q.end_time) == after:
+                    row["value"] = repr(value * 1.5 + 1.0)
+                    changed += 1
+            with path.open("w", newline="", encoding="utf-8") as fh:
+                w = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+                w.writeheader()
+                w.writerows(rows)
+        assert changed > 0
+        return dst
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -3,17 +3,12 @@ observation after a cut-off is used (perturbing later data in a copy of the data
 
 from __future__ import annotations
 
-import csv
-import shutil
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from twosector.backtesting import BACKTEST_VARIABLES, DEFAULT_CUTOFFS, backtest, backtest_summary
 from twosector.charts import backtest_figure
-from twosector.data import data_dir, parse_period
 from twosector.errors import TwosectorError
 from twosector.estimation import estimate
 
@@ -65,53 +60,25 @@ def test_bad_arguments():
         backtest(end="late 2023")
 
 
-def _perturbed_copy(tmp: Path, cutoff: str, *, after: bool) -> Path:
-    """Copy the data folder; scale every value whose period ends after (or at/before) the cut-off."""
-    src = data_dir()
-    dst = tmp / "data"
-    shutil.copytree(src, dst)
-    end = pd.Period(cutoff, freq="Q").end_time
-    changed = 0
-    for path in dst.rglob("*.csv"):
-        with path.open(newline="", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
-            fields = list(rows[0].keys()) if rows else []
-        for row in rows:
-            try:
-                _, period = parse_period(row["period"])
-                value = float(row["value"])
-            except (ValueError, KeyError):
-                continue
-            if (period.end_time > end) == after:
-                row["value"] = repr(value * 1.5 + 1.0)
-                changed += 1
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
-            w.writeheader()
-            w.writerows(rows)
-    assert changed > 0
-    return dst
-
-
 @pytest.mark.parametrize("cutoff", ["2023Q2", "2023Q4"])
-def test_no_look_ahead(tmp_path, cutoff):
-    perturbed = _perturbed_copy(tmp_path, cutoff, after=True)
+def test_no_look_ahead(perturbed_data, cutoff):
+    perturbed = perturbed_data(cutoff, after=True)
     a, b = estimate(end=cutoff), estimate(data=perturbed, end=cutoff)
     pd.testing.assert_series_equal(a.params, b.params)
     for name in a:
         pd.testing.assert_frame_equal(a[name].cov, b[name].cov)
 
 
-def test_perturbing_data_before_the_cutoff_does_move_the_estimates(tmp_path):
+def test_perturbing_data_before_the_cutoff_does_move_the_estimates(perturbed_data):
     # the control for test_no_look_ahead: the same perturbation before the cut-off is seen
-    perturbed = _perturbed_copy(tmp_path, "2023Q4", after=False)
+    perturbed = perturbed_data("2023Q4", after=False)
     a, b = estimate(end="2023Q4"), estimate(data=perturbed, end="2023Q4")
     assert not np.allclose(a.params.to_numpy(), b.params.to_numpy())
 
 
-def test_backtest_calibration_ignores_later_data(tmp_path):
+def test_backtest_calibration_ignores_later_data(perturbed_data):
     from twosector.calibration import calibrate
 
-    perturbed = _perturbed_copy(tmp_path, "2023Q2", after=True)
+    perturbed = perturbed_data("2023Q2", after=True)
     a, b = calibrate(end="2023Q2"), calibrate(data=perturbed, end="2023Q2")
     pd.testing.assert_series_equal(a.params, b.params)

@@ -107,7 +107,8 @@ def objective(cal):
     lo, hi = (table.loc[names, col].to_numpy(dtype=float) for col in ("low", "high"))
     scale = hi - lo
     prior = np.clip([CALIBRATED[n][1] for n in names], lo, hi)
-    sim = cal_mod._TargetSim(cal.params, names, cal.targets[["id"]].merge(targets(), on="id"))
+    sim = cal_mod._TargetSim(cal.params, names, cal.targets[["id"]].merge(targets(), on="id"),
+                             pd.Period(cal.end, freq="Q"))
 
     def cost(xs):
         r = sim.residuals(xs)

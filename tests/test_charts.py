@@ -136,3 +136,25 @@ def test_sources_caption_lists_publishers_once():
     assert charts.sources(a, b) == "Sources: Bank of Russia, Rosstat (data/*.csv; pages in data_summary())."
     assert charts.sources(a) == "Source: Rosstat (data/*.csv; pages in data_summary())."
     assert charts.sources(pd.Series([1.0])).startswith("Source: twosector data set")
+
+
+def test_scoreboard_figure_has_a_panel_per_variable_with_the_three_bars_and_the_forecasters():
+    from twosector.scoreboard import COLUMNS, INFORMATION_SET, MEDIAN_FORECASTER, REALISED_EXOGENOUS
+
+    rows = []
+    for var in ("gdp_growth", "cpi_dec"):
+        for name, model in ((INFORMATION_SET, True), (REALISED_EXOGENOUS, True), (MEDIAN_FORECASTER, False),
+                            ("IMF", False), ("OECD", False)):
+            rows.append({"target_year": 2023, "variable": var, "forecaster": name, "is_model": model,
+                         "error": float(len(rows))})
+    board = pd.DataFrame(rows).reindex(columns=COLUMNS)
+    fig = charts.scoreboard_figure(board)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert [t.name for t in bars] == [INFORMATION_SET, REALISED_EXOGENOUS, MEDIAN_FORECASTER] * 2
+    assert [list(t.y) for t in bars[:3]] == [[0.0], [1.0], [2.0]]
+    markers = [t for t in fig.data if t.type == "scatter"]
+    assert [list(t.text) for t in markers] == [["IMF", "OECD"]] * 2 and list(markers[1].y) == [8.0, 9.0]
+    assert "error (pp)" in {a.title.text for a in (fig.layout.yaxis, fig.layout.yaxis2)}
+    assert any("Source" in (a.text or "") for a in fig.layout.annotations)
+    with pytest.raises(TwosectorError, match="lacks column"):
+        charts.scoreboard_figure(board.drop(columns="error"))

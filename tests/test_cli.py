@@ -196,9 +196,15 @@ def test_calibrate_replaces_the_report_folder_atomically(tmp_path, monkeypatch):
     out.mkdir()
     (out / "stale.txt").write_text("old")
     monkeypatch.setattr("twosector.backtesting.DEFAULT_CUTOFFS", ("2023Q4",), raising=True)
+    monkeypatch.setattr("twosector.scoreboard.DEFAULT_VINTAGES", ("2023Q4",), raising=True)
     assert main(["calibrate", "--out", str(out)]) == 0
     names = {p.name for p in out.iterdir()}
-    assert {"index.html", "estimates.csv", "facts.csv", "backtest.csv", "parameters.csv", "plotly.min.js"} <= names
+    assert {"index.html", "estimates.csv", "facts.csv", "backtest.csv", "parameters.csv", "plotly.min.js",
+            "scoreboard.csv", "scoreboard_summary.csv", "scoreboard_errors.html"} <= names
+    board = pd.read_csv(out / "scoreboard.csv")
+    assert set(board["target_year"]) == {2024} and board["is_model"].sum() == 2 * board["variable"].nunique()
+    page = (out / "index.html").read_text()
+    assert "Forecast scoreboard" in page and "twosector (information set)" in page and "median forecaster" in page
     assert "stale.txt" not in names
     assert len(list(out.glob("*.html"))) >= 6
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".calib")]

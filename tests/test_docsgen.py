@@ -40,9 +40,9 @@ def test_parameter_tables_list_every_parameter_once_under_its_block() -> None:
     assert sorted(seen) == sorted(table.index) and len(seen) == len(set(seen))
 
 
-def test_calibration_md_blocks_are_what_the_calibration_produces(calibration, backtest_errors) -> None:
+def test_calibration_md_blocks_are_what_the_calibration_produces(calibration, backtest_errors, scoreboard) -> None:
     text = docsgen.CALIBRATION_DOCS.read_text(encoding="utf-8")
-    blocks = docsgen.calibration_blocks(calibration, calibration.fact_table(), backtest_errors)
+    blocks = docsgen.calibration_blocks(calibration, calibration.fact_table(), backtest_errors, scoreboard)
     assert set(blocks) == set(re.findall(r"<!-- BEGIN generated:(\w+) -->", text))
     for name, body in blocks.items():
         assert generated(text, name) == body, STALE.format(f"calibration.md block {name!r}", "docs")
@@ -70,3 +70,18 @@ def test_markdown_cells() -> None:
     frame = pd.DataFrame({"name": ["a|b"], "ok": [True], "x": [np.nan], "y": [1.23456]})
     assert docsgen.markdown(frame, "{:.2f}").splitlines() == [
         "| name | ok | x | y |", "|---|---|---|---|", "| a/b | yes |  | 1.23 |"]
+
+
+def test_scoreboard_block_states_the_ambition_and_lists_every_forecast(scoreboard) -> None:
+    from twosector.scoreboard import scoreboard_summary
+
+    block = docsgen.scoreboard_block(scoreboard)
+    summary = scoreboard_summary(scoreboard)
+    sentence = block.splitlines()[0]
+    met, _, missed = sentence.partition(" and larger for ")
+    for var, ok in summary["ambition_met"].items():
+        assert var in (met.split(" for ", 1)[1] if ok else missed), var
+    rows = [line for line in block.splitlines() if line.startswith("| 20")]
+    assert len(rows) == len(scoreboard)
+    ranged = scoreboard[scoreboard["low"] < scoreboard["high"]]
+    assert sum(" to " in line.split(" | ")[6] for line in rows) == len(ranged)

@@ -98,7 +98,7 @@ def test_nwf_history_passes_through_the_observations_and_other_flows_stop_after(
     assert np.allclose(proj["nwf_draw"], p["nwf_draw_share"] * np.maximum(-proj["budget_balance"], 0))
 
 
-@pytest.mark.parametrize("cut", ["2023Q4", "2024Q2"])
+@pytest.mark.parametrize("cut", ["2022Q4", "2023Q4", "2024Q2"])
 def test_derived_inputs_take_no_data_after_end_history(monkeypatch: pytest.MonkeyPatch, cut: str) -> None:
     q = pd.Period(cut, freq="Q")
     honest = exog.paths(end_history=cut)
@@ -171,9 +171,25 @@ def test_paths_know_no_key_rate_after_the_cutoff(cut: str) -> None:
 
 
 def test_paths_need_a_known_budget() -> None:
-    # before 2023Q4 the data set holds no federal spending (outturn or law): a clear error, not a guess
-    with pytest.raises(twosector.errors.DataError, match=r"end_history '2022Q4'.*allowed: 2023Q4 or later"):
-        exog.paths(end_history="2022Q4")
+    # at end-2021 the 2021 outturn is known but not yet the nominal GDP to take its share of, and no budget law
+    # in the data set: a clear error, not a guess
+    with pytest.raises(twosector.errors.DataError, match=r"end_history '2021Q4'.*allowed: 2022Q4 or later"):
+        exog.paths(end_history="2021Q4")
+
+
+def test_at_end_2022_the_2023_budget_law_applies_and_plans_are_not_observations() -> None:
+    x = exog.paths(end_history="2022Q4", end="2024Q4")
+    law = {n: series(n, vintage="plan")[pd.Period("2023", freq="Y")]
+           for n in ("federal_spending", "defence_spending", "gdp_nominal")}
+    y23 = x.loc["2023"]
+    assert y23["defence_spending"].sum() == pytest.approx(law["defence_spending"])
+    assert np.allclose(y23["other_spending_law"], (law["federal_spending"] - law["defence_spending"]) / 4)
+    assert np.allclose(y23["other_spending_gdp"],
+                       100 * (law["federal_spending"] - law["defence_spending"]) / law["gdp_nominal"])
+    assert (x.loc["2024", ["defence_plan", "spending_plan"]] == 0).all().all()  # no 2024 law known yet
+    # the law's 2023 nominal GDP is a plan: the deflator known at end-2023 is not derived from it
+    assert series("gdp_nominal").attrs["vintages"]["2023"] == "plan"
+    assert exog.deflator_path("2023Q4").index.max() == pd.Period("2022", freq="Y")
 
 
 @pytest.mark.parametrize("cut", ["2022Q4", "2023Q2"])
@@ -201,3 +217,24 @@ def test_key_rate_is_conditioned_only_up_to_the_cutoff(cut: str) -> None:
     assert not np.allclose(moved["key_rate"].to_numpy(), out["key_rate"].to_numpy())
     with pytest.raises(twosector.errors.ScenarioError, match="end_history"):
         exog.condition_rate(x, "soon")
+
+
+def test_paths_follow_the_data_folder_in_use(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the cache of paths() is keyed on the data folder and its files: another folder gives its own paths
+    import shutil
+
+    from twosector.data import data_dir
+
+    before = exog.paths(end="2025Q4")
+    folder = tmp_path / "data"
+    shutil.copytree(data_dir(), folder)
+    ruble = pd.read_csv(folder / "ruble.csv", dtype=str, keep_default_na=False)
+    row = (ruble["series"] == "usd_rub_q") & (ruble["period"] == "2023Q2")
+    ruble.loc[row, "value"] = str(2 * float(ruble.loc[row, "value"].iloc[0]))
+    ruble.to_csv(folder / "ruble.csv", index=False)
+    monkeypatch.setenv("TWOSECTOR_DATA", str(folder))
+    after = exog.paths(end="2025Q4")
+    assert after.columns[(after != before).any()].tolist() == ["usd_rub"]
+    assert after.loc["2023Q2", "usd_rub"] == pytest.approx(2 * before.loc["2023Q2", "usd_rub"])
+    monkeypatch.delenv("TWOSECTOR_DATA")
+    pd.testing.assert_frame_equal(exog.paths(end="2025Q4"), before)

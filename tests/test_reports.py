@@ -62,7 +62,8 @@ def test_write_index_one_row_per_distinct_scenario_and_failures_listed(tmp_path)
 def test_pages_are_rendered_with_autoescape():
     page = reports.render("calibration_index.html.j2", end="2024Q4", n_set=12, facts_passed=3, facts_total=4,
                           claims_passed=2, claims_total=2, figures=["fit_<b>"],
-                          estimates_table="<table>raw</table>", facts_table=reports._safe("<table>kept</table>"))
+                          estimates_table="<table>raw</table>", facts_table=reports._safe("<table>kept</table>"),
+                          scoreboard_summary="", scoreboard_table="")
     assert "fit_&lt;b&gt;" in page and "<b>" not in page
     assert "&lt;table&gt;raw&lt;/table&gt;" in page  # plain text is escaped ...
     assert "<table>kept</table>" in page  # ... only fragments marked safe (pandas, plotly) pass as HTML

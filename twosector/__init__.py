@@ -9,7 +9,7 @@ Model
     default_params, param_table, variable_table, list_scenarios, load_scenario, Scenario,
     simulate, compare
 Calibration
-    estimate, calibrate, fact_table, backtest
+    estimate, calibrate, fact_table, backtest, forecast_scoreboard
 Charts and notebooks
     charts (module), setup_notebook, validate_notebook_params
 """
@@ -44,6 +44,7 @@ _API: dict[str, str] = {
     "calibrate": "twosector.calibration",
     "fact_table": "twosector.facts",
     "backtest": "twosector.backtesting",
+    "forecast_scoreboard": "twosector.scoreboard",
     # notebooks
     "setup_notebook": "twosector.notebook",
     "validate_notebook_params": "twosector.notebook",

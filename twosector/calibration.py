@@ -364,7 +364,7 @@ def calibrate(
     scale = hi - lo
     solver: dict[str, Any] = {"targets": list(tt["id"]), "parameters": names}
     if len(tt):
-        sim = _TargetSim(params, names, tt)
+        sim = _TargetSim(params, names, tt, q)
 
         def resid(x: np.ndarray) -> np.ndarray:
             return np.concatenate([sim.residuals(x[None, :])[0], REGULARISATION * (x - prior) / scale])
@@ -397,15 +397,19 @@ def calibrate(
 
 class _TargetSim:
     """Evaluate the calibration targets for many parameter vectors in one vectorised engine run (two when a
-    target is the defence multiplier, which needs the impulse scenario too)."""
+    target is the defence multiplier, which needs the impulse scenario too).
 
-    def __init__(self, params: pd.Series, names: Sequence[str], targets: pd.DataFrame) -> None:
+    The exogenous paths are those known at the cut-off ``end`` (``exog.paths(end_history=end)``): after it
+    the projection assumptions of the time apply, so the stability priors and the plan priors see no later
+    data either."""
+
+    def __init__(self, params: pd.Series, names: Sequence[str], targets: pd.DataFrame, end: pd.Period) -> None:
         from twosector import exog as _exog
         from twosector.facts import impulse_scenario
         from twosector.scenarios import lever_paths, load_scenario
 
         self.params, self.names, self.targets = params, list(names), targets
-        x = _exog.paths(end=STABILITY_END)
+        x = _exog.paths(end_history=end, end=STABILITY_END)
         self.index = x.index
         self.i2021, self.i_prewar = normalisation_positions(x.index)
         self.x = {k: x[k].to_numpy(dtype=float) for k in x.columns}

@@ -54,6 +54,7 @@ __all__ = [
     "FIT_SERIES",
     "fit_figures",
     "backtest_figure",
+    "scoreboard_figure",
     "save",
 ]
 
@@ -727,6 +728,73 @@ def backtest_figure(errors: pd.DataFrame) -> go.Figure:
     fig.update_layout(template=TEMPLATE, height=650,
                       title="Backtest: forecast errors by horizon (re-estimated and re-calibrated at each cut-off)")
     return fig
+
+
+def scoreboard_figure(
+    board: pd.DataFrame,
+    *,
+    title: str | None = "Forecast scoreboard: errors of next-year forecasts (forecast - outcome)",
+    caption: str | None = ("Source: twosector model re-calibrated at each cut-off; professional forecasts and "
+                           "outcomes from data/ (supplement §3)."),
+) -> go.Figure:
+    """Plotly figure: forecast errors by variable and target year, the model's two rows and the median forecaster
+    as bars, each professional forecaster as a grey marker.
+
+    Parameters
+    ----------
+    board : pd.DataFrame
+        The output of :func:`twosector.scoreboard.forecast_scoreboard`.
+    title, caption : str or None
+        Figure title and the source caption under the plot.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One panel per variable (its unit on the y axis), target years on the x axis.
+
+    Raises
+    ------
+    TwosectorError
+        If ``board`` lacks the scoreboard's columns.
+    """
+    from twosector.data import FORECAST_VARIABLES
+    from twosector.scoreboard import (
+        INFORMATION_SET,
+        MEDIAN_FORECASTER,
+        REALISED_EXOGENOUS,
+        SCOREBOARD_VARIABLES,
+        check_board,
+    )
+
+    check_board(board, "scoreboard_figure")
+    variables = [v for v in SCOREBOARD_VARIABLES if v in set(board["variable"])]
+    ncols = 2 if len(variables) > 1 else 1
+    nrows = max(1, -(-len(variables) // ncols))
+    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[FORECAST_VARIABLES[v][1] for v in variables],
+                        vertical_spacing=0.16 if nrows > 1 else 0.0, horizontal_spacing=0.1)
+    bars = {INFORMATION_SET: SCENARIO_COLOURS["military"], REALISED_EXOGENOUS: SCENARIO_COLOURS["civilian"],
+            MEDIAN_FORECASTER: SCENARIO_COLOURS["baseline"]}
+    for i, var in enumerate(variables):
+        row, col = i // ncols + 1, i % ncols + 1
+        part = board[board["variable"] == var]
+        for name, colour in bars.items():
+            rows = part[part["forecaster"] == name]
+            fig.add_trace(go.Bar(x=rows["target_year"].astype(str), y=rows["error"], name=name, legendgroup=name,
+                                 showlegend=i == 0, marker_color=colour,
+                                 hovertemplate=f"{name}: %{{y:.2f}}<extra></extra>"), row=row, col=col)
+        pro = part[~part["is_model"] & (part["forecaster"] != MEDIAN_FORECASTER)]
+        fig.add_trace(go.Scatter(x=pro["target_year"].astype(str), y=pro["error"], name="professional forecasters",
+                                 legendgroup="pro", showlegend=i == 0, mode="markers", text=pro["forecaster"],
+                                 marker=dict(color="#999", size=8, symbol="diamond-open"),
+                                 hovertemplate="%{text}: %{y:.2f}<extra></extra>"), row=row, col=col)
+        fig.add_hline(y=0, line=dict(color="#999", width=1), row=row, col=col)
+        unit = FORECAST_VARIABLES[var][0]
+        fig.update_yaxes(title_text=f"error ({'pp' if unit.startswith('%') else unit})", row=row, col=col)
+        fig.update_xaxes(type="category", title_text="target year", row=row, col=col)
+    for annotation in fig.layout.annotations[: len(variables)]:
+        annotation.font = dict(size=12)
+    fig.update_layout(barmode="group")
+    return _finish(fig, title, caption, 140 + nrows * 300)
 
 
 _kaleido_started = False

@@ -265,7 +265,8 @@ def _cmd_dev_catalogue(args: argparse.Namespace) -> int:
 
 
 def _cmd_dev_docs(args: argparse.Namespace) -> int:
-    """``twosector dev docs``: re-calibrate, backtest, and write the generated blocks of docs/calibration.md."""
+    """``twosector dev docs``: re-calibrate, backtest, score the forecasts, and write the generated blocks of
+    docs/calibration.md."""
     from twosector.calibration import calibrate
     from twosector.docsgen import CALIBRATION_DOCS, write_calibration_docs
     from twosector.resources import check_writable
@@ -464,11 +465,11 @@ def _add_dev(sub: Any) -> None:
 
     p = tasks.add_parser(
         "docs",
-        help="regenerate the generated tables of docs/calibration.md (estimates, facts, backtest, projection)",
+        help="regenerate the generated tables of docs/calibration.md (estimates, facts, backtest, scoreboard, ...)",
         description=(
-            "Calibrate, compute the stylised-fact table and the backtest, and re-write the blocks between\n"
-            "<!-- BEGIN generated:NAME --> and <!-- END generated:NAME --> in docs/calibration.md. Run it after\n"
-            "`twosector dev catalogue`."
+            "Calibrate, compute the stylised-fact table, the backtest and the forecast scoreboard, and re-write\n"
+            "the blocks between <!-- BEGIN generated:NAME --> and <!-- END generated:NAME --> in\n"
+            "docs/calibration.md. Run it after `twosector dev catalogue`."
         ),
         epilog=("examples:\n"
                 "  twosector dev docs\n"

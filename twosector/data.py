@@ -38,6 +38,7 @@ __all__ = [
     "FORECAST_COLUMNS",
     "FORECAST_VARIABLES",
     "data_dir",
+    "data_version",
     "load_data",
     "load_forecasts",
     "series",
@@ -265,6 +266,31 @@ def _file_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
     """The observation files (every CSV under ``folder`` except ``forecasts/``) with their mtime and size."""
     files = sorted(f for f in folder.rglob("*.csv") if f.relative_to(folder).parts[0] != FORECASTS_DIR)
     return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+
+
+def data_version(path: str | os.PathLike[str] | None = None) -> tuple[Path, tuple[tuple[str, int, int], ...]]:
+    """The data folder and the name, modification time and size of each of its observation files.
+
+    A cache key for results computed from the data: it changes when the folder (``path`` or
+    ``$TWOSECTOR_DATA``) or any of its files changes.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        The data folder; default ``$TWOSECTOR_DATA`` or the shipped data set.
+
+    Returns
+    -------
+    (Path, tuple)
+        The resolved folder and one ``(file, mtime_ns, size)`` per CSV file (``forecasts/`` excluded).
+
+    Raises
+    ------
+    DataError
+        If the folder does not exist.
+    """
+    folder = data_dir(path)
+    return folder, _file_stamp(folder)
 
 
 @functools.lru_cache(maxsize=8)

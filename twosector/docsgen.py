@@ -5,7 +5,7 @@
   :data:`VARIABLES_END` (:func:`variable_tables`), re-written by ``twosector dev catalogue``
   (:func:`write_model_docs`).
 - ``docs/calibration.md``: the blocks ``<!-- BEGIN generated:NAME -->...<!-- END generated:NAME -->``
-  (estimates, parameters, targets, facts, backtest, projection; :func:`calibration_blocks`,
+  (estimates, parameters, targets, facts, backtest, scoreboard, projection; :func:`calibration_blocks`,
   :func:`write_calibration_docs`), re-written by ``twosector dev docs``.
 
 Tests compare the docs with what these functions produce now, so a stale table fails the test suite. The
@@ -29,6 +29,7 @@ from twosector.facts import fact_table
 from twosector.files import atomic_write
 from twosector.params import param_table
 from twosector.resources import PACKAGE_DIR, check_writable
+from twosector.scoreboard import forecast_scoreboard, scoreboard_summary
 from twosector.tables import projection_assumptions
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "write_model_docs",
     "markdown",
     "backtest_block",
+    "scoreboard_block",
     "calibration_blocks",
     "render_blocks",
     "write_calibration_docs",
@@ -226,7 +228,39 @@ def _backtest_sentence(summ: pd.DataFrame) -> str:
     return text + (f" and above it for {', '.join(worse)}." if worse else ".")
 
 
-def calibration_blocks(cal: Calibration, facts: pd.DataFrame, errors: pd.DataFrame) -> dict[str, str]:
+def scoreboard_block(board: pd.DataFrame) -> str:
+    """The ``scoreboard`` block: the ambition per variable (a sentence and the summary), then the whole table.
+
+    Parameters
+    ----------
+    board : pd.DataFrame
+        The output of :func:`twosector.scoreboard.forecast_scoreboard`.
+
+    Returns
+    -------
+    str
+        Markdown.
+
+    Raises
+    ------
+    TwosectorError
+        If ``board`` lacks the scoreboard's columns.
+    """
+    summary = scoreboard_summary(board)
+    met = [v for v in summary.index if summary.at[v, "ambition_met"]]
+    missed = [v for v in summary.index if v not in met]
+    sentence = ("The model's information-set error is no larger than the median forecaster's (mean absolute error "
+                f"over the target years compared) for {', '.join(met) if met else 'no variable'}"
+                + (f" and larger for {', '.join(missed)}." if missed else "."))
+    table = board.assign(
+        range=[f"{lo:g} to {hi:g}" if lo < hi else "" for lo, hi in zip(board["low"], board["high"])],
+    )[["target_year", "variable", "forecaster", "release", "published", "value", "range", "outcome", "error"]]
+    return (sentence + "\n\n" + markdown(summary.reset_index(), "{:.2f}") + "\n\n"
+            + markdown(table.astype({"target_year": str}), "{:.2f}"))
+
+
+def calibration_blocks(cal: Calibration, facts: pd.DataFrame, errors: pd.DataFrame,
+                       scoreboard: pd.DataFrame) -> dict[str, str]:
     """The generated blocks of ``docs/calibration.md``, by block name.
 
     Parameters
@@ -237,16 +271,19 @@ def calibration_blocks(cal: Calibration, facts: pd.DataFrame, errors: pd.DataFra
         Its stylised-fact table (:meth:`~twosector.calibration.Calibration.fact_table`).
     errors : pd.DataFrame
         Backtest errors (:func:`twosector.backtesting.backtest`).
+    scoreboard : pd.DataFrame
+        The forecast scoreboard (:func:`twosector.scoreboard.forecast_scoreboard`).
 
     Returns
     -------
     dict of str to str
         Block name (``estimates``, ``parameters``, ``targets``, ``facts_summary``, ``facts``, ``backtest``,
-        ``projection``) -> markdown text.
+        ``scoreboard``, ``projection``) -> markdown text.
 
     Raises
     ------
-    Nothing of its own.
+    TwosectorError
+        If ``scoreboard`` lacks the scoreboard's columns.
     """
     est = cal.estimates.table()
     est = est.assign(
@@ -275,6 +312,7 @@ def calibration_blocks(cal: Calibration, facts: pd.DataFrame, errors: pd.DataFra
         "facts_summary": summary,
         "facts": markdown(ft),
         "backtest": backtest_block(backtest_summary(errors)),
+        "scoreboard": scoreboard_block(scoreboard),
         "projection": markdown(proj, "{:.3f}"),
     }
 
@@ -309,7 +347,8 @@ def render_blocks(text: str, blocks: Mapping[str, str]) -> str:
 
 
 def write_calibration_docs(cal: Calibration | None = None, path: str | os.PathLike[str] | None = None) -> Path:
-    """Regenerate the blocks of ``docs/calibration.md``: calibration, facts, backtest at the default cut-offs.
+    """Regenerate the blocks of ``docs/calibration.md``: calibration, facts, backtest and scoreboard at their
+    default cut-offs.
 
     Parameters
     ----------
@@ -332,5 +371,6 @@ def write_calibration_docs(cal: Calibration | None = None, path: str | os.PathLi
     target = Path(path) if path is not None else CALIBRATION_DOCS
     check_writable(target, "writing the tables of docs/calibration.md", "a file of your own (--file FILE)")
     cal = cal or calibrate()
-    blocks = calibration_blocks(cal, fact_table(None, cal.params), backtest(end=DEFAULT_CUTOFFS))
+    blocks = calibration_blocks(cal, fact_table(None, cal.params), backtest(end=DEFAULT_CUTOFFS),
+                                forecast_scoreboard())
     return atomic_write(target, render_blocks(target.read_text(encoding="utf-8"), blocks))

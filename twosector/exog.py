@@ -114,8 +114,12 @@ def _hold_after(s: pd.Series, last: pd.Period) -> pd.Series:
 
 
 def _known(s: pd.Series, end_history: pd.Period) -> pd.Series:
-    """Keep the observations whose period has ended by the end of ``end_history`` (no look-ahead)."""
-    keep = [p.end_time <= end_history.end_time for p in s.index]
+    """Keep the observations whose period has ended by the end of ``end_history`` (no look-ahead).
+
+    A plan is not an observation: where ``series`` fell back on a plan (a period without an outcome, e.g. the
+    2023 budget law's nominal GDP) the value is dropped; plans enter only through :func:`_plan`."""
+    vintages = s.attrs.get("vintages", {})
+    keep = [p.end_time <= end_history.end_time and vintages.get(str(p)) != "plan" for p in s.index]
     return s[keep]
 
 
@@ -208,8 +212,8 @@ def fiscal_shares(end_history: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
     - nominal GDP of year ``y``: ``gdp_nominal`` where published (2024: 200); else the deficit in trn RUB over
       the deficit in % of GDP (2023: 3.24 / 1.9% = 170.5); else ``N21 x R_y x D_y`` of :func:`deflator_path`;
     - ``other_spending_gdp = (federal_spending - defence_spending) / GDP`` (2023: (32.36 - 6.41) / 170.5 = 15.2;
-      2024: (40.2 - 13) / 200 = 13.6; 2021: spending 40.2 / 1.62 = 24.8, from the note '+62% vs 2021' of the 2024
-      row, less 3.57 defence, over 2022 nominal GDP / (real growth x deflator growth) = 15.8);
+      2024: (40.2 - 13) / 200 = 13.6; 2021: spending 24.8, derived in the data set from the 2024 row's
+      '+62% vs 2021', less 3.57 defence, over 2022 nominal GDP / (real growth x deflator growth) = 15.8);
     - ``non_oil_revenue_gdp = (revenue - oil_gas_revenue) / GDP`` with revenue = ``federal_revenue`` or, where
       missing, spending + ``budget_balance`` (2023: (29.12 - 8.82) / 170.5 = 11.9; 2024: (40.2 - 3.5 - 11.13)
       / 200 = 12.8).
@@ -230,10 +234,6 @@ def fiscal_shares(end_history: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
     nominal, balance, balance_gdp = annual("gdp_nominal"), annual("budget_balance"), annual("budget_balance_gdp")
     spending, revenue, oil = annual("federal_spending"), annual("federal_revenue"), annual("oil_gas_revenue")
     defence, growth, defl = annual("defence_spending"), annual("gdp_growth"), annual("gdp_deflator_growth")
-    d = deflator_path(eh)
-    if 2024 in spending and 2021 not in spending and 2024 <= eh.year:
-        # the 2024 outturn row says '+62% vs 2021' (Finance Ministry via Briefly; data/budget.csv)
-        spending[2021] = spending[2024] / 1.62
     n21 = nominal[2022] / ((1 + growth[2022] / 100) * (1 + defl[2022] / 100)) if {2022} <= set(nominal) & set(growth) & set(defl) else None
     gdp: dict[int, float] = {}
     for y in set(spending) | set(revenue) | set(balance):
@@ -317,9 +317,10 @@ def _other_spending(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.S
     if not values:  # no level to hold, and none may be taken from later data
         ends = [pd.Period(year=y, quarter=4, freq="Q") for y in range(eh.year, DATA_CUTOFF.year + 1)]
         first = next((str(q) for q in ends if q > eh and _other_shares(q)), None)
-        allowed = f"{first} or later (the first with federal spending in data/budget.csv)" if first else "none"
-        raise DataError(f"exog.paths: end_history {str(eh)!r} knows no non-defence federal spending (no outturn "
-                        f"or budget law in data/budget.csv by then); allowed: {allowed}")
+        allowed = f"{first} or later (the first that knows one)" if first else "none"
+        raise DataError(f"exog.paths: end_history {str(eh)!r} knows no non-defence federal spending in % of GDP "
+                        f"(no outturn with its year's nominal GDP, nor a budget law, in data/ by then); "
+                        f"allowed: {allowed}")
     flag = pd.Series((np.asarray(idx.year) <= max(values)).astype(float), index=idx)
     return annual_to_quarterly(pd.Series(values), "steps", index=idx), flag
 
@@ -362,7 +363,8 @@ def _ruble(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
 
 
 @lru_cache(maxsize=16)
-def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period) -> pd.DataFrame:
+def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period, version: tuple) -> pd.DataFrame:
+    # ``version`` (twosector.data.data_version) is only part of the cache key: other data, other paths
     idx = quarter_index(min(start, MODEL_START), end)
     hist = idx <= end_history
     out = pd.DataFrame(index=idx)
@@ -486,7 +488,7 @@ def paths(
     ScenarioError
         For a bad quarter or ``end`` before ``start``.
     DataError
-        If the data known by ``end_history`` lack an input (e.g. no federal spending yet before 2023Q4).
+        If the data known by ``end_history`` lack an input (e.g. no federal spending share before 2022Q4).
 
     Examples
     --------
@@ -500,7 +502,9 @@ def paths(
         raise ScenarioError(f"exog.paths: bad quarter in end_history={end_history!r}, start={start!r}, end={end!r} ({exc})") from None
     if not (s <= e):
         raise ScenarioError(f"exog.paths: end {end!r} is before start {start!r}")
-    return _paths(eh, s, e).copy()
+    from twosector.data import data_version
+
+    return _paths(eh, s, e, data_version()).copy()
 
 
 def condition_rate(x: pd.DataFrame, end_history: str | pd.Period) -> pd.DataFrame:

@@ -4,7 +4,8 @@ Presentation: HTML pages are rendered from the Jinja2 templates in ``twosector/t
 tables and figures come from the computation modules and :mod:`twosector.charts`; every file is written
 atomically (:mod:`twosector.files`).
 
-- :func:`write_calibration_report`: ``twosector calibrate``'s folder (estimates, facts, backtest, fit charts).
+- :func:`write_calibration_report`: ``twosector calibrate``'s folder (estimates, facts, backtest, forecast
+  scoreboard, fit charts).
 - :func:`write_results`: what a notebook saves for the batch runner (its ``results_path`` parameter).
 - :func:`results_table`, :func:`write_batch_index`: the batch run's results table (CSV; Parquet when pyarrow
   is installed) with provenance, and ``index.html``.
@@ -86,12 +87,13 @@ def _safe(html_fragment: str) -> Any:
 # ------------------------------------------------------------------------------------ calibration report
 
 def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period = DATA_CUTOFF, data: Any = None,
-                             cutoffs: Sequence[str] | None = None) -> Path:
+                             cutoffs: Sequence[str] | None = None, vintages: Sequence[str] | None = None) -> Path:
     """Write the calibration report into the folder ``out`` (replaced atomically).
 
     Contents: ``estimates.csv``, ``parameters.csv`` (the calibration report), ``targets.csv`` (the solver's
-    targets), ``facts.csv`` (the stylised-fact table), ``backtest.csv`` (forecast errors), ``summary.txt``
-    (estimation summary), figures as HTML sharing one ``plotly.min.js``, and ``index.html``.
+    targets), ``facts.csv`` (the stylised-fact table), ``backtest.csv`` (forecast errors), ``scoreboard.csv``
+    and ``scoreboard_summary.csv`` (the forecast scoreboard), ``summary.txt`` (estimation summary), figures as
+    HTML sharing one ``plotly.min.js``, and ``index.html`` (with the scoreboard's tables).
 
     Parameters
     ----------
@@ -100,9 +102,12 @@ def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period =
     end : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
         Cut-off of the calibration.
     data : optional
-        The data (default: shipped).
+        The data of the calibration and the backtest (default: shipped). The scoreboard reads the data folder in
+        use (``$TWOSECTOR_DATA`` or the shipped one) for estimation, exogenous paths, forecasts and outcomes alike.
     cutoffs : sequence of str, optional
         Cut-offs of the backtest (default :data:`twosector.backtesting.DEFAULT_CUTOFFS`).
+    vintages : sequence of str, optional
+        Cut-offs of the forecast scoreboard (default :data:`twosector.scoreboard.DEFAULT_VINTAGES`).
 
     Returns
     -------
@@ -114,7 +119,7 @@ def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period =
     TwosectorError
         For a bad cut-off or data folder (nothing is written then).
     """
-    from twosector import backtesting, charts
+    from twosector import backtesting, charts, scoreboard
     from twosector.calibration import calibrate
 
     cal = calibrate(data, end)
@@ -122,6 +127,9 @@ def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period =
     bt = backtesting.backtest(end=tuple(cutoffs or backtesting.DEFAULT_CUTOFFS), data=data)
     figs = charts.fit_figures(cal.simulate(end=DATA_CUTOFF + 8), data)  # with two projected years
     figs["backtest_errors"] = charts.backtest_figure(bt)
+    board = scoreboard.forecast_scoreboard(tuple(vintages or scoreboard.DEFAULT_VINTAGES))
+    ambition = scoreboard.scoreboard_summary(board)
+    figs["scoreboard_errors"] = charts.scoreboard_figure(board)
     claimed = facts[facts["claimed"]]
     page = render(
         "calibration_index.html.j2", end=cal.end, n_set=len(cal.changed()),
@@ -130,6 +138,9 @@ def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period =
         estimates_table=_safe(cal.estimates.table().round(4).to_html(index=False)),
         facts_table=_safe(facts[["target", "value", "tolerance", "model", "pass", "claimed"]]
                           .round(3).reset_index().to_html(index=False)),
+        scoreboard_summary=_safe(ambition.round(2).reset_index().to_html(index=False)),
+        scoreboard_table=_safe(board[["target_year", "variable", "forecaster", "release", "published", "value",
+                                      "low", "high", "outcome", "error"]].round(2).to_html(index=False, na_rep="")),
     )
 
     def build(folder: Path) -> None:
@@ -140,6 +151,8 @@ def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period =
         facts.to_csv(folder / "facts.csv")
         bt.to_csv(folder / "backtest.csv", index=False)
         backtesting.backtest_summary(bt).to_csv(folder / "backtest_summary.csv", index=False)
+        board.to_csv(folder / "scoreboard.csv", index=False)
+        ambition.to_csv(folder / "scoreboard_summary.csv")
         for name, fig in figs.items():
             fig.write_html(folder / f"{name}.html", include_plotlyjs="directory", full_html=True)
         (folder / "index.html").write_text(page, encoding="utf-8")

@@ -105,6 +105,9 @@ def test_notebook_runs_with_fast_settings(name, notebook_batch):
     if name == "02_calibration":
         assert 0 < saved["extra"]["facts_pass"] <= saved["extra"]["facts"]
         assert saved["parameters"]["cutoffs"] == ["2023Q4"]
+        assert saved["parameters"]["vintages"] == ["2023Q4"]
+        assert set(saved["extra"]["scoreboard_ambition_met"]) <= {"gdp_growth", "cpi_dec", "key_rate_avg",
+                                                                  "unemployment_dec"}
     if name == "01_data":
         assert saved["extra"]["series"] > 50 and saved["extra"]["verified"] > 0
 
