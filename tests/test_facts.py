@@ -140,7 +140,7 @@ def test_a_fact_passes_within_its_tolerance_and_fails_outside(long_baseline, sha
 
 def test_the_default_results_cover_every_fact(table, long_baseline):
     assert np.isfinite(table.loc[["stability_inflation", "stability_demand_gap"], "model"]).all()
-    with pytest.raises(DataError, match="2031Q1 is not covered"):  # a baseline to 2030 misses the priors
+    with pytest.raises(DataError, match="2035Q4 is not covered"):  # a baseline to 2030 misses the priors
         fact_table(long_baseline.loc[:"2030Q4"])
 
 

@@ -24,10 +24,12 @@ def test_simulate_returns_the_catalogue_columns_on_a_quarterly_index() -> None:
 def test_history_follows_the_data_driven_exogenous_paths(baseline) -> None:
     out = baseline
     x = exog.paths()
-    # defence spending in history is the national-defence line of the data set (annual / 4)
+    # defence spending in history is the national-defence line of the data set (spread over the quarters)
     assert np.allclose(out.loc["2022Q1":"2024Q4", "defence_spending"], x.loc["2022Q1":"2024Q4", "defence_spending"])
+    for year in (2022, 2023, 2024):
+        assert out.loc[str(year), "defence_spending"].sum() == pytest.approx(series("defence_spending")[pd.Period(str(year), freq="Y")])
     plan_2025 = series("defence_spending", vintage="plan")[pd.Period("2025", freq="Y")]
-    assert np.isclose(out.loc["2025Q2", "defence_spending"] * 4, plan_2025)  # the 2025 budget-law plan
+    assert out.loc["2025", "defence_spending"].sum() == pytest.approx(plan_2025)  # the 2025 budget-law plan
     # the war: army and emigration shrink the labour force, unemployment falls below its 2021 level
     assert out.loc["2024Q4", "labour_force"] < out.loc["2021Q4", "labour_force"] - 1.0
     assert out.loc["2024", "unemployment_rate"].mean() < out.loc["2021", "unemployment_rate"].mean()
@@ -53,8 +55,11 @@ def test_custom_exogenous_frame_is_used_and_validated() -> None:
     planned = x["defence_plan"] == 1  # the data and the budget laws known then; afterwards the share of GDP is held
     assert planned.loc["2024"].all() and not planned.loc["2025":].any()
     assert np.allclose(out.loc[planned, "defence_spending"], x.loc[planned, "defence_spending"])
-    share = out["defence_spending"] / out["nominal_gdp"].shift()  # [Y1] on last quarter's GDP
-    assert np.allclose(share.loc["2025Q2":], share.loc["2025Q1"])
+    # [Y1] after the plans, defence is held at its last share of the nominal GDP expected for the quarter [B0]:
+    # last quarter's, grown at its average growth over the three quarters before
+    last = out["nominal_gdp"].shift()
+    share = out["defence_spending"] / (last * (last / out["nominal_gdp"].shift(4)) ** (1 / 3))
+    assert np.allclose(share.loc["2025Q1":], share.loc["2024Q4"])
     shocked = x.copy()
     shocked.loc["2026Q1":, "urals_price"] = 40.0
     low_oil = twosector.simulate(exog=shocked)

@@ -93,7 +93,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "rate_anchor": ("0/1", "1 in the quarters with key-rate data up to end_history (the key rate follows the data, [R2]); 0 elsewhere: the Taylor rule"),
 }
 
-TARGET_GROWTH = 1.04  # the 4% inflation target: deflates the first defence level back to 2019-20
+#: nominal trend growth a year, the 4% inflation target and the 1.8% potential growth of parameters.csv: the first
+#: defence level is carried back to 2019-20 at a constant share of trend GDP (no data for those years)
+TREND_GROWTH = 1.04 * 1.018
 #: plan year -> year whose fourth quarter saw its budget law adopted (a plan is known from then on)
 BUDGET_LAWS: dict[int, int] = {2023: 2022, 2024: 2023, 2025: 2024, 2026: 2024, 2027: 2024}
 
@@ -283,9 +285,9 @@ def _defence(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
     annual = {p.year: float(v) for p, v in latest.items()}
     annual.update(_plan("defence_spending", eh))
     first, last = min(annual), max(annual)
-    # years before the first observation (2019-20): the first level deflated at the 4% inflation target
+    # years before the first observation (2019-20): the first level at a constant share of trend nominal GDP
     for y in range(int(idx.year.min()), first):
-        annual[y] = annual[first] / TARGET_GROWTH ** (first - y)
+        annual[y] = annual[first] / TREND_GROWTH ** (first - y)
     war = pd.Period(WAR_START, freq="Q").year
     parts = [pd.Series({y: v for y, v in annual.items() if (y < war) == before}) for before in (True, False)]
     values = sum(annual_to_quarterly(part, "smooth", index=idx).fillna(0.0) for part in parts)

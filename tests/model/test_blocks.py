@@ -103,14 +103,15 @@ def test_defence_split_pays_soldiers_first_and_leaves_a_procurement_floor() -> N
 def _military_params(**over: float) -> SimpleNamespace:
     values = dict(critical_input_share_mil=0.1, military_capital_share=0.5, employment_military_2021=4.0,
                   military_tech_exposure=0.5, military_utilisation_normal=1.3, military_utilisation_max=1.6,
-                  military_hiring_speed=0.25)
+                  military_hiring_speed=0.25, military_ramp=1.0, military_order_adapt=1.0)
     values.update(over)
     return SimpleNamespace(**values)
 
 
 def _military(**over: float) -> dict[str, float]:
-    kw = dict(procurement=0.6, price_m_prev=1.0, capital=1.0, employment_prev=4.0, m_rho=1.0, rho=-1.0, drag=0.0,
-              procurement_2021=0.6, wartime=0.0, p=_military_params(), B=B)
+    kw = dict(procurement=0.6, price_m_prev=1.0, capital=1.0, employment_prev=4.0, utilisation_prev=1.0,
+              expected_prev=100.0, m_rho=1.0, rho=-1.0, drag=0.0, trend=1.0, workforce=1.0, procurement_2021=0.6,
+              wartime=0.0, p=_military_params(), B=B)
     kw.update(over)
     return supply.military(**kw)
 
@@ -154,6 +155,24 @@ def test_military_production_has_constant_returns_and_needs_critical_inputs() ->
     assert scarce["military_capacity"] == approx(base["military_capacity"] / 1.1)
     dragged = _military(procurement=6.0, drag=0.1, p=slow)
     assert dragged["military_capacity"] == approx(base["military_capacity"] * (1 - 0.5 * 0.1))
+    # productivity on the civilian trend; the no-war workforce grows with the labour force
+    assert _military(procurement=6.0, trend=1.1, p=slow)["military_capacity"] == approx(1.1 * base["military_capacity"])
+    grown = _military(procurement=6.0, workforce=1.21, employment_prev=4 * 1.21, p=slow)
+    assert grown["military_capacity"] == approx(base["military_capacity"])
+
+
+def test_military_utilisation_ramps_up_and_hiring_plans_on_expected_orders() -> None:
+    # utilisation can rise by at most military_ramp a quarter, so a jump in orders is not met at once
+    ramp = _military(procurement=1.2, wartime=1.0, p=_military_params(military_ramp=0.1, military_hiring_speed=0.0))
+    assert ramp["military_utilisation"] == approx(1.1) and ramp["output_military"] == approx(110.0)
+    assert ramp["military_overload"] == approx(math.log(200 / 130))  # undelivered orders press on prices
+    # it can fall at once
+    fall = _military(procurement=0.3, utilisation_prev=1.5, p=_military_params(military_hiring_speed=0.0))
+    assert fall["military_utilisation"] == approx(0.5)
+    # expected orders move a quarter of the way: the workforce is planned on 125, not 200
+    slow = _military(procurement=1.2, wartime=1.0, p=_military_params(military_order_adapt=0.25))
+    assert slow["orders_expected"] == approx(125.0)
+    assert slow["military_labour_demand"] == approx(4 * (125 / 130) ** 2)
 
 
 def _technology(**over: float) -> supply.Technology:
@@ -200,9 +219,9 @@ def _employment_params(**over: float) -> SimpleNamespace:
     return SimpleNamespace(**values)
 
 
-def _employ(demand_: float, employed: float, tech: supply.Technology | None = None, n_max: float = 72.0
-            ) -> dict[str, float]:
-    return supply.civilian_employment(demand=demand_, employment_prev=employed, n_max=n_max,
+def _employ(demand_: float, employed: float, tech: supply.Technology | None = None, n_max: float = 72.0,
+            drift: float = 1.0) -> dict[str, float]:
+    return supply.civilian_employment(demand=demand_, employment_prev=employed, drift=drift, n_max=n_max,
                                       tech=tech or _technology(), p=_employment_params(), B=B)
 
 
@@ -233,6 +252,14 @@ def test_civilian_employment_sheds_at_once_the_workers_idle_beyond_the_hours_ban
     assert v["hours_civilian"] >= 0.9
 
 
+def test_civilian_employment_follows_a_shrinking_labour_force_and_hoards_only_the_rest() -> None:
+    # 1% of the labour force leaves (retirement, the army, emigration): their jobs go with them
+    v = _employ(_demand_for(66.0), 70.0, drift=0.99)
+    assert v["employment_civilian"] == approx(69.3 - 0.1 * (69.3 - 66.0))
+    # when needs shrink with the labour force, nothing is hoarded
+    assert _employ(_demand_for(69.3), 70.0, drift=0.99)["employment_civilian"] == approx(69.3)
+
+
 def test_civilian_employment_capacity_binds_at_the_labour_limit_and_maximum_hours() -> None:
     v = _employ(110.0, 72.0)  # needs more than n_max = 72
     assert v["employment_civilian"] == approx(72.0)
@@ -256,7 +283,7 @@ def test_civilian_employment_missing_parts_lower_output_not_labour_demand() -> N
 def test_fiscal_stance_is_the_non_oil_primary_deficit_with_quasi_fiscal_credit() -> None:
     p = SimpleNamespace(is_quasi_fiscal=0.5)
     # 100 x (1 + 3 + 0.5 x 1) / 30 - 12 = 3 (% of GDP)
-    v = demand.fiscal_stance(defence=1.0, other_spending=3.0, preferential_credit=1.0, nominal_gdp_prev=30.0,
+    v = demand.fiscal_stance(defence=1.0, other_spending=3.0, preferential_credit=1.0, nominal_gdp=30.0,
                              tax_rate=12.0, p=p)
     assert v == approx(3.0)
 
@@ -376,7 +403,7 @@ def test_expectations_follow_the_household_survey_and_continue_from_it() -> None
 
 def _price_params(**over: float) -> SimpleNamespace:
     values = dict(world_inflation=2.0, controlled_import_share=0.2, pass_through_impact=0.4, pass_through=0.1,
-                  markup_pass_through=0.5, phillips_slack=0.5, phillips_lag=0.5, phillips_slope=0.2)
+                  markup_pass_through=0.5, phillips_slack=0.5, phillips_lag=0.5, phillips_slope=0.2, phillips_ulc=0.1)
     values.update(over)
     return SimpleNamespace(**values)
 
@@ -385,7 +412,7 @@ def _prices(**over: float) -> dict[str, float]:
     # the ruble loses 0.5% a quarter = (4 - 2) / 400: the real exchange rate is constant at 4% inflation
     kw = dict(usd_rub=100 * math.exp(0.005), usd_rub_prev=100.0, import_markup=0.0, import_markup_prev=0.0,
               inflation_prev=4.0, core_prev=4.0, imported_prev=0.0, expected=4.0, price_prev=1.0,
-              price_4q_ago=math.exp(-0.04), demand_gap=0.0, p=_price_params(), B=B)
+              price_4q_ago=math.exp(-0.04), demand_gap=0.0, ulc_gap_prev=0.0, p=_price_params(), B=B)
     kw.update(over)
     return prices.prices(**kw)
 
@@ -417,6 +444,11 @@ def test_phillips_curve_is_convex() -> None:
     hot, cold = _prices(demand_gap=2.0), _prices(demand_gap=-2.0)
     assert hot["inflation_q"] - 4.0 == approx(0.2 * 2.0)
     assert 4.0 - cold["inflation_q"] == approx(0.5 * 0.2 * 2.0)  # slack lowers inflation half as much
+
+
+def test_real_unit_labour_costs_above_their_path_raise_inflation() -> None:
+    assert _prices(ulc_gap_prev=2.0)["core_inflation"] == approx(4.0 + 0.1 * 2.0)
+    assert _prices(ulc_gap_prev=-2.0)["core_inflation"] == approx(4.0 - 0.1 * 2.0)
 
 
 def test_ruble_depreciation_passes_through_over_two_quarters_and_sanction_markups_are_a_cost_shock() -> None:
@@ -502,6 +534,16 @@ def test_wages_rise_with_a_tight_labour_market_and_fall_with_inflation_surprises
     assert _wages(wage_prev=1.02)["wage_growth"] == approx(1.8 - 0.4 * 100 * math.log(1.02))
     # the same wage with 2% higher labour productivity is not above it
     assert _wages(wage_prev=1.02, output_civilian=102.0)["wage_growth"] == approx(1.8)
+
+
+
+def test_the_unit_labour_cost_gap_is_the_real_wage_over_productivity() -> None:
+    v = _wages()
+    assert v["unit_labour_cost_gap"] == approx(1.8 / 4)  # this quarter's trend growth on a flat path
+    high = _wages(wage_prev=1.02)  # 2% above productivity, and corrected a little this quarter
+    assert high["unit_labour_cost_gap"] == approx(100 * math.log(1.02) + high["wage_growth"] / 4)
+    productive = _wages(wage_prev=1.02, output_civilian=102.0)  # productivity 2% higher as well
+    assert productive["unit_labour_cost_gap"] == approx(1.8 / 4)
 
 
 def test_the_military_premium_rises_with_unfilled_vacancies_and_orders() -> None:

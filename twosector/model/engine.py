@@ -241,7 +241,8 @@ def _nominal_side(v: dict[str, Any], s: State, x: Mapping[str, Any], x_prev: Map
         output_military=v["output_military"], procurement=v["procurement_real"],
         unmet_military=v["unmet_military_demand"], unemployment_share=v["unemployment_share"],
         inflation_q=v["inflation_q"], expected=v["inflation_expectations"], trend=x["trend"], l_bar=x["l_bar"],
-        wage_trend=x["w_trend"], trend_wage_growth=k["g_w"], u_nat=k["u_nat"], p=p, B=B))
+        wage_trend=x["w_trend"], trend_wage_growth=k["g_w"], u_nat=k["u_nat"], potential=v["potential_civilian"],
+        l_pot=v["l_pot"], p=p, B=B))
     v.update(income.household_income(
         wage_civilian=v["wage_civilian"], wage_military=v["wage_military"],
         employment_civilian=v["employment_civilian"], employment_military=v["employment_military"],

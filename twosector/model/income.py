@@ -20,14 +20,16 @@ def wages(
     *, wage_prev: Value, premium_prev: Value, output_civilian: Value, employment_civilian: Value,
     employment_military: Value, output_military: Value, procurement: Value, unmet_military: Value,
     unemployment_share: Value, inflation_q: Value, expected: Value, trend: Value, l_bar: Value,
-    wage_trend: Value, trend_wage_growth: Value, u_nat: Value, p: Any, B: Backend,
+    wage_trend: Value, trend_wage_growth: Value, u_nat: Value, potential: Value, l_pot: Value, p: Any, B: Backend,
 ) -> dict[str, Value]:
     """[W1]-[W3] the civilian real wage, the military wage premium and the military wage.
 
     The civilian real wage grows with trend productivity, faster when unemployment is below its natural
     rate, corrects towards civilian labour productivity, and is eroded by inflation surprises. The real unit
-    labour cost gap (the real wage over labour productivity, relative to the no-war path) feeds the Phillips
-    curve [P4] with a lag. The defence
+    labour cost gap, the real wage over *potential* labour productivity (``potential`` output per worker at
+    ``l_pot``) relative to the no-war path, feeds the Phillips curve [P4] with a lag: wages that outrun what
+    the economy can produce per worker raise costs, while the swings of measured productivity over the cycle
+    (hoarding, hours) do not. The defence
     industry pays a premium that rises with its unfilled vacancies and with orders it cannot fill (hiring at a
     premium from the one labour pool).
     """
@@ -36,7 +38,8 @@ def wages(
     growth = (trend_wage_growth + 4 * p.wage_tightness * 100 * (u_nat - unemployment_share)
               - 4 * p.wage_correction * wage_gap - p.wage_erosion * (inflation_q - expected))
     wc = wage_prev * B.exp(growth / 400)
-    ulc_gap = 100 * B.log(wc / (wage_trend * prod_rel))  # real unit labour cost relative to its no-war path
+    prod_pot = (potential / (100 * trend)) / B.maximum(l_pot / l_bar, 1e-9)
+    ulc_gap = 100 * B.log(wc / (wage_trend * prod_pot))  # real unit labour cost relative to its no-war path
     target = (p.wage_premium_base + p.wage_premium_unmet * unmet_military / B.maximum(employment_military, 1e-9)
               + p.wage_premium_spend * B.log(B.maximum(procurement, output_military) / output_military))
     premium = premium_prev + p.wage_premium_speed * (target - premium_prev)

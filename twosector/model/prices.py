@@ -10,9 +10,11 @@ from typing import Any
 
 from twosector.model.backend import Backend
 
-__all__ = ["exchange_rate", "expectations", "prices", "rates"]
+__all__ = ["ULC_BOUND", "exchange_rate", "expectations", "prices", "rates"]
 
 Value = Any  # float or np.ndarray of shape (n,)
+
+ULC_BOUND = 10.0  # bound of the unit-labour-cost gap in the Phillips curve (%), a guard against explosive draws
 
 
 def exchange_rate(
@@ -87,7 +89,7 @@ def prices(
     passed = p.pass_through * fx + p.markup_pass_through * sanctions
     pressure = B.maximum(demand_gap, 0.0) + p.phillips_slack * B.minimum(demand_gap, 0.0)
     core = (p.phillips_lag * core_prev + (1 - p.phillips_lag) * expected + p.phillips_slope * pressure
-            + p.phillips_ulc * ulc_gap_prev)
+            + p.phillips_ulc * B.clip(ulc_gap_prev, -ULC_BOUND, ULC_BOUND))
     pi = core + passed
     price = price_prev * B.exp(pi / 400)
     cost = usd_rub * (1 + p.controlled_import_share * import_markup / 100)
