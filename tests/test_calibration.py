@@ -125,9 +125,6 @@ def test_the_reported_cost_is_the_objective_at_the_solution(cal, objective):
     assert cost(np.vstack([lo, hi])).min() > cal.solver["cost"]  # the corners of the box are worse
 
 
-@pytest.mark.xfail(strict=True, reason="calibration: the solver stops at max_nfev = 300 (status 0); the cost still "
-                   "falls along wage_correction and lending_speed (towards their upper bounds) and record_speed; "
-                   "open in issue 9")
 def test_the_solution_is_a_local_optimum(cal, objective):
     # the solver starts from the last solution (CALIBRATED), so "it improves on its start" says nothing; instead:
     # the solution minimises the objective locally, i.e. moving any calibrated parameter by 1% of its range

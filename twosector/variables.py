@@ -80,6 +80,7 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     "real_rate_civilian": ("% per year", "money", "civilian lending rate minus inflation expectations"),
     # budget
     "nominal_gdp": ("trn RUB per quarter", "budget", "nominal GDP"),
+    "nominal_gdp_expected": ("trn RUB per quarter", "budget", "nominal GDP the budget plans on: last quarter's, grown at its pace of the past three quarters [B0]"),
     "defence_spending": ("trn RUB per quarter", "budget", "national-defence spending incl. scenario changes"),
     "defence_spending_gdp": ("% of GDP", "budget", "defence spending in % of GDP"),
     "fiscal_stance": ("% of GDP", "budget", "non-oil primary deficit incl. quasi-fiscal credit: (defence + other primary spending + weighted preferential credit) / GDP - non-oil tax rate"),

@@ -514,7 +514,7 @@ def _wages(**over: float) -> dict[str, float]:
     kw = dict(wage_prev=1.0, premium_prev=0.1, output_civilian=100.0, employment_civilian=70.0,
               employment_military=4.0, output_military=100.0, procurement=100.0, unmet_military=0.0,
               unemployment_share=0.05, inflation_q=4.0, expected=4.0, trend=1.0, l_bar=70.0, wage_trend=1.0,
-              trend_wage_growth=1.8, u_nat=0.05, p=p, B=B)
+              trend_wage_growth=1.8, u_nat=0.05, potential=100.0, l_pot=70.0, p=p, B=B)
     kw.update(over)
     return income.wages(**kw)
 
@@ -537,13 +537,17 @@ def test_wages_rise_with_a_tight_labour_market_and_fall_with_inflation_surprises
 
 
 
-def test_the_unit_labour_cost_gap_is_the_real_wage_over_productivity() -> None:
+def test_the_unit_labour_cost_gap_is_the_real_wage_over_potential_productivity() -> None:
     v = _wages()
     assert v["unit_labour_cost_gap"] == approx(1.8 / 4)  # this quarter's trend growth on a flat path
     high = _wages(wage_prev=1.02)  # 2% above productivity, and corrected a little this quarter
     assert high["unit_labour_cost_gap"] == approx(100 * math.log(1.02) + high["wage_growth"] / 4)
-    productive = _wages(wage_prev=1.02, output_civilian=102.0)  # productivity 2% higher as well
-    assert productive["unit_labour_cost_gap"] == approx(1.8 / 4)
+    # potential output per worker 2% higher: the same wage is 2% less of it
+    productive = _wages(potential=102.0)
+    assert productive["unit_labour_cost_gap"] == approx(1.8 / 4 - 100 * math.log(1.02))
+    # measured productivity swings (hoarding, hours) move the wage but not the potential it is measured on
+    hoarding = _wages(output_civilian=98.0)
+    assert hoarding["unit_labour_cost_gap"] == approx(hoarding["wage_growth"] / 4)
 
 
 def test_the_military_premium_rises_with_unfilled_vacancies_and_orders() -> None:
