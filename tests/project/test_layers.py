@@ -1,5 +1,7 @@
-"""The import layers of the package (pyproject.toml [tool.importlinter]): computation never imports presentation
-or the command line, and the contract is checked by `make test`."""
+"""The import layers of the package (pyproject.toml [tool.importlinter]).
+
+Computation never imports presentation or the command line, and the contract is checked by `make test`.
+"""
 
 from __future__ import annotations
 
