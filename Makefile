@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= output
 
-.PHONY: setup run test browser clean
+.PHONY: setup run lint test browser clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,12 +29,17 @@ browser:
 	  fi ; \
 	  command -v chromium >/dev/null 2>&1 || { echo "chromium is needed for the browser checks: apt-get install chromium" >&2; exit 1; } ; }
 
-## test: set up, check the import layers (pyproject.toml [tool.importlinter]), then run the whole test suite
-## (pytest exit 5, "no tests ran", is a failure)
-test: setup browser
+## lint: ruff (rules in pyproject.toml [tool.ruff]; no formatter), mypy ([tool.mypy]) and the import layers
+## ([tool.importlinter])
+lint: setup
+	$(BIN)/ruff check
+	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+## test: set up, lint, then run the whole test suite (pytest exit 5, "no tests ran", is a failure)
+test: lint browser
 	@$(BIN)/python -m pytest -n 2 ; rc=$$? ; \
 	if [ $$rc -eq 5 ] ; then echo "pytest collected no tests: failing" >&2 ; exit 1 ; fi ; exit $$rc
 
 clean:
-	rm -rf $(OUT) .pytest_cache
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,5 +1,8 @@
-"""Doctests (the examples of the package's docstrings, collected by ``--doctest-modules``) run in a fresh
-temporary folder, so an example that writes a file can never write into the repository."""
+"""Doctests run in a fresh temporary folder.
+
+The examples of the package's docstrings, collected by ``--doctest-modules``, run in a temporary folder, so an
+example that writes a file can never write into the repository.
+"""
 
 from __future__ import annotations
 

@@ -47,6 +47,15 @@ def _best(fn: Callable[[], Any], reps: int) -> float:
 
 
 def main(n_draws: int = 10_000, rounds: int = 7) -> None:
+    """Print the timings listed in the module docstring.
+
+    Parameters
+    ----------
+    n_draws : int
+        Draws of the vectorised run.
+    rounds : int
+        Repeats of each timing; the best is kept.
+    """
     import twosector
     from twosector import exog
     from twosector.model import run

@@ -174,8 +174,11 @@ def notebook_batch(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
 
 @pytest.fixture()
 def tiny_notebook():
-    """A factory: ``tiny_notebook(folder, body)`` writes ``folder/tiny.ipynb`` with a ``seconds: float``
-    parameter cell and one code cell ``body``, and returns its path."""
+    """Return a factory of tiny notebooks.
+
+    ``tiny_notebook(folder, body)`` writes ``folder/tiny.ipynb`` with a ``seconds: float`` parameter cell and one
+    code cell ``body``, and returns its path.
+    """
     import nbformat
 
     def make(folder: Path, body: str) -> Path:

@@ -1,5 +1,8 @@
-"""Tests of twosector.backtesting: mechanics over several cut-offs, forecast-error arithmetic, and that no
-observation after a cut-off is used (perturbing later data in a copy of the data folder moves nothing)."""
+"""Tests of twosector.backtesting.
+
+Mechanics over several cut-offs, forecast-error arithmetic, and that no observation after a cut-off is used
+(perturbing later data in a copy of the data folder moves nothing).
+"""
 
 from __future__ import annotations
 
@@ -37,7 +40,8 @@ def test_error_arithmetic_and_actuals_match_the_data(errors):
     from twosector.data import series
 
     for _, r in errors.sample(8, random_state=0).iterrows():
-        assert r["actual"] == pytest.approx(series(BACKTEST_VARIABLES[r["variable"]])[pd.Period(r["quarter"], freq="Q")])
+        observed = series(BACKTEST_VARIABLES[r["variable"]])
+        assert r["actual"] == pytest.approx(observed[pd.Period(r["quarter"], freq="Q")])
     # the no-change benchmark is the last observation at or before the cut-off
     k = errors[(errors["cutoff"] == "2023Q4") & (errors["variable"] == "key_rate")]
     assert k["naive"].iloc[0] == pytest.approx(series("key_rate_q")[pd.Period("2023Q4", freq="Q")])

@@ -1,5 +1,8 @@
-"""The papermill batch runner (twosector/batch.py): grids, parallel runs, failure records, resume, outputs and
-provenance, and the report pages it leaves, opened in a browser."""
+"""The papermill batch runner (twosector/batch.py).
+
+Grids, parallel runs, failure records, resume, outputs and provenance, and the report pages it leaves, opened
+in a browser.
+"""
 
 from __future__ import annotations
 
@@ -119,15 +122,21 @@ def test_grid_file_expands_scenarios_and_applies_defaults_where_declared(tmp_pat
 @pytest.mark.parametrize(
     "text, message",
     [
-        ('[[run]]\nnotebook = "03_scenaro"\n', r"entry 1: field 'notebook': unknown notebook '03_scenaro'. Did you mean '03_scenario'"),
+        ('[[run]]\nnotebook = "03_scenaro"\n',
+         r"entry 1: field 'notebook': unknown notebook '03_scenaro'. Did you mean '03_scenario'"),
         ('[[run]]\nnotebook = "03_scenario"\nparameters = { scenaro = "x" }\n',
-         r"entry 1 \(notebook '03_scenario'\): field 'parameters': unknown parameter 'scenaro'. Did you mean 'scenario'"),
+         r"entry 1 \(notebook '03_scenario'\): field 'parameters': unknown parameter 'scenaro'. "
+         r"Did you mean 'scenario'"),
         ('[[run]]\nnotebook = "01_data"\n[[run]]\nnotebok = "01_data"\n', r"entry 2: unknown field 'notebok'"),
-        ('[[run]]\nnotebook = "01_data"\n[[run]]\nnotebook = "01_data"\n', r"entry 2 \(notebook '01_data'\): run id '01_data' is already used"),
+        ('[[run]]\nnotebook = "01_data"\n[[run]]\nnotebook = "01_data"\n',
+         r"entry 2 \(notebook '01_data'\): run id '01_data' is already used"),
         ('[[run]]\nnotebook = "01_data"\nscenarios = ["a"]\n', r"notebook '01_data' has no 'scenario' parameter"),
-        ('[[run]]\nnotebook = "03_scenario"\nscenarios = "broad_front"\n', r"field 'scenarios' must be a non-empty list"),
-        ('[defaults]\nendd = "2027Q4"\n[[run]]\nnotebook = "03_scenario"\n', r"\[defaults\]: unknown parameter 'endd'.*Did you mean 'end'"),
-        ('[[run]]\nnotebook = "03_scenario"\nparameters = { results_path = "x" }\n', r"unknown parameter 'results_path'"),
+        ('[[run]]\nnotebook = "03_scenario"\nscenarios = "broad_front"\n',
+         r"field 'scenarios' must be a non-empty list"),
+        ('[defaults]\nendd = "2027Q4"\n[[run]]\nnotebook = "03_scenario"\n',
+         r"\[defaults\]: unknown parameter 'endd'.*Did you mean 'end'"),
+        ('[[run]]\nnotebook = "03_scenario"\nparameters = { results_path = "x" }\n',
+         r"unknown parameter 'results_path'"),
         ("[[run]\nnotebook = 1\n", r"grid file .*grid.toml: malformed TOML \(.*line 1.*\); see docs/batch.md"),
         ("[defaults]\n", r"needs at least one \[\[run\]\] entry"),
     ],
@@ -201,11 +210,13 @@ def test_a_failing_cell_is_not_retried(tmp_path, tiny_notebook):
     def failing(input_path, output_path, **kwargs):
         calls.append(1)
         nb = nbformat.read(input_path, as_version=4)
-        nb.cells[2].outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=[])]
+        nb.cells[2].outputs = [
+            nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=[])]
         nbformat.write(nb, output_path)
         raise PapermillExecutionError(2, 1, "1 / 0", "ZeroDivisionError", "division by zero", [])
 
-    record = batch._execute(failing, {"run_id": "t", "notebook": str(source), "parameters": {}, "run_dir": str(tmp_path)})
+    spec = {"run_id": "t", "notebook": str(source), "parameters": {}, "run_dir": str(tmp_path)}
+    record = batch._execute(failing, spec)
     assert len(calls) == 1
     assert (record["status"], record["cell"], record["error"]) == ("failed", 2, "ZeroDivisionError")
 

@@ -1,5 +1,7 @@
-"""The calendar: one module holds the dates of the data vintage and the model calendar, and they agree with
-the data, the exogenous paths, the engine's normalisation and the command line."""
+"""The calendar: one module holds the dates of the data vintage and the model calendar.
+
+They agree with the data, the exogenous paths, the engine's normalisation and the command line.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ def test_the_vintage_quarter_is_written_in_the_calendar_only() -> None:
 def test_the_cutoff_is_the_last_quarter_of_outcomes_in_the_data() -> None:
     data = load_data()
     outcomes = data[data["vintage"] != "plan"]
-    ends = [pd.Period(p, freq=f).end_time for p, f in zip(outcomes["period"], outcomes["freq"])]
+    ends = [pd.Period(p, freq=f).end_time for p, f in zip(outcomes["period"], outcomes["freq"], strict=True)]
     assert max(ends) <= DATA_CUTOFF.end_time
     assert series("key_rate_q").index[-1] == DATA_CUTOFF  # the quarterly series reach it
 

@@ -1,5 +1,8 @@
-"""The command line (twosector/cli.py): help that teaches, one-line errors with exit status 2, no tracebacks,
-and what each sub-command writes (`data`, `simulate`, `calibrate`, `batch`, `dev ...`)."""
+"""The command line (twosector/cli.py).
+
+Help that teaches, one-line errors with exit status 2, no tracebacks, and what each sub-command writes (`data`,
+`simulate`, `calibrate`, `batch`, `dev ...`).
+"""
 
 from __future__ import annotations
 

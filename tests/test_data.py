@@ -67,7 +67,8 @@ def test_replaced_memory_rows_keep_the_number_and_say_so(data: pd.DataFrame) -> 
     # a memory figure is never upgraded silently: a sourced row replaces it and its note names the old figure
     replaced = data[data["note"].str.contains("replaces the memory row")]
     assert {(r.series, r.period) for r in replaced.itertuples()} == {
-        ("usd_rub", "2020"), ("usd_rub", "2021"), ("usd_rub", "2022"), ("urals_price", "2021"), ("corporate_loan_growth", "2023"),
+        ("usd_rub", "2020"), ("usd_rub", "2021"), ("usd_rub", "2022"), ("urals_price", "2021"),
+        ("corporate_loan_growth", "2023"),
     }
     for row in replaced.itertuples():
         old = float(re.search(r"replaces the memory row '~([\d.]+)'", row.note).group(1))
@@ -80,7 +81,8 @@ def test_required_series_present(data: pd.DataFrame) -> None:
 
 
 def test_nothing_after_cutoff_unless_plan(data: pd.DataFrame) -> None:
-    ends = pd.Series([pd.Period(p, freq=f).end_time for p, f in zip(data["period"], data["freq"])], index=data.index)
+    ends = pd.Series([pd.Period(p, freq=f).end_time for p, f in zip(data["period"], data["freq"], strict=True)],
+                     index=data.index)
     late = data[ends > pd.Period("2024Q4", freq="Q").end_time]
     assert not late.empty  # the 2025 budget plans are kept ...
     assert (late["vintage"] == "plan").all()  # ... as plans only
@@ -314,7 +316,7 @@ def test_key_rate_averages_follow_from_the_daily_path() -> None:
     eff, dec = series("key_rate_eff"), series("key_rate")
     changes = dec[(dec.index >= pd.Period("2023-01-01", freq="D")) & (dec.diff() != 0)]
     assert eff.iloc[1:].tolist() == changes.tolist()
-    lags = [(e - d).n for e, d in zip(eff.index[1:], changes.index)]
+    lags = [(e - d).n for e, d in zip(eff.index[1:], changes.index, strict=True)]
     assert all(0 <= lag <= 3 for lag in lags)
 
 
@@ -443,7 +445,8 @@ def test_bad_period(broken) -> None:
 
 def test_duplicate_row(broken) -> None:
     msg = broken(lambda rows: rows.insert(5, list(rows[2])))  # a copy of line 3 becomes line 6
-    assert msg.startswith("data/prices.csv, line 6, column 'period': duplicate observation (cpi_dec, 2020, vintage latest)")
+    assert msg.startswith(
+        "data/prices.csv, line 6, column 'period': duplicate observation (cpi_dec, 2020, vintage latest)")
     assert "already at data/prices.csv, line 3" in msg
 
 
@@ -641,11 +644,13 @@ GOOD = "IMF,WEO Oct 2023,2023-10-10,gdp_growth,2024,1.1,,,% y/y,page,yes,"
 
 @pytest.mark.parametrize(("row", "expected"), [
     ("IMF,WEO,2023-13-01,gdp_growth,2024,1.1,,,% y/y,page,yes,",
-     "line 2, column 'published': '2023-13-01' is not a date; allowed: 2023-10-27, 2023-10 (month known) or 2023 (year known)"),
+     "line 2, column 'published': '2023-13-01' is not a date; "
+     "allowed: 2023-10-27, 2023-10 (month known) or 2023 (year known)"),
     ("IMF,WEO,2023-10,gdp_grwth,2024,1.1,,,% y/y,page,yes,",
      "line 2, column 'variable': unknown variable 'gdp_grwth'. Did you mean 'gdp_growth'"),
     ("IMF,WEO,2024-01-15,gdp_growth,2024,1.1,,,% y/y,page,yes,",
-     "line 2, column 'published': '2024-01-15' is not before the target year 2024; a forecast must be published by 2023-12-31"),
+     "line 2, column 'published': '2024-01-15' is not before the target year 2024; "
+     "a forecast must be published by 2023-12-31"),
     ("IMF,WEO,2023,gdp_growth,24,1.1,,,% y/y,page,yes,", "line 2, column 'target_year': '24' is not a year"),
     ("IMF,WEO,2023,gdp_growth,2024,1.1,0.5,,% y/y,page,yes,",
      "line 2, column 'low': give either a point forecast in 'value' or a range in 'low' and 'high', not both"),

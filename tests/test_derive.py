@@ -1,5 +1,8 @@
-"""Tests of the quarterly derivation methods (twosector.derive), the one annual -> quarterly routine (each
-method on hand-checked series, and the exogenous paths built with it) and the stored derived file."""
+"""Tests of the quarterly derivation methods (twosector.derive).
+
+The one annual -> quarterly routine (each method on hand-checked series, and the exogenous paths built with it)
+and the stored derived file.
+"""
 
 from __future__ import annotations
 
@@ -73,7 +76,8 @@ def test_step_average_rejects_two_levels_on_one_day() -> None:
 def test_key_rate_q_by_hand_from_decisions() -> None:
     q = series("key_rate_q")
     # 2022Q2 (91 days): 1-7 Apr 20%, 8-28 Apr 17%, 29 Apr-25 May 14%, 26 May-9 Jun 11%, 10-30 Jun 9.5%
-    assert q[pd.Period("2022Q2", freq="Q")] == pytest.approx((7 * 20 + 21 * 17 + 27 * 14 + 15 * 11 + 21 * 9.5) / 91, abs=1e-4)
+    expected = (7 * 20 + 21 * 17 + 27 * 14 + 15 * 11 + 21 * 9.5) / 91
+    assert q[pd.Period("2022Q2", freq="Q")] == pytest.approx(expected, abs=1e-4)
     # 2024Q4 (92 days): 1-24 Oct 19%, 25 Oct-31 Dec 21% (the 20 Dec hold changes nothing)
     assert q[pd.Period("2024Q4", freq="Q")] == pytest.approx((24 * 19 + 68 * 21) / 92, abs=1e-4)
     assert q[pd.Period("2024Q1", freq="Q")] == pytest.approx(16.0)
@@ -119,7 +123,8 @@ def test_annual_to_quarterly_linear_preserves_means_and_direction() -> None:
 
 
 def test_fill_missing_quarter_only_single_gaps() -> None:
-    quarterly = pd.Series([5.4, 4.0, 4.5, -1.8], index=pd.PeriodIndex(["2024Q1", "2024Q2", "2024Q4", "2023Q1"], freq="Q"))
+    quarterly = pd.Series([5.4, 4.0, 4.5, -1.8],
+                          index=pd.PeriodIndex(["2024Q1", "2024Q2", "2024Q4", "2023Q1"], freq="Q"))
     annual = pd.Series([4.1, 4.3], index=pd.PeriodIndex(["2023", "2024"], freq="Y"))
     out = fill_missing_quarter(quarterly, annual)
     assert list(out.index.astype(str)) == ["2024Q3"]  # 2023 misses three quarters: left missing

@@ -1,5 +1,7 @@
-"""The generated parts of the docs (twosector/docsgen.py): the shipped docs hold what the code produces now, and
-the writers replace only their own blocks."""
+"""The generated parts of the docs (twosector/docsgen.py).
+
+The shipped docs hold what the code produces now, and the writers replace only their own blocks.
+"""
 
 from __future__ import annotations
 

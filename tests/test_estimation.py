@@ -1,16 +1,20 @@
-"""Tests of twosector.estimation: the estimators on synthetic data with known coefficients, mixed
-estimation, the sample cut-off, and the estimates on the shipped data."""
+"""Tests of twosector.estimation.
+
+The estimators on synthetic data with known coefficients, mixed estimation, the sample cut-off, and the
+estimates on the shipped data.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import numpy as np
 import pandas as pd
 import pytest
 
-import importlib
+from twosector.errors import DataError, TwosectorError
 
 est = importlib.import_module("twosector.estimation")
-from twosector.errors import DataError, TwosectorError
 
 
 def _q(n: int, start: str = "2010Q1") -> pd.PeriodIndex:

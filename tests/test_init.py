@@ -1,5 +1,7 @@
-"""The curated public namespace (twosector/__init__.py): what `dir()` shows, lazy loading, names that stay the
-functions they name."""
+"""The curated public namespace (twosector/__init__.py).
+
+What `dir()` shows, lazy loading, names that stay the functions they name.
+"""
 
 import inspect
 import pkgutil

@@ -20,7 +20,8 @@ KEY = {"at": "2027Q4", "strain_index": 4.2, "strain_index_vs_baseline": 1.2, "ou
 def test_write_results_json(tmp_path):
     assert reports.write_results("") is None
     path = reports.write_results(tmp_path / "r.json", scenario="x", definition={"levers": {}},
-                                 key={"a": float("nan"), "b": np.float64(1.5)}, parameters={"end": "2030Q4", "results_path": "r"})
+                                 key={"a": float("nan"), "b": np.float64(1.5)},
+                                 parameters={"end": "2030Q4", "results_path": "r"})
     saved = json.loads(path.read_text())
     assert saved["key_results"] == {"a": None, "b": 1.5}
     assert saved["parameters"] == {"end": "2030Q4"}
@@ -32,7 +33,8 @@ def test_write_index_one_row_per_distinct_scenario_and_failures_listed(tmp_path)
 
     runs = [Run("00_quickstart", NOTEBOOK_DIR / "00_quickstart.ipynb", {"scenario": "broad_front"}),
             Run("03_scenario-broad_front", NOTEBOOK_DIR / "03_scenario.ipynb", {"scenario": "broad_front"}),
-            Run("03_scenario-custom", NOTEBOOK_DIR / "03_scenario.ipynb", {"scenario": "broad_front", "lever": "tech_controls"}),
+            Run("03_scenario-custom", NOTEBOOK_DIR / "03_scenario.ipynb",
+                {"scenario": "broad_front", "lever": "tech_controls"}),
             Run("03_scenario-typo", NOTEBOOK_DIR / "03_scenario.ipynb", {"scenario": "brod_front"})]
     for run, levers, strain in ((runs[0], {"a": 1}, 1.0), (runs[1], {"a": 1}, 1.0), (runs[2], {"a": 2}, 2.0)):
         reports.write_results(tmp_path / "runs" / run.run_id / "results.json", scenario="broad_front",

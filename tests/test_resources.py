@@ -1,5 +1,8 @@
-"""Where the package finds its files (twosector.resources), the notebook copy for users, and the refusal of
-the maintenance commands to write into an installed package."""
+"""Where the package finds its files (twosector.resources).
+
+Also the notebook copy for users, and the refusal of the maintenance commands to write into an installed
+package.
+"""
 
 from __future__ import annotations
 

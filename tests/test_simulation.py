@@ -13,6 +13,7 @@ from twosector import exog
 from twosector.data import series
 from twosector.errors import ScenarioError
 
+
 def test_simulate_returns_the_catalogue_columns_on_a_quarterly_index() -> None:
     out = twosector.simulate()
     assert isinstance(out.index, pd.PeriodIndex) and out.index.freqstr.startswith("Q")
@@ -99,7 +100,8 @@ def test_compare_levels_differences_and_percentages() -> None:
     assert list(c["output_civilian"].columns) == ["baseline", "scenario", "diff", "pct"]
     # the columns are the two runs, and the difference and % difference lead from one to the other
     base, scen = twosector.simulate(), twosector.simulate("input_sanctions")
-    assert np.allclose(c.xs("baseline", axis=1, level="kind"), base) and np.allclose(c.xs("scenario", axis=1, level="kind"), scen)
+    assert np.allclose(c.xs("baseline", axis=1, level="kind"), base)
+    assert np.allclose(c.xs("scenario", axis=1, level="kind"), scen)
     assert np.allclose(c.xs("baseline", axis=1, level="kind") + c.xs("diff", axis=1, level="kind"), scen)
     nonzero = base.columns[(base != 0).all()]  # % of the baseline's size: a rise is positive for negative levels too
     moved = base[nonzero] + base[nonzero].abs() * c.xs("pct", axis=1, level="kind")[nonzero] / 100

@@ -86,7 +86,8 @@ def backtest(
         except (ValueError, TypeError):
             raise TwosectorError(f"backtest: cut-off {c!r} is not a quarter; use e.g. '2023Q4'") from None
         if not PREWAR_END <= q < last:
-            raise TwosectorError(f"backtest: cut-off {c!r} must be between {PREWAR_END} and {last - 1} (data end {last})")
+            raise TwosectorError(
+                f"backtest: cut-off {c!r} must be between {PREWAR_END} and {last - 1} (data end {last})")
         quarters.append(q)
 
     actual = load_inputs(data, last, ids=tuple(BACKTEST_VARIABLES.values()))

@@ -1,7 +1,8 @@
 """Run the notebook suite over a grid of scenarios with papermill, in parallel processes.
 
 Each run executes one notebook with one set of parameters in its own Python process (:data:`WORKER`,
-which calls ``_worker_main`` on the run's spec file), with its own working folder ``OUT/runs/<run id>/`` and a wall-clock timeout.
+which calls ``_worker_main`` on the run's spec file), with its own working folder ``OUT/runs/<run id>/`` and a
+wall-clock timeout.
 The process runs papermill (kernel ``python3`` from this environment, ``PLOTLY_RENDERER`` set so charts are
 embedded offline), retries once if the kernel fails to start, and writes atomically:
 
@@ -147,11 +148,14 @@ def _runs_from_mapping(grid: Mapping[str, Any], base: Path, where: str) -> list[
         scenarios = entry.get("scenarios")
         if scenarios is not None:
             if not isinstance(scenarios, list) or not scenarios or not all(isinstance(s, str) for s in scenarios):
-                raise TwosectorError(f"{label}: field 'scenarios' must be a non-empty list of scenario names, got {scenarios!r}")
+                raise TwosectorError(
+                    f"{label}: field 'scenarios' must be a non-empty list of scenario names, got {scenarios!r}")
             if "scenario" not in declared:
-                raise TwosectorError(f"{label}: field 'scenarios' given, but notebook {notebook.stem!r} has no 'scenario' parameter")
+                raise TwosectorError(
+                    f"{label}: field 'scenarios' given, but notebook {notebook.stem!r} has no 'scenario' parameter")
             if "id" in entry:
-                raise TwosectorError(f"{label}: field 'id' cannot be combined with 'scenarios' (ids are derived per scenario)")
+                raise TwosectorError(
+                    f"{label}: field 'id' cannot be combined with 'scenarios' (ids are derived per scenario)")
         variants = [dict(params, scenario=s) for s in scenarios] if scenarios else [dict(params)]
         for values in variants:
             merged = {k: v for k, v in defaults.items() if k in declared and k not in RUNNER_PARAMS}
@@ -290,9 +294,9 @@ def _execute(papermill_execute: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
             record["attempts"] = attempt
             try:
                 papermill_execute(
-                    spec["notebook"], str(partial), parameters=spec["parameters"], kernel_name=spec.get("kernel", KERNEL),
-                    progress_bar=False, log_output=False, cwd=str(run_dir), execution_timeout=spec.get("timeout"),
-                    start_timeout=spec.get("start_timeout", 60),
+                    spec["notebook"], str(partial), parameters=spec["parameters"],
+                    kernel_name=spec.get("kernel", KERNEL), progress_bar=False, log_output=False, cwd=str(run_dir),
+                    execution_timeout=spec.get("timeout"), start_timeout=spec.get("start_timeout", 60),
                 )
                 break
             except PapermillExecutionError as exc:
@@ -302,7 +306,8 @@ def _execute(papermill_execute: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
                 if attempt == 1 and _kernel_start_failure(exc, partial):
                     record["retried"] = f"{type(exc).__name__}: {exc}"
                     continue
-                record.update(status="failed", error=type(exc).__name__, message=str(exc).strip().splitlines()[0] if str(exc).strip() else "")
+                first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                record.update(status="failed", error=type(exc).__name__, message=first_line)
                 break
         if partial.is_file():
             nb = nbformat.read(partial, as_version=4)
@@ -346,7 +351,8 @@ def _load_status(out: Path) -> dict[str, dict[str, Any]]:
 def _save_status(out: Path, status: Mapping[str, Mapping[str, Any]]) -> None:
     from twosector import __version__
 
-    atomic_write(out / STATUS_FILE, json.dumps({"twosector_version": __version__, "runs": status}, indent=1, default=str))
+    text = json.dumps({"twosector_version": __version__, "runs": status}, indent=1, default=str)
+    atomic_write(out / STATUS_FILE, text)
 
 
 def _is_done(run: Run, record: Mapping[str, Any] | None, out: Path) -> bool:

@@ -262,7 +262,8 @@ def _check_results(results: Mapping[str, pd.DataFrame] | pd.DataFrame) -> dict[s
         return {"scenario": results}
     if not isinstance(results, Mapping) or not results:
         raise TwosectorError(
-            f"results must be a DataFrame or a non-empty mapping of scenario name -> DataFrame, got {type(results).__name__}"
+            "results must be a DataFrame or a non-empty mapping of scenario name -> DataFrame, "
+            f"got {type(results).__name__}"
         )
     return {str(k): v for k, v in results.items()}
 
@@ -386,7 +387,7 @@ def divergence(
         (with a did-you-mean).
     """
     runs = _check_results(results)
-    pairs = [tuple(p) for p in pairs]
+    pairs = [(mil, civ) for mil, civ in pairs]
     cols = [c for p in pairs for c in p]
     for name, frame in runs.items():
         _check_columns(frame, cols, f"results[{name!r}]")
@@ -464,8 +465,8 @@ def compare_bars(
     for i, col in enumerate(frame.columns):
         y = frame[col].to_numpy(dtype=float)
         bar = (go.Bar(y=names, x=y, orientation="h") if orientation == "h" else go.Bar(x=names, y=y))
-        bar.update(marker_color=colours_, showlegend=False, name=str(col),
-                   hovertemplate="%{y}: %{x:.2f}<extra></extra>" if orientation == "h" else "%{x}: %{y:.2f}<extra></extra>")
+        hover = "%{y}: %{x:.2f}<extra></extra>" if orientation == "h" else "%{x}: %{y:.2f}<extra></extra>"
+        bar.update(marker_color=colours_, showlegend=False, name=str(col), hovertemplate=hover)
         fig.add_trace(bar, row=1, col=i + 1)
     if frame.shape[1] == 1:
         fig.layout.annotations = ()
@@ -621,7 +622,8 @@ def fit(
     for i, var in enumerate(variables):
         row, col = i // ncols + 1, i % ncols + 1
         fig.add_trace(go.Scatter(x=_x(data.index), y=data[var].to_numpy(dtype=float), name="model", legendgroup="model",
-                                 showlegend=i == 0, mode="lines", line=dict(color=SCENARIO_COLOURS["baseline"], width=2),
+                                 showlegend=i == 0, mode="lines",
+                                 line=dict(color=SCENARIO_COLOURS["baseline"], width=2),
                                  hovertemplate="model: %{y:.2f}<extra></extra>"), row=row, col=col)
         obs = observed[var].dropna()
         fig.add_trace(go.Scatter(x=_x(obs.index), y=obs.to_numpy(dtype=float), name="data", legendgroup="data",
@@ -717,7 +719,7 @@ def backtest_figure(errors: pd.DataFrame) -> go.Figure:
     for k, var in enumerate(variables):
         r, c = divmod(k, 2)
         sub = errors[errors["variable"] == var]
-        for j, (cut, part) in enumerate(sub.groupby("cutoff", sort=True)):
+        for cut, part in sub.groupby("cutoff", sort=True):
             fig.add_trace(go.Scatter(
                 x=part["h"], y=part["error"], mode="lines+markers", name=f"cut-off {cut}",
                 legendgroup=cut, showlegend=(k == 0), line=dict(color=scenario_colour(f"cut-off {cut}")),

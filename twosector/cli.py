@@ -207,7 +207,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         print(shown.to_string(index=False))
     failed = int((table["status"] != "ok").sum())
     index = (Path(args.out) / "index.html").resolve()
-    print(f"\n{len(table) - failed} of {len(table)} runs ok" + (f", {failed} failed (see {Path(args.out) / STATUS_FILE})" if failed else ""))
+    failures = f", {failed} failed (see {Path(args.out) / STATUS_FILE})" if failed else ""
+    print(f"\n{len(table) - failed} of {len(table)} runs ok{failures}")
     print(f"report: {index}")
     return 1 if failed else 0
 
@@ -369,7 +370,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_end(p)
-    p.add_argument("--out", default="output/calibration", metavar="DIR", help="report folder (default output/calibration)")
+    p.add_argument("--out", default="output/calibration", metavar="DIR",
+                   help="report folder (default output/calibration)")
     p.set_defaults(func=_cmd_calibrate)
 
     p = sub.add_parser(
@@ -393,7 +395,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=2, metavar="N", help="parallel processes (default 2)")
     p.add_argument("--out", default="output", metavar="DIR", help="output folder (default output)")
     p.add_argument("--force", action="store_true", help="re-run runs that already completed")
-    p.add_argument("--timeout", type=float, default=600, metavar="S", help="per-run timeout in seconds, also the limit of any cell (default 600)")
+    p.add_argument("--timeout", type=float, default=600, metavar="S",
+                   help="per-run timeout in seconds, also the limit of any cell (default 600)")
     p.set_defaults(func=_cmd_batch)
 
     p = sub.add_parser(
@@ -441,7 +444,8 @@ def _add_dev(sub: Any) -> None:
                 "  twosector dev derive --data ~/my-data     a copy of the data set (also: TWOSECTOR_DATA)\n"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--data", metavar="DIR", help="the data folder (default: $TWOSECTOR_DATA, else the repository's data/)")
+    p.add_argument("--data", metavar="DIR",
+                   help="the data folder (default: $TWOSECTOR_DATA, else the repository's data/)")
     p.set_defaults(func=_cmd_dev_derive)
 
     p = tasks.add_parser(

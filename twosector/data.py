@@ -21,6 +21,7 @@ import math
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -53,6 +54,9 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 VERIFIED: tuple[str, ...] = ("yes", "memory", "derived")
 # Vintages in the order "oldest estimate" -> "newest estimate"; "plan" is not an outcome.
 VINTAGES: tuple[str, ...] = ("plan", "first", "revised", "latest")
+#: one row of a CSV file while it is read: column -> text, plus its ``line`` number (int) and, once
+#: validated, the parsed fields
+Row = dict[str, Any]
 
 # unit -> meaning. Keep it short; a new unit must be added here on purpose.
 UNITS: dict[str, str] = {
@@ -188,7 +192,7 @@ def _fail(file: str, line: int, column: str, problem: str) -> DataError:
     return DataError(f"{file}, line {line}, column {column!r}: {problem}")
 
 
-def _read_rows(path: Path, name: str, required: tuple[str, ...] = REQUIRED_COLUMNS) -> list[dict[str, object]]:
+def _read_rows(path: Path, name: str, required: tuple[str, ...] = REQUIRED_COLUMNS) -> list[Row]:
     """Read one CSV with the csv module, so that line numbers are exact (header = line 1)."""
     try:
         return _parse_rows(path, name, required)
@@ -196,8 +200,8 @@ def _read_rows(path: Path, name: str, required: tuple[str, ...] = REQUIRED_COLUM
         raise DataError(f"{name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV") from None
 
 
-def _parse_rows(path: Path, name: str, required: tuple[str, ...]) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
+def _parse_rows(path: Path, name: str, required: tuple[str, ...]) -> list[Row]:
+    rows: list[Row] = []
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         try:
@@ -220,14 +224,14 @@ def _parse_rows(path: Path, name: str, required: tuple[str, ...]) -> list[dict[s
                     f"{name}, line {line}: {len(fields)} fields but the header has {len(header)} "
                     "(quote fields that contain commas)"
                 )
-            row: dict[str, object] = {h: f.strip() for h, f in zip(header, fields)}
+            row: Row = {h: f.strip() for h, f in zip(header, fields, strict=True)}
             row["line"] = line
             rows.append(row)
     return rows
 
 
-def _validate_row(row: dict[str, object], name: str) -> dict[str, object]:
-    line = int(row["line"])  # type: ignore[arg-type]
+def _validate_row(row: Row, name: str) -> Row:
+    line = int(row["line"])
     sid = str(row["series"])
     if not _SERIES_ID.match(sid):
         raise _fail(name, line, "series", f"{sid!r} is not a valid series id (lower-case snake_case, e.g. 'key_rate')")
@@ -253,11 +257,13 @@ def _validate_row(row: dict[str, object], name: str) -> dict[str, object]:
             raise _fail(name, line, column, f"{flag!r} is not allowed; allowed: {', '.join(allowed_values)}")
     for column in ("source_publisher", "source_page"):
         if not str(row[column]):
-            raise _fail(name, line, column, "is empty; every observation needs its original publisher and the page where it was seen")
+            raise _fail(name, line, column,
+                        "is empty; every observation needs its original publisher and the page where it was seen")
     if row["vintage"] != "plan" and period.end_time > CUTOFF.end_time:
         raise _fail(
             name, line, "period",
-            f"{text!r} is after {CUTOFF}; only rows with vintage 'plan' (plans published by end-{CUTOFF.year}) may be later",
+            f"{text!r} is after {CUTOFF}; only rows with vintage 'plan' (plans published by end-{CUTOFF.year}) "
+            "may be later",
         )
     return {**row, "value": value, "freq": freq, "file": name}
 
@@ -297,7 +303,7 @@ def data_version(path: str | os.PathLike[str] | None = None) -> tuple[Path, tupl
 def _load(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
     if not stamp:
         raise DataError(f"no CSV files in the data folder {str(folder)!r}")
-    rows: list[dict[str, object]] = []
+    rows: list[Row] = []
     seen: dict[tuple[str, str, str], tuple[str, int]] = {}
     freq_of: dict[str, tuple[str, str, int]] = {}
     unit_of: dict[str, tuple[str, str, int]] = {}
@@ -306,10 +312,11 @@ def _load(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame
         name = f"{folder.name}/{path.relative_to(folder).as_posix()}"
         for raw in _read_rows(path, name):
             row = _validate_row(raw, name)
-            sid, line = str(row["series"]), int(row["line"])  # type: ignore[arg-type]
+            sid, line = str(row["series"]), int(row["line"])
             key = (sid, str(row["period"]), str(row["vintage"]))
             if key in seen:
-                where = "%s, line %d" % seen[key]
+                first_file, first_line = seen[key]
+                where = f"{first_file}, line {first_line}"
                 raise _fail(
                     name, line, "period",
                     f"duplicate observation ({sid}, {key[1]}, vintage {key[2]}): already at {where}; "
@@ -445,10 +452,10 @@ def series_from_frame(data: pd.DataFrame, name: str, vintage: str = "latest") ->
     if rows.empty:
         raise DataError(unknown_name("series", name, data["series"].unique()))
     if vintage in ("revised", "plan"):
-        keep = [i for i, v in zip(rows.index, rows["vintage"]) if v == vintage]
+        keep = [i for i, v in zip(rows.index, rows["vintage"], strict=True) if v == vintage]
     else:
         best: dict[str, tuple[int, object]] = {}
-        for i, period, v in zip(rows.index, rows["period"], rows["vintage"]):
+        for i, period, v in zip(rows.index, rows["period"], rows["vintage"], strict=True):
             if vintage == "first" and v == "plan":
                 continue
             # "latest": highest rank wins (plan ranks lowest); "first": lowest outcome rank wins
@@ -468,10 +475,10 @@ def series_from_frame(data: pd.DataFrame, name: str, vintage: str = "latest") ->
         "unit": str(chosen["unit"].iloc[0]),
         "freq": freq,
         "vintage": vintage,
-        "vintages": dict(zip(keys, chosen["vintage"].astype(str))),
-        "verified": dict(zip(keys, chosen["verified"].astype(str))),
-        "source_publisher": dict(zip(keys, chosen["source_publisher"].astype(str))),
-        "source_page": dict(zip(keys, chosen["source_page"].astype(str))),
+        "vintages": dict(zip(keys, chosen["vintage"].astype(str), strict=True)),
+        "verified": dict(zip(keys, chosen["verified"].astype(str), strict=True)),
+        "source_publisher": dict(zip(keys, chosen["source_publisher"].astype(str), strict=True)),
+        "source_page": dict(zip(keys, chosen["source_page"].astype(str), strict=True)),
         "sources": sorted(set(chosen["source_publisher"] + " | " + chosen["source_page"])),
     }
     return out
@@ -525,16 +532,16 @@ def data_summary(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 # Forecast vintages (data/forecasts/*.csv)
 
 
-def _optional_number(row: dict[str, object], column: str, name: str) -> float | None:
+def _optional_number(row: Row, column: str, name: str) -> float | None:
     raw = str(row[column])
     if raw == "":
         return None
     try:
         value = float(raw)
     except ValueError:
-        raise _fail(name, int(row["line"]), column, f"{raw!r} is not a number") from None  # type: ignore[arg-type]
+        raise _fail(name, int(row["line"]), column, f"{raw!r} is not a number") from None
     if not math.isfinite(value):
-        raise _fail(name, int(row["line"]), column, f"{raw!r} is not a finite number")  # type: ignore[arg-type]
+        raise _fail(name, int(row["line"]), column, f"{raw!r} is not a finite number")
     return value
 
 
@@ -546,8 +553,8 @@ def _published_by(text: str) -> pd.Timestamp:
     return pd.Period(text, freq=freq).end_time.normalize()
 
 
-def _validate_forecast(row: dict[str, object], name: str) -> dict[str, object]:
-    line = int(row["line"])  # type: ignore[arg-type]
+def _validate_forecast(row: Row, name: str) -> Row:
+    line = int(row["line"])
     for column in ("forecaster", "release"):
         if not str(row[column]):
             raise _fail(name, line, column,
@@ -556,8 +563,8 @@ def _validate_forecast(row: dict[str, object], name: str) -> dict[str, object]:
     try:
         published_by = _published_by(text)
     except ValueError:
-        raise _fail(name, line, "published",
-                    f"{text!r} is not a date; allowed: 2023-10-27, 2023-10 (month known) or 2023 (year known)") from None
+        allowed = "2023-10-27, 2023-10 (month known) or 2023 (year known)"
+        raise _fail(name, line, "published", f"{text!r} is not a date; allowed: {allowed}") from None
     variable = str(row["variable"])
     if variable not in FORECAST_VARIABLES:
         raise _fail(name, line, "variable", unknown_name("variable", variable, FORECAST_VARIABLES)
@@ -568,22 +575,28 @@ def _validate_forecast(row: dict[str, object], name: str) -> dict[str, object]:
     deadline = pd.Timestamp(year=int(target) - 1, month=12, day=31)
     if published_by > deadline:
         raise _fail(name, line, "published",
-                    f"{text!r} is not before the target year {target}; a forecast must be published by {deadline.date()}")
+                    f"{text!r} is not before the target year {target}; "
+                    f"a forecast must be published by {deadline.date()}")
     if published_by > CUTOFF.end_time:
         raise _fail(name, line, "published", f"{text!r} is after the data cut-off {CUTOFF}")
     value, low, high = (_optional_number(row, c, name) for c in ("value", "low", "high"))
+    is_range = value is None
     if value is not None and (low is not None or high is not None):
         raise _fail(name, line, "low" if low is not None else "high",
                     "give either a point forecast in 'value' or a range in 'low' and 'high', not both")
     if value is None:
         if low is None and high is None:
             raise _fail(name, line, "value",
-                        "is empty and so are 'low' and 'high'; give a point forecast in 'value' or a range in 'low' and 'high'")
+                        "is empty and so are 'low' and 'high'; "
+                        "give a point forecast in 'value' or a range in 'low' and 'high'")
         if low is None or high is None:
             missing, given = ("low", "high") if low is None else ("high", "low")
             raise _fail(name, line, missing, f"is empty but '{given}' is given; a range needs both ends")
         if low > high:
             raise _fail(name, line, "low", f"{row['low']!r} is above 'high' {row['high']!r}; low must not exceed high")
+        value = (low + high) / 2
+    else:
+        low = high = value
     unit = str(row["unit"])
     expected = FORECAST_VARIABLES[variable][0]
     if unit != expected:
@@ -593,16 +606,11 @@ def _validate_forecast(row: dict[str, object], name: str) -> dict[str, object]:
         raise _fail(name, line, "verified", f"{flag!r} is not allowed; allowed: {', '.join(VERIFIED)}")
     if not str(row["source_page"]):
         raise _fail(name, line, "source_page", "is empty; every forecast needs the page where it was seen")
-    is_range = value is None
-    if is_range:
-        value = (low + high) / 2  # type: ignore[operator]
-    else:
-        low = high = value
     _, _, outcome, period = FORECAST_VARIABLES[variable]
     return {
         **row, "published_by": published_by, "target_year": int(target), "value": value, "low": low, "high": high,
-        "is_range": is_range, "outcome_series": outcome, "outcome_period": period.format(year=target) if outcome else "",
-        "file": name,
+        "is_range": is_range, "outcome_series": outcome,
+        "outcome_period": period.format(year=target) if outcome else "", "file": name,
     }
 
 
@@ -610,7 +618,7 @@ def _validate_forecast(row: dict[str, object], name: str) -> dict[str, object]:
 def _load_forecasts(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
     if not stamp:
         raise DataError(f"no CSV files in the forecasts folder {str(folder)!r}")
-    rows: list[dict[str, object]] = []
+    rows: list[Row] = []
     seen: dict[tuple[str, ...], tuple[str, int]] = {}
     for file, _, _ in stamp:
         path = Path(file)
@@ -620,11 +628,11 @@ def _load_forecasts(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> pd
             key = tuple(str(row[c]) for c in ("forecaster", "release", "variable", "target_year"))
             if key in seen:
                 raise _fail(
-                    name, int(row["line"]), "variable",  # type: ignore[arg-type]
+                    name, int(row["line"]), "variable",
                     f"duplicate forecast ({', '.join(key)}): already at {seen[key][0]}, line {seen[key][1]}; "
                     "(forecaster, release, variable, target_year) must be unique",
                 )
-            seen[key] = (name, int(row["line"]))  # type: ignore[arg-type]
+            seen[key] = (name, int(row["line"]))
             rows.append(row)
     if not rows:
         raise DataError(f"no forecasts in {str(folder)!r} (the CSV files have headers only)")
@@ -676,7 +684,8 @@ def load_forecasts(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> f = load_forecasts()
-    >>> f.loc[f["variable"] == "gdp_growth", ["forecaster", "published", "target_year", "value"]].head(2)  # doctest: +SKIP
+    >>> gdp = f[f["variable"] == "gdp_growth"]
+    >>> gdp[["forecaster", "published", "target_year", "value"]].head(2)  # doctest: +SKIP
     """
     folder = data_dir(path) / FORECASTS_DIR
     if not folder.is_dir():

@@ -499,6 +499,7 @@ def write_derived(path: str | os.PathLike[str] | None = None) -> Path:
     ``OSError`` from the file system propagates, the old file unchanged.
     """
     folder = data_dir(path)
-    check_writable(folder / DERIVED_FILE, "twosector dev derive", "a data folder of your own (--data DIR or TWOSECTOR_DATA)")
+    check_writable(folder / DERIVED_FILE, "twosector dev derive",
+                   "a data folder of your own (--data DIR or TWOSECTOR_DATA)")
     frame = build_derived(load_data(folder))
     return atomic_frame(frame, folder / DERIVED_FILE, index=False, float_format="%.4f", lineterminator="\n")

@@ -14,6 +14,7 @@ default files exist only in a source checkout; installed from a wheel, the write
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping
@@ -287,8 +288,10 @@ def calibration_blocks(cal: Calibration, facts: pd.DataFrame, errors: pd.DataFra
     """
     est = cal.estimates.table()
     est = est.assign(
-        data=[("" if not np.isfinite(a) else f"{a:.3f} ({b:.3f})") for a, b in zip(est.ols_estimate, est.ols_se)],
-        prior=[("" if not np.isfinite(a) else f"{a:.3g} (sd {b:.3g})") for a, b in zip(est.prior_mean, est.prior_sd)],
+        data=[("" if not np.isfinite(a) else f"{a:.3f} ({b:.3f})")
+              for a, b in zip(est.ols_estimate, est.ols_se, strict=True)],
+        prior=[("" if not np.isfinite(a) else f"{a:.3g} (sd {b:.3g})")
+               for a, b in zip(est.prior_mean, est.prior_sd, strict=True)],
     )[["equation", "coefficient", "estimate", "se", "data", "prior", "n", "sample"]]
     params = cal.changed().reset_index()[["name", "value", "low", "high", "kind", "clipped", "at_bound", "source"]]
     targets = cal.targets.rename(columns={"id": "name"})[["name", "target", "value", "tolerance", "model", "pass"]]
@@ -342,8 +345,12 @@ def render_blocks(text: str, blocks: Mapping[str, str]) -> str:
             rf"(<!-- BEGIN generated:{re.escape(name)} -->).*?(<!-- END generated:{re.escape(name)} -->)", re.S)
         if not pattern.search(text):
             raise TwosectorError(f"docs: block {name!r} is missing (add BEGIN/END generated:{name} markers)")
-        text = pattern.sub(lambda m: m.group(1) + "\n" + body + "\n" + m.group(2), text)
+        text = pattern.sub(functools.partial(_between_markers, body), text)
     return text
+
+
+def _between_markers(body: str, markers: re.Match[str]) -> str:
+    return markers.group(1) + "\n" + body + "\n" + markers.group(2)
 
 
 def write_calibration_docs(cal: Calibration | None = None, path: str | os.PathLike[str] | None = None) -> Path:

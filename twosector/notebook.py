@@ -1,5 +1,6 @@
-"""The notebook suite: the first cells of every notebook (set-up, strict parameter validation), and a copy
-of the suite for the user (:func:`copy_notebooks`).
+"""The notebook suite: the first cells of every notebook, and a copy of the suite for the user.
+
+The first cells do the set-up and a strict parameter validation; :func:`copy_notebooks` copies the suite.
 
 Each notebook starts with one cell tagged ``parameters`` holding typed, commented literals::
 
@@ -405,5 +406,6 @@ def copy_notebooks(folder: str | os.PathLike[str], *, force: bool = False) -> li
         try:
             written.append(atomic_write(target / p.name, p.read_bytes()))
         except OSError as exc:
-            raise TwosectorError(f"copy notebooks: cannot write {str(target / p.name)!r}: {exc.strerror or exc}") from None
+            raise TwosectorError(
+                f"copy notebooks: cannot write {str(target / p.name)!r}: {exc.strerror or exc}") from None
     return written

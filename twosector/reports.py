@@ -189,7 +189,8 @@ def scenario_definition(scenario: Any) -> dict[str, Any]:
                 data = getattr(scenario, method)()
                 break
         else:
-            data = dataclasses.asdict(scenario) if dataclasses.is_dataclass(scenario) else {"repr": repr(scenario)}
+            is_instance = dataclasses.is_dataclass(scenario) and not isinstance(scenario, type)
+            data = dataclasses.asdict(scenario) if is_instance else {"repr": repr(scenario)}
     return json.loads(json.dumps(data, default=str))
 
 
@@ -281,7 +282,8 @@ def write_results(
 
 # ----------------------------------------------------------------------------------------- batch report
 
-def results_table(out: str | os.PathLike[str], runs: Sequence[Any], status: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+def results_table(out: str | os.PathLike[str], runs: Sequence[Any],
+                  status: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
     """One row per run: status, key results (from each run's ``results.json``) and provenance columns.
 
     Provenance: ``twosector_version``, ``param_hash`` (notebook + parameters), ``data_vintage`` and
@@ -381,8 +383,10 @@ def _summary_chart(table: pd.DataFrame) -> str:
 def _scenario_rows(ok: pd.DataFrame) -> pd.DataFrame:
     """One row per distinct scenario (the same definition run by several notebooks): prefer 03_scenario's run."""
     keyed = ok[ok["scenario"].astype(str) != ""] if "scenario" in ok else ok.iloc[0:0]
-    levers = keyed["scenario_definition"].map(lambda text: json.dumps(json.loads(text).get("levers", {}), sort_keys=True))
-    preferred = keyed.assign(_other=keyed["notebook"] != "03_scenario", _levers=levers).sort_values("_other", kind="stable")
+    levers = keyed["scenario_definition"].map(
+        lambda text: json.dumps(json.loads(text).get("levers", {}), sort_keys=True))
+    preferred = (keyed.assign(_other=keyed["notebook"] != "03_scenario", _levers=levers)
+                 .sort_values("_other", kind="stable"))
     return keyed.loc[sorted(preferred.drop_duplicates(["scenario", "_levers"]).index)]
 
 
@@ -391,7 +395,8 @@ def _run_rows(out: Path, runs: Sequence[Any], status: Mapping[str, Mapping[str, 
     for run in runs:
         rec = status.get(run.run_id, {})
         folder = f"runs/{run.run_id}"
-        links = [(label, f"{folder}/{name}") for label, name in (("report", "report.html"), ("notebook", "notebook.ipynb"))
+        links = [(label, f"{folder}/{name}")
+                 for label, name in (("report", "report.html"), ("notebook", "notebook.ipynb"))
                  if (out / folder / name).is_file()]
         error = ": ".join(x for x in (rec.get("error", ""), rec.get("message", "")) if x)
         rows.append({"run_id": run.run_id, "notebook": run.name, "status": rec.get("status", "not run"),
@@ -400,7 +405,8 @@ def _run_rows(out: Path, runs: Sequence[Any], status: Mapping[str, Mapping[str, 
     return rows
 
 
-def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any], status: Mapping[str, Mapping[str, Any]]) -> Path:
+def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
+                      status: Mapping[str, Mapping[str, Any]]) -> Path:
     """Write ``results.csv`` (and ``results.parquet`` if pyarrow is installed) and ``index.html``.
 
     Parameters

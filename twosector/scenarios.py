@@ -11,6 +11,7 @@ quarters). The ``ceasefire`` lever has options (``demobilisation``, ``defence_cu
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -195,8 +196,8 @@ def make_lever(name: str, fields: Mapping[str, Any], where: str = "") -> Lever:
     name : str
         Lever name.
     fields : mapping
-        ``intensity`` (required), ``start`` (default :data:`~twosector.calendar.DEFAULT_LEVER_START`), ``ramp`` (default 0), ``end``
-        (optional) and the lever's options.
+        ``intensity`` (required), ``start`` (default :data:`~twosector.calendar.DEFAULT_LEVER_START`), ``ramp``
+        (default 0), ``end`` (optional) and the lever's options.
     where : str
         Prefix naming the file for messages.
 
@@ -223,7 +224,8 @@ def make_lever(name: str, fields: Mapping[str, Any], where: str = "") -> Lever:
         if key not in allowed:
             raise ScenarioError(f"{where}lever {name!r}: {unknown_name('field', str(key), allowed)}")
     if "intensity" not in fields:
-        raise ScenarioError(f"{where}lever {name!r}: field 'intensity' is missing; allowed: a number in [{spec.low}, {spec.high}] ({spec.unit})")
+        raise ScenarioError(f"{where}lever {name!r}: field 'intensity' is missing; "
+                            f"allowed: a number in [{spec.low}, {spec.high}] ({spec.unit})")
     loc = f"{where}{name}"
     intensity = _number(fields["intensity"], f"{loc}.intensity", spec.low, spec.high, spec.unit)
     start = parse_quarter(fields.get("start", DEFAULT_LEVER_START), f"{loc}.start")
@@ -232,7 +234,8 @@ def make_lever(name: str, fields: Mapping[str, Any], where: str = "") -> Lever:
         if isinstance(ramp_raw, float) and ramp_raw.is_integer():
             ramp_raw = int(ramp_raw)
         else:
-            raise ScenarioError(f"{loc}.ramp: {ramp_raw!r} is not a whole number of quarters; allowed: an integer in [0, {MAX_RAMP}]")
+            raise ScenarioError(f"{loc}.ramp: {ramp_raw!r} is not a whole number of quarters; "
+                                f"allowed: an integer in [0, {MAX_RAMP}]")
     ramp = int(ramp_raw)
     if not 0 <= ramp <= MAX_RAMP:
         raise ScenarioError(f"{loc}.ramp: {ramp!r} is outside the allowed range [0, {MAX_RAMP}] (quarters)")
@@ -309,7 +312,7 @@ class Scenario:
     base: str | None = None
     source: str = "mapping"
 
-    def with_lever(self, name: str, **fields: Any) -> "Scenario":
+    def with_lever(self, name: str, **fields: Any) -> Scenario:
         """Return a copy with one lever set or changed (unchanged fields keep their value).
 
         Parameters
@@ -409,15 +412,16 @@ def _from_mapping(data: Mapping[str, Any], where: str, source: str, seen: tuple[
     description = data.get("description", "")
     if not isinstance(description, str):
         raise ScenarioError(f"{where}description: {description!r} is not a text; allowed: one line of text")
-    levers: dict[str, Lever] = {}
+    tables: dict[str, dict[str, Any]] = {}  # lever name -> its fields, the base's merged with this file's
     base = data.get("base")
     if base is not None:
         if not isinstance(base, str):
-            raise ScenarioError(f"{where}base: {base!r} is not a text; allowed: a built-in scenario name or a .toml path")
+            raise ScenarioError(
+                f"{where}base: {base!r} is not a text; allowed: a built-in scenario name or a .toml path")
         if base.endswith((".toml", ".TOML")) and not Path(base).is_absolute() and source.endswith((".toml", ".TOML")):
             base = str(Path(source).parent / base)  # a relative base file is relative to this file
         parent = _load(base, seen, where)
-        levers = {k: v.to_dict() for k, v in parent.levers.items()}
+        tables = {k: v.to_dict() for k, v in parent.levers.items()}
     raw_levers = data.get("levers", {})
     if not isinstance(raw_levers, Mapping):
         raise ScenarioError(f"{where}levers: {raw_levers!r} is not a table; allowed: tables [levers.<name>]")
@@ -432,9 +436,8 @@ def _from_mapping(data: Mapping[str, Any], where: str, source: str, seen: tuple[
                     f"{where}levers.{lname}: {fields!r} is not a table or a number; allowed: "
                     "a table with intensity, start, ramp, end"
                 )
-        merged = {**levers.get(lname, {}), **fields}
-        levers[lname] = merged
-    built = {k: make_lever(k, v, where) for k, v in levers.items()}
+        tables[lname] = {**tables.get(lname, {}), **fields}
+    built = {k: make_lever(k, v, where) for k, v in tables.items()}
     return Scenario(name=name, description=description, levers=built, base=base, source=source)
 
 
@@ -456,12 +459,12 @@ def _load(spec: str, seen: tuple[str, ...], where: str = "") -> Scenario:
     return _from_mapping(data, prefix, source, seen + (key,))
 
 
-def load_scenario(scenario: "str | Path | Mapping[str, Any] | Scenario") -> Scenario:
+def load_scenario(scenario: str | os.PathLike[str] | Mapping[str, Any] | Scenario) -> Scenario:
     """Load a scenario from a built-in name, a TOML file or a mapping.
 
     Parameters
     ----------
-    scenario : str, Path, mapping or Scenario
+    scenario : str, path-like, mapping or Scenario
         A built-in name (see :func:`list_scenarios`), a path to a ``.toml`` file, a mapping in the same
         layout (``name``, ``description``, ``base``, ``levers = {lever: {intensity, start, ramp, end}}``),
         or a :class:`Scenario` (returned as is).
@@ -484,8 +487,8 @@ def load_scenario(scenario: "str | Path | Mapping[str, Any] | Scenario") -> Scen
     """
     if isinstance(scenario, Scenario):
         return scenario
-    if isinstance(scenario, Path):
-        scenario = str(scenario)
+    if isinstance(scenario, os.PathLike):
+        scenario = os.fspath(scenario)
     if isinstance(scenario, str):
         return _load(scenario, ())
     if isinstance(scenario, Mapping):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -30,15 +30,16 @@ CHUNK = 10_000  # draws per engine call for large ensembles
 
 COMPARE_KINDS = ("baseline", "scenario", "diff", "pct")
 
-ParamsLike = Mapping[str, float] | pd.Series | pd.DataFrame | None
-ScenarioLike = str | os.PathLike[str] | Mapping[str, Any] | Scenario
+ParamsLike: TypeAlias = Mapping[str, float] | pd.Series | pd.DataFrame | None
+ScenarioLike: TypeAlias = str | os.PathLike[str] | Mapping[str, Any] | Scenario
 
 
 def _horizon(start: str | pd.Period, end: str | pd.Period) -> tuple[pd.Period, pd.Period]:
     try:
         s, e = pd.Period(start, freq="Q"), pd.Period(end, freq="Q")
     except (ValueError, TypeError):
-        raise ScenarioError(f"start/end: {start!r}, {end!r} are not quarters; allowed: text like '{MODEL_START}'") from None
+        raise ScenarioError(
+            f"start/end: {start!r}, {end!r} are not quarters; allowed: text like '{MODEL_START}'") from None
     if s < MODEL_START:
         raise ScenarioError(f"start: {str(s)!r} is before {MODEL_START}; allowed: {MODEL_START} or later")
     if e < max(s, PREWAR_END):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -164,7 +165,7 @@ def changes(
             measure, values = "points vs baseline" if var == "strain_index" else f"{label} vs baseline", s - b
         else:
             measure, values = "% vs baseline", (s / b - 1.0) * 100.0
-        rows[var] = {"measure": measure, **{str(q): float(v) for q, v in zip(qs, values)}}
+        rows[var] = {"measure": measure, **{str(q): float(v) for q, v in zip(qs, values, strict=True)}}
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "variable"
     return table
@@ -172,7 +173,7 @@ def changes(
 
 @dataclasses.dataclass(frozen=True)
 class Milestone:
-    """A threshold question: in which quarter is it first true?
+    """A threshold question: the first quarter in which a condition holds.
 
     ``how`` is ``"pct_below"`` / ``"pct_above"`` (scenario vs baseline in %), ``"diff_above"`` (scenario minus
     baseline, in the variable's unit), or ``"level_below"`` / ``"level_above"`` (the scenario's own level;
@@ -258,15 +259,16 @@ def milestones(
         elif rule.how == "diff_above":
             q = _first(s - b >= rule.threshold, first)
         else:
-            test = (lambda x: x <= rule.threshold) if rule.how == "level_below" else (lambda x: x >= rule.threshold)
-            q = _first(test(s), first)
-            base_q = _first(test(b), first) or f"not by {end}"
+            crossed = operator.le if rule.how == "level_below" else operator.ge
+            q = _first(crossed(s, rule.threshold), first)
+            base_q = _first(crossed(b, rule.threshold), first) or f"not by {end}"
         earlier: Any = ""  # blank (not <NA>) in memo tables when there is nothing to compare
         if q and base_q not in ("n/a", f"not by {end}"):
             earlier = int((pd.Period(base_q, freq="Q") - pd.Period(q, freq="Q")).n)
         rows.append({"milestone": rule.label, "variable": rule.variable, "scenario": q or f"not by {end}",
                      "baseline": base_q, "quarters_earlier": earlier})
-    return pd.DataFrame(rows, columns=["milestone", "variable", "scenario", "baseline", "quarters_earlier"]).set_index("milestone")
+    columns = ["milestone", "variable", "scenario", "baseline", "quarters_earlier"]
+    return pd.DataFrame(rows, columns=columns).set_index("milestone")
 
 
 def pressure(scenarios: Mapping[str, Any] | Sequence[Any], start: str | pd.Period = PROJECTION_START,
@@ -310,8 +312,8 @@ def pressure(scenarios: Mapping[str, Any] | Sequence[Any], start: str | pd.Perio
     return table
 
 
-def strain_summary(results: Mapping[str, pd.DataFrame], baseline: pd.DataFrame, start: str | pd.Period = PROJECTION_START,
-                   threshold: float = 1.0) -> pd.DataFrame:
+def strain_summary(results: Mapping[str, pd.DataFrame], baseline: pd.DataFrame,
+                   start: str | pd.Period = PROJECTION_START, threshold: float = 1.0) -> pd.DataFrame:
     """Strain over time vs the baseline, per scenario: peak, when, how long, and the cumulative gap.
 
     Parameters

@@ -33,7 +33,8 @@ def test_architecture_names_every_module_and_package_of_twosector() -> None:
     modules = {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts}
     packages = {p.parent.relative_to(PACKAGE).as_posix() + "/" for p in PACKAGE.rglob("__init__.py")} - {"./"}
     missing = sorted((modules | packages) - set(table))
-    assert not missing, f"docs/architecture.md does not describe {missing}: add a row | `name.py` | layer | responsibility |"
+    assert not missing, (
+        f"docs/architecture.md does not describe {missing}: add a row | `name.py` | layer | responsibility |")
     for module, row in table.items():  # one line per module: its layer and responsibility
         layer, responsibility = (cell.strip() for cell in row.strip("|").split("|")[1:3])
         assert layer and len(responsibility) > 20, module

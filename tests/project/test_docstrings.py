@@ -1,5 +1,7 @@
-"""The public API is documented: every public function and method has a numpydoc docstring that says what it
-takes, returns and raises, and the notebooks use only public, documented names of the package.
+"""The public API is documented.
+
+Every public function and method has a numpydoc docstring that says what it takes, returns and raises, and the
+notebooks use only public, documented names of the package.
 
 Public means: the names in ``twosector.__all__``, and in each public submodule the names of its ``__all__`` (all
 functions not starting with ``_`` where a module has no ``__all__``), with the public methods of public classes.
@@ -30,7 +32,8 @@ def sections(doc: str) -> dict[str, str]:
     """The numpydoc sections of a docstring: header -> body (a header is a line underlined by dashes)."""
     lines = inspect.cleandoc(doc or "").splitlines()
     heads = [i for i in range(len(lines) - 1)
-             if lines[i].strip() and set(lines[i + 1].strip()) == {"-"} and len(lines[i + 1].strip()) == len(lines[i].strip())]
+             if lines[i].strip() and set(lines[i + 1].strip()) == {"-"}
+             and len(lines[i + 1].strip()) == len(lines[i].strip())]
     return {lines[i].strip(): "\n".join(lines[i + 2:(heads + [len(lines) + 1])[k + 1] - 1]).strip()
             for k, i in enumerate(heads)}
 
@@ -78,8 +81,10 @@ def test_the_section_parser_finds_sections_and_their_bodies():
     doc = "Summary.\n\nParameters\n----------\nx : int\n    A number.\n\nRaises\n------\nValueError\n    Never.\n"
     assert sections(doc) == {"Parameters": "x : int\n    A number.", "Raises": "ValueError\n    Never."}
     assert sections("Summary.\n\nRaises\n------\n") == {"Raises": ""}
-    assert problems("f", lambda x: x) == ["f: no real docstring", "f: no Parameters section",
-                                          "f: no Raises section (say what it raises, or that it raises nothing of its own)"]
+    assert problems("f", lambda x: x) == [
+        "f: no real docstring", "f: no Parameters section",
+        "f: no Raises section (say what it raises, or that it raises nothing of its own)",
+    ]
 
 
 def test_every_name_of_the_top_level_namespace_is_documented():
@@ -174,8 +179,8 @@ def test_the_docstring_examples_are_collected_as_doctests():
     import sys
 
     root = NOTEBOOKS.parent
-    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "twosector"],
-                          cwd=root, capture_output=True, text=True, timeout=120)
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "twosector"]
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:]
     collected = {line.split("::")[-1] for line in done.stdout.splitlines() if "::" in line}
     assert {"twosector.scenarios.load_scenario", "twosector.facts.fact_table", "twosector.errors.unknown_name",

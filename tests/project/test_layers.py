@@ -1,5 +1,7 @@
-"""The import layers of the package (pyproject.toml [tool.importlinter]): computation never imports presentation
-or the command line, and the contract is checked by `make test`."""
+"""The import layers of the package (pyproject.toml [tool.importlinter]).
+
+Computation never imports presentation or the command line, and the contract is checked by `make test`.
+"""
 
 from __future__ import annotations
 
@@ -67,6 +69,11 @@ def test_a_lazy_import_of_presentation_in_computation_is_caught(tmp_path, module
     assert f"{culprit} is not allowed to import plotly" in done.stdout
 
 
-def test_make_test_checks_the_contracts_before_pytest():
-    recipe = re.search(r"^test:.*?\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
-    assert recipe.index("lint-imports") < recipe.index("pytest")
+def test_make_test_lints_and_checks_the_contracts_before_pytest():
+    # the commands `make test` would run, in order (make -n prints them without running them)
+    done = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    steps = [re.search(rf"^\S*{re.escape(step)}", done.stdout, re.M) for step in
+             ("ruff check", "mypy", "lint-imports", "python -m pytest")]
+    assert all(steps), done.stdout
+    assert [m.start() for m in steps] == sorted(m.start() for m in steps)

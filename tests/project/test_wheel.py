@@ -1,5 +1,7 @@
-"""A wheel built from the repository works outside it: installed into a fresh virtual environment and run from
-another folder, it simulates, calibrates, lists the data and copies the notebooks, reading its own copies.
+"""A wheel built from the repository works outside it.
+
+Installed into a fresh virtual environment and run from another folder, it simulates, calibrates, lists the
+data and copies the notebooks, reading its own copies.
 
 Offline and fast: the wheel is built without build isolation (hatchling is in the ``test`` extra), installed
 without dependencies into a venv made without pip, and the dependencies come from this environment through a
@@ -87,7 +89,8 @@ def test_notebooks_copy_and_no_writes_into_the_installation(venv: Path, outside:
     cwd, env = outside
     done = _run([venv / "twosector", "notebooks", "--copy", "nb"], cwd, env)
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in (cwd / "nb").iterdir()) == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    shipped = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert sorted(p.name for p in (cwd / "nb").iterdir()) == shipped
     for task in ("derive", "catalogue", "docs"):
         refused = _run([venv / "twosector", "dev", task], cwd, env)
         assert refused.returncode == 2 and "source checkout" in refused.stderr, refused.stderr
