@@ -108,10 +108,13 @@ def scoreboard() -> pd.DataFrame:
 
 @pytest.fixture()
 def perturbed_data(tmp_path: Path) -> Callable[..., Path]:
-    """A factory: ``perturbed_data(cutoff, after=True, keep_known_plans=False)`` copies the data folder to
-    ``tmp_path/data`` and scales (x 1.5 + 1) every value whose period ends after the cut-off quarter
-    (``after=False``: at or before it), plans included; with ``keep_known_plans`` the plan rows of a budget law
-    adopted by the cut-off (``exog.BUDGET_LAWS``) stay, as information of the time. Returns the folder."""
+    """A factory of perturbed copies of the data folder.
+
+    ``perturbed_data(cutoff, after=True, keep_known_plans=False)`` copies the data folder to ``tmp_path/data`` and
+    scales (x 1.5 + 1) every value whose period ends after the cut-off quarter (``after=False``: at or before it),
+    plans included; with ``keep_known_plans`` the plan rows of a budget law
+    adopted by the cut-off (``exog.BUDGET_LAWS``) stay, as information of the time. Returns the folder.
+    """
     from twosector.data import data_dir, parse_period
     from twosector.exog import BUDGET_LAWS
 

@@ -1,5 +1,8 @@
-"""Tests of twosector.calibration: the shipped defaults are what calibrate() produces, the mapping of
-estimates onto parameters, the solver's targets respect the cut-off, the catalogue writer and the report."""
+"""Tests of twosector.calibration.
+
+The shipped defaults are what calibrate() produces, the mapping of estimates onto parameters, the solver's targets
+respect the cut-off, the catalogue writer and the report.
+"""
 
 from __future__ import annotations
 
@@ -51,7 +54,7 @@ def test_values_are_inside_the_catalogue_ranges(cal):
     r = cal.report
     assert ((r["value"] >= r["low"]) & (r["value"] <= r["high"])).all()
     # a clipped estimate is reported with its raw value outside the range
-    for name, row in r[r["clipped"]].iterrows():
+    for _name, row in r[r["clipped"]].iterrows():
         assert not (row["low"] <= row["raw_estimate"] <= row["high"])
         assert "outside the catalogue range" in row["source"]
 
@@ -73,7 +76,8 @@ def test_estimates_move_their_parameters_and_are_clipped_to_the_catalogue_range(
     est = cal.estimates
     lag = 1.1 * est["phillips"].params["inflation_lag"]
     shifted = Estimates({**dict(est),
-                         "oil_revenue": changed("oil_revenue", "k_quarter", 1.2 * est["oil_revenue"].params["k_quarter"]),
+                         "oil_revenue": changed("oil_revenue", "k_quarter",
+                                                1.2 * est["oil_revenue"].params["k_quarter"]),
                          "phillips": changed("phillips", "inflation_lag", lag),
                          "taylor": changed("taylor", "rho", 0.99)}, est.end)
     monkeypatch.setattr(cal_mod, "estimate", lambda data, end: shifted)

@@ -56,7 +56,8 @@ def test_fiscal_shares_follow_the_budget_data_in_history_and_the_budget_law_afte
     assert shares.loc[2023, "non_oil_revenue_gdp"] == pytest.approx(100 * (revenue[2023] - oil[2023]) / gdp23)
     assert shares.loc[2024, "non_oil_revenue_gdp"] == pytest.approx(
         100 * (spending[2024] + balance[2024] - oil[2024]) / nominal[2024])
-    assert shares.loc[2024, "other_spending_gdp"] == pytest.approx(100 * (spending[2024] - defence[2024]) / nominal[2024])
+    other = 100 * (spending[2024] - defence[2024]) / nominal[2024]
+    assert shares.loc[2024, "other_spending_gdp"] == pytest.approx(other)
 
     p = twosector.default_params()
     # the non-oil tax rate is the mean of the two data years (its catalogue source), up to rounding
@@ -141,7 +142,8 @@ def test_oil_revenue_is_volume_times_the_realised_urals_price_times_the_ruble() 
 def _taylor(out: pd.DataFrame, p: pd.Series, t: pd.Period) -> float:
     """[R1]-[R2] without conditioning: the smoothed rule from last quarter's key rate."""
     pi4, gap = out.loc[t, "cpi_inflation"], out.loc[t, "demand_gap"]
-    i_star = p["neutral_real_rate"] + pi4 + p["taylor_inflation"] * (pi4 - p["inflation_target"]) + p["taylor_gap"] * gap
+    i_star = (p["neutral_real_rate"] + pi4 + p["taylor_inflation"] * (pi4 - p["inflation_target"])
+              + p["taylor_gap"] * gap)
     rule = p["taylor_smoothing"] * out.loc[t - 1, "key_rate"] + (1 - p["taylor_smoothing"]) * i_star
     return max(p["key_rate_floor"], rule)
 

@@ -1,5 +1,8 @@
-"""Tests of twosector.facts: the targets table, the statistics that map model output onto facts, and the
-fact table of the shipped baseline (every fact the model claims must pass)."""
+"""Tests of twosector.facts.
+
+The targets table, the statistics that map model output onto facts, and the
+fact table of the shipped baseline (every fact the model claims must pass).
+"""
 
 from __future__ import annotations
 

@@ -61,7 +61,8 @@ def test_unknown_parameter_gets_a_did_you_mean() -> None:
 
 @pytest.mark.parametrize("value", ["high", True, None, [0.3]])
 def test_non_numeric_value_is_rejected_with_the_allowed_range(value: object) -> None:
-    with pytest.raises(ParameterError, match=r"phillips_slope.*not a number.*allowed: a number in " + _range("phillips_slope")):
+    allowed = r"phillips_slope.*not a number.*allowed: a number in " + _range("phillips_slope")
+    with pytest.raises(ParameterError, match=allowed):
         resolve_params({"phillips_slope": value})
 
 

@@ -1,6 +1,9 @@
-"""Tests of twosector.scoreboard: the rows of the forecast scoreboard, errors against the named outcomes, the
+"""Tests of twosector.scoreboard.
+
+The rows of the forecast scoreboard, errors against the named outcomes, the
 median forecaster, and that the information-set forecast uses nothing after its cut-off while the
-realised-exogenous one does see the later exogenous data."""
+realised-exogenous one does see the later exogenous data.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ def test_one_row_per_target_year_variable_and_forecaster_with_the_model_rows_fir
     years = {pd.Period(v, freq="Q").year + 1 for v in DEFAULT_VINTAGES}
     assert set(scoreboard["target_year"]) == years
     assert not scoreboard.duplicated(["target_year", "variable", "forecaster"]).any()
-    for (year, var), part in scoreboard.groupby(["target_year", "variable"], sort=False):
+    for (_year, var), part in scoreboard.groupby(["target_year", "variable"], sort=False):
         assert var in SCOREBOARD_VARIABLES
         assert list(part["forecaster"].iloc[:2]) == MODEL_ROWS
         assert part["is_model"].tolist() == [True, True] + [False] * (len(part) - 2)
@@ -49,7 +52,8 @@ def test_one_row_per_target_year_variable_and_forecaster_with_the_model_rows_fir
 def test_errors_are_value_minus_the_named_first_outcome(scoreboard):
     assert np.allclose(scoreboard["error"], scoreboard["value"] - scoreboard["outcome"], equal_nan=True)
     for row in scoreboard.drop_duplicates(["target_year", "variable"]).itertuples():
-        name, period = FORECAST_VARIABLES[row.variable][2], FORECAST_VARIABLES[row.variable][3].format(year=row.target_year)
+        spec = FORECAST_VARIABLES[row.variable]
+        name, period = spec[2], spec[3].format(year=row.target_year)
         assert (row.outcome_series, row.outcome_period) == (name, period)
         p = pd.Period(period, freq="Y")
         assert row.outcome == series(name, "first")[p] and row.outcome_latest == series(name)[p]

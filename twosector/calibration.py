@@ -283,8 +283,11 @@ def _fmt(x: float) -> str:
 
 
 def _known_by(row: pd.Series, end: pd.Period) -> bool:
-    """An outcome is known once its period has ended; a plan prior about year Y once Y's budget law could be
-    known (by the end of year Y - 1); literature priors (the multiplier) and stability priors always."""
+    """Whether a target is known at the cut-off.
+
+    An outcome is known once its period has ended; a plan prior about year Y once Y's budget law could be known (by
+    the end of year Y - 1); literature priors (the multiplier) and stability priors always.
+    """
     period = str(row["period"])
     if row["statistic"] == "param" or period in ("", "nan"):
         return False
@@ -346,8 +349,8 @@ def calibrate(
     raw = _mapped_values(est)
     clipped: dict[str, float] = {}
     for name, value in raw.items():
-        lo, hi = float(table.at[name, "low"]), float(table.at[name, "high"])
-        params[name] = float(np.clip(value, lo, hi))
+        low, high = float(table.at[name, "low"]), float(table.at[name, "high"])
+        params[name] = float(np.clip(value, low, high))
         if params[name] != value:
             clipped[name] = value
 
@@ -395,12 +398,14 @@ def calibrate(
 
 
 class _TargetSim:
-    """Evaluate the calibration targets for many parameter vectors in one vectorised engine run (two when a
-    target is the defence multiplier, which needs the impulse scenario too).
+    """Evaluate the calibration targets for many parameter vectors in one vectorised engine run.
+
+    Two runs when a target is the defence multiplier, which needs the impulse scenario too.
 
     The exogenous paths are those known at the cut-off ``end`` (``exog.paths(end_history=end)``): after it
     the projection assumptions of the time apply, so the stability priors and the plan priors see no later
-    data either."""
+    data either.
+    """
 
     def __init__(self, params: pd.Series, names: Sequence[str], targets: pd.DataFrame, end: pd.Period) -> None:
         from twosector import exog as _exog
@@ -477,6 +482,7 @@ def _report(
             "low": float(table.at[name, "low"]), "high": float(table.at[name, "high"]), "kind": kind,
             "source": source, "set_by_calibration": set_here, "clipped": name in clipped,
             "raw_estimate": float(clipped.get(name, np.nan)),
-            "at_bound": set_here and float(params[name]) in (float(table.at[name, "low"]), float(table.at[name, "high"])),
+            "at_bound": set_here and float(params[name]) in (float(table.at[name, "low"]),
+                                                            float(table.at[name, "high"])),
         })
     return pd.DataFrame(rows).set_index("name")

@@ -739,8 +739,9 @@ def scoreboard_figure(
     caption: str | None = ("Source: twosector model re-calibrated at each cut-off; professional forecasts and "
                            "outcomes from data/ (supplement §3)."),
 ) -> go.Figure:
-    """Plotly figure: forecast errors by variable and target year, the model's two rows and the median forecaster
-    as bars, each professional forecaster as a grey marker.
+    """Plotly figure of the forecast scoreboard's errors by variable and target year.
+
+    The model's two rows and the median forecaster as bars, each professional forecaster as a grey marker.
 
     Parameters
     ----------

@@ -266,8 +266,10 @@ def _cmd_dev_catalogue(args: argparse.Namespace) -> int:
 
 
 def _cmd_dev_docs(args: argparse.Namespace) -> int:
-    """``twosector dev docs``: re-calibrate, backtest, score the forecasts, and write the generated blocks of
-    docs/calibration.md."""
+    """``twosector dev docs``: the generated blocks of docs/calibration.md.
+
+    Re-calibrates, backtests, scores the forecasts and writes the blocks.
+    """
     from twosector.calibration import calibrate
     from twosector.docsgen import CALIBRATION_DOCS, write_calibration_docs
     from twosector.resources import check_writable

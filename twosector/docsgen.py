@@ -254,7 +254,7 @@ def scoreboard_block(board: pd.DataFrame) -> str:
                 f"over the target years compared) for {', '.join(met) if met else 'no variable'}"
                 + (f" and larger for {', '.join(missed)}." if missed else "."))
     table = board.assign(
-        range=[f"{lo:g} to {hi:g}" if lo < hi else "" for lo, hi in zip(board["low"], board["high"])],
+        range=[f"{lo:g} to {hi:g}" if lo < hi else "" for lo, hi in zip(board["low"], board["high"], strict=True)],
     )[["target_year", "variable", "forecaster", "release", "published", "value", "range", "outcome", "error"]]
     return (sentence + "\n\n" + markdown(summary.reset_index(), "{:.2f}") + "\n\n"
             + markdown(table.astype({"target_year": str}), "{:.2f}"))
@@ -354,8 +354,9 @@ def _between_markers(body: str, markers: re.Match[str]) -> str:
 
 
 def write_calibration_docs(cal: Calibration | None = None, path: str | os.PathLike[str] | None = None) -> Path:
-    """Regenerate the blocks of ``docs/calibration.md``: calibration, facts, backtest and scoreboard at their
-    default cut-offs.
+    """Regenerate the generated blocks of ``docs/calibration.md``.
+
+    Calibration, facts, backtest and scoreboard at their default cut-offs.
 
     Parameters
     ----------

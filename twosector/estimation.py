@@ -216,8 +216,10 @@ class Estimates(Mapping[str, Equation]):
         return self[name].cov
 
     def table(self) -> pd.DataFrame:
-        """Tidy table: equation, coefficient, estimate, se, t, p (final, after priors), the pure-data OLS
-        estimate and robust se, the prior (if any), n, sample and method.
+        """Tidy table of the estimates.
+
+        Equation, coefficient, estimate, se, t, p (final, after priors), the pure-data OLS estimate and robust se, the
+        prior (if any), n, sample and method.
 
         Returns
         -------
@@ -661,8 +663,10 @@ def _fit(
     priors: Mapping[str, Prior], method: str, notes: str = "",
     derive: Callable[[pd.Series], pd.Series] | None = None,
 ) -> Equation:
-    """Fit one equation, move to structural coefficients (one-to-one), combine with priors, then append
-    derived coefficients (delta method on the final covariance).
+    """Fit one equation and combine it with its priors.
+
+    Moves to structural coefficients (one-to-one), combines with priors, then appends derived coefficients
+    (delta method on the final covariance).
 
     When the sample is too short to fit at all (early cut-offs in the backtest), the equation falls back
     to its priors and says so in ``method``; an equation without priors then raises.
@@ -792,7 +796,8 @@ def estimate(
         lambda: oil_revenue(x["oil_gas_revenue"], x["urals_price"], x["usd_rub"]),
         lambda b: pd.Series({"k": b["rub_oil_price"]}),
         {}, "OLS through the origin, HC1",
-        "USD/RUB annual averages 2019, 2023 and 2024 are memory values (unverified; sourced ones in usd_rub_y); Urals 2024 derived",
+        "USD/RUB annual averages 2019, 2023 and 2024 are memory values (unverified; sourced ones in usd_rub_y); "
+        "Urals 2024 derived",
         derive=lambda b: pd.Series({"k_quarter": b["k"] / 4}),
     )
     return Estimates(eqs, str(q))

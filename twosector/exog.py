@@ -61,36 +61,92 @@ from twosector.calendar import (
 from twosector.derive import annual_to_quarterly
 from twosector.errors import DataError, ScenarioError
 
-__all__ = ["COLUMNS", "paths", "no_war_paths", "validate_exog", "quarter_index", "deflator_path", "nwf_observations", "fiscal_shares",
-           "condition_rate", "BUDGET_LAWS"]
+__all__ = ["COLUMNS", "paths", "no_war_paths", "validate_exog", "quarter_index", "deflator_path", "nwf_observations",
+           "fiscal_shares", "condition_rate", "BUDGET_LAWS"]
 
 COLUMNS: dict[str, tuple[str, str]] = {
-    "defence_spending": ("trn RUB per quarter", "federal 'National defence' spending: data, then budget laws (annual, spread over quarters); 0 where no plan applies"),
-    "defence_plan": ("0/1", "1 while defence_spending applies (history and budget-law years); 0 after: the engine holds the last share of GDP"),
-    "other_spending_gdp": ("% of GDP", "non-defence federal spending incl. interest: data in history, budget law, held after (fiscal_shares)"),
-    "other_spending_law": ("trn RUB per quarter", "non-defence federal spending incl. interest in a budget-law year with a total (annual / 4); 0 elsewhere"),
-    "spending_plan": ("0/1", "1 in the years of other_spending_gdp from data or a budget law (interest is paid within it); 0 after: the engine holds primary non-defence spending at its last share of GDP"),
+    "defence_spending": (
+        "trn RUB per quarter",
+        "federal 'National defence' spending: data, then budget laws (annual, spread over quarters); 0 where no plan "
+        "applies",
+    ),
+    "defence_plan": (
+        "0/1",
+        "1 while defence_spending applies (history and budget-law years); 0 after: the engine holds the last share of"
+        " GDP",
+    ),
+    "other_spending_gdp": (
+        "% of GDP",
+        "non-defence federal spending incl. interest: data in history, budget law, held after (fiscal_shares)",
+    ),
+    "other_spending_law": (
+        "trn RUB per quarter",
+        "non-defence federal spending incl. interest in a budget-law year with a total (annual / 4); 0 elsewhere",
+    ),
+    "spending_plan": (
+        "0/1",
+        "1 in the years of other_spending_gdp from data or a budget law (interest is paid within it); 0 after: the "
+        "engine holds primary non-defence spending at its last share of GDP",
+    ),
     "tax_package": ("% of GDP", "extra non-oil revenue of the 2024 tax package from 2025 (MinFin estimate, a plan)"),
-    "urals_price": ("USD/bbl", "Urals price: quarterly MinFin averages where known, annual averages at mid-year interpolated otherwise"),
-    "usd_rub": ("RUB per USD", "official exchange rate, quarterly averages (the end-of-quarter rate in the first projection quarter)"),
+    "urals_price": (
+        "USD/bbl",
+        "Urals price: quarterly MinFin averages where known, annual averages at mid-year interpolated otherwise",
+    ),
+    "usd_rub": (
+        "RUB per USD",
+        "official exchange rate, quarterly averages (the end-of-quarter rate in the first projection quarter)",
+    ),
     "fx_anchor": ("0/1", "1 where usd_rub applies; 0 after: the engine's exchange-rate rule ([P1])"),
     "oil_volume": ("index 2021 = 1", "oil and gas export volume (assumption: flat, no volume series in data)"),
-    "critical_availability": ("share of 2021", "availability of sanctioned critical imports (wiiw: 70% 2022, 60% 2023)"),
-    "import_markup": ("% over 2021", "price markup on controlled imports (BOFIT: +87% by 2024), from the sanctions of 2022"),
+    "critical_availability": (
+        "share of 2021",
+        "availability of sanctioned critical imports (wiiw: 70% 2022, 60% 2023)",
+    ),
+    "import_markup": (
+        "% over 2021",
+        "price markup on controlled imports (BOFIT: +87% by 2024), from the sanctions of 2022",
+    ),
     "mobilised": ("mn persons per quarter", "mobilisation call-up (318k, placed in 2022Q4)"),
     "contract_recruits": ("mn persons per quarter", "new contract soldiers (2023: 2 x H1; 2024: annual / 4)"),
     "emigrants": ("mn persons", "stock of emigrants since Feb 2022 (RANEPA / The Bell: ~650k)"),
     "war": ("0/1", f"1 from {WAR_START} (the full-scale war; NWF financing rule active)"),
-    "preferential_credit": ("0/1", f"1 from {PREFERENTIAL_START}: state-directed preferential loans to defence contractors (Kennedy 2025)"),
+    "preferential_credit": (
+        "0/1",
+        f"1 from {PREFERENTIAL_START}: state-directed preferential loans to defence contractors (Kennedy 2025)",
+    ),
     "demand_shock": ("% of potential", "residual civilian demand shock (zero unless supplied; COVID is a parameter)"),
-    "inflation_survey": ("% per year", "household 12-month inflation expectations (CBR/inFOM), quarterly; 0 where not observed"),
+    "inflation_survey": (
+        "% per year",
+        "household 12-month inflation expectations (CBR/inFOM), quarterly; 0 where not observed",
+    ),
     "survey_anchor": ("0/1", "1 where inflation_survey is observed: expectations follow the survey ([P3])"),
-    "gdp_deflator": ("index 2021 = 1", "GDP deflator derived from nominal GDP, real growth and deflator growth (data); held after the last year known"),
-    "nominal_anchor": ("0/1", "1 where gdp_deflator is derived from data (nominal GDP follows it, [G3]); 0 after: nominal GDP grows with the CPI"),
+    "gdp_deflator": (
+        "index 2021 = 1",
+        "GDP deflator derived from nominal GDP, real growth and deflator growth (data); held after the last year "
+        "known",
+    ),
+    "nominal_anchor": (
+        "0/1",
+        "1 where gdp_deflator is derived from data (nominal GDP follows it, [G3]); 0 after: nominal GDP grows with "
+        "the CPI",
+    ),
     "nwf_liquid_next": ("trn RUB", "next observed liquid NWF stock (nwf_observations); the last one after it"),
-    "nwf_quarters_left": ("quarters", "quarters until that observation (1 in its quarter; 0 = no anchor: before the war and after the last observation)"),
-    "key_rate_data": ("% per year", "Bank of Russia key rate, quarterly average of daily rates (data key_rate_q) where rate_anchor = 1; 0 elsewhere (unused)"),
-    "rate_anchor": ("0/1", "1 in the quarters with key-rate data up to end_history (the key rate follows the data, [R2]); 0 elsewhere: the Taylor rule"),
+    "nwf_quarters_left": (
+        "quarters",
+        "quarters until that observation (1 in its quarter; 0 = no anchor: before the war and after the last "
+        "observation)",
+    ),
+    "key_rate_data": (
+        "% per year",
+        "Bank of Russia key rate, quarterly average of daily rates (data key_rate_q) where rate_anchor = 1; 0 "
+        "elsewhere (unused)",
+    ),
+    "rate_anchor": (
+        "0/1",
+        "1 in the quarters with key-rate data up to end_history (the key rate follows the data, [R2]); 0 elsewhere: "
+        "the Taylor rule",
+    ),
 }
 
 #: nominal trend growth a year, the 4% inflation target and the 1.8% potential growth of parameters.csv: the first
@@ -119,7 +175,8 @@ def _known(s: pd.Series, end_history: pd.Period) -> pd.Series:
     """Keep the observations whose period has ended by the end of ``end_history`` (no look-ahead).
 
     A plan is not an observation: where ``series`` fell back on a plan (a period without an outcome, e.g. the
-    2023 budget law's nominal GDP) the value is dropped; plans enter only through :func:`_plan`."""
+    2023 budget law's nominal GDP) the value is dropped; plans enter only through :func:`_plan`.
+    """
     vintages = s.attrs.get("vintages", {})
     keep = [p.end_time <= end_history.end_time and vintages.get(str(p)) != "plan" for p in s.index]
     return s[keep]
@@ -176,7 +233,8 @@ def deflator_path(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Series:
             elif y in d and y - 1 not in d:
                 d[y - 1], changed = d[y] / (1 + g / 100), True
     years = sorted(d)
-    return pd.Series([d[y] for y in years], index=pd.PeriodIndex([str(y) for y in years], freq="Y"), name="gdp_deflator")
+    index = pd.PeriodIndex([str(y) for y in years], freq="Y")
+    return pd.Series([d[y] for y in years], index=index, name="gdp_deflator")
 
 
 def nwf_observations(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Series:
@@ -236,7 +294,8 @@ def fiscal_shares(end_history: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
     nominal, balance, balance_gdp = annual("gdp_nominal"), annual("budget_balance"), annual("budget_balance_gdp")
     spending, revenue, oil = annual("federal_spending"), annual("federal_revenue"), annual("oil_gas_revenue")
     defence, growth, defl = annual("defence_spending"), annual("gdp_growth"), annual("gdp_deflator_growth")
-    n21 = nominal[2022] / ((1 + growth[2022] / 100) * (1 + defl[2022] / 100)) if {2022} <= set(nominal) & set(growth) & set(defl) else None
+    known_2022 = {2022} <= set(nominal) & set(growth) & set(defl)
+    n21 = nominal[2022] / ((1 + growth[2022] / 100) * (1 + defl[2022] / 100)) if known_2022 else None
     gdp: dict[int, float] = {}
     for y in set(spending) | set(revenue) | set(balance):
         if y in nominal:
@@ -280,7 +339,8 @@ def _defence(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
     levels whose four quarters sum to each year's total (``annual_to_quarterly`` method ``smooth``): spending
     builds up within a year instead of jumping at New Year, as budget execution does (a smooth profile, not
     the observed quarterly one, which the data set lacks). The pre-war years and the war years are two
-    separate paths: the 2022 budget does not shape the 2021 quarters."""
+    separate paths: the 2022 budget does not shape the 2021 quarters.
+    """
     latest = _known(_series("defence_spending"), eh)
     annual = {p.year: float(v) for p, v in latest.items()}
     annual.update(_plan("defence_spending", eh))
@@ -305,16 +365,21 @@ def _other_shares(eh: pd.Period) -> dict[int, float]:
 
 
 def _other_spending_law(idx: pd.PeriodIndex, eh: pd.Period) -> pd.Series:
-    """Non-defence federal spending incl. interest in trn RUB per quarter in the budget-law years known by ``eh``
-    that give total spending (annual total less defence, split equally over the quarters), 0 elsewhere."""
+    """Non-defence federal spending incl. interest in budget-law years, trn RUB per quarter.
+
+    The budget-law years known by ``eh`` that give total spending (annual total less defence, split equally over the
+    quarters), 0 elsewhere.
+    """
     spending, defence = (_plan(n, eh) for n in ("federal_spending", "defence_spending"))
     law = {y: (spending[y] - defence[y]) / 4 for y in set(spending) & set(defence)}
     return pd.Series([law.get(int(y), 0.0) for y in idx.year], index=idx, dtype=float)
 
 
 def _other_spending(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
-    """Non-defence federal spending in % of GDP (data years, then the budget law, held before and after) and
-    the flag of the years up to the last of them."""
+    """Non-defence federal spending in % of GDP, and the flag of the years it is known.
+
+    Data years, then the budget law, held before and after; the flag marks the years up to the last of them.
+    """
     values = _other_shares(eh)
     if not values:  # no level to hold, and none may be taken from later data
         ends = [pd.Period(year=y, quarter=4, freq="Q") for y in range(eh.year, DATA_CUTOFF.year + 1)]
@@ -335,7 +400,7 @@ def _markup_and_availability(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Ser
     avail = pd.Series(1.0, index=idx)
     if sub:
         last = max(sub)
-        for i, (q, y) in enumerate(zip(idx, years)):
+        for i, (q, y) in enumerate(zip(idx, years, strict=True)):
             if q >= start and q <= eh:
                 avail.iloc[i] = sub.get(y, sub[last] if y > last else 1.0)
         avail[idx > eh] = np.nan
@@ -468,7 +533,8 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period, version: tu
 
 
 def paths(
-    end_history: str | pd.Period = DATA_CUTOFF, *, start: str | pd.Period = MODEL_START, end: str | pd.Period = DEFAULT_END
+    end_history: str | pd.Period = DATA_CUTOFF, *, start: str | pd.Period = MODEL_START,
+    end: str | pd.Period = DEFAULT_END,
 ) -> pd.DataFrame:
     """Return the exogenous inputs of the model, one quarterly column each.
 
@@ -501,7 +567,8 @@ def paths(
     try:
         eh, s, e = (pd.Period(v, freq="Q") for v in (end_history, start, end))
     except (ValueError, TypeError) as exc:
-        raise ScenarioError(f"exog.paths: bad quarter in end_history={end_history!r}, start={start!r}, end={end!r} ({exc})") from None
+        raise ScenarioError(f"exog.paths: bad quarter in end_history={end_history!r}, start={start!r}, "
+                            f"end={end!r} ({exc})") from None
     if not (s <= e):
         raise ScenarioError(f"exog.paths: end {end!r} is before start {start!r}")
     from twosector.data import data_version
@@ -584,7 +651,8 @@ def validate_exog(x: pd.DataFrame, end: pd.Period) -> pd.DataFrame:
     if missing:
         raise ScenarioError(f"exog: missing column(s) {missing}; allowed/required: {list(COLUMNS)}")
     if x.index[0] > MODEL_START:
-        raise ScenarioError(f"exog: starts at {x.index[0]}; it must start at or before {MODEL_START} (pre-war normalisation)")
+        raise ScenarioError(f"exog: starts at {x.index[0]}; it must start at or before {MODEL_START} "
+                            "(pre-war normalisation)")
     if x.index[-1] < end:
         raise ScenarioError(f"exog: ends at {x.index[-1]}, before the requested end {end}")
     x = x.loc[x.index <= end, list(COLUMNS)]
@@ -596,5 +664,6 @@ def validate_exog(x: pd.DataFrame, end: pd.Period) -> pd.DataFrame:
         raise ScenarioError(f"exog: non-finite values in column(s) {bad}")
     for name in ("urals_price", "usd_rub", "critical_availability", "gdp_deflator"):
         if (x[name] <= 0).any():
-            raise ScenarioError(f"exog: column {name!r} has values <= 0 (first at {x.index[(x[name] <= 0).to_numpy()][0]}); allowed: > 0")
+            first = x.index[(x[name] <= 0).to_numpy()][0]
+            raise ScenarioError(f"exog: column {name!r} has values <= 0 (first at {first}); allowed: > 0")
     return x

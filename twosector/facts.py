@@ -15,9 +15,9 @@ is neither fitted nor forced to, the only ones a pass count should count.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,8 @@ __all__ = ["fact_table", "targets", "model_value", "statistic", "defence_multipl
 STATISTICS = {
     "annual_mean": "mean of the four quarters of the year",
     "annual_sum": "sum of the four quarters of the year (flows per quarter)",
-    "annual_sum_share": "annual mean of the quarterly share of GDP (equal to the annual share when quarterly GDP is even)",
+    "annual_sum_share": ("annual mean of the quarterly share of GDP (equal to the annual share when quarterly GDP "
+                         "is even)"),
     "annual_growth": "% change of the annual mean of a level on the previous year",
     "q4": "value in the fourth quarter (Q4 y/y inflation as the counterpart of Dec/Dec; end-year rate or stock)",
     "quarter": "value in the given quarter",
@@ -75,8 +76,10 @@ def _read_targets() -> pd.DataFrame:
 
 
 def targets(kind: str | None = None) -> pd.DataFrame:
-    """The targets table (a copy): calibration targets (``kind="target"``) and other stylised facts
-    (``kind="fact"``), with value, tolerance, the model variable and statistic, and sources.
+    """The targets table (a copy).
+
+    Calibration targets (``kind="target"``) and other stylised facts (``kind="fact"``), with value, tolerance, the
+    model variable and statistic, and sources.
 
     Parameters
     ----------
@@ -122,7 +125,7 @@ def last_quarter(table: pd.DataFrame) -> pd.Period:
         For a period that is not a year, a quarter or ``"A:B"`` (``targets()`` checks the shipped table).
     """
     last = pd.Period("2021Q4", freq="Q")
-    for stat, period in zip(table["statistic"], table["period"].astype(str)):
+    for stat, period in zip(table["statistic"], table["period"].astype(str), strict=True):
         if stat == "param" or period in ("", "nan"):
             continue
         end = period.split(":")[-1]
@@ -134,8 +137,10 @@ def last_quarter(table: pd.DataFrame) -> pd.Period:
 
 
 def variable_array(out: Mapping[str, np.ndarray], variable: str) -> np.ndarray:
-    """A model variable from the engine's arrays, including the derived ``real_wage`` (employment-weighted
-    real wage of both sectors)."""
+    """A model variable from the engine's arrays.
+
+    Includes the derived ``real_wage`` (employment-weighted real wage of both sectors).
+    """
     if variable in out:
         return out[variable]
     if variable == "real_wage":
@@ -291,8 +296,9 @@ def multiplier_values(base: Mapping[str, np.ndarray], shock: Mapping[str, np.nda
 
 
 def defence_multiplier(params: pd.Series, year: int, baseline: pd.DataFrame | None = None) -> float:
-    """The model's cumulative defence-spending multiplier for +10% defence spending over 8 quarters from Q1 of
-    ``year`` (:func:`multiplier_values`, scenario vs baseline).
+    """The model's cumulative defence-spending multiplier.
+
+    For +10% defence spending over 8 quarters from Q1 of ``year`` (:func:`multiplier_values`, scenario vs baseline).
 
     Parameters
     ----------

@@ -85,7 +85,7 @@ def _outcome(name: str, period: str, vintage: str) -> float:
     s = series(name, vintage=vintage)
     if s.attrs["vintages"].get(period, "plan") == "plan":
         return np.nan
-    return float(dict(zip(map(str, s.index), s))[period])
+    return float(dict(zip(map(str, s.index), s, strict=True))[period])
 
 
 def _model_values(sim: pd.DataFrame, year: int) -> dict[str, float]:

@@ -9,36 +9,88 @@ __all__ = ["VARIABLES", "variable_table", "units", "KEY_VARIABLES"]
 # name -> (unit, block, description)
 VARIABLES: dict[str, tuple[str, str, str]] = {
     # production
-    "output_military": ("index 2021 = 100", "production", "real military output: defence procurement delivered by the defence industry"),
+    "output_military": (
+        "index 2021 = 100", "production",
+        "real military output: defence procurement delivered by the defence industry",
+    ),
     "output_civilian": ("index 2021 = 100", "production", "real civilian output"),
     "gdp": ("index 2021 = 100", "production", "real GDP: 2021 value-added-weighted sum of the two sectors"),
     "gdp_growth": ("% y/y", "production", "real GDP growth on the same quarter a year earlier"),
-    "potential_civilian": ("index 2021 = 100", "production", "civilian potential output: the labour force at the natural rate after military employment, capital, critical inputs, TFP"),
-    "civilian_capacity": ("index 2021 = 100", "production", "most civilian output the employed can produce at maximum hours"),
+    "potential_civilian": (
+        "index 2021 = 100", "production",
+        "civilian potential output: the labour force at the natural rate after military employment, capital, critical "
+        "inputs, TFP",
+    ),
+    "civilian_capacity": (
+        "index 2021 = 100", "production",
+        "most civilian output the employed can produce at maximum hours",
+    ),
     "civilian_demand": ("index 2021 = 100", "demand", "demand for civilian output"),
     "output_gap_civilian": ("% of potential", "production", "civilian output relative to potential (100 x log)"),
     "demand_gap": ("% of potential", "demand", "civilian demand relative to potential: the pressure gap (100 x log)"),
-    "hours_civilian": ("ratio to normal", "production", "hours per civilian worker relative to normal (1 = normal; bounded by hours_min and hours_max)"),
+    "hours_civilian": (
+        "ratio to normal", "production",
+        "hours per civilian worker relative to normal (1 = normal; bounded by hours_min and hours_max)",
+    ),
     "capital_civilian": ("ratio to pre-war trend", "production", "civilian capital relative to its pre-war trend"),
-    "critical_availability": ("share of pre-war", "production", "imports of critical inputs relative to pre-war, after sanctions and any relief"),
-    "import_substitution": ("share of pre-war", "production", "domestic substitutes for missing critical imports: a stock built by investment that never shrinks"),
-    "critical_inputs": ("share of pre-war", "production", "effective critical inputs: imports plus domestic substitutes (at most 1)"),
-    "tech_drag": ("share of TFP", "production", "productivity loss from technology controls (civilian; military scaled by military_tech_exposure)"),
+    "critical_availability": (
+        "share of pre-war", "production",
+        "imports of critical inputs relative to pre-war, after sanctions and any relief",
+    ),
+    "import_substitution": (
+        "share of pre-war", "production",
+        "domestic substitutes for missing critical imports: a stock built by investment that never shrinks",
+    ),
+    "critical_inputs": (
+        "share of pre-war", "production",
+        "effective critical inputs: imports plus domestic substitutes (at most 1)",
+    ),
+    "tech_drag": (
+        "share of TFP", "production",
+        "productivity loss from technology controls (civilian; military scaled by military_tech_exposure)",
+    ),
     # military sector
-    "personnel_spending": ("trn RUB per quarter", "military", "pay of the armed forces: the pre-war army and the war-time army (part of defence spending; household income)"),
+    "personnel_spending": (
+        "trn RUB per quarter", "military",
+        "pay of the armed forces: the pre-war army and the war-time army (part of defence spending; household income)",
+    ),
     "procurement": ("trn RUB per quarter", "military", "defence procurement: defence spending less personnel pay"),
-    "procurement_real": ("index 2021 = 100", "military", "real defence orders: procurement at last quarter's military prices"),
-    "orders_expected": ("index 2021 = 100", "military", "real defence orders the industry plans its workforce on (adaptive expectation of procurement_real)"),
-    "price_military": ("index 2021 = 100", "military", "military price index: CPI plus a premium on orders above capacity"),
-    "military_capacity": ("index 2021 = 100", "military", "most military output at maximum utilisation, given capital, employment and critical inputs"),
-    "military_utilisation": ("ratio to pre-war", "military", "utilisation of military capacity relative to 2021 (shifts and spare capacity)"),
+    "procurement_real": (
+        "index 2021 = 100", "military",
+        "real defence orders: procurement at last quarter's military prices",
+    ),
+    "orders_expected": (
+        "index 2021 = 100", "military",
+        "real defence orders the industry plans its workforce on (adaptive expectation of procurement_real)",
+    ),
+    "price_military": (
+        "index 2021 = 100", "military",
+        "military price index: CPI plus a premium on orders above capacity",
+    ),
+    "military_capacity": (
+        "index 2021 = 100", "military",
+        "most military output at maximum utilisation, given capital, employment and critical inputs",
+    ),
+    "military_utilisation": (
+        "ratio to pre-war", "military",
+        "utilisation of military capacity relative to 2021 (shifts and spare capacity)",
+    ),
     "capital_military": ("ratio to 2021", "military", "military capital (production capacity) relative to 2021"),
-    "military_labour_demand": ("mn persons", "military", "workers the defence industry wants for its orders at normal wartime utilisation"),
-    "preferential_credit": ("trn RUB per quarter", "military", "state-directed preferential loans to defence contractors (quasi-fiscal)"),
+    "military_labour_demand": (
+        "mn persons", "military",
+        "workers the defence industry wants for its orders at normal wartime utilisation",
+    ),
+    "preferential_credit": (
+        "trn RUB per quarter", "military",
+        "state-directed preferential loans to defence contractors (quasi-fiscal)",
+    ),
     # labour
     "labour_force": ("mn persons", "labour", "labour force: trend minus army, army losses and emigrants"),
     "labour_force_trend": ("mn persons", "labour", "no-war trend labour force (demographics)"),
-    "army_personnel": ("mn persons", "labour", "war-time army stock drawn from the labour force (mobilised + contract, net of attrition and demobilisation)"),
+    "army_personnel": (
+        "mn persons", "labour",
+        "war-time army stock drawn from the labour force (mobilised + contract, net of attrition and demobilisation)",
+    ),
     "army_losses": ("mn persons", "labour", "cumulative army leavers who do not return to the labour force"),
     "emigrants_lf": ("mn persons", "labour", "emigrants who were in the labour force (historical + lever)"),
     "skilled_emigrants": ("mn persons", "labour", "skilled emigrants in the labour force (historical + lever)"),
@@ -46,58 +98,122 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     "employment_civilian": ("mn persons", "labour", "civilian employment"),
     "unemployed": ("mn persons", "labour", "unemployed persons: labour force minus employment"),
     "unemployment_rate": ("% of labour force", "labour", "unemployment rate"),
-    "labour_shortage": ("mn", "labour", "unfilled vacancies: frictional level plus unmet labour demand of both sectors"),
+    "labour_shortage": (
+        "mn", "labour",
+        "unfilled vacancies: frictional level plus unmet labour demand of both sectors",
+    ),
     "unmet_military_demand": ("mn persons", "labour", "military labour demand not yet hired"),
     "unmet_civilian_demand": ("mn persons", "labour", "civilian labour demand at normal hours beyond employment"),
     # wages and incomes
     "wage_military": ("index 2021 = 100", "wages", "real wage in the defence industry"),
     "wage_civilian": ("index 2021 = 100", "wages", "real wage in the civilian sector"),
-    "real_wage": ("index 2021 = 100", "wages", "economy-wide average real wage: employment-weighted wages of both sectors"),
-    "unit_labour_cost_gap": ("% of no-war path", "wages", "real unit labour cost: civilian real wage over labour productivity, relative to the no-war path (100 x log)"),
+    "real_wage": (
+        "index 2021 = 100", "wages",
+        "economy-wide average real wage: employment-weighted wages of both sectors",
+    ),
+    "unit_labour_cost_gap": (
+        "% of no-war path", "wages",
+        "real unit labour cost: civilian real wage over potential labour productivity, relative to the no-war path "
+        "(100 x log)",
+    ),
     "wage_premium": ("share", "wages", "defence-industry wage premium over civilian wages"),
-    "civilian_real_income": ("index 2021 = 100", "wages", "real income of civilian households: civilian wage bill plus transfers"),
-    "soldier_income": ("mn wage-earner equivalents", "wages", "soldiers' pay in units of the 2021 average wage x millions"),
-    "household_income": ("index 2021 = 100", "wages", "real household income: wages of both sectors, soldiers' pay and transfers"),
-    "real_disposable_income": ("index 2021 = 100", "wages", "real disposable household income (household_income; the 2025 income-tax changes are not modelled)"),
+    "civilian_real_income": (
+        "index 2021 = 100", "wages",
+        "real income of civilian households: civilian wage bill plus transfers",
+    ),
+    "soldier_income": (
+        "mn wage-earner equivalents", "wages",
+        "soldiers' pay in units of the 2021 average wage x millions",
+    ),
+    "household_income": (
+        "index 2021 = 100", "wages",
+        "real household income: wages of both sectors, soldiers' pay and transfers",
+    ),
+    "real_disposable_income": (
+        "index 2021 = 100", "wages",
+        "real disposable household income (household_income; the 2025 income-tax changes are not modelled)",
+    ),
     # prices
     "cpi_inflation": ("% y/y", "prices", "CPI inflation, on the same quarter a year earlier"),
     "inflation_gap": ("pp", "prices", "CPI inflation (y/y) minus the inflation target"),
     "inflation_q": ("% annualised q/q", "prices", "quarterly CPI inflation, annualised"),
-    "core_inflation": ("% annualised q/q", "prices", "CPI inflation without the direct effect of import costs: the persistent part"),
-    "inflation_expectations": ("% per year", "prices", "inflation expectations: the household survey where observed, else the target weighted by credibility and an adaptive forecast"),
-    "credibility": ("share", "prices", "weight of the inflation target in expectations (falls with the central bank's record)"),
+    "core_inflation": (
+        "% annualised q/q", "prices",
+        "CPI inflation without the direct effect of import costs: the persistent part",
+    ),
+    "inflation_expectations": (
+        "% per year", "prices",
+        "inflation expectations: the household survey where observed, else the target weighted by credibility and an "
+        "adaptive forecast",
+    ),
+    "credibility": (
+        "share", "prices",
+        "weight of the inflation target in expectations (falls with the central bank's record)",
+    ),
     "price_level": ("index 2021 = 100", "prices", "CPI level"),
     "import_markup": ("% over 2021", "prices", "sanction markup on controlled imports (data and levers)"),
     "import_cost": ("RUB per USD", "prices", "ruble cost of controlled imports: exchange rate x (1 + share x markup)"),
-    "sanctions_cost": ("% per year", "prices", "growth of import costs from the sanction markup on controlled imports, annualised (a cost shock)"),
-    "imported_inflation": ("% per year", "prices", "import-cost inflation above last quarter's CPI inflation, annualised (a real depreciation)"),
-    "usd_rub": ("RUB per USD", "prices", "exchange rate: quarterly data in history, a documented rule in projection, incl. oil-sanction effects"),
+    "sanctions_cost": (
+        "% per year", "prices",
+        "growth of import costs from the sanction markup on controlled imports, annualised (a cost shock)",
+    ),
+    "imported_inflation": (
+        "% per year", "prices",
+        "import-cost inflation above last quarter's CPI inflation, annualised (a real depreciation)",
+    ),
+    "usd_rub": (
+        "RUB per USD", "prices",
+        "exchange rate: quarterly data in history, a documented rule in projection, incl. oil-sanction effects",
+    ),
     "realised_urals": ("USD/bbl", "prices", "realised Urals price after any oil-sanction discount"),
     # money
-    "key_rate": ("% per year", "money", "Bank of Russia key rate (the data in history from 2022, the Taylor rule otherwise)"),
+    "key_rate": (
+        "% per year", "money",
+        "Bank of Russia key rate (the data in history from 2022, the Taylor rule otherwise)",
+    ),
     "lending_rate_civilian": ("% per year", "money", "market lending rate for the civilian sector"),
-    "lending_rate_military": ("% per year", "money", "effective lending rate of defence contractors (preferential and market)"),
+    "lending_rate_military": (
+        "% per year", "money",
+        "effective lending rate of defence contractors (preferential and market)",
+    ),
     "real_rate_civilian": ("% per year", "money", "civilian lending rate minus inflation expectations"),
     # budget
     "nominal_gdp": ("trn RUB per quarter", "budget", "nominal GDP"),
-    "nominal_gdp_expected": ("trn RUB per quarter", "budget", "nominal GDP the budget plans on: last quarter's, grown at its pace of the past three quarters [B0]"),
+    "nominal_gdp_expected": (
+        "trn RUB per quarter", "budget",
+        "nominal GDP the budget plans on: last quarter's, grown at its pace of the past three quarters [B0]",
+    ),
     "defence_spending": ("trn RUB per quarter", "budget", "national-defence spending incl. scenario changes"),
     "defence_spending_gdp": ("% of GDP", "budget", "defence spending in % of GDP"),
-    "fiscal_stance": ("% of GDP", "budget", "non-oil primary deficit incl. quasi-fiscal credit: (defence + other primary spending + weighted preferential credit) / GDP - non-oil tax rate"),
+    "fiscal_stance": (
+        "% of GDP", "budget",
+        "non-oil primary deficit incl. quasi-fiscal credit: (defence + other primary spending + weighted preferential "
+        "credit) / GDP - non-oil tax rate",
+    ),
     "fiscal_impulse": ("% of GDP", "budget", "change of the fiscal stance on the previous quarter"),
     "oil_gas_revenue": ("trn RUB per quarter", "budget", "oil and gas revenue of the federal budget"),
     "non_oil_revenue": ("trn RUB per quarter", "budget", "non-oil federal revenue"),
     "revenue": ("trn RUB per quarter", "budget", "federal revenue"),
     "other_spending": ("trn RUB per quarter", "budget", "non-defence primary federal spending (after any cuts)"),
-    "spending_cut": ("trn RUB per quarter", "budget", "cut of non-defence spending when the liquid NWF can no longer cover its share of the deficit"),
+    "spending_cut": (
+        "trn RUB per quarter", "budget",
+        "cut of non-defence spending when the liquid NWF can no longer cover its share of the deficit",
+    ),
     "interest": ("trn RUB per quarter", "budget", "interest on federal debt"),
     "spending": ("trn RUB per quarter", "budget", "federal spending"),
     "budget_balance": ("trn RUB per quarter", "budget", "federal budget balance: revenue minus spending"),
     "budget_balance_gdp": ("% of GDP", "budget", "federal budget balance in % of GDP"),
     "nwf_draw": ("trn RUB per quarter", "budget", "NWF liquid assets used to finance the deficit"),
     "nwf_save": ("trn RUB per quarter", "budget", "surplus saved in the liquid NWF"),
-    "nwf_revaluation": ("trn RUB per quarter", "budget", "revaluation of the liquid NWF with the model's exchange rate"),
-    "nwf_other_flows": ("trn RUB per quarter", "budget", "NWF liquid flows outside the model (transfers, freezes, conversions): steer the stock to the observed values in history; 0 in projection"),
+    "nwf_revaluation": (
+        "trn RUB per quarter", "budget",
+        "revaluation of the liquid NWF with the model's exchange rate",
+    ),
+    "nwf_other_flows": (
+        "trn RUB per quarter", "budget",
+        "NWF liquid flows outside the model (transfers, freezes, conversions): steer the stock to the observed values "
+        "in history; 0 in projection",
+    ),
     "nwf_liquid": ("trn RUB, end of quarter", "budget", "liquid assets of the National Wealth Fund"),
     "borrowing": ("trn RUB per quarter", "budget", "net new federal borrowing"),
     "new_debt": ("trn RUB, end of quarter", "budget", "federal debt issued since 2019 (cumulative borrowing)"),
@@ -111,7 +227,11 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     "strain_shortage": ("pre-war s.d.", "strain", "labour shortage (standardised)"),
     "strain_wage_gap": ("pre-war s.d.", "strain", "military wage premium (standardised)"),
     "strain_nwf": ("pre-war s.d.", "strain", "NWF depletion: minus liquid NWF in % of annual GDP (standardised)"),
-    "strain_index": ("pre-war s.d.", "strain", "composite strain index: weighted mean of the strain_* indicators; 0 = pre-war normal, 1 = one pre-war standard deviation of stress (a stylised construct)"),
+    "strain_index": (
+        "pre-war s.d.", "strain",
+        "composite strain index: weighted mean of the strain_* indicators; 0 = pre-war normal, 1 = one pre-war "
+        "standard deviation of stress (a stylised construct)",
+    ),
 }
 
 KEY_VARIABLES = (

@@ -9,7 +9,7 @@ import pytest
 import twosector
 from twosector import exog
 from twosector.params import param_table
-from twosector.simulation import simulate, compare
+from twosector.simulation import compare, simulate
 
 SCENARIOS = twosector.list_scenarios().index.tolist()
 

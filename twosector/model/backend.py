@@ -35,7 +35,7 @@ def _store_floats(slab: np.ndarray, values: Sequence[float]) -> None:
 
 
 def _store_arrays(slab: np.ndarray, values: Sequence[Any]) -> None:
-    for row, value in zip(slab, values):  # a value may be a float shared by all draws
+    for row, value in zip(slab, values, strict=True):  # a value may be a float shared by all draws
         row[...] = value
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from itertools import repeat
 from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any
@@ -120,17 +119,22 @@ def _initial_state(f: Mapping[str, np.ndarray], k: Mapping[str, Any], x0: Mappin
     return State(
         army_w=zeros.copy(), lost=zeros.copy(), skilled_x=zeros.copy(), substitution=zeros.copy(),
         drag=zeros.copy(), capital=np.ones(n), capital_military=np.ones(n),
-        employment_military=f["employment_military_2021"].copy(), utilisation_military=np.ones(n), orders_expected=100 * paths["trend"][:, 0], employment_civilian=paths["l_bar"][:, 0].copy(),
+        employment_military=f["employment_military_2021"].copy(), utilisation_military=np.ones(n),
+        orders_expected=100 * paths["trend"][:, 0], employment_civilian=paths["l_bar"][:, 0].copy(),
         labour_force=paths["lf_trend"][:, 0] * np.exp(-f["labour_force_growth"] / 400),
-        price_military=price.copy(), gap=zeros.copy(), real_rate=k["rr_neutral"].copy(), income_gap=zeros.copy(), income_change=zeros.copy(),
+        price_military=price.copy(), gap=zeros.copy(), real_rate=k["rr_neutral"].copy(), income_gap=zeros.copy(),
+        income_change=zeros.copy(),
         anchor=100 * paths["trend"][:, 0], stance_hist=None, price=price,
         price_hist=[p0 * np.exp(-target * j / 400) for j in (4, 3, 2, 1)], inflation=target.copy(),
-        core=target.copy(), imported=zeros.copy(), cpi=target.copy(), adaptive=target.copy(), record=zeros.copy(), key_rate=key_rate,
+        core=target.copy(), imported=zeros.copy(), cpi=target.copy(), adaptive=target.copy(), record=zeros.copy(),
+        key_rate=key_rate,
         lending=key_rate + f["lending_spread"], wage=wage, ulc_gap=zeros.copy(),
         premium=f["wage_premium_base"].copy(), fx_base=zeros + x0["usd_rub"], fx=zeros + x0["usd_rub"],
-        markup=zeros + x0["import_markup"], nwf=f["nwf_liquid_2021"].copy(), debt=zeros.copy(), ofz=key_rate + f["ofz_spread"],
+        markup=zeros + x0["import_markup"], nwf=f["nwf_liquid_2021"].copy(), debt=zeros.copy(),
+        ofz=key_rate + f["ofz_spread"],
         spread=zeros.copy(), wedge=np.ones(n), defence_share=zeros.copy(), other_share=zeros.copy(),
-        interest=f["interest_share"] / 400 * f["nominal_gdp_2021"] * np.exp(-(f["potential_growth"] + target) * (k["t_mid"] + 1) / 400),
+        interest=f["interest_share"] / 400 * f["nominal_gdp_2021"]
+        * np.exp(-(f["potential_growth"] + target) * (k["t_mid"] + 1) / 400),
         nominal_gdp=ngdp0,
         ngdp_hist=[ngdp0 * np.exp(-(f["potential_growth"] + target) * j / 400) for j in (3, 2, 1, 0)],
     )
@@ -199,7 +203,8 @@ def _demand_side(v: dict[str, Any], s: State, x: Mapping[str, Any], k: Mapping[s
         p=p)
     v.update(demand.civilian_demand(
         gap_prev=s.gap, real_rate_prev=s.real_rate, income_change=s.income_change, stance=stance,
-        stance_4q_ago=stance if s.stance_hist is None else s.stance_hist[0], shock=x["demand_shock"] + x["covid"], anchor=s.anchor, potential=v["potential_civilian"],
+        stance_4q_ago=stance if s.stance_hist is None else s.stance_hist[0], shock=x["demand_shock"] + x["covid"],
+        anchor=s.anchor, potential=v["potential_civilian"],
         rr_neutral=k["rr_neutral"], p=p, B=B))
     v.update(supply.civilian_employment(
         demand=v["civilian_demand"], employment_prev=s.employment_civilian,
@@ -270,7 +275,8 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
     cost = B.exp(-p.military_investment_rate * (v["lending_rate_military"] - v["inflation_expectations"]) / 100)
     excess = B.maximum(v["military_overload"], 0.0)
     idle = B.maximum(1 - v["military_utilisation"], 0.0)
-    s.capital_military = s.capital_military * B.exp(p.military_investment * excess * cost - p.military_depreciation * idle)
+    growth = p.military_investment * excess * cost - p.military_depreciation * idle
+    s.capital_military = s.capital_military * B.exp(growth)
     # [Y7] military prices: CPI inflation, faster while orders exceed output at normal utilisation (prices do not
     # fall below the CPI path when orders fall short: idle capacity lowers output instead)
     # before the war the index follows the inflation target (state defence orders are priced with the planned
@@ -283,7 +289,8 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
         s.defence_share = v["defence_path_share"]
     if x["spending_plan"]:
         s.other_share = v["other_planned"] / v["nominal_gdp_expected"]
-    s.army_w, s.skilled_x, s.substitution, s.drag = v["army_w"], v["skilled_x"], v["import_substitution"], v["tech_drag"]
+    s.army_w, s.skilled_x = v["army_w"], v["skilled_x"]
+    s.substitution, s.drag = v["import_substitution"], v["tech_drag"]
     s.employment_military, s.employment_civilian = v["employment_military"], v["employment_civilian"]
     s.labour_force = v["labour_force"]
     s.utilisation_military, s.orders_expected = v["military_utilisation"], v["orders_expected"]
@@ -291,7 +298,8 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
     s.stance_hist = (s.stance_hist or [v["fiscal_stance"]] * 4)[1:] + [v["fiscal_stance"]]
     s.income_change, s.income_gap = v["income_gap"] - s.income_gap, v["income_gap"]
     s.core, s.imported = v["core_inflation"], v["imported_inflation"]
-    s.inflation, s.cpi, s.adaptive, s.record = v["inflation_q"], v["cpi_inflation"], v["adaptive_expectations"], v["inflation_record"]
+    s.inflation, s.cpi = v["inflation_q"], v["cpi_inflation"]
+    s.adaptive, s.record = v["adaptive_expectations"], v["inflation_record"]
     s.key_rate, s.lending = v["key_rate"], v["lending_rate_civilian"]
     s.price_hist = s.price_hist[1:] + [v["price_level"]]
     s.price, s.wage, s.premium = v["price_level"], v["wage_civilian"], v["wage_premium"]
@@ -305,7 +313,8 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
 def _rows(columns: Mapping[str, Any], T: int) -> list[dict[str, Any]]:
     """Per-quarter dicts of floats from paths of shape ``(T,)`` (a float is held over all quarters)."""
     lists = [np.asarray(v, dtype=float).tolist() if np.ndim(v) else [float(v)] * T for v in columns.values()]
-    return list(map(dict, map(zip, repeat(tuple(columns)), zip(*lists))))
+    names = tuple(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*lists, strict=True)]
 
 
 def run(

@@ -43,7 +43,8 @@ def wages(
     target = (p.wage_premium_base + p.wage_premium_unmet * unmet_military / B.maximum(employment_military, 1e-9)
               + p.wage_premium_spend * B.log(B.maximum(procurement, output_military) / output_military))
     premium = premium_prev + p.wage_premium_speed * (target - premium_prev)
-    return {"wage_civilian": wc, "wage_growth": growth, "unit_labour_cost_gap": ulc_gap, "wage_premium": premium, "wage_military": wc * (1 + premium)}
+    return {"wage_civilian": wc, "wage_growth": growth, "unit_labour_cost_gap": ulc_gap, "wage_premium": premium,
+            "wage_military": wc * (1 + premium)}
 
 
 def household_income(

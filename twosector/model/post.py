@@ -56,7 +56,7 @@ def rescale(out: dict[str, np.ndarray], i2021: np.ndarray) -> None:
     names = [name for name in INDICES if name in out]
     levels = np.stack([out[name] for name in names])  # (variable, n, T)
     factors = 100 / levels[:, :, i2021].mean(axis=2, keepdims=True)
-    for name, factor in zip(names, factors):
+    for name, factor in zip(names, factors, strict=True):
         out[name] *= factor
         if name == "output_civilian":
             for other in WITH_CIVILIAN:
@@ -95,7 +95,7 @@ def strain(indicators: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray], i_
     w = np.stack([f[f"strain_weight_{STRAIN[name]}"] for name in names])[:, :, None]
     z = (values - values[:, :, i_prewar].mean(axis=2, keepdims=True)) / sd
     total = w.sum(axis=0)
-    out = dict(zip(names, z))
+    out = dict(zip(names, z, strict=True))
     out["strain_index"] = (w * z).sum(axis=0) / np.where(total > 0, total, 1.0)
     return out
 

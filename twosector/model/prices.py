@@ -69,8 +69,9 @@ def prices(
     times it when negative: the Phillips curve is convex, steep when demand runs into capacity limits, flat in
     slack (prices and wages are stickier downwards). Real marginal cost enters as last quarter's real unit
     labour cost gap (wages over productivity relative to the no-war path, Galí & Gertler 1999), so a labour
-    shortage that bids wages up ahead of productivity raises inflation. The long run is vertical: the weights on lagged and expected inflation sum to one, so with closed
-    gaps inflation returns to expectations, which return to the target as credibility recovers. Headline
+    shortage that bids wages up ahead of productivity raises inflation. The long run is vertical: the weights on
+    lagged and expected inflation sum to one, so with closed gaps inflation returns to expectations, which return to
+    the target as credibility recovers. Headline
     inflation adds two direct cost effects, level effects on prices that the lag does not carry (they reach
     later inflation only through expectations):
 

@@ -97,8 +97,8 @@ def military(
     towards the workforce that would produce them at the normal
     utilisation (``military_utilisation_normal`` from the war's start, ``wartime`` = 1, also after a ceasefire:
     the shifts are organised; 1 before the war): orders above that raise the military price index [Y7].
-    Adjustment takes time: employment closes ``military_hiring_speed`` of the gap a quarter, and utilisation rises by at most ``military_ramp`` a quarter (new shifts
-    need workers and organisation); it can fall at once.
+    Adjustment takes time: employment closes ``military_hiring_speed`` of the gap a quarter, and utilisation rises by
+    at most ``military_ramp`` a quarter (new shifts need workers and organisation); it can fall at once.
     """
     q = 100 * procurement / (price_m_prev * procurement_2021)
     om, a, n0 = p.critical_input_share_mil, p.military_capital_share, p.employment_military_2021 * workforce
@@ -113,7 +113,8 @@ def military(
     capacity = B.minimum(p.military_utilisation_max, utilisation_prev + p.military_ramp) * full
     y = B.minimum(q, capacity)
     return {
-        "procurement_real": q, "orders_expected": expected, "military_capacity": capacity, "military_labour_demand": wanted,
+        "procurement_real": q, "orders_expected": expected, "military_capacity": capacity,
+        "military_labour_demand": wanted,
         "employment_military": n, "output_military": y, "military_utilisation": y / full,
         "capital_military": capital, "price_military": price_m_prev, "military_overload": B.log(q / (normal * full)),
         "utilisation_normal": normal,
@@ -121,7 +122,7 @@ def military(
 
 
 class Technology(NamedTuple):
-    """This quarter's civilian production function [C2]: ``output = base × CES(v, m)``."""
+    """The civilian production function of the quarter [C2]: ``output = base × CES(v, m)``."""
 
     base: Value  # 100 × the pre-war potential path
     l_bar: Value  # no-war civilian employment (mn)
