@@ -9,6 +9,7 @@ import pytest
 import twosector
 from twosector import exog
 from twosector.data import series
+from twosector.errors import ScenarioError
 
 
 def _annual(name: str) -> dict[int, float]:
@@ -239,3 +240,10 @@ def test_paths_follow_the_data_folder_in_use(tmp_path, monkeypatch: pytest.Monke
     assert after.loc["2023Q2", "usd_rub"] == pytest.approx(2 * before.loc["2023Q2", "usd_rub"])
     monkeypatch.delenv("TWOSECTOR_DATA")
     pd.testing.assert_frame_equal(exog.paths(end="2025Q4"), before)
+
+
+@pytest.mark.parametrize("func", [exog.deflator_path, exog.nwf_observations, exog.fiscal_shares])
+def test_a_bad_cut_off_quarter_is_one_clear_error(func) -> None:
+    with pytest.raises(ScenarioError, match=rf"exog\.{func.__name__}: bad quarter end_history='2024Q9' .*allowed: a "
+                       r"quarter such as '2024Q4'"):
+        func("2024Q9")

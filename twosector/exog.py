@@ -157,6 +157,15 @@ BUDGET_LAWS: dict[int, int] = {2023: 2022, 2024: 2023, 2025: 2024, 2026: 2024, 2
 
 
 
+def _quarter(value: str | pd.Period, field: str, where: str) -> pd.Period:
+    """A quarter from ``value``, or a ScenarioError naming ``where``, ``field`` and the bad value."""
+    try:
+        return pd.Period(value, freq="Q")
+    except (ValueError, TypeError) as exc:
+        raise ScenarioError(f"{where}: bad quarter {field}={value!r} ({exc}); allowed: a quarter such as "
+                            f"'{DATA_CUTOFF}'") from None
+
+
 def _series(name: str, vintage: str = "latest") -> pd.Series:
     from twosector.data import series
 
@@ -202,8 +211,15 @@ def deflator_path(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Series:
     -------
     pd.Series
         Deflator by year (annual ``PeriodIndex``); empty if the 2022 anchor (step 1) is not yet known.
+
+    Raises
+    ------
+    ScenarioError
+        If ``end_history`` is not a quarter.
+    DataError
+        If a data file it reads is missing or invalid (:func:`twosector.data.load`).
     """
-    eh = pd.Period(end_history, freq="Q")
+    eh = _quarter(end_history, "end_history", "exog.deflator_path")
     nominal = _known(_series("gdp_nominal"), eh)
     growth = _known(_series("gdp_growth"), eh)
     defl = _known(_series("gdp_deflator_growth"), eh)
@@ -247,12 +263,24 @@ def nwf_observations(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Series:
     The pre-war stock (~140 bn USD) is the parameter ``nwf_liquid_2021``; the liquid shares of 1 Jan 2023/2024
     are not used because the NWF total is not observed on those dates.
 
+    Parameters
+    ----------
+    end_history : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
+        Only observations whose period has ended by then are used.
+
     Returns
     -------
     pd.Series
         Stock by quarter (quarterly ``PeriodIndex``, sorted); empty if nothing is known.
+
+    Raises
+    ------
+    ScenarioError
+        If ``end_history`` is not a quarter.
+    DataError
+        If a data file it reads is missing or invalid (:func:`twosector.data.load`).
     """
-    eh = pd.Period(end_history, freq="Q")
+    eh = _quarter(end_history, "end_history", "exog.nwf_observations")
     stock = _known(_series("nwf_liquid"), eh)
     change = _known(_series("nwf_liquid_change"), eh)
     change.index = [p.year for p in change.index]
@@ -278,14 +306,24 @@ def fiscal_shares(end_history: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
       missing, spending + ``budget_balance`` (2023: (29.12 - 8.82) / 170.5 = 11.9; 2024: (40.2 - 3.5 - 11.13)
       / 200 = 12.8).
 
-    Only annual figures known by ``end_history`` are used.
+    Parameters
+    ----------
+    end_history : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
+        Only annual figures for years that have ended by then are used.
 
     Returns
     -------
     pd.DataFrame
         Columns ``non_oil_revenue_gdp``, ``other_spending_gdp`` (NaN where a year lacks the inputs); index year (int).
+
+    Raises
+    ------
+    ScenarioError
+        If ``end_history`` is not a quarter.
+    DataError
+        If a data file it reads is missing or invalid (:func:`twosector.data.load`).
     """
-    eh = pd.Period(end_history, freq="Q")
+    eh = _quarter(end_history, "end_history", "exog.fiscal_shares")
 
     def annual(name: str) -> dict[int, float]:
         s = _known(_series(name), eh)
@@ -588,11 +626,18 @@ def condition_rate(x: pd.DataFrame, end_history: str | pd.Period) -> pd.DataFram
         Exogenous paths (the layout of :func:`paths`).
     end_history : str or Period
         Last quarter in which the key rate follows the data.
+
+    Returns
+    -------
+    pd.DataFrame
+        A copy of ``x`` with ``rate_anchor`` and ``key_rate_data`` set to 0 after ``end_history``.
+
+    Raises
+    ------
+    ScenarioError
+        If ``end_history`` is not a quarter.
     """
-    try:
-        eh = pd.Period(end_history, freq="Q")
-    except (ValueError, TypeError) as exc:
-        raise ScenarioError(f"exog.condition_rate: bad quarter end_history={end_history!r} ({exc})") from None
+    eh = _quarter(end_history, "end_history", "exog.condition_rate")
     x = x.copy()
     after = x.index > eh
     x.loc[after, "rate_anchor"] = 0.0
@@ -607,10 +652,22 @@ def no_war_paths(*, start: str | pd.Period = MODEL_START, end: str | pd.Period =
     its 2021 share; no tax package; oil price and ruble stay at their 2021 averages; no sanctions (availability
     1, no markup), no mobilisation, recruitment or emigration, no war-time financing, no survey conditioning.
 
+    Parameters
+    ----------
+    start, end : str or Period, default :data:`~twosector.calendar.MODEL_START`, :data:`~twosector.calendar.DEFAULT_END`
+        First and last quarter of the paths.
+
     Returns
     -------
     pd.DataFrame
         Same layout as :func:`paths`.
+
+    Raises
+    ------
+    ScenarioError
+        If ``start`` or ``end`` is not a quarter or the range is invalid (as :func:`paths`).
+    DataError
+        If the data cannot build the paths (as :func:`paths`).
     """
     x = paths(start=start, end=end)
     base = x.loc[x.index.year == BASE_YEAR]
@@ -638,6 +695,18 @@ def no_war_paths(*, start: str | pd.Period = MODEL_START, end: str | pd.Period =
 
 def validate_exog(x: pd.DataFrame, end: pd.Period) -> pd.DataFrame:
     """Check a user-supplied exogenous frame and return it cut at ``end``.
+
+    Parameters
+    ----------
+    x : pd.DataFrame
+        Exogenous paths in the layout of :func:`paths` (quarterly ``PeriodIndex``, the columns of :data:`COLUMNS`).
+    end : Period
+        Last quarter the simulation needs.
+
+    Returns
+    -------
+    pd.DataFrame
+        ``x`` up to ``end``, columns in the order of :data:`COLUMNS`.
 
     Raises
     ------
