@@ -282,6 +282,16 @@ def _fmt(x: float) -> str:
     return f"{float(x):.10g}"
 
 
+#: a solved value within this share of its range from a bound counts as at the bound: the solver's bounded
+#: steps approach a bound without reaching it exactly, and a value 0.1% inside it says the same as one on it
+AT_BOUND_SHARE = 0.01
+
+
+def _at_bound(value: float, low: float, high: float) -> bool:
+    """Whether ``value`` lies within :data:`AT_BOUND_SHARE` of its range from ``low`` or ``high``."""
+    return min(value - low, high - value) <= AT_BOUND_SHARE * (high - low)
+
+
 def _known_by(row: pd.Series, end: pd.Period) -> bool:
     """Whether a target is known at the cut-off.
 
@@ -466,8 +476,7 @@ def _report(
             kind, set_here = "estimated", True
         elif name in solved:
             source = f"calibrated to ({tids}; targets in twosector/targets.csv, sample to {end})"
-            lo_, hi_ = float(table.at[name, "low"]), float(table.at[name, "high"])
-            if float(params[name]) in (lo_, hi_):
+            if _at_bound(float(params[name]), float(table.at[name, "low"]), float(table.at[name, "high"])):
                 source += "; at the bound of the catalogue range"
             kind, set_here = "calibrated", True
         elif name in NOT_IDENTIFIED:
@@ -482,7 +491,7 @@ def _report(
             "low": float(table.at[name, "low"]), "high": float(table.at[name, "high"]), "kind": kind,
             "source": source, "set_by_calibration": set_here, "clipped": name in clipped,
             "raw_estimate": float(clipped.get(name, np.nan)),
-            "at_bound": set_here and float(params[name]) in (float(table.at[name, "low"]),
-                                                            float(table.at[name, "high"])),
+            "at_bound": set_here and _at_bound(float(params[name]), float(table.at[name, "low"]),
+                                               float(table.at[name, "high"])),
         })
     return pd.DataFrame(rows).set_index("name")
