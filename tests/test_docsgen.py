@@ -30,6 +30,12 @@ def test_model_md_parameter_tables_are_the_catalogue() -> None:
     assert section == docsgen.parameter_tables(), STALE.format("model.md", "catalogue")
 
 
+def test_model_md_variable_table_is_the_catalogue() -> None:
+    text = docsgen.MODEL_DOCS.read_text(encoding="utf-8")
+    section = text.split(docsgen.VARIABLES_START, 1)[1].split(docsgen.VARIABLES_END, 1)[0].strip("\n")
+    assert section == docsgen.variable_tables(), STALE.format("model.md", "catalogue")
+
+
 def test_parameter_tables_list_every_parameter_once_under_its_block() -> None:
     table = param_table()
     block, seen = None, []
@@ -87,3 +93,52 @@ def test_scoreboard_block_states_the_ambition_and_lists_every_forecast(scoreboar
     assert len(rows) == len(scoreboard)
     ranged = scoreboard[scoreboard["low"] < scoreboard["high"]]
     assert sum(" to " in line.split(" | ")[6] for line in rows) == len(ranged)
+
+
+def _facts(**passes: bool) -> pd.DataFrame:
+    """A fact table with one row of each sort: an evidence fact, a constructed fact and a calibration target."""
+    rows = {
+        "free": ("fact", "", True, False),
+        "forced": ("fact", "the figure is an input", False, True),
+        "fitted": ("target", "", False, False),
+    }
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["kind", "constructed", "evidence", "claimed"])
+    frame["pass"] = [passes.get(name, True) for name in frame.index]
+    return frame
+
+
+def head(summary: str) -> str:
+    return re.search(r"\*\*(.*?)\*\*", summary).group(1)
+
+
+def test_facts_summary_counts_only_evidence() -> None:
+    summary = docsgen.facts_summary(_facts(free=False), "2024Q4")
+    assert head(summary) == "0 of 1 evidence facts are within tolerance"
+    assert "missed free" in summary
+    # a constructed fact or a fitted target that passes or misses does not move the count ...
+    for other in ("forced", "fitted"):
+        assert head(docsgen.facts_summary(_facts(free=False, **{other: False}), "2024Q4")) == head(summary)
+    # ... while the evidence fact does
+    assert head(docsgen.facts_summary(_facts(free=True), "2024Q4")) == "1 of 1 evidence facts are within tolerance"
+
+
+def test_facts_summary_names_what_it_does_not_count() -> None:
+    summary = docsgen.facts_summary(_facts(forced=False), "2024Q4")
+    assert "1 constructed facts, which the model is forced towards (column `constructed`" in summary
+    assert "`twosector/targets.csv`): forced;" in summary
+    assert "1 calibration targets and priors, which the solver fits" in summary
+    assert summary.endswith("The model claims 1 facts (1 of them constructed), of which 1 miss: forced.")
+
+
+def test_facts_summary_without_evidence() -> None:
+    facts = _facts().drop(index="free")
+    assert head(docsgen.facts_summary(facts, "2024Q4")) == "No evidence fact"
+
+
+def test_facts_summary_of_the_shipped_baseline_counts_the_evidence_column(calibration) -> None:
+    facts = calibration.fact_table()
+    summary = docsgen.facts_summary(facts, calibration.end)
+    evidence = facts[facts["evidence"]]
+    assert head(summary) == f"{int(evidence['pass'].sum())} of {len(evidence)} evidence facts are within tolerance"
+    assert f"{int((facts['constructed'] != '').sum())} constructed facts" in summary
+    assert not (facts["evidence"] & (facts["constructed"] != "")).any()

@@ -5,7 +5,7 @@
   :data:`VARIABLES_END` (:func:`variable_tables`), re-written by ``twosector dev catalogue``
   (:func:`write_model_docs`).
 - ``docs/calibration.md``: the blocks ``<!-- BEGIN generated:NAME -->...<!-- END generated:NAME -->``
-  (estimates, parameters, targets, facts, backtest, scoreboard, projection; :func:`calibration_blocks`,
+  (estimates, parameters, targets, facts_summary, facts, backtest, scoreboard, projection; :func:`calibration_blocks`,
   :func:`write_calibration_docs`), re-written by ``twosector dev docs``.
 
 Tests compare the docs with what these functions produce now, so a stale table fails the test suite. The
@@ -46,6 +46,7 @@ __all__ = [
     "markdown",
     "backtest_block",
     "scoreboard_block",
+    "facts_summary",
     "calibration_blocks",
     "render_blocks",
     "write_calibration_docs",
@@ -260,6 +261,57 @@ def scoreboard_block(board: pd.DataFrame) -> str:
             + markdown(table.astype({"target_year": str}), "{:.2f}"))
 
 
+def facts_summary(facts: pd.DataFrame, end: str) -> str:
+    """The ``facts_summary`` block: how many *evidence* facts the baseline reproduces, and what is not counted.
+
+    Only the facts marked ``evidence`` (kind ``fact`` and not ``constructed``, :func:`twosector.facts.fact_table`)
+    are counted: a calibration target or prior is fitted by the solver, and a constructed fact is one the model
+    is forced towards, so neither says whether the model is right. Both are named as not counted.
+
+    Parameters
+    ----------
+    facts : pd.DataFrame
+        The fact table (:func:`twosector.facts.fact_table`), indexed by fact name, with columns ``kind``,
+        ``pass``, ``claimed``, ``constructed`` and ``evidence``.
+    end : str
+        The sample cut-off quarter of the calibration.
+
+    Returns
+    -------
+    str
+        Markdown: one paragraph.
+
+    Raises
+    ------
+    KeyError
+        If ``facts`` lacks one of those columns.
+    """
+    evidence = facts[facts["evidence"].astype(bool)]
+    constructed = facts.index[facts["constructed"].astype(str).ne("")]
+    fitted = facts.index[facts["kind"].isin(("target", "prior")) & ~facts.index.isin(constructed)]
+    claimed = facts[facts["claimed"]]
+    missed_claims = claimed.index[~claimed["pass"]]
+
+    def names(index: pd.Index) -> str:
+        return ", ".join(index) if len(index) else "none"
+
+    if evidence.empty:
+        head = "**No evidence fact**: every fact is fitted or forced."
+    else:
+        head = (f"**{int(evidence['pass'].sum())} of {len(evidence)} evidence facts are within tolerance** "
+                f"(facts the model is neither fitted to nor forced towards): passing "
+                f"{names(evidence.index[evidence['pass']])}; missed {names(evidence.index[~evidence['pass']])}.")
+    return (
+        f"Sample cut-off {end}. {head} Not counted as evidence: {len(constructed)} constructed facts, which the "
+        f"model is forced towards (column `constructed` of `twosector/targets.csv`): {names(constructed)}; and "
+        f"{len(fitted)} calibration targets and priors, which the solver fits (the table of the solver's targets "
+        f"above). The model claims {len(claimed)} facts ({int(claimed.index.isin(constructed).sum())} of them "
+        "constructed)"
+        + (", and all of them pass." if missed_claims.empty
+           else f", of which {len(missed_claims)} miss: {', '.join(missed_claims)}.")
+    )
+
+
 def calibration_blocks(cal: Calibration, facts: pd.DataFrame, errors: pd.DataFrame,
                        scoreboard: pd.DataFrame) -> dict[str, str]:
     """The generated blocks of ``docs/calibration.md``, by block name.
@@ -295,24 +347,13 @@ def calibration_blocks(cal: Calibration, facts: pd.DataFrame, errors: pd.DataFra
     )[["equation", "coefficient", "estimate", "se", "data", "prior", "n", "sample"]]
     params = cal.changed().reset_index()[["name", "value", "low", "high", "kind", "clipped", "at_bound", "source"]]
     targets = cal.targets.rename(columns={"id": "name"})[["name", "target", "value", "tolerance", "model", "pass"]]
-    ft = facts[["target", "kind", "value", "tolerance", "model", "pass", "claimed"]].reset_index()
+    ft = facts[["target", "kind", "value", "tolerance", "model", "pass", "claimed", "evidence"]].reset_index()
     proj = projection_assumptions().reset_index()
-    passed = facts[facts["pass"]]
-    claimed = facts[facts["claimed"]]
-    missed_claims = claimed.index[~claimed["pass"]]
-    summary = (
-        f"Sample cut-off {cal.end}. **{int(facts['pass'].sum())} of {len(facts)} facts are within tolerance**; "
-        f"the model claims {len(claimed)} facts"
-        + (", and all of them pass. " if missed_claims.empty
-           else f", of which {len(missed_claims)} miss: {', '.join(missed_claims)}. ")
-        + f"Passing: {', '.join(passed.index)}. "
-        f"Missed: {', '.join(facts.index[~facts['pass']])}."
-    )
     return {
         "estimates": markdown(est),
         "parameters": markdown(params, "{:.4g}"),
         "targets": markdown(targets),
-        "facts_summary": summary,
+        "facts_summary": facts_summary(facts, cal.end),
         "facts": markdown(ft),
         "backtest": backtest_block(backtest_summary(errors)),
         "scoreboard": scoreboard_block(scoreboard),
