@@ -44,8 +44,10 @@ def test_catalogue_sources_say_how_each_parameter_was_set(cal):
     for name in CALIBRATED:
         assert table.at[name, "kind"] == "calibrated"
         assert table.at[name, "source"].startswith("calibrated to (")
-    # nothing is labelled estimated unless this calibration estimated it
+    # nothing is labelled estimated or calibrated unless this calibration estimated or solved it
     assert set(table.index[table["kind"] == "estimated"]) == set(ESTIMATED)
+    assert set(table.index[table["kind"] == "calibrated"]) - {n for n in table.index if n.startswith("strain_")} \
+        == set(CALIBRATED)
     for name in cal_mod.NOT_IDENTIFIED:
         assert table.at[name, "kind"] == "literature" and table.at[name, "source"].startswith("not identified")
 

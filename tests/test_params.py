@@ -35,7 +35,7 @@ def test_param_table_has_a_source_unit_kind_and_description_for_every_parameter(
     assert table["unit"].astype(str).str.strip().str.len().gt(0).all()
     for col in ("source", "description", "block"):
         assert table[col].astype(str).str.strip().str.len().gt(3).all(), col
-    assert set(table["kind"]) <= {"estimated", "calibrated", "literature", "data"}
+    assert set(table["kind"]) <= {"estimated", "calibrated", "literature", "data", "assumption"}
     assert (table["low"] < table["high"]).all()
     assert table.index.is_unique
 

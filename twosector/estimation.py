@@ -796,7 +796,7 @@ def estimate(
         lambda: oil_revenue(x["oil_gas_revenue"], x["urals_price"], x["usd_rub"]),
         lambda b: pd.Series({"k": b["rub_oil_price"]}),
         {}, "OLS through the origin, HC1",
-        "USD/RUB annual averages 2019, 2023 and 2024 are memory values (unverified; sourced ones in usd_rub_y); "
+        "USD/RUB annual averages 2023 and 2024 in the sample are memory values (unverified; sourced ones in usd_rub_y); "
         "Urals 2024 derived",
         derive=lambda b: pd.Series({"k_quarter": b["k"] / 4}),
     )

@@ -28,7 +28,7 @@ Projection assumptions (after ``end_history``)
 - ``contract_recruits``: the last historical quarterly rate continues; ``mobilised``: no new call-up.
 - ``emigrants``: the stock stays at its last value (new outflows come from the ``skilled_emigration`` lever).
 - ``inflation_survey`` / ``survey_anchor``: the household survey (CBR/inFOM) in the quarters it is observed by
-  ``end_history``; 0 elsewhere (the engine's expectations apply, [P3]).
+  ``end_history``; 0 elsewhere (the engine's expectations apply, [P2]).
 - ``gdp_deflator`` / ``nominal_anchor``: the deflator is derived (:func:`deflator_path`) for the years whose
   nominal GDP or deflator growth is known by ``end_history``; after the last such year ``nominal_anchor`` is
   0 and the engine holds the terms-of-trade wedge (deflator / CPI) at its last value ([G3]).
@@ -120,7 +120,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
         "% per year",
         "household 12-month inflation expectations (CBR/inFOM), quarterly; 0 where not observed",
     ),
-    "survey_anchor": ("0/1", "1 where inflation_survey is observed: expectations follow the survey ([P3])"),
+    "survey_anchor": ("0/1", "1 where inflation_survey is observed: expectations follow the survey ([P2])"),
     "gdp_deflator": (
         "index 2021 = 1",
         "GDP deflator derived from nominal GDP, real growth and deflator growth (data); held after the last year "

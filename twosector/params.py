@@ -24,7 +24,9 @@ __all__ = ["default_params", "param_table", "resolve_params", "read_catalogue", 
 
 PARAMETERS_FILE = Path(__file__).with_name("parameters.csv")
 COLUMNS = ["name", "value", "unit", "low", "high", "kind", "block", "source", "description"]
-KINDS = ("estimated", "calibrated", "literature", "data")
+#: how a value was set: estimated with statsmodels, solved by calibrate(), taken from a publication, derived from
+#: the data set, or set by the model author's judgement or a rough hand fit (stated in its source)
+KINDS = ("estimated", "calibrated", "literature", "data", "assumption")
 
 
 def read_catalogue(path: str | os.PathLike[str] = PARAMETERS_FILE) -> pd.DataFrame:
