@@ -184,3 +184,32 @@ def test_parameter_draws_for_the_monte_carlo(cal):
     assert draws["oil_revenue_coef"].mean() == pytest.approx(cal.params["oil_revenue_coef"], rel=0.02)
     res = simulate("baseline", params=draws.iloc[:50], end="2025Q4")
     assert res["cpi_inflation"].shape[1] == 50
+
+
+def test_the_global_search_is_reproducible_stays_in_the_box_and_reports_its_objective(cal, objective):
+    from twosector.calibration import global_search
+
+    cost, names, lo, hi = objective
+    a = global_search(seed=11, popsize=2, maxiter=3)
+    b = global_search(seed=11, popsize=2, maxiter=3)
+    pd.testing.assert_frame_equal(a, b)
+    assert list(a.index) == names
+    assert ((a["start"] >= lo) & (a["start"] <= hi)).all()
+    half = cost(a["start"].to_numpy()[None, :])[0]  # the fixture's objective is least_squares' (half the sum)
+    assert a.attrs["cost"] == pytest.approx(2 * half, rel=1e-9)
+    # a search too short to find the basin is worse than the shipped solution
+    assert half > cost(cal.params[names].to_numpy(dtype=float)[None, :])[0]
+
+
+@pytest.mark.parametrize(("kw", "message"), [
+    ({"maxiter": 0}, r"global_search: maxiter=0 is not allowed; allowed: a positive integer"),
+    ({"popsize": 2.5}, r"global_search: popsize=2.5 is not allowed; allowed: a positive integer"),
+    # too early for any equation without priors: one DataError, not pandas' "start and end must not be NaT"
+    ({"end": "2019Q1"}, r"estimation sample of 'revenue': 0 observations for 1 coefficients"),
+])
+def test_the_global_search_refuses_bad_settings_with_one_message(kw, message):
+    from twosector.calibration import global_search
+    from twosector.errors import TwosectorError
+
+    with pytest.raises(TwosectorError, match=message):
+        global_search(**kw)

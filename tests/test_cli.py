@@ -59,13 +59,30 @@ def test_dev_help_lists_the_maintenance_tasks_with_examples(capsys):
         main(["dev", "--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for task in ("derive", "catalogue", "docs"):
+    for task in ("derive", "catalogue", "search", "docs"):
         assert task in out and f"twosector dev {task}" in out
     assert "examples:" in out
-    for task in ("derive", "catalogue", "docs"):
+    for task in ("derive", "catalogue", "search", "docs"):
         with pytest.raises(SystemExit):
             main(["dev", task, "--help"])
         assert "examples:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("end", ["2019Q1", "2020Q4", "2022Q2"])
+def test_calibrate_too_early_is_one_line_naming_the_equation(end, tmp_path, capsys):
+    assert main(["calibrate", "--end", end, "--out", str(tmp_path / "cal")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [err[0]] and err[0].startswith("twosector calibrate: error: estimation sample of 'revenue'")
+    assert not (tmp_path / "cal").exists()
+
+
+def test_dev_search_prints_the_start_values_as_code(capsys):
+    assert main(["dev", "search", "--popsize", "2", "--maxiter", "2", "--seed", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("# global search to 2024Q4: objective ")
+    from twosector.calibration import CALIBRATED
+
+    assert [line.split('"')[1] for line in out[1:]] == list(CALIBRATED)
 
 
 def test_dev_without_a_task_is_a_usage_error(capsys):

@@ -28,11 +28,12 @@ import numpy as np
 import pandas as pd
 
 from twosector.calendar import DATA_CUTOFF, normalisation_positions
+from twosector.errors import TwosectorError
 from twosector.estimation import Estimates, estimate
 from twosector.files import atomic_write
 from twosector.resources import check_writable
 
-__all__ = ["Calibration", "calibrate", "ESTIMATED", "CALIBRATED", "CALIBRATION_KINDS"]
+__all__ = ["Calibration", "calibrate", "global_search", "ESTIMATED", "CALIBRATED", "CALIBRATION_KINDS"]
 
 
 @dataclass(frozen=True)
@@ -313,6 +314,60 @@ def _mapped_values(est: Estimates) -> dict[str, float]:
     return {name: float(est[m.equation].params[m.coefficient]) for name, m in ESTIMATED.items()}
 
 
+@dataclass
+class _Problem:
+    """Steps (1)-(2) of :func:`calibrate` done, and the least-squares problem of step (3) set up."""
+
+    table: pd.DataFrame
+    params: pd.Series  # catalogue values with the estimates in
+    est: Estimates
+    clipped: dict[str, float]
+    end: pd.Period
+    targets: pd.DataFrame  # the rows of targets.csv known by ``end``
+    names: list[str]
+    low: np.ndarray
+    high: np.ndarray
+    start: np.ndarray
+    prior: np.ndarray
+    scale: np.ndarray
+    sim: _TargetSim | None  # None when no target is known by ``end``
+
+    def cost(self, xs: np.ndarray) -> np.ndarray:
+        """Objective of step (3) for parameter vectors ``xs`` of shape ``(n, len(names))``: shape ``(n,)``."""
+        assert self.sim is not None
+        r = self.sim.residuals(xs)
+        return (r**2).sum(axis=1) + ((REGULARISATION * (xs - self.prior) / self.scale) ** 2).sum(axis=1)
+
+
+def _problem(data: str | os.PathLike | Mapping[str, pd.Series] | None, end: str | pd.Period) -> _Problem:
+    """Estimate on the data to ``end``, map the estimates, and set up the calibration problem."""
+    from twosector.facts import targets as target_table
+    from twosector.params import param_table
+
+    table = param_table()
+    est = estimate(data, end)
+    q = pd.Period(est.end, freq="Q")
+    params = table["value"].astype(float).copy()
+    clipped: dict[str, float] = {}
+    for name, value in _mapped_values(est).items():
+        low, high = float(table.at[name, "low"]), float(table.at[name, "high"])
+        params[name] = float(np.clip(value, low, high))
+        if params[name] != value:
+            clipped[name] = value
+    tt = target_table()
+    tt = tt[tt["kind"].isin(CALIBRATION_KINDS)]
+    tt = tt[[_known_by(r, q) for _, r in tt.iterrows()]].reset_index(drop=True)
+    names = list(CALIBRATED)
+    lo = np.array([float(table.at[n, "low"]) for n in names])
+    hi = np.array([float(table.at[n, "high"]) for n in names])
+    return _Problem(
+        table=table, params=params, est=est, clipped=clipped, end=q, targets=tt, names=names, low=lo, high=hi,
+        start=np.clip(np.array([CALIBRATED[n][0] for n in names]), lo, hi),
+        prior=np.clip(np.array([CALIBRATED[n][1] for n in names]), lo, hi), scale=hi - lo,
+        sim=_TargetSim(params, names, tt, q) if len(tt) else None,
+    )
+
+
 def calibrate(
     data: str | os.PathLike | Mapping[str, pd.Series] | None = None,
     end: str | pd.Period = DATA_CUTOFF,
@@ -323,7 +378,8 @@ def calibrate(
     :data:`ESTIMATED` parameters (clipped to the catalogue range, and reported when clipped); (3) the
     :data:`CALIBRATED` parameters are solved by bounded weighted least squares so that the baseline
     hits the targets and priors of ``twosector/targets.csv`` known by ``end`` (residuals divided by the
-    tolerance; a small pull towards the documented priors keeps the problem well posed); (4) all other
+    tolerance; a pull towards the documented priors, weight :data:`REGULARISATION`, keeps the problem well
+    posed), starting from the values in :data:`CALIBRATED` (found by :func:`global_search`); (4) all other
     parameters keep their catalogue values.
 
     Parameters
@@ -346,37 +402,12 @@ def calibrate(
     """
     from scipy.optimize import least_squares
 
-    from twosector.facts import targets as target_table
-    from twosector.params import param_table
-
-    table = param_table()
-    base = table["value"].astype(float).copy()
-    est = estimate(data, end)
-    q = pd.Period(est.end, freq="Q")
-
-    # (2) estimated parameters
-    params = base.copy()
-    raw = _mapped_values(est)
-    clipped: dict[str, float] = {}
-    for name, value in raw.items():
-        low, high = float(table.at[name, "low"]), float(table.at[name, "high"])
-        params[name] = float(np.clip(value, low, high))
-        if params[name] != value:
-            clipped[name] = value
-
-    # (3) calibrated parameters
-    tt = target_table()
-    tt = tt[tt["kind"].isin(CALIBRATION_KINDS)]
-    tt = tt[[_known_by(r, q) for _, r in tt.iterrows()]].reset_index(drop=True)
-    names = list(CALIBRATED)
-    lo = np.array([float(table.at[n, "low"]) for n in names])
-    hi = np.array([float(table.at[n, "high"]) for n in names])
-    x0 = np.clip(np.array([CALIBRATED[n][0] for n in names]), lo, hi)
-    prior = np.clip(np.array([CALIBRATED[n][1] for n in names]), lo, hi)
-    scale = hi - lo
+    pb = _problem(data, end)
+    table, params, est, clipped, q, tt = pb.table, pb.params, pb.est, pb.clipped, pb.end, pb.targets
+    names, lo, hi, x0, prior, scale = pb.names, pb.low, pb.high, pb.start, pb.prior, pb.scale
     solver: dict[str, Any] = {"targets": list(tt["id"]), "parameters": names}
-    if len(tt):
-        sim = _TargetSim(params, names, tt, q)
+    if pb.sim is not None:
+        sim = pb.sim
 
         def resid(x: np.ndarray) -> np.ndarray:
             return np.concatenate([sim.residuals(x[None, :])[0], REGULARISATION * (x - prior) / scale])
@@ -405,6 +436,72 @@ def calibrate(
     return Calibration(params=params, estimates=est, report=report,
                        targets=tt[["id", "target", "period", "value", "tolerance", "model", "error", "pass"]],
                        end=str(q), solver=solver)
+
+
+def global_search(
+    data: str | os.PathLike | Mapping[str, pd.Series] | None = None,
+    end: str | pd.Period = DATA_CUTOFF,
+    *,
+    seed: int = 3,
+    popsize: int = 15,
+    maxiter: int = 300,
+) -> pd.DataFrame:
+    """Search the whole box of the calibrated parameters for the start values of :func:`calibrate`.
+
+    :func:`calibrate` refines from the start values in :data:`CALIBRATED` with a local solver; the objective
+    has several local minima, so those start values come from this global search: differential evolution
+    (:func:`scipy.optimize.differential_evolution`, Sobol initialisation, every generation one vectorised
+    engine run) over the catalogue ranges of the same objective (squared target residuals over their
+    tolerances plus the pull towards the priors, weight :data:`REGULARISATION`). Paste the ``start`` column
+    into :data:`CALIBRATED` (``twosector dev search`` prints the lines), then run ``twosector dev catalogue``.
+    Takes minutes on one core with the defaults.
+
+    Parameters
+    ----------
+    data : None, folder or mapping
+        The data used for estimation, as in :func:`calibrate`.
+    end : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
+        Cut-off quarter, as in :func:`calibrate`.
+    seed : int, default 3
+        Seed of the search (:class:`numpy.random.Generator` through scipy); the same seed gives the same result.
+    popsize, maxiter : int, default 15 and 300
+        Population size multiplier and number of generations of the search.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per calibrated parameter (index ``name``): ``start`` (the search's best point), ``prior``,
+        ``low``, ``high``; ``attrs["cost"]`` is the objective at ``start`` and ``attrs["end"]`` the cut-off.
+
+    Raises
+    ------
+    TwosectorError
+        If ``end`` is not a quarter, no calibration target is known by ``end``, or ``popsize``/``maxiter`` are
+        not positive integers.
+    DataError
+        If the data are missing or invalid (see :func:`twosector.estimation.estimate`).
+    """
+    from scipy.optimize import Bounds, differential_evolution
+
+    for option, value in (("popsize", popsize), ("maxiter", maxiter)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+            raise TwosectorError(f"global_search: {option}={value!r} is not allowed; allowed: a positive integer")
+    pb = _problem(data, end)
+    if pb.sim is None:
+        raise TwosectorError(f"global_search: no calibration target is known by {pb.end}; allowed: a cut-off "
+                             "after the first target period (see twosector/targets.csv)")
+    def objective(xt: np.ndarray, /) -> Any:  # vectorised: columns of ``xt`` are the candidates
+        return pb.cost(np.asarray(xt).T)
+
+    with np.errstate(all="ignore"):
+        res = differential_evolution(
+            objective, Bounds(pb.low, pb.high), vectorized=True,
+            updating="deferred", popsize=popsize, maxiter=maxiter, seed=seed, tol=1e-10, polish=False,
+            init="sobol", mutation=(0.5, 1.0), recombination=0.7)
+    out = pd.DataFrame({"start": res.x, "prior": pb.prior, "low": pb.low, "high": pb.high},
+                       index=pd.Index(pb.names, name="name"))
+    out.attrs.update(cost=float(res.fun), end=str(pb.end))
+    return out
 
 
 class _TargetSim:

@@ -48,6 +48,7 @@ installed from a wheel, they refuse to write into the installed package unless g
 
 examples:
   twosector dev derive                    after editing a source file in data/
+  twosector dev search                    new start values of the calibration (minutes; prints code)
   twosector dev catalogue                 after a change of the model, the data or the targets ...
   twosector dev docs                      ... then the tables of docs/calibration.md
   twosector dev catalogue --help          options of one task
@@ -265,6 +266,20 @@ def _cmd_dev_catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_dev_search(args: argparse.Namespace) -> int:
+    """``twosector dev search``: the global search for the calibration's start values, printed as code."""
+    from twosector.calibration import global_search
+
+    found = global_search(end=args.end, seed=args.seed, popsize=args.popsize, maxiter=args.maxiter)
+    print(f"# global search to {found.attrs['end']}: objective {found.attrs['cost']:.4f}; "
+          "paste into twosector.calibration.CALIBRATED, then run `twosector dev catalogue`")
+    for name, row in found.iterrows():
+        flag = "  # at a bound" if min(row["start"] - row["low"], row["high"] - row["start"]) <= 0.01 * (
+            row["high"] - row["low"]) else ""
+        print(f'    "{name}": ({row["start"]:.6g}, {row["prior"]:g}),{flag}')
+    return 0
+
+
 def _cmd_dev_docs(args: argparse.Namespace) -> int:
     """``twosector dev docs``: the generated blocks of docs/calibration.md.
 
@@ -468,6 +483,27 @@ def _add_dev(sub: Any) -> None:
     p.add_argument("--catalogue", metavar="FILE", help="the catalogue to update (default twosector/parameters.csv)")
     p.add_argument("--model-docs", metavar="FILE", help="the model documentation (default docs/model.md)")
     p.set_defaults(func=_cmd_dev_catalogue)
+
+    p = tasks.add_parser(
+        "search",
+        help="global search (differential evolution) for the start values of the calibration",
+        description=(
+            "Search the whole box of the calibrated parameters for the minimum of the calibration objective\n"
+            "(twosector.calibration.global_search; minutes with the defaults) and print the start values as the\n"
+            "lines of twosector.calibration.CALIBRATED. `twosector calibrate` refines from those values with a\n"
+            "local solver; after pasting new ones, run `twosector dev catalogue` and `twosector dev docs`."
+        ),
+        epilog=("examples:\n"
+                "  twosector dev search                      the search with its default settings\n"
+                "  twosector dev search --seed 7 --maxiter 50\n"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_end(p)
+    p.add_argument("--seed", type=int, default=3, metavar="N", help="seed of the search (default %(default)s)")
+    p.add_argument("--popsize", type=int, default=15, metavar="N",
+                   help="population size per parameter (default %(default)s)")
+    p.add_argument("--maxiter", type=int, default=300, metavar="N", help="generations (default %(default)s)")
+    p.set_defaults(func=_cmd_dev_search)
 
     p = tasks.add_parser(
         "docs",

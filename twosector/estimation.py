@@ -462,6 +462,8 @@ def _quarterly(s: pd.Series) -> pd.Series:
     if not isinstance(s.index, pd.PeriodIndex) or s.index.freqstr[0] != "Q":
         raise DataError(f"series {s.name!r}: expected a quarterly PeriodIndex, got {type(s.index).__name__}")
     s = s[~s.index.duplicated(keep="last")].sort_index()
+    if s.empty:
+        raise DataError(f"series {s.name!r}: no observation in the sample")
     full = pd.period_range(s.index.min(), s.index.max(), freq="Q")
     return s.reindex(full)
 
@@ -550,6 +552,8 @@ def okun_law(unemployment: pd.Series, growth: pd.Series, *, hac_lags: int | None
     """
     if isinstance(unemployment.index, pd.PeriodIndex) and unemployment.index.freqstr.startswith("Y"):
         u = unemployment.sort_index()
+        if u.empty:
+            raise DataError(f"series {u.name!r}: no observation in the sample")
         u = u.reindex(pd.period_range(u.index.min(), u.index.max(), freq=u.index.freq))
         du, hac = u - u.shift(1), None
     else:
@@ -604,11 +608,14 @@ def hp_gap(s: pd.Series, lamb: float = 1600.0) -> pd.Series:
 
     Raises
     ------
-    Nothing of its own.
+    DataError
+        If fewer than 3 observations remain (the filter needs a second difference).
     """
     from statsmodels.tsa.filters.hp_filter import hpfilter
 
     clean = s.dropna()
+    if len(clean) < 3:
+        raise DataError(f"series {s.name!r}: {len(clean)} observation(s) in the sample; the HP filter needs at least 3")
     cycle, _trend = hpfilter(clean, lamb=lamb)
     return pd.Series(np.asarray(cycle, dtype=float), index=clean.index, name=f"{s.name}_hp_gap")
 
@@ -796,8 +803,8 @@ def estimate(
         lambda: oil_revenue(x["oil_gas_revenue"], x["urals_price"], x["usd_rub"]),
         lambda b: pd.Series({"k": b["rub_oil_price"]}),
         {}, "OLS through the origin, HC1",
-        "USD/RUB annual averages 2023 and 2024 in the sample are memory values (unverified; sourced ones in usd_rub_y); "
-        "Urals 2024 derived",
+        "USD/RUB annual averages 2023 and 2024 in the sample are memory values (unverified; sourced ones in "
+        "usd_rub_y); Urals 2024 derived",
         derive=lambda b: pd.Series({"k_quarter": b["k"] / 4}),
     )
     return Estimates(eqs, str(q))
