@@ -21,7 +21,7 @@ import importlib
 import pkgutil
 from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # public name -> module that defines it
 _API: dict[str, str] = {
