@@ -91,3 +91,31 @@ def test_draw_frames_are_validated_and_filled_with_defaults() -> None:
 def test_unsupported_params_type_is_rejected() -> None:
     with pytest.raises(ParameterError, match="not supported"):
         resolve_params([("hoarding_speed", 0.2)])  # type: ignore[arg-type]
+
+
+def test_strain_scales_are_the_dispersions_of_their_data_counterparts() -> None:
+    """The ``strain_sd_*`` and ``strain_fiscal_need`` values are what their source texts derive from ``data/``."""
+    from twosector.data import load_data, series
+
+    def within(s: pd.Series, first: int, last: int) -> pd.Series:
+        return s[(s.index.year >= first) & (s.index.year <= last)]
+
+    gdp = pd.concat([series("gdp_growth_q"), series("gdp_growth_q_rt")])
+    gdp = within(gdp[~gdp.index.duplicated(keep="first")], 2019, 2024)
+    real_key = (series("key_rate_q") - series("cpi_yoy_q")).dropna()
+    branches = sorted(n for n in load_data()["series"].unique()
+                      if n.startswith("sector_wage_growth_") and n != "sector_wage_growth_all")
+    expected = {
+        "strain_sd_income": within(series("real_disposable_income_growth"), 2022, 2024).std(),
+        "strain_sd_output": gdp.std(),
+        "strain_sd_inflation": within(series("cpi_dec"), 2019, 2024).std(),
+        "strain_sd_credit": within(real_key, 2022, 2024).std(),
+        "strain_sd_labour": within(series("unemployment_q"), 2019, 2024).std(),
+        "strain_sd_wage_gap": pd.Series([series(n).iloc[0] for n in branches]).std(),
+        "strain_sd_fiscal": series("nwf_total_gdp").std(),
+        "strain_fiscal_need": -within(series("budget_balance_gdp"), 2023, 2024).mean(),
+    }
+    assert len(gdp) == 24 and len(real_key) == 12 and len(branches) == 8
+    p = twosector.default_params()
+    for name, value in expected.items():
+        assert p[name] == pytest.approx(value, abs=0.006), name

@@ -219,18 +219,41 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     "new_debt": ("trn RUB, end of quarter", "budget", "federal debt issued since 2019 (cumulative borrowing)"),
     "sovereign_spread": ("pp", "budget", "extra yield on federal debt when new debt exceeds debt_threshold % of GDP"),
     "ofz_rate": ("% per year", "budget", "yield on new federal borrowing: key rate + ofz_spread + sovereign spread"),
-    # strain
-    "strain_output": ("pre-war s.d.", "strain", "civilian output below its pre-war trend (standardised)"),
-    "strain_income": ("pre-war s.d.", "strain", "civilian real income below its pre-war trend (standardised)"),
-    "strain_inflation": ("pre-war s.d.", "strain", "CPI inflation above target (standardised)"),
-    "strain_rate": ("pre-war s.d.", "strain", "civilian lending rate (standardised)"),
-    "strain_shortage": ("pre-war s.d.", "strain", "labour shortage (standardised)"),
-    "strain_wage_gap": ("pre-war s.d.", "strain", "military wage premium (standardised)"),
-    "strain_nwf": ("pre-war s.d.", "strain", "NWF depletion: minus liquid NWF in % of annual GDP (standardised)"),
+    # strain [S1]-[S3]: components in natural units (higher = more strain), their contributions to the index
+    "strain_income": (
+        "% of no-war path", "strain",
+        "real disposable income below its no-war path (100 x log; the household side of the civilian squeeze)",
+    ),
+    "strain_output": ("% of pre-war trend", "strain", "civilian output below its pre-war trend (100 x log)"),
+    "strain_inflation": ("pp", "strain", "CPI inflation (y/y) above the inflation target"),
+    "strain_credit": (
+        "% per year", "strain",
+        "real cost of civilian credit: the civilian lending rate minus inflation expectations",
+    ),
+    "strain_labour": (
+        "% of labour force", "strain",
+        "labour shortage civilian firms face: unfilled vacancies less the defence industry's unmet demand",
+    ),
+    "strain_wage_gap": ("pp", "strain", "military-civilian wage gap: the defence-industry wage premium"),
+    "strain_fiscal": (
+        "% of GDP", "strain",
+        "fiscal-buffer shortfall: ~0 while the liquid NWF net of new debt covers a year's deficit, rising as it "
+        "runs out and debt replaces it (bounded by 2 x strain_fiscal_need)",
+    ),
+    "strain_income_contribution": (
+        "index points", "strain", "contribution of strain_income to strain_index: weight x z-score / sum of weights",
+    ),
+    "strain_output_contribution": ("index points", "strain", "contribution of strain_output to strain_index"),
+    "strain_inflation_contribution": ("index points", "strain", "contribution of strain_inflation to strain_index"),
+    "strain_credit_contribution": ("index points", "strain", "contribution of strain_credit to strain_index"),
+    "strain_labour_contribution": ("index points", "strain", "contribution of strain_labour to strain_index"),
+    "strain_wage_gap_contribution": ("index points", "strain", "contribution of strain_wage_gap to strain_index"),
+    "strain_fiscal_contribution": ("index points", "strain", "contribution of strain_fiscal to strain_index"),
     "strain_index": (
-        "pre-war s.d.", "strain",
-        "composite strain index: weighted mean of the strain_* indicators; 0 = pre-war normal, 1 = one pre-war "
-        "standard deviation of stress (a stylised construct)",
+        "index points", "strain",
+        "composite strain index: the sum of the strain_*_contribution columns, each component standardised on its "
+        "2019Q1-2021Q4 mean and a data-based scale, weighted; 0 = pre-war normal, 1 = one scale unit of strain on "
+        "average (a stylised construct)",
     ),
 }
 

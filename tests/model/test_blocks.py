@@ -684,18 +684,38 @@ def test_post_rescales_to_2021_and_grows_at_potential_before_the_start() -> None
     assert growth[0] == approx([2.0] * 8)  # the first year against a year earlier at potential growth
 
 
-def test_post_strain_standardises_on_the_prewar_mean_and_weights_the_indicators() -> None:
-    f = {f"strain_sd_{s}": np.array([2.0]) for s in post.STRAIN.values()}
-    f.update({f"strain_weight_{s}": np.array([1.0]) for s in post.STRAIN.values()})
-    ind = {name: np.array([[1.0, 1.0, 5.0]]) for name in post.STRAIN}
-    z = post.strain(ind, f, np.array([0, 1]))
-    assert z["strain_output"][0] == approx([0.0, 0.0, 2.0])
+def test_post_strain_standardises_on_the_prewar_mean_and_weights_the_components() -> None:
+    f = {f"strain_sd_{c}": np.array([2.0]) for c in post.STRAIN}
+    f.update({f"strain_weight_{c}": np.array([1.0]) for c in post.STRAIN})
+    comp = {c: np.array([[1.0, 1.0, 5.0]]) for c in post.STRAIN}
+    z = post.strain(comp, f, np.array([0, 1]))
+    n = len(post.STRAIN)
+    assert z["strain_output"][0] == approx([1.0, 1.0, 5.0])  # the component itself, in natural units
+    assert z["strain_output_contribution"][0] == approx([0.0, 0.0, 2.0 / n])
     assert z["strain_index"][0] == approx([0.0, 0.0, 2.0])
     f["strain_weight_output"] = np.array([3.0])  # output counts three times
-    ind["strain_output"] = np.array([[1.0, 1.0, 13.0]])  # z = 6
-    z = post.strain(ind, f, np.array([0, 1]))
-    n = len(post.STRAIN)
+    comp["output"] = np.array([[1.0, 1.0, 13.0]])  # z = 6
+    z = post.strain(comp, f, np.array([0, 1]))
     assert z["strain_index"][0, 2] == approx((3 * 6 + (n - 1) * 2) / (3 + n - 1))
+    assert z["strain_output_contribution"][0, 2] == approx(3 * 6 / (3 + n - 1))
+    f.update({f"strain_weight_{c}": np.array([0.0]) for c in post.STRAIN})  # all weights 0: no index, no error
+    assert post.strain(comp, f, np.array([0, 1]))["strain_index"][0] == approx([0.0, 0.0, 0.0])
+
+
+def test_post_strain_fiscal_component_is_bounded_and_keeps_moving_once_the_fund_is_empty() -> None:
+    f = {"inflation_target": np.array([4.0]), "strain_fiscal_need": np.array([2.0])}
+    gdp = np.full((1, 5), 25.0)  # 100 trn RUB a year
+    nwf = np.array([[10.0, 2.0, 0.0, 0.0, 0.0]])  # 10% of GDP, 2%, then empty ...
+    debt = np.array([[0.0, 0.0, 0.0, 2.0, 8.0]])  # ... and debt replaces it
+    out = {"nwf_liquid": nwf, "new_debt": debt, "nominal_gdp": gdp, "cpi_inflation": np.zeros((1, 5)),
+           "real_rate_civilian": np.zeros((1, 5)), "labour_shortage": np.ones((1, 5)),
+           "unmet_military_demand": np.zeros((1, 5)), "labour_force": np.full((1, 5), 50.0),
+           "wage_premium": np.zeros((1, 5))}
+    ones = np.ones((1, 5))
+    fiscal = post.strain_components(out, f, ones, ones)["fiscal"][0]
+    assert fiscal[0] < 0.01  # an ample buffer: (almost) no strain, and no extra relief from a larger one
+    assert np.all(np.diff(fiscal) >= 0) and fiscal[2] == approx(2.0)  # empty fund: one year's need
+    assert fiscal[2] < fiscal[3] < fiscal[4] < 4.0  # debt keeps raising it, bounded by 2 x need
 
 
 def test_backends_agree_on_log_and_clip_edge_cases() -> None:

@@ -12,24 +12,26 @@ import numpy as np
 
 from twosector.model.catalogue import OUTPUTS
 
-__all__ = ["INDICES", "STRAIN", "stored_outputs", "finish", "rescale", "gdp_growth", "strain"]
+__all__ = ["INDICES", "STRAIN", "stored_outputs", "finish", "rescale", "gdp_growth", "strain_components", "strain"]
 
 #: outputs rescaled so that their 2021 average is 100 [I1]
 INDICES = ("output_military", "output_civilian", "wage_military", "wage_civilian", "real_wage",
            "civilian_real_income", "household_income", "real_disposable_income", "price_level", "price_military")
 #: outputs rescaled with the factor of civilian output (same units)
 WITH_CIVILIAN = ("potential_civilian", "civilian_capacity", "civilian_demand")
-#: strain indicator -> the suffix of its scale and weight parameters (strain_sd_*, strain_weight_*) [S2]
-STRAIN = {
-    "strain_output": "output", "strain_income": "income", "strain_inflation": "inflation", "strain_rate": "rate",
-    "strain_shortage": "shortage", "strain_wage_gap": "wage_gap", "strain_nwf": "nwf",
-}
+#: strain components [S1], in index order: ``strain_<c>`` (natural units), ``strain_<c>_contribution`` (index
+#: points) and the parameters ``strain_sd_<c>`` (scale) and ``strain_weight_<c>`` (weight) of each
+STRAIN = ("income", "output", "inflation", "credit", "labour", "wage_gap", "fiscal")
 #: outputs computed here, not in the time loop
-COMPUTED = frozenset({"gdp_growth", "inflation_gap", "strain_index", *STRAIN})
+COMPUTED = frozenset({
+    "gdp_growth", "inflation_gap", "strain_index", *(f"strain_{c}" for c in STRAIN),
+    *(f"strain_{c}_contribution" for c in STRAIN),
+})
 #: loop outputs the post-processing reads: always stored
 NEEDED = frozenset({
-    "output_military", "output_civilian", "potential_civilian", "civilian_real_income", "cpi_inflation",
-    "lending_rate_civilian", "labour_shortage", "wage_premium", "nwf_liquid", "nominal_gdp",
+    "output_military", "output_civilian", "potential_civilian", "real_disposable_income", "cpi_inflation",
+    "real_rate_civilian", "labour_shortage", "unmet_military_demand", "labour_force", "wage_premium", "nwf_liquid",
+    "new_debt", "nominal_gdp",
 })
 
 
@@ -71,54 +73,87 @@ def gdp_growth(gdp: np.ndarray, potential_growth: np.ndarray) -> np.ndarray:
     return 100 * (gdp / lag4 - 1)
 
 
-def strain(indicators: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray], i_prewar: np.ndarray
-           ) -> dict[str, np.ndarray]:
-    """[S2]-[S3] standardise each indicator on its pre-war mean and ``strain_sd_*``; weight them into the index.
+def strain_components(out: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray], rel_output: np.ndarray,
+                      rel_income: np.ndarray) -> dict[str, np.ndarray]:
+    """[S1] the strain components in natural units, higher = more strain.
 
     Parameters
     ----------
-    indicators : mapping of str -> array (n, T)
-        The [S1] indicators, keys of :data:`STRAIN`.
+    out : mapping of str -> array (n, T)
+        The loop's outputs (:data:`NEEDED`).
     f : mapping of str -> array (n,)
-        Parameters (``strain_sd_*``, ``strain_weight_*``).
+        Parameters (``inflation_target``, ``strain_fiscal_need``).
+    rel_output, rel_income : array (n, T)
+        Civilian output relative to its pre-war trend and real disposable income relative to its no-war path
+        (ratios).
+
+    Returns
+    -------
+    dict of str -> array (n, T)
+        One array per name of :data:`STRAIN`: ``income`` and ``output`` in % below their reference paths,
+        ``inflation`` in pp above target, ``credit`` (the real civilian lending rate) in % per year, ``labour``
+        (civilian vacancies) in % of the labour force, ``wage_gap`` in pp, ``fiscal`` in % of annual GDP.
+    """
+    need = f["strain_fiscal_need"][:, None]
+    # net fiscal buffer: liquid NWF less the debt issued since 2019, % of annual GDP
+    buffer = 100 * (out["nwf_liquid"] - out["new_debt"]) / (4 * out["nominal_gdp"])
+    return {
+        "income": -100 * np.log(rel_income),
+        "output": -100 * np.log(rel_output),
+        "inflation": out["cpi_inflation"] - f["inflation_target"][:, None],
+        "credit": out["real_rate_civilian"],
+        # the shortage civilian firms face: unfilled vacancies less the defence industry's own unmet demand
+        "labour": 100 * (out["labour_shortage"] - out["unmet_military_demand"]) / out["labour_force"],
+        "wage_gap": 100 * out["wage_premium"],
+        # the buffer's shortfall against a year's deficit: ~0 while the buffer is ample, `need` when it is
+        # empty, rising towards 2 x `need` as debt replaces it (bounded; falls again as the fund refills)
+        "fiscal": need * (1 - np.tanh(buffer / need)),
+    }
+
+
+def strain(components: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray], i_prewar: np.ndarray
+           ) -> dict[str, np.ndarray]:
+    """[S2]-[S3] standardise the components on their pre-war mean and scale; weight them into the index.
+
+    Parameters
+    ----------
+    components : mapping of str -> array (n, T)
+        The [S1] components in natural units, keys of :data:`STRAIN` (any subset, in any order).
+    f : mapping of str -> array (n,)
+        Parameters (``strain_sd_<c>``, ``strain_weight_<c>``).
     i_prewar : array of int
         Positions of the pre-war quarters.
 
     Returns
     -------
     dict of str -> array (n, T)
-        The standardised indicators (z-scores) and ``strain_index``, their weighted mean.
+        ``strain_<c>`` (the component, natural units), ``strain_<c>_contribution`` (index points:
+        ``weight × z / Σ weights``) and ``strain_index``, the sum of the contributions (0 when all weights are 0).
     """
-    names = list(indicators)
-    values = np.stack([indicators[name] for name in names])  # (indicator, n, T)
-    sd = np.stack([f[f"strain_sd_{STRAIN[name]}"] for name in names])[:, :, None]
-    w = np.stack([f[f"strain_weight_{STRAIN[name]}"] for name in names])[:, :, None]
-    z = (values - values[:, :, i_prewar].mean(axis=2, keepdims=True)) / sd
+    names = list(components)
+    values = np.stack([components[name] for name in names])  # (component, n, T)
+    sd = np.stack([f[f"strain_sd_{name}"] for name in names])[:, :, None]
+    w = np.stack([f[f"strain_weight_{name}"] for name in names])[:, :, None]
     total = w.sum(axis=0)
-    out = dict(zip(names, z, strict=True))
-    out["strain_index"] = (w * z).sum(axis=0) / np.where(total > 0, total, 1.0)
+    z = (values - values[:, :, i_prewar].mean(axis=2, keepdims=True)) / sd
+    contributions = w * z / np.where(total > 0, total, 1.0)
+    out = {f"strain_{name}": value for name, value in zip(names, values, strict=True)}
+    out.update({f"strain_{name}_contribution": c for name, c in zip(names, contributions, strict=True)})
+    out["strain_index"] = contributions.sum(axis=0)
     return out
 
 
 def finish(out: dict[str, np.ndarray], f: Mapping[str, np.ndarray], paths: Mapping[str, np.ndarray],
            i2021: np.ndarray, i_prewar: np.ndarray, keep: Collection[str] | None) -> dict[str, np.ndarray]:
     """Turn the loop's stored paths ``(n, T)`` into the outputs: indices, GDP, GDP growth and strain."""
-    trend, w_trend, l_bar, transfers = paths["trend"], paths["w_trend"], paths["l_bar"], paths["transfers"]
-    rel_output = out["output_civilian"] / (100 * trend)  # before rescaling: relative to the pre-war trend
-    rel_income = out["civilian_real_income"] / (w_trend * l_bar + transfers)  # relative to the no-war path
+    # before rescaling: civilian output relative to its pre-war trend, household income to its no-war path
+    rel_output = out["output_civilian"] / (100 * paths["trend"])
+    rel_income = out["real_disposable_income"] / paths["income_trend"]
     rescale(out, i2021)
     w_mil = f["military_va_share"][:, None] / 100
     out["gdp"] = (1 - w_mil) * out["output_civilian"] + w_mil * out["output_military"]  # [G1]
     out["gdp_growth"] = gdp_growth(out["gdp"], f["potential_growth"])
     out["inflation_gap"] = out["cpi_inflation"] - f["inflation_target"][:, None]
-    out.update(strain({  # [S1] indicators: higher = more strain
-        "strain_output": -100 * np.log(rel_output),
-        "strain_income": -100 * np.log(rel_income),
-        "strain_inflation": out["cpi_inflation"] - f["inflation_target"][:, None],
-        "strain_rate": out["lending_rate_civilian"],
-        "strain_shortage": out["labour_shortage"],
-        "strain_wage_gap": out["wage_premium"],
-        "strain_nwf": -100 * out["nwf_liquid"] / (4 * out["nominal_gdp"]),
-    }, f, i_prewar))
+    out.update(strain(strain_components(out, f, rel_output, rel_income), f, i_prewar))
     names = OUTPUTS if keep is None else [name for name in OUTPUTS if name in set(keep)]
     return {name: out[name] for name in names}
