@@ -89,6 +89,43 @@ def test_compare_bars_colours_follow_scenarios():
         charts.compare_bars(values, orientation="diagonal")
 
 
+def _strain_frame(scale: float) -> pd.DataFrame:
+    steps = np.sin(np.arange(len(QUARTERS), dtype=float))
+    parts = {f"strain_{c}_contribution": scale * (k - 3) * steps for k, c in enumerate(charts.STRAIN_COLOURS)}
+    out = pd.DataFrame(parts, index=QUARTERS)
+    out["strain_index"] = out.sum(axis=1)
+    return out
+
+
+def test_strain_decomposition_stacks_the_contributions_under_the_index_line():
+    result = _strain_frame(1.0)
+    fig = charts.strain_decomposition(result)
+    bars = [t for t in fig.data if t.type == "bar"]
+    line = [t for t in fig.data if t.type == "scatter"]
+    assert [t.name for t in bars] == [c.replace("_", " ") for c in charts.STRAIN_COLOURS] and len(line) == 1
+    assert fig.layout.barmode == "relative"  # negative parts stack below zero, positive above
+    # the bars of every quarter add up to the line
+    assert np.allclose(np.sum([t.y for t in bars], axis=0), line[0].y)
+    assert [t.marker.color for t in bars] == list(charts.STRAIN_COLOURS.values())
+    assert "index points" in fig.layout.yaxis.title.text
+    assert any(a.text.startswith("Source:") for a in fig.layout.annotations)
+
+
+def test_strain_decomposition_against_a_baseline_shows_the_differences():
+    fig = charts.strain_decomposition(_strain_frame(3.0), _strain_frame(1.0), start="2025Q1")
+    line = [t for t in fig.data if t.type == "scatter"][0]
+    assert pd.Timestamp(line.x[0]) == pd.Timestamp("2025-01-01")
+    expected = (_strain_frame(3.0) - _strain_frame(1.0)).loc["2025Q1":, "strain_index"]
+    assert np.allclose(line.y, expected) and "vs baseline" in fig.layout.yaxis.title.text
+
+
+def test_strain_decomposition_rejects_frames_without_the_contributions():
+    with pytest.raises(TwosectorError, match="no strain_<component>_contribution columns"):
+        charts.strain_decomposition(RUNS["baseline"])
+    with pytest.raises(TwosectorError, match="strain_index"):
+        charts.strain_decomposition(_strain_frame(1.0).drop(columns="strain_index"))
+
+
 def test_history_accepts_annual_and_monthly_series():
     annual = pd.Series([2.2, -2.7, 5.9], index=pd.period_range("2019", "2021", freq="Y"), name="gdp")
     monthly = pd.Series([1.0, 2.0], index=pd.period_range("2022-01", "2022-02", freq="M"), name="cpi")

@@ -48,6 +48,8 @@ __all__ = [
     "paths",
     "divergence",
     "compare_bars",
+    "STRAIN_COLOURS",
+    "strain_decomposition",
     "history",
     "sources",
     "fit",
@@ -476,6 +478,87 @@ def compare_bars(
         fig.update_yaxes(autorange="reversed")
     height = max(320, 140 + 34 * len(names)) if orientation == "h" else 440
     return _finish(fig, title, caption, height)
+
+
+#: Fixed colours for the strain components of :func:`strain_decomposition`.
+STRAIN_COLOURS: dict[str, str] = {
+    "income": "#1f5fa8", "output": "#6baed6", "inflation": "#e6550d", "credit": "#fdae6b",
+    "labour": "#31a354", "wage_gap": "#8b1a1a", "fiscal": "#756bb1",
+}
+
+
+def strain_decomposition(
+    result: pd.DataFrame,
+    baseline: pd.DataFrame | None = None,
+    *,
+    title: str | None = "Strain index and its components",
+    start: str | pd.Period | None = MODEL_START,
+    boundary: str | pd.Period | None = PROJECTION_START,
+    caption: str | None = MODEL_SOURCE,
+) -> go.Figure:
+    """Stacked contributions of the strain components with the strain index as a line.
+
+    The bars of a quarter add up to the index (``strain_<component>_contribution`` columns, see
+    ``docs/model.md``, Strain); positive and negative contributions stack away from zero.
+
+    Parameters
+    ----------
+    result : DataFrame
+        A ``simulate()`` result (quarterly ``PeriodIndex``) with ``strain_index`` and the
+        ``strain_<component>_contribution`` columns.
+    baseline : DataFrame, optional
+        A baseline result of the same layout: the chart then shows ``result`` minus ``baseline`` (what the
+        scenario adds to strain, and through which component).
+    title, start, boundary, caption
+        As in :func:`paths`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One bar trace per component (named after it) and one line trace, ``strain index``.
+
+    Raises
+    ------
+    TwosectorError
+        If ``result`` (or ``baseline``) is not a DataFrame with ``strain_index`` and at least one contribution
+        column, or ``baseline`` has other contribution columns.
+    """
+    frames = {"result": result} if baseline is None else {"result": result, "baseline": baseline}
+    parts: list[str] = []
+    for what, frame in frames.items():
+        if not isinstance(frame, pd.DataFrame):
+            raise TwosectorError(f"{what} must be a simulate() DataFrame, got {type(frame).__name__}")
+        found = [c for c in frame.columns if re.fullmatch(r"strain_.+_contribution", str(c))]
+        _check_columns(frame, ["strain_index"], what)
+        if not found:
+            raise TwosectorError(f"{what} has no strain_<component>_contribution columns: not a simulate() result")
+        if parts and found != parts:
+            raise TwosectorError(f"baseline has the strain contributions {found}, the result {parts}")
+        parts = found
+    cols = [*parts, "strain_index"]
+    data = result[cols] if baseline is None else result[cols] - baseline[cols].reindex(result.index)
+    if start is not None and isinstance(data.index, pd.PeriodIndex):
+        data = data.loc[pd.Period(start, freq="Q"):]
+    x = _x(data.index)
+    fig = go.Figure()
+    for col in parts:
+        name = col.removeprefix("strain_").removesuffix("_contribution")
+        fig.add_trace(go.Bar(
+            x=x, y=data[col].to_numpy(dtype=float), name=name.replace("_", " "),
+            marker_color=STRAIN_COLOURS.get(name, scenario_colour(name)),
+            hovertemplate=f"{name}: %{{y:.2f}}<extra></extra>",
+        ))
+    fig.add_trace(go.Scatter(
+        x=x, y=data["strain_index"].to_numpy(dtype=float), name="strain index", mode="lines",
+        line=dict(color="#111", width=2.4), hovertemplate="strain index: %{y:.2f}<extra></extra>",
+    ))
+    _boundary(fig, boundary)
+    unit = variable_units().get("strain_index", "")
+    label = f"Contribution ({unit})" if baseline is None else f"Contribution vs baseline ({unit})"
+    fig.update_layout(barmode="relative", bargap=0.15)
+    fig.update_yaxes(title_text=label, zeroline=True, zerolinecolor="#999")
+    fig.update_xaxes(range=_x_range([data]))
+    return _finish(fig, title, caption, 460)
 
 
 def sources(*series: pd.Series, prefix: str = "Source") -> str:
