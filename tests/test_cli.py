@@ -173,6 +173,49 @@ def test_errors_exit_2_with_one_line(argv: list[str], message: str, capsys: pyte
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_an_implausible_result_is_an_error_not_a_table(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # tighter bounds than R1's, so that the observed key rate of 2024Q4 (20.5%, a conditioning path, the same
+    # whatever the parameters) breaks them
+    from twosector import plausible
+
+    monkeypatch.setitem(plausible.BOUNDS, "key_rate", (0.0, 20.0))
+    argv = ["simulate", "baseline", "--param", "phillips_slope=0.3", "--set", "input_sanctions=0.5"]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "twosector simulate: error: implausible result, not shown: key_rate reaches 20.48 % per year in 2024Q4, "
+        "the first quarter outside its plausible range 0 to 20. Overrides: --param phillips_slope=0.3; --set "
+        "input_sanctions=0.5. The model cannot carry this combination of parameters and levers (bounds: "
+        "twosector.plausible.BOUNDS; parameter ranges: twosector.param_table()). --allow-implausible shows it "
+        "anyway.\n"
+    )
+    assert main(argv + ["--allow-implausible"]) == 0
+    captured = capsys.readouterr()
+    assert "key_rate" in captured.out and "shown because of --allow-implausible" in captured.err
+
+
+def test_an_implausible_result_is_not_written(tmp_path: Path, monkeypatch, capsys) -> None:
+    from twosector import plausible
+
+    monkeypatch.setitem(plausible.BOUNDS, "key_rate", (0.0, 20.0))
+    scenario = tmp_path / "mine.toml"
+    scenario.write_text('base = "baseline"\n[levers.tech_controls]\nintensity = 0.5\n')
+    target = tmp_path / "results.csv"
+    assert main(["simulate", str(scenario), "--out", str(target)]) == 2
+    assert f"Overrides: the levers of scenario file {scenario}." in capsys.readouterr().err
+    assert not target.exists()
+
+
+def test_the_command_of_issue_10_prints_a_plausible_result(capsys: pytest.CaptureFixture[str]) -> None:
+    # it printed a strain index of 403,444.79 in 2025Q4 before the R1 work (issue 10)
+    assert main(["simulate", "baseline", "--param", "input_elasticity=0.2", "--param", "input_cut_max=1.0",
+                 "--set", "input_sanctions=0.82"]) == 0
+    out = capsys.readouterr().out
+    table = [line.split() for line in out.splitlines() if line.split()[:1] == ["strain_index"]]
+    assert table and max(abs(float(v.replace(",", ""))) for v in table[0][2:]) < 15
+
+
 def test_malformed_file_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[levers.input_sanctions]\nintensity = 0.5\nramp = 'four'\n")

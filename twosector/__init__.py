@@ -7,7 +7,7 @@ Data
     load_data, series, data_summary, load_forecasts
 Model
     default_params, param_table, variable_table, list_scenarios, load_scenario, Scenario,
-    simulate, compare
+    simulate, compare, plausibility, implausible_draws
 Calibration
     estimate, calibrate, fact_table, backtest, forecast_scoreboard
 Charts and notebooks
@@ -39,6 +39,8 @@ _API: dict[str, str] = {
     "Scenario": "twosector.scenarios",
     "simulate": "twosector.simulation",
     "compare": "twosector.simulation",
+    "plausibility": "twosector.plausible",
+    "implausible_draws": "twosector.plausible",
     # calibration
     "estimate": "twosector.estimation",
     "calibrate": "twosector.calibration",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from twosector import __version__
 from twosector.calendar import DATA_CUTOFF, DEFAULT_END
-from twosector.errors import ScenarioError, TwosectorError, unknown_name
+from twosector.errors import ImplausibleError, ScenarioError, TwosectorError, unknown_name
 from twosector.resources import PACKAGE_DIR
 
 if TYPE_CHECKING:
@@ -138,6 +138,26 @@ def _write_results(frame: Any, path: Path) -> None:
         atomic_frame(out, path)
 
 
+def _check_results(frames: list[Any], args: argparse.Namespace) -> None:
+    """Refuse implausible results (:func:`twosector.plausible.check_plausible`) unless --allow-implausible."""
+    from twosector.plausible import check_plausible, plausibility
+    from twosector.scenarios import list_scenarios
+
+    if args.allow_implausible:
+        count = max(len(plausibility(frame)) for frame in frames)
+        if count:
+            print(f"warning: {count} values outside the plausibility bounds (twosector.plausible.BOUNDS), "
+                  "shown because of --allow-implausible", file=sys.stderr)
+        return
+    builtin = args.scenario in list_scenarios().index
+    overrides = [f"--param {p}" for p in args.params] + [f"--set {s}" for s in args.sets]
+    try:
+        for frame in frames:
+            check_plausible(frame, ([] if builtin else [f"the levers of scenario file {args.scenario}"]) + overrides)
+    except ImplausibleError as exc:
+        raise ImplausibleError(f"{exc} --allow-implausible shows it anyway.") from None
+
+
 def _cmd_simulate(args: argparse.Namespace) -> int:
     """``twosector simulate``: key results vs baseline, or the full results into a file."""
     import pandas as pd
@@ -160,10 +180,12 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
                     f"--out {args.out!r}: writing .parquet needs pyarrow (pip install pyarrow); allowed now: .csv"
                 )
         frame = simulate(sc, params)
+        _check_results([frame], args)
         _write_results(frame, out_path)
         print(f"wrote {len(frame)} quarters x {frame.shape[1]} variables of scenario {sc.name!r} to {out_path}")
         return 0
     c = compare(sc, "baseline", params)
+    _check_results([c.xs(kind, axis=1, level="kind") for kind in ("scenario", "baseline")], args)
     dates = list(SUMMARY_DATES)
     rows = []
     for var in SUMMARY_VARIABLES:
@@ -373,6 +395,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a model parameter (see the parameter table in docs/model.md)",
     )
     p.add_argument("--out", metavar="FILE", help="write the full results (.csv or .parquet) instead of a summary")
+    p.add_argument(
+        "--allow-implausible", action="store_true",
+        help="show (or write) a result even where it leaves the plausibility bounds (twosector.plausible.BOUNDS); "
+             "by default such a result is an error naming the variable, quarter and value",
+    )
     p.set_defaults(func=_cmd_simulate)
 
     p = sub.add_parser(

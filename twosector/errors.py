@@ -15,6 +15,7 @@ __all__ = [
     "DataError",
     "ParameterError",
     "ScenarioError",
+    "ImplausibleError",
     "did_you_mean",
     "unknown_name",
 ]
@@ -34,6 +35,10 @@ class ParameterError(TwosectorError):
 
 class ScenarioError(TwosectorError):
     """A scenario, lever or timing field is unknown or invalid."""
+
+
+class ImplausibleError(TwosectorError):
+    """A run's result leaves the plausibility bounds (:data:`twosector.plausible.BOUNDS`): not a result to show."""
 
 
 def did_you_mean(name: str, options: Iterable[str], n: int = 3) -> str:
