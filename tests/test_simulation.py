@@ -113,7 +113,7 @@ def test_compare_levels_differences_and_percentages() -> None:
     assert np.allclose(moved, scen[nonzero])
     assert (c.xs("pct", axis=1, level="kind").isna() == (base == 0)).all().all()  # undefined where the baseline is 0
     assert c.attrs == {"scenario": "input_sanctions", "baseline": "baseline"}
-    draws = pd.DataFrame({"hoarding_speed": [0.05, 0.3]})
+    draws = pd.DataFrame({"hoarding_speed": [0.05, 0.2]})
     cd = twosector.compare("tech_controls", params=draws)
     assert cd.columns.names == ["variable", "kind", "draw"]
     assert cd[("strain_index", "diff")].shape == (48, 2)
@@ -121,7 +121,7 @@ def test_compare_levels_differences_and_percentages() -> None:
 
 def test_variables_selection_and_chunked_large_ensembles(monkeypatch: pytest.MonkeyPatch) -> None:
     sim_mod = importlib.import_module("twosector.simulation")
-    draws = pd.DataFrame({"hoarding_speed": np.linspace(0.02, 0.4, 7)})
+    draws = pd.DataFrame({"hoarding_speed": np.linspace(0.02, 0.25, 7)})
     full = twosector.simulate("broad_front", draws)
     monkeypatch.setattr(sim_mod, "CHUNK", 3)  # force three blocks of draws
     part = twosector.simulate("broad_front", draws, variables=["strain_index", "nwf_liquid"])

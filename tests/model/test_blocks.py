@@ -24,6 +24,13 @@ approx = pytest.approx
 # ------------------------------------------------------------------------------------------------ supply
 
 
+def test_the_scalar_backend_overflows_to_infinity_like_numpy() -> None:
+    # a single run of an explosive draw gives inf (reported by twosector.plausible), not an OverflowError
+    with np.errstate(over="ignore"):
+        assert SCALAR.exp(1e4) == math.inf == VECTOR.exp(np.array([1e4]))[0]
+    assert SCALAR.exp(1.0) == math.exp(1.0)
+
+
 def test_labour_supply_adds_recruits_and_subtracts_army_losses_and_emigrants() -> None:
     p = SimpleNamespace(army_attrition=0.05, emigrant_return_rate=0.02, emigrant_lf_share=0.7, skilled_share=0.15)
     kw = dict(army_w=1.0, lost=0.1, skilled_x=0.02, lf_trend=77.0, mobilised=0.3, recruits=0.1, emigrants=0.5,
@@ -142,6 +149,18 @@ def test_military_orders_beyond_capacity_raise_hiring_utilisation_and_overload()
     assert v["output_military"] == approx(1.6 * full) and v["output_military"] < 200  # capacity binds
     assert v["military_utilisation"] == approx(1.6)
     assert v["military_overload"] == approx(math.log(200 / (1.3 * full)))
+
+
+def test_military_normal_utilisation_is_capped_at_the_maximum() -> None:
+    # a normal utilisation above the maximum (both within their ranges) would lower the hiring target below
+    # last quarter's workforce every quarter, a collapse to nothing under excess orders (issue 10, R1); it
+    # counts as the maximum: the industry hires for its orders at full utilisation
+    p = _military_params(military_utilisation_normal=1.6, military_utilisation_max=1.2)
+    v = _military(procurement=1.2, wartime=1.0, p=p)
+    assert v["utilisation_normal"] == approx(1.2)
+    assert v["military_labour_demand"] == approx(4.0)  # min(200, 1.2 x 100) = 120 at 1.2: today's workforce
+    assert v["employment_military"] == approx(4.0)
+    assert _military(procurement=1.2, wartime=1.0)["utilisation_normal"] == approx(1.3)  # below the cap: as set
 
 
 def test_military_production_has_constant_returns_and_needs_critical_inputs() -> None:
@@ -367,8 +386,8 @@ def _expect_params(**over: float) -> SimpleNamespace:
 
 
 def _expect(**over: float) -> dict[str, float]:
-    kw = dict(adaptive_prev=4.0, inflation_prev=4.0, record_prev=0.0, cpi_prev=4.0, survey=0.0, survey_flag=0.0,
-              p=_expect_params(), B=B)
+    kw = dict(adaptive_prev=4.0, record_prev=0.0, cpi_prev=4.0, survey=0.0, survey_flag=0.0, p=_expect_params(),
+              B=B)
     kw.update(over)
     return prices.expectations(**kw)
 
@@ -380,12 +399,14 @@ def test_expectations_at_target_with_a_clean_record() -> None:
 
 
 def test_credibility_falls_with_the_record_and_expectations_drift_away() -> None:
-    v = _expect(cpi_prev=12.0, inflation_prev=12.0)
+    v = _expect(cpi_prev=12.0)
     assert v["inflation_record"] == approx(4.0)  # half of the 8 pp miss
     assert v["credibility"] == approx(0.8 / 3)  # 0.8 / (1 + 0.5 x 4)
+    # the adaptive forecast learns from y/y inflation (issue 10: from the annualised q/q rate, a one-quarter
+    # price jump of 10% entered it as 40% inflation, and a fast-adapting forecast started a spiral)
     assert v["adaptive_expectations"] == approx(6.0)  # 4 + 0.25 x (12 - 4)
     assert v["inflation_expectations"] == approx(0.8 / 3 * 4 + (1 - 0.8 / 3) * 6)
-    trusted = _expect(cpi_prev=12.0, inflation_prev=12.0, p=_expect_params(credibility_loss=0.0))
+    trusted = _expect(cpi_prev=12.0, p=_expect_params(credibility_loss=0.0))
     assert v["inflation_expectations"] > trusted["inflation_expectations"]  # the lost credibility adds
     assert _expect(cpi_prev=-4.0)["credibility"] == approx(v["credibility"])  # a miss below counts the same
     # the record is smoothed: a good quarter repairs only part of it
@@ -397,7 +418,8 @@ def test_expectations_follow_the_household_survey_and_continue_from_it() -> None
     assert v["inflation_expectations"] == approx(13.0 - 3.0)  # the survey less the households' usual bias
     # the next quarter without a survey starts from there: with inflation at the adaptive level and the same
     # credibility, expectations stay put
-    nxt = _expect(adaptive_prev=v["adaptive_expectations"], inflation_prev=v["adaptive_expectations"])
+    a = v["adaptive_expectations"]
+    nxt = _expect(adaptive_prev=a, cpi_prev=a, p=_expect_params(credibility_loss=0.0))
     assert nxt["inflation_expectations"] == approx(10.0)
 
 

@@ -171,7 +171,8 @@ def test_ramp_delays_the_effect_but_not_the_long_run() -> None:
     early = slice("2025Q1", "2025Q4")
     assert slow.loc[early].abs().mean() < 0.6 * fast.loc[early].abs().mean()
     # the lever paths coincide from 2026Q4 on; the effect converges
-    assert abs(slow.loc["2030Q4"] - fast.loc["2030Q4"]) < 0.1 * abs(fast.loc["2030Q4"])
+    # (with substitution_max near 1 the long-run effect itself is nil, hence the absolute floor)
+    assert abs(slow.loc["2030Q4"] - fast.loc["2030Q4"]) < 0.1 * abs(fast.loc["2030Q4"]) + 1e-6
     fast_s = _effect("input_sanctions", 0.6, ramp=0)["output_civilian"]
     slow_s = _effect("input_sanctions", 0.6, ramp=8)["output_civilian"]
     assert slow_s.loc[early].abs().mean() < fast_s.loc[early].abs().mean()

@@ -26,6 +26,14 @@ def _log(x: float) -> float:
     return -math.inf if x == 0 else math.nan
 
 
+def _exp(x: float) -> float:
+    """math.exp with numpy's convention: inf on overflow (no exception inside the loop; the guard reports it)."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
 def _clip(x: float, low: float, high: float) -> float:
     return min(max(x, low), high)
 
@@ -68,7 +76,7 @@ class Backend:
 
 
 VECTOR = Backend("vector", np.minimum, np.maximum, np.exp, np.log, np.clip, _store_arrays)
-SCALAR = Backend("scalar", min, max, math.exp, _log, _clip, _store_floats)
+SCALAR = Backend("scalar", min, max, _exp, _log, _clip, _store_floats)
 
 
 def backend_for(n: int) -> Backend:

@@ -226,7 +226,7 @@ def _nominal_side(v: dict[str, Any], s: State, x: Mapping[str, Any], x_prev: Map
         fx_data=x["usd_rub"], fx_anchor=x["fx_anchor"], base_prev=s.fx_base, inflation_prev=s.inflation,
         urals=x["urals_price"], urals_prev=x_prev["urals_price"], realised=realised, p=p, B=B))
     v.update(prices.expectations(
-        adaptive_prev=s.adaptive, inflation_prev=s.inflation, record_prev=s.record, cpi_prev=s.cpi,
+        adaptive_prev=s.adaptive, record_prev=s.record, cpi_prev=s.cpi,
         survey=x["inflation_survey"], survey_flag=x["survey_anchor"], p=p, B=B))
     v["import_markup"] = markup = (x["import_markup"] + p.sanction_markup_max * lv["input_sanctions"]
                                    + p.secondary_markup_max * lv["secondary_sanctions"]) * unlifted

@@ -35,13 +35,16 @@ def exchange_rate(
 
 
 def expectations(
-    *, adaptive_prev: Value, inflation_prev: Value, record_prev: Value, cpi_prev: Value, survey: float,
-    survey_flag: float, p: Any, B: Backend,
+    *, adaptive_prev: Value, record_prev: Value, cpi_prev: Value, survey: float, survey_flag: float, p: Any,
+    B: Backend,
 ) -> dict[str, Value]:
     """[P2] inflation expectations (% per year) and the credibility of the target.
 
     Expectations mix the target and an adaptive forecast; the weight on the target (credibility) falls with
-    the central bank's record, the smoothed distance of y/y inflation from the target. Where the household
+    the central bank's record, the smoothed distance of y/y inflation from the target. The adaptive forecast
+    learns from last quarter's y/y inflation ``cpi_prev``, not its annualised q/q rate: a one-quarter price jump
+    (a sanctions markup, a ruble fall) enters it as what it does to prices over a year, not four times over
+    (with a fast-adapting forecast a 2022-sized markup shock otherwise set expectations near 100%). Where the household
     survey is observed (``survey_flag`` = 1) expectations are the survey less the households' usual bias
     (``survey_bias``: household expectations run above inflation even in calm years), and the adaptive part is
     set so that the model continues from there.
@@ -49,7 +52,7 @@ def expectations(
     record = record_prev + p.record_speed * (B.maximum(cpi_prev - p.inflation_target,
                                                        p.inflation_target - cpi_prev) - record_prev)
     credibility = p.credibility_max / (1 + p.credibility_loss * record)
-    adaptive = adaptive_prev + p.expectations_adapt * (inflation_prev - adaptive_prev)
+    adaptive = adaptive_prev + p.expectations_adapt * (cpi_prev - adaptive_prev)
     if survey_flag:
         adaptive = (survey - p.survey_bias - credibility * p.inflation_target) / (1 - credibility)
     expected = credibility * p.inflation_target + (1 - credibility) * adaptive

@@ -103,7 +103,9 @@ def military(
     q = 100 * procurement / (price_m_prev * procurement_2021)
     om, a, n0 = p.critical_input_share_mil, p.military_capital_share, p.employment_military_2021 * workforce
     factor = ((1 - om) + om * m_rho) ** (1 / rho) * (1 - p.military_tech_exposure * drag) * trend * capital**a
-    normal = 1 + wartime * (p.military_utilisation_normal - 1)
+    # the normal utilisation cannot exceed the most the plants can run: with normal > max (both inside their
+    # ranges) the hiring target, capped at max utilisation, would shrink the workforce every quarter to nothing
+    normal = 1 + wartime * (B.minimum(p.military_utilisation_normal, p.military_utilisation_max) - 1)
     full_prev = 100 * factor * (employment_prev / n0) ** (1 - a)
     expected = expected_prev + p.military_order_adapt * (q - expected_prev)
     target = B.minimum(expected, p.military_utilisation_max * full_prev)
