@@ -255,9 +255,13 @@ def test_data_lists_every_series_of_the_data_set(capsys: pytest.CaptureFixture[s
 
 
 def test_calibrate_replaces_the_report_folder_atomically(tmp_path, monkeypatch):
+    from twosector.files import mark_output
+    from twosector.reports import REPORT_KIND
+
     out = tmp_path / "calib"
     out.mkdir()
     (out / "stale.txt").write_text("old")
+    mark_output(out, REPORT_KIND)  # a report written before
     monkeypatch.setattr("twosector.backtesting.DEFAULT_CUTOFFS", ("2023Q4",), raising=True)
     monkeypatch.setattr("twosector.scoreboard.DEFAULT_VINTAGES", ("2023Q4",), raising=True)
     assert main(["calibrate", "--out", str(out)]) == 0
@@ -268,13 +272,82 @@ def test_calibrate_replaces_the_report_folder_atomically(tmp_path, monkeypatch):
     assert set(board["target_year"]) == {2024} and board["is_model"].sum() == 2 * board["variable"].nunique()
     page = (out / "index.html").read_text()
     assert "Forecast scoreboard" in page and "twosector (information set)" in page and "median forecaster" in page
-    assert "stale.txt" not in names
+    assert "stale.txt" not in names and ".twosector-output" in names
     assert len(list(out.glob("*.html"))) >= 6
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".calib")]
     html = (out / "fit_cpi_inflation.html").read_text()
     assert 'src="plotly.min.js"' in html
     est = pd.read_csv(out / "estimates.csv")
     assert {"equation", "coefficient", "estimate", "se", "n", "sample"} <= set(est.columns)
+
+
+# ------------------------------------------------------------------- outputs: nothing the user did not ask to replace
+
+
+def _one_error(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1, err
+    return err[0]
+
+
+def test_simulate_out_never_replaces_an_existing_file_without_force(tmp_path, capsys):
+    target = tmp_path / "results.csv"
+    target.write_text("mine")
+    assert main(["simulate", "baseline", "--out", str(target)]) == 2
+    assert _one_error(capsys) == (f"twosector simulate: error: --out {str(target)!r} already exists; "
+                                  "give --force to replace it, or another name")
+    assert target.read_text() == "mine"
+    assert main(["simulate", "baseline", "--out", str(target), "--force"]) == 0
+    assert pd.read_csv(target, index_col=0).index[0] == "2019Q1"
+    assert main(["simulate", "baseline", "--out", str(tmp_path), "--force"]) == 2
+    assert _one_error(capsys).endswith(f"--out {str(tmp_path)!r} is a folder; give a file name")
+    assert main(["simulate", "baseline", "--out", str(target / "below.csv")]) == 2
+    assert _one_error(capsys).endswith(f"--out {str(target / 'below.csv')!r}: {str(target)!r} is a file, not a folder")
+
+
+def test_calibrate_out_refuses_a_file_and_a_folder_of_other_contents(tmp_path, capsys):
+    from twosector.batch import BATCH_KIND
+    from twosector.files import mark_output
+
+    text = tmp_path / "f.txt"
+    text.write_text("notes")
+    assert main(["calibrate", "--out", str(text), "--force"]) == 2
+    assert _one_error(capsys) == (f"twosector calibrate: error: --out {str(text)!r} is a file, not a folder; "
+                                  "give a new or empty folder")
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "thesis.tex").write_text("years of work")
+    assert main(["calibrate", "--out", str(folder)]) == 2
+    assert _one_error(capsys) == (
+        f"twosector calibrate: error: --out {str(folder)!r} exists and was not written by twosector (it has no "
+        ".twosector-output file), not a twosector calibration report; give a new or empty folder, or --force to "
+        "replace it and everything in it")
+    batch_out = tmp_path / "output"
+    batch_out.mkdir()
+    mark_output(batch_out, BATCH_KIND)
+    (batch_out / "status.json").write_text("{}")
+    assert main(["calibrate", "--out", str(batch_out)]) == 2
+    assert "exists and holds a twosector batch output, not a twosector calibration report" in _one_error(capsys)
+    assert text.read_text() == "notes" and (folder / "thesis.tex").read_text() == "years of work"
+    assert (batch_out / "status.json").read_text() == "{}"
+
+
+def test_batch_out_refuses_a_folder_of_other_contents_before_running(tmp_path, capsys):
+    from twosector.files import mark_output
+    from twosector.reports import REPORT_KIND
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "index.html").write_text("my home page")
+    assert main(["batch", "--out", str(folder)]) == 2
+    assert _one_error(capsys) == (
+        f"twosector batch: error: --out {str(folder)!r} exists and was not written by twosector (it has no "
+        ".twosector-output file), not a twosector batch output; give a new or empty folder")
+    mark_output(folder, REPORT_KIND)
+    assert main(["batch", "--out", str(folder)]) == 2
+    assert "holds a twosector calibration report, not a twosector batch output" in _one_error(capsys)
+    assert sorted(p.name for p in folder.iterdir()) == [".twosector-output", "index.html"]
+    assert (folder / "index.html").read_text() == "my home page"
 
 
 # ------------------------------------------------------------------------------------------ batch
@@ -289,4 +362,6 @@ def test_batch_prints_where_the_report_is(tmp_path, capsys, tiny_notebook):
     printed = capsys.readouterr().out
     assert f"report: {(tmp_path / 'out' / 'index.html').resolve()}" in printed
     assert "1 of 1 runs ok" in printed
+    assert (tmp_path / "out" / ".twosector-output").read_text() == "twosector batch output\n"
+    assert main(["batch", str(grid), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0  # its own: resumed
     assert main(["batch", str(tmp_path / "missing.toml")]) == 2

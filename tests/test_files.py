@@ -6,7 +6,17 @@ import pandas as pd
 import pytest
 
 from twosector.errors import ScenarioError, TwosectorError
-from twosector.files import atomic_frame, atomic_write, read_toml, replace_dir, staged
+from twosector.files import (
+    atomic_frame,
+    atomic_write,
+    check_output_dir,
+    check_output_file,
+    mark_output,
+    output_kind,
+    read_toml,
+    replace_dir,
+    staged,
+)
 
 
 def test_atomic_write_text_and_bytes_replace_the_file(tmp_path):
@@ -74,3 +84,31 @@ def test_read_toml_names_the_file_and_the_parse_error(tmp_path):
     bad.write_text("[levers.a\nintensity = 0.5\n")
     with pytest.raises(ScenarioError, match=r"scenario file .*bad.toml: malformed TOML \(.*line 1.*\); see docs/s.md"):
         read_toml(bad, "scenario file", error=ScenarioError, doc="docs/s.md")
+
+
+def test_only_an_empty_folder_or_one_of_the_same_kind_is_an_output_folder(tmp_path):
+    assert check_output_dir(tmp_path / "new", "report", "--out") == tmp_path / "new"
+    assert check_output_dir(tmp_path, "report", "--out") == tmp_path  # empty
+    (tmp_path / "data.csv").write_text("x")
+    with pytest.raises(TwosectorError, match="was not written by twosector"):
+        check_output_dir(tmp_path, "report", "--out")
+    mark_output(tmp_path, "batch")
+    assert output_kind(tmp_path) == "batch"
+    with pytest.raises(TwosectorError, match="holds a batch, not a report; give a new or empty folder$"):
+        check_output_dir(tmp_path, "report", "--out")
+    assert check_output_dir(tmp_path, "batch", "--out") == tmp_path
+    with pytest.raises(TwosectorError, match="is a file, not a folder"):
+        check_output_dir(tmp_path / "data.csv", "batch", "--out")
+    with pytest.raises(TwosectorError, match="is a file, not a folder"):
+        check_output_dir(tmp_path / "data.csv" / "sub", "batch", "--out")
+
+
+def test_an_existing_file_is_an_output_file_only_with_force(tmp_path):
+    target = tmp_path / "r.csv"
+    assert check_output_file(target, "--out") == target
+    target.write_text("x")
+    with pytest.raises(TwosectorError, match="already exists; give --force"):
+        check_output_file(target, "--out")
+    assert check_output_file(target, "--out", force=True) == target
+    with pytest.raises(TwosectorError, match="is a folder"):
+        check_output_file(tmp_path, "--out", force=True)

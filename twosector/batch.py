@@ -35,16 +35,18 @@ from typing import Any
 import pandas as pd
 
 from twosector.errors import TwosectorError, did_you_mean, unknown_name
-from twosector.files import atomic_write, read_toml, staged
+from twosector.files import atomic_write, check_output_dir, mark_output, read_toml, staged
 from twosector.resources import child_environment, notebook_folder
 
-__all__ = ["Run", "load_grid", "default_grid", "run_batch", "NOTEBOOK_DIR", "SCENARIO_NOTEBOOK"]
+__all__ = ["Run", "load_grid", "default_grid", "run_batch", "NOTEBOOK_DIR", "SCENARIO_NOTEBOOK", "BATCH_KIND"]
 
 #: The notebooks shipped with the project (the repository's ``notebooks/``, or their copy in an installed wheel).
 NOTEBOOK_DIR = notebook_folder()
 #: The notebook run once per built-in scenario in the default grid.
 SCENARIO_NOTEBOOK = "03_scenario"
 STATUS_FILE = "status.json"
+#: The kind of output of a batch output folder (the text of its :data:`twosector.files.MARKER`).
+BATCH_KIND = "twosector batch output"
 RUNS_DIR = "runs"
 KERNEL = "python3"
 RENDERER = "plotly_mimetype+notebook"
@@ -466,7 +468,9 @@ def run_batch(
         A TOML grid file (``docs/batch.md``), an equivalent mapping, runs from :func:`load_grid`, or ``None``
         for the default grid (every built-in scenario through ``03_scenario``, each other notebook once).
     out : path, default "output"
-        Output folder: ``runs/<run id>/``, ``status.json``, ``index.html``, ``results.csv``.
+        Output folder: ``runs/<run id>/``, ``status.json``, ``index.html``, ``results.csv``. It must be new,
+        empty or a batch output folder written before (it holds the marker :data:`twosector.files.MARKER` of
+        :data:`BATCH_KIND`).
     workers : int, default 2
         Runs executed at the same time (each in its own process).
     force : bool, default False
@@ -484,7 +488,8 @@ def run_batch(
     Raises
     ------
     TwosectorError
-        For a malformed grid or invalid settings (before anything runs).
+        For a malformed grid, invalid settings or an ``out`` that is a file or a folder of other contents
+        (before anything runs).
     """
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise TwosectorError(f"workers must be a whole number >= 1, got {workers!r}")
@@ -493,8 +498,9 @@ def run_batch(
     runs = list(grid) if isinstance(grid, Sequence) and not isinstance(grid, (str, bytes)) else load_grid(grid)
     if not runs:
         raise TwosectorError("the grid has no runs")
-    out = Path(out)
+    out = check_output_dir(out, BATCH_KIND, "--out")
     out.mkdir(parents=True, exist_ok=True)
+    mark_output(out, BATCH_KIND)
     status = _load_status(out)
     todo = [r for r in runs if force or not _is_done(r, status.get(r.run_id), out)]
     actions = {r.run_id: "skipped" for r in runs}

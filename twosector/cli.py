@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from twosector import __version__
 from twosector.calendar import DATA_CUTOFF, DEFAULT_END
 from twosector.errors import ImplausibleError, ScenarioError, TwosectorError, unknown_name
+from twosector.files import MARKER
 from twosector.resources import PACKAGE_DIR
 
 if TYPE_CHECKING:
@@ -38,6 +39,11 @@ examples:
   twosector batch --workers 2 --out output  run the notebook suite, write output/index.html
   twosector notebooks --copy my-notebooks  copy the notebook suite into a folder of your own
   twosector dev --help                    maintenance: regenerate derived data, catalogue, docs tables
+
+outputs: nothing that exists is replaced unless it is twosector's own output or --force is given. A folder
+twosector writes as a whole (a calibration report, a batch output folder) holds a marker file
+""" + MARKER + """ naming its kind; only a folder of that kind (or an empty one) is written into, a report is
+replaced atomically, and a file where a folder goes (or the reverse) is refused.
 """
 
 DEV_DESCRIPTION = """\
@@ -162,6 +168,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     """``twosector simulate``: key results vs baseline, or the full results into a file."""
     import pandas as pd
 
+    from twosector.files import check_output_file
     from twosector.scenarios import load_scenario
     from twosector.simulation import compare, simulate
 
@@ -169,7 +176,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     sc = _apply_sets(sc, list(args.sets or []))
     params = _parse_params(list(args.params or []))
     if args.out:
-        out_path = Path(args.out)
+        out_path = check_output_file(args.out, "--out", force=args.force)
         if out_path.suffix not in (".csv", ".parquet"):
             raise TwosectorError(f"--out {args.out!r}: unsupported file type; allowed: .csv or .parquet")
         if out_path.suffix == ".parquet":
@@ -212,7 +219,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     """``twosector calibrate``: write the calibration report folder."""
     from twosector.reports import write_calibration_report
 
-    out = write_calibration_report(args.out, end=args.end)
+    out = write_calibration_report(args.out, end=args.end, force=args.force)
     print(f"calibration report written to {out}/index.html")
     return 0
 
@@ -394,7 +401,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--param", dest="params", action="append", default=[], metavar="NAME=VALUE",
         help="override a model parameter (see the parameter table in docs/model.md)",
     )
-    p.add_argument("--out", metavar="FILE", help="write the full results (.csv or .parquet) instead of a summary")
+    p.add_argument("--out", metavar="FILE", help="write the full results (.csv or .parquet) instead of a summary; "
+                                                 "an existing file is replaced only with --force")
+    p.add_argument("--force", action="store_true", help="with --out: replace an existing file")
     p.add_argument(
         "--allow-implausible", action="store_true",
         help="show (or write) a result even where it leaves the plausibility bounds (twosector.plausible.BOUNDS); "
@@ -415,7 +424,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_end(p)
     p.add_argument("--out", default="output/calibration", metavar="DIR",
-                   help="report folder (default output/calibration)")
+                   help="report folder (default output/calibration): new, empty or a calibration report written "
+                        f"before (which holds the marker file {MARKER}); replaced as a whole, atomically")
+    p.add_argument("--force", action="store_true",
+                   help="replace --out even if it is a folder of other contents, and everything in it")
     p.set_defaults(func=_cmd_calibrate)
 
     p = sub.add_parser(
@@ -437,7 +449,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("grid", nargs="?", metavar="GRID_FILE", help="a TOML grid file (see docs/batch.md)")
     p.add_argument("--workers", type=int, default=2, metavar="N", help="parallel processes (default 2)")
-    p.add_argument("--out", default="output", metavar="DIR", help="output folder (default output)")
+    p.add_argument("--out", default="output", metavar="DIR",
+                   help=f"output folder (default output): new, empty or a batch output folder written before (which "
+                        f"holds the marker file {MARKER}); other folders are refused")
     p.add_argument("--force", action="store_true", help="re-run runs that already completed")
     p.add_argument("--timeout", type=float, default=600, metavar="S",
                    help="per-run timeout in seconds, also the limit of any cell (default 600)")

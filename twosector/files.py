@@ -3,7 +3,14 @@
 Every file twosector writes for a user (results, reports, the parameter catalogue, generated docs) is
 written to a temporary file in the target's folder and then renamed over the target, so a crash, a full
 disk or Ctrl-C never leaves a half-written file or destroys the previous one. A report folder is built
-in a temporary folder and swapped in the same way. Every TOML file a user gives (scenarios, batch grids)
+in a temporary folder and swapped in the same way.
+
+An output target that already exists is replaced only if it is twosector's own output, unless the user
+forces it (:func:`check_output_file`, :func:`check_output_dir`): a folder twosector writes as a whole (a
+calibration report, a batch output folder) carries the marker file :data:`MARKER`, whose text names the
+kind of output, and only a folder of the same kind (or an empty one) is written into without ``--force``;
+an existing file is replaced only with ``--force``; a file where a folder goes (or the reverse) is always
+refused. Every TOML file a user gives (scenarios, batch grids)
 is read by :func:`read_toml`, which turns a missing or malformed file into one clear
 :class:`~twosector.errors.TwosectorError`.
 """
@@ -17,13 +24,21 @@ import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from twosector.errors import TwosectorError
 
-__all__ = ["staged", "atomic_write", "atomic_frame", "replace_dir", "read_toml"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "MARKER", "staged", "atomic_write", "atomic_frame", "replace_dir", "output_kind", "mark_output",
+    "check_output_file", "check_output_dir", "read_toml",
+]
+
+#: The file inside every folder twosector writes as a whole; its text is the kind of output
+#: (e.g. ``"twosector calibration report"``).
+MARKER = ".twosector-output"
 
 
 @contextmanager
@@ -169,6 +184,135 @@ def replace_dir(target: str | os.PathLike[str], build: Callable[[Path], Any]) ->
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def output_kind(folder: str | os.PathLike[str]) -> str | None:
+    """The kind of twosector output ``folder`` holds (the text of its :data:`MARKER`), or ``None``.
+
+    Parameters
+    ----------
+    folder : path-like
+        The folder.
+
+    Returns
+    -------
+    str or None
+        E.g. ``"twosector calibration report"``; ``None`` if the folder has no readable marker.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
+    try:
+        return (Path(folder) / MARKER).read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def mark_output(folder: str | os.PathLike[str], kind: str) -> Path:
+    """Write the :data:`MARKER` of ``kind`` into ``folder``, making it twosector's own output.
+
+    Parameters
+    ----------
+    folder : path-like
+        An existing folder.
+    kind : str
+        The kind of output, e.g. ``"twosector batch output"``.
+
+    Returns
+    -------
+    Path
+        The marker file.
+
+    Raises
+    ------
+    Nothing of its own: ``OSError`` from the file system propagates.
+    """
+    return atomic_write(Path(folder) / MARKER, kind + "\n")
+
+
+def _check_parents(target: Path, option: str) -> None:
+    """Refuse a target below a file (``out.csv/results.csv``)."""
+    for parent in target.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise TwosectorError(f"{option} {str(target)!r}: {str(parent)!r} is a file, not a folder")
+            return
+
+
+def check_output_file(path: str | os.PathLike[str], option: str, force: bool = False) -> Path:
+    """Refuse to write the file ``path`` where that would replace anything the user did not ask to replace.
+
+    Parameters
+    ----------
+    path : path-like
+        The file about to be written (e.g. ``twosector simulate --out``).
+    option : str
+        The option or argument that gave it, for the message (e.g. ``"--out"``).
+    force : bool, default False
+        Replace an existing regular file.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    TwosectorError
+        If ``path`` is a folder or not a regular file, lies below a file, or exists and ``force`` is false.
+    """
+    target = Path(path)
+    _check_parents(target, option)
+    if target.is_dir():
+        raise TwosectorError(f"{option} {str(target)!r} is a folder; give a file name")
+    if target.exists() and not target.is_file():
+        raise TwosectorError(f"{option} {str(target)!r} exists and is not a regular file; give another file name")
+    if target.exists() and not force:
+        raise TwosectorError(f"{option} {str(target)!r} already exists; give --force to replace it, or another name")
+    return target
+
+
+def check_output_dir(
+    path: str | os.PathLike[str], kind: str, option: str, force: bool = False, force_option: str = ""
+) -> Path:
+    """Refuse to write the folder ``path`` unless it is new, empty or twosector's own output of ``kind``.
+
+    Parameters
+    ----------
+    path : path-like
+        The output folder (e.g. ``twosector calibrate --out``).
+    kind : str
+        The kind of output about to be written (the text of the :data:`MARKER`).
+    option : str
+        The option that gave it, for the message (e.g. ``"--out"``).
+    force : bool, default False
+        Accept a folder of other contents (it is going to be replaced as a whole); a file is still refused.
+    force_option : str, default ""
+        The option that sets ``force`` (e.g. ``"--force"``), named in the message; ``""`` when there is none.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    TwosectorError
+        If ``path`` is a file or lies below one, or is a non-empty folder without the marker of ``kind``
+        (and not ``force``).
+    """
+    target = Path(path)
+    _check_parents(target, option)
+    if target.exists() and not target.is_dir():
+        raise TwosectorError(f"{option} {str(target)!r} is a file, not a folder; give a new or empty folder")
+    if force or not target.is_dir() or output_kind(target) == kind or not any(target.iterdir()):
+        return target
+    found = output_kind(target)
+    what = f"holds a {found}" if found else f"was not written by twosector (it has no {MARKER} file)"
+    remedy = f", or {force_option} to replace it and everything in it" if force_option else ""
+    raise TwosectorError(f"{option} {str(target)!r} exists and {what}, not a {kind}; "
+                         f"give a new or empty folder{remedy}")
 
 
 def read_toml(

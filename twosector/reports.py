@@ -26,11 +26,12 @@ from typing import Any
 import pandas as pd
 
 from twosector.calendar import DATA_CUTOFF
-from twosector.files import atomic_frame, atomic_write, replace_dir
+from twosector.files import atomic_frame, atomic_write, check_output_dir, mark_output, replace_dir
 from twosector.resources import data_folder, template_folder
 from twosector.tables import KEY_QUARTER
 
 __all__ = [
+    "REPORT_KIND",
     "render",
     "write_calibration_report",
     "scenario_definition",
@@ -39,6 +40,9 @@ __all__ = [
     "results_table",
     "write_batch_index",
 ]
+
+#: The kind of output of a calibration report folder (the text of its :data:`twosector.files.MARKER`).
+REPORT_KIND = "twosector calibration report"
 
 
 @functools.cache
@@ -87,8 +91,12 @@ def _safe(html_fragment: str) -> Any:
 # ------------------------------------------------------------------------------------ calibration report
 
 def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period = DATA_CUTOFF, data: Any = None,
-                             cutoffs: Sequence[str] | None = None, vintages: Sequence[str] | None = None) -> Path:
+                             cutoffs: Sequence[str] | None = None, vintages: Sequence[str] | None = None,
+                             force: bool = False) -> Path:
     """Write the calibration report into the folder ``out`` (replaced atomically).
+
+    ``out`` must be new, empty or a calibration report written before (it holds the marker
+    :data:`twosector.files.MARKER` of :data:`REPORT_KIND`), unless ``force``.
 
     Contents: ``estimates.csv``, ``parameters.csv`` (the calibration report), ``targets.csv`` (the solver's
     targets), ``facts.csv`` (the stylised-fact table), ``backtest.csv`` (forecast errors), ``scoreboard.csv``
@@ -108,6 +116,9 @@ def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period =
         Cut-offs of the backtest (default :data:`twosector.backtesting.DEFAULT_CUTOFFS`).
     vintages : sequence of str, optional
         Cut-offs of the forecast scoreboard (default :data:`twosector.scoreboard.DEFAULT_VINTAGES`).
+    force : bool, default False
+        Replace a non-empty folder ``out`` that is not a calibration report, and everything in it (a file ``out``
+        is refused all the same).
 
     Returns
     -------
@@ -117,10 +128,13 @@ def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period =
     Raises
     ------
     TwosectorError
-        For a bad cut-off or data folder (nothing is written then).
+        For a bad cut-off or data folder, or an ``out`` that is a file or another folder (see above; nothing is
+        written then).
     """
     from twosector import backtesting, charts, scoreboard
     from twosector.calibration import calibrate
+
+    check_output_dir(out, REPORT_KIND, "--out", force, "--force")  # before the (slow) calibration
 
     cal = calibrate(data, end)
     facts = cal.fact_table()
@@ -156,6 +170,7 @@ def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period =
         for name, fig in figs.items():
             fig.write_html(folder / f"{name}.html", include_plotlyjs="directory", full_html=True)
         (folder / "index.html").write_text(page, encoding="utf-8")
+        mark_output(folder, REPORT_KIND)
 
     return replace_dir(out, build)  # files inside the new folder need no atomic writes of their own
 
