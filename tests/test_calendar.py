@@ -78,7 +78,31 @@ def test_parse_quarter_reads_the_quarter_forms(text: str) -> None:
     assert parse_quarter(text) == pd.Period("2025Q2", freq="Q")
 
 
-@pytest.mark.parametrize("value", ["2025", "2025Q5", "2025-05-01", "Q2 2025", 2025, pd.Period("2025-05", freq="M")])
+@pytest.mark.parametrize("value", ["2025", 2025, " 2025 ", pd.Period("2025", freq="Y")])
+def test_a_year_is_not_read_as_its_first_quarter(value: object) -> None:
+    with pytest.raises(ScenarioError) as exc:
+        parse_quarter(value, "lever.start", ScenarioError)
+    assert str(exc.value) == "lever.start: '2025' is a year; did you mean '2025Q4'?"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: twosector.simulate("baseline", end="2030"), "end: '2030' is a year; did you mean '2030Q4'?"),
+        (lambda: quarter_index("2019Q1", "2024"), "end: '2024' is a year; did you mean '2024Q4'?"),
+        (lambda: exog.paths(end_history="2023"), "exog.paths: end_history: '2023' is a year; did you mean '2023Q4'?"),
+        (lambda: twosector.tables.key_results(*[twosector.simulate("baseline")] * 2, at="2027"),
+         "quarter: '2027' is a year; did you mean '2027Q4'?"),
+        (lambda: twosector.estimation.estimate(end="2024"), "end: '2024' is a year; did you mean '2024Q4'?"),
+    ],
+)
+def test_every_quarter_a_user_gives_refuses_a_bare_year(call, message: str) -> None:
+    with pytest.raises(TwosectorError) as exc:
+        call()
+    assert str(exc.value) == message
+
+
+@pytest.mark.parametrize("value", ["2025Q5", "2025-05-01", "Q2 2025", pd.Period("2025-05", freq="M")])
 def test_parse_quarter_refuses_what_is_not_a_quarter(value: object) -> None:
     with pytest.raises(ScenarioError, match=r"^lever\.start: .* is not a quarter; allowed: text like '2025Q2'"):
         parse_quarter(value, "lever.start", ScenarioError)

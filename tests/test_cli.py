@@ -223,6 +223,21 @@ def test_malformed_file_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFi
     assert "input_sanctions.ramp: 'four' is not a whole number" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["calibrate", "--end", "2024"], "twosector calibrate: error: end: '2024' is a year; did you mean '2024Q4'?"),
+        (["simulate", "baseline", "--set", "input_sanctions=0.5", "--set", "input_sanctions.start=2026"],
+         "twosector simulate: error: scenario 'baseline': input_sanctions.start: '2026' is a year; "
+         "did you mean '2026Q4'?"),
+    ],
+)
+def test_a_bare_year_is_refused_with_a_did_you_mean(argv, message, tmp_path, capsys) -> None:
+    assert main([*argv, *(["--out", str(tmp_path / "cal")] if argv[0] == "calibrate" else [])]) == 2
+    assert capsys.readouterr().err.splitlines() == [message]
+    assert not (tmp_path / "cal").exists()
+
+
 def test_subprocess_prints_no_traceback() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "twosector", "simulate", "baseline", "--set", "oil_price_cap=99"],

@@ -87,7 +87,9 @@ def test_ranges_choices_and_quarters():
     validate_notebook_params(namespace(draws=1000), ranges={"draws": (1, 1000)})
     with pytest.raises(ParameterError, match="Did you mean 'broad_front'"):
         validate_notebook_params(namespace(scenario="broad_frnt"), choices={"scenario": ["broad_front", "baseline"]})
-    for bad in ("2027", "2027Q5", "Q4 2027", "soon"):
+    with pytest.raises(ParameterError, match="^notebook parameter 'end': '2027' is a year; did you mean '2027Q4'[?]$"):
+        validate_notebook_params(namespace(end="2027"), quarters=["end"])
+    for bad in ("2027Q5", "Q4 2027", "soon"):
         with pytest.raises(ParameterError, match="not a quarter"):
             validate_notebook_params(namespace(end=bad), quarters=["end"])
     validate_notebook_params(namespace(end=""), quarters=["end"])

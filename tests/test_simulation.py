@@ -51,7 +51,7 @@ def test_horizon_can_be_cut_and_extended() -> None:
     assert np.allclose(out.loc["2024Q1":"2030Q4"].to_numpy(), full.loc["2024Q1":"2030Q4"].to_numpy())
     with pytest.raises(ScenarioError, match="start"):
         twosector.simulate(start="2018Q1")
-    with pytest.raises(ScenarioError, match="not quarters"):
+    with pytest.raises(ScenarioError, match="^end: .2030Q5. is not a quarter"):
         twosector.simulate(end="2030Q5")
 
 

@@ -47,7 +47,7 @@ def test_key_results_levels_and_differences():
 def test_key_results_fall_back_to_the_last_quarter_of_a_short_run():
     short = scenario().loc[:"2026Q2"]
     assert tables.key_results(short, baseline().loc[:"2026Q2"], at="2027Q4")["at"] == "2026Q2"
-    with pytest.raises(TwosectorError, match="quarter such as '2027Q4'"):
+    with pytest.raises(TwosectorError, match="^quarter: 'late' is not a quarter"):
         tables.key_results(short, baseline(), at="late")
     with pytest.raises(TwosectorError, match="unknown variable in result 'key_rate'"):
         tables.key_results(short.drop(columns="key_rate"), baseline())

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PREWAR_END
+from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PREWAR_END, parse_quarter
 from twosector.errors import TwosectorError
 
 __all__ = ["backtest", "backtest_summary", "BACKTEST_VARIABLES", "DEFAULT_CUTOFFS"]
@@ -81,10 +81,7 @@ def backtest(
     last = DATA_CUTOFF
     quarters = []
     for c in cutoffs:
-        try:
-            q = pd.Period(c, freq="Q")
-        except (ValueError, TypeError):
-            raise TwosectorError(f"backtest: cut-off {c!r} is not a quarter; use e.g. '2023Q4'") from None
+        q = parse_quarter(c, "backtest: cut-off")
         if not PREWAR_END <= q < last:
             raise TwosectorError(
                 f"backtest: cut-off {c!r} must be between {PREWAR_END} and {last - 1} (data end {last})")

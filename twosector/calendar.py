@@ -80,7 +80,7 @@ def quarter_index(start: str | pd.Period, end: str | pd.Period) -> pd.PeriodInde
     Parameters
     ----------
     start, end : str or Period
-        Quarters, e.g. ``"2019Q1"`` (anything :class:`pandas.Period` reads with ``freq="Q"``).
+        Quarters, e.g. ``"2019Q1"`` (read by :func:`parse_quarter`).
 
     Returns
     -------
@@ -89,21 +89,23 @@ def quarter_index(start: str | pd.Period, end: str | pd.Period) -> pd.PeriodInde
 
     Raises
     ------
-    ValueError
-        If ``start`` or ``end`` is not a date pandas can read.
+    TwosectorError
+        If ``start`` or ``end`` is not a quarter (:func:`parse_quarter`).
 
     Examples
     --------
     >>> list(quarter_index("2024Q3", "2025Q1").astype(str))
     ['2024Q3', '2024Q4', '2025Q1']
     """
-    return pd.period_range(pd.Period(start, freq="Q"), pd.Period(end, freq="Q"), freq="Q", name="quarter")
+    return pd.period_range(parse_quarter(start, "start"), parse_quarter(end, "end"), freq="Q", name="quarter")
 
 
 def parse_quarter(value: object, where: str = "quarter", error: type[TwosectorError] = TwosectorError) -> pd.Period:
     """Read a quarter strictly: ``"2025Q2"``, ``"2025-Q2"`` or ``"2025q2"``, or a quarterly Period.
 
-    Unlike ``pandas.Period(text, freq="Q")`` this refuses a year (``"2025"``), a date or a quarter 5.
+    The one reader of quarters given by users, for the whole package. Unlike ``pandas.Period(text, freq="Q")``,
+    which reads ``"2025"`` as 2025Q1 without a word, this refuses a year (with a did-you-mean of its fourth
+    quarter), a date or a quarter 5.
 
     Parameters
     ----------
@@ -122,19 +124,37 @@ def parse_quarter(value: object, where: str = "quarter", error: type[TwosectorEr
     Raises
     ------
     TwosectorError
-        (Or ``error``) naming ``where``, the value and the allowed form.
+        (Or ``error``) naming ``where``, the value and the allowed form; for a year ``"<where>: '2030' is a
+        year; did you mean '2030Q4'?"``.
 
     Examples
     --------
     >>> parse_quarter("2025-Q2")
     Period('2025Q2', 'Q-DEC')
+    >>> parse_quarter("2030", "end")
+    Traceback (most recent call last):
+    ...
+    twosector.errors.TwosectorError: end: '2030' is a year; did you mean '2030Q4'?
     """
     if isinstance(value, pd.Period) and value.freqstr.startswith("Q"):
         return value
+    year = _year(value)
+    if year is not None:
+        raise error(f"{where}: {year!r} is a year; did you mean '{year}Q4'?")
     m = _QUARTER_RE.match(value.strip()) if isinstance(value, str) else None
     if m is None:
         raise error(f"{where}: {value!r} is not a quarter; allowed: text like '2025Q2' (year, 'Q', quarter 1-4)")
     return pd.Period(year=int(m.group(1)), quarter=int(m.group(2)), freq="Q")
+
+
+def _year(value: object) -> str | None:
+    """The year ``value`` stands for, if it is one (``"2030"``, ``2030``, a yearly Period), else ``None``."""
+    if isinstance(value, pd.Period):
+        return str(value.year) if value.freqstr.startswith(("Y", "A")) else None
+    if isinstance(value, bool) or not isinstance(value, str | int | np.integer):
+        return None
+    text = str(value).strip()
+    return text if re.fullmatch(r"\d{4}", text) else None
 
 
 def normalisation_positions(index: pd.PeriodIndex) -> tuple[np.ndarray, np.ndarray]:

@@ -31,7 +31,7 @@ import plotly.io as pio
 from plotly.io._base_renderers import NotebookRenderer
 from plotly.subplots import make_subplots
 
-from twosector.calendar import DATA_CUTOFF, MODEL_START, PROJECTION_START
+from twosector.calendar import DATA_CUTOFF, MODEL_START, PROJECTION_START, parse_quarter
 from twosector.errors import TwosectorError, unknown_name
 from twosector.files import atomic_write
 from twosector.variables import units as variable_units
@@ -334,7 +334,7 @@ def paths(
                         shared_xaxes=True, vertical_spacing=0.12 if nrows > 1 else 0.0, horizontal_spacing=0.08)
     shown = []
     for name, frame in runs.items():
-        data = frame.loc[pd.Period(start, freq="Q"):] if start and isinstance(frame.index, pd.PeriodIndex) else frame
+        data = frame.loc[parse_quarter(start, "start"):] if start and isinstance(frame.index, pd.PeriodIndex) else frame
         shown.append(data)
         for i, var in enumerate(variables):
             fig.add_trace(
@@ -399,7 +399,7 @@ def divergence(
     dashes = ["solid", "dash", "dot", "dashdot", "longdash"]
     shown = []
     for k, (name, frame) in enumerate(runs.items()):
-        data = frame.loc[pd.Period(start, freq="Q"):] if start and isinstance(frame.index, pd.PeriodIndex) else frame
+        data = frame.loc[parse_quarter(start, "start"):] if start and isinstance(frame.index, pd.PeriodIndex) else frame
         shown.append(data)
         for i, (mil, civ) in enumerate(pairs):
             for col, sector in ((mil, "military"), (civ, "civilian")):
@@ -538,7 +538,7 @@ def strain_decomposition(
     cols = [*parts, "strain_index"]
     data = result[cols] if baseline is None else result[cols] - baseline[cols].reindex(result.index)
     if start is not None and isinstance(data.index, pd.PeriodIndex):
-        data = data.loc[pd.Period(start, freq="Q"):]
+        data = data.loc[parse_quarter(start, "start"):]
     x = _x(data.index)
     fig = go.Figure()
     for col in parts:
@@ -696,7 +696,7 @@ def fit(
     _check_columns(model, variables, "model")
     data = model
     if isinstance(model.index, pd.PeriodIndex):
-        data = model.loc[pd.Period(start, freq="Q") if start else None: pd.Period(end, freq="Q") if end else None]
+        data = model.loc[parse_quarter(start, "start") if start else None: parse_quarter(end, "end") if end else None]
     ncols = max(1, min(ncols, len(variables)))
     nrows = -(-len(variables) // ncols)
     units = variable_units()

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from twosector.calendar import DATA_CUTOFF
+from twosector.calendar import DATA_CUTOFF, parse_quarter
 from twosector.errors import DataError, TwosectorError, unknown_name
 
 __all__ = [
@@ -392,11 +392,7 @@ def cut_at(s: pd.Series, end: str | pd.Period) -> pd.Series:
 
 
 def _quarter(end: str | pd.Period) -> pd.Period:
-    try:
-        q = pd.Period(end, freq="Q")
-    except (ValueError, TypeError) as exc:
-        raise TwosectorError(f"end: {end!r} is not a quarter; use e.g. '{DATA_CUTOFF}'") from exc
-    return q
+    return parse_quarter(end, "end")
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ from twosector.calendar import (
     PREFERENTIAL_START,
     PREWAR_END,
     WAR_START,
+    parse_quarter,
     quarter_index,
 )
 from twosector.derive import annual_to_quarterly
@@ -159,11 +160,7 @@ BUDGET_LAWS: dict[int, int] = {2023: 2022, 2024: 2023, 2025: 2024, 2026: 2024, 2
 
 def _quarter(value: str | pd.Period, field: str, where: str) -> pd.Period:
     """A quarter from ``value``, or a ScenarioError naming ``where``, ``field`` and the bad value."""
-    try:
-        return pd.Period(value, freq="Q")
-    except (ValueError, TypeError) as exc:
-        raise ScenarioError(f"{where}: bad quarter {field}={value!r} ({exc}); allowed: a quarter such as "
-                            f"'{DATA_CUTOFF}'") from None
+    return parse_quarter(value, f"{where}: {field}", ScenarioError)
 
 
 def _series(name: str, vintage: str = "latest") -> pd.Series:
@@ -602,11 +599,8 @@ def paths(
     >>> round(float(x.loc["2025", "defence_spending"].sum()), 2)  # the 2025 law: 13.5 trn RUB
     13.5
     """
-    try:
-        eh, s, e = (pd.Period(v, freq="Q") for v in (end_history, start, end))
-    except (ValueError, TypeError) as exc:
-        raise ScenarioError(f"exog.paths: bad quarter in end_history={end_history!r}, start={start!r}, "
-                            f"end={end!r} ({exc})") from None
+    eh, s, e = (_quarter(v, field, "exog.paths") for field, v in
+                (("end_history", end_history), ("start", start), ("end", end)))
     if not (s <= e):
         raise ScenarioError(f"exog.paths: end {end!r} is before start {start!r}")
     from twosector.data import data_version

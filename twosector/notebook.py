@@ -41,6 +41,7 @@ from typing import Any
 
 import pandas as pd
 
+from twosector.calendar import parse_quarter
 from twosector.errors import ParameterError, TwosectorError, did_you_mean
 from twosector.files import atomic_write
 from twosector.resources import notebook_folder
@@ -217,15 +218,7 @@ def validate_notebook_params(
         value = values[name]
         if value == "":
             continue
-        try:
-            period = pd.Period(str(value), freq="Q")
-            ok = str(period) == str(value).upper().replace("-", "")
-        except (ValueError, TypeError):
-            ok = False
-        if not ok:
-            raise ParameterError(
-                f"notebook parameter {name!r} = {value!r} is not a quarter; use the form '2027Q4'"
-            )
+        parse_quarter(value, f"notebook parameter {name!r}", ParameterError)
     return values
 
 

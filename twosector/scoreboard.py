@@ -30,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from twosector.calendar import DATA_CUTOFF, PREWAR_END
+from twosector.calendar import DATA_CUTOFF, PREWAR_END, parse_quarter
 from twosector.errors import TwosectorError
 
 __all__ = ["forecast_scoreboard", "scoreboard_summary", "check_board", "SCOREBOARD_VARIABLES", "DEFAULT_VINTAGES",
@@ -65,9 +65,9 @@ def _cutoffs(vintages: str | pd.Period | Sequence[str | pd.Period]) -> list[pd.P
     out = []
     for v in items:
         try:
-            q = pd.Period(v, freq="Q")
-        except (ValueError, TypeError):
-            raise TwosectorError(f"forecast_scoreboard: vintage {v!r} is not a quarter; allowed: {allowed}") from None
+            q = parse_quarter(v, "forecast_scoreboard: vintage")
+        except TwosectorError as exc:
+            raise TwosectorError(f"{exc}; allowed: {allowed}") from None
         if q.quarter != 4 or not PREWAR_END <= q <= last:
             raise TwosectorError(f"forecast_scoreboard: vintage {v!r} must be the fourth quarter of a year whose next "
                                  f"year has outcomes by the data cut-off {DATA_CUTOFF}; allowed: {allowed}")

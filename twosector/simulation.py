@@ -17,7 +17,15 @@ import numpy as np
 import pandas as pd
 
 from twosector import exog as _exog
-from twosector.calendar import DATA_CUTOFF, DEFAULT_END, LAST_QUARTER, MODEL_START, PREWAR_END, normalisation_positions
+from twosector.calendar import (
+    DATA_CUTOFF,
+    DEFAULT_END,
+    LAST_QUARTER,
+    MODEL_START,
+    PREWAR_END,
+    normalisation_positions,
+    parse_quarter,
+)
 from twosector.errors import ScenarioError, unknown_name
 from twosector.model import run
 from twosector.params import resolve_params
@@ -35,11 +43,7 @@ ScenarioLike: TypeAlias = str | os.PathLike[str] | Mapping[str, Any] | Scenario
 
 
 def _horizon(start: str | pd.Period, end: str | pd.Period) -> tuple[pd.Period, pd.Period]:
-    try:
-        s, e = pd.Period(start, freq="Q"), pd.Period(end, freq="Q")
-    except (ValueError, TypeError):
-        raise ScenarioError(
-            f"start/end: {start!r}, {end!r} are not quarters; allowed: text like '{MODEL_START}'") from None
+    s, e = parse_quarter(start, "start", ScenarioError), parse_quarter(end, "end", ScenarioError)
     if s < MODEL_START:
         raise ScenarioError(f"start: {str(s)!r} is before {MODEL_START}; allowed: {MODEL_START} or later")
     if e < max(s, PREWAR_END):

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PROJECTION_START
+from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PROJECTION_START, parse_quarter
 from twosector.errors import TwosectorError, unknown_name
 from twosector.variables import units as variable_units
 
@@ -56,10 +56,7 @@ _KEY = [
 
 
 def _quarter(value: str | pd.Period, what: str) -> pd.Period:
-    try:
-        return pd.Period(value, freq="Q")
-    except (ValueError, TypeError):
-        raise TwosectorError(f"{what} must be a quarter such as '2027Q4', got {value!r}") from None
+    return parse_quarter(value, what)
 
 
 def _at(frame: pd.DataFrame, quarter: str | pd.Period) -> pd.Period:
