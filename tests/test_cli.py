@@ -238,6 +238,24 @@ def test_a_bare_year_is_refused_with_a_did_you_mean(argv, message, tmp_path, cap
     assert not (tmp_path / "cal").exists()
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b'base = "baseline"\n# caf\xe9\n', "not UTF-8 text"), (b"", "nothing in it"), (b"\n", "nothing in it")],
+)
+def test_a_scenario_file_that_is_not_utf8_or_empty_is_one_line(tmp_path, capsys, content, message) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(content)
+    assert main(["simulate", str(bad)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [err[0]] and err[0].startswith(f"twosector simulate: error: scenario file {bad}: {message}")
+
+
+def test_output_to_a_closed_pipe_is_not_a_traceback() -> None:
+    proc = subprocess.run(f"{sys.executable} -m twosector data | head -1", shell=True, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.stdout.startswith("data folder:") and proc.stderr == ""
+
+
 def test_subprocess_prints_no_traceback() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "twosector", "simulate", "baseline", "--set", "oil_price_cap=99"],
@@ -363,6 +381,13 @@ def test_batch_out_refuses_a_folder_of_other_contents_before_running(tmp_path, c
     assert "holds a twosector calibration report, not a twosector batch output" in _one_error(capsys)
     assert sorted(p.name for p in folder.iterdir()) == [".twosector-output", "index.html"]
     assert (folder / "index.html").read_text() == "my home page"
+
+    legacy = tmp_path / "output"  # written by a twosector from before the marker: taken as a batch folder
+    (legacy / "runs").mkdir(parents=True)
+    (legacy / "status.json").write_text("{}")
+    from twosector.batch import _check_out
+
+    assert _check_out(legacy) == legacy and (legacy / ".twosector-output").read_text() == "twosector batch output\n"
 
 
 # ------------------------------------------------------------------------------------------ batch

@@ -112,3 +112,25 @@ def test_an_existing_file_is_an_output_file_only_with_force(tmp_path):
     assert check_output_file(target, "--out", force=True) == target
     with pytest.raises(TwosectorError, match="is a folder"):
         check_output_file(tmp_path, "--out", force=True)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'base = "baseline"\n# caf\xe9\n', "not UTF-8 text (byte 0xe9 at position 23); save the file as UTF-8"),
+        (b"", "nothing in it (the file is empty or only comments); see docs/scenarios.md for the format"),
+        (b"# only a comment\n\n", "nothing in it (the file is empty or only comments)"),
+    ],
+)
+def test_read_toml_refuses_other_encodings_and_empty_files_in_one_line(tmp_path, content, message):
+    path = tmp_path / "s.toml"
+    path.write_bytes(content)
+    with pytest.raises(ScenarioError) as exc:
+        read_toml(path, "scenario file", ScenarioError, doc="docs/scenarios.md")
+    assert str(exc.value).startswith(f"scenario file {path}: {message}")
+
+
+def test_read_toml_accepts_a_byte_order_mark(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_bytes(b'\xef\xbb\xbfbase = "baseline"\n')
+    assert read_toml(path, "scenario file") == {"base": "baseline"}

@@ -35,7 +35,7 @@ from typing import Any
 import pandas as pd
 
 from twosector.errors import TwosectorError, did_you_mean, unknown_name
-from twosector.files import atomic_write, check_output_dir, mark_output, read_toml, staged
+from twosector.files import atomic_write, check_output_dir, mark_output, output_kind, read_toml, staged
 from twosector.resources import child_environment, notebook_folder
 
 __all__ = ["Run", "load_grid", "default_grid", "run_batch", "NOTEBOOK_DIR", "SCENARIO_NOTEBOOK", "BATCH_KIND"]
@@ -452,6 +452,16 @@ def _cell_head(path: Path, index: int) -> str:
     return ""
 
 
+def _check_out(out: Path) -> Path:
+    """Create or take over the output folder ``out`` if it is new, empty or a batch output folder; mark it."""
+    if (out / STATUS_FILE).is_file() and (out / RUNS_DIR).is_dir() and output_kind(out) is None:
+        mark_output(out, BATCH_KIND)  # a batch output folder of a twosector from before the marker
+    check_output_dir(out, BATCH_KIND, "--out")
+    out.mkdir(parents=True, exist_ok=True)
+    mark_output(out, BATCH_KIND)
+    return out
+
+
 def run_batch(
     grid: str | os.PathLike[str] | Mapping[str, Any] | Sequence[Run] | None = None,
     out: str | os.PathLike[str] = "output",
@@ -470,7 +480,8 @@ def run_batch(
     out : path, default "output"
         Output folder: ``runs/<run id>/``, ``status.json``, ``index.html``, ``results.csv``. It must be new,
         empty or a batch output folder written before (it holds the marker :data:`twosector.files.MARKER` of
-        :data:`BATCH_KIND`).
+        :data:`BATCH_KIND`; a folder with ``status.json`` and ``runs/`` but no marker, written by an earlier
+        twosector, is taken as one and marked).
     workers : int, default 2
         Runs executed at the same time (each in its own process).
     force : bool, default False
@@ -498,9 +509,7 @@ def run_batch(
     runs = list(grid) if isinstance(grid, Sequence) and not isinstance(grid, (str, bytes)) else load_grid(grid)
     if not runs:
         raise TwosectorError("the grid has no runs")
-    out = check_output_dir(out, BATCH_KIND, "--out")
-    out.mkdir(parents=True, exist_ok=True)
-    mark_output(out, BATCH_KIND)
+    out = _check_out(Path(out))
     status = _load_status(out)
     todo = [r for r in runs if force or not _is_done(r, status.get(r.run_id), out)]
     actions = {r.run_id: "skipped" for r in runs}

@@ -318,7 +318,7 @@ def check_output_dir(
 def read_toml(
     path: str | os.PathLike[str], what: str, error: type[TwosectorError] = TwosectorError, doc: str = ""
 ) -> dict[str, Any]:
-    """Read a TOML file given by a user.
+    """Read a TOML file given by a user: UTF-8 text, with or without a byte-order mark, not empty.
 
     Parameters
     ----------
@@ -340,16 +340,26 @@ def read_toml(
     ------
     TwosectorError
         (of class ``error``) naming the file: ``"<what> '<path>' not found"``, ``"... cannot be read
-        (<reason>)"`` or ``"<what> <path>: malformed TOML (<parser message>)"``.
+        (<reason>)"``, ``"<what> <path>: not UTF-8 text (byte 0xe9 at position 20); ..."``, ``"<what> <path>:
+        malformed TOML (<parser message>)"`` or ``"<what> <path>: nothing in it ..."``.
     """
     file = Path(path)
     if not file.is_file():
         raise error(f"{what} {str(file)!r} not found")
+    hint = f"; see {doc} for the format" if doc else ""
     try:
-        with file.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        hint = f"; see {doc} for the format" if doc else ""
-        raise error(f"{what} {file}: malformed TOML ({exc}){hint}") from None
+        raw = file.read_bytes()
     except OSError as exc:
         raise error(f"{what} {str(file)!r} cannot be read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some Windows editors write, is not an error
+    except UnicodeDecodeError as exc:
+        raise error(f"{what} {file}: not UTF-8 text (byte {raw[exc.start]:#04x} at position {exc.start}); "
+                    "save the file as UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{what} {file}: malformed TOML ({exc}){hint}") from None
+    if not data:
+        raise error(f"{what} {file}: nothing in it (the file is empty or only comments){hint}")
+    return data
