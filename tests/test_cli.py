@@ -338,6 +338,14 @@ def test_simulate_out_never_replaces_an_existing_file_without_force(tmp_path, ca
     assert _one_error(capsys).endswith(f"--out {str(target / 'below.csv')!r}: {str(target)!r} is a file, not a folder")
 
 
+@pytest.mark.parametrize("argv", [["simulate", "baseline", "--out", "/proc/r.csv"], ["batch", "--out", "/proc/out"],
+                                  ["notebooks", "--copy", "/proc/nb"]])
+def test_an_output_that_cannot_be_written_is_one_line(argv, capsys):
+    assert main(argv) == 2
+    message = _one_error(capsys)
+    assert f"cannot write '{argv[-1]}" in message and "tmp" not in message, message
+
+
 def test_calibrate_out_refuses_a_file_and_a_folder_of_other_contents(tmp_path, capsys):
     from twosector.batch import BATCH_KIND
     from twosector.files import mark_output

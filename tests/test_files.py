@@ -37,8 +37,9 @@ def test_a_failing_writer_leaves_the_old_file_and_no_temporary_file(tmp_path):
                 fh.write("half")
             raise OSError("disk full")
 
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(TwosectorError) as exc:
         atomic_frame(Broken({"a": [1]}), target)
+    assert str(exc.value) == f"cannot write {str(target)!r} (disk full)"
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["results.csv"]
 

@@ -457,8 +457,7 @@ def _check_out(out: Path) -> Path:
     if (out / STATUS_FILE).is_file() and (out / RUNS_DIR).is_dir() and output_kind(out) is None:
         mark_output(out, BATCH_KIND)  # a batch output folder of a twosector from before the marker
     check_output_dir(out, BATCH_KIND, "--out")
-    out.mkdir(parents=True, exist_ok=True)
-    mark_output(out, BATCH_KIND)
+    mark_output(out, BATCH_KIND)  # creates the folder
     return out
 
 

@@ -61,8 +61,10 @@ def staged(path: str | os.PathLike[str]) -> Iterator[Path]:
 
     Raises
     ------
-    Nothing of its own: an error of the block or of the file system (``OSError``) propagates, after the
-    temporary file is removed.
+    TwosectorError
+        ``"cannot write '<path>' (<reason>)"`` for an ``OSError`` of the file system or of the block (a missing
+        or unwritable folder, a full disk), after the temporary file is removed; ``path`` is then unchanged.
+        Other errors of the block propagate as they are.
 
     Examples
     --------
@@ -74,17 +76,27 @@ def staged(path: str | os.PathLike[str]) -> Iterator[Path]:
     'hello'
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.tmp-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()  # the writer creates it (some writers refuse an existing file)
+    with _writing(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.tmp-", suffix=target.suffix, dir=target.parent)
+        os.close(fd)
+        tmp = Path(name)
+        tmp.unlink()  # the writer creates it (some writers refuse an existing file)
+        try:
+            yield tmp
+            if tmp.exists():
+                os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """Turn a file-system error while writing ``target`` into one message naming it (not a temporary file)."""
     try:
-        yield tmp
-        if tmp.exists():
-            os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+        yield
+    except OSError as exc:
+        raise TwosectorError(f"cannot write {str(target)!r} ({exc.strerror or exc})") from None
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes, encoding: str = "utf-8") -> Path:
@@ -106,7 +118,8 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, encoding: str 
 
     Raises
     ------
-    Nothing of its own: ``OSError`` from the file system propagates; the old file is then unchanged.
+    TwosectorError
+        For an error of the file system (:func:`staged`); the old file is then unchanged.
     """
     target = Path(path)
     with staged(target) as tmp:
@@ -134,8 +147,9 @@ def atomic_frame(frame: pd.DataFrame, path: str | os.PathLike[str], **options: A
 
     Raises
     ------
-    Nothing of its own: errors of the pandas writer (e.g. ``ImportError`` for Parquet without pyarrow
-    or fastparquet) and ``OSError`` propagate; the old file is then unchanged.
+    TwosectorError
+        For an error of the file system (:func:`staged`); the old file is then unchanged. Other errors of the
+        pandas writer (e.g. ``ImportError`` for Parquet without pyarrow or fastparquet) propagate.
     """
     target = Path(path)
     with staged(target) as tmp:
@@ -166,23 +180,27 @@ def replace_dir(target: str | os.PathLike[str], build: Callable[[Path], Any]) ->
 
     Raises
     ------
-    Nothing of its own: whatever ``build`` raises propagates, with the old folder left untouched.
+    TwosectorError
+        ``"cannot write '<target>' (<reason>)"`` for an ``OSError`` (of the file system or of ``build``: a
+        missing or unwritable folder, a full disk), with the old folder left untouched. Other errors of
+        ``build`` propagate as they are, with the old folder left untouched.
     """
     out = Path(target)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        build(tmp)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-            os.replace(out, old / out.name)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with _writing(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        try:
+            build(tmp)
+            if out.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+                os.replace(out, old / out.name)
+                os.replace(tmp, out)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     return out
 
 
@@ -210,12 +228,12 @@ def output_kind(folder: str | os.PathLike[str]) -> str | None:
 
 
 def mark_output(folder: str | os.PathLike[str], kind: str) -> Path:
-    """Write the :data:`MARKER` of ``kind`` into ``folder``, making it twosector's own output.
+    """Write the :data:`MARKER` of ``kind`` into ``folder`` (created if needed), making it twosector's own output.
 
     Parameters
     ----------
     folder : path-like
-        An existing folder.
+        The folder.
     kind : str
         The kind of output, e.g. ``"twosector batch output"``.
 
@@ -226,7 +244,8 @@ def mark_output(folder: str | os.PathLike[str], kind: str) -> Path:
 
     Raises
     ------
-    Nothing of its own: ``OSError`` from the file system propagates.
+    TwosectorError
+        If the folder or the marker cannot be written (:func:`staged`).
     """
     return atomic_write(Path(folder) / MARKER, kind + "\n")
 
