@@ -43,6 +43,18 @@ def test_unknown_parameter_is_read_from_papermill_injected_cell_in_history():
         validate_notebook_params(namespace(In=history, endd="2027Q4"))
 
 
+def test_the_paths_papermill_injects_itself_are_not_unknown_parameters():
+    # `papermill --inject-paths` adds these two names to the injected cell (papermill/cli.py)
+    history = ["", "# Parameters\nscenario = \"b\"\nPAPERMILL_INPUT_PATH = \"in.ipynb\"\n"
+               "PAPERMILL_OUTPUT_PATH = \"out.ipynb\"\n"]
+    values = validate_notebook_params(namespace(In=history, PAPERMILL_INPUT_PATH="in.ipynb",
+                                                PAPERMILL_OUTPUT_PATH="out.ipynb"))
+    assert "PAPERMILL_INPUT_PATH" not in values
+    # a near-miss of a reserved name is still an unknown parameter
+    with pytest.raises(ParameterError, match="unknown notebook parameter 'PAPERMILL_INPUT'"):
+        validate_notebook_params(namespace(PAPERMILL_INPUT="x"), injected=["PAPERMILL_INPUT"])
+
+
 def test_names_defined_by_later_cells_are_not_parameters():
     # re-running the validation cell interactively after the whole notebook: no injected cell, no error
     validate_notebook_params(namespace(fig=object(), result_table="x"))

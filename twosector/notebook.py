@@ -24,7 +24,8 @@ that starts with the comment ``# Parameters``. :func:`validate_notebook_params` 
   (IPython keeps every executed cell's source in ``In``), or from the ``injected`` argument,
 
 so a name that was given but not declared is an error with a did-you-mean, whatever else the notebook
-namespace contains (imports, later results when re-running cells in JupyterLab).
+namespace contains (imports, later results when re-running cells in JupyterLab). The names papermill injects
+itself (``PAPERMILL_INPUT_PATH``, ``PAPERMILL_OUTPUT_PATH``: :data:`PAPERMILL_RESERVED`) are not parameters.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ __all__ = ["setup_notebook", "validate_notebook_params", "injected_names", "scen
            "notebook_table", "copy_notebooks"]
 
 _PAPERMILL_HEADER = "# Parameters"
+#: names papermill itself injects (``--inject-paths``, ``--inject-input-path``, ``--inject-output-path``; see
+#: papermill/cli.py): not the notebook's parameters, so never an "unknown parameter"
+PAPERMILL_RESERVED = frozenset({"PAPERMILL_INPUT_PATH", "PAPERMILL_OUTPUT_PATH"})
 
 
 def setup_notebook(renderer: str | None = None) -> str:
@@ -183,7 +187,7 @@ def validate_notebook_params(
         history = namespace.get("In")
         injected = injected_names(history) if isinstance(history, list) else None
     for name in injected or ():
-        if name not in declared:
+        if name not in declared and name not in PAPERMILL_RESERVED:
             valid = ", ".join(declared)
             raise ParameterError(
                 f"unknown notebook parameter {name!r}.{did_you_mean(name, declared)} "
