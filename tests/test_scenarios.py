@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import twosector
 from twosector.errors import ScenarioError
 from twosector.exog import quarter_index
-from twosector.scenarios import LEVERS, Lever, lever_paths, load_scenario, parse_quarter, profile
+from twosector.scenarios import LEVERS, Lever, Scenario, lever_paths, load_scenario, parse_quarter, profile
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILTINS = {
@@ -176,3 +176,34 @@ def test_base_cycles_and_file_bases(tmp_path: Path) -> None:
     child.write_text('base = "../b.toml"\n')
     assert set(load_scenario(child).levers) == {"input_sanctions", "tech_controls"}
 
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"intensity": float("nan")}, r"Lever: input_sanctions\.intensity: nan is outside the allowed range \[0\.0, 1"),
+    ({"intensity": 2.0}, r"Lever: input_sanctions\.intensity: 2\.0 is outside the allowed range"),
+    ({"ramp": -1}, r"Lever: input_sanctions\.ramp: -1 is outside the allowed range"),
+    ({"start": "2030"}, r"Lever: input_sanctions\.start: '2030' is a year; did you mean '2030Q4'\?"),
+    ({"end": pd.Period("2024Q1", freq="Q")}, r"Lever: input_sanctions\.end: '2024Q1' is before start '2025Q1'"),
+])
+def test_a_lever_built_in_python_is_checked_like_one_from_a_file(fields, message):
+    kw = {"name": "input_sanctions", "intensity": 0.5, "start": pd.Period("2025Q1", freq="Q")} | fields
+    with pytest.raises(ScenarioError, match=message):
+        Lever(**kw)
+
+
+def test_a_lever_built_in_python_is_normalised_and_runs():
+    lever = Lever("ceasefire", 1, "2026Q1")  # an int intensity and a string quarter, as a user would type them
+    assert lever.intensity == 1.0 and lever.start == pd.Period("2026Q1", freq="Q")
+    assert set(lever.options) == set(LEVERS["ceasefire"].options)  # the options' defaults filled in
+    out = twosector.simulate(Scenario("mine", levers={"ceasefire": lever}), end="2027Q4")
+    assert np.isfinite(out.to_numpy(dtype=float)).all()
+
+
+@pytest.mark.parametrize(("kw", "message"), [
+    ({"name": ""}, r"Scenario: name '' is not allowed"),
+    ({"levers": [1]}, r"Scenario 'x': levers \[1\] is not a mapping"),
+    ({"levers": {"tech_controls": 0.5}}, r"Scenario 'x': levers\['tech_controls'\] = 0\.5 is not a Lever"),
+])
+def test_a_scenario_built_in_python_is_checked(kw, message):
+    with pytest.raises(ScenarioError, match=message):
+        Scenario(**({"name": "x"} | kw))

@@ -160,6 +160,19 @@ class Lever:
     end: pd.Period | None = None
     options: dict[str, float] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # built directly in Python, a lever gets the checks of a scenario file (a NaN intensity would fill
+        # every result with NaN): validated and normalised through make_lever, once
+        if getattr(self, "_checked", False):
+            return
+        fields: dict[str, Any] = {"intensity": self.intensity, "start": self.start, "ramp": self.ramp,
+                                  "end": self.end, **dict(self.options or {})}
+        checked = make_lever(self.name, fields, "Lever: ") if isinstance(self.name, str) else None
+        if checked is None:
+            raise ScenarioError(f"Lever: name {self.name!r} is not a string; allowed: one of {', '.join(LEVERS)}")
+        for attr in ("intensity", "start", "ramp", "end", "options"):
+            object.__setattr__(self, attr, getattr(checked, attr))
+
     def to_dict(self) -> dict[str, Any]:
         """Return the lever as a plain mapping (the TOML table of docs/scenarios.md).
 
@@ -247,7 +260,11 @@ def make_lever(name: str, fields: Mapping[str, Any], where: str = "") -> Lever:
     options = {}
     for opt, (default, low, high, _desc) in spec.options.items():
         options[opt] = _number(fields.get(opt, default), f"{loc}.{opt}", low, high, "share")
-    return Lever(name, intensity, start, ramp, end, options)
+    lever = object.__new__(Lever)
+    for attr, value in (("name", name), ("intensity", intensity), ("start", start), ("ramp", ramp), ("end", end),
+                        ("options", options), ("_checked", True)):
+        object.__setattr__(lever, attr, value)
+    return lever
 
 
 def profile(lever: Lever, index: pd.PeriodIndex) -> np.ndarray:
@@ -311,6 +328,17 @@ class Scenario:
     levers: dict[str, Lever] = field(default_factory=dict)
     base: str | None = None
     source: str = "mapping"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ScenarioError(f"Scenario: name {self.name!r} is not allowed; allowed: a non-empty string")
+        if not isinstance(self.levers, Mapping):
+            raise ScenarioError(f"Scenario {self.name!r}: levers {self.levers!r} is not a mapping; allowed: "
+                                "a dict of lever name -> Lever (or use twosector.load_scenario with tables)")
+        for key, lever in self.levers.items():
+            if not isinstance(lever, Lever) or lever.name != key:
+                raise ScenarioError(f"Scenario {self.name!r}: levers[{key!r}] = {lever!r} is not a Lever named "
+                                    f"{key!r}; allowed: Lever({key!r}, intensity, start, ...)")
 
     def with_lever(self, name: str, **fields: Any) -> Scenario:
         """Return a copy with one lever set or changed (unchanged fields keep their value).
