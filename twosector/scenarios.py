@@ -427,6 +427,11 @@ def _builtin_names() -> list[str]:
     return sorted(p.stem for p in BUILTIN_DIR.glob("*.toml"))
 
 
+#: longest chain of ``base`` references (a scenario built on one built on one ...): deep enough for any real
+#: package, far below Python's recursion limit (each level is a few frames)
+MAX_BASE_DEPTH = 50
+
+
 def _from_mapping(data: Mapping[str, Any], where: str, source: str, seen: tuple[str, ...] = ()) -> Scenario:
     if not isinstance(data, Mapping):
         raise ScenarioError(f"{where}a scenario must be a mapping/table, got {type(data).__name__}")
@@ -483,6 +488,9 @@ def _load(spec: str, seen: tuple[str, ...], where: str = "") -> Scenario:
         key, prefix, source = f"built-in:{spec}", f"built-in scenario {spec!r}: ", f"built-in:{spec}"
     if key in seen:
         raise ScenarioError(f"{where}base: {spec!r} makes a cycle of 'base' references ({len(seen)} deep)")
+    if len(seen) >= MAX_BASE_DEPTH:
+        raise ScenarioError(f"{where}base: {spec!r} is the {len(seen) + 1}th scenario in a chain of 'base' "
+                            f"references; allowed: at most {MAX_BASE_DEPTH} (merge some of the files)")
     data = read_toml(path, "scenario file", error=ScenarioError, doc="docs/scenarios.md")
     return _from_mapping(data, prefix, source, seen + (key,))
 
