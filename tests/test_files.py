@@ -135,3 +135,18 @@ def test_read_toml_accepts_a_byte_order_mark(tmp_path):
     path = tmp_path / "s.toml"
     path.write_bytes(b'\xef\xbb\xbfbase = "baseline"\n')
     assert read_toml(path, "scenario file") == {"base": "baseline"}
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_outputs_are_written_with_the_users_umask(tmp_path, umask):
+    import os
+
+    old = os.umask(umask)
+    try:
+        file = atomic_write(tmp_path / "a.txt", "x")
+        folder = replace_dir(tmp_path / "report", lambda d: (d / "f.txt").write_text("y"))
+    finally:
+        os.umask(old)
+    assert file.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert folder.stat().st_mode & 0o777 == 0o777 & ~umask  # not mkdtemp's private 0700
+    assert (folder / "f.txt").stat().st_mode & 0o777 == 0o666 & ~umask

@@ -90,6 +90,13 @@ def staged(path: str | os.PathLike[str]) -> Iterator[Path]:
             tmp.unlink(missing_ok=True)
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it and setting it back: there is no getter)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def _writing(target: Path) -> Iterator[None]:
     """Turn a file-system error while writing ``target`` into one message naming it (not a temporary file)."""
@@ -190,6 +197,7 @@ def replace_dir(target: str | os.PathLike[str], build: Callable[[Path], Any]) ->
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         try:
+            tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private (0700); the output gets the user's umask
             build(tmp)
             if out.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
