@@ -195,3 +195,13 @@ def test_scoreboard_figure_has_a_panel_per_variable_with_the_three_bars_and_the_
     assert any("Source" in (a.text or "") for a in fig.layout.annotations)
     with pytest.raises(TwosectorError, match="lacks column"):
         charts.scoreboard_figure(board.drop(columns="error"))
+
+
+def test_a_frame_joining_quarterly_and_annual_series_can_be_drawn_and_serialised():
+    q = pd.Series([1.0, 2.0], index=pd.period_range("2024Q1", periods=2, freq="Q"), name="quarterly")
+    a = pd.Series([3.0], index=pd.PeriodIndex(["2024"], freq="Y"), name="annual")
+    fig = charts.history(pd.concat([q, a], axis=1))  # the joined index holds Periods of two frequencies
+    fig.to_json()  # was: "Object of type Period is not JSON serializable" when shown
+    xs = {t.name: pd.to_datetime(list(t.x)) for t in fig.data}
+    assert list(xs["quarterly"]) == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-04-01")]
+    assert list(xs["annual"]) == [pd.Timestamp("2024-07-01")]  # an annual value sits mid-year

@@ -209,11 +209,17 @@ def variable_label(name: str, unit: str | None = None) -> str:
 
 
 def _x(index: pd.Index) -> pd.Index:
-    """Periods -> timestamps for a date axis: start of quarter/month/day, middle of a year."""
+    """Periods -> timestamps for a date axis: start of quarter/month/day, middle of a year.
+
+    An index of periods of mixed frequencies (a frame joining quarterly and annual series has one, of dtype
+    object) is converted period by period; plotly cannot serialise a ``Period``.
+    """
     if isinstance(index, pd.PeriodIndex):
         if index.freqstr.startswith(("Y", "A")):  # annual values (flows, averages) belong mid-year
             return index.to_timestamp() + pd.DateOffset(months=6)
         return index.to_timestamp()
+    if index.dtype == object and len(index) and all(isinstance(p, pd.Period) for p in index):
+        return pd.DatetimeIndex([_x(pd.PeriodIndex([p]))[0] for p in index])
     return index
 
 
