@@ -205,3 +205,14 @@ def test_a_frame_joining_quarterly_and_annual_series_can_be_drawn_and_serialised
     xs = {t.name: pd.to_datetime(list(t.x)) for t in fig.data}
     assert list(xs["quarterly"]) == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-04-01")]
     assert list(xs["annual"]) == [pd.Timestamp("2024-07-01")]  # an annual value sits mid-year
+
+
+@pytest.mark.parametrize("browser", ["/nonexistent/chromium", "/bin/false"])
+def test_saving_images_without_a_usable_browser_fails_at_once_with_one_message(tmp_path, monkeypatch, browser):
+    # without the check kaleido's server waits forever for a browser (a batch hangs until its timeout)
+    monkeypatch.setenv("BROWSER_PATH", browser)
+    monkeypatch.setattr(charts, "_kaleido_started", False)
+    fig = charts.history(pd.Series([1.0, 2.0], index=pd.period_range("2024Q1", periods=2, freq="Q"), name="x"))
+    with pytest.raises(TwosectorError, match=r"saving images needs a Chromium browser; .* BROWSER_PATH"):
+        charts.save(fig, tmp_path / "fig", formats=("png",))
+    assert not list(tmp_path.iterdir())

@@ -892,11 +892,39 @@ def scoreboard_figure(
 _kaleido_started = False
 
 
+def _usable_browser() -> str:
+    """The Chromium kaleido would use, checked to start (``--version``) within 20 s.
+
+    Without this check a missing or broken browser makes kaleido's server wait forever (a batch hangs until
+    its timeout).
+    """
+    import subprocess
+
+    from choreographer.browsers.chromium import Chromium
+
+    path = os.environ.get("BROWSER_PATH") or Chromium.find_browser(skip_local=False)
+    hint = ("install Debian's chromium (apt-get install -y chromium) or point BROWSER_PATH at a Chromium or "
+            "Chrome, or do not save images (save_figures=False)")
+    if not path:
+        raise TwosectorError(f"saving images needs a Chromium browser and none was found (BROWSER_PATH unset, none on "
+                             f"PATH); {hint}")
+    try:
+        done = subprocess.run([path, "--version"], capture_output=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise TwosectorError(f"saving images needs a Chromium browser; {path!r} does not start ({exc}); "
+                             f"{hint}") from None
+    if done.returncode != 0:
+        raise TwosectorError(f"saving images needs a Chromium browser; {path!r} --version exits with "
+                             f"{done.returncode}; {hint}")
+    return str(path)
+
+
 def _start_kaleido() -> None:
     """Start one kaleido browser for all images of this process (~0.4 s per image instead of ~2.5 s)."""
     global _kaleido_started
     if _kaleido_started:
         return
+    _usable_browser()
     import kaleido
 
     # plotly.js from the plotly package (offline); no MathJax (it would come from a CDN)
@@ -930,9 +958,8 @@ def save(fig: go.Figure, path: str | os.PathLike[str], formats: Sequence[str] = 
     Raises
     ------
     TwosectorError
-        For an unknown image format (nothing is written then).
-
-    Errors of kaleido propagate when chromium cannot be started (install Debian's ``chromium``).
+        For an unknown image format, or when no usable Chromium is found (``BROWSER_PATH`` or one on ``PATH``
+        that answers ``--version``); nothing is written then.
     """
     allowed = ("png", "svg", "pdf", "jpeg", "webp")
     for fmt in formats:
