@@ -694,3 +694,14 @@ def test_forecast_loader_reads_a_good_file(tmp_path: Path) -> None:
     assert f["published_by"].dt.strftime("%Y-%m-%d").tolist() == ["2023-10-10", "2023-10-31"]
     assert f[["outcome_series", "outcome_period"]].values.tolist() == [["gdp_growth", "2024"], ["key_rate_avg", "2024"]]
     assert f["line"].tolist() == [2, 3]
+
+
+@pytest.mark.parametrize("where", ["pipe.csv", "forecasts/pipe.csv"])
+def test_a_pipe_named_csv_in_a_data_folder_is_one_error_not_a_hang(tmp_path, where):
+    import os
+
+    folder = tmp_path / "data"
+    shutil.copytree(REPO_DATA, folder)
+    os.mkfifo(folder / where)  # reading it would block forever
+    with pytest.raises(DataError, match=r"pipe\.csv: not a regular file .* allowed: regular CSV files only"):
+        load_forecasts(folder) if where.startswith("forecasts") else load_data(folder)

@@ -20,6 +20,7 @@ import functools
 import math
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -268,10 +269,24 @@ def _validate_row(row: Row, name: str) -> Row:
     return {**row, "value": value, "freq": freq, "file": name}
 
 
+def _stamp(files: list[Path], folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, mtime and size of each file; a CSV name that is not a regular file is one DataError.
+
+    A FIFO or a device named ``*.csv`` would block the reader forever or return endless bytes.
+    """
+    out = []
+    for f in sorted(files):
+        info = f.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError(f"{f.relative_to(folder)}: not a regular file (a pipe, socket or device named *.csv) in "
+                            f"the data folder {str(folder)!r}; allowed: regular CSV files only")
+        out.append((str(f), info.st_mtime_ns, info.st_size))
+    return tuple(out)
+
+
 def _file_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
     """The observation files (every CSV under ``folder`` except ``forecasts/``) with their mtime and size."""
-    files = sorted(f for f in folder.rglob("*.csv") if f.relative_to(folder).parts[0] != FORECASTS_DIR)
-    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    return _stamp([f for f in folder.rglob("*.csv") if f.relative_to(folder).parts[0] != FORECASTS_DIR], folder)
 
 
 def data_version(path: str | os.PathLike[str] | None = None) -> tuple[Path, tuple[tuple[str, int, int], ...]]:
@@ -691,5 +706,5 @@ def load_forecasts(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     if not folder.is_dir():
         raise DataError(f"forecasts folder {str(folder)!r} does not exist; "
                         f"forecast vintages live in <data folder>/{FORECASTS_DIR}/*.csv")
-    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(folder.rglob("*.csv")))
+    stamp = _stamp(list(folder.rglob("*.csv")), folder)
     return _load_forecasts(folder, stamp).copy()
