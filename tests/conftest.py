@@ -115,7 +115,7 @@ def perturbed_data(tmp_path: Path) -> Callable[..., Path]:
     plans included; with ``keep_known_plans`` the plan rows of a budget law
     adopted by the cut-off (``exog.BUDGET_LAWS``) stay, as information of the time. Returns the folder.
     """
-    from twosector.data import data_dir, parse_period
+    from twosector.data import SOURCES_DIGEST, data_dir, parse_period, sources_digest
     from twosector.exog import BUDGET_LAWS
 
     def make(cutoff: str, *, after: bool = True, keep_known_plans: bool = False) -> Path:
@@ -145,6 +145,8 @@ def perturbed_data(tmp_path: Path) -> Callable[..., Path]:
                 w.writeheader()
                 w.writerows(rows)
         assert changed > 0
+        # the derived rows were perturbed together with their sources: declare them current
+        (dst / SOURCES_DIGEST).write_text(sources_digest(dst) + "\n", encoding="utf-8")
         return dst
 
     return make

@@ -100,7 +100,9 @@ def test_dev_derive_rewrites_the_same_file_from_unchanged_data(tmp_path, capsys)
     written = tmp_path / DERIVED_FILE
     assert f"wrote {written}" in capsys.readouterr().out
     assert written.read_bytes() == (ROOT / "data" / DERIVED_FILE).read_bytes()
-    assert [p.name for p in written.parent.iterdir()] == [written.name]  # no temporary file left
+    # the digest of its sources beside it, the same as the shipped one (same sources); no temporary file left
+    assert sorted(p.name for p in written.parent.iterdir()) == [written.name, "sources.sha256"]
+    assert (written.parent / "sources.sha256").read_bytes() == (ROOT / "data/derived/sources.sha256").read_bytes()
 
 
 def test_dev_derive_error_is_one_line(tmp_path, capsys):

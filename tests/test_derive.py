@@ -301,3 +301,26 @@ def test_the_exogenous_paths_use_the_routine() -> None:
     pd.testing.assert_series_equal(x.loc[hist, "usd_rub"], ruble, check_names=False, check_freq=False)
     assert x.loc[DATA_CUTOFF + 1, "usd_rub"] == series("usd_rub_end_q")[DATA_CUTOFF]
     assert (x.loc[:DATA_CUTOFF + 1, "fx_anchor"] == 1).all() and (x.loc[DATA_CUTOFF + 2:, "fx_anchor"] == 0).all()
+
+
+def test_derived_series_whose_sources_changed_are_refused_until_re_derived(tmp_path):
+    import shutil
+
+    from twosector.data import SOURCES_DIGEST, data_dir, sources_digest
+
+    folder = tmp_path / "data"
+    shutil.copytree(data_dir(), folder)
+    assert (folder / SOURCES_DIGEST).read_text().strip() == sources_digest(folder)  # the shipped file is current
+    rate = pd.read_csv(folder / "key_rate.csv", dtype=str, keep_default_na=False)
+    rate.loc[rate["series"] == "key_rate", "value"] = "99"  # every key-rate decision, as in issue 11
+    rate.to_csv(folder / "key_rate.csv", index=False)
+    message = r"derived/quarterly\.csv in the data folder .* is stale: its source files changed since it was written"
+    with pytest.raises(DataError, match=message):
+        load_data(folder)
+    with pytest.raises(DataError, match=message):
+        series("key_rate_q", path=folder)
+    write_derived(folder)
+    assert series("key_rate_q", path=folder).loc["2024Q4"] == pytest.approx(99.0)
+    (folder / SOURCES_DIGEST).unlink()
+    with pytest.raises(DataError, match=r"has no record of its sources .* run `twosector dev derive --data "):
+        load_data(folder)

@@ -226,6 +226,7 @@ def test_paths_follow_the_data_folder_in_use(tmp_path, monkeypatch: pytest.Monke
     import shutil
 
     from twosector.data import data_dir
+    from twosector.derive import write_derived
 
     before = exog.paths(end="2025Q4")
     folder = tmp_path / "data"
@@ -234,6 +235,7 @@ def test_paths_follow_the_data_folder_in_use(tmp_path, monkeypatch: pytest.Monke
     row = (ruble["series"] == "usd_rub_q") & (ruble["period"] == "2023Q2")
     ruble.loc[row, "value"] = str(2 * float(ruble.loc[row, "value"].iloc[0]))
     ruble.to_csv(folder / "ruble.csv", index=False)
+    write_derived(folder)  # a changed source needs its derived series recomputed (the loader refuses stale ones)
     monkeypatch.setenv("TWOSECTOR_DATA", str(folder))
     after = exog.paths(end="2025Q4")
     assert after.columns[(after != before).any()].tolist() == ["usd_rub"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import math
 import os
 import re
@@ -32,6 +33,9 @@ from twosector.resources import DATA_ENV as ENV_VAR
 from twosector.resources import data_folder
 
 __all__ = [
+    "DERIVED_FILE",
+    "SOURCES_DIGEST",
+    "sources_digest",
     "REQUIRED_COLUMNS",
     "UNITS",
     "VERIFIED",
@@ -285,8 +289,66 @@ def _stamp(files: list[Path], folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 def _file_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """The observation files (every CSV under ``folder`` except ``forecasts/``) with their mtime and size."""
-    return _stamp([f for f in folder.rglob("*.csv") if f.relative_to(folder).parts[0] != FORECASTS_DIR], folder)
+    """The observation files (every CSV under ``folder`` except ``forecasts/``) with their mtime and size.
+
+    The digest of the derived file's sources (:data:`SOURCES_DIGEST`) is part of the stamp when it exists, so
+    that re-deriving invalidates what was cached from the stale state.
+    """
+    files = [f for f in folder.rglob("*.csv") if f.relative_to(folder).parts[0] != FORECASTS_DIR]
+    digest = folder / SOURCES_DIGEST
+    return _stamp(files + ([digest] if digest.exists() else []), folder)
+
+
+#: the derived quarterly series (written by ``twosector dev derive`` from the other files of the folder)
+DERIVED_FILE = Path("derived") / "quarterly.csv"
+#: SHA-256 of the files the derived series were computed from, written next to them by ``twosector dev derive``
+SOURCES_DIGEST = Path("derived") / "sources.sha256"
+
+
+def sources_digest(path: str | os.PathLike[str] | None = None) -> str:
+    """SHA-256 of the sourced observation files of a data folder: what the derived series are computed from.
+
+    Every CSV except ``derived/`` and ``forecasts/``, by relative path and content, in sorted order.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        The data folder; default ``$TWOSECTOR_DATA`` or the shipped data set.
+
+    Returns
+    -------
+    str
+        The hexadecimal digest.
+
+    Raises
+    ------
+    DataError
+        If the folder does not exist.
+    """
+    folder = data_dir(path)
+    digest = hashlib.sha256()
+    for f in sorted(folder.rglob("*.csv")):
+        rel = f.relative_to(folder)
+        if rel.parts[0] in (DERIVED_FILE.parts[0], FORECASTS_DIR) or not f.is_file():
+            continue
+        digest.update(rel.as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _check_derived(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> None:
+    """A derived file whose sources changed since it was written is one DataError, not silently stale data.
+
+    Cached on the folder's stamp: checked once per state of the files.
+    """
+    if not (folder / DERIVED_FILE).exists():
+        return
+    digest = folder / SOURCES_DIGEST
+    stored = digest.read_text(encoding="utf-8").strip() if digest.is_file() else None
+    if stored != sources_digest(folder):
+        why = "has no record of its sources" if stored is None else "is stale: its source files changed since"
+        raise DataError(f"{DERIVED_FILE.as_posix()} in the data folder {str(folder)!r} {why} it was written "
+                        f"({SOURCES_DIGEST.as_posix()}); run `twosector dev derive --data {folder}` to recompute it")
 
 
 def data_version(path: str | os.PathLike[str] | None = None) -> tuple[Path, tuple[tuple[str, int, int], ...]]:
@@ -318,6 +380,7 @@ def data_version(path: str | os.PathLike[str] | None = None) -> tuple[Path, tupl
 def _load(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
     if not stamp:
         raise DataError(f"no CSV files in the data folder {str(folder)!r}")
+    stamp = tuple(item for item in stamp if not item[0].endswith(".sha256"))
     rows: list[Row] = []
     seen: dict[tuple[str, str, str], tuple[str, int]] = {}
     freq_of: dict[str, tuple[str, str, int]] = {}
@@ -359,7 +422,7 @@ def _load(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame
     return frame
 
 
-def load_data(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def load_data(path: str | os.PathLike[str] | None = None, *, check_derived: bool = True) -> pd.DataFrame:
     """Read and validate every observation file of the data set into one long frame.
 
     The sub-folder ``forecasts/`` is not read (its rows are forecast vintages: :func:`load_forecasts`).
@@ -368,6 +431,10 @@ def load_data(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     ----------
     path : str or path-like, optional
         The data folder; default ``$TWOSECTOR_DATA`` or the shipped data set (see :func:`data_dir`).
+    check_derived : bool, default True
+        Refuse a folder whose derived series (:data:`DERIVED_FILE`) were computed from other versions of its
+        files than the present ones (the digest in :data:`SOURCES_DIGEST`); ``twosector dev derive`` itself
+        reads the folder without the check.
 
     Returns
     -------
@@ -382,20 +449,24 @@ def load_data(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
         On the first invalid row, naming the file, the line, the column, the problem and what is allowed.
         Checks: required columns, period format, numeric value, known unit, verified and vintage flags,
         non-empty sources, no period after :data:`CUTOFF` unless ``vintage == "plan"``, unique
-        (series, period, vintage), and one frequency and one unit per series.
+        (series, period, vintage), and one frequency and one unit per series. Also when the derived series are
+        stale or have no record of their sources (with ``check_derived``): re-run ``twosector dev derive``.
 
     Examples
     --------
     >>> data = load_data()
     >>> data.loc[data["series"] == "key_rate", ["period", "value"]].tail(1)  # doctest: +SKIP
     """
-    return _cached(path).copy()
+    return _cached(path, check_derived).copy()
 
 
-def _cached(path: str | os.PathLike[str] | None) -> pd.DataFrame:
+def _cached(path: str | os.PathLike[str] | None, check_derived: bool = True) -> pd.DataFrame:
     """The cached frame itself: read it, never modify it."""
     folder = data_dir(path)
-    return _load(folder, _file_stamp(folder))
+    stamp = _file_stamp(folder)
+    if check_derived:
+        _check_derived(folder, stamp)
+    return _load(folder, stamp)
 
 
 def _rank(vintage: str) -> int:
@@ -427,10 +498,13 @@ def series(name: str, vintage: str = "latest", path: str | os.PathLike[str] | No
     Raises
     ------
     DataError
-        For an unknown series (with a did-you-mean), an unknown vintage, or no rows of that vintage.
+        For an unknown series (with a did-you-mean), an unknown vintage, or no rows of that vintage; for derived
+        series that are stale (see :func:`load_data`).
     """
     folder = data_dir(path)
-    return _series_cached(folder, _file_stamp(folder), name, vintage).copy(deep=True)
+    stamp = _file_stamp(folder)
+    _check_derived(folder, stamp)
+    return _series_cached(folder, stamp, name, vintage).copy(deep=True)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -20,9 +20,17 @@ import numpy as np
 import pandas as pd
 
 from twosector.calendar import DATA_CUTOFF
-from twosector.data import REQUIRED_COLUMNS, data_dir, load_data, series_from_frame
+from twosector.data import (
+    DERIVED_FILE,
+    REQUIRED_COLUMNS,
+    SOURCES_DIGEST,
+    data_dir,
+    load_data,
+    series_from_frame,
+    sources_digest,
+)
 from twosector.errors import DataError, unknown_name
-from twosector.files import atomic_frame
+from twosector.files import atomic_frame, atomic_write
 from twosector.resources import check_writable
 
 __all__ = [
@@ -36,7 +44,6 @@ __all__ = [
     "DERIVED_FILE",
 ]
 
-DERIVED_FILE = Path("derived") / "quarterly.csv"
 ANNUAL_METHODS = ("equal", "smooth", "repeat", "steps", "midyear", "linear")
 _DOCS = "data/README.md"
 
@@ -479,6 +486,9 @@ def build_derived(data: pd.DataFrame | None = None) -> pd.DataFrame:
 def write_derived(path: str | os.PathLike[str] | None = None) -> Path:
     """Recompute the derived series and write ``<data folder>/derived/quarterly.csv`` (atomically).
 
+    Also writes the digest of the files they were computed from (:data:`twosector.data.SOURCES_DIGEST`): the
+    loader refuses derived series whose sources changed since (:func:`twosector.data.load_data`).
+
     Parameters
     ----------
     path : str or path-like, optional
@@ -501,5 +511,7 @@ def write_derived(path: str | os.PathLike[str] | None = None) -> Path:
     folder = data_dir(path)
     check_writable(folder / DERIVED_FILE, "twosector dev derive",
                    "a data folder of your own (--data DIR or TWOSECTOR_DATA)")
-    frame = build_derived(load_data(folder))
-    return atomic_frame(frame, folder / DERIVED_FILE, index=False, float_format="%.4f", lineterminator="\n")
+    frame = build_derived(load_data(folder, check_derived=False))
+    out = atomic_frame(frame, folder / DERIVED_FILE, index=False, float_format="%.4f", lineterminator="\n")
+    atomic_write(folder / SOURCES_DIGEST, sources_digest(folder) + "\n")
+    return out
