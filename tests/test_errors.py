@@ -1,4 +1,8 @@
-"""Error wording helpers: name the item, suggest the fix, list what is allowed."""
+"""Error wording helpers: name the item, suggest the fix, list what is allowed; the catalogue docs/errors.md."""
+
+import re
+import shlex
+from pathlib import Path
 
 import pytest
 
@@ -24,3 +28,41 @@ def test_unknown_name_lists_valid_options_sorted():
 def test_every_input_error_is_a_twosector_error_and_a_value_error(cls):
     err = cls("bad")
     assert isinstance(err, TwosectorError) and isinstance(err, ValueError)
+
+
+# ------------------------------------------------------------------ the catalogue in docs/errors.md, replayed
+
+ERRORS_DOC = Path(__file__).resolve().parents[1] / "docs" / "errors.md"
+
+
+def _examples() -> list[tuple[dict[str, str], list[str], str]]:
+    """The ``console`` blocks of docs/errors.md: (environment, arguments, expected standard error)."""
+    out = []
+    for block in re.findall(r"```console\n(.*?)```", ERRORS_DOC.read_text(encoding="utf-8"), flags=re.S):
+        command, expected = block.strip().split("\n", 1)
+        words = shlex.split(command.removeprefix("$ "))
+        env = dict(w.split("=", 1) for w in words if "=" in w and w.split("=", 1)[0].isupper())
+        args = words[len(env):]
+        assert args[0] == "twosector", command
+        out.append((env, args[1:], expected.strip()))
+    return out
+
+
+def test_the_error_catalogue_documents_every_error_class():
+    import twosector.errors as errors
+
+    text = ERRORS_DOC.read_text(encoding="utf-8")
+    classes = [n for n in errors.__all__ if n.endswith("Error")]
+    assert classes and all(f"`{n}`" in text for n in classes)
+    assert len(_examples()) >= 6
+
+
+@pytest.mark.parametrize(("env", "args", "expected"), _examples(),
+                         ids=lambda v: " ".join(v) if isinstance(v, list) else None)
+def test_each_example_of_the_error_catalogue_is_what_the_program_prints(env, args, expected, monkeypatch, capsys):
+    from twosector.cli import main
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(args) == 2
+    assert capsys.readouterr().err.strip() == expected
