@@ -20,7 +20,7 @@ import pytest
 
 from twosector import batch
 from twosector.batch import Run, default_grid, load_grid, run_batch
-from twosector.errors import TwosectorError
+from twosector.errors import TwosectorError, TwosectorWarning
 
 # The batch tests below share one run of the notebook suite (tests/conftest.py: notebook_batch): every notebook
 # with fast settings, one run that fails in its validation cell (a misspelt scenario), then a re-run of the grid.
@@ -171,16 +171,25 @@ def test_default_grid_is_every_builtin_scenario_plus_each_other_notebook():
 def test_completed_run_is_redone_when_parameters_or_notebook_change(tmp_path):
     nb = batch.NOTEBOOK_DIR / "01_data.ipynb"
     run = Run("r", nb, {"vintage": "latest"})
-    (tmp_path / "runs" / "r").mkdir(parents=True)
+    folder = tmp_path / "runs" / "r"
+    folder.mkdir(parents=True)
     for name in ("notebook.ipynb", "report.html"):
-        (tmp_path / "runs" / "r" / name).write_text("x")
-    record = {"status": "ok", "param_hash": run.param_hash, "notebook_hash": batch._file_hash(nb)}
+        (folder / name).write_text("x")
+    record = {"status": "ok", "param_hash": run.param_hash, "notebook_hash": batch._file_hash(nb),
+              "outputs": batch._outputs(folder)}
     assert batch._is_done(run, record, tmp_path)
     assert not batch._is_done(Run("r", nb, {"vintage": "first"}), record, tmp_path)
     assert not batch._is_done(run, {**record, "notebook_hash": "old"}, tmp_path)
     assert not batch._is_done(run, {**record, "status": "failed"}, tmp_path)
-    os.remove(tmp_path / "runs" / "r" / "report.html")
-    assert not batch._is_done(run, record, tmp_path)
+    assert not batch._is_done(run, {**record, "status": "running"}, tmp_path)
+    with pytest.warns(TwosectorWarning, match="status.json says ok, but it lists no outputs"):
+        assert not batch._is_done(run, {k: v for k, v in record.items() if k != "outputs"}, tmp_path)
+    (folder / "report.html").write_text("y")  # same size, other content
+    with pytest.warns(TwosectorWarning, match="report.html is not the file recorded when the run ended"):
+        assert not batch._is_done(run, record, tmp_path)
+    os.remove(folder / "report.html")
+    with pytest.warns(TwosectorWarning, match="'r' is run again: status.json says ok, but report.html is missing"):
+        assert not batch._is_done(run, record, tmp_path)
 
 
 # ------------------------------------------------------------------------------------------ the worker
@@ -281,3 +290,205 @@ def test_index_renders_with_links_and_summary_chart(notebook_batch, tmp_path):
     assert 'href="runs/00_quickstart-input_sanctions/report.html"' in dom
     assert 'class="main-svg"' in dom  # the summary chart, drawn from the local plotly.min.js
     assert "input_sanctions" in dom
+
+
+# ------------------------------------------------------------------------------------------ faults
+# Kill, stop, concurrent batches and damaged records, in bounded time: the runs use a fake worker (FAKE_WORKER,
+# in place of batch.WORKER) that writes a run's outputs and record like the real one, after sleeping FAKE_SLEEP
+# seconds with a child process in its process group (as papermill has its kernel); one test stops real kernels.
+
+FAKE_WORKER = textwrap.dedent("""
+    import json, os, subprocess, sys, time
+    from pathlib import Path
+    spec = json.loads(Path(sys.argv[1]).read_text())
+    run_dir = Path(spec["run_dir"])
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    time.sleep(float(os.environ.get("FAKE_SLEEP", "0")))
+    child.kill()
+    for name in ("notebook.ipynb", "report.html", "results.json"):
+        (run_dir / name).write_text(json.dumps({"file": name, "run": spec["run_id"], "at": time.time()}))
+    (run_dir / ".record.json").write_text(json.dumps({"status": "ok", "cell": None, "error": "", "message": "",
+                                                      "attempts": 1, "duration": 0.0}))
+""")
+# runs the command line with the fake worker: python -c DRIVER <worker code> <twosector arguments>
+DRIVER = "import sys; from twosector import batch, cli; batch.WORKER = sys.argv[1]; sys.exit(cli.main(sys.argv[2:]))"
+
+
+@pytest.fixture()
+def fake_grid(tmp_path, tiny_notebook, monkeypatch):
+    """A grid file of runs 'a', 'b', 'c' of the tiny notebook; batches in this process use FAKE_WORKER."""
+    tiny_notebook(tmp_path / "nb", "pass")
+    path = tmp_path / "grid.toml"
+    path.write_text('notebooks = "nb"\n' + "".join(f'[[run]]\nnotebook = "tiny"\nid = "{r}"\n' for r in "abc"))
+    monkeypatch.setattr(batch, "WORKER", FAKE_WORKER)
+    monkeypatch.setenv("FAKE_SLEEP", "0")
+    yield path
+    for pid in processes_in(tmp_path):  # what a test's SIGKILL left behind
+        os.killpg(os.getpgid(pid), 9)
+
+
+def processes_in(folder: Path) -> list[int]:
+    """Processes whose working directory is in ``folder`` (the workers and their children run in runs/<id>/)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cwd = Path(os.readlink(proc / "cwd"))
+        except OSError:  # not a process, gone, or a zombie
+            continue
+        if proc.name.isdigit() and (cwd == folder or folder in cwd.parents) and int(proc.name) != os.getpid():
+            found.append(int(proc.name))
+    return found
+
+
+def start_batch(grid: Path, out: Path, *args: str, sleep: float) -> subprocess.Popen:
+    """``twosector batch GRID --out OUT ARGS`` in a child process with the fake worker, each run taking ``sleep`` s."""
+    import sys
+
+    env = dict(os.environ, FAKE_SLEEP=str(sleep))
+    return subprocess.Popen([sys.executable, "-c", DRIVER, FAKE_WORKER, "batch", str(grid), "--out", str(out), *args],
+                            env=env, cwd=grid.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(condition, seconds: float = 90, what: str = "") -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def records(out: Path) -> dict:
+    try:
+        return json.loads((out / "status.json").read_text())["runs"]
+    except (OSError, ValueError):
+        return {}
+
+
+def test_resume_reruns_a_run_whose_outputs_do_not_match_its_record(fake_grid, tmp_path):
+    out = tmp_path / "out"
+    assert (run_batch(fake_grid, out=out, progress=False)["status"] == "ok").all()
+    (out / "runs" / "a" / "results.json").unlink()
+    (out / "runs" / "b" / "report.html").write_text("edited")
+    with pytest.warns(TwosectorWarning) as notes:
+        table = run_batch(fake_grid, out=out, progress=False)
+    assert table.set_index("run_id")["action"].to_dict() == {"a": "ran", "b": "ran", "c": "skipped"}
+    assert sorted(str(n.message) for n in notes) == [
+        "run 'a' is run again: status.json says ok, but results.json is missing",
+        "run 'b' is run again: status.json says ok, but report.html is not the file recorded when the run ended",
+    ]
+    assert (out / "runs" / "a" / "results.json").is_file()
+    assert records(out)["b"]["outputs"] == batch._outputs(out / "runs" / "b")
+
+
+def test_sigkill_during_force_leaves_no_ok_record_for_removed_outputs(fake_grid, tmp_path):
+    out = tmp_path / "out"
+    run_batch(fake_grid, out=out, progress=False)
+    proc = start_batch(fake_grid, out, "--force", "--workers", "3", sleep=60)
+    wait_for(lambda: all(r["status"] == "running" for r in records(out).values())
+             and not (out / "runs" / "a" / "results.json").exists(), what="the forced runs to start")
+    proc.kill()
+    proc.communicate()
+    assert {r["status"] for r in records(out).values()} == {"running"}  # none says ok: their outputs are gone
+    for pid in processes_in(tmp_path):  # a killed batch cannot stop its workers (docs/batch.md)
+        os.killpg(os.getpgid(pid), 9)
+    table = run_batch(fake_grid, out=out, progress=False)
+    assert (table["action"] == "ran").all() and (table["status"] == "ok").all()
+    assert (out / "runs" / "a" / "results.json").is_file()
+
+
+@pytest.mark.parametrize("signum", [15, 1], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_stop_the_batch_like_ctrl_c(fake_grid, tmp_path, signum):
+    out = tmp_path / "out"
+    proc = start_batch(fake_grid, out, "--workers", "2", sleep=60)
+    # two workers, each with its child
+    wait_for(lambda: len(processes_in(out)) >= 4 and len(records(out)) == 2, what="two runs to start")
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    name = "SIGTERM" if signum == 15 else "SIGHUP"
+    assert proc.returncode == 128 + signum
+    assert err.strip().splitlines()[-1] == f"stopped by {name}" and "Traceback" not in err
+    wait_for(lambda: not processes_in(out), seconds=10, what="the workers to end")
+    stopped = records(out)
+    assert {r["status"] for r in stopped.values()} == {"failed"}
+    assert {r["message"] for r in stopped.values()} == {f"the batch was stopped ({name}) while this run ran"}
+    table = run_batch(fake_grid, out=out, progress=False)  # the lock is free: the stopped runs are redone
+    assert table.set_index("run_id").loc[list(stopped), "action"].eq("ran").all()
+
+
+def test_second_batch_into_the_same_folder_is_refused_and_no_record_is_lost(fake_grid, tmp_path, capsys):
+    out = tmp_path / "out"
+    first = start_batch(fake_grid, out, "--workers", "1", sleep=3)
+    wait_for(lambda: len(records(out)) >= 1, what="the first batch to start")
+    with pytest.raises(TwosectorError, match=rf"is in use by another batch \(process {first.pid} on .*; lock "
+                                             rf".*\.twosector-batch\.lock\): wait until it ends or choose another"):
+        run_batch(fake_grid, out=out, progress=False)
+    from twosector.cli import main
+
+    assert main(["batch", str(fake_grid), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "in use by another batch" in err
+    first.communicate(timeout=90)
+    assert first.returncode == 0
+    assert {r["status"] for r in records(out).values()} == {"ok"} and len(records(out)) == 3
+    other = fake_grid.with_name("other.toml")
+    other.write_text('notebooks = "nb"\n[[run]]\nnotebook = "tiny"\nid = "d"\n')
+    run_batch(other, out=out, progress=False)
+    assert sorted(records(out)) == ["a", "b", "c", "d"]  # the second batch kept the first one's records
+
+
+@pytest.mark.parametrize("damage", [b"", b"{\"runs\": [1, 2]}", b"{\"runs\": {\"a\": 5}}", b"[]", b"\xff\xfe{",
+                                    b"{\"runs\": {\"a\": {\"status\": \"ok\""])
+def test_damaged_status_costs_only_rerunning(fake_grid, tmp_path, damage):
+    out = tmp_path / "out"
+    run_batch(fake_grid, out=out, progress=False)
+    (out / "status.json").write_bytes(damage)
+    damaged = r"status.json is damaged \(.*\); its runs are redone and it is rewritten"
+    with pytest.warns(TwosectorWarning, match=damaged):
+        table = run_batch(fake_grid, out=out, progress=False)
+    assert (table["action"] == "ran").all() and (table["status"] == "ok").all()
+    assert sorted(records(out)) == ["a", "b", "c"]
+
+
+def test_damaged_status_is_one_line_on_the_command_line(fake_grid, tmp_path, capsys):
+    from twosector.cli import main
+
+    out = tmp_path / "out"
+    run_batch(fake_grid, out=out, progress=False)
+    (out / "status.json").write_text("{")
+    assert main(["batch", str(fake_grid), "--out", str(out)]) == 0
+    err = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert len(err) == 1 and err[0].startswith("twosector batch: warning: ") and "status.json is damaged" in err[0]
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_real_workers_and_their_kernels(tmp_path, tiny_notebook):
+    import sys
+
+    tiny_notebook(tmp_path / "nb", "import time\ntime.sleep(seconds)")
+    grid = tmp_path / "grid.toml"
+    grid.write_text('notebooks = "nb"\n[[run]]\nnotebook = "tiny"\nparameters = { seconds = 120.0 }\n')
+    out = tmp_path / "out"
+    main = "import sys; from twosector.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.Popen([sys.executable, "-c", main, "batch", str(grid), "--out", str(out)], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def kernel_running() -> bool:
+        for pid in processes_in(out):
+            try:
+                if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    return True
+            except OSError:  # ended meanwhile
+                pass
+        return False
+
+    try:
+        wait_for(kernel_running, seconds=120, what="the kernel to start")
+        proc.terminate()
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 143 and "Traceback" not in err
+        wait_for(lambda: not processes_in(out), seconds=20, what="the worker and its kernel to end")
+    finally:
+        for pid in processes_in(tmp_path):
+            os.killpg(os.getpgid(pid), 9)
+    assert records(out)["tiny"]["error"] == "Interrupted"

@@ -10,10 +10,13 @@ embedded offline), retries once if the kernel fails to start, and writes atomica
 - ``report.html``: the same without code cells (nbconvert ``exclude_input``), charts included;
 - ``results.json``: the run's key results, written by the notebook itself to its ``results_path`` parameter.
 
-The parent process records every run in ``OUT/status.json`` as soon as it ends (status, failing cell, error
-name and message), so one failure never loses the others; a re-run skips runs that completed with the same
-notebook and parameters unless ``force``. At the end it writes ``OUT/index.html`` and ``OUT/results.csv``
-(see :mod:`twosector.reports`). The grid format is documented in ``docs/batch.md``.
+The parent process records every run in ``OUT/status.json``: ``running`` before the run's old outputs are
+touched, then, once its outputs are in place, its status, failing cell, error and the size and hash of each
+output. A re-run skips runs that completed with the same notebook and parameters and whose outputs still match
+their record, unless ``force``. At the end it writes ``OUT/index.html`` and ``OUT/results.csv`` (see
+:mod:`twosector.reports`). While it runs, the batch holds a lock on ``OUT`` (a second batch is refused), and
+SIGTERM and SIGHUP stop it like Ctrl-C: its workers and their kernels are killed. The grid format is documented
+in ``docs/batch.md``.
 """
 
 from __future__ import annotations
@@ -22,23 +25,28 @@ import hashlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from twosector.errors import TwosectorError, did_you_mean, unknown_name
+from twosector.errors import TwosectorError, TwosectorWarning, did_you_mean, unknown_name
 from twosector.files import atomic_write, check_output_dir, mark_output, output_kind, read_toml, staged
 from twosector.resources import child_environment, notebook_folder
 
-__all__ = ["Run", "load_grid", "default_grid", "run_batch", "NOTEBOOK_DIR", "SCENARIO_NOTEBOOK", "BATCH_KIND"]
+__all__ = [
+    "Run", "load_grid", "default_grid", "run_batch", "Stopped", "NOTEBOOK_DIR", "SCENARIO_NOTEBOOK", "BATCH_KIND",
+]
 
 #: The notebooks shipped with the project (the repository's ``notebooks/``, or their copy in an installed wheel).
 NOTEBOOK_DIR = notebook_folder()
@@ -48,6 +56,14 @@ STATUS_FILE = "status.json"
 #: The kind of output of a batch output folder (the text of its :data:`twosector.files.MARKER`).
 BATCH_KIND = "twosector batch output"
 RUNS_DIR = "runs"
+#: Held (``flock``, via filelock) by the batch writing into the folder; released by the system if it dies.
+LOCK_FILE = ".twosector-batch.lock"
+#: Who holds the lock: process id, host and start time, shown to a second batch that is refused.
+HOLDER_FILE = ".twosector-batch.holder"
+#: The files of a run whose size and hash are recorded when it ends; the first two must exist for a run to be done.
+OUTPUTS = ("notebook.ipynb", "report.html", "results.json")
+#: Signals that stop a batch like Ctrl-C.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 KERNEL = "python3"
 RENDERER = "plotly_mimetype+notebook"
 # The child process of one run: executes the spec file given as its argument (see _worker_main).
@@ -341,13 +357,20 @@ def _worker_main(spec_path: str) -> int:
 # --------------------------------------------------------------------------------------------- parent
 
 def _load_status(out: Path) -> dict[str, dict[str, Any]]:
+    """The records of ``OUT/status.json``; a damaged file gives none (with a warning), so every run is redone."""
     path = out / STATUS_FILE
     if not path.is_file():
         return {}
     try:
-        return dict(json.loads(path.read_text(encoding="utf-8")).get("runs", {}))
-    except (json.JSONDecodeError, AttributeError):
-        return {}  # a damaged status file only costs re-running
+        runs = json.loads(path.read_text(encoding="utf-8"))["runs"]
+        if not isinstance(runs, dict) or not all(isinstance(r, dict) for r in runs.values()):
+            raise TypeError("'runs' is not a table of run records")
+    except (ValueError, KeyError, TypeError, OSError) as exc:
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:160]
+        warnings.warn(f"{path} is damaged ({reason}); its runs are redone and it is rewritten",
+                      TwosectorWarning, stacklevel=3)
+        return {}
+    return dict(runs)
 
 
 def _save_status(out: Path, status: Mapping[str, Mapping[str, Any]]) -> None:
@@ -357,13 +380,73 @@ def _save_status(out: Path, status: Mapping[str, Mapping[str, Any]]) -> None:
     atomic_write(out / STATUS_FILE, text)
 
 
+def _outputs(run_dir: Path) -> dict[str, dict[str, Any]]:
+    """Size (bytes) and hash of each of a run's :data:`OUTPUTS` that exists."""
+    return {name: {"size": path.stat().st_size, "sha256": _file_hash(path)}
+            for name in OUTPUTS if (path := run_dir / name).is_file()}
+
+
+def _output_problem(record: Mapping[str, Any], run_dir: Path) -> str | None:
+    """Why the outputs of a run recorded as ok do not match the record; None when they do."""
+    recorded = record.get("outputs")
+    if not isinstance(recorded, Mapping) or not set(OUTPUTS[:2]) <= recorded.keys():
+        return "it lists no outputs (written by an earlier twosector)"
+    actual = _outputs(run_dir)
+    for name, expected in recorded.items():
+        if name not in actual:
+            return f"{name} is missing"
+        if actual[name] != expected:
+            return f"{name} is not the file recorded when the run ended"
+    return None
+
+
 def _is_done(run: Run, record: Mapping[str, Any] | None, out: Path) -> bool:
+    """True if ``record`` says the run completed with this notebook and parameters, and its outputs match it."""
     if not record or record.get("status") != "ok":
         return False
     if record.get("param_hash") != run.param_hash or record.get("notebook_hash") != _file_hash(run.notebook):
         return False
-    run_dir = out / RUNS_DIR / run.run_id
-    return (run_dir / "notebook.ipynb").is_file() and (run_dir / "report.html").is_file()
+    problem = _output_problem(record, out / RUNS_DIR / run.run_id)
+    if problem:
+        warnings.warn(f"run {run.run_id!r} is run again: status.json says ok, but {problem}",
+                      TwosectorWarning, stacklevel=3)
+        return False
+    return True
+
+
+class _Status:
+    """The records of ``status.json``, saved whole after every change (by one thread at a time)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.runs = _load_status(out)
+        self._lock = threading.Lock()
+
+    def set(self, run_id: str, record: dict[str, Any]) -> None:
+        with self._lock:
+            self.runs[run_id] = record
+            _save_status(self.out, self.runs)
+
+    def starting(self, run: Run) -> None:
+        """Record the run as running: from now on its old outputs are not its results."""
+        self.set(run.run_id, {**_identity(run), "status": "running", "started": _now()})
+
+    def stopped(self, why: str) -> None:
+        """Turn the records of runs still running into failures: the batch stopped (``why``) while they ran."""
+        with self._lock:
+            for run_id, rec in self.runs.items():
+                if rec.get("status") == "running":
+                    self.runs[run_id] = {**rec, "status": "failed", "error": "Interrupted", "cell": None,
+                                         "message": f"the batch was stopped ({why}) while this run ran"}
+            _save_status(self.out, self.runs)
+
+
+def _identity(run: Run) -> dict[str, Any]:
+    return {"run_id": run.run_id, "notebook": run.name, "parameters": run.parameters, "param_hash": run.param_hash}
+
+
+def _now() -> str:
+    return pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")
 
 
 # Child processes run in their own session (so a timeout can kill a worker with its kernel); they do not
@@ -383,8 +466,13 @@ def _stop_all() -> None:
                 pass
 
 
-def _launch(run: Run, out: Path, timeout: float, declared: Mapping[str, Any]) -> dict[str, Any]:
-    """Run one notebook in a child process with a wall-clock timeout; return its status record."""
+def _launch(run: Run, out: Path, timeout: float, declared: Mapping[str, Any],
+            starting: Callable[[Run], None]) -> dict[str, Any]:
+    """Run one notebook in a child process with a wall-clock timeout; return its status record.
+
+    ``starting(run)`` is called first: it records the run as running, before any old output is removed.
+    """
+    starting(run)
     run_dir = (out / RUNS_DIR / run.run_id).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
     for stale in ("results.json", ".record.json"):
@@ -435,9 +523,8 @@ def _launch(run: Run, out: Path, timeout: float, declared: Mapping[str, Any]) ->
     if record.get("cell") is not None and (run_dir / "notebook.ipynb").is_file():
         record["cell_source"] = _cell_head(run_dir / "notebook.ipynb", int(record["cell"]))
     record.update(
-        run_id=run.run_id, notebook=run.name, parameters=run.parameters, param_hash=run.param_hash,
-        notebook_hash=_file_hash(run.notebook), finished=pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
-        wall_time=round(time.time() - started, 2),
+        _identity(run), notebook_hash=_file_hash(run.notebook), finished=_now(),
+        wall_time=round(time.time() - started, 2), outputs=_outputs(run_dir),
     )
     return record
 
@@ -450,6 +537,57 @@ def _cell_head(path: Path, index: int) -> str:
         lines = [ln for ln in nb.cells[index].source.splitlines() if ln.strip()]
         return lines[0][:120] if lines else ""
     return ""
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold the lock of the output folder ``out`` (:data:`LOCK_FILE`); refuse if another batch holds it."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(out / LOCK_FILE), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        try:
+            holder = (out / HOLDER_FILE).read_text(encoding="utf-8").strip()
+        except OSError:
+            holder = "holder unknown"
+        raise TwosectorError(
+            f"--out {str(out)!r} is in use by another batch ({holder}; lock {out / LOCK_FILE}): wait until it "
+            f"ends or choose another --out"
+        ) from None
+    try:
+        atomic_write(out / HOLDER_FILE, f"process {os.getpid()} on {socket.gethostname()}, since {_now()}\n")
+        yield
+    finally:
+        (out / HOLDER_FILE).unlink(missing_ok=True)
+        lock.release()
+
+
+class Stopped(KeyboardInterrupt):
+    """The batch was stopped by a signal (SIGTERM, SIGHUP), handled like Ctrl-C; ``signum`` is the signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def _stop_signals() -> Iterator[None]:
+    """Within the block, :data:`STOP_SIGNALS` raise :class:`Stopped` in the main thread (as Ctrl-C does)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Stopped(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _check_out(out: Path) -> Path:
@@ -484,7 +622,9 @@ def run_batch(
     workers : int, default 2
         Runs executed at the same time (each in its own process).
     force : bool, default False
-        Re-run runs that already completed with the same notebook and parameters.
+        Re-run runs that already completed with the same notebook and parameters (otherwise a run is skipped
+        if its record is ``ok`` for this notebook and parameters and its outputs match the recorded sizes and
+        hashes; a run recorded ``ok`` whose outputs do not is redone, with a :class:`TwosectorWarning`).
     timeout : float, default 600
         Per-run limit in seconds (also the limit of any single cell).
     progress : bool, default True
@@ -498,8 +638,17 @@ def run_batch(
     Raises
     ------
     TwosectorError
-        For a malformed grid, invalid settings or an ``out`` that is a file or a folder of other contents
-        (before anything runs).
+        For a malformed grid, invalid settings, an ``out`` that is a file or a folder of other contents, or an
+        ``out`` locked by another batch (naming its process and the lock file), before anything runs.
+    KeyboardInterrupt
+        On Ctrl-C, or :class:`Stopped` (a subclass) on SIGTERM or SIGHUP when called from the main thread:
+        the running workers and kernels are killed and their runs recorded as failed (``Interrupted``) first.
+
+    Warns
+    -----
+    TwosectorWarning
+        For a damaged ``status.json`` (every run is redone) and for each run recorded ``ok`` whose outputs are
+        missing or changed (it is redone).
     """
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise TwosectorError(f"workers must be a whole number >= 1, got {workers!r}")
@@ -509,7 +658,15 @@ def run_batch(
     if not runs:
         raise TwosectorError("the grid has no runs")
     out = _check_out(Path(out))
-    status = _load_status(out)
+    with _locked(out), _stop_signals():
+        return _run_locked(runs, out, workers, force, float(timeout), progress)
+
+
+def _run_locked(runs: Sequence[Run], out: Path, workers: int, force: bool, timeout: float,
+                progress: bool) -> pd.DataFrame:
+    """:func:`run_batch` once the output folder is checked and locked."""
+    records = _Status(out)
+    status = records.runs
     todo = [r for r in runs if force or not _is_done(r, status.get(r.run_id), out)]
     actions = {r.run_id: "skipped" for r in runs}
     declared = {r.notebook: _declared(r.notebook) for r in todo}
@@ -521,23 +678,23 @@ def run_batch(
         _STOPPING.clear()
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
-            futures = {pool.submit(_launch, r, out, float(timeout), declared[r.notebook]): r for r in todo}
+            futures = {pool.submit(_launch, r, out, timeout, declared[r.notebook], records.starting): r
+                       for r in todo}
             for future in as_completed(futures):
                 run = futures[future]
                 try:
                     record = future.result()
                 except Exception as exc:  # launching failed (e.g. disk full): record it, keep going
-                    record = {"run_id": run.run_id, "notebook": run.name, "parameters": run.parameters,
-                              "param_hash": run.param_hash, "status": "failed", "cell": None,
+                    record = {**_identity(run), "status": "failed", "cell": None,
                               "error": type(exc).__name__, "message": str(exc)}
-                status[run.run_id] = record
+                records.set(run.run_id, record)
                 actions[run.run_id] = "ran"
-                _save_status(out, status)
                 bar.set_postfix_str(f"{run.run_id}: {record['status']}")
                 bar.update(1)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             _stop_all()  # finished runs are already in status.json; a re-run resumes from there
             pool.shutdown(wait=True, cancel_futures=True)
+            records.stopped(str(exc) or "Ctrl-C")
             raise
         finally:
             pool.shutdown(wait=True)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twosector import __version__
 from twosector.calendar import DATA_CUTOFF, DEFAULT_END
-from twosector.errors import ImplausibleError, ScenarioError, TwosectorError, unknown_name
+from twosector.errors import ImplausibleError, ScenarioError, TwosectorError, TwosectorWarning, unknown_name
 from twosector.files import MARKER
 from twosector.resources import PACKAGE_DIR
 
@@ -564,6 +566,19 @@ def _add_dev(sub: Any) -> None:
     p.set_defaults(func=_cmd_dev_docs)
 
 
+def _one_line_warning(command: str) -> Callable[..., None]:
+    """A ``warnings.showwarning`` that prints a :class:`TwosectorWarning` as one line (others as usual)."""
+    default = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, TwosectorWarning):
+            print(f"twosector {command}: warning: {message}", file=sys.stderr)
+        else:
+            default(message, category, *args, **kwargs)
+
+    return show
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``twosector`` console script; returns the exit status.
 
@@ -576,7 +591,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         0 on success, 2 for a usage or input error (a :class:`~twosector.errors.TwosectorError`,
-        printed as one line on stderr), 130 when interrupted.
+        printed as one line on stderr), 128 + the signal number when interrupted (130 for Ctrl-C, 143
+        for SIGTERM, 129 for SIGHUP during a batch).
 
     Raises
     ------
@@ -585,15 +601,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = build_parser()
     args = parser.parse_args(argv)
+    command = " ".join(filter(None, (args.command, getattr(args, "task", None))))
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", TwosectorWarning)
+            warnings.showwarning = _one_line_warning(command)
+            return int(args.func(args) or 0)
     except TwosectorError as exc:
-        command = " ".join(filter(None, (args.command, getattr(args, "task", None))))
         print(f"twosector {command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP during a batch (twosector.batch.Stopped)
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print("interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}",
+              file=sys.stderr)
+        return 128 + signum
     except BrokenPipeError:  # the output went to a command that stopped reading (e.g. `| head`)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return 1

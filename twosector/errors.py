@@ -16,6 +16,7 @@ __all__ = [
     "ParameterError",
     "ScenarioError",
     "ImplausibleError",
+    "TwosectorWarning",
     "did_you_mean",
     "unknown_name",
 ]
@@ -39,6 +40,10 @@ class ScenarioError(TwosectorError):
 
 class ImplausibleError(TwosectorError):
     """A run's result leaves the plausibility bounds (:data:`twosector.plausible.BOUNDS`): not a result to show."""
+
+
+class TwosectorWarning(UserWarning):
+    """Something was not as expected but the work goes on (e.g. a damaged batch record, so runs are redone)."""
 
 
 def did_you_mean(name: str, options: Iterable[str], n: int = 3) -> str:
