@@ -323,8 +323,17 @@ def fake_grid(tmp_path, tiny_notebook, monkeypatch):
     monkeypatch.setattr(batch, "WORKER", FAKE_WORKER)
     monkeypatch.setenv("FAKE_SLEEP", "0")
     yield path
-    for pid in processes_in(tmp_path):  # what a test's SIGKILL left behind
-        os.killpg(os.getpgid(pid), 9)
+    kill_all_in(tmp_path)  # what a test's SIGKILL or failure left behind
+
+
+def kill_all_in(folder: Path) -> None:
+    """Kill the processes working in ``folder`` with their process groups (never this test's own)."""
+    for pid in processes_in(folder):
+        try:
+            group = os.getpgid(pid)
+            os.kill(pid, 9) if group == os.getpgrp() else os.killpg(group, 9)
+        except ProcessLookupError:
+            pass
 
 
 def processes_in(folder: Path) -> list[int]:
@@ -346,7 +355,8 @@ def start_batch(grid: Path, out: Path, *args: str, sleep: float) -> subprocess.P
 
     env = dict(os.environ, FAKE_SLEEP=str(sleep))
     return subprocess.Popen([sys.executable, "-c", DRIVER, FAKE_WORKER, "batch", str(grid), "--out", str(out), *args],
-                            env=env, cwd=grid.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env=env, cwd=grid.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
 
 
 def wait_for(condition, seconds: float = 90, what: str = "") -> None:
@@ -390,24 +400,27 @@ def test_sigkill_during_force_leaves_no_ok_record_for_removed_outputs(fake_grid,
     proc.kill()
     proc.communicate()
     assert {r["status"] for r in records(out).values()} == {"running"}  # none says ok: their outputs are gone
-    for pid in processes_in(tmp_path):  # a killed batch cannot stop its workers (docs/batch.md)
-        os.killpg(os.getpgid(pid), 9)
+    kill_all_in(tmp_path)  # a killed batch cannot stop its workers (docs/batch.md)
     table = run_batch(fake_grid, out=out, progress=False)
     assert (table["action"] == "ran").all() and (table["status"] == "ok").all()
     assert (out / "runs" / "a" / "results.json").is_file()
 
 
-@pytest.mark.parametrize("signum", [15, 1], ids=["SIGTERM", "SIGHUP"])
-def test_sigterm_and_sighup_stop_the_batch_like_ctrl_c(fake_grid, tmp_path, signum):
+@pytest.mark.parametrize("signals", [(2,), (15,), (1,), (1, 15, 15), (2, 2)],
+                         ids=["Ctrl-C", "SIGTERM", "SIGHUP", "SIGHUP+SIGTERMx2", "Ctrl-Cx2"])
+def test_sigterm_and_sighup_stop_the_batch_like_ctrl_c(fake_grid, tmp_path, signals):
     out = tmp_path / "out"
     proc = start_batch(fake_grid, out, "--workers", "2", sleep=60)
     # two workers, each with its child
     wait_for(lambda: len(processes_in(out)) >= 4 and len(records(out)) == 2, what="two runs to start")
-    proc.send_signal(signum)
+    for signum in signals:  # as a closing terminal may do: further signals do not disturb the clean-up
+        proc.send_signal(signum)
+    signum = signals[0]
     _, err = proc.communicate(timeout=60)
-    name = "SIGTERM" if signum == 15 else "SIGHUP"
+    name = {2: "Ctrl-C", 15: "SIGTERM", 1: "SIGHUP"}[signum]
     assert proc.returncode == 128 + signum
-    assert err.strip().splitlines()[-1] == f"stopped by {name}" and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == ("interrupted" if signum == 2 else f"stopped by {name}")
+    assert "Traceback" not in err
     wait_for(lambda: not processes_in(out), seconds=10, what="the workers to end")
     stopped = records(out)
     assert {r["status"] for r in stopped.values()} == {"failed"}
@@ -489,6 +502,5 @@ def test_sigterm_stops_the_real_workers_and_their_kernels(tmp_path, tiny_noteboo
         assert proc.returncode == 143 and "Traceback" not in err
         wait_for(lambda: not processes_in(out), seconds=20, what="the worker and its kernel to end")
     finally:
-        for pid in processes_in(tmp_path):
-            os.killpg(os.getpgid(pid), 9)
+        kill_all_in(tmp_path)
     assert records(out)["tiny"]["error"] == "Interrupted"

@@ -62,8 +62,8 @@ LOCK_FILE = ".twosector-batch.lock"
 HOLDER_FILE = ".twosector-batch.holder"
 #: The files of a run whose size and hash are recorded when it ends; the first two must exist for a run to be done.
 OUTPUTS = ("notebook.ipynb", "report.html", "results.json")
-#: Signals that stop a batch like Ctrl-C.
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+#: Signals that stop a batch (Ctrl-C, kill, a closed terminal); only the first one counts.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 KERNEL = "python3"
 RENDERER = "plotly_mimetype+notebook"
 # The child process of one run: executes the spec file given as its argument (see _worker_main).
@@ -565,22 +565,24 @@ def _locked(out: Path) -> Iterator[None]:
 
 
 class Stopped(KeyboardInterrupt):
-    """The batch was stopped by a signal (SIGTERM, SIGHUP), handled like Ctrl-C; ``signum`` is the signal."""
+    """The batch was stopped by a signal (Ctrl-C, SIGTERM, SIGHUP); ``signum`` is the signal."""
 
     def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
+        super().__init__("Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name)
         self.signum = signum
 
 
 @contextmanager
 def _stop_signals() -> Iterator[None]:
-    """Within the block, :data:`STOP_SIGNALS` raise :class:`Stopped` in the main thread (as Ctrl-C does)."""
+    """Within the block, the first of :data:`STOP_SIGNALS` raises :class:`Stopped` in the main thread."""
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread
         return
 
     def stop(signum: int, frame: Any) -> None:
-        raise Stopped(signum)
+        if not _STOPPING.is_set():  # a second signal (SIGHUP then SIGTERM) must not interrupt the clean-up
+            _STOPPING.set()  # no new worker starts from now on
+            raise Stopped(signum)
 
     previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
     try:
@@ -641,8 +643,9 @@ def run_batch(
         For a malformed grid, invalid settings, an ``out`` that is a file or a folder of other contents, or an
         ``out`` locked by another batch (naming its process and the lock file), before anything runs.
     KeyboardInterrupt
-        On Ctrl-C, or :class:`Stopped` (a subclass) on SIGTERM or SIGHUP when called from the main thread:
-        the running workers and kernels are killed and their runs recorded as failed (``Interrupted``) first.
+        :class:`Stopped` (a subclass) on Ctrl-C, SIGTERM or SIGHUP (when called from the main thread; else
+        Ctrl-C is a plain KeyboardInterrupt): the running workers and kernels are killed and their runs
+        recorded as failed (``Interrupted``) first; later signals are ignored during that clean-up.
 
     Warns
     -----
@@ -658,6 +661,7 @@ def run_batch(
     if not runs:
         raise TwosectorError("the grid has no runs")
     out = _check_out(Path(out))
+    _STOPPING.clear()  # set by an earlier batch of this process that was stopped
     with _locked(out), _stop_signals():
         return _run_locked(runs, out, workers, force, float(timeout), progress)
 
@@ -675,7 +679,6 @@ def _run_locked(runs: Sequence[Run], out: Path, workers: int, force: bool, timeo
 
         bar = tqdm(total=len(todo), desc="notebooks", unit="run", disable=not progress, leave=True)
         # threads only wait on the child processes that do the work (one process per run)
-        _STOPPING.clear()
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
             futures = {pool.submit(_launch, r, out, timeout, declared[r.notebook], records.starting): r
