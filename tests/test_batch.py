@@ -230,6 +230,27 @@ def test_a_failing_cell_is_not_retried(tmp_path, tiny_notebook):
     assert (record["status"], record["cell"], record["error"]) == ("failed", 2, "ZeroDivisionError")
 
 
+@pytest.mark.parametrize(("timeout", "seconds"), [(90.5, 91), (600, 600), (0.2, 1), (None, None)])
+def test_a_fractional_timeout_reaches_the_kernel_as_whole_seconds(tmp_path, tiny_notebook, timeout, seconds):
+    # nbclient's cell timeout takes whole seconds: `--timeout 90.5` used to pass validation and fail every run
+    from nbclient import NotebookClient
+    from traitlets import TraitError
+
+    source = tiny_notebook(tmp_path / "nb", "print('hello')")
+    seen = {}
+
+    def run(input_path, output_path, **kwargs):
+        seen.update(kwargs)
+        NotebookClient(nbformat.read(input_path, as_version=4), timeout=kwargs["execution_timeout"])  # the trait
+        nbformat.write(nbformat.read(input_path, as_version=4), output_path)
+
+    spec = {"run_id": "t", "notebook": str(source), "parameters": {}, "run_dir": str(tmp_path), "timeout": timeout}
+    assert batch._execute(run, spec)["status"] == "ok"
+    assert seen["execution_timeout"] == seconds
+    with pytest.raises(TraitError):  # what a fractional value did
+        NotebookClient(nbformat.v4.new_notebook(), timeout=90.5)
+
+
 @pytest.mark.slow
 def test_timeout_stops_the_run_and_names_the_cell(tmp_path, tiny_notebook):
     tiny_notebook(tmp_path / "nb", "import time\ntime.sleep(seconds)")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import signal
 import socket
@@ -297,6 +298,11 @@ def _export_html(nb: Any, title: str) -> str:
     return body
 
 
+def _whole_seconds(timeout: float | None) -> int | None:
+    """A cell time limit for nbclient, whose ``timeout`` trait takes whole seconds (``90.5`` failed every run)."""
+    return None if timeout is None else max(1, math.ceil(timeout))
+
+
 def _execute(papermill_execute: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
     """Execute one run (in the worker process); return its record. Never raises for a notebook failure."""
     import nbformat
@@ -314,7 +320,8 @@ def _execute(papermill_execute: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
                 papermill_execute(
                     spec["notebook"], str(partial), parameters=spec["parameters"],
                     kernel_name=spec.get("kernel", KERNEL), progress_bar=False, log_output=False, cwd=str(run_dir),
-                    execution_timeout=spec.get("timeout"), start_timeout=spec.get("start_timeout", 60),
+                    execution_timeout=_whole_seconds(spec.get("timeout")),
+                    start_timeout=spec.get("start_timeout", 60),
                 )
                 break
             except PapermillExecutionError as exc:
