@@ -139,6 +139,9 @@ def test_grid_file_expands_scenarios_and_applies_defaults_where_declared(tmp_pat
          r"unknown parameter 'results_path'"),
         ("[[run]\nnotebook = 1\n", r"grid file .*grid.toml: malformed TOML \(.*line 1.*\); see docs/batch.md"),
         ("[defaults]\n", r"needs at least one \[\[run\]\] entry"),
+        # an id names the run's folder: '.' and '..' would be --out itself or its parent
+        ('[[run]]\nnotebook = "01_data"\nid = "."\n', r"field 'id' must be .* and not only dots .*got '\.'"),
+        ('[[run]]\nnotebook = "01_data"\nid = ".."\n', r"field 'id' must be .* and not only dots .*got '\.\.'"),
     ],
 )
 def test_malformed_grid_names_the_entry_and_field(tmp_path, text, message):

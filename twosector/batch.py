@@ -182,8 +182,10 @@ def _runs_from_mapping(grid: Mapping[str, Any], base: Path, where: str) -> list[
             run_id = entry.get("id") if scenarios is None else None
             if run_id is None:
                 run_id = notebook.stem + (f"-{_slug(merged['scenario'])}" if "scenario" in values else "")
-            if not isinstance(run_id, str) or not run_id or _slug(run_id) != run_id:
-                raise TwosectorError(f"{label}: field 'id' must be letters, digits, '-', '_' or '.', got {run_id!r}")
+            # an id names the run's folder under --out: '.' or '..' (or any all-dots id) would be --out or its parent
+            if not isinstance(run_id, str) or not run_id or _slug(run_id) != run_id or not run_id.strip("."):
+                raise TwosectorError(f"{label}: field 'id' must be letters, digits, '-', '_' or '.' and not only dots "
+                                     f"(it names the run's folder), got {run_id!r}")
             if run_id in seen:
                 raise TwosectorError(
                     f"{label}: run id {run_id!r} is already used by {seen[run_id]}; give this entry a unique field 'id'"
