@@ -528,3 +528,14 @@ def test_sigterm_stops_the_real_workers_and_their_kernels(tmp_path, tiny_noteboo
     finally:
         kill_all_in(tmp_path)
     assert records(out)["tiny"]["error"] == "Interrupted"
+
+
+def test_numpy_values_of_a_grid_built_from_a_frame_reach_the_worker_as_numbers(tmp_path):
+    import numpy as np
+
+    grid = pd.DataFrame({"draws": [10, 20], "scale": [0.5, 1.5], "save_figures": [False, True]})
+    row = grid.iloc[1]
+    run = Run("r", tmp_path / "03_scenario.ipynb", {k: row[k] for k in grid.columns} | {"sizes": np.array([1, 2])})
+    assert run.parameters == {"draws": 20, "scale": 1.5, "save_figures": True, "sizes": [1, 2]}
+    sent = json.loads(json.dumps(run.parameters))  # what crosses to the worker (was default=str: '20', '1.5')
+    assert sent == run.parameters and type(sent["draws"]) is int and type(sent["save_figures"]) is bool

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from twosector.errors import TwosectorError, TwosectorWarning, did_you_mean, unknown_name
@@ -75,6 +76,19 @@ _GRID_KEYS = {"notebook", "id", "parameters", "scenarios"}
 _TOP_KEYS = {"defaults", "run", "notebooks"}
 
 
+def _plain(value: Any) -> Any:
+    """A parameter value as plain Python (numpy scalars and arrays, tuples, nested mappings converted)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
 @dataclass(frozen=True)
 class Run:
     """One notebook execution: which notebook, with which parameters, under which id."""
@@ -82,6 +96,10 @@ class Run:
     run_id: str
     notebook: Path
     parameters: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # numpy scalars (a grid built from a DataFrame) would reach the worker as text through JSON
+        object.__setattr__(self, "parameters", {k: _plain(v) for k, v in dict(self.parameters).items()})
 
     @property
     def name(self) -> str:
