@@ -539,3 +539,14 @@ def test_numpy_values_of_a_grid_built_from_a_frame_reach_the_worker_as_numbers(t
     assert run.parameters == {"draws": 20, "scale": 1.5, "save_figures": True, "sizes": [1, 2]}
     sent = json.loads(json.dumps(run.parameters))  # what crosses to the worker (was default=str: '20', '1.5')
     assert sent == run.parameters and type(sent["draws"]) is int and type(sent["save_figures"]) is bool
+
+
+def test_a_relative_scenario_file_in_a_grid_is_found_next_to_the_grid(tmp_path, monkeypatch):
+    (tmp_path / "grids").mkdir()
+    (tmp_path / "grids" / "mine.toml").write_text('name = "mine"\nbase = "baseline"\n', encoding="utf-8")
+    grid = tmp_path / "grids" / "grid.toml"
+    grid.write_text('[[run]]\nnotebook = "03_scenario"\nscenarios = ["mine.toml", "baseline"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # not the grid's folder
+    runs = load_grid(grid)
+    assert runs[0].parameters["scenario"] == str((tmp_path / "grids" / "mine.toml").resolve())
+    assert runs[0].run_id == "03_scenario-mine" and runs[1].parameters["scenario"] == "baseline"

@@ -197,6 +197,10 @@ def _runs_from_mapping(grid: Mapping[str, Any], base: Path, where: str) -> list[
         for values in variants:
             merged = {k: v for k, v in defaults.items() if k in declared and k not in RUNNER_PARAMS}
             merged.update(values)
+            scenario = merged.get("scenario")
+            if isinstance(scenario, str) and scenario.lower().endswith(".toml") and not Path(scenario).is_absolute():
+                # a scenario file is relative to the grid, not to the run's folder where the notebook executes
+                merged["scenario"] = str((base / scenario).resolve())
             run_id = entry.get("id") if scenarios is None else None
             if run_id is None:
                 run_id = notebook.stem + (f"-{_slug(merged['scenario'])}" if "scenario" in values else "")
