@@ -550,3 +550,11 @@ def test_a_relative_scenario_file_in_a_grid_is_found_next_to_the_grid(tmp_path, 
     runs = load_grid(grid)
     assert runs[0].parameters["scenario"] == str((tmp_path / "grids" / "mine.toml").resolve())
     assert runs[0].run_id == "03_scenario-mine" and runs[1].parameters["scenario"] == "baseline"
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"cells": 5}', ""])
+def test_a_damaged_notebook_in_a_grid_is_one_error(tmp_path, content):
+    (tmp_path / "bad.ipynb").write_text(content, encoding="utf-8")
+    grid = write(tmp_path, '[[run]]\nnotebook = "bad.ipynb"\n')
+    with pytest.raises(TwosectorError, match=r"notebook '.*bad\.ipynb' cannot be read as a Jupyter notebook \("):
+        load_grid(grid)

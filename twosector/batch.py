@@ -114,10 +114,15 @@ class Run:
 
 
 def _declared(notebook: Path) -> dict[str, Any]:
-    """The parameters a notebook declares (papermill reads its ``parameters`` cell)."""
+    """The parameters a notebook declares (papermill reads its ``parameters`` cell); one error if unreadable."""
     import papermill
 
-    return dict(papermill.inspect_notebook(str(notebook)))
+    try:
+        return dict(papermill.inspect_notebook(str(notebook)))
+    except Exception as exc:  # nbformat fails in many ways on a damaged file (not JSON, wrong shapes, ...)
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise TwosectorError(f"notebook {str(notebook)!r} cannot be read as a Jupyter notebook ({reason}); "
+                             "give a valid .ipynb file") from None
 
 
 def _file_hash(path: Path) -> str:
