@@ -439,10 +439,11 @@ def test_sigterm_and_sighup_stop_the_batch_like_ctrl_c(fake_grid, tmp_path, sign
     wait_for(lambda: len(processes_in(out)) >= 4 and len(records(out)) == 2, what="two runs to start")
     for signum in signals:  # as a closing terminal may do: further signals do not disturb the clean-up
         proc.send_signal(signum)
-    signum = signals[0]
     _, err = proc.communicate(timeout=60)
+    # distinct signals sent back to back may be handled in either order: the one handled first is reported
+    signum = proc.returncode - 128
+    assert signum in signals
     name = {2: "Ctrl-C", 15: "SIGTERM", 1: "SIGHUP"}[signum]
-    assert proc.returncode == 128 + signum
     assert err.strip().splitlines()[-1] == ("interrupted" if signum == 2 else f"stopped by {name}")
     assert "Traceback" not in err
     wait_for(lambda: not processes_in(out), seconds=10, what="the workers to end")

@@ -615,9 +615,15 @@ def _stop_signals() -> Iterator[None]:
         yield  # signal handlers can only be set from the main thread
         return
 
+    first: list[int] = []
+
     def stop(signum: int, frame: Any) -> None:
-        if not _STOPPING.is_set():  # a second signal (SIGHUP then SIGTERM) must not interrupt the clean-up
-            _STOPPING.set()  # no new worker starts from now on
+        # Only the first signal counts: a second one (SIGHUP then SIGTERM, Ctrl-C twice) must not interrupt the
+        # clean-up. The handler takes no lock: it runs between any two bytecodes of the main thread, also inside
+        # a lock the main thread holds (Event.set holds its condition's lock), so a lock here could deadlock;
+        # appending to a list is atomic. The clean-up (_stop_all) stops new workers from starting.
+        if not first:
+            first.append(signum)
             raise Stopped(signum)
 
     previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
