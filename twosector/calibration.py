@@ -471,7 +471,8 @@ def global_search(
     -------
     pd.DataFrame
         One row per calibrated parameter (index ``name``): ``start`` (the search's best point), ``prior``,
-        ``low``, ``high``; ``attrs["cost"]`` is the objective at ``start`` and ``attrs["end"]`` the cut-off.
+        ``low``, ``high``, ``at_bound`` (within :data:`AT_BOUND_SHARE` of a bound); ``attrs["cost"]`` is the
+        objective at ``start`` and ``attrs["end"]`` the cut-off.
 
     Raises
     ------
@@ -498,7 +499,8 @@ def global_search(
             objective, Bounds(pb.low, pb.high), vectorized=True,
             updating="deferred", popsize=popsize, maxiter=maxiter, seed=seed, tol=1e-10, polish=False,
             init="sobol", mutation=(0.5, 1.0), recombination=0.7)
-    out = pd.DataFrame({"start": res.x, "prior": pb.prior, "low": pb.low, "high": pb.high},
+    out = pd.DataFrame({"start": res.x, "prior": pb.prior, "low": pb.low, "high": pb.high,
+                        "at_bound": [_at_bound(*v) for v in zip(res.x, pb.low, pb.high, strict=True)]},
                        index=pd.Index(pb.names, name="name"))
     out.attrs.update(cost=float(res.fun), end=str(pb.end))
     return out

@@ -305,8 +305,7 @@ def _cmd_dev_search(args: argparse.Namespace) -> int:
     print(f"# global search to {found.attrs['end']}: objective {found.attrs['cost']:.4f}; "
           "paste into twosector.calibration.CALIBRATED, then run `twosector dev catalogue`")
     for name, row in found.iterrows():
-        flag = "  # at a bound" if min(row["start"] - row["low"], row["high"] - row["start"]) <= 0.01 * (
-            row["high"] - row["low"]) else ""
+        flag = "  # at a bound" if row["at_bound"] else ""
         print(f'    "{name}": ({row["start"]:.6g}, {row["prior"]:g}),{flag}')
     return 0
 

@@ -289,14 +289,8 @@ def _stamp(files: list[Path], folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 def _file_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """The observation files (every CSV under ``folder`` except ``forecasts/``) with their mtime and size.
-
-    The digest of the derived file's sources (:data:`SOURCES_DIGEST`) is part of the stamp when it exists, so
-    that re-deriving invalidates what was cached from the stale state.
-    """
-    files = [f for f in folder.rglob("*.csv") if f.relative_to(folder).parts[0] != FORECASTS_DIR]
-    digest = folder / SOURCES_DIGEST
-    return _stamp(files + ([digest] if digest.exists() else []), folder)
+    """The observation files (every CSV under ``folder`` except ``forecasts/``) with their mtime and size."""
+    return _stamp([f for f in folder.rglob("*.csv") if f.relative_to(folder).parts[0] != FORECASTS_DIR], folder)
 
 
 #: the derived quarterly series (written by ``twosector dev derive`` from the other files of the folder)
@@ -335,12 +329,17 @@ def sources_digest(path: str | os.PathLike[str] | None = None) -> str:
     return digest.hexdigest()
 
 
-@functools.lru_cache(maxsize=64)
 def _check_derived(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> None:
     """A derived file whose sources changed since it was written is one DataError, not silently stale data.
 
-    Cached on the folder's stamp: checked once per state of the files.
+    Checked once per state of the CSV files (``stamp``) and of the digest file.
     """
+    digest = folder / SOURCES_DIGEST
+    _check_derived_at(folder, stamp, digest.stat().st_mtime_ns if digest.is_file() else None)
+
+
+@functools.lru_cache(maxsize=64)
+def _check_derived_at(folder: Path, stamp: tuple[tuple[str, int, int], ...], digest_mtime: int | None) -> None:
     if not (folder / DERIVED_FILE).exists():
         return
     digest = folder / SOURCES_DIGEST
@@ -380,7 +379,6 @@ def data_version(path: str | os.PathLike[str] | None = None) -> tuple[Path, tupl
 def _load(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
     if not stamp:
         raise DataError(f"no CSV files in the data folder {str(folder)!r}")
-    stamp = tuple(item for item in stamp if not item[0].endswith(".sha256"))
     rows: list[Row] = []
     seen: dict[tuple[str, str, str], tuple[str, int]] = {}
     freq_of: dict[str, tuple[str, str, int]] = {}

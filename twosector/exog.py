@@ -188,6 +188,13 @@ def _known(s: pd.Series, end_history: pd.Period) -> pd.Series:
     return s[keep]
 
 
+def _nominal_2021(nominal: dict[int, float], growth: dict[int, float], defl: dict[int, float]) -> float | None:
+    """2021 nominal GDP from 2022's nominal GDP, real growth and deflator growth (by year); None if not all known."""
+    if not {2022} <= set(nominal) & set(growth) & set(defl):
+        return None
+    return float(nominal[2022]) / ((1 + growth[2022] / 100) * (1 + defl[2022] / 100))
+
+
 def deflator_path(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Series:
     """Annual GDP deflator (2021 = 1) derived from the data known by ``end_history``.
 
@@ -223,9 +230,9 @@ def deflator_path(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Series:
     nominal.index = [p.year for p in nominal.index]
     growth.index = [p.year for p in growth.index]
     defl.index = [p.year for p in defl.index]
-    if not {2022} <= set(nominal.index) & set(growth.index) & set(defl.index):
+    n21 = _nominal_2021(nominal.to_dict(), growth.to_dict(), defl.to_dict())
+    if n21 is None:
         return pd.Series(dtype=float, index=pd.PeriodIndex([], freq="Y"))
-    n21 = nominal[2022] / ((1 + growth[2022] / 100) * (1 + defl[2022] / 100))
     real = {2021: 1.0}
     for y in sorted(growth.index):
         if y > 2021 and y - 1 in real:
@@ -329,8 +336,7 @@ def fiscal_shares(end_history: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
     nominal, balance, balance_gdp = annual("gdp_nominal"), annual("budget_balance"), annual("budget_balance_gdp")
     spending, revenue, oil = annual("federal_spending"), annual("federal_revenue"), annual("oil_gas_revenue")
     defence, growth, defl = annual("defence_spending"), annual("gdp_growth"), annual("gdp_deflator_growth")
-    known_2022 = {2022} <= set(nominal) & set(growth) & set(defl)
-    n21 = nominal[2022] / ((1 + growth[2022] / 100) * (1 + defl[2022] / 100)) if known_2022 else None
+    n21 = _nominal_2021(nominal, growth, defl)
     gdp: dict[int, float] = {}
     for y in set(spending) | set(revenue) | set(balance):
         if y in nominal:
