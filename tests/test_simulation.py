@@ -131,3 +131,23 @@ def test_variables_selection_and_chunked_large_ensembles(monkeypatch: pytest.Mon
     assert list(c.columns.get_level_values(0).unique()) == ["strain_index"]
     with pytest.raises(ScenarioError, match="unknown variable 'strain'. Did you mean .*'strain_index'"):
         twosector.simulate(variables=["strain"])
+
+
+def test_per_draw_exogenous_paths_enter_draw_by_draw() -> None:
+    from twosector.simulation import run_draws
+
+    sc = twosector.load_scenario("baseline")
+    x = exog.paths()
+    table = twosector.params.resolve_params(pd.DataFrame({"phillips_slope": [0.2, 0.2, 0.2]}))
+    plain = run_draws(sc, table, x, ["usd_rub", "cpi_inflation"])
+    same = {c: np.tile(x[c].to_numpy(), (3, 1)) for c in ("urals_price", "fx_shock")}
+    assert all(np.array_equal(plain[v], run_draws(sc, table, x, ["usd_rub", "cpi_inflation"], same)[v])
+               for v in plain)
+    shock = same["fx_shock"].copy()
+    t = int(np.flatnonzero(x.index == pd.Period("2026Q1", freq="Q"))[0])
+    shock[1, t] = 0.1  # draw 1: the ruble rule's rate 10 log points weaker from 2026Q1
+    out = run_draws(sc, table, x, ["usd_rub", "cpi_inflation"], {"fx_shock": shock})
+    assert np.array_equal(out["usd_rub"][[0, 2]], plain["usd_rub"][[0, 2]])  # the other draws are untouched
+    assert np.array_equal(out["usd_rub"][1, :t], plain["usd_rub"][1, :t])
+    assert out["usd_rub"][1, t] == pytest.approx(plain["usd_rub"][1, t] * np.exp(0.1))
+    assert out["cpi_inflation"][1, t + 1] > plain["cpi_inflation"][1, t + 1]  # pass-through of the weaker ruble

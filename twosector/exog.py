@@ -20,7 +20,8 @@ Projection assumptions (after ``end_history``)
   mid-year and interpolated; in projection the budget's assumption (69.7 USD/bbl in 2025), then held.
 - ``usd_rub``: quarterly averages of the official rate in history; the first projection quarter starts from the
   end-of-quarter rate of the last history quarter (101.7 at end-2024), after which ``fx_anchor`` = 0 and the
-  engine's rule moves the ruble ([P1]).
+  engine's rule moves the ruble ([P1]); ``fx_shock``, a shock to that rule, is 0 (a Monte Carlo draws it:
+  :mod:`twosector.risks`).
 - ``critical_availability``: sanctions from March 2022 (2022Q1 one third of the 2022 cut), the wiiw
   availability of sanctioned goods (70% of 2021 in 2022, 60% in 2023), held after.
 - ``import_markup``: the markup on controlled imports appears with the sanctions (one third in 2022Q1, in full
@@ -99,6 +100,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
         "official exchange rate, quarterly averages (the end-of-quarter rate in the first projection quarter)",
     ),
     "fx_anchor": ("0/1", "1 where usd_rub applies; 0 after: the engine's exchange-rate rule ([P1])"),
+    "fx_shock": (
+        "log points per quarter",
+        "shock to the ruble rule in projection ([P1]): 0 here; a draw of the ruble's risk model in a Monte Carlo "
+        "(twosector.risks)",
+    ),
     "oil_volume": ("index 2021 = 1", "oil and gas export volume (assumption: flat, no volume series in data)"),
     "critical_availability": (
         "share of 2021",
@@ -493,6 +499,7 @@ def _paths(end_history: pd.Period, start: pd.Period, end: pd.Period, version: tu
         urals[np.asarray(idx.year) == y] = v
     out["urals_price"] = urals.ffill()
     out["usd_rub"], out["fx_anchor"] = _ruble(idx, end_history)
+    out["fx_shock"] = 0.0
     out["oil_volume"] = 1.0
     out["critical_availability"], out["import_markup"] = _markup_and_availability(idx, end_history)
 
@@ -680,6 +687,7 @@ def no_war_paths(*, start: str | pd.Period = MODEL_START, end: str | pd.Period =
     for name in ("urals_price", "usd_rub"):
         x.loc[after, name] = base[name].mean()
     x["fx_anchor"] = 1.0
+    x["fx_shock"] = 0.0
     x["critical_availability"] = 1.0
     x["import_markup"] = 0.0
     for name in ("mobilised", "contract_recruits", "emigrants", "war", "preferential_credit", "demand_shock",

@@ -32,7 +32,7 @@ from twosector.params import resolve_params
 from twosector.scenarios import Scenario, lever_paths, load_scenario
 from twosector.variables import VARIABLES
 
-__all__ = ["simulate", "compare", "COMPARE_KINDS"]
+__all__ = ["simulate", "compare", "run_draws", "COMPARE_KINDS"]
 
 CHUNK = 10_000  # draws per engine call for large ensembles
 
@@ -54,15 +54,50 @@ def _horizon(start: str | pd.Period, end: str | pd.Period) -> tuple[pd.Period, p
 
 
 def _run(
-    scenario: Scenario, table: pd.DataFrame, x: pd.DataFrame, keep: list[str] | None = None
+    scenario: Scenario, table: pd.DataFrame, x: pd.DataFrame, keep: list[str] | None = None,
+    per_draw: Mapping[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     idx = x.index
     i2021, i_prewar = normalisation_positions(idx)
     values = table.to_numpy(dtype=float)
     p = {name: values[:, j] for j, name in enumerate(table.columns)}
     xv = x.to_numpy(dtype=float)
-    xs = {name: xv[:, j] for j, name in enumerate(x.columns)}
+    xs: dict[str, np.ndarray] = {name: xv[:, j] for j, name in enumerate(x.columns)}
+    xs.update(per_draw or {})
     return run(p, xs, lever_paths(scenario, idx), i2021=i2021, i_prewar=i_prewar, keep=keep)
+
+
+def run_draws(
+    scenario: Scenario, table: pd.DataFrame, x: pd.DataFrame, keep: list[str],
+    per_draw: Mapping[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """Run the engine for a block of draws and return arrays (the fast path of a Monte Carlo).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario (:func:`twosector.load_scenario`).
+    table : pd.DataFrame
+        Full parameter sets, one row per draw (all catalogue columns, values already checked).
+    x : pd.DataFrame
+        Exogenous paths from ``MODEL_START`` (:func:`twosector.exog.paths`).
+    keep : list of str
+        Variables to return.
+    per_draw : mapping of str -> array (n, T), optional
+        Exogenous columns that differ by draw (the risks of :mod:`twosector.risks`); they replace the
+        column of ``x``.
+
+    Returns
+    -------
+    dict of str -> np.ndarray
+        Variable -> array ``(n, T)`` over ``x.index``.
+
+    Raises
+    ------
+    KeyError
+        For a name in ``keep`` that is not an output.
+    """
+    return _run(scenario, table, x, keep, per_draw)
 
 
 def _frame(

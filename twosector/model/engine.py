@@ -224,7 +224,7 @@ def _nominal_side(v: dict[str, Any], s: State, x: Mapping[str, Any], x_prev: Map
     v["realised_urals"] = realised = B.maximum(x["urals_price"] - lv["oil_price_cap"] * unlifted, 1.0)
     v.update(prices.exchange_rate(
         fx_data=x["usd_rub"], fx_anchor=x["fx_anchor"], base_prev=s.fx_base, inflation_prev=s.inflation,
-        urals=x["urals_price"], urals_prev=x_prev["urals_price"], realised=realised, p=p, B=B))
+        urals=x["urals_price"], urals_prev=x_prev["urals_price"], realised=realised, p=p, B=B, shock=x["fx_shock"]))
     v.update(prices.expectations(
         adaptive_prev=s.adaptive, record_prev=s.record, cpi_prev=s.cpi,
         survey=x["inflation_survey"], survey_flag=x["survey_anchor"], p=p, B=B))
@@ -332,8 +332,10 @@ def run(
     ----------
     p : mapping of str -> array (n,)
         Parameters (every name of ``parameters.csv``).
-    x : mapping of str -> array (T,)
-        Exogenous paths (:data:`~twosector.model.EXOG`), starting in 2019Q1.
+    x : mapping of str -> array (T,) or (n, T)
+        Exogenous paths (:data:`~twosector.model.EXOG`), starting in 2019Q1; a path of shape ``(n, T)`` has one
+        row per draw (a Monte Carlo's exogenous risks: ``urals_price``, ``usd_rub``, ``fx_shock``; not the 0/1
+        switches, which steer the quarter's branches for all draws).
     levers : mapping
         Lever paths ``(T,)`` (intensity x profile) and ceasefire options (floats):
         :data:`~twosector.model.LEVER_KEYS`.
@@ -363,19 +365,21 @@ def run(
     B = backend_for(n)
     k = _constants(f, x, i2021, T)
     exog = {name: x[name] for name in EXOG}
-    s = _initial_state(f, k, {name: float(np.asarray(v, dtype=float).reshape(-1)[0]) for name, v in exog.items()}, n)
+    per_draw = {name: np.asarray(exog.pop(name), dtype=float) for name in list(exog) if np.ndim(exog[name]) == 2}
+    s = _initial_state(f, k, {name: float(np.asarray(v, dtype=float).reshape(-1)[0])
+                              for name, v in {**exog, **per_draw}.items()}, n)
     paths = {**k["paths"], "trend_growth": np.broadcast_to(f["potential_growth"][:, None] / 400, (n, T))}
     if B.name == "scalar":
         params = SimpleNamespace(**{name: float(v[0]) for name, v in f.items()})
         k = {**{name: _as_scalars(v) for name, v in k.items() if name != "paths"}, "paths": k["paths"]}
         for name in State.__slots__:
             setattr(s, name, _as_scalars(getattr(s, name)))
-        x_rows = _rows({**exog, **{name: a[0] for name, a in paths.items()}}, T)
+        x_rows = _rows({**exog, **{name: a[0] for name, a in {**per_draw, **paths}.items()}}, T)
     else:
         params = SimpleNamespace(**f)
         x_rows = _rows(exog, T)
         for t, row in enumerate(x_rows):
-            row.update({name: a[:, t] for name, a in paths.items()})
+            row.update({name: a[:, t] for name, a in {**per_draw, **paths}.items()})
     slab = np.empty((T, len(stored), n))  # one (outputs, draws) slab per quarter
     pick = itemgetter(*stored)
     for t in range(T):

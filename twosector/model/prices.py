@@ -18,8 +18,8 @@ ULC_BOUND = 10.0  # bound of the unit-labour-cost gap in the Phillips curve (%),
 
 
 def exchange_rate(
-    *, fx_data: float, fx_anchor: float, base_prev: Value, inflation_prev: Value, urals: float,
-    urals_prev: float, realised: Value, p: Any, B: Backend,
+    *, fx_data: float, fx_anchor: float, base_prev: Value, inflation_prev: Value, urals: Value,
+    urals_prev: Value, realised: Value, p: Any, B: Backend, shock: Value = 0.0,
 ) -> dict[str, Value]:
     """[P1] the ruble (RUB per USD).
 
@@ -27,8 +27,10 @@ def exchange_rate(
     observed level and drifts with the inflation differential (a constant real exchange rate) and the oil terms
     of trade (elasticity ``fx_oil_elasticity`` to the Urals price). Oil sanctions that widen the discount
     (``realised`` below the Urals price) weaken the ruble with the same elasticity, in history and projection.
+    ``shock`` (log points, exogenous ``fx_shock``) moves the projected rate beyond the rule: 0 in the
+    deterministic paths, a draw of the ruble's risk model in a Monte Carlo (:mod:`twosector.risks`).
     """
-    drift = (inflation_prev - p.world_inflation) / 400
+    drift = (inflation_prev - p.world_inflation) / 400 + shock
     projected = base_prev * B.exp(drift) * (urals / urals_prev) ** (-p.fx_oil_elasticity)
     base = fx_anchor * fx_data + (1 - fx_anchor) * projected
     return {"usd_rub_base": base, "usd_rub": base * (urals / realised) ** p.fx_oil_elasticity}
