@@ -8,6 +8,8 @@ Data
 Model
     default_params, param_table, variable_table, list_scenarios, load_scenario, Scenario,
     simulate, compare, plausibility, implausible_draws
+Uncertainty
+    montecarlo (priors: :mod:`twosector.priors`, exogenous risks: :mod:`twosector.risks`)
 Calibration
     estimate, calibrate, fact_table, backtest, forecast_scoreboard
 Charts and notebooks
@@ -41,6 +43,7 @@ _API: dict[str, str] = {
     "compare": "twosector.simulation",
     "plausibility": "twosector.plausible",
     "implausible_draws": "twosector.plausible",
+    "montecarlo": "twosector.uncertainty",
     # calibration
     "estimate": "twosector.estimation",
     "calibrate": "twosector.calibration",

@@ -1,0 +1,132 @@
+"""Tests of montecarlo(): reproducibility across chunks, paired runs, statistics against brute force, sources."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import twosector
+from twosector import uncertainty as mc_module
+from twosector.errors import TwosectorError
+from twosector.uncertainty import montecarlo
+
+VARS = ["cpi_inflation", "nwf_liquid", "output_civilian", "usd_rub"]
+
+
+@pytest.fixture(scope="module")
+def ensemble() -> mc_module.MonteCarlo:
+    """A small ensemble of a lever scenario with every source on (some draws implausible)."""
+    return montecarlo("input_sanctions", draws=1200, seed=5, variables=VARS, start="2025Q1")
+
+
+def _same(a: mc_module.MonteCarlo, b: mc_module.MonteCarlo, n: int | None = None) -> bool:
+    return all(np.array_equal(a.values[r][v][:n], b.values[r][v][:n]) for r in a.values for v in a.variables) and \
+        np.array_equal(a.implausible[:n], b.implausible[:n])
+
+
+def test_the_same_seed_gives_identical_draws_whatever_the_chunk_size(monkeypatch) -> None:
+    monkeypatch.setattr(mc_module, "BLOCK", 5)  # small seed blocks, so that chunks straddle them
+    runs = [montecarlo("oil_price_cap", draws=12, seed=7, variables=VARS, chunk=c) for c in (1, 3, 5, 12, 100)]
+    for other in runs[1:]:
+        assert _same(runs[0], other)
+    # the first draws of a run are those of a shorter run, and another seed gives other draws
+    assert _same(montecarlo("oil_price_cap", draws=7, seed=7, variables=VARS, chunk=4), runs[0], 7)
+    other_seed = montecarlo("oil_price_cap", draws=12, seed=8, variables=VARS)
+    assert not np.array_equal(other_seed.values["scenario"]["usd_rub"], runs[0].values["scenario"]["usd_rub"])
+
+
+def test_scenario_and_baseline_run_on_the_same_draws() -> None:
+    a = montecarlo("input_sanctions", draws=30, seed=3, variables=VARS)
+    b = montecarlo("baseline", draws=30, seed=3, variables=VARS, baseline="input_sanctions")
+    for v in VARS:
+        assert np.array_equal(a.values["baseline"][v], b.values["scenario"][v])
+        assert np.array_equal(a.values["scenario"][v], b.values["baseline"][v])
+    same = montecarlo("baseline", draws=30, seed=3, variables=VARS)
+    assert np.all(same.array("usd_rub", "effect", plausible=False) == 0.0)  # paired: no noise in the effect
+    assert np.ptp(same.array("usd_rub", plausible=False)[:, -1]) > 10  # while the levels do vary
+
+
+def test_a_draw_is_the_point_projection_when_every_source_is_off() -> None:
+    mc = montecarlo("input_sanctions", draws=3, seed=1, variables=VARS, sources=())
+    point = twosector.compare("input_sanctions", variables=VARS).loc["2024Q1":]
+    for v in VARS:
+        assert np.allclose(mc.values["scenario"][v], point[(v, "scenario")].to_numpy(), rtol=1e-12)
+        assert np.allclose(mc.values["baseline"][v], point[(v, "baseline")].to_numpy(), rtol=1e-12)
+
+
+def test_probabilities_and_first_crossings_agree_with_a_brute_force_count(ensemble) -> None:
+    frame = ensemble.frame()  # every draw, quarters x (variable, draw)
+    good = [d for d in range(ensemble.draws) if d not in set(frame.attrs["implausible_draws"])]
+    cpi = frame["cpi_inflation"][good]
+    expected = pd.Series({q: sum(cpi.at[q, d] > 8.0 for d in good) / len(good) for q in cpi.index})
+    got = ensemble.probability("cpi_inflation", above=8.0)
+    assert np.allclose(got.to_numpy(), expected.to_numpy()) and 0 < got.iloc[-1] < 1
+    by_year = ensemble.probability("cpi_inflation", above=8.0, by="year")
+    assert by_year[2027] == pytest.approx(np.mean([(cpi.loc["2027", d] > 8.0).any() for d in good]))
+    nwf = frame["nwf_liquid"][good]
+    first = ensemble.first_crossing("nwf_liquid", below=1.0)
+    for d in good:
+        hits = [q for q in nwf.index if nwf.at[q, d] < 1.0]
+        assert (pd.isna(first[d]) and not hits) or first[d] == hits[0]
+    ever = ensemble.probability("nwf_liquid", below=1.0, by="ever")
+    assert ever.iloc[-1] == pytest.approx(first.notna().mean()) and 0 < ever.iloc[-1] < 1
+    assert got.attrs["implausible"] == first.attrs["implausible"] == ensemble.draws - len(good)
+
+
+def test_implausible_draws_are_counted_and_left_out_of_the_statistics(ensemble) -> None:
+    bad = int(ensemble.implausible.sum())
+    assert 0 < bad < ensemble.draws / 5  # the priors' tails reach the plausibility bounds now and then
+    assert f"implausible draws: {bad:,} of {ensemble.draws:,}" in ensemble.summary()
+    q = ensemble.quantiles("cpi_inflation", q=[0.5])
+    manual = np.median(ensemble.values["scenario"]["cpi_inflation"][~ensemble.implausible], axis=0)
+    assert np.allclose(q[("cpi_inflation", 0.5)].to_numpy(), manual) and q.attrs["implausible"] == bad
+    assert ensemble.effect("usd_rub").shape == (len(ensemble.quarters), ensemble.draws - bad)
+    assert sum(ensemble.reasons.values()) >= bad  # every excluded draw has a bound it breaks
+
+
+def test_switching_a_source_off_narrows_the_band() -> None:
+    def band(sources: tuple[str, ...], v: str) -> float:
+        mc = montecarlo("baseline", draws=400, seed=2, variables=[v], sources=sources)
+        q = mc.quantiles(v, q=[0.05, 0.95]).loc["2030Q4", v]
+        return float(q[0.95] - q[0.05])
+
+    assert band(("parameters", "oil", "ruble"), "usd_rub") > 1.2 * band(("parameters", "oil"), "usd_rub")
+    assert band(("parameters", "oil", "ruble"), "usd_rub") > 1.2 * band(("parameters", "ruble"), "usd_rub")
+    assert band(("parameters", "oil", "ruble"), "output_civilian") > 2 * band(("oil", "ruble"), "output_civilian")
+
+
+def test_effects_are_paired_differences_and_the_files_round_trip(ensemble, tmp_path) -> None:
+    e = ensemble.effect("output_civilian", q=[0.05, 0.5, 0.95])
+    assert (e[0.05] <= e[0.5]).all() and (e[0.5] <= e[0.95]).all()
+    assert e.loc["2025Q1", 0.5] == pytest.approx(0.0, abs=1e-6)  # the lever starts later: no effect yet
+    for path in (ensemble.to_parquet(tmp_path / "mc.parquet"), ensemble.to_csv(tmp_path / "mc.csv")):
+        back = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+        assert len(back) == len(VARS) * ensemble.draws * len(ensemble.quarters)
+        row = back[(back["variable"] == "usd_rub") & (back["draw"] == 17) & (back["quarter"] == "2027Q4")]
+        i = ensemble.quarters.get_loc(pd.Period("2027Q4", freq="Q"))
+        assert row["scenario"].item() == pytest.approx(ensemble.values["scenario"]["usd_rub"][17, i], rel=1e-12)
+        assert row["effect"].item() == pytest.approx(ensemble.array("usd_rub", "effect", False)[17, i], rel=1e-9)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"sources": ("parameters", "oill")}, ["sources", "'oill'", "Did you mean 'oil'"]),
+    ({"sources": "rubel"}, ["sources", "'rubel'", "Did you mean 'ruble'"]),
+    ({"variables": ["cpi_inflaton"]}, ["variables", "'cpi_inflaton'", "Did you mean 'cpi_inflation'"]),
+    ({"engine": "dsak"}, ["engine", "'dsak'", "local"]),
+    ({"draws": 0}, ["draws", "positive integer"]),
+    ({"chunk": 2.5}, ["chunk", "positive integer"]),
+    ({"seed": -1}, ["seed", "non-negative"]),
+])
+def test_bad_arguments_raise_one_error_naming_them(kwargs, words) -> None:
+    with pytest.raises(TwosectorError) as err:
+        montecarlo("baseline", draws=kwargs.pop("draws", 2), **kwargs)
+    for w in words:
+        assert w in str(err.value)
+
+
+def test_statistics_name_a_variable_that_was_not_kept(ensemble) -> None:
+    with pytest.raises(TwosectorError, match="'cpi_inflaton'.*Did you mean 'cpi_inflation'"):
+        ensemble.probability("cpi_inflaton", above=10)
+    with pytest.raises(TwosectorError, match="exactly one of above= or below="):
+        ensemble.probability("cpi_inflation", above=10, below=2)

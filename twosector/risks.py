@@ -1,0 +1,189 @@
+"""Exogenous risks of a Monte Carlo: the Urals price and the ruble as stochastic paths.
+
+Each risk is a time-series model estimated with statsmodels on the monthly data of ``data/`` (up to the data
+cut-off), simulated month by month over the projection and averaged to quarters:
+
+- ``oil``: ARIMA(1, 1, 0) of the log Urals price (``urals_price_m``, Finance Ministry, 2021-03 to 2024-12; the
+  months without an observation are missing values of the state-space model, not interpolated). A draw
+  multiplies the projected ``urals_price`` (the budget's assumption) by ``exp(L)``, ``L`` the simulated log
+  deviation (0 at the last data month, no drift): the median path is the assumption.
+- ``ruble``: AR(1) with a constant of the monthly log change of the official rate (``usd_rub_m``, Bank of
+  Russia, 2019-01 to 2024-12). The constant is not simulated (the engine's rule [P1] carries the drift: the
+  inflation differential); a draw adds the quarterly change of the simulated log deviation to the rule as
+  ``fx_shock``. The ruble's monthly changes include its response to the oil price, so with both sources on the
+  ruble's band is an upper bound (the oil channel counted by the rule and partly again in the shock).
+
+The estimated coefficients are taken as known (their standard errors are in :func:`fit`'s result, not drawn).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from twosector.errors import DataError
+
+__all__ = ["RISKS", "RiskModel", "fit", "draw_paths"]
+
+#: risk -> (data series, exogenous column it moves, model)
+RISKS: dict[str, tuple[str, str, str]] = {
+    "oil": ("urals_price_m", "urals_price", "ARIMA(1,1,0) of log Urals, monthly"),
+    "ruble": ("usd_rub_m", "fx_shock", "AR(1) with constant of the log change of USD/RUB, monthly"),
+}
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    """A fitted risk model.
+
+    Attributes
+    ----------
+    name : str
+        ``"oil"`` or ``"ruble"`` (:data:`RISKS`).
+    ar, ar_se : float
+        AR(1) coefficient of the monthly log change and its standard error.
+    sigma : float
+        Standard deviation of the monthly innovation (log points / 100).
+    nobs : int
+        Months in the sample (with the missing ones for ``oil``).
+    sample : str
+        First and last month of the sample.
+    """
+
+    name: str
+    ar: float
+    ar_se: float
+    sigma: float
+    nobs: int
+    sample: str
+
+    def simulate(self, rng: np.random.Generator, n: int, quarters: int) -> np.ndarray:
+        """Quarterly averages of the simulated log deviation from the deterministic path.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            The random stream (consumed: ``n x 3 quarters`` standard normals).
+        n, quarters : int
+            Draws and projection quarters.
+
+        Returns
+        -------
+        np.ndarray
+            Shape ``(n, quarters)``: the mean over each quarter's three months of the log deviation (0 at the
+            last data month).
+
+        Raises
+        ------
+        Nothing of its own.
+        """
+        shocks = rng.standard_normal((n, 3 * quarters)) * self.sigma
+        change = np.empty_like(shocks)
+        prev = np.zeros(n)
+        for m in range(shocks.shape[1]):
+            prev = change[:, m] = self.ar * prev + shocks[:, m]
+        level = np.cumsum(change, axis=1)
+        return level.reshape(n, quarters, 3).mean(axis=2)
+
+
+def _monthly(name: str) -> pd.Series:
+    from twosector.data import series
+
+    s = series(name).astype(float)
+    index = pd.period_range(s.index.min(), s.index.max(), freq="M")
+    return s.reindex(index)
+
+
+@lru_cache(maxsize=4)
+def _fit(name: str, version: tuple) -> RiskModel:
+    # ``version`` (twosector.data.data_version) is only part of the cache key: other data, other fit
+    import statsmodels.api as sm
+
+    s = _monthly(RISKS[name][0])
+    if name == "oil":
+        model = sm.tsa.SARIMAX(np.log(s.to_numpy()), order=(1, 1, 0))
+    else:
+        model = sm.tsa.SARIMAX(np.diff(np.log(s.to_numpy())), order=(1, 0, 0), trend="c")
+    res = model.fit(disp=False)
+    if not res.mle_retvals.get("converged", False):
+        raise DataError(f"risks: the {name} model ({RISKS[name][2]}) did not converge on {RISKS[name][0]}")
+    names = list(res.model.param_names)
+    ar, var = names.index("ar.L1"), names.index("sigma2")
+    return RiskModel(name, float(res.params[ar]), float(res.bse[ar]), float(np.sqrt(res.params[var])), len(s),
+                     f"{s.index[0]}:{s.index[-1]}")
+
+
+def fit(name: str) -> RiskModel:
+    """Estimate one risk model on the shipped data (cached).
+
+    Parameters
+    ----------
+    name : str
+        ``"oil"`` or ``"ruble"``.
+
+    Returns
+    -------
+    RiskModel
+
+    Raises
+    ------
+    TwosectorError
+        For an unknown name (with a did-you-mean).
+    DataError
+        If the data are missing or the estimation does not converge.
+
+    Examples
+    --------
+    >>> 0 < fit("oil").sigma < 0.2  # monthly sd of the log Urals price change
+    True
+    """
+    from twosector.data import data_version
+    from twosector.errors import TwosectorError, unknown_name
+
+    if name not in RISKS:
+        raise TwosectorError(f"risks: {unknown_name('risk', str(name), RISKS)}")
+    return _fit(name, data_version())
+
+
+def draw_paths(x: pd.DataFrame, first: pd.Period, names: tuple[str, ...],
+               rngs: dict[str, np.random.Generator], n: int) -> dict[str, np.ndarray]:
+    """Per-draw exogenous paths of the chosen risks.
+
+    Parameters
+    ----------
+    x : pd.DataFrame
+        The deterministic exogenous paths (:func:`twosector.exog.paths`).
+    first : Period
+        The first projection quarter (the risks move the paths from there on).
+    names : tuple of str
+        Risks to draw (:data:`RISKS`); the others keep their deterministic path.
+    rngs : dict of str -> numpy.random.Generator
+        One random stream per risk.
+    n : int
+        Draws.
+
+    Returns
+    -------
+    dict of str -> np.ndarray
+        Exogenous column -> array ``(n, T)`` over ``x.index``, for the columns the risks move.
+
+    Raises
+    ------
+    DataError
+        If a risk model cannot be estimated (:func:`fit`).
+    """
+    after = np.asarray(x.index >= first)
+    out: dict[str, np.ndarray] = {}
+    for name in names:
+        column = RISKS[name][1]
+        dev = fit(name).simulate(rngs[name], n, int(after.sum()))
+        base = np.broadcast_to(x[column].to_numpy(dtype=float), (n, len(x))).copy()
+        if column == "fx_shock":
+            base[:, after] += np.diff(dev, axis=1, prepend=0.0)
+        else:
+            base[:, after] *= np.exp(dev)
+        out[column] = base
+    return out

@@ -1,0 +1,546 @@
+"""Monte Carlo of a scenario against its baseline: fan charts, threshold probabilities, first crossings.
+
+:func:`montecarlo` draws the uncertain inputs, runs the scenario and the baseline on the **same** draws (so
+scenario effects are paired, draw by draw) with the vectorised engine, in chunks, and returns a
+:class:`MonteCarlo`. Sources of uncertainty (:data:`SOURCES`), each switchable:
+
+- ``parameters``: every parameter from its prior (:mod:`twosector.priors`);
+- ``oil``, ``ruble``: stochastic Urals price and ruble paths in projection (:mod:`twosector.risks`).
+
+Reproducibility: draws come in blocks of :data:`BLOCK`; block ``b`` and source ``k`` use the generator seeded
+by ``SeedSequence(seed, spawn_key=(b, k))`` (the ``k``-th child of the ``b``-th child of
+``SeedSequence(seed)``). A draw therefore depends on the seed, its position and its source only: not on the
+chunk size, on the number of draws, nor on which other sources are switched on.
+
+Draws that leave the plausibility bounds (:data:`twosector.plausible.BOUNDS`, in any quarter from 2019Q1, in
+the scenario or the baseline) are counted and reported (:attr:`MonteCarlo.implausible`, :meth:`summary`) and left
+out of the quantiles, probabilities and crossings, whose results carry the count (``attrs["implausible"]``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from twosector import exog as _exog
+from twosector import priors, risks
+from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PROJECTION_START
+from twosector.errors import TwosectorError, unknown_name
+from twosector.files import atomic_frame
+from twosector.params import default_params
+from twosector.plausible import BOUNDS
+from twosector.scenarios import load_scenario
+from twosector.simulation import ScenarioLike, _check_variables, _horizon, run_draws
+
+__all__ = ["montecarlo", "MonteCarlo", "SOURCES", "BLOCK", "DEFAULT_VARIABLES", "RUNS", "ENGINES"]
+
+SOURCES = ("parameters", "oil", "ruble")
+#: draws per seed block (the unit of reproducibility; chunks need not be multiples of it)
+BLOCK = 1000
+DEFAULT_VARIABLES = ("output_civilian", "cpi_inflation", "key_rate", "usd_rub", "nwf_liquid", "strain_index")
+RUNS = ("scenario", "baseline", "effect")
+ENGINES = ("local",)
+#: first quarter kept by default: a year of history before the projection, for the fan charts' context
+DEFAULT_START = PROJECTION_START - 4
+
+
+@dataclass
+class MonteCarlo:
+    """The result of :func:`montecarlo`.
+
+    Attributes
+    ----------
+    scenario, baseline : str
+        Scenario names.
+    seed : int
+        The seed.
+    sources : tuple of str
+        The sources of uncertainty switched on.
+    quarters : pd.PeriodIndex
+        The quarters kept.
+    values : dict
+        ``{"scenario" | "baseline": {variable: array (draws, quarters)}}``, every draw.
+    implausible : np.ndarray
+        Boolean ``(draws,)``: the draw leaves the plausibility bounds in the scenario or the baseline.
+    reasons : dict of str -> int
+        Bounded variable -> number of draws in which it leaves its bounds.
+    """
+
+    scenario: str
+    baseline: str
+    seed: int
+    sources: tuple[str, ...]
+    quarters: pd.PeriodIndex
+    values: dict[str, dict[str, np.ndarray]]
+    implausible: np.ndarray
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def draws(self) -> int:
+        """Number of draws (plausible or not)."""
+        return int(self.implausible.shape[0])
+
+    @property
+    def variables(self) -> list[str]:
+        """The variables kept."""
+        return list(self.values["scenario"])
+
+    def __repr__(self) -> str:
+        return (f"MonteCarlo({self.scenario!r} vs {self.baseline!r}, {self.draws:,} draws, seed {self.seed}, "
+                f"sources {list(self.sources)}, {int(self.implausible.sum()):,} implausible)")
+
+    # -------------------------------------------------------------------------------------------- access
+
+    def _check(self, variable: str, run: str) -> None:
+        if variable not in self.values["scenario"]:
+            raise TwosectorError(f"variable: {unknown_name('variable', str(variable), self.variables)} "
+                                 "(only the variables kept by montecarlo(variables=...))")
+        if run not in RUNS:
+            raise TwosectorError(f"run: {unknown_name('run', str(run), RUNS)}")
+
+    def array(self, variable: str, run: str = "scenario", plausible: bool = True) -> np.ndarray:
+        """Draws of one variable as an array.
+
+        Parameters
+        ----------
+        variable : str
+            A variable kept (:attr:`variables`).
+        run : {"scenario", "baseline", "effect"}, default "scenario"
+            ``effect`` is scenario minus baseline, draw by draw (in the variable's unit).
+        plausible : bool, default True
+            Only the plausible draws.
+
+        Returns
+        -------
+        np.ndarray
+            Shape ``(draws, quarters)``.
+
+        Raises
+        ------
+        TwosectorError
+            For a variable not kept or an unknown run (with a did-you-mean).
+        """
+        self._check(variable, run)
+        if run == "effect":
+            a = self.values["scenario"][variable] - self.values["baseline"][variable]
+        else:
+            a = self.values[run][variable]
+        return a[~self.implausible] if plausible else a
+
+    def _stamp(self, out: Any) -> Any:
+        out.attrs["implausible"] = int(self.implausible.sum())
+        out.attrs["draws"] = self.draws
+        return out
+
+    def frame(self, run: str = "scenario") -> pd.DataFrame:
+        """Every draw as a frame in the layout of :func:`twosector.simulate` with draws.
+
+        Parameters
+        ----------
+        run : {"scenario", "baseline", "effect"}, default "scenario"
+
+        Returns
+        -------
+        pd.DataFrame
+            Quarters as index, columns MultiIndex ``(variable, draw)``; implausible draws included (their
+            labels are in ``attrs["implausible_draws"]``).
+
+        Raises
+        ------
+        TwosectorError
+            For an unknown run.
+        """
+        parts = {v: pd.DataFrame(self.array(v, run, plausible=False).T, index=self.quarters)
+                 for v in self.variables}
+        out = pd.concat(parts, axis=1, names=["variable", "draw"])
+        out.attrs["implausible_draws"] = np.flatnonzero(self.implausible).tolist()
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """The draws as a long (tidy) table.
+
+        Returns
+        -------
+        pd.DataFrame
+            Columns ``variable, draw, quarter`` (quarter as text, e.g. ``"2027Q4"``), ``scenario, baseline,
+            effect`` and ``implausible`` (bool), one row per variable, draw and quarter.
+
+        Raises
+        ------
+        Nothing of its own.
+        """
+        n, t = self.draws, len(self.quarters)
+        labels = np.asarray(self.quarters.astype(str))
+        parts = []
+        for v in self.variables:
+            s, b = self.values["scenario"][v], self.values["baseline"][v]
+            parts.append(pd.DataFrame({
+                "variable": pd.Categorical([v] * (n * t), categories=self.variables),
+                "draw": np.repeat(np.arange(n), t), "quarter": np.tile(labels, n),
+                "scenario": s.ravel(), "baseline": b.ravel(), "effect": (s - b).ravel(),
+                "implausible": np.repeat(self.implausible, t)}))
+        return pd.concat(parts, ignore_index=True)
+
+    def to_parquet(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`to_frame` to a Parquet file, atomically.
+
+        Parameters
+        ----------
+        path : path-like
+            The file (replaced if it exists).
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        TwosectorError
+            For an error of the file system (the old file is then unchanged).
+        """
+        return atomic_frame(self.to_frame(), Path(path).with_suffix(".parquet"), index=False)
+
+    def to_csv(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`to_frame` to a CSV file, atomically.
+
+        Parameters
+        ----------
+        path : path-like
+            The file (replaced if it exists).
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Raises
+        ------
+        TwosectorError
+            For an error of the file system (the old file is then unchanged).
+        """
+        return atomic_frame(self.to_frame(), path, index=False)
+
+    # -------------------------------------------------------------------------------------- statistics
+
+    def quantiles(self, variables: str | Sequence[str] | None = None,
+                  q: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95), run: str = "scenario") -> pd.DataFrame:
+        """Quantiles across the plausible draws, quarter by quarter.
+
+        Parameters
+        ----------
+        variables : str or list of str, optional
+            Default: every variable kept.
+        q : sequence of float, default (0.05, 0.25, 0.5, 0.75, 0.95)
+            Quantiles in [0, 1].
+        run : {"scenario", "baseline", "effect"}, default "scenario"
+
+        Returns
+        -------
+        pd.DataFrame
+            Quarters as index, columns MultiIndex ``(variable, quantile)``; ``attrs["implausible"]`` is the number
+            of draws left out, ``attrs["draws"]`` the total.
+
+        Raises
+        ------
+        TwosectorError
+            For a variable not kept, an unknown run or a quantile outside [0, 1].
+        """
+        names = self.variables if variables is None else [variables] if isinstance(variables, str) else list(variables)
+        qs = [float(v) for v in q]
+        if not qs or not all(0.0 <= v <= 1.0 for v in qs):
+            raise TwosectorError(f"q: {list(q)!r} must be quantiles in [0, 1]")
+        parts = {}
+        for v in names:
+            a = self.array(v, run)
+            values = np.quantile(a, qs, axis=0).T if len(a) else np.full((len(self.quarters), len(qs)), np.nan)
+            parts[v] = pd.DataFrame(values, index=self.quarters, columns=pd.Index(qs, name="quantile"))
+        return self._stamp(pd.concat(parts, axis=1, names=["variable", "quantile"]))
+
+    def effect(self, variable: str, q: Sequence[float] | None = None) -> pd.DataFrame:
+        """The distribution of the scenario's effect (scenario minus baseline on the same draw).
+
+        Parameters
+        ----------
+        variable : str
+            A variable kept.
+        q : sequence of float, optional
+            Quantiles; default: every plausible draw.
+
+        Returns
+        -------
+        pd.DataFrame
+            Quarters as index; columns the plausible draws' labels, or the quantiles ``q``.
+            ``attrs["implausible"]`` is the number of draws left out.
+
+        Raises
+        ------
+        TwosectorError
+            For a variable not kept or a quantile outside [0, 1].
+        """
+        if q is not None:
+            return self._stamp(self.quantiles(variable, q, run="effect")[variable])
+        a = self.array(variable, "effect")
+        draws = pd.Index(np.flatnonzero(~self.implausible), name="draw")
+        return self._stamp(pd.DataFrame(a.T, index=self.quarters, columns=draws))
+
+    def _beyond(self, variable: str, above: float | None, below: float | None, run: str) -> np.ndarray:
+        if (above is None) == (below is None):
+            raise TwosectorError("probability: give exactly one of above= or below= (a threshold in the variable's "
+                                 "unit)")
+        a = self.array(variable, run)
+        return a > above if above is not None else a < below
+
+    def probability(self, variable: str, *, above: float | None = None, below: float | None = None,
+                    by: str = "quarter", run: str = "scenario") -> pd.Series:
+        """Probability that a variable is above (or below) a threshold.
+
+        Parameters
+        ----------
+        variable : str
+            A variable kept.
+        above, below : float
+            Exactly one: the threshold (strictly above / below), in the variable's unit.
+        by : {"quarter", "year", "ever"}, default "quarter"
+            ``quarter``: the share of plausible draws beyond it in each quarter; ``year``: in at least one
+            quarter of each year; ``ever``: by each quarter, in at least one quarter so far (cumulative).
+        run : {"scenario", "baseline", "effect"}, default "scenario"
+
+        Returns
+        -------
+        pd.Series
+            Shares in [0, 1] by quarter (or year); ``attrs["implausible"]`` is the number of draws left out.
+
+        Raises
+        ------
+        TwosectorError
+            For a variable not kept, an unknown run or ``by``, or not exactly one threshold.
+        """
+        if by not in ("quarter", "year", "ever"):
+            raise TwosectorError(f"by: {unknown_name('grouping', str(by), ('quarter', 'year', 'ever'))}")
+        hit = self._beyond(variable, above, below, run)
+        if by == "ever":
+            hit = np.logical_or.accumulate(hit, axis=1)
+        share = hit.mean(axis=0) if len(hit) else np.full(len(self.quarters), np.nan)
+        out = pd.Series(share, index=self.quarters, name=variable)
+        if by == "year":
+            years = pd.Index(self.quarters.year, name="year")
+            out = pd.DataFrame(hit.T, index=years).groupby(level=0).any().mean(axis=1).rename(variable)
+        return self._stamp(out)
+
+    def first_crossing(self, variable: str, *, above: float | None = None, below: float | None = None,
+                       run: str = "scenario") -> pd.Series:
+        """The first quarter each plausible draw crosses a threshold.
+
+        Parameters
+        ----------
+        variable : str
+            A variable kept.
+        above, below : float
+            Exactly one: the threshold (strictly above / below), in the variable's unit.
+        run : {"scenario", "baseline", "effect"}, default "scenario"
+
+        Returns
+        -------
+        pd.Series
+            Period dtype, indexed by draw label: the first kept quarter beyond the threshold, ``NaT`` if never.
+            ``.value_counts(normalize=True, dropna=False)`` gives the distribution; ``attrs["implausible"]``
+            the number of draws left out.
+
+        Raises
+        ------
+        TwosectorError
+            For a variable not kept, an unknown run, or not exactly one threshold.
+
+        Examples
+        --------
+        >>> mc = montecarlo("baseline", draws=20, variables=["nwf_liquid"])  # doctest: +SKIP
+        >>> mc.first_crossing("nwf_liquid", below=0.5).value_counts(normalize=True, dropna=False)  # doctest: +SKIP
+        """
+        hit = self._beyond(variable, above, below, run)
+        first = hit.argmax(axis=1)
+        ever = hit.any(axis=1)
+        values = pd.PeriodIndex(self.quarters[first], freq="Q").where(ever) if len(hit) else self.quarters[:0]
+        draws = pd.Index(np.flatnonzero(~self.implausible), name="draw")
+        return self._stamp(pd.Series(values, index=draws, name=variable))
+
+    def summary(self, quarter: str | pd.Period | None = None) -> str:
+        """A text summary: setup, implausible draws (with the bounds they break), and the quantiles at a quarter.
+
+        Parameters
+        ----------
+        quarter : str or Period, optional
+            Default: the last quarter kept.
+
+        Returns
+        -------
+        str
+
+        Raises
+        ------
+        TwosectorError
+            For a quarter that is not kept.
+        """
+        q = self.quarters[-1] if quarter is None else pd.Period(quarter, freq="Q")
+        if q not in self.quarters:
+            raise TwosectorError(f"quarter: {str(q)!r} is not kept; allowed: {self.quarters[0]} to "
+                                 f"{self.quarters[-1]}")
+        bad = int(self.implausible.sum())
+        why = ", ".join(f"{k} {v:,}" for k, v in self.reasons.items() if v)
+        lines = [
+            f"twosector Monte Carlo: {self.scenario} vs {self.baseline}",
+            f"  draws {self.draws:,}, seed {self.seed}, sources {', '.join(self.sources) or 'none'}",
+            f"  implausible draws: {bad:,} of {self.draws:,} ({100 * bad / self.draws:.1f}%), left out of the "
+            f"statistics" + (f" (leaving bounds: {why})" if why else ""),
+            f"  quantiles at {q} (5% / 50% / 95%), plausible draws",
+            f"  {'variable':<22}{'scenario':>28}{'effect':>28}",
+        ]
+        i = self.quarters.get_loc(q)
+        for v in self.variables:
+            cells = []
+            for run in ("scenario", "effect"):
+                a = self.array(v, run)[:, i]
+                cells.append("  ".join(f"{x:8.3g}" for x in np.quantile(a, [0.05, 0.5, 0.95])) if len(a) else "n/a")
+            lines.append(f"  {v:<22}{cells[0]:>28}{cells[1]:>28}")
+        return "\n".join(lines)
+
+
+def _sources(sources: str | Sequence[str]) -> tuple[str, ...]:
+    names = [sources] if isinstance(sources, str) else list(sources)
+    for s in names:
+        if s not in SOURCES:
+            raise TwosectorError(f"sources: {unknown_name('source', str(s), SOURCES)}")
+    return tuple(s for s in SOURCES if s in names)
+
+
+def _count(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise TwosectorError(f"{field}: {value!r} is not allowed; allowed: a positive integer")
+    return int(value)
+
+
+def _streams(seed: int, block: int) -> dict[str, np.random.Generator]:
+    """One generator per source for a block of draws: child ``(block, k)`` of ``SeedSequence(seed)``."""
+    return {s: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, k)))
+            for k, s in enumerate(SOURCES)}
+
+
+def _block(seed: int, block: int, sources: tuple[str, ...], x: pd.DataFrame,
+           defaults: pd.Series) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Parameter sets ``(BLOCK, parameters)`` and per-draw exogenous paths of one block."""
+    rngs = _streams(seed, block)
+    if "parameters" in sources:
+        params = priors.draw(rngs["parameters"], BLOCK)[defaults.index].to_numpy(dtype=float)
+    else:
+        params = np.broadcast_to(defaults.to_numpy(dtype=float), (BLOCK, len(defaults)))
+    names = tuple(s for s in sources if s in risks.RISKS)
+    return params, risks.draw_paths(x, PROJECTION_START, names, rngs, BLOCK)
+
+
+def montecarlo(
+    scenario: ScenarioLike,
+    *,
+    draws: int = 1000,
+    seed: int = 0,
+    sources: str | Sequence[str] = SOURCES,
+    variables: Sequence[str] | None = DEFAULT_VARIABLES,
+    baseline: ScenarioLike = "baseline",
+    start: str | pd.Period = DEFAULT_START,
+    end: str | pd.Period = DEFAULT_END,
+    chunk: int = 10_000,
+    engine: str = "local",
+    progress: Callable[[int], Any] | None = None,
+) -> MonteCarlo:
+    """Run a scenario and its baseline on the same random draws of the uncertain inputs.
+
+    Parameters
+    ----------
+    scenario : str, path, mapping or Scenario
+        As :func:`twosector.simulate`.
+    draws : int, default 1000
+        Number of draws.
+    seed : int, default 0
+        Seed (a non-negative integer); the same seed gives the same draws whatever ``chunk`` and ``draws``
+        (the first ``k`` draws of a larger run are those of a run of ``k`` draws).
+    sources : str or sequence of str, default all of :data:`SOURCES`
+        Sources of uncertainty switched on (``()``: none, every draw is the point projection).
+    variables : sequence of str, optional
+        Variables kept (default :data:`DEFAULT_VARIABLES`; ``None``: every variable, memory permitting).
+    baseline : scenario-like, default "baseline"
+        The scenario the effects are measured against.
+    start, end : str or Period, default 2024Q1 (a year of history), :data:`~twosector.calendar.DEFAULT_END`
+        Quarters kept (the model always runs from 2019Q1; plausibility is checked over the whole run).
+    chunk : int, default 10,000
+        Draws per engine call: bounds the memory of the run (not of the result, ``draws x quarters x
+        variables x 2`` floats), never changes a number.
+    engine : {"local"}, default "local"
+        The vectorised numpy engine (a Dask engine is planned, issue 12).
+    progress : callable, optional
+        Called with the number of draws finished after each chunk (e.g. ``tqdm.update``).
+
+    Returns
+    -------
+    MonteCarlo
+
+    Raises
+    ------
+    TwosectorError
+        For a bad ``draws``, ``seed``, ``chunk``, ``engine``, an unknown source or variable (with a did-you-mean).
+    ScenarioError, ParameterError, DataError
+        For bad scenarios or quarters (as :func:`twosector.simulate`) or data that cannot be estimated.
+
+    Examples
+    --------
+    >>> mc = montecarlo("input_sanctions", draws=200, seed=1, variables=["strain_index"])  # doctest: +SKIP
+    >>> mc.effect("strain_index", q=[0.05, 0.5, 0.95]).loc["2027Q4"]  # doctest: +SKIP
+    """
+    n, size = _count(draws, "draws"), _count(chunk, "chunk")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TwosectorError(f"seed: {seed!r} is not allowed; allowed: a non-negative integer")
+    if engine not in ENGINES:
+        raise TwosectorError(f"engine: {unknown_name('engine', str(engine), ENGINES)}")
+    on = _sources(sources)
+    names = _check_variables(variables)
+    s, e = _horizon(start, end)
+    sc, base = load_scenario(scenario), load_scenario(baseline)
+    x = _exog.paths(end=max(e, DATA_CUTOFF))
+    x = x.loc[x.index <= e]
+    keep = np.asarray(x.index >= s)
+    checked = [v for v in BOUNDS]
+    engine_keep = list(dict.fromkeys(names + checked))
+    defaults = default_params()
+    out = {run: {v: np.empty((n, int(keep.sum()))) for v in names} for run in ("scenario", "baseline")}
+    implausible = np.zeros(n, dtype=bool)
+    reasons = dict.fromkeys(checked, 0)
+    cached: dict[int, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
+    for a in range(0, n, size):
+        b = min(n, a + size)
+        blocks = range(a // BLOCK, (b - 1) // BLOCK + 1)
+        cached = {k: cached[k] if k in cached else _block(int(seed), k, on, x, defaults) for k in blocks}
+        offset = blocks[0] * BLOCK
+        rows = slice(a - offset, b - offset)
+        params = np.concatenate([cached[k][0] for k in blocks])[rows]
+        paths = {c: np.concatenate([cached[k][1][c] for k in blocks])[rows] for c in cached[blocks[0]][1]}
+        if b - a == 1:  # the engine runs a single draw on Python floats: pad to two to keep numpy's arithmetic
+            params = np.repeat(params, 2, axis=0)
+            paths = {c: np.repeat(p, 2, axis=0) for c, p in paths.items()}
+        table = pd.DataFrame(params, columns=defaults.index)
+        for run, which in (("scenario", sc), ("baseline", base)):
+            arrays = run_draws(which, table, x, engine_keep, paths)
+            for v in checked:
+                low, high = BOUNDS[v]
+                with np.errstate(invalid="ignore"):
+                    bad = (~np.isfinite(arrays[v]) | (arrays[v] < low) | (arrays[v] > high)).any(axis=1)[:b - a]
+                reasons[v] += int((bad & ~implausible[a:b]).sum()) if run == "scenario" else 0
+                implausible[a:b] |= bad
+            for v in names:
+                out[run][v][a:b] = arrays[v][:b - a, keep]
+        if progress is not None:
+            progress(b - a)
+    return MonteCarlo(sc.name, base.name, int(seed), on, x.index[keep], out, implausible, reasons)
