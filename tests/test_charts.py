@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
+import twosector
 from twosector import charts
 from twosector.errors import TwosectorError
 from twosector.variables import KEY_VARIABLES, units
@@ -216,3 +217,20 @@ def test_saving_images_without_a_usable_browser_fails_at_once_with_one_message(t
     with pytest.raises(TwosectorError, match=r"saving images needs a Chromium browser; .* BROWSER_PATH"):
         charts.save(fig, tmp_path / "fig", formats=("png",))
     assert not list(tmp_path.iterdir())
+
+
+def test_fan_chart_draws_bands_between_symmetric_quantiles_and_the_median() -> None:
+    mc = twosector.montecarlo("input_sanctions", draws=60, seed=4, variables=["strain_index", "cpi_inflation"])
+    q = mc.quantiles(q=[0.05, 0.25, 0.5, 0.75, 0.95])
+    fig = charts.fan(q, name="input_sanctions")
+    filled = [t for t in fig.data if t.fill == "tonexty"]
+    assert len(filled) == 4 and {t.name for t in filled} == {"5-95%", "25-75%"}  # two bands per panel
+    medians = [t for t in fig.data if t.name == "input_sanctions: median"]
+    assert np.allclose(medians[0].y, q[("strain_index", 0.5)].to_numpy())
+    assert f"{mc.draws:,} draws; {int(mc.implausible.sum()):,} implausible" in fig.layout.annotations[-1].text
+    effect = charts.fan(mc.quantiles(run="effect"), name="input_sanctions", effect=True)
+    assert "change" in effect.layout.annotations[0].text and len(effect.layout.shapes) > len(fig.layout.shapes)
+    with pytest.raises(TwosectorError, match="'strain_indx'. Did you mean 'strain_index'"):
+        charts.fan(q, ["strain_indx"])
+    with pytest.raises(TwosectorError, match="no median"):
+        charts.fan(mc.quantiles(q=[0.1, 0.9]))

@@ -130,3 +130,18 @@ def test_statistics_name_a_variable_that_was_not_kept(ensemble) -> None:
         ensemble.probability("cpi_inflaton", above=10)
     with pytest.raises(TwosectorError, match="exactly one of above= or below="):
         ensemble.probability("cpi_inflation", above=10, below=2)
+
+
+def test_the_probability_table_gathers_the_key_thresholds(ensemble) -> None:
+    table = ensemble.probability_table()
+    assert list(table.index) == ["liquid NWF below 0.5 trn RUB", "CPI inflation above 10%",
+                                 "civilian output below its 2021 level"]  # the strain index was not kept
+    row = table.loc["CPI inflation above 10%"]
+    by_year = ensemble.probability("cpi_inflation", above=10.0, by="year")
+    assert np.allclose(row[list(by_year.index)].to_numpy(dtype=float), by_year.to_numpy())
+    first = ensemble.first_crossing("nwf_liquid", below=0.5).dropna().sort_values()
+    assert table.loc["liquid NWF below 0.5 trn RUB", "median first"] == str(first.iloc[(len(first) - 1) // 2])
+    assert table.loc["liquid NWF below 0.5 trn RUB", "by end"] == pytest.approx(
+        len(first) / (ensemble.draws - ensemble.implausible.sum()))
+    with pytest.raises(TwosectorError, match="direction 'over'"):
+        ensemble.probability_table({"x": ("cpi_inflation", "over", 1.0)})

@@ -57,6 +57,7 @@ __all__ = [
     "fit_figures",
     "backtest_figure",
     "scoreboard_figure",
+    "fan",
     "save",
 ]
 
@@ -978,3 +979,99 @@ def save(fig: go.Figure, path: str | os.PathLike[str], formats: Sequence[str] = 
         atomic_write(target, kaleido.calc_fig_sync(fig.to_dict(), opts=opts))
         written.append(target)
     return written
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    """``#rrggbb`` -> ``rgba(r, g, b, alpha)`` (band fills in a scenario's colour)."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def fan(
+    quantiles: pd.DataFrame,
+    variables: Sequence[str] | None = None,
+    *,
+    name: str = "scenario",
+    effect: bool = False,
+    title: str | None = None,
+    ncols: int = 2,
+    boundary: str | pd.Period | None = PROJECTION_START,
+    caption: str | None = None,
+    height_per_row: int = 260,
+) -> go.Figure:
+    """Fan chart: the median and the bands between symmetric quantiles, one panel per variable.
+
+    Parameters
+    ----------
+    quantiles : pd.DataFrame
+        :meth:`twosector.uncertainty.MonteCarlo.quantiles` (quarters x ``(variable, quantile)``; with
+        ``run="effect"`` for scenario effects). Pairs of quantiles ``q`` and ``1 - q`` become bands, wider ones
+        lighter; quantile 0.5 the line.
+    variables : sequence of str, optional
+        Default: every variable of ``quantiles``.
+    name : str, default "scenario"
+        The scenario (its colour, :func:`scenario_colour`).
+    effect : bool, default False
+        Scenario effects: axes in the unit of the change and a zero line.
+    title, ncols, boundary, height_per_row
+        As in :func:`paths`.
+    caption : str, optional
+        Default: the model source, the sources of uncertainty and the number of draws and of implausible draws
+        left out (from ``quantiles.attrs``).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Raises
+    ------
+    TwosectorError
+        If ``quantiles`` is not a quantile frame, has no median, or a variable is not in it (with a did-you-mean).
+    """
+    if not isinstance(quantiles, pd.DataFrame) or quantiles.columns.nlevels != 2:
+        raise TwosectorError("quantiles must be a frame of MonteCarlo.quantiles() (columns (variable, quantile))")
+    kept = list(dict.fromkeys(quantiles.columns.get_level_values(0)))
+    variables = kept if variables is None else list(variables)
+    for v in variables:
+        if v not in kept:
+            raise TwosectorError(unknown_name("variable in quantiles", v, kept))
+    qs = sorted(set(float(q) for q in quantiles.columns.get_level_values(1)))
+    if 0.5 not in qs:
+        raise TwosectorError(f"quantiles: no median (0.5) among {qs}")
+    pairs = sorted([(q, 1 - q) for q in qs if q < 0.5 and any(abs(1 - q - r) < 1e-9 for r in qs)])
+    colour = scenario_colour(name)
+    ncols = max(1, min(ncols, len(variables)))
+    nrows = -(-len(variables) // ncols)
+    units = variable_units()
+    labels = [variable_label(v, ("change, " + units.get(v, "")) if effect else units.get(v, "")) for v in variables]
+    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=labels, shared_xaxes=True,
+                        vertical_spacing=0.12 if nrows > 1 else 0.0, horizontal_spacing=0.08)
+    x = _x(quantiles.index)
+    for i, v in enumerate(variables):
+        cell = dict(row=i // ncols + 1, col=i % ncols + 1)
+        frame = quantiles[v]
+        frame.columns = [float(c) for c in frame.columns]
+        for k, (lo, hi) in enumerate(pairs):  # widest first, so the narrower bands lie on top
+            band = f"{100 * lo:g}-{100 * hi:g}%"
+            fig.add_trace(go.Scatter(x=x, y=frame[hi].to_numpy(dtype=float), mode="lines", line=dict(width=0),
+                                     showlegend=False, legendgroup=band, hoverinfo="skip"), **cell)
+            fig.add_trace(go.Scatter(
+                x=x, y=frame[lo].to_numpy(dtype=float), mode="lines", line=dict(width=0), fill="tonexty",
+                fillcolor=_rgba(colour, 0.15 + 0.2 * k), name=band, legendgroup=band, showlegend=i == 0,
+                hoverinfo="skip"), **cell)
+        fig.add_trace(go.Scatter(
+            x=x, y=frame[0.5].to_numpy(dtype=float), mode="lines", line=dict(color=colour, width=2.2),
+            name=f"{name}: median", legendgroup="median", showlegend=i == 0,
+            hovertemplate=f"{name} median: %{{y:.2f}}<extra></extra>"), **cell)
+        if effect:
+            fig.add_hline(y=0, line=dict(color="#999", width=1), **cell)
+    _boundary(fig, boundary, nrows, ncols)
+    fig.update_xaxes(range=_x_range([quantiles]))
+    for annotation in fig.layout.annotations[: len(variables)]:
+        annotation.font = dict(size=12)
+    if caption is None:
+        draws, bad = quantiles.attrs.get("draws"), quantiles.attrs.get("implausible", 0)
+        counted = f" {draws:,} draws; {bad:,} implausible draws left out." if draws else ""
+        sources = ", ".join(quantiles.attrs.get("sources", [])) or "none"
+        caption = f"Source: twosector Monte Carlo; uncertainty from: {sources}.{counted}"
+    return _finish(fig, title, caption, 120 + nrows * height_per_row)

@@ -38,7 +38,7 @@ from twosector.plausible import BOUNDS
 from twosector.scenarios import load_scenario
 from twosector.simulation import ScenarioLike, _check_variables, _horizon, run_draws
 
-__all__ = ["montecarlo", "MonteCarlo", "SOURCES", "BLOCK", "DEFAULT_VARIABLES", "RUNS", "ENGINES"]
+__all__ = ["montecarlo", "MonteCarlo", "SOURCES", "BLOCK", "DEFAULT_VARIABLES", "RUNS", "ENGINES", "KEY_THRESHOLDS"]
 
 SOURCES = ("parameters", "oil", "ruble")
 #: draws per seed block (the unit of reproducibility; chunks need not be multiples of it)
@@ -46,6 +46,15 @@ BLOCK = 1000
 DEFAULT_VARIABLES = ("output_civilian", "cpi_inflation", "key_rate", "usd_rub", "nwf_liquid", "strain_index")
 RUNS = ("scenario", "baseline", "effect")
 ENGINES = ("local",)
+#: the thresholds of :meth:`MonteCarlo.probability_table` by default: label -> (variable, "above" | "below", value).
+#: The liquid NWF counts as exhausted below 0.5 trn RUB (about a month of its 2024 outflow); civilian output is an
+#: index with 2021 = 100; the strain index is in pre-war standard deviations
+KEY_THRESHOLDS: dict[str, tuple[str, str, float]] = {
+    "liquid NWF below 0.5 trn RUB": ("nwf_liquid", "below", 0.5),
+    "CPI inflation above 10%": ("cpi_inflation", "above", 10.0),
+    "civilian output below its 2021 level": ("output_civilian", "below", 100.0),
+    "strain index above 1": ("strain_index", "above", 1.0),
+}
 #: first quarter kept by default: a year of history before the projection, for the fan charts' context
 DEFAULT_START = PROJECTION_START - 4
 
@@ -136,6 +145,7 @@ class MonteCarlo:
     def _stamp(self, out: Any) -> Any:
         out.attrs["implausible"] = int(self.implausible.sum())
         out.attrs["draws"] = self.draws
+        out.attrs["sources"] = list(self.sources)
         return out
 
     def frame(self, run: str = "scenario") -> pd.DataFrame:
@@ -369,6 +379,45 @@ class MonteCarlo:
         values = pd.PeriodIndex(self.quarters[first], freq="Q").where(ever) if len(hit) else self.quarters[:0]
         draws = pd.Index(np.flatnonzero(~self.implausible), name="draw")
         return self._stamp(pd.Series(values, index=draws, name=variable))
+
+    def probability_table(self, thresholds: dict[str, tuple[str, str, float]] | None = None,
+                          run: str = "scenario") -> pd.DataFrame:
+        """Key threshold probabilities: by year, by the end of the horizon, and the median first crossing.
+
+        Parameters
+        ----------
+        thresholds : dict, optional
+            ``label -> (variable, "above" | "below", value)``; default the :data:`KEY_THRESHOLDS` whose variable
+            is kept.
+        run : {"scenario", "baseline", "effect"}, default "scenario"
+
+        Returns
+        -------
+        pd.DataFrame
+            One row per threshold: one column per year (share of plausible draws beyond the threshold in at
+            least one quarter of it), ``by end`` (in at least one quarter kept) and ``median first`` (the
+            median first quarter among the draws that cross at all, ``""`` if none does).
+            ``attrs["implausible"]`` as elsewhere.
+
+        Raises
+        ------
+        TwosectorError
+            For a threshold on a variable not kept, a direction other than above/below, or an unknown run.
+        """
+        if thresholds is None:
+            thresholds = {k: v for k, v in KEY_THRESHOLDS.items() if v[0] in self.values["scenario"]}
+        rows = {}
+        for label, (variable, side, value) in thresholds.items():
+            if side not in ("above", "below"):
+                raise TwosectorError(f"thresholds[{label!r}]: direction {side!r}; allowed: 'above', 'below'")
+            limit = {side: float(value)}
+            row = self.probability(variable, by="year", run=run, **limit).to_dict()
+            first = self.first_crossing(variable, run=run, **limit).dropna()
+            row["by end"] = self.probability(variable, by="ever", run=run, **limit).iloc[-1]
+            middle = int(np.quantile(first.array.asi8, 0.5, method="lower")) if len(first) else None
+            row["median first"] = "" if middle is None else str(pd.Period(ordinal=middle, freq="Q"))
+            rows[label] = row
+        return self._stamp(pd.DataFrame.from_dict(rows, orient="index"))
 
     def summary(self, quarter: str | pd.Period | None = None) -> str:
         """A text summary: setup, implausible draws (with the bounds they break), and the quantiles at a quarter.
