@@ -26,7 +26,7 @@ def test_help_lists_every_subcommand(capsys):
         main(["--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for command in ("data", "scenarios", "simulate", "calibrate", "batch", "dev"):
+    for command in ("data", "scenarios", "simulate", "montecarlo", "calibrate", "batch", "dev"):
         assert command in out
     assert "examples:" in out
 
@@ -415,3 +415,34 @@ def test_batch_prints_where_the_report_is(tmp_path, capsys, tiny_notebook):
     assert (tmp_path / "out" / ".twosector-output").read_text() == "twosector batch output\n"
     assert main(["batch", str(grid), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0  # its own: resumed
     assert main(["batch", str(tmp_path / "missing.toml")]) == 2
+
+
+def test_montecarlo_prints_the_summary_and_probabilities_and_writes_the_draws(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "mc.parquet"
+    argv = ["montecarlo", "input_sanctions", "--draws", "40", "--seed", "3", "--variables", "cpi_inflation",
+            "nwf_liquid", "--out", str(out)]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "input_sanctions vs baseline" in text and "draws 40, seed 3" in text and "implausible draws:" in text
+    assert "CPI inflation above 10%" in text and "liquid NWF below 0.5 trn RUB" in text
+    back = pd.read_parquet(out)
+    assert set(back["variable"]) == {"cpi_inflation", "nwf_liquid"} and back["draw"].nunique() == 40
+    from twosector.uncertainty import montecarlo
+
+    mc = montecarlo("input_sanctions", draws=40, seed=3, variables=["cpi_inflation", "nwf_liquid"], chunk=7)
+    assert np.array_equal(back.loc[back["variable"] == "nwf_liquid", "scenario"].to_numpy(),
+                          mc.values["scenario"]["nwf_liquid"].ravel())  # the file holds the library's draws
+    assert main(argv) == 2 and "already exists" in capsys.readouterr().err  # not replaced without --force
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["montecarlo", "baseline", "--sources", "oil", "rubel"], "sources: unknown source 'rubel'. Did you mean 'ruble'?"),
+    (["montecarlo", "baseline", "--variables", "cpi_inflaton"], "Did you mean 'cpi_inflation'"),
+    (["montecarlo", "baseline", "--seed", "-1"], "seed: -1 is not allowed"),
+    (["montecarlo", "baseline", "--out", "draws.xlsx"], "unsupported file type"),
+    (["montecarlo", "input_sanction"], "unknown scenario 'input_sanction'"),
+])
+def test_montecarlo_errors_exit_2_with_one_line(argv, message, capsys) -> None:
+    assert main(argv + ["--draws", "2"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err

@@ -144,7 +144,7 @@ def draw(rng: np.random.Generator, n: int) -> pd.DataFrame:
     from twosector.calibration import ESTIMATED
 
     t = table()
-    out = pd.DataFrame(np.broadcast_to(t["value"].to_numpy(dtype=float), (n, len(t))).copy(), columns=t.index)
+    out = np.broadcast_to(t["value"].to_numpy(dtype=float), (n, len(t))).copy()
     by_equation: dict[str, list[str]] = {}
     for name, m in ESTIMATED.items():
         if t.at[name, "shape"] == "normal":
@@ -153,10 +153,11 @@ def draw(rng: np.random.Generator, n: int) -> pd.DataFrame:
         coef = [ESTIMATED[name].coefficient for name in names]
         cov = _covariance(equation).loc[coef, coef].to_numpy()
         sub = t.loc[names]
-        out[names] = _normal(rng, n, sub["value"].to_numpy(dtype=float), cov, sub["low"].to_numpy(dtype=float),
-                             sub["high"].to_numpy(dtype=float))
+        out[:, t.index.get_indexer(names)] = _normal(
+            rng, n, sub["value"].to_numpy(dtype=float), cov, sub["low"].to_numpy(dtype=float),
+            sub["high"].to_numpy(dtype=float))
     pert = t[t["shape"] == "pert"]
     a, b, m = (pert[c].to_numpy(dtype=float) for c in ("low", "high", "value"))
     alpha, beta = 1 + 4 * (m - a) / (b - a), 1 + 4 * (b - m) / (b - a)
-    out[pert.index] = a + (b - a) * rng.beta(alpha, beta, size=(n, len(pert)))
-    return out
+    out[:, t.index.get_indexer(pert.index)] = a + (b - a) * rng.beta(alpha, beta, size=(n, len(pert)))
+    return pd.DataFrame(out, columns=t.index)

@@ -38,11 +38,15 @@ from twosector.plausible import BOUNDS
 from twosector.scenarios import load_scenario
 from twosector.simulation import ScenarioLike, _check_variables, _horizon, run_draws
 
-__all__ = ["montecarlo", "MonteCarlo", "SOURCES", "BLOCK", "DEFAULT_VARIABLES", "RUNS", "ENGINES", "KEY_THRESHOLDS"]
+__all__ = ["montecarlo", "MonteCarlo", "SOURCES", "BLOCK", "CHUNK", "DEFAULT_VARIABLES", "RUNS", "ENGINES",
+           "KEY_THRESHOLDS"]
 
 SOURCES = ("parameters", "oil", "ruble")
 #: draws per seed block (the unit of reproducibility; chunks need not be multiples of it)
 BLOCK = 1000
+#: draws per engine call by default: the engine's working memory is about 35 KB per draw (about 70 MB per chunk),
+#: and larger chunks are not faster (benchmarks/bench_montecarlo.py)
+CHUNK = 2000
 DEFAULT_VARIABLES = ("output_civilian", "cpi_inflation", "key_rate", "usd_rub", "nwf_liquid", "strain_index")
 RUNS = ("scenario", "baseline", "effect")
 ENGINES = ("local",)
@@ -78,7 +82,8 @@ class MonteCarlo:
     implausible : np.ndarray
         Boolean ``(draws,)``: the draw leaves the plausibility bounds in the scenario or the baseline.
     reasons : dict of str -> int
-        Bounded variable -> number of draws in which it leaves its bounds.
+        Bounded variable -> number of draws in which it leaves its bounds (in the scenario or the baseline; a
+        draw may count under several variables).
     """
 
     scenario: str
@@ -178,7 +183,7 @@ class MonteCarlo:
         Returns
         -------
         pd.DataFrame
-            Columns ``variable, draw, quarter`` (quarter as text, e.g. ``"2027Q4"``), ``scenario, baseline,
+            Columns ``variable, draw, quarter`` (categories; quarters as text, e.g. ``"2027Q4"``), ``scenario, baseline,
             effect`` and ``implausible`` (bool), one row per variable, draw and quarter.
 
         Raises
@@ -186,13 +191,14 @@ class MonteCarlo:
         Nothing of its own.
         """
         n, t = self.draws, len(self.quarters)
-        labels = np.asarray(self.quarters.astype(str))
+        labels = list(self.quarters.astype(str))
+        quarter = pd.Categorical.from_codes(np.tile(np.arange(t), n), categories=labels)
         parts = []
         for v in self.variables:
             s, b = self.values["scenario"][v], self.values["baseline"][v]
             parts.append(pd.DataFrame({
                 "variable": pd.Categorical([v] * (n * t), categories=self.variables),
-                "draw": np.repeat(np.arange(n), t), "quarter": np.tile(labels, n),
+                "draw": np.repeat(np.arange(n), t), "quarter": quarter,
                 "scenario": s.ravel(), "baseline": b.ravel(), "effect": (s - b).ravel(),
                 "implausible": np.repeat(self.implausible, t)}))
         return pd.concat(parts, ignore_index=True)
@@ -455,7 +461,7 @@ class MonteCarlo:
             cells = []
             for run in ("scenario", "effect"):
                 a = self.array(v, run)[:, i]
-                cells.append("  ".join(f"{x:8.3g}" for x in np.quantile(a, [0.05, 0.5, 0.95])) if len(a) else "n/a")
+                cells.append(" ".join(f"{x:9.3g}" for x in np.quantile(a, [0.05, 0.5, 0.95])) if len(a) else "n/a")
             lines.append(f"  {v:<22}{cells[0]:>28}{cells[1]:>28}")
         return "\n".join(lines)
 
@@ -502,7 +508,7 @@ def montecarlo(
     baseline: ScenarioLike = "baseline",
     start: str | pd.Period = DEFAULT_START,
     end: str | pd.Period = DEFAULT_END,
-    chunk: int = 10_000,
+    chunk: int = CHUNK,
     engine: str = "local",
     progress: Callable[[int], Any] | None = None,
 ) -> MonteCarlo:
@@ -525,7 +531,7 @@ def montecarlo(
         The scenario the effects are measured against.
     start, end : str or Period, default 2024Q1 (a year of history), :data:`~twosector.calendar.DEFAULT_END`
         Quarters kept (the model always runs from 2019Q1; plausibility is checked over the whole run).
-    chunk : int, default 10,000
+    chunk : int, default :data:`CHUNK`
         Draws per engine call: bounds the memory of the run (not of the result, ``draws x quarters x
         variables x 2`` floats), never changes a number.
     engine : {"local"}, default "local"
@@ -580,16 +586,18 @@ def montecarlo(
             params = np.repeat(params, 2, axis=0)
             paths = {c: np.repeat(p, 2, axis=0) for c, p in paths.items()}
         table = pd.DataFrame(params, columns=defaults.index)
+        bad = {v: np.zeros(b - a, dtype=bool) for v in checked}
         for run, which in (("scenario", sc), ("baseline", base)):
             arrays = run_draws(which, table, x, engine_keep, paths)
             for v in checked:
                 low, high = BOUNDS[v]
                 with np.errstate(invalid="ignore"):
-                    bad = (~np.isfinite(arrays[v]) | (arrays[v] < low) | (arrays[v] > high)).any(axis=1)[:b - a]
-                reasons[v] += int((bad & ~implausible[a:b]).sum()) if run == "scenario" else 0
-                implausible[a:b] |= bad
+                    bad[v] |= (~np.isfinite(arrays[v]) | (arrays[v] < low) | (arrays[v] > high)).any(axis=1)[:b - a]
             for v in names:
                 out[run][v][a:b] = arrays[v][:b - a, keep]
+        for v in checked:
+            reasons[v] += int(bad[v].sum())
+            implausible[a:b] |= bad[v]
         if progress is not None:
             progress(b - a)
     return MonteCarlo(sc.name, base.name, int(seed), on, x.index[keep], out, implausible, reasons)

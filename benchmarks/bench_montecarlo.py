@@ -1,0 +1,65 @@
+"""Benchmark of the Monte Carlo (prints, never asserts).
+
+Run:  .venv/bin/python benchmarks/bench_montecarlo.py [N_DRAWS]
+
+Prints, measured in this one run:
+
+- the time of one ``simulate()`` call of the scenario (best of 5, after a warm-up);
+- the Monte Carlo time per draw (each draw runs the scenario and its baseline) for 10,000 draws, and the ratio
+  of one ``simulate()`` call to one draw;
+- N draws (default 100,000) and N / 2 draws with a handful of variables kept: time and peak memory
+  (tracemalloc), the size of the result itself, and the peak beyond the result, which chunking keeps bounded
+  (it should not grow with the number of draws).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import tracemalloc
+
+import twosector
+from twosector.uncertainty import montecarlo
+
+SCENARIO = "input_sanctions"
+VARIABLES = ["output_civilian", "cpi_inflation", "nwf_liquid", "strain_index"]
+
+
+def _best(f, repeats: int = 5) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main(n: int) -> None:
+    """Print the timings and memory figures for ``n`` draws (and ``n / 2``)."""
+    twosector.simulate(SCENARIO)
+    montecarlo(SCENARIO, draws=10, variables=VARIABLES)  # warm-up: data, estimates, risk models
+    one = _best(lambda: twosector.simulate(SCENARIO))
+    print(f"one simulate({SCENARIO!r}) call: {1000 * one:.1f} ms")
+    k = 10_000
+    t = time.perf_counter()
+    montecarlo(SCENARIO, draws=k, variables=VARIABLES)
+    per = (time.perf_counter() - t) / k
+    print(f"Monte Carlo, {k:,} draws: {1000 * per:.3f} ms per draw (scenario + baseline), "
+          f"{1000 * per / 2:.3f} ms per run; one simulate() call = {one / per:.0f} draws "
+          f"({2 * one / per:.0f} runs)")
+    for draws in (n // 2, n):
+        tracemalloc.start()
+        t = time.perf_counter()
+        mc = montecarlo(SCENARIO, draws=draws, variables=VARIABLES)
+        elapsed = time.perf_counter() - t
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        result = sum(a.nbytes for run in mc.values.values() for a in run.values())
+        print(f"{draws:>9,} draws x {len(VARIABLES)} variables x {len(mc.quarters)} quarters: {elapsed:6.1f} s, "
+              f"peak {peak / 2**20:7.1f} MiB, result {result / 2**20:7.1f} MiB, beyond the result "
+              f"{(peak - result) / 2**20:6.1f} MiB; implausible {int(mc.implausible.sum()):,}")
+        del mc
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
