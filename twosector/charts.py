@@ -283,6 +283,24 @@ def _check_columns(frame: pd.DataFrame, variables: Sequence[str], what: str) -> 
             raise TwosectorError(unknown_name(f"variable in {what}", var, [str(c) for c in frame.columns]))
 
 
+def _grid(labels: Sequence[str], ncols: int) -> tuple[go.Figure, int, int]:
+    """Small-multiples figure: one panel per label, ``ncols`` per row; returns it with its rows and columns."""
+    ncols = max(1, min(ncols, len(labels)))
+    nrows = -(-len(labels) // ncols)
+    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=list(labels), shared_xaxes=True,
+                        vertical_spacing=0.12 if nrows > 1 else 0.0, horizontal_spacing=0.08)
+    return fig, nrows, ncols
+
+
+def _close_grid(fig: go.Figure, panels: int, shown: Iterable[pd.DataFrame | pd.Series],
+                boundary: str | pd.Period | None, nrows: int, ncols: int) -> None:
+    """Projection shading, x range pinned to the data (the shading ends at a far sentinel date), panel titles."""
+    _boundary(fig, boundary, nrows, ncols)
+    fig.update_xaxes(range=_x_range(shown))
+    for annotation in fig.layout.annotations[:panels]:
+        annotation.font = dict(size=12)
+
+
 def paths(
     results: Mapping[str, pd.DataFrame] | pd.DataFrame,
     variables: Sequence[str],
@@ -334,11 +352,8 @@ def paths(
         raise TwosectorError("variables must name at least one column to plot, got an empty list")
     for name, frame in runs.items():
         _check_columns(frame, variables, f"results[{name!r}]")
-    ncols = max(1, min(ncols, len(variables)))
-    nrows = -(-len(variables) // ncols)
     units = variable_units()
-    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[variable_label(v, units.get(v, "")) for v in variables],
-                        shared_xaxes=True, vertical_spacing=0.12 if nrows > 1 else 0.0, horizontal_spacing=0.08)
+    fig, nrows, ncols = _grid([variable_label(v, units.get(v, "")) for v in variables], ncols)
     shown = []
     for name, frame in runs.items():
         data = frame.loc[parse_quarter(start, "start"):] if start and isinstance(frame.index, pd.PeriodIndex) else frame
@@ -354,11 +369,7 @@ def paths(
                 ),
                 row=i // ncols + 1, col=i % ncols + 1,
             )
-    _boundary(fig, boundary, nrows, ncols)
-    # the shaded projection area ends at a far sentinel date: pin the axes to the data
-    fig.update_xaxes(range=_x_range(shown))
-    for annotation in fig.layout.annotations[: len(variables)]:
-        annotation.font = dict(size=12)
+    _close_grid(fig, len(variables), shown, boundary, nrows, ncols)
     return _finish(fig, title, caption, 120 + nrows * height_per_row)
 
 
@@ -1040,12 +1051,9 @@ def fan(
         raise TwosectorError(f"quantiles: no median (0.5) among {qs}")
     pairs = sorted([(q, 1 - q) for q in qs if q < 0.5 and any(abs(1 - q - r) < 1e-9 for r in qs)])
     colour = scenario_colour(name)
-    ncols = max(1, min(ncols, len(variables)))
-    nrows = -(-len(variables) // ncols)
     units = variable_units()
     labels = [variable_label(v, ("change, " + units.get(v, "")) if effect else units.get(v, "")) for v in variables]
-    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=labels, shared_xaxes=True,
-                        vertical_spacing=0.12 if nrows > 1 else 0.0, horizontal_spacing=0.08)
+    fig, nrows, ncols = _grid(labels, ncols)
     x = _x(quantiles.index)
     for i, v in enumerate(variables):
         cell = dict(row=i // ncols + 1, col=i % ncols + 1)
@@ -1065,10 +1073,7 @@ def fan(
             hovertemplate=f"{name} median: %{{y:.2f}}<extra></extra>"), **cell)
         if effect:
             fig.add_hline(y=0, line=dict(color="#999", width=1), **cell)
-    _boundary(fig, boundary, nrows, ncols)
-    fig.update_xaxes(range=_x_range([quantiles]))
-    for annotation in fig.layout.annotations[: len(variables)]:
-        annotation.font = dict(size=12)
+    _close_grid(fig, len(variables), [quantiles], boundary, nrows, ncols)
     if caption is None:
         draws, bad = quantiles.attrs.get("draws"), quantiles.attrs.get("implausible", 0)
         counted = f" {draws:,} draws; {bad:,} implausible draws left out." if draws else ""
