@@ -198,3 +198,24 @@ def tiny_notebook():
         return path
 
     return make
+
+
+@pytest.fixture()
+def read_only_folder(tmp_path: Path):
+    """A folder in which no file can be created, for whoever runs the tests.
+
+    A folder of mode 0555; running as root (which ignores modes), ``/sys`` instead, where the kernel refuses
+    new files to root as well.
+    """
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        (folder / "trial").touch()
+    except PermissionError:
+        yield folder
+    else:
+        (folder / "trial").unlink()
+        yield Path("/sys")
+    finally:
+        folder.chmod(0o755)

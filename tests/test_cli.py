@@ -345,7 +345,36 @@ def test_simulate_out_never_replaces_an_existing_file_without_force(tmp_path, ca
 def test_an_output_that_cannot_be_written_is_one_line(argv, capsys):
     assert main(argv) == 2
     message = _one_error(capsys)
-    assert f"cannot write '{argv[-1]}" in message and "tmp" not in message, message
+    assert f" {argv[-1]!r}: cannot write there (" in message and "tmp" not in message, message
+
+
+def _must_not_run(*args, **kwargs):
+    raise AssertionError("the work ran before the output target was checked")
+
+
+@pytest.mark.parametrize(("argv", "option", "work"), [
+    (["calibrate", "--out", "{ro}/report"], "--out", "twosector.calibration.calibrate"),
+    (["calibrate", "--out", "{ro}/new/deeper/report"], "--out", "twosector.calibration.calibrate"),
+    (["calibrate", "--out", "{ro}", "--force"], "--out", "twosector.calibration.calibrate"),
+    (["simulate", "baseline", "--out", "{ro}/results.csv"], "--out", "twosector.simulation.simulate"),
+    (["batch", "--out", "{ro}/output"], "--out", "twosector.batch._run_locked"),
+    (["notebooks", "--copy", "{ro}/nb"], "copy notebooks to", "twosector.notebook.atomic_write"),
+    (["dev", "catalogue", "--catalogue", "{ro}/p.csv", "--model-docs", "{tmp}/m.md"], "--catalogue",
+     "twosector.calibration.calibrate"),
+    (["dev", "docs", "--file", "{ro}/c.md"], "--file", "twosector.calibration.calibrate"),
+], ids=["calibrate", "calibrate-deep", "calibrate-force", "simulate", "batch", "notebooks", "dev-catalogue",
+        "dev-docs"])
+def test_an_output_place_that_cannot_be_written_is_refused_before_the_work(argv, option, work, read_only_folder,
+                                                                            tmp_path, monkeypatch, capsys):
+    argv = [a.format(ro=read_only_folder, tmp=tmp_path) for a in argv]
+    target = next(a for a in argv if a.startswith(str(read_only_folder)))
+    monkeypatch.setattr(work, _must_not_run)
+    before = sorted(read_only_folder.iterdir())
+    assert main(argv) == 2
+    message = _one_error(capsys)
+    assert f": error: {option} {target!r}: cannot write there (" in message, message
+    assert f": {str(read_only_folder)!r}); give a place you can write to" in message, message
+    assert sorted(read_only_folder.iterdir()) == before
 
 
 def test_calibrate_out_refuses_a_file_and_a_folder_of_other_contents(tmp_path, capsys):

@@ -9,6 +9,7 @@ from twosector.errors import ScenarioError, TwosectorError
 from twosector.files import (
     atomic_frame,
     atomic_write,
+    check_can_write,
     check_output_dir,
     check_output_file,
     mark_output,
@@ -150,3 +151,18 @@ def test_outputs_are_written_with_the_users_umask(tmp_path, umask):
     assert file.stat().st_mode & 0o777 == 0o666 & ~umask
     assert folder.stat().st_mode & 0o777 == 0o777 & ~umask  # not mkdtemp's private 0700
     assert (folder / "f.txt").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_the_trial_of_a_writable_place_leaves_nothing_behind(tmp_path):
+    (tmp_path / "kept.txt").write_text("mine")
+    assert check_can_write(tmp_path / "new" / "deeper" / "report", "--out") == tmp_path / "new" / "deeper" / "report"
+    assert check_can_write(tmp_path, "--out", into=True) == tmp_path
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.txt"]
+
+
+def test_a_place_that_cannot_be_written_is_named_with_the_reason(read_only_folder):
+    target = read_only_folder / "results.csv"
+    with pytest.raises(TwosectorError) as exc:
+        check_output_file(target, "--out")
+    assert str(exc.value) == (f"--out {str(target)!r}: cannot write there (Permission denied: "
+                              f"{str(read_only_folder)!r}); give a place you can write to")

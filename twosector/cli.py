@@ -46,7 +46,8 @@ examples:
 outputs: nothing that exists is replaced unless it is twosector's own output or --force is given. A folder
 twosector writes as a whole (a calibration report, a batch output folder) holds a marker file
 """ + MARKER + """ naming its kind; only a folder of that kind (or an empty one) is written into, a report is
-replaced atomically, and a file where a folder goes (or the reverse) is refused.
+replaced atomically, and a file where a folder goes (or the reverse) is refused. A place that cannot be written
+is refused before the work starts.
 """
 
 DEV_DESCRIPTION = """\
@@ -318,12 +319,15 @@ def _cmd_dev_catalogue(args: argparse.Namespace) -> int:
     """``twosector dev catalogue``: re-calibrate, write the catalogue, then the parameter tables of docs/model.md."""
     from twosector.calibration import calibrate
     from twosector.docsgen import MODEL_DOCS, write_model_docs
+    from twosector.files import check_can_write
     from twosector.params import PARAMETERS_FILE, read_catalogue
     from twosector.resources import check_writable
 
     # before the (slow) calibration: installed from a wheel, the default files are inside the package
     check_writable(args.catalogue or PARAMETERS_FILE, "twosector dev catalogue", "--catalogue FILE")
     check_writable(args.model_docs or MODEL_DOCS, "twosector dev catalogue", "--model-docs FILE")
+    check_can_write(args.catalogue or PARAMETERS_FILE, "--catalogue")
+    check_can_write(args.model_docs or MODEL_DOCS, "--model-docs")
     cal = calibrate(end=args.end)
     _print_calibration(cal)
     catalogue = cal.write_catalogue(args.catalogue)
@@ -352,9 +356,11 @@ def _cmd_dev_docs(args: argparse.Namespace) -> int:
     """
     from twosector.calibration import calibrate
     from twosector.docsgen import CALIBRATION_DOCS, write_calibration_docs
+    from twosector.files import check_can_write
     from twosector.resources import check_writable
 
     check_writable(args.file or CALIBRATION_DOCS, "twosector dev docs", "--file FILE")
+    check_can_write(args.file or CALIBRATION_DOCS, "--file")
     cal = calibrate(end=args.end)
     _print_calibration(cal)
     print(f"wrote {write_calibration_docs(cal, args.file)}")

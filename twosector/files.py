@@ -10,7 +10,8 @@ forces it (:func:`check_output_file`, :func:`check_output_dir`): a folder twosec
 calibration report, a batch output folder) carries the marker file :data:`MARKER`, whose text names the
 kind of output, and only a folder of the same kind (or an empty one) is written into without ``--force``;
 an existing file is replaced only with ``--force``; a file where a folder goes (or the reverse) is always
-refused. Every TOML file a user gives (scenarios, batch grids)
+refused. Both checks also try the place (:func:`check_can_write`), so a target that cannot be written is
+refused before the work that produces it, not after. Every TOML file a user gives (scenarios, batch grids)
 is read by :func:`read_toml`, which turns a missing or malformed file into one clear
 :class:`~twosector.errors.TwosectorError`.
 """
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MARKER", "staged", "atomic_write", "atomic_frame", "replace_dir", "output_kind", "mark_output",
-    "check_output_file", "check_output_dir", "read_toml",
+    "check_output_file", "check_output_dir", "check_can_write", "read_toml",
 ]
 
 #: The file inside every folder twosector writes as a whole; its text is the kind of output
@@ -267,6 +268,56 @@ def _check_parents(target: Path, option: str) -> None:
             return
 
 
+def _existing_folder(path: Path) -> Path:
+    """The nearest folder of the absolute ``path`` (itself included) that exists: where writing it starts."""
+    return next(folder for folder in (path, *path.parents) if folder.is_dir())
+
+
+def check_can_write(path: str | os.PathLike[str], option: str, into: bool = False) -> Path:
+    """Refuse a target where nothing can be written, by creating (and removing) an empty file where it would go.
+
+    Writing a file or a folder starts in the nearest existing folder above it (the temporary file of
+    :func:`staged`, the temporary folder of :func:`replace_dir`, the missing parents); writing *into* an
+    existing folder (a batch output folder) also needs the folder itself. A trial file is the one test that
+    holds for every reason (permissions, a read-only file system, ACLs, running as root): it is created with
+    :func:`tempfile.mkstemp` as a hidden ``.twosector-probe-*`` file and removed at once. A full disk is not
+    found this way (an empty file still fits); the atomic writers leave the old output in place then.
+
+    Parameters
+    ----------
+    path : path-like
+        The file or folder about to be written.
+    option : str
+        The option or argument that gave it, for the message (e.g. ``"--out"``).
+    into : bool, default False
+        ``path`` is a folder that is written into, so it must be writable itself if it exists.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    TwosectorError
+        ``"<option> '<path>': cannot write there (<reason>: '<folder>'); give a place you can write to"``,
+        naming the folder that refused the trial file.
+    """
+    target = Path(path)
+    places = [_existing_folder(target.absolute().parent)]
+    if into and target.is_dir():
+        places.insert(0, target)
+    for folder in places:
+        try:
+            fd, name = tempfile.mkstemp(prefix=".twosector-probe-", dir=folder)
+            os.close(fd)
+            os.unlink(name)
+        except OSError as exc:
+            raise TwosectorError(f"{option} {str(target)!r}: cannot write there ({exc.strerror or exc}: "
+                                 f"{str(folder)!r}); give a place you can write to") from None
+    return target
+
+
 def check_output_file(path: str | os.PathLike[str], option: str, force: bool = False) -> Path:
     """Refuse to write the file ``path`` where that would replace anything the user did not ask to replace.
 
@@ -287,7 +338,8 @@ def check_output_file(path: str | os.PathLike[str], option: str, force: bool = F
     Raises
     ------
     TwosectorError
-        If ``path`` is a folder or not a regular file, lies below a file, or exists and ``force`` is false.
+        If ``path`` is a folder or not a regular file, lies below a file, exists and ``force`` is false, or its
+        folder cannot be written (:func:`check_can_write`).
     """
     target = Path(path)
     _check_parents(target, option)
@@ -297,7 +349,7 @@ def check_output_file(path: str | os.PathLike[str], option: str, force: bool = F
         raise TwosectorError(f"{option} {str(target)!r} exists and is not a regular file; give another file name")
     if target.exists() and not force:
         raise TwosectorError(f"{option} {str(target)!r} already exists; give --force to replace it, or another name")
-    return target
+    return check_can_write(target, option)
 
 
 def check_output_dir(
@@ -327,14 +379,14 @@ def check_output_dir(
     ------
     TwosectorError
         If ``path`` is a file or lies below one, or is a non-empty folder without the marker of ``kind``
-        (and not ``force``).
+        (and not ``force``), or if it (or the folder it is created in) cannot be written (:func:`check_can_write`).
     """
     target = Path(path)
     _check_parents(target, option)
     if target.exists() and not target.is_dir():
         raise TwosectorError(f"{option} {str(target)!r} is a file, not a folder; give a new or empty folder")
     if force or not target.is_dir() or output_kind(target) == kind or not any(target.iterdir()):
-        return target
+        return check_can_write(target, option, into=True)
     found = output_kind(target)
     what = f"holds a {found}" if found else f"was not written by twosector (it has no {MARKER} file)"
     remedy = f", or {force_option} to replace it and everything in it" if force_option else ""

@@ -44,7 +44,7 @@ import pandas as pd
 
 from twosector.calendar import parse_quarter
 from twosector.errors import ParameterError, TwosectorError, did_you_mean
-from twosector.files import atomic_write
+from twosector.files import atomic_write, check_can_write
 from twosector.resources import notebook_folder
 
 __all__ = ["setup_notebook", "validate_notebook_params", "injected_names", "scenario_from_params", "show",
@@ -384,12 +384,14 @@ def copy_notebooks(folder: str | os.PathLike[str], *, force: bool = False) -> li
     Raises
     ------
     TwosectorError
-        If ``folder`` is a file, if a notebook already exists there (and not ``force``), if a file cannot be
-        written, or if this installation has no notebooks.
+        If ``folder`` is a file or cannot be written (:func:`twosector.files.check_can_write`), if a notebook
+        already exists there (and not ``force``), if a file cannot be written, or if this installation has no
+        notebooks.
     """
     target = Path(folder).expanduser()
     if target.exists() and not target.is_dir():
         raise TwosectorError(f"copy notebooks: {str(target)!r} is a file, not a folder; give a folder")
+    check_can_write(target, "copy notebooks to", into=True)
     notebooks = _suite()
     existing = [target / p.name for p in notebooks if (target / p.name).exists()]
     if existing and not force:
