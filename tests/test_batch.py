@@ -424,7 +424,7 @@ def test_sigkill_during_force_leaves_no_ok_record_for_removed_outputs(fake_grid,
     proc.kill()
     proc.communicate()
     assert {r["status"] for r in records(out).values()} == {"running"}  # none says ok: their outputs are gone
-    kill_all_in(tmp_path)  # a killed batch cannot stop its workers (docs/batch.md)
+    wait_for(lambda: not processes_in(out), seconds=10, what="the workers to end with the killed batch")
     table = run_batch(fake_grid, out=out, progress=False)
     assert (table["action"] == "ran").all() and (table["status"] == "ok").all()
     assert (out / "runs" / "a" / "results.json").is_file()
@@ -452,6 +452,18 @@ def test_sigterm_and_sighup_stop_the_batch_like_ctrl_c(fake_grid, tmp_path, sign
     assert {r["message"] for r in stopped.values()} == {f"the batch was stopped ({name}) while this run ran"}
     table = run_batch(fake_grid, out=out, progress=False)  # the lock is free: the stopped runs are redone
     assert table.set_index("run_id").loc[list(stopped), "action"].eq("ran").all()
+
+
+def test_the_workers_of_a_batch_killed_by_sigkill_end_with_it(fake_grid, tmp_path):
+    out = tmp_path / "out"
+    proc = start_batch(fake_grid, out, "--workers", "2", sleep=60)
+    # two workers, each with its child (in the worker's process group, like anything a worker starts but its kernel)
+    wait_for(lambda: len(processes_in(out)) >= 4 and len(records(out)) == 2, what="two runs to start")
+    workers = processes_in(out)
+    proc.kill()
+    proc.communicate()
+    wait_for(lambda: not processes_in(out), seconds=10, what=f"the workers and their children {workers} to end")
+    assert {r["status"] for r in records(out).values()} == {"running"}  # and are redone by the next batch
 
 
 def test_second_batch_into_the_same_folder_is_refused_and_no_record_is_lost(fake_grid, tmp_path, capsys):
@@ -511,17 +523,8 @@ def test_sigterm_stops_the_real_workers_and_their_kernels(tmp_path, tiny_noteboo
     proc = subprocess.Popen([sys.executable, "-c", main, "batch", str(grid), "--out", str(out)], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-    def kernel_running() -> bool:
-        for pid in processes_in(out):
-            try:
-                if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                    return True
-            except OSError:  # ended meanwhile
-                pass
-        return False
-
     try:
-        wait_for(kernel_running, seconds=120, what="the kernel to start")
+        wait_for(lambda: kernel_running(out), seconds=120, what="the kernel to start")
         proc.terminate()
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 143 and "Traceback" not in err
@@ -529,6 +532,39 @@ def test_sigterm_stops_the_real_workers_and_their_kernels(tmp_path, tiny_noteboo
     finally:
         kill_all_in(tmp_path)
     assert records(out)["tiny"]["error"] == "Interrupted"
+
+
+@pytest.mark.slow
+def test_sigkill_of_the_batch_ends_the_real_workers_and_their_kernels(tmp_path, tiny_notebook):
+    import sys
+
+    tiny_notebook(tmp_path / "nb", "import time\ntime.sleep(seconds)")
+    grid = tmp_path / "grid.toml"
+    grid.write_text('notebooks = "nb"\n[[run]]\nnotebook = "tiny"\nparameters = { seconds = 120.0 }\n')
+    out = tmp_path / "out"
+    main = "import sys; from twosector.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.Popen([sys.executable, "-c", main, "batch", str(grid), "--out", str(out)], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: kernel_running(out), seconds=45, what="the kernel to start")
+        proc.kill()
+        proc.communicate(timeout=10)
+        # the worker at once (parent-death signal), its kernel within ipykernel's 1 s look at its parent
+        wait_for(lambda: not processes_in(out), seconds=10, what="the worker and its kernel to end")
+    finally:
+        kill_all_in(tmp_path)
+    assert records(out)["tiny"]["status"] == "running"
+
+
+def kernel_running(out: Path) -> bool:
+    """True when an ipykernel runs in a run folder of ``out``."""
+    for pid in processes_in(out):
+        try:
+            if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return True
+        except OSError:  # ended meanwhile
+            pass
+    return False
 
 
 def test_numpy_values_of_a_grid_built_from_a_frame_reach_the_worker_as_numbers(tmp_path):

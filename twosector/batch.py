@@ -15,8 +15,9 @@ touched, then, once its outputs are in place, its status, failing cell, error an
 output. A re-run skips runs that completed with the same notebook and parameters and whose outputs still match
 their record, unless ``force``. At the end it writes ``OUT/index.html`` and ``OUT/results.csv`` (see
 :mod:`twosector.reports`). While it runs, the batch holds a lock on ``OUT`` (a second batch is refused), and
-SIGTERM and SIGHUP stop it like Ctrl-C: its workers and their kernels are killed. The grid format is documented
-in ``docs/batch.md``.
+SIGTERM and SIGHUP stop it like Ctrl-C: its workers and their kernels are killed. A batch killed by SIGKILL
+cannot do that; its workers end by themselves (:func:`twosector.processes.exit_with_parent`). The grid format
+is documented in ``docs/batch.md``.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ KERNEL = "python3"
 RENDERER = "plotly_mimetype+notebook"
 # The child process of one run: executes the spec file given as its argument (see _worker_main).
 WORKER = "import sys; from twosector.batch import _worker_main; sys.exit(_worker_main(sys.argv[1]))"
+# Run first in every worker (with the batch's process id): the worker ends when the batch does, even by SIGKILL.
+GUARD = "from twosector.processes import exit_with_parent; exit_with_parent({parent})\n"
 # Parameters the runner sets itself (a notebook declaring them gets them).
 RUNNER_PARAMS = ("results_path",)
 _GRID_KEYS = {"notebook", "id", "parameters", "scenarios"}
@@ -532,7 +535,7 @@ def _launch(run: Run, out: Path, timeout: float, declared: Mapping[str, Any],
             if _STOPPING.is_set():
                 raise KeyboardInterrupt
             proc = subprocess.Popen(
-                [sys.executable, "-c", WORKER, str(spec_path)],
+                [sys.executable, "-c", GUARD.format(parent=os.getpid()) + WORKER, str(spec_path)],
                 cwd=run_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
             _RUNNING.add(proc)
