@@ -166,3 +166,106 @@ def test_a_place_that_cannot_be_written_is_named_with_the_reason(read_only_folde
         check_output_file(target, "--out")
     assert str(exc.value) == (f"--out {str(target)!r}: cannot write there (Permission denied: "
                               f"{str(read_only_folder)!r}); give a place you can write to")
+
+
+# ---------------------------------------------------------------------------------------------- a full disk
+# Injected: the write call of each atomic writer fills part of its temporary file, then fails with ENOSPC, as a
+# full disk does. This always runs. The same through a real full file system (a tiny tmpfs in a user and mount
+# namespace) is test_a_full_tmpfs_leaves_the_previous_results_and_one_message, which needs `unshare -rm`.
+
+def _disk_full(path) -> None:
+    """What a full disk does to a write: part of the data lands, then ENOSPC."""
+    import errno
+    import os
+
+    with open(path, "wb") as fh:
+        fh.write(b"x" * 100)
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _full_write_bytes(path, data) -> None:  # in place of Path.write_bytes
+    _disk_full(path)
+
+
+def _full_to_csv(frame, path, *args, **kwargs) -> None:  # in place of DataFrame.to_csv
+    _disk_full(path)
+
+
+def _write_report(target):
+    def build(folder):
+        (folder / "fit.html").write_text("new")
+        _disk_full(folder / "backtest.csv")
+
+    return replace_dir(target, build)
+
+
+@pytest.mark.parametrize("writer", ["atomic_write", "atomic_frame", "replace_dir"])
+def test_a_full_disk_leaves_the_previous_output_and_no_temporary_file(tmp_path, monkeypatch, writer):
+    from pathlib import Path
+
+    target = tmp_path / ("report" if writer == "replace_dir" else "results.csv")
+    if writer == "replace_dir":
+        target.mkdir()
+        (target / "index.html").write_text("previous")
+        write = _write_report
+    else:
+        target.write_text("previous")
+        monkeypatch.setattr(Path, "write_bytes", _full_write_bytes)
+        monkeypatch.setattr(pd.DataFrame, "to_csv", _full_to_csv)
+        write = {"atomic_write": lambda t: atomic_write(t, "new"),
+                 "atomic_frame": lambda t: atomic_frame(pd.DataFrame({"a": [1]}), t)}[writer]
+    with pytest.raises(TwosectorError) as exc:
+        write(target)
+    assert str(exc.value) == f"cannot write {str(target)!r} (No space left on device)"
+    if writer == "replace_dir":
+        assert [p.name for p in target.iterdir()] == ["index.html"]
+    assert (target / "index.html" if writer == "replace_dir" else target).read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file or folder left
+
+
+def test_a_full_disk_is_one_line_on_the_command_line(tmp_path, monkeypatch, capsys):
+    from twosector.cli import main
+
+    target = tmp_path / "results.csv"
+    target.write_text("previous")
+    monkeypatch.setattr(pd.DataFrame, "to_csv", _full_to_csv)
+    assert main(["simulate", "baseline", "--out", str(target), "--force"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"twosector simulate: error: cannot write {str(target)!r} (No space left on device)"]
+    assert target.read_text() == "previous" and [p.name for p in tmp_path.iterdir()] == ["results.csv"]
+
+
+# a shell script run as root of a user and mount namespace: mount a 64 KiB tmpfs on $1, put the previous results
+# there, let `twosector simulate --out` fill it (its results are ~0.5 MB), then show what is left
+FULL_TMPFS = """
+set -e
+mount -t tmpfs -o size=64k twosector-full "$1"
+printf 'previous\n' > "$1/results.csv"
+set +e
+"$2" -c 'import sys; from twosector.cli import main; sys.exit(main(sys.argv[1:]))' \
+    simulate baseline --out "$1/results.csv" --force
+echo "exit $?"
+ls -A "$1"
+cat "$1/results.csv"
+"""
+
+
+def test_a_full_tmpfs_leaves_the_previous_results_and_one_message(tmp_path):
+    """A real full disk: a tiny tmpfs mounted in a user and mount namespace (``unshare -rm``).
+
+    Needs ``unshare`` and a kernel that lets this user create namespaces; where that is refused the test is
+    skipped with the reason, and the injected variants above (which always run) cover the same behaviour.
+    """
+    import shutil
+    import subprocess
+    import sys
+
+    if not shutil.which("unshare") or subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here (unshare -rm refused); the injected ENOSPC tests cover it")
+    folder = tmp_path / "small"
+    folder.mkdir()
+    result = subprocess.run(["unshare", "-rm", "sh", "-c", FULL_TMPFS, "sh", str(folder), sys.executable],
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines() == ["exit 2", "results.csv", "previous"], (result.stdout, result.stderr)
+    assert result.stderr.splitlines() == [
+        f"twosector simulate: error: cannot write {str(folder / 'results.csv')!r} (No space left on device)"]
