@@ -157,7 +157,10 @@ def _runs_from_mapping(grid: Mapping[str, Any], base: Path, where: str) -> list[
     for key in grid:
         if key not in _TOP_KEYS:
             raise TwosectorError(f"{where}: " + unknown_name("top-level key", key, _TOP_KEYS))
-    folder = Path(grid.get("notebooks", NOTEBOOK_DIR))
+    folder = grid.get("notebooks", NOTEBOOK_DIR)
+    if not isinstance(folder, str | os.PathLike) or not str(folder):
+        raise TwosectorError(f"{where}: field 'notebooks' must be a folder name, got {folder!r}")
+    folder = Path(folder)
     folder = folder if folder.is_absolute() else base / folder
     defaults = grid.get("defaults", {})
     if not isinstance(defaults, Mapping):

@@ -23,7 +23,7 @@ import pandas as pd
 from twosector import calendar
 from twosector.calendar import DEFAULT_LEVER_START, FIRST_LEVER_QUARTER, LAST_QUARTER
 from twosector.errors import ScenarioError, unknown_name
-from twosector.files import read_toml
+from twosector.files import atomic_write, check_output_file, read_toml
 from twosector.resources import scenario_folder
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Scenario",
     "list_scenarios",
     "load_scenario",
+    "save_scenario",
     "profile",
     "lever_paths",
     "parse_quarter",
@@ -533,6 +534,48 @@ def load_scenario(scenario: str | os.PathLike[str] | Mapping[str, Any] | Scenari
         f"scenario: {type(scenario).__name__} is not supported; allowed: a built-in name, a .toml path, "
         "a mapping or a Scenario"
     )
+
+
+def save_scenario(scenario: Scenario, path: str | os.PathLike[str], force: bool = False) -> Path:
+    """Write a scenario as a scenario file (TOML, ``docs/scenarios.md``) that :func:`load_scenario` reads back.
+
+    The file holds ``name``, ``description`` and every lever with all its fields (:meth:`Scenario.to_dict`);
+    levers inherited from a ``base`` are written out, so the file stands alone. Written atomically.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario, e.g. from :meth:`Scenario.with_lever`.
+    path : path-like
+        A ``.toml`` file.
+    force : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    Path
+        The file written; ``load_scenario(path)`` has the same name, description and levers.
+
+    Raises
+    ------
+    ScenarioError
+        If ``path`` does not end in ``.toml``.
+    TwosectorError
+        If ``path`` exists (and not ``force``), is a folder, or cannot be written
+        (:func:`twosector.files.check_output_file`).
+
+    Examples
+    --------
+    >>> s = load_scenario("baseline").with_lever("oil_price_cap", intensity=10.0)
+    >>> load_scenario(save_scenario(s, "oil.toml")).levers == s.levers
+    True
+    """
+    import tomli_w
+
+    if Path(path).suffix.lower() != ".toml":
+        raise ScenarioError(f"save_scenario: {str(path)!r} is not a .toml file; allowed: a path ending in .toml")
+    target = check_output_file(path, "save_scenario: path", force)
+    return atomic_write(target, tomli_w.dumps(scenario.to_dict()))
 
 
 def list_scenarios() -> pd.DataFrame:
