@@ -454,6 +454,31 @@ def test_sigterm_and_sighup_stop_the_batch_like_ctrl_c(fake_grid, tmp_path, sign
     assert table.set_index("run_id").loc[list(stopped), "action"].eq("ran").all()
 
 
+def test_a_stop_signal_that_reaches_another_thread_stops_the_batch_at_once(fake_grid, tmp_path, monkeypatch):
+    # the system gives a process's signal to any thread that does not block it; Python runs the handler in the main
+    # thread, which waited for the runs without a limit, so the batch ignored the signal until a run ended (seen as
+    # a hang of SIGHUP+SIGTERM under load). Here the signal goes to a thread of the pool on purpose.
+    import signal
+    import threading
+    import time
+
+    monkeypatch.setenv("FAKE_SLEEP", "60")
+    out = tmp_path / "out"
+
+    def send() -> None:
+        wait_for(lambda: len(processes_in(out)) >= 4 and len(records(out)) == 2, what="two runs to start")
+        pool = next(t for t in threading.enumerate() if t.name.startswith("ThreadPoolExecutor"))
+        signal.pthread_kill(pool.ident, signal.SIGTERM)
+
+    threading.Thread(target=send, daemon=True).start()
+    started = time.monotonic()
+    with pytest.raises(batch.Stopped) as stopped:
+        run_batch(fake_grid, out=out, workers=2, progress=False)
+    assert stopped.value.signum == signal.SIGTERM
+    assert time.monotonic() - started < 30  # not after the runs' 60 s
+    assert {r["error"] for r in records(out).values()} == {"Interrupted"}
+
+
 def test_the_workers_of_a_batch_killed_by_sigkill_end_with_it(fake_grid, tmp_path):
     out = tmp_path / "out"
     proc = start_batch(fake_grid, out, "--workers", "2", sleep=60)

@@ -33,8 +33,8 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -731,7 +731,7 @@ def _run_locked(runs: Sequence[Run], out: Path, workers: int, force: bool, timeo
         try:
             futures = {pool.submit(_launch, r, out, timeout, declared[r.notebook], records.starting): r
                        for r in todo}
-            for future in as_completed(futures):
+            for future in _as_completed(futures):
                 run = futures[future]
                 try:
                     record = future.result()
@@ -755,6 +755,19 @@ def _run_locked(runs: Sequence[Run], out: Path, workers: int, force: bool, timeo
     table = _status_table(runs, status, actions, out)
     write_batch_index(out, runs, status)
     return table
+
+
+#: Longest wait of the batch's main thread: a stop signal that the system delivered to another thread is
+#: handled only when the main thread runs Python code again (a lock wait without a limit is not interrupted).
+WAKE = 0.25
+
+
+def _as_completed(futures: Iterable[Future]) -> Iterator[Future]:
+    """Like :func:`concurrent.futures.as_completed`, but waking the main thread every :data:`WAKE` seconds."""
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=WAKE, return_when=FIRST_COMPLETED)
+        yield from done
 
 
 def _status_table(runs: Sequence[Run], status: Mapping[str, Mapping[str, Any]], actions: Mapping[str, str],
