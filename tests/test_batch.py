@@ -538,16 +538,7 @@ def test_damaged_status_is_one_line_on_the_command_line(fake_grid, tmp_path, cap
 
 @pytest.mark.slow
 def test_sigterm_stops_the_real_workers_and_their_kernels(tmp_path, tiny_notebook):
-    import sys
-
-    tiny_notebook(tmp_path / "nb", "import time\ntime.sleep(seconds)")
-    grid = tmp_path / "grid.toml"
-    grid.write_text('notebooks = "nb"\n[[run]]\nnotebook = "tiny"\nparameters = { seconds = 120.0 }\n')
-    out = tmp_path / "out"
-    main = "import sys; from twosector.cli import main; sys.exit(main(sys.argv[1:]))"
-    proc = subprocess.Popen([sys.executable, "-c", main, "batch", str(grid), "--out", str(out)], cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
+    proc, out = start_real_batch(tmp_path, tiny_notebook)
     try:
         wait_for(lambda: kernel_running(out), seconds=120, what="the kernel to start")
         proc.terminate()
@@ -561,15 +552,7 @@ def test_sigterm_stops_the_real_workers_and_their_kernels(tmp_path, tiny_noteboo
 
 @pytest.mark.slow
 def test_sigkill_of_the_batch_ends_the_real_workers_and_their_kernels(tmp_path, tiny_notebook):
-    import sys
-
-    tiny_notebook(tmp_path / "nb", "import time\ntime.sleep(seconds)")
-    grid = tmp_path / "grid.toml"
-    grid.write_text('notebooks = "nb"\n[[run]]\nnotebook = "tiny"\nparameters = { seconds = 120.0 }\n')
-    out = tmp_path / "out"
-    main = "import sys; from twosector.cli import main; sys.exit(main(sys.argv[1:]))"
-    proc = subprocess.Popen([sys.executable, "-c", main, "batch", str(grid), "--out", str(out)], cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc, out = start_real_batch(tmp_path, tiny_notebook)
     try:
         wait_for(lambda: kernel_running(out), seconds=45, what="the kernel to start")
         proc.kill()
@@ -579,6 +562,20 @@ def test_sigkill_of_the_batch_ends_the_real_workers_and_their_kernels(tmp_path, 
     finally:
         kill_all_in(tmp_path)
     assert records(out)["tiny"]["status"] == "running"
+
+
+def start_real_batch(folder: Path, tiny_notebook) -> tuple[subprocess.Popen, Path]:
+    """``twosector batch`` in a child process: one run of a notebook that sleeps 120 s in a real kernel."""
+    import sys
+
+    tiny_notebook(folder / "nb", "import time\ntime.sleep(seconds)")
+    grid = folder / "grid.toml"
+    grid.write_text('notebooks = "nb"\n[[run]]\nnotebook = "tiny"\nparameters = { seconds = 120.0 }\n')
+    out = folder / "out"
+    main = "import sys; from twosector.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.Popen([sys.executable, "-c", main, "batch", str(grid), "--out", str(out)], cwd=folder,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return proc, out
 
 
 def kernel_running(out: Path) -> bool:

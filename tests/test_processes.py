@@ -43,29 +43,26 @@ def test_a_worker_whose_parent_is_already_gone_ends_at_once(tmp_path):
     assert result.returncode == -9
 
 
-def test_the_parent_death_signal_ends_the_worker_without_waiting_for_the_watch(tmp_path):
-    ready = tmp_path / "pid"
-    # the watching thread looks only once an hour: only the parent-death signal can end the child in time
-    middle = subprocess.run([sys.executable, "-c", MIDDLE, CHILD, "3600", str(ready)], timeout=60)
+def outlives_its_parent(folder: Path, child: str, poll: str) -> bool:
+    """Start ``child`` (watching every ``poll`` s) below a parent that dies by SIGKILL; True if it outlives it."""
+    ready = folder / "pid"
+    middle = subprocess.run([sys.executable, "-c", MIDDLE, child, poll, str(ready)], timeout=60)
     assert middle.returncode == -9
-    child = int(ready.read_text())
+    pid = int(ready.read_text())
     try:
-        assert ends_within(child, 5), "the child outlived its parent"
+        return not ends_within(pid, 5)
     finally:
-        if alive(child):
-            subprocess.run(["kill", "-9", str(child)], check=False)
+        if alive(pid):
+            subprocess.run(["kill", "-9", str(pid)], check=False)
 
 
-def test_the_watch_alone_ends_the_worker_when_the_signal_is_not_available(tmp_path, monkeypatch):
-    ready = tmp_path / "pid"
+def test_the_parent_death_signal_ends_the_worker_without_waiting_for_the_watch(tmp_path):
+    # the watching thread looks only once an hour: only the parent-death signal can end the child in time
+    assert not outlives_its_parent(tmp_path, CHILD, "3600")
+
+
+def test_the_watch_alone_ends_the_worker_when_the_signal_is_not_available(tmp_path):
     without = CHILD.replace("from twosector.processes import exit_with_parent; ",
                             "import twosector.processes as p; p._parent_death_signal = lambda s: False; "
                             "exit_with_parent = p.exit_with_parent; ")
-    middle = subprocess.run([sys.executable, "-c", MIDDLE, without, "0.2", str(ready)], timeout=60)
-    assert middle.returncode == -9
-    child = int(ready.read_text())
-    try:
-        assert ends_within(child, 5), "the child outlived its parent"
-    finally:
-        if alive(child):
-            subprocess.run(["kill", "-9", str(child)], check=False)
+    assert not outlives_its_parent(tmp_path, without, "0.2")
