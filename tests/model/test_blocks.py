@@ -744,4 +744,6 @@ def test_backends_agree_on_log_and_clip_edge_cases() -> None:
     assert SCALAR.log(0.0) == -math.inf and math.isnan(SCALAR.log(-1.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         assert VECTOR.log(np.array([0.0]))[0] == -np.inf and np.isnan(VECTOR.log(np.array([-1.0]))[0])
-    assert SCALAR.clip(5.0, 0.0, 2.0) == 2.0 and SCALAR.clip(-1.0, 0.0, 2.0) == 0.0
+    # a high bound below the low one wins, as in np.clip; NaN passes through
+    for x, low, high in [(5.0, 0.0, 2.0), (-1.0, 0.0, 2.0), (1.0, 3.0, 2.0), (-5.0, 3.0, 2.0), (math.nan, 0.0, 2.0)]:
+        np.testing.assert_equal(SCALAR.clip(x, low, high), VECTOR.clip(np.array([x]), low, high)[0])

@@ -35,15 +35,17 @@ def _exp(x: float) -> float:
 
 
 def _clip(x: float, low: float, high: float) -> float:
-    return min(max(x, low), high)
+    """``min(max(x, low), high)`` (so ``high`` wins when below ``low``, as in np.clip) without the two calls."""
+    x = low if low > x else x
+    return high if high < x else x
 
 
-def _store_floats(slab: np.ndarray, values: Sequence[float]) -> None:
-    slab[:, 0] = values
+def _store_floats(slab: np.ndarray, t: int, values: Sequence[float]) -> None:
+    slab[t, :, 0] = values
 
 
-def _store_arrays(slab: np.ndarray, values: Sequence[Any]) -> None:
-    for row, value in zip(slab, values, strict=True):  # a value may be a float shared by all draws
+def _store_arrays(slab: np.ndarray, t: int, values: Sequence[Any]) -> None:
+    for row, value in zip(slab[t], values, strict=True):  # a value may be a float shared by all draws
         row[...] = value
 
 
@@ -62,8 +64,8 @@ class Backend:
     clip : callable
         ``clip(x, low, high)``.
     store : callable
-        ``store(slab, values)`` writes one quarter's values (a sequence, one per output) into ``slab`` of shape
-        ``(outputs, n)``.
+        ``store(slab, t, values)`` writes quarter ``t``'s values (a sequence, one per output) into ``slab`` of
+        shape ``(T, outputs, n)``.
     """
 
     name: str
@@ -72,7 +74,7 @@ class Backend:
     exp: Callable[[Any], Any]
     log: Callable[[Any], Any]
     clip: Callable[[Any, Any, Any], Any]
-    store: Callable[[np.ndarray, Sequence[Any]], None]
+    store: Callable[[np.ndarray, int, Sequence[Any]], None]
 
 
 VECTOR = Backend("vector", np.minimum, np.maximum, np.exp, np.log, np.clip, _store_arrays)
