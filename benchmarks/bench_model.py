@@ -8,8 +8,9 @@ Prints, measured in this one run:
 - the engine per draw for one draw at a time (the scalar path) and for N draws (default 10,000) at once (the
   vectorised path), and their ratio;
 - when the repository's ``tests/reference/legacy_model.py`` is present (the engine before the block
-  refactoring of issue 8), the same two timings for it and the ratios new / legacy; the timings of the two
-  engines are interleaved and the best of several repeats is kept, so load on the machine affects both alike;
+  refactoring of issue 8), the same two timings for it and the ratios new / legacy; the two engines are
+  called in turn, call by call, so load on the machine affects both alike, and the fastest call of each is
+  kept (the one least disturbed by other processes: on a busy machine the stable estimate);
 - the peak memory of the vectorised run (tracemalloc) and a 10 x N-draw Monte Carlo through
   ``simulate(..., variables=[...])`` (blocks of 10,000 draws).
 """
@@ -39,11 +40,11 @@ def _legacy() -> Callable[..., Any] | None:
     return module.run
 
 
-def _best(fn: Callable[[], Any], reps: int) -> float:
+def _seconds(fn: Callable[[], Any]) -> float:
+    """The time (s) of one call of ``fn``."""
     t0 = time.perf_counter()
-    for _ in range(reps):
-        fn()
-    return (time.perf_counter() - t0) / reps
+    fn()
+    return time.perf_counter() - t0
 
 
 def main(n_draws: int = 10_000, rounds: int = 7) -> None:
@@ -63,7 +64,7 @@ def main(n_draws: int = 10_000, rounds: int = 7) -> None:
     from twosector.scenarios import lever_paths, load_scenario
 
     twosector.simulate("broad_front")  # warm-up: data, caches, imports
-    one_sim = min(_best(lambda: twosector.simulate("broad_front"), 10) for _ in range(3))
+    one_sim = min(_seconds(lambda: twosector.simulate("broad_front")) for _ in range(30))
 
     table = param_table()
     rng = np.random.default_rng(0)
@@ -85,10 +86,12 @@ def main(n_draws: int = 10_000, rounds: int = 7) -> None:
     scalar = {name: np.inf for name in engines}
     vector = {name: np.inf for name in engines}
     with np.errstate(all="ignore"):
-        for _ in range(rounds):  # interleaved: both engines see the same load
+        for _ in range(rounds):  # the engines in turn, call by call: both see the same load
+            for _ in range(40):
+                for name, engine in engines.items():
+                    scalar[name] = min(scalar[name], _seconds(lambda e=engine: e(one, xs, lev, **kw)))
             for name, engine in engines.items():
-                scalar[name] = min(scalar[name], _best(lambda e=engine: e(one, xs, lev, **kw), 40))
-                vector[name] = min(vector[name], _best(lambda e=engine: e(many, xs, lev, **kw), 1))
+                vector[name] = min(vector[name], _seconds(lambda e=engine: e(many, xs, lev, **kw)))
         tracemalloc.start()  # separate run: tracing slows allocation down
         run(many, xs, lev, **kw)
         _, peak = tracemalloc.get_traced_memory()
