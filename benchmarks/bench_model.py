@@ -90,8 +90,9 @@ def main(n_draws: int = 10_000, rounds: int = 7) -> None:
             for _ in range(40):
                 for name, engine in engines.items():
                     scalar[name] = min(scalar[name], _seconds(lambda e=engine: e(one, xs, lev, **kw)))
-            for name, engine in engines.items():
-                vector[name] = min(vector[name], _seconds(lambda e=engine: e(many, xs, lev, **kw)))
+            for _ in range(3):
+                for name, engine in engines.items():
+                    vector[name] = min(vector[name], _seconds(lambda e=engine: e(many, xs, lev, **kw)))
         tracemalloc.start()  # separate run: tracing slows allocation down
         run(many, xs, lev, **kw)
         _, peak = tracemalloc.get_traced_memory()
