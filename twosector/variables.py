@@ -152,7 +152,12 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     ),
     "price_level": ("index 2021 = 100", "prices", "CPI level"),
     "import_markup": ("% over 2021", "prices", "sanction markup on controlled imports (data and levers)"),
-    "import_cost": ("RUB per USD", "prices", "ruble cost of controlled imports: exchange rate x (1 + share x markup)"),
+    "import_cost": ("RUB per USD", "prices",
+                    "ruble cost of imports: exchange rate x (1 + share x markup + settlement cost / 100)"),
+    "settlement_cost": (
+        "% of trade value", "prices",
+        "payment and settlement cost on all imports and exports from secondary sanctions",
+    ),
     "sanctions_cost": (
         "% per year", "prices",
         "growth of import costs from the sanction markup on controlled imports, annualised (a cost shock)",

@@ -433,6 +433,7 @@ def _price_params(**over: float) -> SimpleNamespace:
 def _prices(**over: float) -> dict[str, float]:
     # the ruble loses 0.5% a quarter = (4 - 2) / 400: the real exchange rate is constant at 4% inflation
     kw = dict(usd_rub=100 * math.exp(0.005), usd_rub_prev=100.0, import_markup=0.0, import_markup_prev=0.0,
+              settlement=0.0, settlement_prev=0.0,
               inflation_prev=4.0, core_prev=4.0, imported_prev=0.0, expected=4.0, price_prev=1.0,
               price_4q_ago=math.exp(-0.04), demand_gap=0.0, ulc_gap_prev=0.0, p=_price_params(), B=B)
     kw.update(over)

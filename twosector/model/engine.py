@@ -66,6 +66,7 @@ class State:
     fx_base: Any
     fx: Any
     markup: Any
+    settlement: Any
     nwf: Any
     debt: Any
     ofz: Any
@@ -130,7 +131,7 @@ def _initial_state(f: Mapping[str, np.ndarray], k: Mapping[str, Any], x0: Mappin
         key_rate=key_rate,
         lending=key_rate + f["lending_spread"], wage=wage, ulc_gap=zeros.copy(),
         premium=f["wage_premium_base"].copy(), fx_base=zeros + x0["usd_rub"], fx=zeros + x0["usd_rub"],
-        markup=zeros + x0["import_markup"], nwf=f["nwf_liquid_2021"].copy(), debt=zeros.copy(),
+        markup=zeros + x0["import_markup"], settlement=zeros.copy(), nwf=f["nwf_liquid_2021"].copy(), debt=zeros.copy(),
         ofz=key_rate + f["ofz_spread"],
         spread=zeros.copy(), wedge=np.ones(n), defence_share=zeros.copy(), other_share=zeros.copy(),
         interest=f["interest_share"] / 400 * f["nominal_gdp_2021"]
@@ -239,7 +240,10 @@ def _nominal_side(v: dict[str, Any], s: State, x: Mapping[str, Any], x_prev: Map
                   lv: Mapping[str, float], k: Mapping[str, Any], p: Any, B: Backend) -> None:
     """The ruble, expectations, prices, rates, wages and incomes, GDP and the budget; adds to ``v``."""
     unlifted = v["unlifted"]
-    v["realised_urals"] = realised = B.maximum(x["urals_price"] - lv["oil_price_cap"] * unlifted, 1.0)
+    # [L2] secondary sanctions: payment and settlement costs (% of trade value) on all imports and exports
+    v["settlement_cost"] = settlement = p.secondary_settlement_max * lv["secondary_sanctions"] * unlifted
+    v["realised_urals"] = realised = B.maximum(x["urals_price"] - lv["oil_price_cap"] * unlifted, 1.0) \
+        * (1 - settlement / 100)
     v.update(prices.exchange_rate(
         fx_data=x["usd_rub"], fx_anchor=x["fx_anchor"], base_prev=s.fx_base, inflation_prev=s.inflation,
         urals=x["urals_price"], urals_prev=x_prev["urals_price"], realised=realised, p=p, B=B, shock=x["fx_shock"]))
@@ -250,6 +254,7 @@ def _nominal_side(v: dict[str, Any], s: State, x: Mapping[str, Any], x_prev: Map
                                    + p.secondary_markup_max * lv["secondary_sanctions"]) * unlifted
     v.update(prices.prices(
         usd_rub=v["usd_rub"], usd_rub_prev=s.fx, import_markup=markup, import_markup_prev=s.markup,
+        settlement=settlement, settlement_prev=s.settlement,
         inflation_prev=s.inflation, core_prev=s.core, imported_prev=s.imported, expected=v["inflation_expectations"],
         price_prev=s.price, price_4q_ago=s.price_hist[0], demand_gap=v["demand_gap"], ulc_gap_prev=s.ulc_gap,
         p=p, B=B))
@@ -287,18 +292,21 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
     """Laws of motion: carry this quarter's values into the state of the next."""
     s.lost = s.lost + p.army_attrition * v["army_w"] * (1 - p.army_return_share)  # [N3]
     s.capital = B.maximum(s.capital * B.exp(-p.investment_sensitivity * (v["real_rate_civilian"] - k["rr_neutral"])
-                                            / 400), K_FLOOR)  # [C7]
+                                            / 400 + supply.capital_growth(drag=v["tech_drag"], exposure=1.0, p=p)),
+                          K_FLOOR)  # [C7] [M5]
     # [Y8] military capital grows while orders exceed output at normal utilisation, faster when credit is cheap
     # (preferential loans at the military lending rate); idle capacity is mothballed slowly
     cost = B.exp(-p.military_investment_rate * (v["lending_rate_military"] - v["inflation_expectations"]) / 100)
     excess = B.maximum(v["military_overload"], 0.0)
     idle = B.maximum(1 - v["military_utilisation"], 0.0)
-    growth = p.military_investment * excess * cost - p.military_depreciation * idle
+    growth = p.military_investment * excess * cost - p.military_depreciation * idle \
+        + supply.capital_growth(drag=v["tech_drag"], exposure=p.military_tech_exposure, p=p)  # [M5]
     s.capital_military = s.capital_military * B.exp(growth)
-    # [Y7] military prices: CPI inflation, faster while orders exceed output at normal utilisation (prices do not
-    # fall below the CPI path when orders fall short: idle capacity lowers output instead)
+    # [Y7] military prices (prices do not fall below the CPI path when orders fall short: idle capacity lowers
+    # output instead)
     # before the war the index follows the inflation target (state defence orders are priced with the planned
-    # indexation), so that it averages 1 in 2021 and real orders 100
+    # indexation), so that it averages 1 in 2021 and real orders 100; in the war it follows the CPI, which carries
+    # the sanctions markup as a cost [P4]
     base = x["war"] * v["inflation_q"] + (1 - x["war"]) * p.inflation_target
     s.price_military = s.price_military * B.exp(base / 400 + p.military_price_pressure * excess)
     # [D4] next quarter's demand anchor: this quarter's potential output grown at the trend
@@ -322,7 +330,7 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
     s.price_hist = s.price_hist[1:] + [v["price_level"]]
     s.price, s.wage, s.premium = v["price_level"], v["wage_civilian"], v["wage_premium"]
     s.ulc_gap = v["unit_labour_cost_gap"]
-    s.fx_base, s.fx, s.markup = v["usd_rub_base"], v["usd_rub"], v["import_markup"]
+    s.fx_base, s.fx, s.markup, s.settlement = v["usd_rub_base"], v["usd_rub"], v["import_markup"], v["settlement_cost"]
     s.nwf, s.debt, s.ofz, s.spread = v["nwf_liquid"], v["new_debt"], v["ofz_rate"], v["sovereign_spread"]
     s.nominal_gdp, s.wedge, s.interest = v["nominal_gdp"], v["wedge"], v["interest"]
     s.ngdp_hist = s.ngdp_hist[1:] + [v["nominal_gdp"]]

@@ -63,8 +63,8 @@ def expectations(
 
 
 def prices(
-    *, usd_rub: Value, usd_rub_prev: Value, import_markup: Value, import_markup_prev: Value,
-    inflation_prev: Value, core_prev: Value, imported_prev: Value, expected: Value, price_prev: Value,
+    *, usd_rub: Value, usd_rub_prev: Value, import_markup: Value, import_markup_prev: Value, settlement: Value,
+    settlement_prev: Value, inflation_prev: Value, core_prev: Value, imported_prev: Value, expected: Value, price_prev: Value,
     price_4q_ago: Value, demand_gap: Value, ulc_gap_prev: Value, p: Any, B: Backend,
 ) -> dict[str, Value]:
     """[P3]-[P5] import costs, the Phillips curve (annualised q/q), the price level and y/y CPI inflation.
@@ -85,12 +85,13 @@ def prices(
       ``pass_through_impact`` in the quarter and the rest in the next (import contracts, inventories); with a
       constant real exchange rate the term is zero, so it cannot sustain an inflation spiral on its own;
     - sanctions: the markup on controlled imports (a share ``controlled_import_share`` of the import basket)
-      raises production costs, passed into prices at ``markup_pass_through`` (a cost shock, both ways: relief
-      lowers prices).
+      and the ``settlement`` cost of payments on all imports (secondary sanctions, % of their value) raise
+      production costs, passed into prices at ``markup_pass_through`` (a cost shock, both ways: relief lowers
+      prices).
     """
     imported = 400 * B.log(usd_rub / usd_rub_prev) + p.world_inflation - inflation_prev
-    sanctions = 400 * B.log((1 + p.controlled_import_share * import_markup / 100)
-                            / (1 + p.controlled_import_share * import_markup_prev / 100))
+    sanctions = 400 * B.log((1 + p.controlled_import_share * import_markup / 100 + settlement / 100)
+                            / (1 + p.controlled_import_share * import_markup_prev / 100 + settlement_prev / 100))
     fx = p.pass_through_impact * imported + (1 - p.pass_through_impact) * imported_prev
     passed = p.pass_through * fx + p.markup_pass_through * sanctions
     pressure = B.maximum(demand_gap, 0.0) + p.phillips_slack * B.minimum(demand_gap, 0.0)
@@ -98,7 +99,7 @@ def prices(
             + p.phillips_ulc * B.clip(ulc_gap_prev, -ULC_BOUND, ULC_BOUND))
     pi = core + passed
     price = price_prev * B.exp(pi / 400)
-    cost = usd_rub * (1 + p.controlled_import_share * import_markup / 100)
+    cost = usd_rub * (1 + p.controlled_import_share * import_markup / 100 + settlement / 100)
     return {"import_cost": cost, "imported_inflation": imported, "sanctions_cost": sanctions, "core_inflation": core,
             "inflation_q": pi, "price_level": price, "cpi_inflation": 100 * (price / price_4q_ago - 1)}
 

@@ -12,8 +12,8 @@ from typing import Any, NamedTuple
 from twosector.model.backend import Backend
 
 __all__ = [
-    "labour_supply", "critical_inputs", "defence_split", "military", "Technology", "produce", "require",
-    "civilian_supply", "civilian_employment",
+    "labour_supply", "critical_inputs", "defence_split", "military", "capital_growth",
+    "Technology", "produce", "require", "civilian_supply", "civilian_employment",
 ]
 
 Value = Any  # float or np.ndarray of shape (n,)
@@ -121,6 +121,18 @@ def military(
         "capital_military": capital, "price_military": price_m_prev, "military_overload": B.log(q / (normal * full)),
         "utilisation_normal": normal,
     }
+
+
+def capital_growth(*, drag: Value, exposure: Value, p: Any) -> Value:
+    """[M5] the capacity growth technology controls take (log points per quarter, <= 0).
+
+    Each year investment renews ``capital_renewal`` of the capital stock (depreciation plus trend growth); with
+    restricted technology (imported machine tools, electronics) the renewal builds ``1 - exposure × drag`` of the
+    capacity it would, so the stock grows more slowly for as long as the drag lasts: technology controls
+    lower the growth of capacity, not only its productivity. ``exposure`` is 1 for the civilian sector and
+    ``military_tech_exposure`` for the military.
+    """
+    return -p.capital_renewal * exposure * drag / 4
 
 
 class Technology(NamedTuple):
