@@ -10,6 +10,8 @@ Model
     simulate, compare, plausibility, implausible_draws
 Uncertainty
     montecarlo (priors: :mod:`twosector.priors`, exogenous risks: :mod:`twosector.risks`)
+Packages
+    pressure, scale_to_pressure, effects_per_pressure, gradual_vs_sudden
 Calibration
     estimate, calibrate, fact_table, backtest, forecast_scoreboard
 Charts and notebooks
@@ -44,6 +46,11 @@ _API: dict[str, str] = {
     "plausibility": "twosector.plausible",
     "implausible_draws": "twosector.plausible",
     "montecarlo": "twosector.uncertainty",
+    # packages of comparable pressure
+    "pressure": "twosector.packages",
+    "scale_to_pressure": "twosector.packages",
+    "effects_per_pressure": "twosector.packages",
+    "gradual_vs_sudden": "twosector.packages",
     # calibration
     "estimate": "twosector.estimation",
     "calibrate": "twosector.calibration",

@@ -47,7 +47,11 @@ MAX_RAMP = 40
 
 @dataclass(frozen=True)
 class LeverSpec:
-    """Definition of a lever: unit and valid range of its intensity, and its options."""
+    """Definition of a lever: unit and valid range of its intensity, its options and its default intensity.
+
+    ``default`` is the intensity of the built-in single-lever scenario (the size of "one such package"), and
+    ``basis`` the source or the stated reason for it (``docs/model.md`` section 2).
+    """
 
     name: str
     unit: str
@@ -56,6 +60,8 @@ class LeverSpec:
     description: str
     options: dict[str, tuple[float, float, float, str]] = field(default_factory=dict)
     """option name -> (default, low, high, description)"""
+    default: float = 0.0
+    basis: str = ""
 
 
 LEVERS: dict[str, LeverSpec] = {
@@ -65,29 +71,43 @@ LEVERS: dict[str, LeverSpec] = {
             "input_sanctions", "share (0-1)", 0.0, 1.0,
             "targeted sanctions on key imported industrial inputs: at intensity 1, input_cut_max of the "
             "remaining critical imports is stopped and their price rises by sanction_markup_max points",
+            default=0.5, basis="stated reason: half of the largest package the ranges allow; the 2014 measures "
+            "reached 32-37% of their sanctions potential (Chowdhry et al. 2024, fact base)",
         ),
         LeverSpec(
             "tech_controls", "share (0-1)", 0.0, 1.0,
             "restricted access to critical technologies: civilian TFP drag whose target is "
-            "intensity x tech_drag_max, reached by partial adjustment (tech_adjust per quarter)",
+            "intensity x tech_drag_max, reached by partial adjustment (tech_adjust per quarter); the drag also "
+            "lowers military productivity and slows capacity growth in both sectors (capital_renewal)",
+            default=0.6, basis="stated reason: a partial decoupling, 0.6 x tech_drag_max = 3% of TFP in the long "
+            "run, against more than 4% of real income for full decoupling (Flach et al. 2023)",
         ),
         LeverSpec(
             "skilled_emigration", "mn persons per year", 0.0, 0.5,
             "incentives for skilled-labour migration: extra outflow of skilled workers (stock decays "
             "with emigrant_return_rate; each weighs skilled_productivity average workers)",
+            default=0.1, basis="the 2022 IT emigration (35k in spring + 70-80k in September, The Bell, fact "
+            "base 1.6), repeated every year",
         ),
         LeverSpec(
             "oil_price_cap", "USD/bbl", 0.0, 40.0,
-            "tighter oil sanctions: extra Urals discount on the realised export price",
+            "tighter oil sanctions: extra Urals discount on the realised export price (oil revenue, the ruble, "
+            "the budget and the NWF revaluation at the ruble it moves)",
+            default=10.0, basis="about a third of the ~32 USD/bbl discount of March 2023 over January 2022 "
+            "(fact base 3.10): the discount, not the cap, is what bites",
         ),
         LeverSpec(
             "secondary_sanctions", "share (0-1)", 0.0, 1.0,
             "enforcement on third-country banks and suppliers: at intensity 1, import costs rise by "
-            "secondary_markup_max points and secondary_cut_max of critical imports is delayed",
+            "secondary_markup_max points, secondary_cut_max of critical imports is delayed, and all imports "
+            "and export proceeds pay a settlement cost of secondary_settlement_max % of their value",
+            default=0.5, basis="stated reason: half of the largest enforcement the ranges allow (markup up to the "
+            "Turkey route's +25-55% over other buyers' +9%, Korhonen & Simola, BOFIT)",
         ),
         LeverSpec(
             "defence_spending", "fractional change of the defence path", -0.9, 1.0,
             "change of the national-defence spending path (e.g. -0.2 = a 20% cut)",
+            default=0.1, basis="+10% of the path: the multiplier experiment of model-v2 check P4",
         ),
         LeverSpec(
             "ceasefire", "share (0-1)", 0.0, 1.0,
@@ -98,6 +118,7 @@ LEVERS: dict[str, LeverSpec] = {
                 "defence_cut": (0.3, 0.0, 0.9, "fractional cut of the defence spending path"),
                 "sanction_relief": (0.0, 0.0, 1.0, "share of historical and scenario sanctions lifted"),
             },
+            default=1.0, basis="a full ceasefire; its size is in the options",
         ),
     ]
 }
