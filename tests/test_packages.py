@@ -11,7 +11,12 @@ import pytest
 from twosector import default_params, list_scenarios, load_scenario
 from twosector.errors import ScenarioError, TwosectorError
 from twosector.packages import (
-    PRESSURE_LEVERS, effects_per_pressure, gradual_vs_sudden, pressure, pressure_path, pressure_rates,
+    PRESSURE_LEVERS,
+    effects_per_pressure,
+    gradual_vs_sudden,
+    pressure,
+    pressure_path,
+    pressure_rates,
     scale_to_pressure,
 )
 from twosector.scenarios import LEVERS

@@ -101,10 +101,12 @@ def pressure_rates(params: Mapping[str, float] | pd.Series | None = None) -> pd.
     imports, exports = _trade_shares()
     l_bar = p["labour_force_2021"] * (1 - p["unemployment_natural"] / 100) - p["employment_military_2021"]
     ruble_2021 = _annual("usd_rub", 2021)
+    def inputs(cut: float, markup: float) -> float:  # critical inputs stopped + the markup on the rest, % of GDP
+        return 100 * omega * (cut + (1 - cut) * markup / 100)
+
     rates = {
-        "input_sanctions": 100 * omega * (p["input_cut_max"] + (1 - p["input_cut_max"]) * p["sanction_markup_max"] / 100),
-        "secondary_sanctions": 100 * omega * (p["secondary_cut_max"]
-                                              + (1 - p["secondary_cut_max"]) * p["secondary_markup_max"] / 100)
+        "input_sanctions": inputs(p["input_cut_max"], p["sanction_markup_max"]),
+        "secondary_sanctions": inputs(p["secondary_cut_max"], p["secondary_markup_max"])
         + p["secondary_settlement_max"] * (imports + exports),
         "tech_controls": 100 * p["tech_drag_max"] * ((1 - w) + w * p["military_tech_exposure"]),
         "skilled_emigration": 100 * (1 - w) * (1 - p["capital_share"]) * p["skilled_productivity"] / l_bar,

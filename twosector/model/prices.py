@@ -64,8 +64,8 @@ def expectations(
 
 def prices(
     *, usd_rub: Value, usd_rub_prev: Value, import_markup: Value, import_markup_prev: Value, settlement: Value,
-    settlement_prev: Value, inflation_prev: Value, core_prev: Value, imported_prev: Value, expected: Value, price_prev: Value,
-    price_4q_ago: Value, demand_gap: Value, ulc_gap_prev: Value, p: Any, B: Backend,
+    settlement_prev: Value, inflation_prev: Value, core_prev: Value, imported_prev: Value, expected: Value,
+    price_prev: Value, price_4q_ago: Value, demand_gap: Value, ulc_gap_prev: Value, p: Any, B: Backend,
 ) -> dict[str, Value]:
     """[P3]-[P5] import costs, the Phillips curve (annualised q/q), the price level and y/y CPI inflation.
 
