@@ -272,7 +272,9 @@ def pressure(scenarios: Mapping[str, Any] | Sequence[Any], start: str | pd.Perio
              end: str | pd.Period = DEFAULT_END) -> pd.DataFrame:
     """Total lever pressure of scenarios: each lever's intensity x timing profile summed over quarters.
 
-    Comparing a gradual and a sudden scenario is fair when these sums match ("the same total pressure").
+    Comparing a gradual and a sudden scenario is fair when these sums match ("the same total pressure"). The
+    sums are in each lever's own unit; :func:`twosector.packages.pressure` puts every lever in one unit (% of
+    2021 GDP).
 
     Parameters
     ----------
