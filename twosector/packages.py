@@ -177,7 +177,10 @@ def pressure(scenario: Any, params: Mapping[str, float] | pd.Series | None = Non
 
     Examples
     --------
-    >>> round(pressure("input_sanctions"), 2)  # doctest: +SKIP
+    >>> pressure("baseline")
+    0.0
+    >>> [round(pressure(s, window=("2025Q1", "2030Q4")), 1) for s in ("broad_front", "sudden_shock")]
+    [29.2, 29.2]
     """
     from twosector.scenarios import load_scenario
 
