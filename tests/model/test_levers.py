@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from twosector import compare, default_params
 
@@ -53,3 +54,30 @@ def test_oil_price_cap_revalues_the_nwf_at_the_ruble_it_moves() -> None:
     assert first[("realised_urals", "diff")] < 0 and first[("usd_rub", "diff")] > 0
     # the weaker ruble of the lever revalues the fund upwards in the quarter it moves
     assert first[("nwf_revaluation", "diff")] > 0
+
+
+def test_the_sanctions_markup_is_a_production_cost_of_weapons() -> None:
+    # [Y7]: a markup on controlled inputs raises military prices by its cost at the industry's own
+    # critical-input share (cost-plus), whatever share of it the consumer basket carries
+    from types import SimpleNamespace
+
+    from twosector.model.backend import SCALAR
+    from twosector.model.supply import military_price
+
+    def jump(share: float, basket_cost: float) -> float:
+        p = SimpleNamespace(critical_input_share_mil=share, markup_pass_through=0.4, military_price_pressure=0.1,
+                            inflation_target=4.0)
+        cpi = 4.0 + 0.4 * basket_cost  # the CPI carries the basket's sanctions cost
+        return military_price(price_prev=1.0, inflation_q=cpi, sanctions_cost=basket_cost, markup=50.0,
+                              markup_prev=0.0, overload=-0.1, war=1.0, p=p, B=SCALAR)
+
+    for basket_cost in (0.0, 20.0):
+        assert jump(0.2, basket_cost) == pytest.approx(1.1 * np.exp(4.0 / 400))
+        assert jump(0.0, basket_cost) == pytest.approx(np.exp(4.0 / 400))
+
+
+def test_weapons_cost_more_and_fewer_are_bought_when_they_depend_more_on_controlled_inputs() -> None:
+    low = _diff("input_sanctions", ["price_military", "procurement_real"], _params(critical_input_share_mil=0.02))
+    high = _diff("input_sanctions", ["price_military", "procurement_real"], _params(critical_input_share_mil=0.3))
+    assert high["price_military"].loc["2026Q1"] > low["price_military"].loc["2026Q1"] > 0
+    assert high["procurement_real"].loc["2026Q1"] < low["procurement_real"].loc["2026Q1"] < 0

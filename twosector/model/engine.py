@@ -302,13 +302,9 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
     growth = p.military_investment * excess * cost - p.military_depreciation * idle \
         + supply.capital_growth(drag=v["tech_drag"], exposure=p.military_tech_exposure, p=p)  # [M5]
     s.capital_military = s.capital_military * B.exp(growth)
-    # [Y7] military prices (prices do not fall below the CPI path when orders fall short: idle capacity lowers
-    # output instead)
-    # before the war the index follows the inflation target (state defence orders are priced with the planned
-    # indexation), so that it averages 1 in 2021 and real orders 100; in the war it follows the CPI, which carries
-    # the sanctions markup as a cost [P4]
-    base = x["war"] * v["inflation_q"] + (1 - x["war"]) * p.inflation_target
-    s.price_military = s.price_military * B.exp(base / 400 + p.military_price_pressure * excess)
+    s.price_military = supply.military_price(  # [Y7]
+        price_prev=s.price_military, inflation_q=v["inflation_q"], sanctions_cost=v["sanctions_cost"],
+        markup=v["import_markup"], markup_prev=s.markup, overload=v["military_overload"], war=x["war"], p=p, B=B)
     # [D4] next quarter's demand anchor: this quarter's potential output grown at the trend
     s.anchor = v["potential_civilian"] * B.exp(x["trend_growth"])
     if x["defence_plan"]:

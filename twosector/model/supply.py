@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from twosector.model.backend import Backend
 
 __all__ = [
-    "labour_supply", "critical_inputs", "defence_split", "military", "capital_growth",
+    "labour_supply", "critical_inputs", "defence_split", "military", "military_price", "capital_growth",
     "Technology", "produce", "require", "civilian_supply", "civilian_employment",
 ]
 
@@ -121,6 +121,27 @@ def military(
         "capital_military": capital, "price_military": price_m_prev, "military_overload": B.log(q / (normal * full)),
         "utilisation_normal": normal,
     }
+
+
+def military_price(
+    *, price_prev: Value, inflation_q: Value, sanctions_cost: Value, markup: Value, markup_prev: Value,
+    overload: Value, war: float, p: Any, B: Backend,
+) -> Value:
+    """[Y7] the military price index: consumer prices, with the sanctions markup at the industry's own cost share.
+
+    From the war's start military prices follow CPI inflation ``inflation_q`` (state orders are indexed to it)
+    less the sanctions cost the CPI carries (``markup_pass_through × sanctions_cost`` [P4], at the consumer
+    basket's weight), plus the markup on the industry's own critical inputs (cost share
+    ``critical_input_share_mil``, passed on in full: cost-plus contracts): the markup is a production cost of
+    weapons, so real orders fall with it. Orders beyond output at normal utilisation (``overload`` > 0) add
+    ``military_price_pressure``; prices do not fall below the CPI path when orders fall short (idle capacity
+    lowers output instead). Before the war prices follow the inflation target (the planned indexation), so that
+    the index averages 1 in 2021.
+    """
+    own = 400 * B.log((1 + p.critical_input_share_mil * markup / 100)
+                      / (1 + p.critical_input_share_mil * markup_prev / 100))
+    pi = war * (inflation_q - p.markup_pass_through * sanctions_cost + own) + (1 - war) * p.inflation_target
+    return price_prev * B.exp(pi / 400 + p.military_price_pressure * B.maximum(overload, 0.0))
 
 
 def capital_growth(*, drag: Value, exposure: Value, p: Any) -> Value:
