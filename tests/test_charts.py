@@ -37,8 +37,15 @@ def test_scenario_colours_are_fixed_and_fallbacks_distinct_and_stable():
     assert charts.scenario_colour("user_a") == first
 
 
+def same_history(runs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The runs with the history (to 2024Q4) of the first one, as real scenarios have."""
+    first = next(iter(runs.values()))
+    return {k: pd.concat([first.loc[:"2024Q4"], v.loc["2025Q1":]]) for k, v in runs.items()}
+
+
 def test_paths_one_panel_per_variable_one_colour_per_scenario():
-    fig = charts.paths(RUNS, ["output_civilian", "key_rate", "strain_index"], title="Paths")
+    fig = charts.paths(RUNS, ["output_civilian", "key_rate", "strain_index"], title="Paths", boundary=None,
+                       observed=False)
     assert len(fig.data) == 3 * 3
     for trace in fig.data:
         assert trace.line.color == charts.scenario_colour(trace.name)
@@ -46,6 +53,26 @@ def test_paths_one_panel_per_variable_one_colour_per_scenario():
     assert sorted(t.name for t in fig.data if t.showlegend) == sorted(RUNS)
     # periods became timestamps at the start of the quarter
     assert pd.Timestamp(fig.data[0].x[0]) == pd.Timestamp("2019-01-01")
+
+
+def test_paths_history_is_the_model_fitted_path_in_grey_and_the_data_as_data():
+    runs = same_history(RUNS)
+    fig = charts.paths(runs, ["key_rate", "strain_index"])
+    fitted = [t for t in fig.data if t.name == "model, fitted"]
+    assert len(fitted) == 2  # one history line per panel, shared by the scenarios (their histories agree)
+    assert all(t.line.color == charts.HISTORY_COLOURS["model"] for t in fitted)
+    assert all(pd.Timestamp(t.x[-1]) == pd.Timestamp("2024-10-01") for t in fitted)
+    projected = [t for t in fig.data if t.name in runs]
+    assert all(pd.Timestamp(t.x[0]) == pd.Timestamp("2024-10-01") for t in projected)  # joined at 2024Q4
+    data = [t for t in fig.data if t.name == "data"]
+    assert len(data) == 1 and data[0].mode == "markers"  # the key rate has observations, the strain index none
+    observed = twosector.series("key_rate_q")
+    assert list(data[0].y) == pytest.approx(observed.loc[:"2024Q4"].to_numpy(float))
+    caption = fig.layout.annotations[-1].text
+    assert "fitted path" in caption and "Bank of Russia" in caption
+    assert "No observed series in the data set for: Strain index" in caption
+    # scenarios whose histories differ keep their own history lines
+    assert len([t for t in charts.paths(RUNS, ["key_rate"], observed=False).data if t.name == "model, fitted"]) == 3
     assert fig.layout.template.layout.colorway == pio.templates[charts.TEMPLATE].layout.colorway
 
 

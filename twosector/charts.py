@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -42,6 +43,11 @@ __all__ = [
     "HISTORY_END",
     "SCENARIO_COLOURS",
     "MODEL_SOURCE",
+    "MODEL_ONLY",
+    "PROJECTION_SOURCE",
+    "OBSERVED_SERIES",
+    "HISTORY_COLOURS",
+    "observed_history",
     "set_renderer",
     "scenario_colour",
     "variable_label",
@@ -65,7 +71,31 @@ TEMPLATE = "twosector"
 DEFAULT_RENDERER = "plotly_mimetype+notebook"
 #: Last quarter of the data vintage; projections start the quarter after.
 HISTORY_END = DATA_CUTOFF
-MODEL_SOURCE = f"Source: twosector model; history to {HISTORY_END} from the sourced data set (see 01_data)."
+MODEL_SOURCE = (f"Source: twosector model. Lines to {HISTORY_END} are the model's fitted path (grey, 'model, "
+                f"fitted'), not data; observed series from data/ are markers labelled 'data' where data exist.")
+#: Caption of charts of model results that have no observed counterpart in the data set.
+MODEL_ONLY = (f"Source: twosector model. To {HISTORY_END} the model's fitted path, not data: the data set has no "
+              f"observed series for these.")
+#: Caption of charts of projections only (scenario vs baseline).
+PROJECTION_SOURCE = "Source: twosector model projections (no data: scenario vs baseline)."
+#: Model column -> the data series (same unit; see ``data/README.md``) drawn as observed history by :func:`paths`.
+OBSERVED_SERIES: dict[str, str] = {
+    "gdp_growth": "gdp_growth_q",
+    "cpi_inflation": "cpi_yoy_q",
+    "key_rate": "key_rate_q",
+    "unemployment_rate": "unemployment_q",
+    "inflation_expectations": "inflation_expectations_q",
+    "oil_gas_revenue": "oil_gas_revenue_q",
+    "defence_spending": "defence_spending_q",
+    "budget_balance": "budget_balance_q",
+    "budget_balance_gdp": "budget_balance_gdp",
+    "nwf_liquid": "nwf_liquid",
+    "labour_shortage": "labour_shortage",
+    "usd_rub": "usd_rub",
+    "realised_urals": "urals_price",
+}
+#: Colour of the model's fitted history and of the observed data in :func:`paths`.
+HISTORY_COLOURS = {"model": "#9a9a9a", "data": "#111111"}
 
 #: Fixed colours for the built-in scenarios, so a scenario looks the same in every chart.
 SCENARIO_COLOURS: dict[str, str] = {
@@ -241,6 +271,9 @@ def _boundary(fig: go.Figure, boundary: pd.Period | str | None, rows: int = 1, c
 
 def _caption(fig: go.Figure, text: str | None) -> None:
     if text:
+        extra = text.count("<br>")  # room below the plot for every line of a longer caption
+        if extra:
+            fig.update_layout(margin=dict(b=100 + 15 * extra))
         fig.add_annotation(
             # a fixed pixel offset below the plot area: below tick labels and axis titles at any height
             text=text, xref="paper", yref="paper", x=0.0, y=0.0, yshift=-58, xanchor="left", yanchor="top",
@@ -301,6 +334,49 @@ def _close_grid(fig: go.Figure, panels: int, shown: Iterable[pd.DataFrame | pd.S
         annotation.font = dict(size=12)
 
 
+def observed_history(variables: Sequence[str], data: Any = None) -> dict[str, pd.Series]:
+    """The observed series of model variables, up to the end of the data (:data:`HISTORY_END`).
+
+    Parameters
+    ----------
+    variables : sequence of str
+        Model columns; those without an entry in :data:`OBSERVED_SERIES` are skipped.
+    data : optional
+        The data (see :func:`twosector.estimation.load_inputs`); default the data folder in use.
+
+    Returns
+    -------
+    dict of str to Series
+        Model column -> the observed series (its own frequency; ``attrs`` name the publishers), only for the
+        variables with observations up to :data:`HISTORY_END` (later plans and outcomes are cut).
+
+    Raises
+    ------
+    DataError
+        If the data are missing or invalid.
+    """
+    from twosector.estimation import load_inputs
+
+    wanted = {v: OBSERVED_SERIES[v] for v in variables if v in OBSERVED_SERIES}
+    if not wanted:
+        return {}
+    loaded = load_inputs(data, HISTORY_END, ids=tuple(dict.fromkeys(wanted.values())))
+    return {v: loaded[sid] for v, sid in wanted.items() if len(loaded[sid].dropna())}
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    return a.shape == b.shape and a.index.equals(b.index) and np.allclose(a.to_numpy(float), b.to_numpy(float),
+                                                                          equal_nan=True)
+
+
+def _history_split(frame: pd.DataFrame, boundary: str | pd.Period | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The fitted history (to the boundary) and the projection (from the last history quarter, so lines join)."""
+    if boundary is None or not isinstance(frame.index, pd.PeriodIndex):
+        return frame.iloc[0:0], frame
+    first = parse_quarter(boundary, "boundary")
+    return frame.loc[: first - 1], frame.loc[first - 1:]
+
+
 def paths(
     results: Mapping[str, pd.DataFrame] | pd.DataFrame,
     variables: Sequence[str],
@@ -309,10 +385,15 @@ def paths(
     ncols: int = 2,
     start: str | pd.Period | None = MODEL_START,
     boundary: str | pd.Period | None = PROJECTION_START,
-    caption: str | None = MODEL_SOURCE,
+    caption: str | None = None,
     height_per_row: int = 260,
+    observed: Mapping[str, pd.Series] | None | bool = True,
 ) -> go.Figure:
     """Small multiples: one panel per variable, one line per scenario (scenario colours fixed).
+
+    Before ``boundary`` the lines are the model's fitted path, drawn in grey and named ``model, fitted``;
+    observed series (``observed``) are drawn over it as markers named ``data``; from ``boundary`` on each
+    scenario has its own colour.
 
     Parameters
     ----------
@@ -328,11 +409,15 @@ def paths(
         First quarter shown (default :data:`~twosector.calendar.MODEL_START`); ``None`` shows everything.
     boundary : str or Period, optional
         First projection quarter, marked by a dashed line and shading (default
-        :data:`~twosector.calendar.PROJECTION_START`); ``None`` for none.
+        :data:`~twosector.calendar.PROJECTION_START`); ``None`` for none (every line in its scenario colour).
     caption : str, optional
-        Source caption under the plot.
+        Source caption under the plot; default :data:`MODEL_SOURCE` followed by the publishers of the data drawn
+        and the panels without observed data.
     height_per_row : int, default 260
         Pixel height of each row of panels.
+    observed : bool or mapping of str to Series, default True
+        ``True``: the observed series of :data:`OBSERVED_SERIES` (read with :func:`observed_history`);
+        a mapping: variable -> observed series; ``False`` or ``None``: no data drawn.
 
     Returns
     -------
@@ -342,9 +427,9 @@ def paths(
     ------
     TwosectorError
         If ``results`` is neither a DataFrame nor a non-empty mapping of them, or a variable is not a column
-        (with a did-you-mean).
-        TwosectorError
-        If ``variables`` is empty.
+        (with a did-you-mean), or ``variables`` is empty.
+    DataError
+        If ``observed`` is true and the data cannot be read.
     """
     runs = _check_results(results)
     variables = list(variables)
@@ -352,25 +437,66 @@ def paths(
         raise TwosectorError("variables must name at least one column to plot, got an empty list")
     for name, frame in runs.items():
         _check_columns(frame, variables, f"results[{name!r}]")
+    data_series = (observed_history(variables) if observed is True else
+                   {k: v for k, v in dict(observed or {}).items() if k in variables})
     units = variable_units()
     fig, nrows, ncols = _grid([variable_label(v, units.get(v, "")) for v in variables], ncols)
     shown = []
+    histories: list[pd.DataFrame] = []  # fitted histories drawn: runs of the same history share one line
     for name, frame in runs.items():
         data = frame.loc[parse_quarter(start, "start"):] if start and isinstance(frame.index, pd.PeriodIndex) else frame
         shown.append(data)
+        fitted, projected = _history_split(data, boundary)
+        fitted = fitted[variables]
+        new_history = len(fitted) > 0 and not any(_same(h, fitted) for h in histories)
         for i, var in enumerate(variables):
+            cell = dict(row=i // ncols + 1, col=i % ncols + 1)
+            if new_history:
+                fig.add_trace(go.Scatter(
+                    x=_x(fitted.index), y=fitted[var].to_numpy(dtype=float), name="model, fitted",
+                    legendgroup="model, fitted", showlegend=not histories and i == 0, mode="lines",
+                    line=dict(color=HISTORY_COLOURS["model"], width=1.8),
+                    hovertemplate="model, fitted: %{y:.2f}<extra></extra>"), **cell)
             fig.add_trace(
                 go.Scatter(
-                    x=_x(data.index), y=data[var].to_numpy(dtype=float), name=name, legendgroup=name,
+                    x=_x(projected.index), y=projected[var].to_numpy(dtype=float), name=name, legendgroup=name,
                     showlegend=i == 0, mode="lines",
                     line=dict(color=scenario_colour(name), width=2.2 if name != "baseline" else 1.8,
                               dash="solid" if name != "baseline" else "dot"),
                     hovertemplate=f"{name}: %{{y:.2f}}<extra></extra>",
                 ),
-                row=i // ncols + 1, col=i % ncols + 1,
+                **cell,
             )
+        if new_history:
+            histories.append(fitted)
+    data_shown = False
+    for i, var in enumerate(variables):
+        if var not in data_series:
+            continue
+        obs = data_series[var].dropna()
+        if start is not None and isinstance(obs.index, pd.PeriodIndex):
+            obs = obs[obs.index.start_time >= parse_quarter(start, "start").start_time]
+        fig.add_trace(go.Scatter(
+            x=_x(obs.index), y=obs.to_numpy(dtype=float), name="data", legendgroup="data",
+            showlegend=not data_shown, mode="markers",
+            marker=dict(color=HISTORY_COLOURS["data"], size=6, symbol="circle-open"),
+            hovertemplate="data: %{y:.2f}<extra></extra>"), row=i // ncols + 1, col=i % ncols + 1)
+        data_shown = True
     _close_grid(fig, len(variables), shown, boundary, nrows, ncols)
+    if caption is None:
+        caption = _history_caption(variables, data_series)
     return _finish(fig, title, caption, 120 + nrows * height_per_row)
+
+
+def _history_caption(variables: Sequence[str], data_series: Mapping[str, pd.Series]) -> str:
+    """:data:`MODEL_SOURCE`, the publishers of the data drawn, and the panels that have no observed series."""
+    lines = [MODEL_SOURCE]
+    if data_series:
+        lines.append(sources(*data_series.values(), prefix="Data"))
+    missing = [variable_label(v, "") for v in variables if v not in data_series]
+    if missing:
+        lines.append(f"No observed series in the data set for: {', '.join(missing)} (model only).")
+    return "<br>".join(lines)
 
 
 def divergence(
@@ -380,7 +506,7 @@ def divergence(
     title: str | None = "The two economies: military vs civilian",
     start: str | pd.Period | None = MODEL_START,
     boundary: str | pd.Period | None = PROJECTION_START,
-    caption: str | None = MODEL_SOURCE,
+    caption: str | None = MODEL_ONLY,
 ) -> go.Figure:
     """Military vs civilian side by side: one panel per (military, civilian) pair of columns.
 
@@ -443,7 +569,7 @@ def compare_bars(
     *,
     title: str | None = None,
     unit: str = "",
-    caption: str | None = MODEL_SOURCE,
+    caption: str | None = PROJECTION_SOURCE,
     orientation: str = "h",
     colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
@@ -512,7 +638,7 @@ def strain_decomposition(
     title: str | None = "Strain index and its components",
     start: str | pd.Period | None = MODEL_START,
     boundary: str | pd.Period | None = PROJECTION_START,
-    caption: str | None = MODEL_SOURCE,
+    caption: str | None = MODEL_ONLY,
 ) -> go.Figure:
     """Stacked contributions of the strain components with the strain index as a line.
 
