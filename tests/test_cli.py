@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import twosector
 from twosector.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,6 +141,41 @@ def test_set_and_param_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert "tech_controls=0.6 from 2025Q3 ramp 8" in out
 
 
+def test_simulate_summary_uses_one_unit_per_row_and_the_year_ends_of_the_horizon(capsys) -> None:
+    assert main(["simulate", "broad_front"]) == 0
+    out = capsys.readouterr().out
+    assert "vs baseline (%)" in out and "vs baseline (pp)" in out and "level (index 2021 = 100)" in out
+    header = next(line for line in out.splitlines() if "2024Q4" in line).split()
+    assert header == ["2024Q4", "2025Q4", "2026Q4", "2027Q4", "2028Q4", "2029Q4", "2030Q4"]
+    assert "e-0" not in out and "e+0" not in out and "-0.00" not in out
+
+
+def test_set_renames_the_scenario_and_drops_the_base_description(capsys) -> None:
+    assert main(["simulate", "baseline", "--set", "input_sanctions=0.5"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == ("scenario 'baseline_custom': baseline with levers changed on the command line: "
+                     "input_sanctions=0.5")
+    assert "No new measures" not in first
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+def test_out_writes_levels_differences_or_both(tmp_path: Path, suffix: str, capsys) -> None:
+    read = {".csv": lambda p: pd.read_csv(p, index_col=0), ".xlsx": lambda p: pd.read_excel(p, index_col=0),
+            ".parquet": pd.read_parquet}[suffix]
+    tables = {}
+    for values in ("levels", "vs-baseline", "both"):
+        target = tmp_path / f"{values}{suffix}"
+        assert main(["simulate", "broad_front", "--out", str(target), "--values", values]) == 0
+        tables[values] = read(target)
+    assert "output_civilian" in tables["levels"] and "output_civilian (% vs baseline)" not in tables["levels"]
+    assert all(c.endswith(" vs baseline)") for c in tables["vs-baseline"].columns)  # the unit in every header
+    assert list(tables["both"].columns) == list(tables["levels"].columns) + list(tables["vs-baseline"].columns)
+    assert len(tables["both"]) == 48
+    assert (tables["vs-baseline"]["strain_index (points vs baseline)"].to_numpy()[-1] ==
+            pytest.approx(tables["both"]["strain_index"].to_numpy()[-1]
+                          - twosector.simulate("baseline")["strain_index"].to_numpy()[-1]))
+
+
 def test_out_writes_the_full_results_atomically(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "sub" / "results.csv"
     assert main(["simulate", "broad_front", "--out", str(target)]) == 0
@@ -162,7 +198,7 @@ def test_out_writes_the_full_results_atomically(tmp_path: Path, capsys: pytest.C
         (["simulate", "baseline", "--param", "hoarding=0.2"], "unknown parameter 'hoarding'"),
         (["simulate", "baseline", "--param", "hoarding_speed=abc"], "'hoarding_speed': value 'abc' is not a number"),
         (["simulate", "baseline", "--param", "hoarding_speed"], "expected 'name=value'"),
-        (["simulate", "baseline", "--out", "results.xlsx"], "unsupported file type"),
+        (["simulate", "baseline", "--out", "results.xls"], "unsupported file type; allowed: .csv, .parquet, .xlsx"),
         (["simulate", "baseline", "--set", "defence_spending=-0.95"], "defence_spending.intensity: -0.95 is outside"),
         (["simulate", "baseline", "--set", "ceasefire=1", "--set", "ceasefire.demobilisation=x"],
          "ceasefire.demobilisation: 'x' is not a number"),
@@ -215,7 +251,8 @@ def test_the_command_of_issue_10_prints_a_plausible_result(capsys: pytest.Captur
                  "--set", "input_sanctions=0.82"]) == 0
     out = capsys.readouterr().out
     table = [line.split() for line in out.splitlines() if line.split()[:1] == ["strain_index"]]
-    assert table and max(abs(float(v.replace(",", ""))) for v in table[0][2:]) < 15
+    assert table[0][1:4] == ["level", "(index", "points)"]
+    assert max(abs(float(v.replace(",", ""))) for v in table[0][4:]) < 15
 
 
 def test_malformed_file_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -122,7 +122,11 @@ def test_setup_notebook_sets_offline_renderer_and_template(monkeypatch):
         assert setup_notebook() == "json"
         with pytest.raises(TwosectorError, match="unknown plotly renderer 'notebok'"):
             charts.set_renderer("notebok")
+        # tables of mixed magnitudes print in fixed point (they printed -2.49e-01 and 0.00e+00 next to 1,234.5)
+        text = pd.DataFrame({"a": [-0.249, 0.0, 1234.5]}).to_string()
+        assert "e-01" not in text and "e+00" not in text and "-0.25" in text and "1,234.50" in text
     finally:
         pio.renderers.default, pio.templates.default = old
-        for option in ("display.precision", "display.max_columns", "display.max_rows", "display.width"):
+        for option in ("display.precision", "display.max_columns", "display.max_rows", "display.width",
+                       "display.float_format"):
             pd.reset_option(option)

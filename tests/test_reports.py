@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from twosector import reports
-from twosector.charts import variable_label
+import twosector
+from twosector import cli, reports, tables
 from twosector.variables import units
 
 # key results of one scenario, as tables.key_results returns them
@@ -52,9 +56,10 @@ def test_write_index_one_row_per_distinct_scenario_and_failures_listed(tmp_path)
     # every value is HTML-escaped by the template (autoescape): text from a run cannot inject markup
     assert "ScenarioError: unknown scenario &#39;brod_front&#39; &lt;script&gt;alert(1)&lt;/script&gt;" in index
     assert "<script>alert" not in index
-    # level columns are labelled with the variable catalogue's units
+    # level columns are labelled with the variable catalogue's units, differences with their "vs baseline" unit
     for name in ("key_rate", "nwf_liquid"):
-        assert f"<th>{variable_label(name)}</th>" in index and f"({units()[name]})</th>" in index
+        assert f"<th>{name} ({units()[name]})</th>" in index
+    assert "<th>output_civilian (% vs baseline)</th>" in index and "<th>strain_index (points vs baseline)</th>" in index
     table = pd.read_csv(tmp_path / "results.csv")
     assert list(table["run_id"]) == [r.run_id for r in runs]
     assert table.set_index("run_id").loc["03_scenario-typo", "status"] == "failed"
@@ -69,3 +74,54 @@ def test_pages_are_rendered_with_autoescape():
     assert "fit_&lt;b&gt;" in page and "<b>" not in page
     assert "&lt;table&gt;raw&lt;/table&gt;" in page  # plain text is escaped ...
     assert "<table>kept</table>" in page  # ... only fragments marked safe (pandas, plotly) pass as HTML
+
+
+# ------------------------------------------------------------------------------- one number per quantity
+
+@pytest.fixture(scope="module")
+def broad_front_vs_baseline(tmp_path_factory) -> dict[str, dict[str, float]]:
+    """Broad front vs baseline at 2027Q4 as the index, the report table, the CLI and the export show it."""
+    from twosector.batch import NOTEBOOK_DIR, Run
+
+    folder = tmp_path_factory.mktemp("one_number")
+    result, base = twosector.simulate("broad_front"), twosector.simulate("baseline")
+    # the index: the key results a notebook saves, shown by write_batch_index
+    run = Run("03_scenario", NOTEBOOK_DIR / "03_scenario.ipynb", {"scenario": "broad_front"})
+    reports.write_results(folder / "runs" / run.run_id / "results.json", scenario="broad_front",
+                          definition={"name": "broad_front", "levers": {}}, key=tables.key_results(result, base))
+    page = reports.write_batch_index(folder, [run], {run.run_id: {"status": "ok"}}).read_text()
+    headers = re.findall(r"<th>([^<]*)</th>", page.split("<h2>Key results per scenario</h2>")[1].split("</tr>")[0])
+    cells = re.findall(r"<td>([^<]*)</td>", page.split("<td class='l'>broad_front</td>")[1].split("</tr>")[0])
+    index = {h: float(c.replace(",", "")) for h, c in zip(headers, cells, strict=True)}
+    # the report's year-end table
+    report = tables.changes(result, base).loc["2027Q4"].to_dict()
+    # the command line's summary: the "vs baseline" row under each variable, 2027Q4 column
+    lines = capsys_free_output(["simulate", "broad_front"])
+    header = next(line for line in lines if "2027Q4" in line).split()
+    printed, variable = {}, ""
+    for line in lines:
+        words = line.split()
+        if words and words[0] in cli.SUMMARY_VARIABLES:
+            variable = words[0]
+        if "vs baseline (" in line and variable:
+            unit = line.split("vs baseline (")[1].split(")")[0]
+            printed[f"{variable} ({unit} vs baseline)"] = float(words[-len(header) + header.index("2027Q4")])
+    # the export (XLSX), differences vs baseline
+    target = folder / "broad_front.xlsx"
+    assert cli.main(["simulate", "broad_front", "--out", str(target), "--values", "vs-baseline"]) == 0
+    export = pd.read_excel(target, index_col=0).loc["2027Q4"].to_dict()
+    return {"index": index, "report": report, "cli": printed, "export": export}
+
+
+def capsys_free_output(argv: list[str]) -> list[str]:
+    """The lines ``twosector <argv>`` prints (run in a child process: no pytest capture needed)."""
+    done = subprocess.run([sys.executable, "-m", "twosector", *argv], capture_output=True, text=True, check=True)
+    return done.stdout.splitlines()
+
+
+@pytest.mark.parametrize("column", ["output_civilian (% vs baseline)", "output_military (% vs baseline)",
+                                    "strain_index (points vs baseline)"])
+def test_one_vs_baseline_number_in_index_report_cli_and_export(broad_front_vs_baseline, column):
+    shown = {where: values[column] for where, values in broad_front_vs_baseline.items()}
+    assert len({round(v, 2) for v in shown.values()}) == 1, shown
+    assert shown["index"] != 0.0

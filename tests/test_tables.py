@@ -80,12 +80,38 @@ def test_milestones_ignore_history_and_check_rules():
 
 def test_changes_use_percent_for_levels_and_points_for_rates():
     table = tables.changes(scenario(), baseline(), quarters=["2025Q4", "2026Q4", "2035Q4"])
-    assert list(table.columns) == ["measure", "2025Q4", "2026Q4"]  # quarters beyond the horizon are dropped
-    assert table.loc["output_civilian", "measure"] == "% vs baseline"
-    assert table.loc["output_civilian", "2026Q4"] == pytest.approx(-8.0)
-    assert table.loc["key_rate", "measure"] == "pp vs baseline"
-    assert table.loc["key_rate", "2025Q4"] == pytest.approx(1.0)
-    assert table.loc["strain_index", "measure"] == "points vs baseline"
+    assert list(table.index) == ["2025Q4", "2026Q4"]  # quarters beyond the horizon are dropped
+    assert table.loc["2026Q4", "output_civilian (% vs baseline)"] == pytest.approx(-8.0)
+    assert table.loc["2025Q4", "key_rate (pp vs baseline)"] == pytest.approx(1.0)
+    assert "strain_index (points vs baseline)" in table
+    assert all(c.endswith(" vs baseline)") for c in table.columns)  # the unit in every column header
+
+
+def test_changes_default_to_the_year_ends_of_the_horizon():
+    assert list(tables.changes(scenario(), baseline()).index) == [f"{y}Q4" for y in range(2025, 2031)]
+    short = tables.changes(scenario().loc[:"2028Q2"], baseline())
+    assert list(short.index) == ["2025Q4", "2026Q4", "2027Q4", "2028Q2"]  # 2029Q4 comes from the horizon, not a list
+
+
+@pytest.mark.parametrize(("variable", "unit"), [
+    ("output_civilian", "%"), ("wage_civilian", "%"), ("nwf_liquid", "%"), ("employment_civilian", "%"),
+    ("key_rate", "pp"), ("cpi_inflation", "pp"), ("budget_balance_gdp", "pp"), ("unemployment_rate", "pp"),
+    ("credibility", "pp"), ("strain_index", "points"), ("budget_balance", "trn RUB per quarter"),
+])
+def test_one_convention_for_vs_baseline(variable, unit):
+    assert tables.vs_baseline_unit(variable) == unit
+
+
+def test_vs_baseline_scales_shares_to_points_and_levels_to_percent():
+    index = pd.period_range("2025Q1", periods=2, freq="Q")
+    base = pd.DataFrame({"credibility": [0.5, 0.6], "nwf_liquid": [10.0, 0.0]}, index=index)
+    scen = pd.DataFrame({"credibility": [0.4, 0.6], "nwf_liquid": [9.0, 1.0]}, index=index)
+    table = tables.vs_baseline(scen, base)
+    assert table["credibility (pp vs baseline)"].tolist() == pytest.approx([-10.0, 0.0])
+    assert table["nwf_liquid (% vs baseline)"].iloc[0] == pytest.approx(-10.0)
+    assert pd.isna(table["nwf_liquid (% vs baseline)"].iloc[1])  # no percent of a zero baseline
+    with pytest.raises(TwosectorError, match="unknown variable 'nwf_liqid'"):
+        tables.vs_baseline_unit("nwf_liqid")
 
 
 def test_pressure_sums_intensity_over_quarters():

@@ -85,13 +85,16 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------------------------------- simulate
 
-#: the quarters and variables of ``twosector simulate``'s summary table: the last data quarter, one and three
-#: years later, and the end of the default horizon
-SUMMARY_DATES = (DATA_CUTOFF, DATA_CUTOFF + 4, DATA_CUTOFF + 12, DEFAULT_END)
+#: the variables of ``twosector simulate``'s summary table (its quarters: the last data quarter and the year-ends
+#: of the horizon, :func:`twosector.tables.year_ends`)
 SUMMARY_VARIABLES = (
     "gdp_growth", "output_civilian", "output_military", "cpi_inflation", "key_rate", "unemployment_rate",
     "labour_shortage", "civilian_real_income", "budget_balance_gdp", "nwf_liquid", "strain_index",
 )
+#: what ``simulate --out`` writes: ``--values`` choice -> description
+OUT_VALUES = {"levels": "the scenario's levels", "vs-baseline": "differences vs the baseline",
+              "both": "levels and differences vs the baseline"}
+OUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 
 
 def _parse_value(text: str) -> Any:
@@ -106,8 +109,14 @@ def _parse_value(text: str) -> Any:
 
 
 def _apply_sets(sc: Scenario, sets: list[str]) -> Scenario:
+    """The scenario with the --set changes; renamed ``<name>_custom`` and described by them when there are any."""
+    from dataclasses import replace
+
     from twosector.scenarios import LEVERS
 
+    if not sets:
+        return sc
+    original = sc
     for item in sets:
         if "=" not in item:
             raise ScenarioError(f"--set {item!r}: expected 'lever=value' or 'lever.field=value'")
@@ -123,7 +132,9 @@ def _apply_sets(sc: Scenario, sets: list[str]) -> Scenario:
             )
         parsed: Any = value.strip() if fld in ("start", "end") else _parse_value(value.strip())
         sc = sc.with_lever(lever, **{fld: parsed})
-    return sc
+    # the base scenario's description ("No new measures" for the baseline) no longer holds
+    return replace(sc, name=f"{original.name}_custom", base=original.name,
+                   description=f"{original.name} with levers changed on the command line: {' '.join(sets)}")
 
 
 def _parse_params(items: list[str]) -> dict[str, Any]:
@@ -137,15 +148,30 @@ def _parse_params(items: list[str]) -> dict[str, Any]:
 
 
 def _write_results(frame: Any, path: Path) -> None:
-    """The full results as CSV (quarters as text such as 2019Q1) or Parquet, written atomically."""
+    """A quarterly table as CSV or XLSX (quarters as text such as 2019Q1) or Parquet, written atomically."""
     from twosector.files import atomic_frame
 
-    if path.suffix == ".parquet":
-        atomic_frame(frame, path)
-    else:
-        out = frame.copy()
+    out = frame.copy()
+    if path.suffix != ".parquet":
         out.index = out.index.astype(str)
-        atomic_frame(out, path)
+    atomic_frame(out, path)
+
+
+def _out_table(sc: Scenario, params: dict[str, Any], values: str, args: argparse.Namespace) -> Any:
+    """What ``simulate --out`` writes: levels, differences vs the baseline (units in the headers), or both."""
+    import pandas as pd
+
+    from twosector.simulation import simulate
+    from twosector.tables import vs_baseline
+
+    frame = simulate(sc, params)
+    if values == "levels":
+        _check_results([frame], args)
+        return frame
+    base = simulate("baseline", params)
+    _check_results([frame, base], args)
+    diff = vs_baseline(frame, base)
+    return diff if values == "vs-baseline" else pd.concat([frame, diff], axis=1)
 
 
 def _check_results(frames: list[Any], args: argparse.Namespace) -> None:
@@ -170,51 +196,81 @@ def _check_results(frames: list[Any], args: argparse.Namespace) -> None:
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
     """``twosector simulate``: key results vs baseline, or the full results into a file."""
-    import pandas as pd
-
     from twosector.files import check_output_file
     from twosector.scenarios import load_scenario
-    from twosector.simulation import compare, simulate
+    from twosector.simulation import compare
 
     sc = load_scenario(args.scenario)
     sc = _apply_sets(sc, list(args.sets or []))
     params = _parse_params(list(args.params or []))
     if args.out:
         out_path = check_output_file(args.out, "--out", force=args.force)
-        if out_path.suffix not in (".csv", ".parquet"):
-            raise TwosectorError(f"--out {args.out!r}: unsupported file type; allowed: .csv or .parquet")
-        if out_path.suffix == ".parquet":
-            import importlib.util
-
-            if importlib.util.find_spec("pyarrow") is None and importlib.util.find_spec("fastparquet") is None:
-                raise TwosectorError(
-                    f"--out {args.out!r}: writing .parquet needs pyarrow (pip install pyarrow); allowed now: .csv"
-                )
-        frame = simulate(sc, params)
-        _check_results([frame], args)
-        _write_results(frame, out_path)
-        print(f"wrote {len(frame)} quarters x {frame.shape[1]} variables of scenario {sc.name!r} to {out_path}")
+        if out_path.suffix not in OUT_SUFFIXES:
+            raise TwosectorError(f"--out {args.out!r}: unsupported file type; allowed: {', '.join(OUT_SUFFIXES)}")
+        _check_writer(out_path, args.out)
+        table = _out_table(sc, params, args.values, args)
+        _write_results(table, out_path)
+        print(f"wrote {OUT_VALUES[args.values]} of scenario {sc.name!r} ({len(table)} quarters x {table.shape[1]} "
+              f"columns) to {out_path}")
         return 0
     c = compare(sc, "baseline", params)
-    _check_results([c.xs(kind, axis=1, level="kind") for kind in ("scenario", "baseline")], args)
-    dates = list(SUMMARY_DATES)
-    rows = []
-    for var in SUMMARY_VARIABLES:
-        for kind in ("scenario", "diff"):
-            row = {"variable": var, "": "level" if kind == "scenario" else "vs baseline"}
-            for d in dates:
-                row[str(d)] = c.loc[d, (var, kind)]
-            rows.append(row)
-    table = pd.DataFrame(rows).set_index(["variable", ""])
-    print(f"scenario {sc.name!r}: {sc.description}")
-    print("levers: " + (", ".join(
-        f"{k}={v.intensity:g} from {v.start} ramp {v.ramp}" + (f" to {v.end}" if v.end else "")
-        for k, v in sc.levers.items()) or "none"))
-    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.2f}".format):
-        print(table.to_string())
-    print("units: see `twosector.variable_table()`; 'vs baseline' = scenario minus baseline")
+    result, base = (c.xs(kind, axis=1, level="kind") for kind in ("scenario", "baseline"))
+    _check_results([result, base], args)
+    print(summary_table(sc, result, base))
     sys.stdout.flush()
     return 0
+
+
+def _check_writer(path: Path, given: str) -> None:
+    import importlib.util
+
+    needs = {".parquet": ("pyarrow", "pyarrow"), ".xlsx": ("openpyxl", "openpyxl")}.get(path.suffix)
+    if needs and importlib.util.find_spec(needs[0]) is None:
+        raise TwosectorError(f"--out {given!r}: writing {path.suffix} needs {needs[0]} (pip install {needs[1]}); "
+                             f"allowed now: .csv")
+
+
+def summary_table(sc: Scenario, result: Any, base: Any) -> str:
+    """The text ``twosector simulate`` prints: the scenario, its levers, and levels and "vs baseline" by year-end.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The scenario run.
+    result, base : DataFrame
+        Its results and the baseline's.
+
+    Returns
+    -------
+    str
+        A few header lines and a table: per variable of :data:`SUMMARY_VARIABLES` a ``level (<unit>)`` row and a
+        ``vs baseline (<unit>)`` row (:func:`twosector.tables.vs_baseline`), at the last data quarter and the
+        year-ends of the horizon; numbers with two decimals.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
+    import pandas as pd
+
+    from twosector.tables import vs_baseline, vs_baseline_unit, year_ends
+    from twosector.variables import units
+
+    dates = [str(DATA_CUTOFF), *year_ends(result.index)]
+    diff = vs_baseline(result, base, SUMMARY_VARIABLES)
+    rows = []
+    for var in SUMMARY_VARIABLES:
+        rows.append({"variable": var, "": f"level ({units()[var]})",
+                     **{d: float(result.loc[d, var]) for d in dates}})
+        rows.append({"variable": var, "": f"vs baseline ({vs_baseline_unit(var)})",
+                     **{d: float(diff[f"{var} ({vs_baseline_unit(var)} vs baseline)"].loc[d]) for d in dates}})
+    table = pd.DataFrame(rows).set_index(["variable", ""]).round(2) + 0.0  # + 0.0: no "-0.00"
+    levers = ", ".join(f"{k}={v.intensity:g} from {v.start} ramp {v.ramp}" + (f" to {v.end}" if v.end else "")
+                       for k, v in sc.levers.items()) or "none"
+    with pd.option_context("display.width", 250, "display.max_columns", 20, "display.float_format", "{:,.2f}".format):
+        text = table.to_string()
+    return (f"scenario {sc.name!r}: {sc.description}\nlevers: {levers}\n{text}\n"
+            "vs baseline: % for levels and indices, pp for rates and shares (twosector.tables.vs_baseline_unit)")
 
 
 def _cmd_montecarlo(args: argparse.Namespace) -> int:
@@ -432,6 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  twosector simulate input_sanctions\n"
             "  twosector simulate baseline --set tech_controls=0.6 --set tech_controls.ramp=8\n"
             "  twosector simulate scenario.toml --param phillips_slope=0.3 --out results.csv\n"
+            "  twosector simulate broad_front --out broad_front.xlsx --values both\n"
         ),
     )
     p.add_argument("scenario", metavar="SCENARIO_OR_FILE", help="a built-in scenario name or a .toml file")
@@ -443,8 +500,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--param", dest="params", action="append", default=[], metavar="NAME=VALUE",
         help="override a model parameter (see the parameter table in docs/model.md)",
     )
-    p.add_argument("--out", metavar="FILE", help="write the full results (.csv or .parquet) instead of a summary; "
-                                                 "an existing file is replaced only with --force")
+    p.add_argument("--out", metavar="FILE", help="write the full results (.csv, .parquet or .xlsx) instead of a "
+                                                 "summary; an existing file is replaced only with --force")
+    p.add_argument("--values", choices=list(OUT_VALUES), default="levels",
+                   help="with --out: the scenario's levels (default), differences vs the baseline (% for levels, pp "
+                        "for rates; the unit in each column header), or both")
     p.add_argument("--force", action="store_true", help="with --out: replace an existing file")
     p.add_argument(
         "--allow-implausible", action="store_true",

@@ -144,7 +144,8 @@ def atomic_frame(frame: pd.DataFrame, path: str | os.PathLike[str], **options: A
         The table.
     path : path-like
         ``*.parquet`` is written with :meth:`pandas.DataFrame.to_parquet` (needs pyarrow or fastparquet),
-        anything else with :meth:`pandas.DataFrame.to_csv`.
+        ``*.xlsx`` with :meth:`pandas.DataFrame.to_excel` (openpyxl), anything else with
+        :meth:`pandas.DataFrame.to_csv`.
     **options
         Passed to the pandas writer (e.g. ``index=False``, ``float_format="%.4f"``).
 
@@ -163,6 +164,8 @@ def atomic_frame(frame: pd.DataFrame, path: str | os.PathLike[str], **options: A
     with staged(target) as tmp:
         if target.suffix == ".parquet":
             frame.to_parquet(tmp, **options)
+        elif target.suffix == ".xlsx":
+            frame.to_excel(tmp, engine="openpyxl", **options)
         else:
             frame.to_csv(tmp, **options)
     return target

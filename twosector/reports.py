@@ -28,7 +28,7 @@ import pandas as pd
 from twosector.calendar import DATA_CUTOFF
 from twosector.files import atomic_frame, atomic_write, check_output_dir, mark_output, replace_dir
 from twosector.resources import data_folder, template_folder
-from twosector.tables import KEY_QUARTER
+from twosector.tables import KEY_QUARTER, key_labels
 
 __all__ = [
     "REPORT_KIND",
@@ -366,16 +366,9 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-#: key results shown per scenario on the index page; levels are labelled with the catalogue's units
-_SUMMARY_COLUMNS: list[tuple[str, str | None]] = [
-    ("strain_index", None),
-    ("strain_index_vs_baseline", "Strain vs baseline (points)"),
-    ("output_civilian_vs_baseline_pct", "Civilian output vs baseline (%)"),
-    ("output_military_vs_baseline_pct", "Military output vs baseline (%)"),
-    ("key_rate", None),
-    ("cpi_inflation", None),
-    ("nwf_liquid", None),
-]
+#: key results shown per scenario on the index page, in this order (headers: :func:`twosector.tables.key_labels`)
+_SUMMARY_COLUMNS = ["strain_index", "strain_index_vs_baseline", "output_civilian_vs_baseline_pct",
+                    "output_military_vs_baseline_pct", "key_rate", "cpi_inflation", "nwf_liquid"]
 
 
 def _summary_chart(table: pd.DataFrame) -> str:
@@ -444,8 +437,6 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
     """
     import plotly.offline
 
-    from twosector.charts import variable_label
-
     out = Path(out)
     table = results_table(out, runs, status)
     atomic_frame(table, out / "results.csv", index=False)
@@ -467,8 +458,8 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
         n_ok=len(ok), n_runs=len(table),
         at=_fmt(ok["at"].iloc[0]) if "at" in ok and len(ok) and ok["at"].notna().any() else KEY_QUARTER,
         vintage=data_vintage(), version=str(table["twosector_version"].iloc[0]),
-        columns=[label or variable_label(col) for col, label in _SUMMARY_COLUMNS],
-        scenarios=[{"scenario": _fmt(row["scenario"]), "cells": [_fmt(row.get(col)) for col, _ in _SUMMARY_COLUMNS],
+        columns=[key_labels()[col] for col in _SUMMARY_COLUMNS],
+        scenarios=[{"scenario": _fmt(row["scenario"]), "cells": [_fmt(row.get(col)) for col in _SUMMARY_COLUMNS],
                     "report": f"runs/{row['run_id']}/report.html", "run_id": row["run_id"]}
                    for _, row in keyed.iterrows()] if shown else [],
         summary_chart=_safe(_summary_chart(keyed)) if shown else "",

@@ -2,7 +2,11 @@
 
 Pandas in, pandas out; no files and no HTML (the batch report and the notebooks present these tables).
 
-- :func:`key_results` and :func:`changes`: a scenario vs the baseline at chosen quarters.
+- :func:`vs_baseline` and :func:`vs_baseline_unit`: the one convention for "vs baseline" — percent for
+  levels and indices, percentage points for rates and shares, points for the strain index, the own unit for
+  flows that change sign — used by every table, the index page, the command line and the exports.
+- :func:`key_results` and :func:`changes`: a scenario vs the baseline at chosen quarters (by default the
+  year-ends of the horizon, :func:`year_ends`).
 - :func:`milestones`: the first quarter a threshold is crossed, in the scenario and in the baseline.
 - :func:`pressure`: the total lever pressure of scenarios (to compare gradual and sudden ones fairly).
 - :func:`strain_summary`: the strain index vs baseline over time, per scenario.
@@ -12,7 +16,6 @@ Pandas in, pandas out; no files and no HTML (the batch report and the notebooks 
 from __future__ import annotations
 
 import dataclasses
-import math
 import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -25,10 +28,15 @@ from twosector.variables import units as variable_units
 
 __all__ = [
     "KEY_QUARTER",
-    "CHANGE_QUARTERS",
+    "CHANGE_VARIABLES",
+    "vs_baseline_unit",
+    "vs_baseline_label",
+    "vs_baseline",
+    "year_ends",
     "Milestone",
     "DEFAULT_MILESTONES",
     "key_results",
+    "key_labels",
     "changes",
     "milestones",
     "pressure",
@@ -38,21 +46,148 @@ __all__ = [
 
 #: The quarter of the key-results table: three years after the last data quarter.
 KEY_QUARTER = str(DATA_CUTOFF + 12)
-#: The quarters of :func:`changes`: one, two and three years after the data, and the end of the horizon.
-CHANGE_QUARTERS = tuple(str(q) for q in (DATA_CUTOFF + 4, DATA_CUTOFF + 8, DATA_CUTOFF + 12, DEFAULT_END))
+#: The variables of :func:`changes` (and of the scenario report's year-end table).
+CHANGE_VARIABLES = ("output_civilian", "output_military", "civilian_real_income", "wage_civilian", "cpi_inflation",
+                    "key_rate", "budget_balance_gdp", "nwf_liquid", "strain_index")
 
-# (column in results, variable, how): the key results per scenario in the summary table
+# (column in results, variable, vs baseline?): the key results per scenario in the summary table
 _KEY = [
-    ("strain_index", "strain_index", "level"),
-    ("strain_index_vs_baseline", "strain_index", "diff"),
-    ("output_civilian_vs_baseline_pct", "output_civilian", "pct"),
-    ("output_military_vs_baseline_pct", "output_military", "pct"),
-    ("civilian_real_income_vs_baseline_pct", "civilian_real_income", "pct"),
-    ("cpi_inflation", "cpi_inflation", "level"),
-    ("key_rate", "key_rate", "level"),
-    ("nwf_liquid", "nwf_liquid", "level"),
-    ("budget_balance_gdp", "budget_balance_gdp", "level"),
+    ("strain_index", "strain_index", False),
+    ("strain_index_vs_baseline", "strain_index", True),
+    ("output_civilian_vs_baseline_pct", "output_civilian", True),
+    ("output_military_vs_baseline_pct", "output_military", True),
+    ("civilian_real_income_vs_baseline_pct", "civilian_real_income", True),
+    ("cpi_inflation", "cpi_inflation", False),
+    ("key_rate", "key_rate", False),
+    ("nwf_liquid", "nwf_liquid", False),
+    ("budget_balance_gdp", "budget_balance_gdp", False),
 ]
+
+
+def vs_baseline_unit(variable: str) -> str:
+    """The unit of "scenario vs baseline" for a variable, fixed by its unit in the catalogue.
+
+    Parameters
+    ----------
+    variable : str
+        A model variable (see :func:`twosector.variable_table`).
+
+    Returns
+    -------
+    str
+        ``"pp"`` for rates and shares (units ``% ...``, ``pp`` or ``share ...``; shares are scaled to
+        percentage points), ``"points"`` for index points (the strain index), the variable's own unit for
+        flows per quarter (they change sign, e.g. the budget balance), and ``"%"`` for levels and indices
+        (output, wages, prices, stocks such as the NWF, persons).
+
+    Raises
+    ------
+    TwosectorError
+        For a variable not in the catalogue (with a did-you-mean).
+    """
+    units = variable_units()
+    if variable not in units:
+        raise TwosectorError(unknown_name("variable", variable, list(units)))
+    unit = units[variable]
+    if unit.startswith(("%", "share")) or unit == "pp":
+        return "pp"
+    if unit == "index points":
+        return "points"
+    if "per quarter" in unit:
+        return unit
+    return "%"
+
+
+def vs_baseline_label(variable: str) -> str:
+    """The column header of a variable's difference vs the baseline, e.g. ``"output_civilian (% vs baseline)"``.
+
+    Parameters
+    ----------
+    variable : str
+        A model variable.
+
+    Returns
+    -------
+    str
+        ``"<variable> (<unit> vs baseline)"`` with the unit of :func:`vs_baseline_unit`.
+
+    Raises
+    ------
+    TwosectorError
+        For a variable not in the catalogue.
+    """
+    return f"{variable} ({vs_baseline_unit(variable)} vs baseline)"
+
+
+def _difference(variable: str, scenario: pd.Series, base: pd.Series) -> pd.Series:
+    unit = vs_baseline_unit(variable)
+    s, b = scenario.astype(float), base.astype(float)
+    if unit == "%":
+        return (s - b) / b.where(b != 0).abs() * 100.0  # as simulation.compare's "pct"
+    if unit == "pp" and variable_units()[variable].startswith("share"):
+        return (s - b) * 100.0
+    return s - b
+
+
+def vs_baseline(result: pd.DataFrame, baseline: pd.DataFrame, variables: Sequence[str] | None = None) -> pd.DataFrame:
+    """Scenario vs baseline, every quarter, in the one convention of :func:`vs_baseline_unit`.
+
+    Parameters
+    ----------
+    result, baseline : DataFrame
+        ``simulate()`` results of the scenario and of the baseline (quarterly ``PeriodIndex``).
+    variables : sequence of str, optional
+        The variables (default: every column of ``result`` that is in the catalogue).
+
+    Returns
+    -------
+    DataFrame
+        The quarters of ``result``; one column per variable headed :func:`vs_baseline_label` (e.g.
+        ``"output_civilian (% vs baseline)"``): ``100 * (scenario - baseline) / |baseline|`` for ``%`` (NaN where the
+        baseline is 0; :func:`twosector.compare`'s ``pct``), scenario minus baseline otherwise (shares x 100).
+
+    Raises
+    ------
+    TwosectorError
+        If a frame is not a quarterly simulation or lacks a variable, or a variable is not in the catalogue.
+    """
+    known = variable_units()
+    names = list(variables) if variables is not None else [c for c in result.columns if c in known]
+    _check(result, names, "result")
+    _check(baseline, names, "baseline")
+    base = baseline.reindex(result.index)
+    table = pd.DataFrame({vs_baseline_label(v): _difference(v, result[v], base[v]) for v in names},
+                         index=result.index)
+    return table
+
+
+def year_ends(index: pd.PeriodIndex, start: str | pd.Period = PROJECTION_START) -> list[str]:
+    """The fourth quarters of the horizon from ``start`` on, and its last quarter if that is not a Q4.
+
+    Parameters
+    ----------
+    index : PeriodIndex
+        The quarters of a simulation.
+    start : str or Period, default :data:`~twosector.calendar.PROJECTION_START`
+        The first quarter counted.
+
+    Returns
+    -------
+    list of str
+        E.g. ``["2025Q4", ..., "2030Q4"]`` for the default horizon, ``[..., "2027Q4", "2028Q2"]`` for one ending
+        in 2028Q2.
+
+    Raises
+    ------
+    TwosectorError
+        If ``start`` is not a quarter.
+    """
+    first = _quarter(start, "start")
+    quarters = [q for q in index if q >= first]
+    out = [str(q) for q in quarters if q.quarter == 4]
+    if quarters and quarters[-1].quarter != 4:
+        out.append(str(quarters[-1]))
+    return out
 
 
 def _quarter(value: str | pd.Period, what: str) -> pd.Period:
@@ -103,69 +238,64 @@ def key_results(result: pd.DataFrame, baseline: pd.DataFrame, at: str = KEY_QUAR
     _check(baseline, variables, "baseline")
     q = _at(result, at)
     out: dict[str, Any] = {"at": str(q)}
-    for column, var, how in _KEY:
-        value, base = float(result.loc[q, var]), float(baseline.loc[q, var])
-        if how == "level":
-            out[column] = value
-        elif how == "diff":
-            out[column] = value - base
-        else:
-            out[column] = (value / base - 1.0) * 100.0 if base else math.nan
+    for column, var, relative in _KEY:
+        value = result.loc[[q], var]
+        out[column] = float(_difference(var, value, baseline.loc[[q], var]).iloc[0] if relative else value.iloc[0])
     return out
 
 
-def _is_rate(unit: str) -> bool:
-    return unit.startswith("%")
+def key_labels() -> dict[str, str]:
+    """The header of each key result (:func:`key_results`), with its unit.
+
+    Returns
+    -------
+    dict of str to str
+        Key -> header: ``"<variable> (<unit> vs baseline)"`` (:func:`vs_baseline_label`) for the differences,
+        ``"<variable> (<catalogue unit>)"`` for the levels, e.g. ``"nwf_liquid (trn RUB, end of quarter)"``.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
+    units = variable_units()
+    return {column: vs_baseline_label(var) if relative else f"{var} ({units[var]})" for column, var, relative in _KEY}
 
 
 def changes(
     result: pd.DataFrame,
     baseline: pd.DataFrame,
-    variables: Sequence[str] = ("output_civilian", "output_military", "civilian_real_income", "wage_civilian",
-                                "cpi_inflation", "key_rate", "budget_balance_gdp", "nwf_liquid", "strain_index"),
-    quarters: Sequence[str] = CHANGE_QUARTERS,
+    variables: Sequence[str] = CHANGE_VARIABLES,
+    quarters: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Scenario minus baseline at a few quarters: % for levels and indices, percentage points for rates.
+    """Scenario vs baseline at the year-ends: % for levels and indices, pp for rates and shares.
 
     Parameters
     ----------
     result, baseline : DataFrame
         ``simulate()`` results.
-    variables : sequence of str
-        Rows of the table.
-    quarters : sequence of str, default :data:`CHANGE_QUARTERS`
-        Columns; quarters beyond the horizon are dropped.
+    variables : sequence of str, default :data:`CHANGE_VARIABLES`
+        The variables (columns of the table).
+    quarters : sequence of str, optional
+        The quarters (rows); default :func:`year_ends` of ``result``'s horizon. Quarters beyond the horizon
+        are dropped.
 
     Returns
     -------
     DataFrame
-        Index ``variable``, a ``measure`` column (``"% vs baseline"``, ``"pp vs baseline"`` or
-        ``"points vs baseline"``), then one column per quarter.
+        Index ``quarter`` (text such as ``"2027Q4"``), one column per variable headed with its unit as in
+        :func:`vs_baseline` (e.g. ``"key_rate (pp vs baseline)"``).
 
     Raises
     ------
     TwosectorError
         If a frame is not a quarterly simulation or lacks a variable, or a quarter is malformed.
     """
-    _check(result, variables, "result")
-    _check(baseline, variables, "baseline")
-    qs = [q for q in (_quarter(x, "quarter") for x in quarters) if q in result.index and q in baseline.index]
-    units = variable_units()
-    rows = {}
-    for var in variables:
-        unit = units.get(var, "")
-        s, b = result.loc[qs, var].astype(float), baseline.loc[qs, var].astype(float)
-        if _is_rate(unit):
-            measure, values = "pp vs baseline", s - b
-        elif var == "strain_index" or "index" == unit or (b <= 0).any():
-            label = unit.split(",")[0] or "difference"
-            measure, values = "points vs baseline" if var == "strain_index" else f"{label} vs baseline", s - b
-        else:
-            measure, values = "% vs baseline", (s / b - 1.0) * 100.0
-        rows[var] = {"measure": measure, **{str(q): float(v) for q, v in zip(qs, values, strict=True)}}
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "variable"
-    return table
+    table = vs_baseline(result, baseline, variables)
+    wanted = year_ends(result.index) if quarters is None else quarters
+    qs = [q for q in (_quarter(x, "quarter") for x in wanted) if q in result.index and q in baseline.index]
+    out = table.loc[qs]
+    out.index = pd.Index([str(q) for q in qs], name="quarter")
+    return out
 
 
 @dataclasses.dataclass(frozen=True)
