@@ -130,3 +130,49 @@ def test_setup_notebook_sets_offline_renderer_and_template(monkeypatch):
         for option in ("display.precision", "display.max_columns", "display.max_rows", "display.width",
                        "display.float_format"):
             pd.reset_option(option)
+
+
+def test_a_dict_parameter_given_as_text_points_at_papermill_y_and_f():
+    namespace = {"__annotations__": {"levers": dict}, "levers": '{"oil_price_cap": {"intensity": 10}}'}
+    with pytest.raises(ParameterError, match=r"must be of type dict, got .*\(str\)\. papermill's -p passes text: "
+                                             r"give a dict with -y, e\.g\. -y 'levers: .* -f params\.yaml"):
+        validate_notebook_params(namespace, injected=["levers"])
+    with pytest.raises(ParameterError) as plain:  # other types get no such hint
+        validate_notebook_params({"__annotations__": {"ramp": int}, "ramp": "4"}, injected=[])
+    assert "papermill" not in str(plain.value)
+
+
+def test_custom_packages_get_their_name_and_description():
+    from twosector.notebook import scenario_from_params
+
+    custom = scenario_from_params("baseline", levers={"oil_price_cap": {"intensity": 10.0}}, name="cap_10",
+                                  description="A 10 USD/bbl deeper discount")
+    assert (custom.name, custom.description) == ("cap_10", "A 10 USD/bbl deeper discount")
+    unnamed = scenario_from_params("baseline", lever="tech_controls", intensity=0.4)
+    assert unnamed.name == "baseline_custom" and "No new measures" not in unnamed.description
+    renamed = scenario_from_params("broad_front", name="my_front")  # a built-in under a name of one's own
+    assert renamed.name == "my_front" and renamed.levers == scenario_from_params("broad_front").levers
+
+
+def test_saved_figures_go_to_the_run_folder_never_the_current_one(tmp_path, monkeypatch):
+    from twosector import notebook
+
+    saved = []
+    monkeypatch.setattr(charts, "save", lambda fig, path: saved.append(path))
+    monkeypatch.chdir(tmp_path)
+
+    class Figure:
+        def show(self) -> None:
+            pass
+
+    namespace = {"__annotations__": {"results_path": str}, "results_path": ""}
+    validate_notebook_params(namespace, injected=[])
+    with pytest.raises(TwosectorError, match="save_figures=True needs the run's output folder: give the notebook a "
+                                             "results_path"):
+        notebook.show(Figure(), "broad_front_rates", save=True)
+    notebook.show(Figure(), "broad_front_rates", save=False)  # showing alone needs no folder
+    validate_notebook_params({**namespace, "results_path": str(tmp_path / "run" / "results.json")}, injected=[])
+    notebook.show(Figure(), "broad_front_rates", save=True)
+    assert saved == [tmp_path / "run" / "figures" / "broad_front_rates"]
+    assert (tmp_path / "run" / "figures" / ".twosector-output").read_text().strip() == notebook.FIGURES_KIND
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # nothing in the current folder

@@ -125,3 +125,77 @@ def test_one_vs_baseline_number_in_index_report_cli_and_export(broad_front_vs_ba
     shown = {where: values[column] for where, values in broad_front_vs_baseline.items()}
     assert len({round(v, 2) for v in shown.values()}) == 1, shown
     assert shown["index"] != 0.0
+
+
+# ------------------------------------------------------------------------------- plain words, report tables
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, pd.DataFrame]:
+    return {name: twosector.simulate(name) for name in ("baseline", "input_sanctions", "skilled_emigration")}
+
+
+def test_summary_box_is_generated_from_the_results(runs):
+    scenario = twosector.load_scenario("input_sanctions")
+    summary = reports.scenario_summary(scenario, runs["input_sanctions"], runs["baseline"], at="2027Q4")
+    assert list(summary.sections)[:3] == ["What the package does", "Through which channels",
+                                          "Main results (vs baseline: % for levels and indices, pp for rates, "
+                                          "points for strain)"]
+    assert "input_sanctions at 0.5 (share (0-1)) from 2025Q1" in summary.sections["What the package does"][0]
+    # the main results are the key results, with units and the quarter
+    key = tables.key_results(runs["input_sanctions"], runs["baseline"], at="2027Q4")
+    main = summary.sections["Main results (vs baseline: % for levels and indices, pp for rates, points for strain)"]
+    assert f"output_military {key['output_military_vs_baseline_pct']:,.2f}%" in main[0] and "2027Q4" in main[0]
+    # the NWF ends higher under a package that hurts: explained by its own flows, which add up to the difference
+    nwf = next(line for line in summary.sections["Results that need explaining"] if "NWF" in line)
+    flows = re.findall(r"([+-][\d.,]+) trn RUB", nwf.split("comes from")[1])
+    gap = (runs["input_sanctions"] - runs["baseline"]).loc["2027Q4", "nwf_liquid"]
+    assert sum(float(f) for f in flows) == pytest.approx(gap, abs=0.02)
+    assert any("substitut" in c for c in summary.sections["Caveats"])  # the caveat of the lever used
+    html = summary._repr_html_()
+    assert "twosector-summary" in html and "not written by hand" in html and "## " in str(summary)
+
+
+def test_summary_explains_lower_unemployment_by_the_labour_market_identity(runs):
+    scenario = twosector.load_scenario("skilled_emigration")
+    summary = reports.scenario_summary(scenario, runs["skilled_emigration"], runs["baseline"])
+    line = next(x for x in summary.sections["Results that need explaining"] if x.startswith("Unemployment is lower"))
+    diff = (runs["skilled_emigration"] - runs["baseline"]).loc["2027Q4"]
+    assert f"the labour force changes by {diff['labour_force']:,.2f} mn" in line
+
+
+def test_summary_of_the_baseline_has_no_measures(runs):
+    summary = reports.scenario_summary(twosector.load_scenario("baseline"), runs["baseline"], runs["baseline"])
+    assert summary.sections["What the package does"][0].startswith("No measures beyond the baseline's assumptions")
+    assert "Results that need explaining" not in summary.sections
+
+
+def test_lever_table_has_units_and_meanings_and_no_internal_references():
+    table = reports.lever_table(twosector.load_scenario("broad_front"))
+    assert table.loc["oil_price_cap", "unit"] == "USD/bbl" and table.loc["input_sanctions", "unit"] == "share (0-1)"
+    assert table["meaning"].str.len().min() > 20 and not table.to_string().count("brief")
+    ceasefire = reports.lever_table(twosector.load_scenario("ceasefire"))
+    assert "demobilisation = 0.5 (share of the war-time army" in ceasefire.loc["ceasefire", "options"]
+
+
+def test_report_tables_as_csv_and_an_xlsx_that_pandas_reads_back(tmp_path, runs):
+    result, base = runs["input_sanctions"], runs["baseline"]
+    year_ends = tables.changes(result, base)
+    milestones = tables.milestones(result, base)
+    written = reports.write_tables(tmp_path / "run" / "results.json", "input sanctions/2",
+                                   {"vs_baseline": year_ends, "milestones": milestones})
+    folder = tmp_path / "run" / "tables"
+    assert [p.name for p in written] == ["input_sanctions_2_vs_baseline.csv", "input_sanctions_2_milestones.csv",
+                                         "input_sanctions_2_tables.xlsx"]
+    book = pd.read_excel(folder / "input_sanctions_2_tables.xlsx", sheet_name=None, index_col=0)
+    assert list(book) == ["vs_baseline", "milestones"]
+    pd.testing.assert_frame_equal(book["vs_baseline"], year_ends, check_names=False)
+    pd.testing.assert_frame_equal(pd.read_csv(written[0], index_col=0), year_ends, check_names=False)
+    assert book["milestones"].loc["civilian output 1% below baseline", "scenario"] == \
+        milestones.loc["civilian output 1% below baseline", "scenario"]
+    assert reports.write_tables("", "x", {"a": year_ends}) == []  # a notebook run by hand writes nothing
+    # a tables/ folder of the user's is never written into
+    (tmp_path / "mine" / "tables").mkdir(parents=True)
+    (tmp_path / "mine" / "tables" / "notes.txt").write_text("mine")
+    with pytest.raises(twosector.TwosectorError, match="was not written by twosector"):
+        reports.write_tables(tmp_path / "mine" / "results.json", "x", {"a": year_ends})
+    assert [p.name for p in (tmp_path / "mine" / "tables").iterdir()] == ["notes.txt"]

@@ -51,6 +51,10 @@ __all__ = ["setup_notebook", "validate_notebook_params", "injected_names", "scen
            "notebook_table", "copy_notebooks"]
 
 _PAPERMILL_HEADER = "# Parameters"
+#: The kind of output of a run's ``figures/`` folder (the text of its :data:`twosector.files.MARKER`).
+FIGURES_KIND = "twosector report figures"
+# the run's output folder: the folder of its results_path, registered by validate_notebook_params for show()
+_RUN: dict[str, Path | None] = {"folder": None}
 #: names papermill itself injects (``--inject-paths``, ``--inject-input-path``, ``--inject-output-path``; see
 #: papermill/cli.py): not the notebook's parameters, so never an "unknown parameter"
 PAPERMILL_RESERVED = frozenset({"PAPERMILL_INPUT_PATH", "PAPERMILL_OUTPUT_PATH"})
@@ -143,6 +147,14 @@ def _type_ok(value: Any, kind: Any) -> bool:
     return True
 
 
+def _structured_hint(name: str, value: Any, kind: Any) -> str:
+    """For a dict or list parameter given as text: papermill's ``-p`` passes text, ``-y`` and ``-f`` pass YAML."""
+    if not isinstance(value, str) or (typing.get_origin(kind) or kind) not in (dict, list):
+        return ""
+    return (f". papermill's -p passes text: give a {_type_name(kind)} with -y, e.g. -y '{name}: "
+            "{oil_price_cap: {intensity: 10.0}}', or in a YAML file with -f params.yaml")
+
+
 def validate_notebook_params(
     namespace: Mapping[str, Any],
     *,
@@ -203,7 +215,7 @@ def validate_notebook_params(
         if not _type_ok(value, kind):
             raise ParameterError(
                 f"notebook parameter {name!r} must be of type {_type_name(kind)}, "
-                f"got {value!r} ({type(value).__name__})"
+                f"got {value!r} ({type(value).__name__}){_structured_hint(name, value, kind)}"
             )
         if isinstance(value, float) and not math.isfinite(value):
             raise ParameterError(f"notebook parameter {name!r} must be a finite number, got {value!r}")
@@ -225,6 +237,8 @@ def validate_notebook_params(
         if value == "":
             continue
         parse_quarter(value, f"notebook parameter {name!r}", ParameterError)
+    results = values.get("results_path")
+    _RUN["folder"] = Path(results).parent if isinstance(results, str) and results else None
     return values
 
 
@@ -238,6 +252,7 @@ def scenario_from_params(
     end: str = "",
     levers: Mapping[str, Any] | None = None,
     name: str = "",
+    description: str = "",
 ) -> Any:
     """Build the scenario of a notebook run: a built-in or TOML scenario plus lever overrides.
 
@@ -256,8 +271,11 @@ def scenario_from_params(
     levers : mapping, optional
         More overrides, ``{lever: {field: value}}`` in the scenario file layout.
     name : str
-        The scenario's name in charts and tables (default: ``scenario``, with ``"_custom"`` appended
-        when anything is overridden).
+        The scenario's name in charts, tables and file names (default: ``scenario``, with ``"_custom"``
+        appended when anything is overridden).
+    description : str
+        One line saying what the package is (default: the scenario's own, or, when anything is overridden,
+        one naming the changed levers).
 
     Returns
     -------
@@ -285,25 +303,31 @@ def scenario_from_params(
         current = overrides.get(lever, {})
         overrides[lever] = {**current, **fields} if isinstance(current, Mapping) else fields
     base = load_scenario(scenario)
-    if not overrides:
+    if not overrides and not name and not description:
         return base
-    label = name or f"{base.name}_custom"
-    return load_scenario({"name": label, "base": scenario, "levers": overrides,
-                          "description": f"{base.name} with changed levers: {', '.join(overrides)}"})
+    label = name or (f"{base.name}_custom" if overrides else base.name)
+    text = description or (f"{base.name} with changed levers: {', '.join(overrides)}" if overrides
+                           else base.description)
+    return load_scenario({"name": label, "base": scenario, "levers": overrides, "description": text})
 
 
-def show(fig: Any, name: str = "", save: bool = False, folder: str = "figures") -> None:
-    """Display a plotly figure and, when ``save`` is true, write it as PNG and SVG to ``folder/name``.
+def show(fig: Any, name: str = "", save: bool = False, folder: str | os.PathLike[str] = "") -> None:
+    """Display a plotly figure and, when ``save`` is true, write it as PNG and SVG into the run's folder.
+
+    The images go to ``figures/<name>.png`` and ``.svg`` in ``folder``, by default the run's output folder:
+    the folder of the notebook's ``results_path`` (registered by :func:`validate_notebook_params`; the batch
+    sets it to ``runs/<run id>/``), never the current directory. ``figures/`` carries the marker of
+    :data:`FIGURES_KIND` and is refused if it holds anything else; each image is written atomically.
 
     Parameters
     ----------
     fig : plotly.graph_objects.Figure
     name : str
-        File name (without extension) when saving.
+        File name without extension when saving; put the scenario in it (e.g. ``f"{chosen.name}_rates"``).
     save : bool, default False
         The notebook's ``save_figures`` parameter.
-    folder : str, default "figures"
-        Folder for the images, relative to the notebook's working directory.
+    folder : path-like, optional
+        The run's output folder (default: the folder of ``results_path``).
 
     Returns
     -------
@@ -312,15 +336,27 @@ def show(fig: Any, name: str = "", save: bool = False, folder: str = "figures") 
     Raises
     ------
     TwosectorError
-        If ``save`` is true and ``name`` is empty. Errors of :func:`twosector.charts.save` propagate.
+        If ``save`` is true and ``name`` is empty, or there is no run folder (no ``results_path`` and no
+        ``folder``), or ``figures/`` holds files that are not twosector's figures. Errors of
+        :func:`twosector.charts.save` propagate.
     """
     fig.show()
-    if save:
-        from twosector.charts import save as save_images
+    if not save:
+        return
+    from twosector.charts import save as save_images
+    from twosector.files import check_output_dir, mark_output
 
-        if not name:
-            raise TwosectorError("show(..., save=True) needs a file name for the figure")
-        save_images(fig, Path(folder) / name)
+    if not name:
+        raise TwosectorError("show(..., save=True) needs a file name for the figure")
+    run_folder = Path(folder) if folder else _RUN["folder"]
+    if run_folder is None:
+        raise TwosectorError(
+            "save_figures=True needs the run's output folder: give the notebook a results_path such as "
+            "'output/my_run/results.json' (the batch sets it); the figures go to figures/ beside it, never into "
+            "the current folder")
+    target = check_output_dir(run_folder / "figures", FIGURES_KIND, "save_figures")
+    mark_output(target, FIGURES_KIND)
+    save_images(fig, target / name)
 
 
 # ------------------------------------------------------------------------------------ the suite itself

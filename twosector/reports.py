@@ -9,6 +9,8 @@ atomically (:mod:`twosector.files`).
 - :func:`write_results`: what a notebook saves for the batch runner (its ``results_path`` parameter).
 - :func:`results_table`, :func:`write_batch_index`: the batch run's results table (CSV; Parquet when pyarrow
   is installed) with provenance, and ``index.html``.
+- :func:`scenario_summary`, :func:`lever_table`, :func:`write_tables`: a scenario report's plain-words box
+  (generated from the results), its lever table with units and meanings, and its tables as CSV and XLSX.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ import hashlib
 import json
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from twosector.calendar import DATA_CUTOFF
-from twosector.files import atomic_frame, atomic_write, check_output_dir, mark_output, replace_dir
+from twosector.calendar import DATA_CUTOFF, PROJECTION_START
+from twosector.files import atomic_frame, atomic_write, check_output_dir, mark_output, replace_dir, staged
 from twosector.resources import data_folder, template_folder
 from twosector.tables import KEY_QUARTER, key_labels
 
@@ -39,6 +42,11 @@ __all__ = [
     "write_results",
     "results_table",
     "write_batch_index",
+    "ScenarioSummary",
+    "scenario_summary",
+    "lever_table",
+    "TABLES_KIND",
+    "write_tables",
 ]
 
 #: The kind of output of a calibration report folder (the text of its :data:`twosector.files.MARKER`).
@@ -466,3 +474,273 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
         runs=_run_rows(out, runs, status),
     )
     return atomic_write(out / "index.html", page)
+
+
+# ------------------------------------------------------------------------------------ scenario summary box
+
+#: caveats that matter for every scenario report (docs/model.md, section 4)
+_CAVEATS = (
+    "The baseline itself has a hard landing in 2025-26 that the forecasters of late 2024 did not expect: read the "
+    "differences from the baseline, not the levels (docs/model.md, 'What the model gets wrong').",
+    "The strain index is a stylised construct of the model, not a measure of political support.",
+    "Deliberately small: no banking sector, no regions, no export sector beyond oil and gas revenue, no feedback "
+    "from strain to policy.",
+)
+#: caveats of one lever, shown when the package uses it (docs/model.md, section 4)
+_LEVER_CAVEATS = {
+    "input_sanctions": "Critical inputs are close to Leontief in the short run but almost fully substitutable in the "
+                       "long run (substitution_max near 1): substitution eventually fills the gap, which weakens "
+                       "input sanctions over time.",
+    "secondary_sanctions": "Import costs and delays act through the same critical-input block as input sanctions, "
+                           "with its near-full long-run substitution.",
+    "oil_price_cap": "Oil enters through the realised Urals price and the budget's oil and gas revenue only; export "
+                     "volumes and the rest of the current account are not modelled.",
+    "tech_controls": "Technology controls are a drag on civilian productivity reached by partial adjustment; "
+                     "its size (tech_drag_max) is a calibrated choice, not an estimate.",
+    "skilled_emigration": "Emigrants leave the labour force with a productivity weight; their return rate and weight "
+                          "are parameters with wide ranges.",
+    "defence_spending": "Defence spending is an input: the model does not decide it, it traces its consequences.",
+    "ceasefire": "Released soldiers and defence workers enter the labour force faster than civilian demand hires "
+                 "them, so unemployment rises for about three years before the labour is absorbed.",
+}
+# the strain components in words
+_STRAIN_WORDS = {"income": "household income", "output": "civilian output", "inflation": "inflation",
+                 "credit": "the real cost of credit", "labour": "the labour shortage",
+                 "wage_gap": "the military-civilian wage gap", "fiscal": "the fiscal buffer"}
+
+
+@dataclasses.dataclass(frozen=True)
+class ScenarioSummary:
+    """The plain-words box at the top of a scenario report: one list of sentences per heading.
+
+    Displayed in a notebook (and so in its report) as a framed HTML box; ``str()`` gives Markdown.
+    """
+
+    title: str
+    sections: dict[str, list[str]]
+
+    def _repr_html_(self) -> str:
+        return render("scenario_summary.html.j2", title=self.title, sections=self.sections)
+
+    def __str__(self) -> str:
+        parts = [f"## {self.title}"]
+        for heading, lines in self.sections.items():
+            parts.append(f"\n**{heading}**\n")
+            parts += [f"- {line}" for line in lines]
+        return "\n".join(parts)
+
+
+def _num(value: float, unit: str) -> str:
+    sign = "+" if value > 0.005 else ""
+    space = "" if unit in ("%", "") else " "
+    return f"{sign}{value:,.2f}{space}{unit}"
+
+
+def lever_table(scenario: Any) -> pd.DataFrame:
+    """The levers of a scenario with their units and meanings (for a report, without internal references).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario (:func:`twosector.load_scenario`).
+
+    Returns
+    -------
+    pd.DataFrame
+        Index ``lever``; columns ``intensity``, ``unit``, ``start``, ``ramp (quarters)``, ``end`` (``"persistent"``
+        when none), ``options`` (text) and ``meaning``. Empty (same columns) for a scenario without levers.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
+    from twosector.scenarios import LEVERS
+
+    rows = []
+    for name, lever in scenario.levers.items():
+        spec = LEVERS[name]
+        options = ", ".join(f"{k} = {v:g} ({spec.options[k][3]})" for k, v in lever.options.items())
+        rows.append({"lever": name, "intensity": lever.intensity, "unit": spec.unit, "start": str(lever.start),
+                     "ramp (quarters)": lever.ramp, "end": str(lever.end) if lever.end else "persistent",
+                     "options": options, "meaning": spec.description})
+    columns = ["lever", "intensity", "unit", "start", "ramp (quarters)", "end", "options", "meaning"]
+    return pd.DataFrame(rows, columns=columns).set_index("lever")
+
+
+def _what_it_does(scenario: Any) -> list[str]:
+    from twosector.scenarios import LEVERS
+
+    if not scenario.levers:
+        return ["No measures beyond the baseline's assumptions: " + (scenario.description or "the baseline") + "."]
+    lines = []
+    for name, lever in scenario.levers.items():
+        spec = LEVERS[name]
+        timing = (f"from {lever.start}" + (f", built up over {lever.ramp} quarters" if lever.ramp else ", at once")
+                  + (f", until {lever.end}" if lever.end else ", persistent"))
+        lines.append(f"{name} at {lever.intensity:g} ({spec.unit}) {timing}: {spec.description}.")
+    return lines
+
+
+def _channels(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) -> list[str]:
+    from twosector.tables import vs_baseline
+
+    diff = vs_baseline(result, baseline, ["output_military", "output_civilian", "cpi_inflation", "key_rate",
+                                          "civilian_real_income"]).loc[q]
+    lines = ["Through the two sectors, prices and rates, in " + str(q) + ": " + ", ".join(
+        f"{label.split(' (')[0]} {_num(value, label.split('(')[1].split(' vs')[0])}"
+        for label, value in diff.items()) + " vs baseline."]
+    parts = {c.removeprefix("strain_").removesuffix("_contribution"): float(result.loc[q, c] - baseline.loc[q, c])
+             for c in result.columns if c.startswith("strain_") and c.endswith("_contribution")}
+    total = float(result.loc[q, "strain_index"] - baseline.loc[q, "strain_index"])
+    ranked = sorted(parts.items(), key=lambda kv: -abs(kv[1]))[:3]
+    lines.append(f"Strain on the civilian economy {_num(total, 'points')} vs baseline in {q}, mostly through "
+                 + ", ".join(f"{_STRAIN_WORDS.get(k, k)} ({_num(v, 'points')})" for k, v in ranked)
+                 + " (the strain index's own decomposition).")
+    return lines
+
+
+def _main_results(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) -> list[str]:
+    from twosector.tables import key_labels, key_results, milestones
+
+    key = key_results(result, baseline, at=str(q))
+    labels = key_labels()
+    lines = [f"In {key['at']}: " + "; ".join(
+        f"{labels[k].split(' (')[0]} {_num(key[k], labels[k].split('(')[1].split(' vs')[0])}"
+        for k in ("output_civilian_vs_baseline_pct", "civilian_real_income_vs_baseline_pct",
+                  "output_military_vs_baseline_pct", "strain_index_vs_baseline")) + " vs baseline."]
+    crossed = milestones(result, baseline)
+    hits = crossed[~crossed["scenario"].str.startswith("not by")]
+    if len(hits):
+        lines.append("By when: " + "; ".join(f"{label} in {row['scenario']}" for label, row in hits.iterrows())
+                     + ".")
+    else:
+        lines.append(f"None of the milestone thresholds is crossed by {result.index[-1]}.")
+    return lines
+
+
+def _surprises(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) -> list[str]:
+    """Results a reader would not expect, explained by the model's own accounting identities."""
+    lines = []
+    d = (result - baseline.reindex(result.index)).loc[q]
+    civilian_down = d["output_civilian"] < 0
+    if civilian_down and d["unemployment_rate"] < -0.01:
+        other = d["unemployed"] - (d["labour_force"] - d["employment_civilian"] - d["employment_military"])
+        lines.append(
+            f"Unemployment is lower than in the baseline ({_num(d['unemployment_rate'], 'pp')} in {q}) although "
+            f"civilian output is lower: the labour force changes by {_num(d['labour_force'], 'mn')}, civilian "
+            f"employment by {_num(d['employment_civilian'], 'mn')} and military employment by "
+            f"{_num(d['employment_military'], 'mn')}" + (f" (army and other: {_num(other, 'mn')})"
+                                                        if abs(other) > 0.005 else "") + " vs baseline.")
+    if d["nwf_liquid"] > 0.005 and (civilian_down or d["strain_index"] > 0):
+        flows = {"savings under the budget rule": "nwf_save", "draws to finance deficits (less of them)": "nwf_draw",
+                 "revaluation of its foreign-currency assets (a weaker ruble)": "nwf_revaluation",
+                 "other flows": "nwf_other_flows"}
+        window = (result.index >= PROJECTION_START) & (result.index <= q)
+        gap = (result - baseline.reindex(result.index)).loc[window]
+        sums = {label: float(gap[col].sum()) * (-1 if col == "nwf_draw" else 1) for label, col in flows.items()
+                if col in gap}
+        ranked = [f"{label} {_num(v, 'trn RUB')}" for label, v in sorted(sums.items(), key=lambda kv: -abs(kv[1]))
+                  if abs(v) > 0.005]
+        lines.append(f"The NWF's liquid assets end higher than in the baseline ({_num(d['nwf_liquid'], 'trn RUB')} in "
+                     f"{q}) although the package hurts the economy; from {PROJECTION_START} to {q} the difference "
+                     f"comes from " + ", ".join(ranked) + ".")
+    return lines
+
+
+def scenario_summary(scenario: Any, result: pd.DataFrame, baseline: pd.DataFrame,
+                     at: str | pd.Period = KEY_QUARTER) -> ScenarioSummary:
+    """The plain-words box that opens a scenario report, generated from the model's results.
+
+    What the package does (its levers, with units and timing), through which channels (sector effects and the
+    strain index's decomposition), the main results with units and dates (key results and the milestones
+    crossed), results a reader would not expect explained by the model's accounting (unemployment falling
+    while output falls: the labour-market identity; the NWF ending higher: its flows), and the caveats that
+    matter (always, and per lever used).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The package (:func:`twosector.load_scenario`).
+    result, baseline : DataFrame
+        ``simulate()`` results of the package and of the baseline.
+    at : str or Period, default :data:`twosector.tables.KEY_QUARTER`
+        The quarter of the main results (the last simulated one if the horizon ends earlier).
+
+    Returns
+    -------
+    ScenarioSummary
+        Shown as a framed box in a notebook; ``str()`` gives Markdown.
+
+    Raises
+    ------
+    TwosectorError
+        If a frame is not a ``simulate()`` result or ``at`` is not a quarter.
+    """
+    from twosector.tables import key_results
+
+    q = pd.Period(key_results(result, baseline, at=str(at))["at"], freq="Q")
+    caveats = [*(_LEVER_CAVEATS[name] for name in scenario.levers if name in _LEVER_CAVEATS), *_CAVEATS]
+    sections = {
+        "What the package does": _what_it_does(scenario),
+        "Through which channels": _channels(result, baseline, q),
+        "Main results (vs baseline: % for levels and indices, pp for rates, points for strain)":
+            _main_results(result, baseline, q),
+    }
+    surprises = _surprises(result, baseline, q)
+    if surprises:
+        sections["Results that need explaining"] = surprises
+    sections["Caveats"] = caveats
+    return ScenarioSummary(title=f"{scenario.name} in plain words", sections=sections)
+
+
+# ------------------------------------------------------------------------------------ report tables
+
+#: The kind of output of a folder of report tables and of a folder of figures (the text of their marker).
+TABLES_KIND = "twosector report tables"
+FIGURES_KIND = "twosector report figures"
+
+
+def _file_stem(name: str) -> str:
+    """A scenario or table name as a safe file-name part (letters, digits, ``-``, ``_``, ``.``)."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "table"
+
+
+def write_tables(results_path: str | os.PathLike[str], scenario: str,
+                 tables: Mapping[str, pd.DataFrame]) -> list[Path]:
+    """Write a report's tables as CSV files and one XLSX workbook into ``tables/`` beside ``results_path``.
+
+    Files: ``tables/<scenario>_<table>.csv`` per table and ``tables/<scenario>_tables.xlsx`` with one sheet
+    per table, each written atomically; the folder carries the marker of :data:`TABLES_KIND` and is refused if
+    it holds anything else (:func:`twosector.files.check_output_dir`). Nothing is written when
+    ``results_path`` is empty (a notebook run by hand).
+
+    Parameters
+    ----------
+    results_path : path-like
+        The notebook's ``results_path`` parameter (the batch sets it to ``runs/<run id>/results.json``).
+    scenario : str
+        The scenario's name, the first part of every file name.
+    tables : mapping of str to DataFrame
+        Table name (also the sheet name, at most 31 characters) -> the table as shown in the report.
+
+    Returns
+    -------
+    list of Path
+        The files written (CSV files in the order of ``tables``, then the workbook); empty when nothing is.
+
+    Raises
+    ------
+    TwosectorError
+        If ``tables/`` exists and is not a folder of report tables, or a file cannot be written.
+    """
+    if not results_path:
+        return []
+    folder = check_output_dir(Path(results_path).parent / "tables", TABLES_KIND, "results_path")
+    mark_output(folder, TABLES_KIND)
+    stem = _file_stem(scenario)
+    written = [atomic_frame(frame, folder / f"{stem}_{_file_stem(name)}.csv") for name, frame in tables.items()]
+    book = folder / f"{stem}_tables.xlsx"
+    with staged(book) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as excel:
+        for name, frame in tables.items():
+            frame.to_excel(excel, sheet_name=_file_stem(name)[:31])
+    return [*written, book]

@@ -37,6 +37,7 @@ __all__ = [
     "DEFAULT_MILESTONES",
     "key_results",
     "key_labels",
+    "key_table",
     "changes",
     "milestones",
     "pressure",
@@ -259,6 +260,33 @@ def key_labels() -> dict[str, str]:
     """
     units = variable_units()
     return {column: vs_baseline_label(var) if relative else f"{var} ({units[var]})" for column, var, relative in _KEY}
+
+
+def key_table(key: Mapping[str, Any], name: str) -> pd.DataFrame:
+    """Key results (:func:`key_results`) as a one-column table whose rows carry their units.
+
+    Parameters
+    ----------
+    key : mapping
+        The output of :func:`key_results`.
+    name : str
+        The scenario's name.
+
+    Returns
+    -------
+    pd.DataFrame
+        Index ``key result`` (:func:`key_labels`, e.g. ``"output_civilian (% vs baseline)"``), one column
+        ``"<name>, <at>"``.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
+    labels = key_labels()
+    values = {labels[k]: float(v) for k, v in key.items() if k in labels}
+    table = pd.Series(values, name=f"{name}, {key.get('at', '')}").to_frame()
+    table.index.name = "key result"
+    return table
 
 
 def changes(

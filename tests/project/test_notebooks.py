@@ -101,7 +101,7 @@ def test_notebook_runs_with_fast_settings(name, notebook_batch):
         assert saved["scenario"] == "ceasefire"
         assert saved["scenario_definition"]["levers"]["ceasefire"]["start"] == "2025Q3"
         figures_dir = notebook_batch.folder(name) / "figures"
-        assert sorted(p.suffix for p in figures_dir.glob("wind_down.*")) == [".png", ".svg"]
+        assert sorted(p.suffix for p in figures_dir.glob("ceasefire_wind_down.*")) == [".png", ".svg"]
     if name == "02_calibration":
         assert 0 < saved["extra"]["facts_pass"] <= saved["extra"]["facts"]
         assert saved["parameters"]["cutoffs"] == ["2023Q4"]
