@@ -181,6 +181,10 @@ def test_completed_run_is_redone_when_parameters_or_notebook_change(tmp_path):
     record = {"status": "ok", "param_hash": run.param_hash, "notebook_hash": batch._file_hash(nb),
               "outputs": batch._outputs(folder)}
     assert batch._is_done(run, record, tmp_path)
+    # a report of the other kind (self-contained or sharing plotly.js) is redone
+    assert batch._is_done(run, {**record, "self_contained": False}, tmp_path)
+    assert not batch._is_done(run, {**record, "self_contained": False}, tmp_path, self_contained=True)
+    assert not batch._is_done(run, {**record, "self_contained": True}, tmp_path)
     assert not batch._is_done(Run("r", nb, {"vintage": "first"}), record, tmp_path)
     assert not batch._is_done(run, {**record, "notebook_hash": "old"}, tmp_path)
     assert not batch._is_done(run, {**record, "status": "failed"}, tmp_path)
@@ -312,8 +316,47 @@ def test_report_charts_render_in_chromium(notebook_batch, tmp_path):
 def test_index_renders_with_links_and_summary_chart(notebook_batch, tmp_path):
     dom = dump_dom(notebook_batch.out / "index.html", tmp_path / "profile")
     assert 'href="runs/00_quickstart-input_sanctions/report.html"' in dom
-    assert 'class="main-svg"' in dom  # the summary chart, drawn from the local plotly.min.js
+    assert 'class="main-svg"' in dom  # the summary chart, drawn by the plotly.js the index embeds
     assert "input_sanctions" in dom
+
+
+def rendered_charts(dom: str) -> int:
+    """The plotly charts plotly.js really drew in a page (each has its SVG layers)."""
+    plots = len(re.findall(r'class="plot-container plotly"', dom))
+    assert dom.count('class="main-svg"') >= 2 * plots
+    return plots
+
+
+@pytest.mark.slow
+def test_reports_share_one_plotlyjs_and_say_so_when_copied_alone(notebook_batch, tmp_path):
+    report = notebook_batch.folder("03_scenario") / "report.html"
+    size = report.stat().st_size
+    assert size < 1_500_000  # not the 4.7 MB of plotly.js once more
+    assert '<script src="../../plotly.min.js"></script>' in report.read_text()
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(report, alone / "report.html")
+    dom = dump_dom(alone / "report.html", tmp_path / "profile")
+    assert "need plotly.min.js from its batch output folder" in dom and "--self-contained" in dom
+    assert rendered_charts(dom) == 0
+
+
+@pytest.mark.slow
+def test_index_and_a_self_contained_report_copied_alone_render_their_charts(tmp_path):
+    out = tmp_path / "out"
+    grid = {"run": [{"notebook": "03_scenario", "scenarios": ["broad_front"], "parameters": {"end": "2025Q4"}}]}
+    table = batch.run_batch(grid, out=out, workers=1, progress=False, self_contained=True)
+    assert table["status"].tolist() == ["ok"]
+    report = out / "runs" / "03_scenario-broad_front" / "report.html"
+    assert report.stat().st_size > 4_000_000  # plotly.js inside
+    for page in (out / "index.html", report):
+        alone = tmp_path / f"alone-{page.parent.name}"
+        alone.mkdir()  # an empty folder: no plotly.min.js, no runs/
+        shutil.copy(page, alone / page.name)
+        dom = dump_dom(alone / page.name, tmp_path / f"profile-{page.parent.name}")
+        assert rendered_charts(dom) >= 1, page
+        assert "need plotly.min.js" not in dom and "broad_front" in dom
+    assert "broad_front in plain words" in report.read_text()  # the report opens with the summary box
 
 
 # ------------------------------------------------------------------------------------------ faults

@@ -128,7 +128,7 @@ def test_setup_notebook_sets_offline_renderer_and_template(monkeypatch):
     finally:
         pio.renderers.default, pio.templates.default = old
         for option in ("display.precision", "display.max_columns", "display.max_rows", "display.width",
-                       "display.float_format"):
+                       "display.float_format", "display.max_colwidth"):
             pd.reset_option(option)
 
 

@@ -324,9 +324,34 @@ def _kernel_start_failure(exc: BaseException, nb_path: Path) -> bool:
     return True
 
 
-def _export_html(nb: Any, title: str) -> str:
+#: Where a report that shares plotly.js finds it: the copy at the top of the batch output folder.
+SHARED_PLOTLYJS = "../../plotly.min.js"
+# shown by a report that shares plotly.js when it is opened away from its batch folder
+_MISSING_PLOTLYJS = (
+    "<script>if (typeof Plotly === 'undefined') {document.write(\"<p style='border:1px solid #b3261e;"
+    "padding:0.5em;color:#b3261e'>The charts of this report need plotly.min.js from its batch output folder "
+    "(two folders up). To share a report on its own, run the batch with --self-contained.</p>\");}</script>")
+
+
+def _share_plotlyjs(nb: Any) -> None:
+    """Replace the copy of plotly.js the notebook renderer embeds (5 MB) by a reference to the batch's copy."""
+    import plotly.offline
+
+    embedded = f"<script>{plotly.offline.get_plotlyjs()}</script>"
+    shared = f'<script src="{SHARED_PLOTLYJS}"></script>{_MISSING_PLOTLYJS}'
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if isinstance(html, str) and embedded in html:
+                output["data"]["text/html"] = html.replace(embedded, shared)
+
+
+def _export_html(nb: Any, title: str, self_contained: bool = True) -> str:
+    """The executed notebook as HTML without code cells; plotly.js embedded, or shared with the batch folder."""
     from nbconvert import HTMLExporter
 
+    if not self_contained:
+        _share_plotlyjs(nb)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb)
@@ -378,7 +403,9 @@ def _execute(papermill_execute: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
             record["cell"] = cell if cell is not None else record["cell"]
             record["error"] = record["error"] or ename
             record["message"] = record["message"] or evalue
-        atomic_write(run_dir / "report.html", _export_html(nb, spec.get("title", spec["run_id"])))
+        self_contained = bool(spec.get("self_contained", True))
+        atomic_write(run_dir / "report.html", _export_html(nb, spec.get("title", spec["run_id"]), self_contained))
+        record["self_contained"] = self_contained
     return record
 
 
@@ -442,9 +469,14 @@ def _output_problem(record: Mapping[str, Any], run_dir: Path) -> str | None:
     return None
 
 
-def _is_done(run: Run, record: Mapping[str, Any] | None, out: Path) -> bool:
-    """True if ``record`` says the run completed with this notebook and parameters, and its outputs match it."""
+def _is_done(run: Run, record: Mapping[str, Any] | None, out: Path, self_contained: bool = False) -> bool:
+    """True if the run completed with this notebook, parameters and kind of report, and its outputs match.
+
+    The kind of report is self-contained or sharing plotly.js (``self_contained``).
+    """
     if not record or record.get("status") != "ok":
+        return False
+    if record.get("self_contained", self_contained) != self_contained:  # a report of the other kind
         return False
     if record.get("param_hash") != run.param_hash or record.get("notebook_hash") != _file_hash(run.notebook):
         return False
@@ -509,7 +541,7 @@ def _stop_all() -> None:
 
 
 def _launch(run: Run, out: Path, timeout: float, declared: Mapping[str, Any],
-            starting: Callable[[Run], None]) -> dict[str, Any]:
+            starting: Callable[[Run], None], self_contained: bool = False) -> dict[str, Any]:
     """Run one notebook in a child process with a wall-clock timeout; return its status record.
 
     ``starting(run)`` is called first: it records the run as running, before any old output is removed.
@@ -525,6 +557,7 @@ def _launch(run: Run, out: Path, timeout: float, declared: Mapping[str, Any],
     spec = {
         "run_id": run.run_id, "notebook": str(run.notebook), "parameters": parameters, "run_dir": str(run_dir),
         "timeout": timeout, "record_path": str(run_dir / ".record.json"), "title": f"twosector: {run.run_id}",
+        "self_contained": self_contained,
     }
     spec_path = run_dir / ".spec.json"
     atomic_write(spec_path, json.dumps(spec, default=str))
@@ -656,6 +689,7 @@ def run_batch(
     force: bool = False,
     timeout: float = 600,
     progress: bool = True,
+    self_contained: bool = False,
 ) -> pd.DataFrame:
     """Run notebooks x scenarios with papermill in parallel processes; write reports, index and results table.
 
@@ -679,6 +713,11 @@ def run_batch(
         Per-run limit in seconds (also the limit of any single cell).
     progress : bool, default True
         Show a tqdm progress bar.
+    self_contained : bool, default False
+        Embed plotly.js (about 4.8 MB) in every report, so that each works when copied alone. By default the
+        reports share the copy ``OUT/plotly.min.js`` (a report is then about 0.5 MB and shows its charts in
+        place; opened elsewhere it says what is missing). ``index.html`` always embeds plotly.js. Runs done with
+        the other kind of report are redone.
 
     Returns
     -------
@@ -711,15 +750,18 @@ def run_batch(
     out = _check_out(Path(out))
     _STOPPING.clear()  # set by an earlier batch of this process that was stopped
     with _locked(out), _stop_signals():
-        return _run_locked(runs, out, workers, force, float(timeout), progress)
+        return _run_locked(runs, out, workers, force, float(timeout), progress, self_contained)
 
 
 def _run_locked(runs: Sequence[Run], out: Path, workers: int, force: bool, timeout: float,
-                progress: bool) -> pd.DataFrame:
+                progress: bool, self_contained: bool = False) -> pd.DataFrame:
     """:func:`run_batch` once the output folder is checked and locked."""
+    from twosector.reports import write_plotlyjs
+
     records = _Status(out)
     status = records.runs
-    todo = [r for r in runs if force or not _is_done(r, status.get(r.run_id), out)]
+    todo = [r for r in runs if force or not _is_done(r, status.get(r.run_id), out, self_contained)]
+    write_plotlyjs(out)  # the copy the reports share
     actions = {r.run_id: "skipped" for r in runs}
     declared = {r.notebook: _declared(r.notebook) for r in todo}
     if todo:
@@ -729,8 +771,8 @@ def _run_locked(runs: Sequence[Run], out: Path, workers: int, force: bool, timeo
         # threads only wait on the child processes that do the work (one process per run)
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
-            futures = {pool.submit(_launch, r, out, timeout, declared[r.notebook], records.starting): r
-                       for r in todo}
+            futures = {pool.submit(_launch, r, out, timeout, declared[r.notebook], records.starting,
+                                   self_contained): r for r in todo}
             for future in _as_completed(futures):
                 run = futures[future]
                 try:

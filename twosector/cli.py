@@ -324,7 +324,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     from twosector.batch import STATUS_FILE, run_batch
 
-    table = run_batch(args.grid, out=args.out, workers=args.workers, force=args.force, timeout=args.timeout)
+    table = run_batch(args.grid, out=args.out, workers=args.workers, force=args.force, timeout=args.timeout,
+                      self_contained=args.self_contained)
     shown = table[["run_id", "status", "action", "cell", "error", "message"]].copy()
     shown["message"] = shown["message"].str.slice(0, 70)
     with pd.option_context("display.max_rows", 500, "display.width", 200, "display.max_colwidth", 70):
@@ -557,6 +558,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"output folder (default output): new, empty or a batch output folder written before (which "
                         f"holds the marker file {MARKER}); other folders are refused")
     p.add_argument("--force", action="store_true", help="re-run runs that already completed")
+    p.add_argument("--self-contained", action="store_true",
+                   help="embed plotly.js (4.8 MB) in every report so that each works when copied alone; by default "
+                        "the reports share --out/plotly.min.js (index.html always embeds it)")
     p.add_argument("--timeout", type=float, default=600, metavar="S",
                    help="per-run timeout in seconds, also the limit of any cell (default 600)")
     p.set_defaults(func=_cmd_batch)

@@ -42,6 +42,7 @@ __all__ = [
     "write_results",
     "results_table",
     "write_batch_index",
+    "write_plotlyjs",
     "ScenarioSummary",
     "scenario_summary",
     "lever_table",
@@ -421,6 +422,33 @@ def _run_rows(out: Path, runs: Sequence[Any], status: Mapping[str, Mapping[str, 
     return rows
 
 
+def write_plotlyjs(out: str | os.PathLike[str]) -> Path:
+    """Write ``plotly.min.js`` (the installed plotly's, offline) into the batch folder ``out`` if it differs.
+
+    Parameters
+    ----------
+    out : path-like
+        The batch output folder; the reports of its runs load ``../../plotly.min.js``.
+
+    Returns
+    -------
+    Path
+        The file.
+
+    Raises
+    ------
+    TwosectorError
+        If it cannot be written (the old file is then unchanged).
+    """
+    import plotly.offline
+
+    js = Path(out) / "plotly.min.js"
+    text = plotly.offline.get_plotlyjs()
+    if not js.is_file() or js.stat().st_size != len(text.encode()):
+        atomic_write(js, text)
+    return js
+
+
 def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
                       status: Mapping[str, Mapping[str, Any]]) -> Path:
     """Write ``results.csv`` (and ``results.parquet`` if pyarrow is installed) and ``index.html``.
@@ -454,9 +482,7 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
         pass
     else:
         atomic_frame(table, out / "results.parquet", index=False)
-    js = out / "plotly.min.js"
-    if not js.is_file():
-        atomic_write(js, plotly.offline.get_plotlyjs())
+    write_plotlyjs(out)
 
     ok = table[table["status"] == "ok"]
     keyed = _scenario_rows(ok)
@@ -471,6 +497,8 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
                     "report": f"runs/{row['run_id']}/report.html", "run_id": row["run_id"]}
                    for _, row in keyed.iterrows()] if shown else [],
         summary_chart=_safe(_summary_chart(keyed)) if shown else "",
+        # embedded, so that the index works when copied alone (the reports share OUT/plotly.min.js)
+        plotly_js=_safe(f"<script>{plotly.offline.get_plotlyjs()}</script>"),
         runs=_run_rows(out, runs, status),
     )
     return atomic_write(out / "index.html", page)
