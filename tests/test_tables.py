@@ -129,3 +129,32 @@ def test_strain_summary():
     assert row["peak_quarter"] == "2030Q4" and row["peak_gap"] == pytest.approx(0.2 * 24)
     assert row["first_above"] == "2026Q1" and row["quarters_above"] == 24 - 4
     assert row["cumulative_gap"] == pytest.approx(0.2 * sum(range(1, 25)))
+
+
+# ------------------------------------------------------------------------------------ several packages
+
+def test_compare_packages_over_time_with_a_baseline_column_and_milestones_side_by_side():
+    import twosector
+
+    over_time, dates = twosector.compare_packages({"front": "broad_front", "shock": "sudden_shock"}, end="2027Q4")
+    assert list(over_time.index) == ["2025Q4", "2026Q4", "2027Q4"]
+    base, front = twosector.simulate("baseline", end="2027Q4"), twosector.simulate("broad_front", end="2027Q4")
+    assert over_time[("strain_index (index points)", "baseline")].tolist() == pytest.approx(
+        base.loc[["2025Q4", "2026Q4", "2027Q4"], "strain_index"].tolist())
+    same = tables.changes(front, base, variables=["output_civilian", "cpi_inflation"])
+    assert over_time[("output_civilian (% vs baseline)", "front")].tolist() == pytest.approx(
+        same["output_civilian (% vs baseline)"].tolist())
+    assert over_time[("cpi_inflation (pp vs baseline)", "shock")].notna().all()
+    assert all(" vs baseline)" in q or p == "baseline" for q, p in over_time.columns)  # units in every header
+    assert list(dates.columns) == ["front", "shock", "baseline"]
+    assert dates["front"].tolist() == tables.milestones(front, base)["scenario"].tolist()
+    assert dates.loc["civilian output 1% below baseline", "baseline"] == "n/a"
+
+
+def test_compare_packages_errors():
+    import twosector
+
+    with pytest.raises(TwosectorError, match="at least one package"):
+        twosector.compare_packages([])
+    with pytest.raises(TwosectorError, match="'broad_front' is used twice"):
+        twosector.compare_packages(["broad_front", "broad_front"])

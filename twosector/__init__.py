@@ -7,7 +7,7 @@ Data
     load_data, series, data_summary, load_forecasts
 Model
     default_params, param_table, variable_table, list_scenarios, load_scenario, Scenario,
-    simulate, compare, plausibility, implausible_draws
+    simulate, compare, compare_packages, plausibility, implausible_draws
 Uncertainty
     montecarlo (priors: :mod:`twosector.priors`, exogenous risks: :mod:`twosector.risks`)
 Packages
@@ -43,6 +43,7 @@ _API: dict[str, str] = {
     "Scenario": "twosector.scenarios",
     "simulate": "twosector.simulation",
     "compare": "twosector.simulation",
+    "compare_packages": "twosector.tables",
     "plausibility": "twosector.plausible",
     "implausible_draws": "twosector.plausible",
     "montecarlo": "twosector.uncertainty",

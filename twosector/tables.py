@@ -11,6 +11,7 @@ Pandas in, pandas out; no files and no HTML (the batch report and the notebooks 
 - :func:`pressure`: the total lever pressure of scenarios (to compare gradual and sudden ones fairly).
 - :func:`strain_summary`: the strain index vs baseline over time, per scenario.
 - :func:`projection_assumptions`: annual averages of the exogenous paths the projection assumes.
+- :func:`compare_packages`: several packages against one baseline over time, milestones side by side.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ __all__ = [
     "pressure",
     "strain_summary",
     "projection_assumptions",
+    "COMPARE_VARIABLES",
+    "compare_packages",
+    "package_tables",
 ]
 
 #: The quarter of the key-results table: three years after the last data quarter.
@@ -542,3 +546,119 @@ def projection_assumptions() -> pd.DataFrame:
     table.columns = [str(c) for c in table.columns]
     table.index.name = "input"
     return table
+
+
+#: The quantities of :func:`compare_packages`: strain, civilian output and income, inflation, the NWF.
+COMPARE_VARIABLES = ("strain_index", "output_civilian", "civilian_real_income", "cpi_inflation", "nwf_liquid")
+
+
+def compare_packages(
+    packages: Mapping[str, Any] | Sequence[Any],
+    variables: Sequence[str] = COMPARE_VARIABLES,
+    *,
+    baseline: Any = "baseline",
+    params: Any = None,
+    end: str | pd.Period = DEFAULT_END,
+    quarters: Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Several packages against one baseline over time, and their milestones side by side.
+
+    Every package and the baseline are simulated with the same parameters; differences follow the one
+    convention of :func:`vs_baseline` (% for levels and indices, pp for rates, points for strain).
+
+    Parameters
+    ----------
+    packages : mapping of str to scenario, or sequence of scenarios
+        Names, files, mappings or Scenario objects (anything :func:`twosector.load_scenario` takes); a mapping
+        gives the labels, otherwise each package's name is used.
+    variables : sequence of str, default :data:`COMPARE_VARIABLES`
+        The quantities compared.
+    baseline : scenario-like, default "baseline"
+        What the packages are compared with.
+    params : optional
+        Model parameters (see :func:`twosector.simulate`).
+    end : str or Period, default :data:`~twosector.calendar.DEFAULT_END`
+        Last simulated quarter.
+    quarters : sequence of str, optional
+        The quarters of the over-time table (default: :func:`year_ends` of the horizon).
+
+    Returns
+    -------
+    over_time : DataFrame
+        Index ``quarter``; columns MultiIndex ``(quantity, package)``: first a ``baseline`` column per quantity
+        with the baseline's level (quantity headed ``"<variable> (<unit>)"``), then one column per package with
+        its difference vs the baseline (quantity headed :func:`vs_baseline_label`).
+    milestones : DataFrame
+        Index ``milestone`` (:data:`DEFAULT_MILESTONES`); one column per package with the first quarter the
+        threshold is crossed (``"not by <end>"`` otherwise), and a ``baseline`` column for level thresholds
+        (``"n/a"`` for thresholds relative to the baseline).
+
+    Raises
+    ------
+    ScenarioError, ParameterError
+        For an invalid package, baseline, parameter or ``end`` (see :func:`twosector.simulate`).
+    TwosectorError
+        If ``packages`` is empty, two packages have the same label, or a variable is not in the catalogue.
+    """
+    from twosector.scenarios import load_scenario
+    from twosector.simulation import simulate
+
+    items = list(packages.items()) if isinstance(packages, Mapping) else [(None, p) for p in packages]
+    if not items:
+        raise TwosectorError("compare_packages needs at least one package, got none")
+    scenarios = {}
+    for label, spec in items:
+        scn = load_scenario(spec)
+        name = str(label or scn.name)
+        if name in scenarios or name == "baseline":
+            raise TwosectorError(f"package label {name!r} is used twice (or is 'baseline'); give the packages "
+                                 "as a mapping of distinct labels")
+        scenarios[name] = scn
+    base = simulate(baseline, params, end=end)
+    results = {name: simulate(scn, params, end=end) for name, scn in scenarios.items()}
+    return package_tables(results, base, variables, quarters)
+
+
+def package_tables(results: Mapping[str, pd.DataFrame], baseline: pd.DataFrame,
+                   variables: Sequence[str] = COMPARE_VARIABLES,
+                   quarters: Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The tables of :func:`compare_packages` from results already simulated.
+
+    Parameters
+    ----------
+    results : mapping of str to DataFrame
+        Package label -> ``simulate()`` result.
+    baseline : DataFrame
+        The baseline's result.
+    variables, quarters
+        As in :func:`compare_packages`.
+
+    Returns
+    -------
+    over_time, milestones : DataFrame
+        As in :func:`compare_packages`.
+
+    Raises
+    ------
+    TwosectorError
+        If a frame is not a quarterly simulation, lacks a variable, or a variable is not in the catalogue.
+    """
+    units = variable_units()
+    _check(baseline, variables, "baseline")
+    wanted = year_ends(baseline.index) if quarters is None else list(quarters)
+    qs = [q for q in (_quarter(x, "quarter") for x in wanted) if q in baseline.index]
+    columns: dict[tuple[str, str], pd.Series] = {}
+    for var in variables:
+        if var not in units:
+            raise TwosectorError(unknown_name("variable", var, list(units)))
+        columns[(f"{var} ({units[var]})", "baseline")] = baseline.loc[qs, var].astype(float)
+        for name, frame in results.items():
+            columns[(vs_baseline_label(var), name)] = vs_baseline(frame, baseline, [var]).loc[qs].iloc[:, 0]
+    over_time = pd.DataFrame(columns)
+    over_time.columns.names = ["quantity", "package"]
+    over_time.index = pd.Index([str(q) for q in qs], name="quarter")
+    dates = {name: milestones(frame, baseline) for name, frame in results.items()}
+    side = pd.DataFrame({name: table["scenario"] for name, table in dates.items()})
+    first = next(iter(dates.values()))
+    side["baseline"] = first["baseline"]
+    return over_time, side
