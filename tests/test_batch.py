@@ -72,6 +72,7 @@ def test_index_and_results_table_with_provenance(notebook_batch):
     out = notebook_batch.out
     index = (out / "index.html").read_text()
     assert "runs/00_quickstart-input_sanctions/report.html" in index
+    assert "<h2>Packages compared over time</h2>" in index and "href='runs/07_compare/report.html'" in index
     assert "brod_front" in index and "ScenarioError" in index and "failed" in index
     assert (out / "plotly.min.js").stat().st_size > 1_000_000  # charts in index.html work offline
     table = pd.read_csv(out / "results.csv")

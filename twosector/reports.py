@@ -500,6 +500,8 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
         # embedded, so that the index works when copied alone (the reports share OUT/plotly.min.js)
         plotly_js=_safe(f"<script>{plotly.offline.get_plotlyjs()}</script>"),
         runs=_run_rows(out, runs, status),
+        comparisons=[f"runs/{run.run_id}/report.html" for run in runs if run.name == "07_compare"
+                     and status.get(run.run_id, {}).get("status") == "ok"],
     )
     return atomic_write(out / "index.html", page)
 

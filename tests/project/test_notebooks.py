@@ -9,12 +9,14 @@ import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-NAMES = ["00_quickstart", "01_data", "02_calibration", "03_scenario", "04_gradual_vs_sudden", "05_ceasefire"]
+NAMES = ["00_quickstart", "01_data", "02_calibration", "03_scenario", "04_gradual_vs_sudden", "05_ceasefire",
+         "07_compare"]
 
 
 def load(name: str) -> nbformat.NotebookNode:
@@ -110,6 +112,11 @@ def test_notebook_runs_with_fast_settings(name, notebook_batch):
                                                                   "unemployment_dec"}
     if name == "01_data":
         assert saved["extra"]["series"] > 50 and saved["extra"]["verified"] > 0
+    if name == "07_compare":
+        assert saved["extra"]["packages"] == 2
+        book = pd.read_excel(notebook_batch.folder(name) / "tables" / "packages_tables.xlsx", sheet_name="milestones",
+                             index_col=0)
+        assert list(book.columns) == ["broad_front", "sudden_shock", "baseline"]
 
 
 @pytest.mark.slow
