@@ -333,7 +333,9 @@ def test_reports_share_one_plotlyjs_and_say_so_when_copied_alone(notebook_batch,
     report = notebook_batch.folder("03_scenario") / "report.html"
     size = report.stat().st_size
     assert size < 1_500_000  # not the 4.7 MB of plotly.js once more
-    assert '<script src="../../plotly.min.js"></script>' in report.read_text()
+    text = report.read_text()
+    assert '<script src="../../plotly.min.js"></script>' in text
+    assert not re.search(r"""<script[^>]*src=["']https?://""", text)  # nothing from a CDN (require.js, MathJax)
     alone = tmp_path / "alone"
     alone.mkdir()
     shutil.copy(report, alone / "report.html")
@@ -661,3 +663,13 @@ def test_a_damaged_notebook_in_a_grid_is_one_error(tmp_path, content):
     grid = write(tmp_path, '[[run]]\nnotebook = "bad.ipynb"\n')
     with pytest.raises(TwosectorError, match=r"notebook '.*bad\.ipynb' cannot be read as a Jupyter notebook \("):
         load_grid(grid)
+
+
+def test_exported_reports_load_no_script_from_the_network():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("a report")])
+    for self_contained in (True, False):
+        html = batch._export_html(nb, "t", self_contained=self_contained)
+        assert "a report" in html
+        assert not re.search(r"""<script[^>]*src=["']https?://""", html)  # nbconvert's template adds two

@@ -26,6 +26,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -346,8 +347,16 @@ def _share_plotlyjs(nb: Any) -> None:
                 output["data"]["text/html"] = html.replace(embedded, shared)
 
 
+#: a script loaded from the network: nbconvert's templates add require.js and MathJax from a CDN, which the
+#: reports do not need (no widgets, no LaTeX) and which fail offline
+_REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc=[\"']https?://[^\"']*[\"'][^>]*>\s*</script>", re.I)
+
+
 def _export_html(nb: Any, title: str, self_contained: bool = True) -> str:
-    """The executed notebook as HTML without code cells; plotly.js embedded, or shared with the batch folder."""
+    """The executed notebook as HTML without code cells; plotly.js embedded, or shared with the batch folder.
+
+    Scripts that nbconvert's template loads from a CDN (require.js, MathJax) are removed: reports work offline.
+    """
     from nbconvert import HTMLExporter
 
     if not self_contained:
@@ -355,7 +364,7 @@ def _export_html(nb: Any, title: str, self_contained: bool = True) -> str:
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb)
-    return body
+    return _REMOTE_SCRIPT.sub("", body)
 
 
 def _whole_seconds(timeout: float | None) -> int | None:
