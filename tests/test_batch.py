@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import textwrap
 from pathlib import Path
@@ -141,8 +142,10 @@ def test_grid_file_expands_scenarios_and_applies_defaults_where_declared(tmp_pat
         ("[[run]\nnotebook = 1\n", r"grid file .*grid.toml: malformed TOML \(.*line 1.*\); see docs/batch.md"),
         ("[defaults]\n", r"needs at least one \[\[run\]\] entry"),
         # an id names the run's folder: '.' and '..' would be --out itself or its parent
-        ('[[run]]\nnotebook = "01_data"\nid = "."\n', r"field 'id' must be .* and not only dots .*got '\.'"),
-        ('[[run]]\nnotebook = "01_data"\nid = ".."\n', r"field 'id' must be .* and not only dots .*got '\.\.'"),
+        ('[[run]]\nnotebook = "01_data"\nid = "."\n', r"field 'id' must be .*, not only dots, .*got '\.'"),
+        ('[[run]]\nnotebook = "01_data"\nid = ".."\n', r"field 'id' must be .*, not only dots, .*got '\.\.'"),
+        ('[[run]]\nnotebook = "01_data"\nid = "' + "a" * 300 + '"\n',  # a traceback (file name too long)
+         r"field 'id' .* at most 100 characters .*got 'a{40}…' \(300 characters\)"),
     ],
 )
 def test_malformed_grid_names_the_entry_and_field(tmp_path, text, message):
@@ -156,8 +159,9 @@ def test_missing_grid_file_and_bad_settings(tmp_path):
     grid = {"run": [{"notebook": "01_data"}]}
     with pytest.raises(TwosectorError, match="workers must be a whole number >= 1, got 0"):
         run_batch(grid, out=tmp_path, workers=0)
-    with pytest.raises(TwosectorError, match="timeout must be a positive number"):
-        run_batch(grid, out=tmp_path, timeout=-1)
+    for timeout in (-1, 0, float("nan"), float("inf")):  # nan and inf passed and then failed every run
+        with pytest.raises(TwosectorError, match="timeout must be a positive finite number"):
+            run_batch(grid, out=tmp_path, timeout=timeout)
     assert not any(tmp_path.iterdir())  # nothing ran, nothing was written
 
 
@@ -673,3 +677,21 @@ def test_exported_reports_load_no_script_from_the_network():
         html = batch._export_html(nb, "t", self_contained=self_contained)
         assert "a report" in html
         assert not re.search(r"""<script[^>]*src=["']https?://""", html)  # nbconvert's template adds two
+
+
+@pytest.mark.parametrize("restore", [True, False])
+def test_after_a_stop_the_command_line_ignores_further_stop_signals(restore):
+    # a second Ctrl-C after the handlers were put back ended the command with a traceback or by the signal
+    # (-2) instead of one line and 130; the command line asks not to restore them (it exits next)
+    before = {s: signal.getsignal(s) for s in batch.STOP_SIGNALS}
+    try:
+        with pytest.raises(batch.Stopped), batch._stop_signals(restore):
+            signal.raise_signal(signal.SIGINT)
+        after = {s: signal.getsignal(s) for s in batch.STOP_SIGNALS}
+        assert after == (before if restore else dict.fromkeys(before, signal.SIG_IGN))
+        with batch._stop_signals(restore):  # no stop: the handlers are always put back
+            pass
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+    assert {s: signal.getsignal(s) for s in batch.STOP_SIGNALS} == before

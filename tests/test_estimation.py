@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import twosector
 from twosector.errors import DataError, TwosectorError
 
 est = importlib.import_module("twosector.estimation")
@@ -199,3 +200,10 @@ def test_hp_gap_removes_a_linear_trend():
     gap = est.hp_gap(trend + cycle)
     assert np.allclose(est.hp_gap(trend), 0, atol=1e-8)
     assert np.corrcoef(gap, cycle)[0, 1] > 0.9
+
+
+def test_a_cut_off_with_too_short_a_sample_names_the_earliest_usable_one():
+    # the message said only "more data before the cut-off"; found by trial, 2022Q4 is the first that works
+    with pytest.raises(DataError, match=r"need at least \d+ .*; the earliest cut-off with enough data is 2022Q4$"):
+        twosector.estimate(end="2021Q1")
+    twosector.estimate(end="2022Q4")

@@ -145,3 +145,9 @@ def test_the_probability_table_gathers_the_key_thresholds(ensemble) -> None:
         len(first) / (ensemble.draws - ensemble.implausible.sum()))
     with pytest.raises(TwosectorError, match="direction 'over'"):
         ensemble.probability_table({"x": ("cpi_inflation", "over", 1.0)})
+
+
+def test_a_result_larger_than_memory_is_refused_with_the_most_draws_allowed():
+    with pytest.raises(TwosectorError, match=r"draws: 99,999,999,999,999 draws .* GiB, more than this machine's "
+                                             r".* allowed: at most about [\d,]+ draws here"):
+        montecarlo("baseline", draws=99_999_999_999_999, variables=["gdp"])

@@ -56,6 +56,8 @@ __all__ = [
 NOTEBOOK_DIR = notebook_folder()
 #: The notebook run once per built-in scenario in the default grid.
 SCENARIO_NOTEBOOK = "03_scenario"
+#: the longest run id: it names a folder (file systems allow 255 bytes; a margin for staged copies)
+MAX_RUN_ID = 100
 STATUS_FILE = "status.json"
 #: The kind of output of a batch output folder (the text of its :data:`twosector.files.MARKER`).
 BATCH_KIND = "twosector batch output"
@@ -217,9 +219,13 @@ def _runs_from_mapping(grid: Mapping[str, Any], base: Path, where: str) -> list[
             if run_id is None:
                 run_id = notebook.stem + (f"-{_slug(merged['scenario'])}" if "scenario" in values else "")
             # an id names the run's folder under --out: '.' or '..' (or any all-dots id) would be --out or its parent
-            if not isinstance(run_id, str) or not run_id or _slug(run_id) != run_id or not run_id.strip("."):
-                raise TwosectorError(f"{label}: field 'id' must be letters, digits, '-', '_' or '.' and not only dots "
-                                     f"(it names the run's folder), got {run_id!r}")
+            # ... and a name longer than the file system allows (255 bytes) failed with a traceback when created
+            if (not isinstance(run_id, str) or not run_id or _slug(run_id) != run_id or not run_id.strip(".")
+                    or len(run_id) > MAX_RUN_ID):
+                shown = run_id if not isinstance(run_id, str) or len(run_id) <= 40 else f"{run_id[:40]}…"
+                raise TwosectorError(f"{label}: field 'id' must be letters, digits, '-', '_' or '.', not only dots, "
+                                     f"at most {MAX_RUN_ID} characters (it names the run's folder), got "
+                                     f"{shown!r}" + (f" ({len(run_id)} characters)" if shown != run_id else ""))
             if run_id in seen:
                 raise TwosectorError(
                     f"{label}: run id {run_id!r} is already used by {seen[run_id]}; give this entry a unique field 'id'"
@@ -657,8 +663,13 @@ class Stopped(KeyboardInterrupt):
 
 
 @contextmanager
-def _stop_signals() -> Iterator[None]:
-    """Within the block, the first of :data:`STOP_SIGNALS` raises :class:`Stopped` in the main thread."""
+def _stop_signals(restore: bool = True) -> Iterator[None]:
+    """Within the block, the first of :data:`STOP_SIGNALS` raises :class:`Stopped` in the main thread.
+
+    Afterwards the previous handlers are restored; with ``restore=False`` a process that was stopped ignores
+    further stop signals instead (the command line, which exits next: a second Ctrl-C arriving after the
+    restore would otherwise end it with a traceback or by the signal itself, not with one line and 128 + n).
+    """
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread
         return
@@ -679,7 +690,7 @@ def _stop_signals() -> Iterator[None]:
         yield
     finally:
         for signum, handler in previous.items():
-            signal.signal(signum, handler)
+            signal.signal(signum, handler if restore or not first else signal.SIG_IGN)
 
 
 def _check_out(out: Path) -> Path:
@@ -699,6 +710,7 @@ def run_batch(
     timeout: float = 600,
     progress: bool = True,
     self_contained: bool = False,
+    restore_signals: bool = True,
 ) -> pd.DataFrame:
     """Run notebooks x scenarios with papermill in parallel processes; write reports, index and results table.
 
@@ -727,6 +739,9 @@ def run_batch(
         reports share the copy ``OUT/plotly.min.js`` (a report is then about 0.5 MB and shows its charts in
         place; opened elsewhere it says what is missing). ``index.html`` always embeds plotly.js. Runs done with
         the other kind of report are redone.
+    restore_signals : bool, default True
+        After a batch stopped by Ctrl-C, SIGTERM or SIGHUP, put the previous signal handlers back; ``False``
+        ignores further stop signals instead, for a process that exits right after (the command line).
 
     Returns
     -------
@@ -751,14 +766,14 @@ def run_batch(
     """
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise TwosectorError(f"workers must be a whole number >= 1, got {workers!r}")
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
-        raise TwosectorError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not 0 < timeout < math.inf:
+        raise TwosectorError(f"timeout must be a positive finite number of seconds, got {timeout!r}")
     runs = list(grid) if isinstance(grid, Sequence) and not isinstance(grid, (str, bytes)) else load_grid(grid)
     if not runs:
         raise TwosectorError("the grid has no runs")
     out = _check_out(Path(out))
     _STOPPING.clear()  # set by an earlier batch of this process that was stopped
-    with _locked(out), _stop_signals():
+    with _locked(out), _stop_signals(restore_signals):
         return _run_locked(runs, out, workers, force, float(timeout), progress, self_contained)
 
 

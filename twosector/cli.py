@@ -325,7 +325,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from twosector.batch import STATUS_FILE, run_batch
 
     table = run_batch(args.grid, out=args.out, workers=args.workers, force=args.force, timeout=args.timeout,
-                      self_contained=args.self_contained)
+                      self_contained=args.self_contained, restore_signals=False)
     shown = table[["run_id", "status", "action", "cell", "error", "message"]].copy()
     shown["message"] = shown["message"].str.slice(0, 70)
     with pd.option_context("display.max_rows", 500, "display.width", 200, "display.max_colwidth", 70):

@@ -25,6 +25,14 @@ __all__ = [
 class TwosectorError(ValueError):
     """Base class of every error caused by bad input to twosector."""
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython's hook: a notebook cell shows the one-line message, not a traceback through the package.
+
+        The cell still fails (papermill and the batch see the error's name and message); other exceptions, which
+        would be bugs, keep their tracebacks.
+        """
+        return [f"{type(self).__name__}: {self}"]
+
 
 class DataError(TwosectorError):
     """A data file is missing, malformed or inconsistent."""

@@ -294,6 +294,10 @@ class Estimates(Mapping[str, Equation]):
 # tools
 
 
+class _ShortSample(DataError):
+    """An estimation sample too short for its coefficients (a DataError; :func:`estimate` names a usable cut-off)."""
+
+
 def _ols(
     y: pd.Series, X: pd.DataFrame, *, hac_lags: int | None = None, const: bool = True, min_dof: int | None = None
 ) -> Any:
@@ -304,7 +308,7 @@ def _ols(
     k = X.shape[1] + int(const)
     min_dof = MIN_DOF if min_dof is None else min_dof
     if len(frame) < k + min_dof:
-        raise DataError(
+        raise _ShortSample(
             f"estimation sample of {y.name!r}: {len(frame)} observations for {k} coefficients; "
             f"need at least {k + min_dof} (more data before the cut-off)"
         )
@@ -752,6 +756,25 @@ def estimate(
         If the data are missing or invalid, or an equation without priors has too short a sample.
     """
     q = _quarter(end)
+    try:
+        return _estimate(data, q, natural_rate)
+    except _ShortSample as exc:
+        later = pd.period_range(q + 1, DATA_CUTOFF, freq="Q")
+        usable = next((c for c in later if _estimable(data, c, natural_rate)), None)
+        hint = f"the earliest cut-off with enough data is {usable}" if usable else "no cut-off has enough data"
+        raise DataError(f"{exc}; {hint}") from None
+
+
+def _estimable(data: Any, end: pd.Period, natural_rate: float | None) -> bool:
+    try:
+        _estimate(data, end, natural_rate)
+    except _ShortSample:
+        return False
+    return True
+
+
+def _estimate(data: Any, q: pd.Period, natural_rate: float | None) -> Estimates:
+    """:func:`estimate` for a checked cut-off ``q``."""
     x = load_inputs(data, q)
     if natural_rate is None:
         from twosector.params import default_params

@@ -482,6 +482,21 @@ def _count(value: object, field: str) -> int:
     return int(value)
 
 
+def _check_memory(draws: int, variables: int, quarters: int) -> None:
+    """Refuse a result that cannot fit in this machine's memory (the kept paths of both runs, float64)."""
+    need = 2 * draws * variables * quarters * 8
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):  # not a POSIX system: let numpy report it
+        return
+    if need > total:
+        most = max(total // (2 * variables * quarters * 8), 1)
+        raise TwosectorError(f"draws: {draws:,} draws of {variables} variable(s) over {quarters} quarters need "
+                             f"{need / 2**30:,.1f} GiB, more than this machine's {total / 2**30:,.1f} GiB; "
+                             f"allowed: at most about {most:,} draws here (fewer variables or a shorter "
+                             "horizon allow more)")
+
+
 def _streams(seed: int, block: int) -> dict[str, np.random.Generator]:
     """One generator per source for a block of draws: child ``(block, k)`` of ``SeedSequence(seed)``."""
     return {s: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, k)))
@@ -574,6 +589,7 @@ def montecarlo(
     checked = [v for v in BOUNDS]
     engine_keep = list(dict.fromkeys(names + checked))
     defaults = default_params()
+    _check_memory(n, len(names), int(keep.sum()))
     out = {run: {v: np.empty((n, int(keep.sum()))) for v in names} for run in ("scenario", "baseline")}
     implausible = np.zeros(n, dtype=bool)
     reasons = dict.fromkeys(checked, 0)

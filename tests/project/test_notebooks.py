@@ -138,3 +138,5 @@ def test_unknown_parameter_fails_with_a_clear_message(tmp_path):
         execute(tmp_path, "00_quickstart", scenaro="broad_front")
     assert err.value.ename == "ParameterError"
     assert "unknown notebook parameter 'scenaro'. Did you mean 'scenario'?" in err.value.evalue
+    # the cell shows that one line, not a traceback through the package (setup_notebook's error display)
+    assert err.value.traceback == [f"ParameterError: {err.value.evalue}"]
