@@ -512,3 +512,20 @@ def test_montecarlo_errors_exit_2_with_one_line(argv, message, capsys) -> None:
     assert main(argv + ["--draws", "2"]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def _subcommands() -> list[str]:
+    import argparse
+
+    from twosector.cli import build_parser
+
+    actions = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return sorted(actions[0].choices)
+
+
+@pytest.mark.parametrize("command", _subcommands())
+def test_every_subcommand_has_help_that_prints(command, capsys):
+    # a '%' in a help text made `twosector simulate --help` a TypeError traceback (argparse formats help)
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0 and "usage: twosector" in capsys.readouterr().out

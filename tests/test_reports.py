@@ -199,3 +199,22 @@ def test_report_tables_as_csv_and_an_xlsx_that_pandas_reads_back(tmp_path, runs)
     with pytest.raises(twosector.TwosectorError, match="was not written by twosector"):
         reports.write_tables(tmp_path / "mine" / "results.json", "x", {"a": year_ends})
     assert [p.name for p in (tmp_path / "mine" / "tables").iterdir()] == ["notes.txt"]
+
+
+def test_the_nwf_explanation_names_what_is_true_and_signs_the_draws():
+    # it said "although the package hurts the economy" for a ceasefire that raised civilian output, and
+    # "draws to finance deficits (less of them) -0.04" when there were more draws
+    from twosector.reports import _surprises
+
+    idx = pd.period_range("2025Q1", "2027Q4", freq="Q")
+    cols = ["output_civilian", "unemployment_rate", "unemployed", "labour_force", "employment_civilian",
+            "employment_military", "nwf_liquid", "strain_index", "nwf_save", "nwf_draw", "nwf_revaluation",
+            "nwf_other_flows"]
+    base = pd.DataFrame(0.0, index=idx, columns=cols)
+    result = base.assign(output_civilian=1.0, nwf_liquid=1.0, strain_index=0.3, nwf_save=0.1, nwf_draw=0.01)
+    text = " ".join(_surprises(result, base, pd.Period("2027Q4")))
+    assert "although the strain index is higher" in text and "hurts" not in text
+    assert "savings under the budget rule +1.20 trn RUB" in text
+    assert "larger draws to finance deficits -0.12 trn RUB" in text.replace("−", "-")
+    text = " ".join(_surprises(result.assign(output_civilian=-1.0, nwf_draw=-0.01), base, pd.Period("2027Q4")))
+    assert "although civilian output is lower" in text and "smaller draws to finance deficits +0.12" in text

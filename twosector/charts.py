@@ -492,7 +492,7 @@ def _history_caption(variables: Sequence[str], data_series: Mapping[str, pd.Seri
     """:data:`MODEL_SOURCE`, the publishers of the data drawn, and the panels that have no observed series."""
     lines = [MODEL_SOURCE]
     if data_series:
-        lines.append(sources(*data_series.values(), prefix="Data"))
+        lines.append(sources(*data_series.values(), prefix="Data", plural="Data"))
     missing = [variable_label(v, "") for v in variables if v not in data_series]
     if missing:
         lines.append(f"No observed series in the data set for: {', '.join(missing)} (model only).")
@@ -705,7 +705,7 @@ def strain_decomposition(
     return _finish(fig, title, caption, 460)
 
 
-def sources(*series: pd.Series, prefix: str = "Source") -> str:
+def sources(*series: pd.Series, prefix: str = "Source", plural: str | None = None) -> str:
     """A caption naming the publishers of data series, from their ``attrs["source_publisher"]``.
 
     Parameters
@@ -713,7 +713,9 @@ def sources(*series: pd.Series, prefix: str = "Source") -> str:
     *series : Series
         Series from :func:`twosector.series` (their attrs carry the publisher of every value).
     prefix : str, default "Source"
-        The caption's first word; pluralised when there are several publishers.
+        The caption's first word.
+    plural : str, optional
+        The first word when there are several publishers; default ``prefix + "s"`` ("Data" stays "Data").
 
     Returns
     -------
@@ -735,7 +737,7 @@ def sources(*series: pd.Series, prefix: str = "Source") -> str:
                 names.append(name)
     if not names:
         return f"{prefix}: twosector data set (data/*.csv)."
-    label = prefix + ("s" if len(names) > 1 else "")
+    label = (plural or prefix + "s") if len(names) > 1 else prefix
     return f"{label}: {', '.join(sorted(names))} (data/*.csv; pages in data_summary())."
 
 

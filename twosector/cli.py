@@ -504,7 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="write the full results (.csv, .parquet or .xlsx) instead of a "
                                                  "summary; an existing file is replaced only with --force")
     p.add_argument("--values", choices=list(OUT_VALUES), default="levels",
-                   help="with --out: the scenario's levels (default), differences vs the baseline (% for levels, pp "
+                   help="with --out: the scenario's levels (default), differences vs the baseline (%% for levels, pp "
                         "for rates; the unit in each column header), or both")
     p.add_argument("--force", action="store_true", help="with --out: replace an existing file")
     p.add_argument(

@@ -86,7 +86,7 @@ def setup_notebook(renderer: str | None = None) -> str:
     # fixed-point numbers in every table of a report: no 2.49e-01 next to 1,234.50
     pd.set_option("display.float_format", "{:,.2f}".format)
     pd.set_option("display.max_colwidth", 300)  # whole sentences (a lever's meaning), not "targeted sanctions ..."
-    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.max_columns", 60)  # the package comparison has 35 columns: none hidden
     pd.set_option("display.max_rows", 80)
     pd.set_option("display.width", 160)
     return chosen

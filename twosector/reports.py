@@ -662,18 +662,22 @@ def _surprises(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) -> li
             f"{_num(d['employment_military'], 'mn')}" + (f" (army and other: {_num(other, 'mn')})"
                                                         if abs(other) > 0.005 else "") + " vs baseline.")
     if d["nwf_liquid"] > 0.005 and (civilian_down or d["strain_index"] > 0):
-        flows = {"savings under the budget rule": "nwf_save", "draws to finance deficits (less of them)": "nwf_draw",
+        flows = {"savings under the budget rule": "nwf_save", "draws to finance deficits": "nwf_draw",
                  "revaluation of its foreign-currency assets (a weaker ruble)": "nwf_revaluation",
                  "other flows": "nwf_other_flows"}
         window = (result.index >= PROJECTION_START) & (result.index <= q)
         gap = (result - baseline.reindex(result.index)).loc[window]
         sums = {label: float(gap[col].sum()) * (-1 if col == "nwf_draw" else 1) for label, col in flows.items()
                 if col in gap}
-        ranked = [f"{label} {_num(v, 'trn RUB')}" for label, v in sorted(sums.items(), key=lambda kv: -abs(kv[1]))
+        # a draw lowers the fund: fewer draws add to it (+), more draws take from it (-)
+        named = {(("smaller " if v >= 0 else "larger ") + label if label.startswith("draws") else label): v
+                 for label, v in sums.items()}
+        ranked = [f"{label} {_num(v, 'trn RUB')}" for label, v in sorted(named.items(), key=lambda kv: -abs(kv[1]))
                   if abs(v) > 0.005]
+        why = "civilian output is lower" if civilian_down else "the strain index is higher"
         lines.append(f"The NWF's liquid assets end higher than in the baseline ({_num(d['nwf_liquid'], 'trn RUB')} in "
-                     f"{q}) although the package hurts the economy; from {PROJECTION_START} to {q} the difference "
-                     f"comes from " + ", ".join(ranked) + ".")
+                     f"{q}) although {why}; from {PROJECTION_START} to {q} the difference comes from "
+                     + ", ".join(ranked) + ".")
     return lines
 
 
