@@ -261,3 +261,28 @@ def test_fan_chart_draws_bands_between_symmetric_quantiles_and_the_median() -> N
         charts.fan(q, ["strain_indx"])
     with pytest.raises(TwosectorError, match="no median"):
         charts.fan(mc.quantiles(q=[0.1, 0.9]))
+
+
+def test_tornado_ranks_the_factors_of_a_sensitivity_analysis() -> None:
+    s = twosector.sensitivity("input_sanctions", method="sobol", n=32, seed=1, outputs=["strain_index"],
+                              parameters=["input_sanctions", "phillips_slope", "potential_growth", "tech_drag_max"])
+    fig = charts.tornado(s, top=3)
+    bars = fig.data[0]
+    assert list(bars.y) == list(s.table().index[:3][::-1])  # the largest total index on top
+    assert np.allclose(bars.x, s.table()["ST"].to_numpy()[:3][::-1])
+    assert "sobol" in fig.layout.annotations[-1].text
+    with pytest.raises(TwosectorError, match="Did you mean 'strain_index'"):
+        charts.tornado(s, "strain_indx")
+
+
+def test_heatmap_shows_a_sweep_s_surface() -> None:
+    sweep = twosector.sweep(["input_sanctions", "tech_controls"], [0.0, 0.5, 1.0], outputs=["strain_index"])
+    fig = charts.heatmap(sweep, "strain_index")
+    z = np.asarray(fig.data[0].z, dtype=float)
+    assert z.shape == (3, 3) and z[0, 0] == 0.0 and z[2, 2] == z.max()  # rows tech_controls, columns sanctions
+    assert fig.layout.xaxis.title.text == "input_sanctions" and fig.layout.yaxis.title.text == "tech_controls"
+    timed = twosector.sweep("oil_price_cap", [0.0, 20.0], start=["2025Q1", "2026Q1"], ramp=[0, 4],
+                            outputs=["nwf_liquid"])
+    with pytest.raises(TwosectorError, match="ramp also vary"):
+        charts.heatmap(timed, "nwf_liquid")
+    assert charts.heatmap(timed[timed["ramp"] == 0], "nwf_liquid").layout.yaxis.title.text == "start"

@@ -27,7 +27,7 @@ def test_help_lists_every_subcommand(capsys):
         main(["--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for command in ("data", "scenarios", "simulate", "montecarlo", "calibrate", "batch", "dev"):
+    for command in ("data", "scenarios", "simulate", "montecarlo", "sensitivity", "sweep", "calibrate", "batch", "dev"):
         assert command in out
     assert "examples:" in out
 
@@ -529,3 +529,51 @@ def test_every_subcommand_has_help_that_prints(command, capsys):
     with pytest.raises(SystemExit) as exc:
         main([command, "--help"])
     assert exc.value.code == 0 and "usage: twosector" in capsys.readouterr().out
+
+
+def test_montecarlo_on_the_dask_engine_writes_the_local_engine_s_draws(tmp_path: Path) -> None:
+    files = [tmp_path / "local.csv", tmp_path / "dask.csv"]
+    base = ["montecarlo", "oil_price_cap", "--draws", "6", "--seed", "2", "--variables", "usd_rub", "--chunk", "4"]
+    assert main(base + ["--out", str(files[0])]) == 0
+    assert main(base + ["--engine", "dask", "--out", str(files[1])]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(files[0]), pd.read_csv(files[1]))
+
+
+def test_sensitivity_prints_the_top_factors_and_writes_the_indices(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "indices.csv"
+    argv = ["sensitivity", "tech_controls", "--method", "morris", "--n", "3", "--outputs", "output_civilian",
+            "--parameters", "tech_controls", "tech_drag_max", "phillips_slope", "--top", "2", "--out", str(out)]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "sensitivity (morris): tech_controls vs baseline, effect at 2027Q4" in text and "12 runs" in text
+    assert "output_civilian: top 2 by mu_star" in text
+    back = pd.read_csv(out)
+    assert list(back.columns) == ["output", "factor", "mu_star", "mu_star_conf", "mu", "sigma", "kind"]
+    assert len(back) == 3 and back.set_index("factor").at["tech_controls", "kind"] == "lever"
+
+
+def test_sweep_prints_a_surface_per_variable_and_writes_the_tidy_table(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "surface.parquet"
+    argv = ["sweep", "input_sanctions", "tech_controls", "--intensity", "0", "1", "--outputs", "strain_index",
+            "nwf_liquid", "--out", str(out)]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "effect on strain_index at 2027Q4 (vs baseline):" in text and "tech_controls" in text
+    back = pd.read_parquet(out)
+    assert len(back) == 2 * 2 * 2 and set(back["variable"]) == {"strain_index", "nwf_liquid"}
+    assert main(argv) == 2  # not replaced without --force
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["sensitivity", "input_sanctions", "--n", "100"], "n: 100 is not allowed for method='sobol'"),
+    (["sensitivity", "input_sanctions", "--method", "sobl"], "Did you mean 'sobol'"),
+    (["sensitivity", "input_sanctions", "--outputs", "strain"], "Did you mean 'strain_index'"),
+    (["sweep", "input_sanction"], "Did you mean 'input_sanctions'"),
+    (["sweep", "oil_price_cap", "--intensity", "50"], "oil_price_cap.intensity: 50.0 is outside"),
+    (["sweep", "oil_price_cap", "--engine", "dask", "--scheduler", "nowhere"], "scheduler: 'nowhere' is not an"),
+    (["montecarlo", "baseline", "--draws", "2", "--engine", "dsak"], "Did you mean 'dask'"),
+])
+def test_sensitivity_and_sweep_errors_exit_2_with_one_line(argv, message, capsys) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err

@@ -36,6 +36,15 @@ def test_the_same_seed_gives_identical_draws_whatever_the_chunk_size(monkeypatch
     assert not np.array_equal(other_seed.values["scenario"]["usd_rub"], runs[0].values["scenario"]["usd_rub"])
 
 
+def test_the_dask_engine_gives_the_local_engine_s_draws() -> None:
+    local = montecarlo("oil_price_cap", draws=9, seed=11, variables=VARS, chunk=4)
+    seen: list[int] = []
+    remote = montecarlo("oil_price_cap", draws=9, seed=11, variables=VARS, chunk=2, engine="dask",
+                        progress=seen.append)
+    assert _same(local, remote) and remote.reasons == local.reasons
+    assert sorted(seen) == [1, 2, 2, 2, 2]  # one report per chunk, whatever the order of completion
+
+
 def test_scenario_and_baseline_run_on_the_same_draws() -> None:
     a = montecarlo("input_sanctions", draws=30, seed=3, variables=VARS)
     b = montecarlo("baseline", draws=30, seed=3, variables=VARS, baseline="input_sanctions")
@@ -151,3 +160,16 @@ def test_a_result_larger_than_memory_is_refused_with_the_most_draws_allowed():
     with pytest.raises(TwosectorError, match=r"draws: 99,999,999,999,999 draws .* GiB, more than this machine's "
                                              r".* allowed: at most about [\d,]+ draws here"):
         montecarlo("baseline", draws=99_999_999_999_999, variables=["gdp"])
+
+
+def test_key_probabilities_count_projection_quarters_up_to_the_quarter_only() -> None:
+    mc = montecarlo("input_sanctions", draws=80, seed=9, variables=["cpi_inflation", "strain_index"])
+    assert mc.quarters[0] < twosector.calendar.PROJECTION_START  # a year of history is kept, but never counted
+    p = mc.key_probabilities(by="2026Q4")
+    cpi = mc.array("cpi_inflation")
+    counted = (mc.quarters >= twosector.calendar.PROJECTION_START) & (mc.quarters <= pd.Period("2026Q4", freq="Q"))
+    assert p["p_cpi_inflation_above_10"] == pytest.approx((cpi[:, counted] > 10).any(axis=1).mean())
+    assert p.attrs["labels"]["p_strain_index_above_1"] == "strain index above 1" and len(p) == 2
+    assert (mc.key_probabilities() >= p).all()  # by a later quarter, at least as likely
+    with pytest.raises(TwosectorError, match="by: '2024Q2'"):
+        mc.key_probabilities(by="2024Q2")

@@ -9,7 +9,8 @@ Model
     default_params, param_table, variable_table, list_scenarios, load_scenario, Scenario,
     simulate, compare, compare_packages, plausibility, implausible_draws
 Uncertainty
-    montecarlo (priors: :mod:`twosector.priors`, exogenous risks: :mod:`twosector.risks`)
+    montecarlo (priors: :mod:`twosector.priors`, exogenous risks: :mod:`twosector.risks`), sensitivity
+    (Morris, Sobol: :mod:`twosector.gsa`), sweep (:mod:`twosector.sweeps`); engines: :mod:`twosector.parallel`
 Packages
     pressure, scale_to_pressure, effects_per_pressure, gradual_vs_sudden
 Calibration
@@ -47,6 +48,8 @@ _API: dict[str, str] = {
     "plausibility": "twosector.plausible",
     "implausible_draws": "twosector.plausible",
     "montecarlo": "twosector.uncertainty",
+    "sensitivity": "twosector.gsa",
+    "sweep": "twosector.sweeps",
     # packages of comparable pressure
     "pressure": "twosector.packages",
     "scale_to_pressure": "twosector.packages",

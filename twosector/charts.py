@@ -64,6 +64,8 @@ __all__ = [
     "backtest_figure",
     "scoreboard_figure",
     "fan",
+    "tornado",
+    "heatmap",
     "save",
 ]
 
@@ -1071,6 +1073,136 @@ def _start_kaleido() -> None:
     kaleido.start_sync_server(mathjax=False, silence_warnings=True)
     atexit.register(kaleido.stop_sync_server, silence_warnings=True)
     _kaleido_started = True
+
+
+def tornado(result: Any, output: str | None = None, *, top: int = 15, title: str | None = None,
+            caption: str | None = None) -> go.Figure:
+    """Tornado chart of a sensitivity analysis: the most influential factors of one output, largest on top.
+
+    Parameters
+    ----------
+    result : twosector.gsa.Sensitivity
+        The result of :func:`twosector.sensitivity`.
+    output : str, optional
+        Default: the first output.
+    top : int, default 15
+        Factors shown.
+    title : str, optional
+        Default: the output and what was analysed.
+    caption : str, optional
+        Default: the method, the runs and how to read the bars.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Sobol: the total index (bars, with 95% intervals) and the first-order index (thin bars); Morris:
+        ``mu_star`` with its interval. Levers in the scenario's colour, parameters grey.
+
+    Raises
+    ------
+    TwosectorError
+        For an output that was not analysed (with a did-you-mean).
+    """
+    table = result.table(output).head(max(1, int(top))).iloc[::-1]  # plotly draws the first bar at the bottom
+    name = output or result.outputs[0]
+    colours = [scenario_colour("input_sanctions") if k == "lever" else "#8a8a8a" for k in table["kind"]]
+    fig = go.Figure()
+    if result.method == "sobol":
+        fig.add_trace(go.Bar(y=table.index, x=table["ST"], orientation="h", marker_color=colours, name="total (ST)",
+                             error_x=dict(type="data", array=table["ST_conf"], color="#444", thickness=1)))
+        fig.add_trace(go.Bar(y=table.index, x=table["S1"], orientation="h", marker_color="#222", width=0.25,
+                             name="first order (S1)"))
+        axis = "share of the output's variance"
+        how = "bars: total index (with interactions), thin bars: first order; whiskers: 95% bootstrap intervals"
+    else:
+        fig.add_trace(go.Bar(y=table.index, x=table["mu_star"], orientation="h", marker_color=colours,
+                             name="mu*", error_x=dict(type="data", array=table["mu_star_conf"], color="#444",
+                                                      thickness=1)))
+        axis = "mean |elementary effect| (output's unit)"
+        how = ("bars: mean absolute change of the output as the factor moves from its prior's 12.5% to its 87.5% "
+               "quantile (Morris, scaled); whiskers: 95% intervals")
+    fig.update_layout(barmode="overlay", bargap=0.25, xaxis_title=axis,
+                      legend=dict(orientation="h", x=1, y=1.0, xanchor="right", yanchor="bottom"))
+    if caption is None:
+        caption = (f"Source: twosector sensitivity ({result.method}, {result.runs:,} runs, seed {result.seed}); "
+                   f"{how}.<br>Levers coloured, parameters grey.")
+    label = variable_label(name) if name in variable_units() else name
+    return _finish(fig, title or f"What drives {label}: {result.label}", caption, 160 + 26 * len(table))
+
+
+def heatmap(frame: pd.DataFrame, variable: str, *, x: str | None = None, y: str | None = None,
+            quarter: str | None = None, value: str = "effect", title: str | None = None,
+            caption: str | None = None) -> go.Figure:
+    """Heatmap of a sweep's response surface: one variable over two dimensions of the grid.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame
+        The result of :func:`twosector.sweep`.
+    variable : str
+        A variable of the sweep.
+    x, y : str, optional
+        Grid columns (a swept lever, ``start`` or ``ramp``). Default: the first lever across, then the second
+        lever, else whichever of ``start`` and ``ramp`` varies.
+    quarter : str, optional
+        Needed when the sweep reports several quarters.
+    value : {"effect", "scenario", "baseline"}, default "effect"
+    title, caption : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Effects on a diverging scale centred on zero (red: the variable rises).
+
+    Raises
+    ------
+    TwosectorError
+        For a frame that is not a sweep, an unknown variable, column or value (with a did-you-mean), several
+        quarters without ``quarter``, or other grid columns that vary (a surface has two dimensions).
+    """
+    levers = list(frame.attrs.get("levers", []))
+    if not levers or "variable" not in frame:
+        raise TwosectorError("frame: not the result of twosector.sweep() (no 'levers' in its attrs)")
+    variables = list(dict.fromkeys(frame["variable"]))
+    if variable not in variables:
+        raise TwosectorError(f"variable: {unknown_name('variable in the sweep', variable, variables)}")
+    if value not in ("effect", "scenario", "baseline"):
+        raise TwosectorError(f"value: {unknown_name('value', value, ('effect', 'scenario', 'baseline'))}")
+    rows = frame[frame["variable"] == variable]
+    quarters = list(dict.fromkeys(rows["quarter"]))
+    if quarter is None and len(quarters) > 1:
+        raise TwosectorError(f"quarter: the sweep reports {len(quarters)} quarters; allowed: one of {quarters[0]} "
+                             f"to {quarters[-1]}")
+    if quarter is not None:
+        if str(quarter) not in quarters:
+            raise TwosectorError(f"quarter: {unknown_name('quarter of the sweep', str(quarter), quarters)}")
+        rows = rows[rows["quarter"] == str(quarter)]
+    dims = levers + ["start", "ramp"]
+    varying = [d for d in dims if rows[d].nunique() > 1]
+    x = x or levers[0]
+    y = y or next((d for d in varying if d != x), levers[-1] if len(levers) > 1 else "start")
+    for d in (x, y):
+        if d not in dims:
+            raise TwosectorError(f"x, y: {unknown_name('grid column', d, dims)}")
+    extra = [d for d in varying if d not in (x, y)]
+    if extra:
+        raise TwosectorError(f"x, y: {', '.join(extra)} also vary in the sweep; allowed: a surface of two of "
+                             f"{', '.join(varying)} (select rows of the others first)")
+    surface = rows.pivot_table(index=y, columns=x, values=value, aggfunc="first", sort=True)
+    unit = variable_units().get(variable, "")
+    fig = go.Figure(go.Heatmap(
+        z=surface.to_numpy(dtype=float), x=[str(c) for c in surface.columns], y=[str(i) for i in surface.index],
+        colorscale="RdBu_r", zmid=0 if value == "effect" else None,
+        colorbar=dict(title=("change, " if value == "effect" else "") + unit),
+        hovertemplate=f"{x} %{{x}}, {y} %{{y}}: %{{z:.3g}}<extra></extra>"))
+    fig.update_xaxes(title=x, type="category")
+    fig.update_yaxes(title=y, type="category")
+    at = quarter or quarters[0]
+    if caption is None:
+        caption = (f"Source: twosector sweep against {frame.attrs.get('base', 'the baseline')}, at {at}; "
+                   "point projection (parameters at their catalogue values).")
+    kind = "Effect on " if value == "effect" else ""
+    return _finish(fig, title or f"{kind}{variable_label(variable)}, {at}", caption, 480)
 
 
 def save(fig: go.Figure, path: str | os.PathLike[str], formats: Sequence[str] = ("png", "svg"),

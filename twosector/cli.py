@@ -38,6 +38,8 @@ examples:
   twosector simulate baseline --set input_sanctions=0.5 --set input_sanctions.start=2025Q3
   twosector simulate my_scenario.toml --out results.csv
   twosector montecarlo broad_front --draws 2000 --out mc.parquet   fan-chart draws and threshold probabilities
+  twosector sensitivity input_sanctions --method morris --n 10      what drives the effects (SALib)
+  twosector sweep input_sanctions tech_controls --intensity 0 0.5 1  response surfaces of a pair of levers
   twosector calibrate --out output/calibration
   twosector batch --workers 2 --out output  run the notebook suite, write output/index.html
   twosector notebooks --copy my-notebooks  copy the notebook suite into a folder of your own
@@ -273,37 +275,107 @@ def summary_table(sc: Scenario, result: Any, base: Any) -> str:
             "vs baseline: % for levels and indices, pp for rates and shares (twosector.tables.vs_baseline_unit)")
 
 
-def _cmd_montecarlo(args: argparse.Namespace) -> int:
-    """``twosector montecarlo``: a scenario vs baseline on the same draws; summary, probabilities, draws file."""
-    import pandas as pd
+def _table_file(args: argparse.Namespace) -> Path | None:
+    """The checked ``--out`` of the ensemble commands (.csv or .parquet), or None."""
+    from twosector.files import check_output_file
+
+    if not args.out:
+        return None
+    out_path = check_output_file(args.out, "--out", force=args.force)
+    if out_path.suffix not in (".csv", ".parquet"):
+        raise TwosectorError(f"--out {args.out!r}: unsupported file type; allowed: .csv or .parquet")
+    return out_path
+
+
+def _ensemble(command: str, total: int, unit: str, run: Callable[..., Any], args: argparse.Namespace) -> Any:
+    """Run an ensemble function with a progress bar and the --chunk/--engine/--scheduler options."""
     from tqdm.auto import tqdm
 
-    from twosector.files import check_output_file
-    from twosector.uncertainty import montecarlo
-
-    out_path = None
-    if args.out:
-        out_path = check_output_file(args.out, "--out", force=args.force)
-        if out_path.suffix not in (".csv", ".parquet"):
-            raise TwosectorError(f"--out {args.out!r}: unsupported file type; allowed: .csv or .parquet")
-    bar = tqdm(total=args.draws, desc="montecarlo", unit="draw", disable=None, leave=False)
+    bar = tqdm(total=total, desc=command, unit=unit, disable=None, leave=False)
     try:
-        mc = montecarlo(args.scenario, draws=args.draws, seed=args.seed, sources=args.sources,
-                        variables=args.variables, baseline=args.baseline, end=args.end, chunk=args.chunk,
-                        progress=bar.update)
+        return run(chunk=args.chunk, engine=args.engine, scheduler=args.scheduler, progress=bar.update)
     finally:
         bar.close()
+
+
+def _print_frame(frame: Any, digits: int = 3) -> None:
+    import pandas as pd
+
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200,
+                           "display.float_format", f"{{:.{digits}g}}".format):
+        print(frame.to_string())
+
+
+def _cmd_montecarlo(args: argparse.Namespace) -> int:
+    """``twosector montecarlo``: a scenario vs baseline on the same draws; summary, probabilities, draws file."""
+    from functools import partial
+
+    from twosector.uncertainty import montecarlo
+
+    out_path = _table_file(args)
+    run = partial(montecarlo, args.scenario, draws=args.draws, seed=args.seed, sources=args.sources,
+                  variables=args.variables, baseline=args.baseline, end=args.end)
+    mc = _ensemble("montecarlo", args.draws, "draw", run, args)
     print(mc.summary())
     table = mc.probability_table()
     if len(table):
         print("\nprobabilities (share of plausible draws beyond the threshold in at least one quarter):")
-        with pd.option_context("display.width", 200, "display.max_columns", 20,
-                               "display.float_format", "{:.2f}".format):
-            print(table.to_string())
+        _print_frame(table, 2)
     if out_path is not None:
         (mc.to_parquet if out_path.suffix == ".parquet" else mc.to_csv)(out_path)
         print(f"wrote {mc.draws:,} draws x {len(mc.quarters)} quarters x {len(mc.variables)} variables "
               f"(scenario, baseline, effect) to {out_path}")
+    return 0
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    """``twosector sensitivity``: Morris or Sobol indices of a scenario's effects; the top factors, the indices file."""
+    from functools import partial
+
+    from twosector.files import atomic_frame
+    from twosector.gsa import factors, sensitivity
+
+    out_path = _table_file(args)
+    k = len(factors(args.scenario, args.parameters))
+    runs = args.n * (k + 2 if args.method == "sobol" else k + 1)
+    run = partial(sensitivity, args.scenario, outputs=args.outputs, at=args.at, run=args.run, method=args.method,
+                  n=args.n, seed=args.seed, parameters=args.parameters, baseline=args.baseline)
+    result = _ensemble("sensitivity", runs, "run", run, args)
+    print(result.summary(top=args.top))
+    if out_path is not None:
+        atomic_frame(result.indices.join(result.factors["kind"]).reset_index(), out_path, index=False)
+        print(f"wrote the {result.method} indices of {len(result.outputs)} output(s) x {len(result.factors)} factors "
+              f"to {out_path}")
+    return 0
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    """``twosector sweep``: a lever (or a pair) over a grid; the response surfaces, the tidy file."""
+    from functools import partial
+
+    from twosector.files import atomic_frame
+    from twosector.sweeps import GRID_POINTS, sweep
+
+    out_path = _table_file(args)
+    sizes = [len(args.intensity or range(GRID_POINTS))] * len(args.levers)
+    total = len(args.start or [None]) * len(args.ramp or [None])
+    for size in sizes:
+        total *= size
+    run = partial(sweep, args.levers, args.intensity, start=args.start, ramp=args.ramp, outputs=args.outputs,
+                  at=args.at, base=args.base)
+    frame = _ensemble("sweep", total, "point", run, args)
+    grid = [c for c in [*args.levers, "start", "ramp"] if frame[c].nunique() > 1 or c in args.levers]
+    across = grid[1] if len(grid) > 1 else None
+    for (variable, quarter), rows in frame.groupby(["variable", "quarter"], sort=False):
+        print(f"effect on {variable} at {quarter} (vs {frame.attrs['base']}):")
+        if across is None or len(grid) > 2:
+            _print_frame(rows.set_index(grid)["effect"])
+        else:
+            _print_frame(rows.pivot_table(index=grid[0], columns=across, values="effect", aggfunc="first"))
+        print()
+    if out_path is not None:
+        atomic_frame(frame, out_path, index=False)
+        print(f"wrote {len(frame):,} rows (grid point x variable x quarter) to {out_path}")
     return 0
 
 
@@ -515,6 +587,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_simulate)
 
     _add_montecarlo(sub)
+    _add_sensitivity(sub)
+    _add_sweep(sub)
 
     p = sub.add_parser(
         "calibrate",
@@ -629,13 +703,101 @@ def _add_montecarlo(sub: Any) -> None:
     p.add_argument("--baseline", default="baseline", metavar="SCENARIO_OR_FILE",
                    help="the scenario the effects are measured against (default baseline)")
     p.add_argument("--end", default=str(DEFAULT_END), metavar="QUARTER", help="last quarter (default %(default)s)")
-    p.add_argument("--chunk", type=_positive, default=CHUNK, metavar="N",
-                   help="draws per engine call: bounds memory, never changes a number (default %(default)s)")
-    p.add_argument("--out", metavar="FILE", help="write every draw (.parquet or .csv, long format: variable, draw, "
-                                                 "quarter, scenario, baseline, effect, implausible); an existing "
-                                                 "file is replaced only with --force")
-    p.add_argument("--force", action="store_true", help="with --out: replace an existing file")
+    _add_run_options(p, CHUNK, "draws", "every draw (long format: variable, draw, quarter, scenario, baseline, "
+                     "effect, implausible)")
     p.set_defaults(func=_cmd_montecarlo)
+
+
+def _add_run_options(p: argparse.ArgumentParser, chunk: int, unit: str, written: str) -> None:
+    """--chunk, --engine, --scheduler, --out and --force of the ensemble commands."""
+    p.add_argument("--chunk", type=_positive, default=chunk, metavar="N",
+                   help=f"{unit} per engine call: bounds memory, never changes a number (default %(default)s)")
+    p.add_argument("--engine", default="local", metavar="ENGINE",
+                   help="where the chunks run: local (this process, the default) or dask (a Dask cluster: a local "
+                        "one, or --scheduler); the numbers are the same")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: a running scheduler, e.g. tcp://10.0.0.5:8786 (default: a local "
+                        "cluster of two workers for the run)")
+    p.add_argument("--out", metavar="FILE", help=f"write {written} as .parquet or .csv; an existing file is replaced "
+                                                 "only with --force")
+    p.add_argument("--force", action="store_true", help="with --out: replace an existing file")
+
+
+def _add_sensitivity(sub: Any) -> None:
+    from twosector.gsa import CHUNK, DEFAULT_AT, DEFAULT_OUTPUTS, METHODS
+
+    p = sub.add_parser(
+        "sensitivity",
+        help="which uncertain parameters and levers drive a scenario's effects: Morris screening or Sobol indices",
+        description=(
+            "Global sensitivity (SALib) of a scenario's effects at one quarter to every parameter with an uncertain\n"
+            "prior (twosector.priors) and the intensity of each of the scenario's levers (uniform on its range).\n"
+            "Sobol: first-order and total indices with 95% intervals, N x (factors + 2) runs (N a power of two);\n"
+            "Morris: mean absolute elementary effects, N x (factors + 1) runs. See twosector.gsa."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n"
+            "  twosector sensitivity input_sanctions --method morris --n 10\n"
+            "  twosector sensitivity broad_front --n 1024 --outputs strain_index nwf_liquid --out indices.csv\n"
+            "  twosector sensitivity tech_controls --parameters tech_controls tech_drag_max tech_adjust\n"
+        ),
+    )
+    p.add_argument("scenario", metavar="SCENARIO_OR_FILE", help="a built-in scenario name or a .toml file")
+    p.add_argument("--method", default="sobol", metavar="METHOD", help=f"{' or '.join(METHODS)} (default sobol)")
+    p.add_argument("--n", type=_positive, default=256, metavar="N",
+                   help="Sobol base sample (a power of two) or Morris trajectories (default 256)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed, a non-negative integer (default 0)")
+    p.add_argument("--outputs", nargs="+", default=list(DEFAULT_OUTPUTS), metavar="VARIABLE",
+                   help=f"variables (default {' '.join(DEFAULT_OUTPUTS)})")
+    p.add_argument("--at", default=DEFAULT_AT, metavar="QUARTER",
+                   help="the quarter of the outputs (default %(default)s)")
+    p.add_argument("--run", default="effect", metavar="RUN",
+                   help="effect (scenario minus baseline, the default) or scenario (levels)")
+    p.add_argument("--parameters", nargs="+", metavar="FACTOR",
+                   help="only these factors (parameter or lever names; default all uncertain ones)")
+    p.add_argument("--baseline", default="baseline", metavar="SCENARIO_OR_FILE",
+                   help="the scenario the effects are measured against (default baseline)")
+    p.add_argument("--top", type=_positive, default=10, metavar="K", help="factors shown per output (default 10)")
+    _add_run_options(p, CHUNK, "runs", "the indices (output, factor, indices, kind)")
+    p.set_defaults(func=_cmd_sensitivity)
+
+
+def _add_sweep(sub: Any) -> None:
+    from twosector.sweeps import CHUNK, DEFAULT_AT, DEFAULT_OUTPUTS, GRID_POINTS
+
+    p = sub.add_parser(
+        "sweep",
+        help="a lever (or a pair) over a grid of intensity x start x ramp: the response surfaces",
+        description=(
+            "Set one lever, or a pair, in the base scenario at every point of a grid of intensities, start quarters\n"
+            "and ramps, and print each output's effect against the base scenario (the point projection). See\n"
+            "twosector.sweeps; --out writes the tidy table for charts.heatmap."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n"
+            "  twosector sweep input_sanctions\n"
+            "  twosector sweep tech_controls --intensity 0 0.5 1 --start 2025Q1 2026Q1 2027Q1\n"
+            "  twosector sweep input_sanctions secondary_sanctions --intensity 0 0.25 0.5 0.75 1 --out surface.csv\n"
+        ),
+    )
+    p.add_argument("levers", nargs="+", metavar="LEVER", help="one lever or a pair")
+    p.add_argument("--intensity", nargs="+", type=float, metavar="X",
+                   help=f"intensities, in each lever's unit (default {GRID_POINTS} over its range)")
+    p.add_argument("--start", nargs="+", metavar="QUARTER", help="start quarters (default the lever's)")
+    p.add_argument("--ramp", nargs="+", type=int, metavar="Q", help="ramps in quarters (default the lever's, or 0)")
+    p.add_argument("--outputs", nargs="+", default=list(DEFAULT_OUTPUTS), metavar="VARIABLE",
+                   help=f"variables (default {' '.join(DEFAULT_OUTPUTS)})")
+    p.add_argument("--at", nargs="+", default=[DEFAULT_AT], metavar="QUARTER",
+                   help="quarters reported (default %(default)s)")
+    p.add_argument("--base", default="baseline", metavar="SCENARIO_OR_FILE",
+                   help="the scenario the levers are set in and the effects measured against (default baseline)")
+    _add_run_options(p, CHUNK, "grid points", "the tidy table (levers, start, ramp, variable, quarter, scenario, "
+                     "baseline, effect)")
+    p.set_defaults(func=_cmd_sweep)
+
+
 
 
 def _add_dev(sub: Any) -> None:

@@ -16,7 +16,7 @@ import pandas as pd
 from twosector.errors import ImplausibleError
 from twosector.variables import VARIABLES
 
-__all__ = ["BOUNDS", "plausibility", "implausible_draws", "check_plausible"]
+__all__ = ["BOUNDS", "plausibility", "implausible_draws", "out_of_bounds", "check_plausible"]
 
 #: variable -> (lowest, highest) plausible value, the bounds of check R1 of ``model-v2.md`` §3: CPI inflation
 #: y/y (%), the key rate (% per year), the unemployment rate (%), civilian and military output (index, 2021 =
@@ -125,6 +125,32 @@ def implausible_draws(frame: pd.DataFrame, bounds: Mapping[str, tuple[float, flo
     draws = pd.Index(frame.columns.get_level_values(1).unique(), name="draw")
     out = pd.Series(draws.isin(rows["draw"]), index=draws, name="implausible")
     out.attrs["first"] = rows.groupby("draw", sort=False).head(1).reset_index(drop=True)
+    return out
+
+
+def out_of_bounds(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Which draws of an engine run leave the plausibility bounds, variable by variable (the arrays' check).
+
+    Parameters
+    ----------
+    arrays : dict of str -> array (draws, quarters)
+        The engine's outputs (:func:`twosector.simulation.run_draws`), with every variable of :data:`BOUNDS`.
+
+    Returns
+    -------
+    dict of str -> np.ndarray
+        Bounded variable -> boolean ``(draws,)``: not finite, or outside its bounds, in some quarter.
+
+    Raises
+    ------
+    KeyError
+        If a bounded variable is missing.
+    """
+    out = {}
+    for v, (low, high) in BOUNDS.items():
+        a = arrays[v]
+        with np.errstate(invalid="ignore"):
+            out[v] = (~np.isfinite(a) | (a < low) | (a > high)).any(axis=1)
     return out
 
 

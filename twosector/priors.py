@@ -19,6 +19,7 @@ The rule (:func:`table` shows it parameter by parameter):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -141,23 +142,47 @@ def draw(rng: np.random.Generator, n: int) -> pd.DataFrame:
     >>> bool((d["phillips_slope"].between(0.05, 0.6)).all()), d["inflation_target"].nunique()
     (True, 1)
     """
+    plan = _plan(str(PRIORS_FILE))
+    out = np.broadcast_to(plan.value, (n, len(plan.names))).copy()
+    for columns, centre, cov, low, high in plan.normal:
+        out[:, columns] = _normal(rng, n, centre, cov, low, high)
+    a, b = plan.pert_low, plan.pert_high
+    out[:, plan.pert] = a + (b - a) * rng.beta(plan.alpha, plan.beta, size=(n, len(plan.pert)))
+    return pd.DataFrame(out, columns=plan.names)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The priors as arrays, for :func:`draw` (built once: the table takes far longer than a block of draws)."""
+
+    names: pd.Index
+    value: np.ndarray
+    normal: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]  # columns, centre, cov, low, high
+    pert: np.ndarray
+    pert_low: np.ndarray
+    pert_high: np.ndarray
+    alpha: np.ndarray
+    beta: np.ndarray
+
+
+@lru_cache(maxsize=1)
+def _plan(priors_file: str) -> _Plan:
+    # ``priors_file`` is only part of the cache key (as the overrides, the estimates are read once)
     from twosector.calibration import ESTIMATED
 
     t = table()
-    out = np.broadcast_to(t["value"].to_numpy(dtype=float), (n, len(t))).copy()
     by_equation: dict[str, list[str]] = {}
     for name, m in ESTIMATED.items():
         if t.at[name, "shape"] == "normal":
             by_equation.setdefault(m.equation, []).append(name)
+    normal = []
     for equation, names in by_equation.items():
         coef = [ESTIMATED[name].coefficient for name in names]
-        cov = _covariance(equation).loc[coef, coef].to_numpy()
         sub = t.loc[names]
-        out[:, t.index.get_indexer(names)] = _normal(
-            rng, n, sub["value"].to_numpy(dtype=float), cov, sub["low"].to_numpy(dtype=float),
-            sub["high"].to_numpy(dtype=float))
+        normal.append((t.index.get_indexer(names), sub["value"].to_numpy(dtype=float),
+                       _covariance(equation).loc[coef, coef].to_numpy(), sub["low"].to_numpy(dtype=float),
+                       sub["high"].to_numpy(dtype=float)))
     pert = t[t["shape"] == "pert"]
     a, b, m = (pert[c].to_numpy(dtype=float) for c in ("low", "high", "value"))
-    alpha, beta = 1 + 4 * (m - a) / (b - a), 1 + 4 * (b - m) / (b - a)
-    out[:, t.index.get_indexer(pert.index)] = a + (b - a) * rng.beta(alpha, beta, size=(n, len(pert)))
-    return pd.DataFrame(out, columns=t.index)
+    return _Plan(t.index, t["value"].to_numpy(dtype=float), normal, t.index.get_indexer(pert.index), a, b,
+                 1 + 4 * (m - a) / (b - a), 1 + 4 * (b - m) / (b - a))

@@ -63,8 +63,10 @@ def _run(
     p = {name: values[:, j] for j, name in enumerate(table.columns)}
     xv = x.to_numpy(dtype=float)
     xs: dict[str, np.ndarray] = {name: xv[:, j] for j, name in enumerate(x.columns)}
-    xs.update(per_draw or {})
-    return run(p, xs, lever_paths(scenario, idx), i2021=i2021, i_prewar=i_prewar, keep=keep)
+    levers = lever_paths(scenario, idx)
+    for name, a in (per_draw or {}).items():
+        (levers if name in levers else xs)[name] = a
+    return run(p, xs, levers, i2021=i2021, i_prewar=i_prewar, keep=keep)
 
 
 def run_draws(
@@ -84,20 +86,27 @@ def run_draws(
     keep : list of str
         Variables to return.
     per_draw : mapping of str -> array (n, T), optional
-        Exogenous columns that differ by draw (the risks of :mod:`twosector.risks`); they replace the
-        column of ``x``.
+        Exogenous columns that differ by draw (the risks of :mod:`twosector.risks`), which replace the column of
+        ``x``, and lever paths that differ by draw (intensity x profile, a sweep's grid), which replace the
+        scenario's path of that lever.
 
     Returns
     -------
     dict of str -> np.ndarray
-        Variable -> array ``(n, T)`` over ``x.index``.
+        Variable -> array ``(n, T)`` over ``x.index``. A block of one draw runs as two identical draws (the
+        engine would run a single draw on Python floats): every draw of an ensemble gets numpy's arithmetic,
+        whatever the size of its block.
 
     Raises
     ------
     KeyError
         For a name in ``keep`` that is not an output.
     """
-    return _run(scenario, table, x, keep, per_draw)
+    if len(table) != 1:
+        return _run(scenario, table, x, keep, per_draw)
+    twice = pd.concat([table, table], ignore_index=True)
+    doubled = {k: np.repeat(np.asarray(a), 2, axis=0) for k, a in (per_draw or {}).items()}
+    return {k: a[:1] for k, a in _run(scenario, twice, x, keep, doubled).items()}
 
 
 def _frame(

@@ -33,13 +33,14 @@ from twosector import priors, risks
 from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PROJECTION_START
 from twosector.errors import TwosectorError, unknown_name
 from twosector.files import atomic_frame
+from twosector.parallel import ENGINES, check_count, check_engine, map_chunks
 from twosector.params import default_params
-from twosector.plausible import BOUNDS
-from twosector.scenarios import load_scenario
+from twosector.plausible import BOUNDS, out_of_bounds
+from twosector.scenarios import Scenario, load_scenario
 from twosector.simulation import ScenarioLike, _check_variables, _horizon, run_draws
 
 __all__ = ["montecarlo", "MonteCarlo", "SOURCES", "BLOCK", "CHUNK", "DEFAULT_VARIABLES", "RUNS", "ENGINES",
-           "KEY_THRESHOLDS"]
+           "KEY_THRESHOLDS", "probability_key"]
 
 SOURCES = ("parameters", "oil", "ruble")
 #: draws per seed block (the unit of reproducibility; chunks need not be multiples of it)
@@ -49,7 +50,6 @@ BLOCK = 1000
 CHUNK = 2000
 DEFAULT_VARIABLES = ("output_civilian", "cpi_inflation", "key_rate", "usd_rub", "nwf_liquid", "strain_index")
 RUNS = ("scenario", "baseline", "effect")
-ENGINES = ("local",)
 #: the thresholds of :meth:`MonteCarlo.probability_table` by default: label -> (variable, "above" | "below", value).
 #: The liquid NWF counts as exhausted below 0.5 trn RUB (about a month of its 2024 outflow); civilian output is an
 #: index with 2021 = 100; the strain index is in pre-war standard deviations
@@ -427,6 +427,57 @@ class MonteCarlo:
             rows[label] = row
         return self._stamp(pd.DataFrame.from_dict(rows, orient="index"))
 
+    def key_probabilities(self, by: str | pd.Period | None = None,
+                          thresholds: dict[str, tuple[str, str, float]] | None = None) -> pd.Series:
+        """The probability of each key threshold being crossed in the projection, by a quarter.
+
+        Parameters
+        ----------
+        by : str or Period, optional
+            The last quarter counted (default: the last kept); quarters before ``PROJECTION_START`` never count,
+            so history the draws share does not.
+        thresholds : dict, optional
+            As :meth:`probability_table` (default the :data:`KEY_THRESHOLDS` whose variable is kept).
+
+        Returns
+        -------
+        pd.Series
+            Shares of plausible draws in [0, 1], indexed by :func:`probability_key` (e.g.
+            ``p_nwf_liquid_below_0.5``); ``attrs["labels"]`` maps each key to its threshold's label,
+            ``attrs["by"]`` is the quarter, ``attrs["implausible"]`` as elsewhere.
+
+        Raises
+        ------
+        TwosectorError
+            For a quarter before the projection or not kept, or a threshold as in :meth:`probability_table`.
+
+        Examples
+        --------
+        >>> mc = montecarlo("baseline", draws=20, seed=1, variables=["nwf_liquid", "cpi_inflation"])
+        >>> p = mc.key_probabilities(by="2026Q4")
+        >>> list(p.index), bool(p.between(0, 1).all())
+        (['p_nwf_liquid_below_0.5', 'p_cpi_inflation_above_10'], True)
+        """
+        last = self.quarters[-1] if by is None else pd.Period(by, freq="Q")
+        if not PROJECTION_START <= last <= self.quarters[-1]:
+            raise TwosectorError(f"by: {str(last)!r} is not allowed; allowed: {PROJECTION_START} to "
+                                 f"{self.quarters[-1]}")
+        if thresholds is None:
+            thresholds = {k: v for k, v in KEY_THRESHOLDS.items() if v[0] in self.values["scenario"]}
+        counted = np.asarray((self.quarters >= PROJECTION_START) & (self.quarters <= last))
+        values, labels = {}, {}
+        for label, (variable, side, value) in thresholds.items():
+            if side not in ("above", "below"):
+                raise TwosectorError(f"thresholds[{label!r}]: direction {side!r}; allowed: 'above', 'below'")
+            beyond = self._beyond(variable, float(value) if side == "above" else None,
+                                  float(value) if side == "below" else None, "scenario")
+            key = probability_key(variable, side, value)
+            values[key] = float(beyond[:, counted].any(axis=1).mean()) if len(beyond) else np.nan
+            labels[key] = label
+        out = pd.Series(values, dtype=float, name=f"by {last}")
+        out.attrs.update(labels=labels, by=str(last))
+        return self._stamp(out)
+
     def summary(self, quarter: str | pd.Period | None = None) -> str:
         """A text summary: setup, implausible draws (with the bounds they break), and the quantiles at a quarter.
 
@@ -468,18 +519,32 @@ class MonteCarlo:
         return "\n".join(lines)
 
 
+def probability_key(variable: str, side: str, value: float) -> str:
+    """The name of a threshold probability among key results, e.g. ``p_nwf_liquid_below_0.5``.
+
+    Parameters
+    ----------
+    variable : str
+    side : {"above", "below"}
+    value : float
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    Nothing of its own.
+    """
+    return f"p_{variable}_{side}_{float(value):g}"
+
+
 def _sources(sources: str | Sequence[str]) -> tuple[str, ...]:
     names = [sources] if isinstance(sources, str) else list(sources)
     for s in names:
         if s not in SOURCES:
             raise TwosectorError(f"sources: {unknown_name('source', str(s), SOURCES)}")
     return tuple(s for s in SOURCES if s in names)
-
-
-def _count(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise TwosectorError(f"{field}: {value!r} is not allowed; allowed: a positive integer")
-    return int(value)
 
 
 def _check_memory(draws: int, variables: int, quarters: int) -> None:
@@ -527,6 +592,7 @@ def montecarlo(
     end: str | pd.Period = DEFAULT_END,
     chunk: int = CHUNK,
     engine: str = "local",
+    scheduler: Any = None,
     progress: Callable[[int], Any] | None = None,
 ) -> MonteCarlo:
     """Run a scenario and its baseline on the same random draws of the uncertain inputs.
@@ -551,8 +617,11 @@ def montecarlo(
     chunk : int, default :data:`CHUNK`
         Draws per engine call: bounds the memory of the run (not of the result, ``draws x quarters x
         variables x 2`` floats), never changes a number.
-    engine : {"local"}, default "local"
-        The vectorised numpy engine (a Dask engine is planned, issue 12).
+    engine : {"local", "dask"}, default "local"
+        Where the chunks run (:mod:`twosector.parallel`): in this process, or on a Dask cluster; the numbers are
+        the same.
+    scheduler : str or distributed.Client, optional
+        With ``engine="dask"``: the cluster's scheduler address (default: a LocalCluster for the call).
     progress : callable, optional
         Called with the number of draws finished after each chunk (e.g. ``tqdm.update``).
 
@@ -563,7 +632,8 @@ def montecarlo(
     Raises
     ------
     TwosectorError
-        For a bad ``draws``, ``seed``, ``chunk``, ``engine``, an unknown source or variable (with a did-you-mean).
+        For a bad ``draws``, ``seed``, ``chunk``, ``engine`` or ``scheduler``, an unknown source or variable (with a
+        did-you-mean), or a scheduler that cannot be reached.
     ScenarioError, ParameterError, DataError
         For bad scenarios or quarters (as :func:`twosector.simulate`) or data that cannot be estimated.
 
@@ -574,11 +644,8 @@ def montecarlo(
     >>> bool(band.is_monotonic_increasing)
     True
     """
-    n, size = _count(draws, "draws"), _count(chunk, "chunk")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TwosectorError(f"seed: {seed!r} is not allowed; allowed: a non-negative integer")
-    if engine not in ENGINES:
-        raise TwosectorError(f"engine: {unknown_name('engine', str(engine), ENGINES)}")
+    n, size, seed = check_count(draws, "draws"), check_count(chunk, "chunk"), check_count(seed, "seed", 0)
+    check_engine(engine, scheduler)
     on = _sources(sources)
     names = _check_variables(variables)
     s, e = _horizon(start, end)
@@ -586,38 +653,35 @@ def montecarlo(
     x = _exog.paths(end=max(e, DATA_CUTOFF))
     x = x.loc[x.index <= e]
     keep = np.asarray(x.index >= s)
-    checked = [v for v in BOUNDS]
-    engine_keep = list(dict.fromkeys(names + checked))
-    defaults = default_params()
     _check_memory(n, len(names), int(keep.sum()))
-    out = {run: {v: np.empty((n, int(keep.sum()))) for v in names} for run in ("scenario", "baseline")}
-    implausible = np.zeros(n, dtype=bool)
-    reasons = dict.fromkeys(checked, 0)
-    cached: dict[int, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
-    for a in range(0, n, size):
-        b = min(n, a + size)
-        blocks = range(a // BLOCK, (b - 1) // BLOCK + 1)
-        cached = {k: cached[k] if k in cached else _block(int(seed), k, on, x, defaults) for k in blocks}
-        offset = blocks[0] * BLOCK
-        rows = slice(a - offset, b - offset)
-        params = np.concatenate([cached[k][0] for k in blocks])[rows]
-        paths = {c: np.concatenate([cached[k][1][c] for k in blocks])[rows] for c in cached[blocks[0]][1]}
-        if b - a == 1:  # the engine runs a single draw on Python floats: pad to two to keep numpy's arithmetic
-            params = np.repeat(params, 2, axis=0)
-            paths = {c: np.repeat(p, 2, axis=0) for c, p in paths.items()}
-        table = pd.DataFrame(params, columns=defaults.index)
-        bad = {v: np.zeros(b - a, dtype=bool) for v in checked}
-        for run, which in (("scenario", sc), ("baseline", base)):
-            arrays = run_draws(which, table, x, engine_keep, paths)
-            for v in checked:
-                low, high = BOUNDS[v]
-                with np.errstate(invalid="ignore"):
-                    bad[v] |= (~np.isfinite(arrays[v]) | (arrays[v] < low) | (arrays[v] > high)).any(axis=1)[:b - a]
-            for v in names:
-                out[run][v][a:b] = arrays[v][:b - a, keep]
-        for v in checked:
-            reasons[v] += int(bad[v].sum())
-            implausible[a:b] |= bad[v]
-        if progress is not None:
-            progress(b - a)
-    return MonteCarlo(sc.name, base.name, int(seed), on, x.index[keep], out, implausible, reasons)
+    shared = {"seed": seed, "sources": on, "x": x, "runs": (sc, base), "names": names, "keep": keep}
+    bounds = [(a, min(n, a + size)) for a in range(0, n, size)]
+    parts = map_chunks(_chunk, shared, [{"first": a, "stop": b} for a, b in bounds], engine=engine,
+                       scheduler=scheduler, progress=progress, sizes=[b - a for a, b in bounds])
+    out = {run: {v: np.concatenate([p[0][run][v] for p in parts]) for v in names} for run in ("scenario", "baseline")}
+    bad = {v: np.concatenate([p[1][v] for p in parts]) for v in BOUNDS}
+    implausible = np.logical_or.reduce(list(bad.values()))
+    reasons = {v: int(b.sum()) for v, b in bad.items()}
+    return MonteCarlo(sc.name, base.name, seed, on, x.index[keep], out, implausible, reasons)
+
+
+def _chunk(seed: int, sources: tuple[str, ...], x: pd.DataFrame, runs: tuple[Scenario, Scenario], names: list[str],
+           keep: np.ndarray, first: int, stop: int) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, np.ndarray]]:
+    """Draws ``first`` to ``stop - 1`` of a Monte Carlo: kept values by run and variable, implausible by bound."""
+    defaults = default_params()
+    blocks = range(first // BLOCK, (stop - 1) // BLOCK + 1)
+    made = [_block(seed, k, sources, x, defaults) for k in blocks]
+    rows = slice(first - blocks[0] * BLOCK, stop - blocks[0] * BLOCK)
+    params = np.concatenate([m[0] for m in made])[rows]
+    paths = {c: np.concatenate([m[1][c] for m in made])[rows] for c in made[0][1]}
+    n = stop - first
+    table = pd.DataFrame(params, columns=defaults.index)
+    engine_keep = list(dict.fromkeys(names + list(BOUNDS)))
+    values: dict[str, dict[str, np.ndarray]] = {}
+    bad = {v: np.zeros(n, dtype=bool) for v in BOUNDS}
+    for run, which in zip(("scenario", "baseline"), runs, strict=True):
+        arrays = run_draws(which, table, x, engine_keep, paths)
+        for v, hit in out_of_bounds(arrays).items():
+            bad[v] |= hit
+        values[run] = {v: arrays[v][:, keep] for v in names}
+    return values, bad

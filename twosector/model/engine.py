@@ -360,7 +360,8 @@ def run(
         switches, which steer the quarter's branches for all draws).
     levers : mapping
         Lever paths ``(T,)`` (intensity x profile) and ceasefire options (floats):
-        :data:`~twosector.model.LEVER_KEYS`.
+        :data:`~twosector.model.LEVER_KEYS`; a lever path of shape ``(n, T)`` has one row per draw (the grid
+        points of a sweep, the lever factors of a sensitivity analysis).
     i2021 : array of int
         Positions of the four quarters of 2021 (the index base: 2021 = 100).
     i_prewar : array of int
@@ -382,7 +383,8 @@ def run(
     n = int(np.asarray(p["inflation_target"]).shape[0])
     T = int(np.asarray(x["defence_spending"]).shape[0])
     f = {name: np.asarray(v, dtype=float).reshape(n) for name, v in p.items()}
-    lever_rows = _rows({name: levers[name] for name in LEVER_KEYS}, T)
+    lever_draws = {name: np.asarray(levers[name], dtype=float) for name in LEVER_KEYS if np.ndim(levers[name]) == 2}
+    lever_rows = _rows({name: levers[name] for name in LEVER_KEYS if name not in lever_draws}, T)
     stored = post.stored_outputs(keep)
     B = backend_for(n)
     k = _constants(f, x, i2021, T)
@@ -397,11 +399,15 @@ def run(
         for name in State.__slots__:
             setattr(s, name, _as_scalars(getattr(s, name)))
         x_rows = _rows({**exog, **{name: a[0] for name, a in {**per_draw, **paths}.items()}}, T)
+        for t, row in enumerate(lever_rows):
+            row.update({name: float(a[0, t]) for name, a in lever_draws.items()})
     else:
         params = _namespace(f)
         x_rows = _rows(exog, T)
         for t, row in enumerate(x_rows):
             row.update({name: a[:, t] for name, a in {**per_draw, **paths}.items()})
+        for t, row in enumerate(lever_rows):
+            row.update({name: a[:, t] for name, a in lever_draws.items()})
     slab = np.empty((T, len(stored), n))  # one (outputs, draws) slab per quarter
     pick = itemgetter(*stored)
     for t in range(T):

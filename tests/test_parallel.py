@@ -1,0 +1,44 @@
+"""Tests of the engines: results in the order of the chunks, whatever ran them; clear errors for a bad cluster."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from twosector import parallel
+from twosector.errors import TwosectorError
+
+
+def slow_square(offset: int, value: int, wait: float) -> int:
+    time.sleep(wait)
+    return offset + value * value
+
+
+def test_results_come_back_in_the_order_of_the_chunks_on_every_engine() -> None:
+    # the first chunk is the slowest, so Dask finishes the chunks out of order
+    chunks = [{"value": v, "wait": 0.3 if v == 0 else 0.0} for v in range(5)]
+    for engine in parallel.ENGINES:
+        done: list[int] = []
+        got = parallel.map_chunks(slow_square, {"offset": 10}, chunks, engine=engine, progress=done.append,
+                                  sizes=[1, 2, 3, 4, 5])
+        assert got == [10, 11, 14, 19, 26], engine
+        assert sorted(done) == [1, 2, 3, 4, 5]
+
+
+def test_an_unreachable_scheduler_is_one_error_naming_it(monkeypatch) -> None:
+    monkeypatch.setattr(parallel, "CONNECT_TIMEOUT", 1)
+    with pytest.raises(TwosectorError, match=r"scheduler: cannot connect to 'tcp://127\.0\.0\.1:9' within 1 s"):
+        parallel.map_chunks(slow_square, {"offset": 0}, [{"value": 1, "wait": 0}], engine="dask",
+                            scheduler="tcp://127.0.0.1:9")
+
+
+@pytest.mark.parametrize(("engine", "scheduler", "words"), [
+    ("daks", None, ["engine", "Did you mean 'dask'"]),
+    ("local", "tcp://127.0.0.1:8786", ["only used with engine='dask'"]),
+    ("dask", 8786, ["scheduler", "int", "tcp://host:port"]),
+])
+def test_bad_engines_and_schedulers_are_named(engine, scheduler, words) -> None:
+    with pytest.raises(TwosectorError) as err:
+        parallel.check_engine(engine, scheduler)
+    assert all(w in str(err.value) for w in words), str(err.value)

@@ -1,0 +1,187 @@
+"""Where the chunks of an ensemble run: in this process (``local``) or on a Dask ``distributed`` cluster (``dask``).
+
+A Monte Carlo, a sensitivity analysis and a sweep each cut their work into chunks, every chunk a call of one
+top-level function with the inputs all chunks share and the inputs of its own. :func:`map_chunks` runs them and
+returns the results in the order of the chunks, so the numbers never depend on the engine (nor on which worker
+ran a chunk, nor when): each chunk's random numbers are fixed by its position before it runs.
+
+- ``local`` (the default): one chunk after the other, the vectorised numpy engine in this process.
+- ``dask``: the chunks are submitted to a ``distributed`` client; the shared inputs are scattered to every
+  worker once. Without a scheduler address a ``LocalCluster`` is started for the call (:data:`LOCAL_WORKERS`
+  workers with one thread each, in this process: no start-up of new Python processes, the numpy work releases
+  the interpreter lock for much of the time) and closed afterwards. With ``scheduler="tcp://host:8786"`` the
+  chunks run on that cluster (its workers need twosector installed, in the same version); a
+  ``distributed.Client`` may be given instead of an address (e.g. one of a ``LocalCluster`` with processes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import numbers
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from twosector.errors import TwosectorError, unknown_name
+
+__all__ = ["ENGINES", "LOCAL_WORKERS", "map_chunks", "check_engine", "check_count"]
+
+ENGINES = ("local", "dask")
+#: workers of the LocalCluster started when engine="dask" has no scheduler
+LOCAL_WORKERS = 2
+#: seconds to wait for a scheduler given by its address
+CONNECT_TIMEOUT = 10
+
+
+def check_engine(engine: object, scheduler: object = None) -> str:
+    """Validate an engine name and its scheduler.
+
+    Parameters
+    ----------
+    engine : str
+        One of :data:`ENGINES`.
+    scheduler : str, distributed.Client or None
+        Only with ``engine="dask"``: a scheduler address (``"tcp://host:port"``) or a client.
+
+    Returns
+    -------
+    str
+        The engine.
+
+    Raises
+    ------
+    TwosectorError
+        For an unknown engine (with a did-you-mean), a scheduler with the local engine, or a scheduler that is
+        neither an address nor a client.
+    """
+    if engine not in ENGINES:
+        raise TwosectorError(f"engine: {unknown_name('engine', str(engine), ENGINES)}")
+    if scheduler is not None:
+        if engine != "dask":
+            raise TwosectorError(f"scheduler: {scheduler!r} is only used with engine='dask' (engine is {engine!r})")
+        if isinstance(scheduler, str):
+            if "://" not in scheduler:
+                raise TwosectorError(f"scheduler: {scheduler!r} is not an address; allowed: 'tcp://host:port' "
+                                     "(the address a dask scheduler prints)")
+        elif type(scheduler).__name__ != "Client":
+            raise TwosectorError(f"scheduler: {type(scheduler).__name__} is not supported; allowed: an address "
+                                 "'tcp://host:port' or a distributed.Client")
+    return str(engine)
+
+
+def check_count(value: object, field: str, least: int = 1) -> int:
+    """Validate a count of an ensemble (draws, runs, a chunk size, a seed).
+
+    Parameters
+    ----------
+    value : object
+        The value given.
+    field : str
+        Its name, for the message.
+    least : int, default 1
+        The smallest allowed value (0 for a seed).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TwosectorError
+        For anything but an integer (not a bool) of at least ``least``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
+        allowed = "a positive integer" if least == 1 else "a non-negative integer" if least == 0 else \
+            f"an integer >= {least}"
+        raise TwosectorError(f"{field}: {value!r} is not allowed; allowed: {allowed}")
+    return int(value)
+
+
+@contextlib.contextmanager
+def _client(scheduler: Any) -> Iterator[Any]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - a dependency of the package
+        raise TwosectorError("engine: 'dask' needs the distributed package: pip install 'dask[distributed]'") from None
+    if scheduler is not None and not isinstance(scheduler, str):
+        yield scheduler  # the caller's client: left open
+        return
+    if scheduler is None:
+        # the dashboard on a free port: the default 8787 may be taken by another cluster (a second call at once)
+        with LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=False, dashboard_address=":0") \
+                as cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise TwosectorError(f"scheduler: cannot connect to {scheduler!r} within {CONNECT_TIMEOUT} s "
+                             f"({type(exc).__name__}: {exc}); start one with `dask scheduler` or leave it out for "
+                             "a local cluster") from None
+    with client:
+        yield client
+
+
+def map_chunks(
+    function: Callable[..., Any],
+    shared: Mapping[str, Any],
+    chunks: Sequence[Mapping[str, Any]],
+    *,
+    engine: str = "local",
+    scheduler: Any = None,
+    progress: Callable[[int], Any] | None = None,
+    sizes: Sequence[int] | None = None,
+) -> list[Any]:
+    """Run ``function(**shared, **chunk)`` for every chunk and return the results in the order of the chunks.
+
+    Parameters
+    ----------
+    function : callable
+        A module-level function (a Dask worker imports it by name).
+    shared : mapping
+        Keyword arguments common to all chunks (sent to each Dask worker once).
+    chunks : sequence of mappings
+        Keyword arguments of each chunk.
+    engine : {"local", "dask"}, default "local"
+        See the module's documentation.
+    scheduler : str or distributed.Client, optional
+        With ``engine="dask"``: the cluster (default: a LocalCluster for the call).
+    progress : callable, optional
+        Called with ``sizes[i]`` when chunk ``i`` is done (in the order of completion).
+    sizes : sequence of int, optional
+        The work of each chunk reported to ``progress`` (default 1 each).
+
+    Returns
+    -------
+    list
+        ``function``'s result for each chunk, in the order of ``chunks``.
+
+    Raises
+    ------
+    TwosectorError
+        For a bad engine or scheduler (:func:`check_engine`), or a scheduler that cannot be reached.
+    Exception
+        Whatever ``function`` raises (re-raised from the worker with ``engine="dask"``).
+    """
+    check_engine(engine, scheduler)
+    weight = list(sizes) if sizes is not None else [1] * len(chunks)
+    if engine == "local":
+        out = []
+        for chunk, size in zip(chunks, weight, strict=True):
+            out.append(function(**shared, **chunk))
+            if progress is not None:
+                progress(size)
+        return out
+    from distributed import as_completed
+
+    with _client(scheduler) as client:
+        names = list(shared)
+        scattered = dict(zip(names, client.scatter([shared[k] for k in names], broadcast=True), strict=True))
+        futures = [client.submit(function, pure=False, **scattered, **chunk) for chunk in chunks]
+        position = {f.key: i for i, f in enumerate(futures)}
+        results: list[Any] = [None] * len(futures)
+        for future in as_completed(futures):
+            i = position[future.key]
+            results[i] = future.result()
+            if progress is not None:
+                progress(weight[i])
+        return results
