@@ -41,6 +41,7 @@ SUITE_GRID: dict[str, Any] = {
         {"notebook": "03_scenario", "parameters": {"end": FAST_END}},
         {"notebook": "04_gradual_vs_sudden", "parameters": {"end": FAST_END}},
         {"notebook": "05_ceasefire", "parameters": {"end": FAST_END, "save_figures": True}},
+        {"notebook": "06_uncertainty", "parameters": {"end": FAST_END, "draws": 50, "sensitivity_n": 2}},
         {"notebook": "07_compare", "parameters": {"end": FAST_END, "packages": ["broad_front", "sudden_shock"]}},
     ],
 }
@@ -48,6 +49,7 @@ SUITE_GRID: dict[str, Any] = {
 SUITE_RUNS = {
     "00_quickstart": "00_quickstart-input_sanctions", "01_data": "01_data", "02_calibration": "02_calibration",
     "03_scenario": "03_scenario", "04_gradual_vs_sudden": "04_gradual_vs_sudden", "05_ceasefire": "05_ceasefire",
+    "06_uncertainty": "06_uncertainty",
     "07_compare": "07_compare",
 }
 FAILING_RUN = "00_quickstart-brod_front"

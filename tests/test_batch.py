@@ -76,6 +76,8 @@ def test_index_and_results_table_with_provenance(notebook_batch):
     assert "<h2>Packages compared over time</h2>" in index and "href='runs/07_compare/report.html'" in index
     assert "brod_front" in index and "ScenarioError" in index and "failed" in index
     assert (out / "plotly.min.js").stat().st_size > 1_000_000  # charts in index.html work offline
+    # 03_scenario's Monte Carlo: the key probabilities per scenario
+    assert "Key probabilities by then (Monte Carlo)" in index and "CPI inflation above 10%: " in index
     table = pd.read_csv(out / "results.csv")
     assert set(table["run_id"]) == set(notebook_batch.first["run_id"])
     for column in ("twosector_version", "param_hash", "data_vintage", "scenario_definition", "parameters"):

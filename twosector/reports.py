@@ -380,6 +380,18 @@ _SUMMARY_COLUMNS = ["strain_index", "strain_index_vs_baseline", "output_civilian
                     "output_military_vs_baseline_pct", "key_rate", "cpi_inflation", "nwf_liquid"]
 
 
+def _probabilities(row: pd.Series) -> str:
+    """The key threshold probabilities a run saved (``p_*`` key results of 03_scenario's Monte Carlo), as text."""
+    from twosector.uncertainty import KEY_THRESHOLDS, probability_key
+
+    cells = []
+    for label, (variable, side, value) in KEY_THRESHOLDS.items():
+        share = row.get(probability_key(variable, side, value))
+        if share is not None and pd.notna(share):
+            cells.append(f"{label}: {100 * float(share):.0f}%")
+    return "; ".join(cells)
+
+
 def _summary_chart(table: pd.DataFrame) -> str:
     """A bar chart of strain vs baseline per scenario (plotly.js loaded from the shared plotly.min.js)."""
     if "strain_index_vs_baseline" not in table or table["strain_index_vs_baseline"].isna().all():
@@ -492,8 +504,9 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
         n_ok=len(ok), n_runs=len(table),
         at=_fmt(ok["at"].iloc[0]) if "at" in ok and len(ok) and ok["at"].notna().any() else KEY_QUARTER,
         vintage=data_vintage(), version=str(table["twosector_version"].iloc[0]),
-        columns=[key_labels()[col] for col in _SUMMARY_COLUMNS],
-        scenarios=[{"scenario": _fmt(row["scenario"]), "cells": [_fmt(row.get(col)) for col in _SUMMARY_COLUMNS],
+        columns=[key_labels()[col] for col in _SUMMARY_COLUMNS] + ["Key probabilities by then (Monte Carlo)"],
+        scenarios=[{"scenario": _fmt(row["scenario"]),
+                    "cells": [_fmt(row.get(col)) for col in _SUMMARY_COLUMNS] + [_probabilities(row)],
                     "report": f"runs/{row['run_id']}/report.html", "run_id": row["run_id"]}
                    for _, row in keyed.iterrows()] if shown else [],
         summary_chart=_safe(_summary_chart(keyed)) if shown else "",

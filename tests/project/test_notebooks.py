@@ -16,7 +16,7 @@ from papermill.exceptions import PapermillExecutionError
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NAMES = ["00_quickstart", "01_data", "02_calibration", "03_scenario", "04_gradual_vs_sudden", "05_ceasefire",
-         "07_compare"]
+         "06_uncertainty", "07_compare"]
 
 
 def load(name: str) -> nbformat.NotebookNode:
@@ -104,6 +104,15 @@ def test_notebook_runs_with_fast_settings(name, notebook_batch):
         assert saved["scenario_definition"]["levers"]["ceasefire"]["start"] == "2025Q3"
         figures_dir = notebook_batch.folder(name) / "figures"
         assert sorted(p.suffix for p in figures_dir.glob("ceasefire_wind_down.*")) == [".png", ".svg"]
+    if name in ("03_scenario", "06_uncertainty"):  # fan charts of the effect and key threshold probabilities
+        fans = [f for f in figures if "draws" in json.dumps(f["data"]["application/vnd.plotly.v1+json"]["layout"])]
+        assert fans, f"{name}: no fan chart"
+        probabilities = {k: v for k, v in saved["key_results"].items() if k.startswith("p_")}
+        assert "p_nwf_liquid_below_0.5" in probabilities and all(0 <= v <= 1 for v in probabilities.values())
+    if name == "06_uncertainty":
+        tables = [o["data"]["text/html"] for o in outputs(nb, "execute_result") if "text/html" in o.get("data", {})]
+        assert any("by end" in t and "median first" in t for t in tables), "no probability table"
+        assert saved["extra"]["draws"] == 50 and saved["extra"]["strain_driver"]
     if name == "02_calibration":
         assert 0 < saved["extra"]["facts_pass"] <= saved["extra"]["facts"]
         assert saved["parameters"]["cutoffs"] == ["2023Q4"]
