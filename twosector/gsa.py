@@ -232,7 +232,8 @@ class Sensitivity:
         if name not in self.outputs:
             raise TwosectorError(f"output: {unknown_name('output', str(name), self.outputs)}")
         out = self.indices.loc[name].sort_values(RANK_BY[self.method], ascending=False)
-        return out.join(self.factors["kind"])
+        kind = self.factors["kind"] if "kind" in self.factors else pd.Series("factor", index=self.factors.index)
+        return out.join(kind.rename("kind"))
 
     def summary(self, top: int = 10) -> str:
         """A text summary: setup, then the ``top`` factors of each output with their indices.

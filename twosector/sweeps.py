@@ -158,7 +158,7 @@ def sweep(
                              "(for uncertainty use twosector.montecarlo or twosector.sensitivity)")
     sc = load_scenario(base)
     held = sc.levers.get(names[0])
-    starts = [start] if isinstance(start, str) else list(start) if start is not None else \
+    starts = [str(start)] if isinstance(start, (str, pd.Period)) else list(start) if start is not None else \
         [str(held.start) if held else None]
     ramps = [ramp] if isinstance(ramp, (int, np.integer)) or ramp is None else list(ramp)
     if not starts or not ramps:

@@ -109,9 +109,12 @@ def test_notebook_runs_with_fast_settings(name, notebook_batch):
         assert fans, f"{name}: no fan chart"
         probabilities = {k: v for k, v in saved["key_results"].items() if k.startswith("p_")}
         assert "p_nwf_liquid_below_0.5" in probabilities and all(0 <= v <= 1 for v in probabilities.values())
+        report = (notebook_batch.folder(name) / "report.html").read_text()
+        assert "vs the baseline: median and bands" in report  # the fan chart of the effect, in the report
     if name == "06_uncertainty":
         tables = [o["data"]["text/html"] for o in outputs(nb, "execute_result") if "text/html" in o.get("data", {})]
         assert any("by end" in t and "median first" in t for t in tables), "no probability table"
+        assert "median first" in report and "What drives" in report  # probability table and tornado, reported
         assert saved["extra"]["draws"] == 50 and saved["extra"]["strain_driver"]
     if name == "02_calibration":
         assert 0 < saved["extra"]["facts_pass"] <= saved["extra"]["facts"]
