@@ -23,7 +23,7 @@ SCENARIO = "input_sanctions"
 def main(n: int) -> None:
     """Print the Sobol timing for a base sample of ``n``."""
     twosector.simulate(SCENARIO)
-    sensitivity(SCENARIO, method="morris", n=1, parameters=["input_sanctions", "phillips_slope"])  # warm-up
+    sensitivity(SCENARIO, method="morris", n=2, parameters=["input_sanctions", "phillips_slope"])  # warm-up
     t = time.perf_counter()
     twosector.simulate(SCENARIO)
     one = time.perf_counter() - t

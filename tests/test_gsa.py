@@ -75,6 +75,7 @@ def test_the_same_seed_gives_the_same_indices_whatever_the_chunk_and_the_engine(
 
 @pytest.mark.parametrize(("kwargs", "words"), [
     ({"n": 100}, ["n:", "100", "power of two"]),
+    ({"method": "morris", "n": 1}, ["n:", "morris", "2 or more trajectories"]),
     ({"method": "sobel"}, ["method", "'sobel'", "sobol"]),
     ({"parameters": ["phillips_slop"]}, ["factor", "phillips_slope"]),
     ({"parameters": ["inflation_target", "phillips_slope"]}, ["inflation_target", "fixed"]),

@@ -313,7 +313,8 @@ def analyse(
         ``engine="dask"`` it must be picklable (a module-level function or a ``functools.partial`` of one).
     method : {"morris", "sobol"}, default "sobol"
     n : int, default 256
-        Sobol: the base sample (a power of two; ``n (k + 2)`` runs); Morris: trajectories (``n (k + 1)`` runs).
+        Sobol: the base sample (a power of two; ``n (k + 2)`` runs); Morris: trajectories (at least 2;
+        ``n (k + 1)`` runs).
     seed : int, default 0
         Seeds the design and the bootstrap of the confidence intervals: the same seed gives the same indices,
         whatever ``chunk`` and ``engine``.
@@ -344,6 +345,9 @@ def analyse(
     n, chunk, seed = check_count(n, "n"), check_count(chunk, "chunk"), check_count(seed, "seed", 0)
     if method == "sobol" and not _power_of_two(n):
         raise TwosectorError(f"n: {n!r} is not allowed for method='sobol'; allowed: a power of two (e.g. 256, 1024)")
+    if method == "morris" and n < 2:
+        raise TwosectorError(f"n: {n!r} is not allowed for method='morris'; allowed: 2 or more trajectories (the "
+                             "spread of the elementary effects needs two)")
     check_engine(engine, scheduler)
     bad = sorted(set(table["dist"]) - set(DISTRIBUTIONS))
     if bad:
