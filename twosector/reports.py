@@ -499,16 +499,18 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
     ok = table[table["status"] == "ok"]
     keyed = _scenario_rows(ok)
     shown = len(keyed) and "strain_index" in keyed
+    probabilities = [_probabilities(row) for _, row in keyed.iterrows()]
+    extra = ["Key probabilities by then (Monte Carlo)"] if any(probabilities) else []  # runs with draws only
     page = render(
         "batch_index.html.j2",
         n_ok=len(ok), n_runs=len(table),
         at=_fmt(ok["at"].iloc[0]) if "at" in ok and len(ok) and ok["at"].notna().any() else KEY_QUARTER,
         vintage=data_vintage(), version=str(table["twosector_version"].iloc[0]),
-        columns=[key_labels()[col] for col in _SUMMARY_COLUMNS] + ["Key probabilities by then (Monte Carlo)"],
+        columns=[key_labels()[col] for col in _SUMMARY_COLUMNS] + extra,
         scenarios=[{"scenario": _fmt(row["scenario"]),
-                    "cells": [_fmt(row.get(col)) for col in _SUMMARY_COLUMNS] + [_probabilities(row)],
+                    "cells": [_fmt(row.get(col)) for col in _SUMMARY_COLUMNS] + [p for p in [chances] if extra],
                     "report": f"runs/{row['run_id']}/report.html", "run_id": row["run_id"]}
-                   for _, row in keyed.iterrows()] if shown else [],
+                   for (_, row), chances in zip(keyed.iterrows(), probabilities, strict=True)] if shown else [],
         summary_chart=_safe(_summary_chart(keyed)) if shown else "",
         # embedded, so that the index works when copied alone (the reports share OUT/plotly.min.js)
         plotly_js=_safe(f"<script>{plotly.offline.get_plotlyjs()}</script>"),
