@@ -24,6 +24,9 @@ def test_results_come_back_in_the_order_of_the_chunks_on_every_engine() -> None:
                                   sizes=[1, 2, 3, 4, 5])
         assert got == [10, 11, 14, 19, 26], engine
         assert sorted(done) == [1, 2, 3, 4, 5]
+        taken: dict[int, int] = {}  # with collect, each result is handed over once and not kept
+        kept = parallel.map_chunks(slow_square, {"offset": 10}, chunks, engine=engine, collect=taken.__setitem__)
+        assert kept == [None] * 5 and taken == dict(enumerate([10, 11, 14, 19, 26])), engine
 
 
 def test_an_unreachable_scheduler_is_one_error_naming_it(monkeypatch) -> None:

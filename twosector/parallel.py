@@ -130,6 +130,7 @@ def map_chunks(
     scheduler: Any = None,
     progress: Callable[[int], Any] | None = None,
     sizes: Sequence[int] | None = None,
+    collect: Callable[[int, Any], Any] | None = None,
 ) -> list[Any]:
     """Run ``function(**shared, **chunk)`` for every chunk and return the results in the order of the chunks.
 
@@ -149,11 +150,14 @@ def map_chunks(
         Called with ``sizes[i]`` when chunk ``i`` is done (in the order of completion).
     sizes : sequence of int, optional
         The work of each chunk reported to ``progress`` (default 1 each).
+    collect : callable, optional
+        Called as ``collect(i, result)`` when chunk ``i`` is done; the result is then not kept (a caller that
+        stores each chunk where it belongs needs memory for one chunk's result at a time, not all of them).
 
     Returns
     -------
     list
-        ``function``'s result for each chunk, in the order of ``chunks``.
+        ``function``'s result for each chunk, in the order of ``chunks`` (``None`` each with ``collect``).
 
     Raises
     ------
@@ -165,9 +169,10 @@ def map_chunks(
     check_engine(engine, scheduler)
     weight = list(sizes) if sizes is not None else [1] * len(chunks)
     if engine == "local":
-        out = []
-        for chunk, size in zip(chunks, weight, strict=True):
-            out.append(function(**shared, **chunk))
+        out: list[Any] = []
+        for i, (chunk, size) in enumerate(zip(chunks, weight, strict=True)):
+            result = function(**shared, **chunk)
+            out.append(_keep(collect, i, result))
             if progress is not None:
                 progress(size)
         return out
@@ -181,7 +186,16 @@ def map_chunks(
         results: list[Any] = [None] * len(futures)
         for future in as_completed(futures):
             i = position[future.key]
-            results[i] = future.result()
+            results[i] = _keep(collect, i, future.result())
+            future.release()  # the cluster may drop it once collected
             if progress is not None:
                 progress(weight[i])
         return results
+
+
+def _keep(collect: Callable[[int, Any], Any] | None, i: int, result: Any) -> Any:
+    """The result to keep for chunk ``i``: itself, or None once ``collect`` has taken it."""
+    if collect is None:
+        return result
+    collect(i, result)
+    return None

@@ -656,10 +656,19 @@ def montecarlo(
     _check_memory(n, len(names), int(keep.sum()))
     shared = {"seed": seed, "sources": on, "x": x, "runs": (sc, base), "names": names, "keep": keep}
     bounds = [(a, min(n, a + size)) for a in range(0, n, size)]
-    parts = map_chunks(_chunk, shared, [{"first": a, "stop": b} for a, b in bounds], engine=engine,
-                       scheduler=scheduler, progress=progress, sizes=[b - a for a, b in bounds])
-    out = {run: {v: np.concatenate([p[0][run][v] for p in parts]) for v in names} for run in ("scenario", "baseline")}
-    bad = {v: np.concatenate([p[1][v] for p in parts]) for v in BOUNDS}
+    out = {run: {v: np.empty((n, int(keep.sum()))) for v in names} for run in ("scenario", "baseline")}
+    bad = {v: np.zeros(n, dtype=bool) for v in BOUNDS}
+
+    def collect(i: int, part: tuple[dict[str, dict[str, np.ndarray]], dict[str, np.ndarray]]) -> None:
+        a, b = bounds[i]  # each chunk goes where it belongs at once: memory for one chunk, not all of them
+        for run in out:
+            for v in names:
+                out[run][v][a:b] = part[0][run][v]
+        for v in bad:
+            bad[v][a:b] = part[1][v]
+
+    map_chunks(_chunk, shared, [{"first": a, "stop": b} for a, b in bounds], engine=engine, scheduler=scheduler,
+               progress=progress, sizes=[b - a for a, b in bounds], collect=collect)
     implausible = np.logical_or.reduce(list(bad.values()))
     reasons = {v: int(b.sum()) for v, b in bad.items()}
     return MonteCarlo(sc.name, base.name, seed, on, x.index[keep], out, implausible, reasons)
