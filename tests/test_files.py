@@ -59,6 +59,15 @@ def test_atomic_frame_csv_options(tmp_path):
     assert text == "x\n1.23\n"
 
 
+def test_atomic_frame_fmt_wins_over_the_suffix(tmp_path):
+    # MonteCarlo.to_csv("x.parquet") wrote Parquet and to_parquet("x.pq") renamed the file to x.parquet
+    frame = pd.DataFrame({"a": [1.5, 2.5]})
+    assert pd.read_csv(atomic_frame(frame, tmp_path / "x.parquet", fmt="csv", index=False)).equals(frame)
+    written = atomic_frame(frame, tmp_path / "x.pq", fmt="parquet", index=False)
+    assert written == tmp_path / "x.pq" and pd.read_parquet(written).equals(frame)
+
+
+
 def test_replace_dir_swaps_the_folder_only_when_complete(tmp_path):
     out = tmp_path / "report"
     out.mkdir()

@@ -135,8 +135,9 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, encoding: str 
     return target
 
 
-def atomic_frame(frame: pd.DataFrame, path: str | os.PathLike[str], **options: Any) -> Path:
-    """Write a DataFrame atomically as CSV or Parquet, chosen by the file's suffix.
+def atomic_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, fmt: str | None = None,
+                 **options: Any) -> Path:
+    """Write a DataFrame atomically as CSV, Parquet or XLSX, chosen by ``fmt`` or else by the file's suffix.
 
     Parameters
     ----------
@@ -146,6 +147,9 @@ def atomic_frame(frame: pd.DataFrame, path: str | os.PathLike[str], **options: A
         ``*.parquet`` is written with :meth:`pandas.DataFrame.to_parquet` (needs pyarrow or fastparquet),
         ``*.xlsx`` with :meth:`pandas.DataFrame.to_excel` (openpyxl), anything else with
         :meth:`pandas.DataFrame.to_csv`.
+    fmt : {"csv", "parquet", "xlsx"}, optional
+        The format whatever the suffix (a writer named for its format, e.g. ``to_csv``, keeps the user's file
+        name); default: from the suffix as above.
     **options
         Passed to the pandas writer (e.g. ``index=False``, ``float_format="%.4f"``).
 
@@ -161,10 +165,11 @@ def atomic_frame(frame: pd.DataFrame, path: str | os.PathLike[str], **options: A
         pandas writer (e.g. ``ImportError`` for Parquet without pyarrow or fastparquet) propagate.
     """
     target = Path(path)
+    kind = fmt or target.suffix.lstrip(".")
     with staged(target) as tmp:
-        if target.suffix == ".parquet":
+        if kind == "parquet":
             frame.to_parquet(tmp, **options)
-        elif target.suffix == ".xlsx":
+        elif kind == "xlsx":
             frame.to_excel(tmp, engine="openpyxl", **options)
         else:
             frame.to_csv(tmp, **options)

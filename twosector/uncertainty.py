@@ -221,7 +221,7 @@ class MonteCarlo:
         TwosectorError
             For an error of the file system (the old file is then unchanged).
         """
-        return atomic_frame(self.to_frame(), Path(path).with_suffix(".parquet"), index=False)
+        return atomic_frame(self.to_frame(), path, fmt="parquet", index=False)
 
     def to_csv(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_frame` to a CSV file, atomically.
@@ -241,7 +241,7 @@ class MonteCarlo:
         TwosectorError
             For an error of the file system (the old file is then unchanged).
         """
-        return atomic_frame(self.to_frame(), path, index=False)
+        return atomic_frame(self.to_frame(), path, fmt="csv", index=False)
 
     # -------------------------------------------------------------------------------------- statistics
 
