@@ -40,7 +40,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from twosector import exog as _exog
 from twosector import priors
@@ -154,6 +153,8 @@ def values(table: pd.DataFrame, unit: np.ndarray) -> pd.DataFrame:
     ------
     Nothing of its own.
     """
+    from scipy import stats  # here, not at import: the command line builds its parser from this module's names
+
     out = np.empty_like(unit, dtype=float)
     for j, (dist, m, a, b, sd) in enumerate(table[["dist", "value", "low", "high", "sd"]].itertuples(index=False)):
         u = unit[:, j]
