@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from twosector.calibration import CALIBRATED, ESTIMATED, Calibration, calibrate
+from twosector.errors import TwosectorError
 from twosector.params import default_params, param_table
 
 cal_mod = importlib.import_module("twosector.calibration")
@@ -151,6 +152,37 @@ def test_early_cutoff_uses_only_targets_known_by_then():
     assert len(c.targets) > 0
     assert all(("2023" not in p and "2024" not in p) for p in c.targets["period"].astype(str))
     assert c.estimates["taylor"].n == 0  # no key-rate sample before 2023: the priors alone
+
+
+def test_a_conditional_forecast_is_fitted_to_the_history_it_runs_on():
+    # the backtest and the scoreboard's realised row pass the realised paths; the fit then sees inputs measured
+    # only later (the 2022-24 sanctions markup, published in 2024), and the fitted history is the forecast's
+    from twosector import exog, simulate
+    from twosector.facts import statistic, targets
+
+    given = exog.condition_rate(exog.paths(end=cal_mod.STABILITY_END), "2022Q4")
+    assert given.loc["2022Q2", "import_markup"] > 0 == exog.paths(end_history="2022Q4").loc["2022Q2", "import_markup"]
+    c = calibrate(end="2022Q4", exog=given)
+    assert not np.allclose(c.params[list(CALIBRATED)], calibrate(end="2022Q4").params[list(CALIBRATED)])
+    run = simulate("baseline", params=c.params, exog=given, end="2022Q4")
+    fitted = c.targets[~c.targets["period"].astype(str).str.contains("2025|2029")].merge(
+        targets()[["id", "variable", "statistic"]], on="id")
+    for t in fitted.itertuples():
+        value = statistic(run[t.variable].to_numpy()[None, :], run.index, t.statistic, str(t.period))[0]
+        assert value == pytest.approx(t.model, rel=1e-9, abs=1e-9), t.id
+
+
+@pytest.mark.parametrize(("cut", "message"), [
+    (slice("2019Q1", "2030Q4"), "lacks quarters 2031Q1..2035Q4"),
+    ("import_markup", "lacks columns import_markup"),
+])
+def test_exog_must_cover_the_calibration_paths(cut, message):
+    from twosector import exog
+
+    x = exog.paths(end=cal_mod.STABILITY_END)
+    x = x.loc[cut] if isinstance(cut, slice) else x.drop(columns=cut)
+    with pytest.raises(TwosectorError, match=message):
+        calibrate(end="2022Q4", exog=x)
 
 
 def test_write_catalogue_changes_only_value_kind_source(cal, tmp_path):

@@ -339,7 +339,9 @@ class _Problem:
         return (r**2).sum(axis=1) + ((REGULARISATION * (xs - self.prior) / self.scale) ** 2).sum(axis=1)
 
 
-def _problem(data: str | os.PathLike | Mapping[str, pd.Series] | None, end: str | pd.Period) -> _Problem:
+def _problem(
+    data: str | os.PathLike | Mapping[str, pd.Series] | None, end: str | pd.Period, exog: pd.DataFrame | None = None,
+) -> _Problem:
     """Estimate on the data to ``end``, map the estimates, and set up the calibration problem."""
     from twosector.facts import targets as target_table
     from twosector.params import param_table
@@ -364,13 +366,15 @@ def _problem(data: str | os.PathLike | Mapping[str, pd.Series] | None, end: str 
         table=table, params=params, est=est, clipped=clipped, end=q, targets=tt, names=names, low=lo, high=hi,
         start=np.clip(np.array([CALIBRATED[n][0] for n in names]), lo, hi),
         prior=np.clip(np.array([CALIBRATED[n][1] for n in names]), lo, hi), scale=hi - lo,
-        sim=_TargetSim(params, names, tt, q) if len(tt) else None,
+        sim=_TargetSim(params, names, tt, q, exog) if len(tt) else None,
     )
 
 
 def calibrate(
     data: str | os.PathLike | Mapping[str, pd.Series] | None = None,
     end: str | pd.Period = DATA_CUTOFF,
+    *,
+    exog: pd.DataFrame | None = None,
 ) -> Calibration:
     """Estimate and calibrate the model on the data up to ``end``.
 
@@ -388,6 +392,13 @@ def calibrate(
         The data used for estimation (see :func:`twosector.estimation.load_inputs`); default the shipped data.
     end : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
         Cut-off quarter: no observation or target after it is used.
+    exog : pd.DataFrame, optional
+        The exogenous paths the calibration simulates (the layout of :func:`twosector.exog.paths`, through
+        :data:`STABILITY_END`). Default ``exog.paths(end_history=end, end=STABILITY_END)``: only what was known at
+        ``end``. A conditional forecast with the realised paths (the backtest, the scoreboard's realised-exogenous
+        row) passes those paths here too, so that the parameters are fitted to the same history the forecast
+        runs on: an input measured only later (the sanctions markup of 2022-24, published in 2024) otherwise
+        enters the forecast's history but not the fit.
 
     Returns
     -------
@@ -396,13 +407,13 @@ def calibrate(
     Raises
     ------
     TwosectorError
-        If ``end`` is not a quarter.
+        If ``end`` is not a quarter, or ``exog`` does not cover the quarters of the default paths.
     DataError
         If the data are missing or invalid (see :func:`twosector.estimation.estimate`).
     """
     from scipy.optimize import least_squares
 
-    pb = _problem(data, end)
+    pb = _problem(data, end, exog)
     table, params, est, clipped, q, tt = pb.table, pb.params, pb.est, pb.clipped, pb.end, pb.targets
     names, lo, hi, x0, prior, scale = pb.names, pb.low, pb.high, pb.start, pb.prior, pb.scale
     solver: dict[str, Any] = {"targets": list(tt["id"]), "parameters": names}
@@ -516,13 +527,22 @@ class _TargetSim:
     data either.
     """
 
-    def __init__(self, params: pd.Series, names: Sequence[str], targets: pd.DataFrame, end: pd.Period) -> None:
+    def __init__(self, params: pd.Series, names: Sequence[str], targets: pd.DataFrame, end: pd.Period,
+                 exog: pd.DataFrame | None = None) -> None:
         from twosector import exog as _exog
         from twosector.facts import impulse_scenario
         from twosector.scenarios import lever_paths, load_scenario
 
         self.params, self.names, self.targets = params, list(names), targets
         x = _exog.paths(end_history=end, end=STABILITY_END)
+        if exog is not None:
+            missing = x.index.difference(exog.index)
+            lacking = sorted(set(x.columns) - set(exog.columns))
+            if len(missing) or lacking:
+                what = f"quarters {missing[0]}..{missing[-1]}" if len(missing) else f"columns {', '.join(lacking[:5])}"
+                raise TwosectorError(f"calibrate: exog lacks {what}; allowed: paths in the layout of "
+                                     f"twosector.exog.paths(), from {x.index[0]} to {x.index[-1]}")
+            x = exog.loc[x.index, x.columns]
         self.index = x.index
         self.i2021, self.i_prewar = normalisation_positions(x.index)
         self.x = {k: x[k].to_numpy(dtype=float) for k in x.columns}

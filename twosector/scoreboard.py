@@ -2,7 +2,7 @@
 
 For each vintage cut-off (the last quarter of a year), :func:`forecast_scoreboard` re-estimates and re-calibrates
 the model on the data up to the cut-off (:func:`twosector.calibration.calibrate` with ``end=cutoff``) and
-projects the next calendar year twice with those parameters (``docs/calibration.md`` §7, model-v2 §4):
+projects the next calendar year twice (``docs/calibration.md`` §7, model-v2 §4):
 
 - ``twosector (information set)``: ``exog.paths(end_history=cutoff)``, only what was known at the cut-off: the
   observations whose period has ended, the budget laws adopted by then (:data:`twosector.exog.BUDGET_LAWS`),
@@ -12,7 +12,9 @@ projects the next calendar year twice with those parameters (``docs/calibration.
   outturns, Urals, ruble, recruitment, sanctions, the GDP deflator and NWF anchors, and the households'
   inflation-expectations survey, which is observed data too), with the key rate conditioned on its data only
   up to the cut-off (:func:`twosector.exog.condition_rate`): the key rate is one of the scored variables, so
-  the Taylor rule sets it afterwards, as in the backtest.
+  the Taylor rule sets it afterwards, as in the backtest. Its parameters are calibrated at the same cut-off on
+  these inputs (``calibrate(end=cutoff, exog=...)``): inputs measured only later (the 2022-24 sanctions markup,
+  published in 2024) are then in the history it was fitted to as well as in the one it runs on.
 
 The realised-exogenous row's error is the structure's error (with the parameters of the time); the difference
 between the two rows is the error of the assumptions. Each is compared with the professional forecasts of the
@@ -161,19 +163,22 @@ def forecast_scoreboard(vintages: str | Sequence[str] = DEFAULT_VINTAGES) -> pd.
     >>> board[board["variable"] == "cpi_dec"][["forecaster", "value", "outcome", "error"]]  # doctest: +SKIP
     """
     from twosector import exog
-    from twosector.calibration import calibrate
+    from twosector.calibration import STABILITY_END, calibrate
     from twosector.data import FORECAST_VARIABLES, load_forecasts
     from twosector.simulation import simulate
 
     cutoffs = _cutoffs(vintages)
     forecasts = load_forecasts()
-    realised = exog.paths(end=f"{max(cutoffs).year + 1}Q4")
+    realised = exog.paths(end=STABILITY_END)
     rows = []
     for q in cutoffs:
         year, end = q.year + 1, f"{q.year + 1}Q4"
         params = calibrate(end=str(q)).params
         informed = simulate("baseline", params=params, exog=exog.paths(end_history=q, end=end), end=end)
-        conditioned = simulate("baseline", params=params, exog=exog.condition_rate(realised, q), end=end)
+        # the realised row is fitted to the history it runs on (inputs measured later, such as the 2022-24
+        # sanctions markup, are in both), so its error is the structure's, not a mismatch of fit and inputs
+        given = exog.condition_rate(realised, q)
+        conditioned = simulate("baseline", params=calibrate(end=str(q), exog=given).params, exog=given, end=end)
         model = {INFORMATION_SET: (_model_values(informed, year), f"calibrated at {q}, paths known at {q}"),
                  REALISED_EXOGENOUS: (_model_values(conditioned, year),
                                       f"calibrated at {q}, realised paths, key rate by the rule after {q}")}
