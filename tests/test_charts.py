@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas as pd
 import plotly.io as pio
@@ -240,10 +242,78 @@ def test_saving_images_without_a_usable_browser_fails_at_once_with_one_message(t
     # without the check kaleido's server waits forever for a browser (a batch hangs until its timeout)
     monkeypatch.setenv("BROWSER_PATH", browser)
     monkeypatch.setattr(charts, "_kaleido_started", False)
+    monkeypatch.setattr(charts, "_browser_failures", {})
     fig = charts.history(pd.Series([1.0, 2.0], index=pd.period_range("2024Q1", periods=2, freq="Q"), name="x"))
     with pytest.raises(TwosectorError, match=r"saving images needs a Chromium browser; .* BROWSER_PATH"):
         charts.save(fig, tmp_path / "fig", formats=("png",))
     assert not list(tmp_path.iterdir())
+
+
+def _hanging_browser(folder) -> str:
+    """A browser that answers --version and then hangs (as a broken Chromium does when asked to render)."""
+    path = folder / "hanging-chromium"
+    path.write_text('#!/bin/sh\nif [ "$1" = "--version" ]; then echo "Chromium 130.0"; exit 0; fi\nexec sleep 600\n')
+    path.chmod(0o755)
+    return str(path)
+
+
+def _descendants() -> list:
+    import psutil
+
+    return [p for p in psutil.Process().children(recursive=True) if p.status() != psutil.STATUS_ZOMBIE]
+
+
+@pytest.mark.slow
+def test_a_browser_that_hangs_on_render_fails_within_the_limit_and_leaves_no_process(tmp_path, monkeypatch):
+    import psutil
+
+    monkeypatch.setenv("BROWSER_PATH", _hanging_browser(tmp_path))
+    monkeypatch.setattr(charts, "_kaleido_started", False)
+    monkeypatch.setattr(charts, "_browser_failures", {})
+    monkeypatch.setattr(charts, "SMOKE_TIMEOUT", 8.0)
+    before = {p.pid for p in _descendants()}
+    fig = charts.history(pd.Series([1.0, 2.0], index=pd.period_range("2024Q1", periods=2, freq="Q"), name="x"))
+    started = time.monotonic()
+    expected = (r"^saving images needs a Chromium browser; '.*hanging-chromium' starts but renders no image within "
+                r"8 s; install Debian's chromium .*BROWSER_PATH")
+    with pytest.raises(TwosectorError, match=expected):
+        charts.save(fig, tmp_path / "fig", formats=("png",))
+    assert time.monotonic() - started < 60
+    assert [p.cmdline() for p in _descendants() if p.pid not in before] == []
+    assert not [p for p in psutil.process_iter(["cmdline"]) if "hanging-chromium" in " ".join(p.info["cmdline"] or [])]
+    assert [p.name for p in tmp_path.iterdir()] == ["hanging-chromium"]
+    started = time.monotonic()  # the failure is remembered: the next figure fails at once
+    with pytest.raises(TwosectorError, match="renders no image within 8 s"):
+        charts.save(fig, tmp_path / "fig2", formats=("svg",))
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.slow
+def test_an_export_that_hangs_after_the_check_is_stopped_with_its_browser(tmp_path, monkeypatch):
+    import threading
+
+    import psutil
+    from choreographer.errors import BrowserFailedError
+
+    hook = threading.excepthook  # kaleido's server thread ends with BrowserFailedError once its browser is killed
+    monkeypatch.setattr(threading, "excepthook",
+                        lambda args: None if args.exc_type is BrowserFailedError else hook(args))
+
+    monkeypatch.setenv("BROWSER_PATH", _hanging_browser(tmp_path))
+    monkeypatch.setattr(charts, "_kaleido_started", False)
+    monkeypatch.setattr(charts, "_browser_failures", {})
+    monkeypatch.setattr(charts, "_smoke_render", lambda path: None)  # as if the browser hung only later
+    monkeypatch.setattr(charts, "EXPORT_TIMEOUT", 6.0)
+    charts._stop_kaleido()  # the server an earlier test started, with the real browser
+    before = {p.pid for p in _descendants()}
+    fig = charts.history(pd.Series([1.0, 2.0], index=pd.period_range("2024Q1", periods=2, freq="Q"), name="x"))
+    started = time.monotonic()
+    with pytest.raises(TwosectorError, match=r"'.*hanging-chromium' rendered no image within 6 s and was stopped"):
+        charts.save(fig, tmp_path / "fig", formats=("png",))
+    assert time.monotonic() - started < 60
+    assert [p.cmdline() for p in _descendants() if p.pid not in before] == []
+    assert not [p for p in psutil.process_iter(["cmdline"]) if "hanging-chromium" in " ".join(p.info["cmdline"] or [])]
+    assert not (tmp_path / "fig.png").exists()
 
 
 def test_fan_chart_draws_bands_between_symmetric_quantiles_and_the_median() -> None:

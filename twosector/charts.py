@@ -1032,6 +1032,18 @@ def scoreboard_figure(
 
 
 _kaleido_started = False
+#: Why the browser at a path cannot export images, found once per process (a hanging browser costs its time limit
+#: once, not once per figure).
+_browser_failures: dict[str, str] = {}
+#: Seconds the first image of a process (a tiny figure, rendered by a child process) may take before the browser
+#: is called unusable; a cold Chromium renders it in about 2 s.
+SMOKE_TIMEOUT = 45.0
+#: Seconds one image may take. Kaleido limits a rendering to 90 s but not the start of its browser.
+EXPORT_TIMEOUT = 150.0
+_BROWSER_HINT = ("install Debian's chromium (apt-get install -y chromium) or point BROWSER_PATH at a Chromium or "
+                 "Chrome, or do not save images (save_figures=False)")
+_SMOKE = ("import kaleido; kaleido.calc_fig_sync({'data': [{'type': 'bar', 'y': [1]}], 'layout': {}}, "
+          "opts={'format': 'png', 'width': 20, 'height': 20}, kopts={'mathjax': False})")
 
 
 def _usable_browser() -> str:
@@ -1045,34 +1057,125 @@ def _usable_browser() -> str:
     from choreographer.browsers.chromium import Chromium
 
     path = os.environ.get("BROWSER_PATH") or Chromium.find_browser(skip_local=False)
-    hint = ("install Debian's chromium (apt-get install -y chromium) or point BROWSER_PATH at a Chromium or "
-            "Chrome, or do not save images (save_figures=False)")
     if not path:
         raise TwosectorError(f"saving images needs a Chromium browser and none was found (BROWSER_PATH unset, none on "
-                             f"PATH); {hint}")
+                             f"PATH); {_BROWSER_HINT}")
     try:
         done = subprocess.run([path, "--version"], capture_output=True, timeout=20, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise TwosectorError(f"saving images needs a Chromium browser; {path!r} does not start ({exc}); "
-                             f"{hint}") from None
+                             f"{_BROWSER_HINT}") from None
     if done.returncode != 0:
         raise TwosectorError(f"saving images needs a Chromium browser; {path!r} --version exits with "
-                             f"{done.returncode}; {hint}")
+                             f"{done.returncode}; {_BROWSER_HINT}")
     return str(path)
 
 
-def _start_kaleido() -> None:
-    """Start one kaleido browser for all images of this process (~0.4 s per image instead of ~2.5 s)."""
+def _smoke_render(path: str) -> None:
+    """Render a tiny figure with the browser at ``path`` in a child process, within :data:`SMOKE_TIMEOUT`.
+
+    A browser that answers ``--version`` may still hang when asked to render; in a child process it can be
+    killed with everything it started (kaleido runs its browser in a session of its own) and nothing is left
+    behind.
+    """
+    import subprocess
+    import sys
+
+    from twosector.processes import kill_tree
+
+    proc = subprocess.Popen([sys.executable, "-c", _SMOKE], env={**os.environ, "BROWSER_PATH": path},
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        _, err = proc.communicate(timeout=SMOKE_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        kill_tree(proc.pid)
+        proc.communicate()
+        raise TwosectorError(f"saving images needs a Chromium browser; {path!r} starts but renders no image within "
+                             f"{SMOKE_TIMEOUT:g} s; {_BROWSER_HINT}") from None
+    if proc.returncode != 0:
+        lines = [line.strip() for line in err.decode(errors="replace").splitlines() if line.strip()]
+        why = lines[-1][:200] if lines else f"exit status {proc.returncode}"
+        raise TwosectorError(f"saving images needs a Chromium browser; {path!r} fails to render an image ({why}); "
+                             f"{_BROWSER_HINT}")
+
+
+def _start_kaleido() -> str:
+    """Start one kaleido browser for all images of this process (~0.4 s per image instead of ~2.5 s); its path.
+
+    The browser is checked first (:func:`_usable_browser`, :func:`_smoke_render`); a failure is remembered, so
+    that every later image of the process fails at once with the same message.
+    """
     global _kaleido_started
+    path = os.environ.get("BROWSER_PATH", "")
+    if path in _browser_failures:
+        raise TwosectorError(_browser_failures[path])
     if _kaleido_started:
-        return
-    _usable_browser()
+        return path
+    try:
+        _smoke_render(_usable_browser())
+    except TwosectorError as exc:
+        _browser_failures[path] = str(exc)
+        raise
     import kaleido
 
     # plotly.js from the plotly package (offline); no MathJax (it would come from a CDN)
     kaleido.start_sync_server(mathjax=False, silence_warnings=True)
     atexit.register(kaleido.stop_sync_server, silence_warnings=True)
     _kaleido_started = True
+    return path
+
+
+def _stop_kaleido() -> None:
+    """Kill this process's kaleido browser with everything it started and stop kaleido's server."""
+    global _kaleido_started
+    import threading
+
+    import kaleido
+    import psutil
+
+    from twosector.processes import kill_tree
+
+    for child in psutil.Process().children():
+        try:
+            browser = any("chromium" in part.lower() for part in child.cmdline())
+        except psutil.Error:
+            continue
+        if browser:
+            kill_tree(child.pid)
+    # the server's thread ends once its browser is gone; a stuck one must not block this process
+    stop = threading.Thread(target=kaleido.stop_sync_server, kwargs=dict(silence_warnings=True), daemon=True)
+    stop.start()
+    stop.join(10)
+    _kaleido_started = False
+
+
+def _export(fig: go.Figure, opts: dict[str, Any], path: str) -> bytes:
+    """One image of ``fig`` from the running kaleido server, within :data:`EXPORT_TIMEOUT`."""
+    import threading
+
+    import kaleido
+
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["image"] = kaleido.calc_fig_sync(fig.to_dict(), opts=opts)
+        except Exception as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="kaleido-export", daemon=True)
+    thread.start()
+    thread.join(EXPORT_TIMEOUT)
+    if thread.is_alive():
+        _stop_kaleido()
+        message = (f"saving images needs a Chromium browser; {path or 'the browser'!r} rendered no image within "
+                   f"{EXPORT_TIMEOUT:g} s and was stopped; {_BROWSER_HINT}")
+        _browser_failures[path] = message
+        raise TwosectorError(message)
+    if "error" in box:
+        raise box["error"]
+    return bytes(box["image"])
 
 
 def tornado(result: Any, output: str | None = None, *, top: int = 15, title: str | None = None,
@@ -1231,15 +1334,15 @@ def save(fig: go.Figure, path: str | os.PathLike[str], formats: Sequence[str] = 
     ------
     TwosectorError
         For an unknown image format, or when no usable Chromium is found (``BROWSER_PATH`` or one on ``PATH``
-        that answers ``--version``); nothing is written then.
+        that answers ``--version`` and renders a tiny figure within :data:`SMOKE_TIMEOUT` seconds); nothing is
+        written then. Also when one image takes longer than :data:`EXPORT_TIMEOUT` seconds: the browser is
+        killed (with every process it started) and later images of the process fail at once.
     """
     allowed = ("png", "svg", "pdf", "jpeg", "webp")
     for fmt in formats:
         if fmt not in allowed:
             raise TwosectorError(unknown_name("image format", fmt, allowed))
-    _start_kaleido()
-    import kaleido
-
+    browser = _start_kaleido()
     base = Path(path)
     base.parent.mkdir(parents=True, exist_ok=True)
     written = []
@@ -1247,7 +1350,7 @@ def save(fig: go.Figure, path: str | os.PathLike[str], formats: Sequence[str] = 
         target = base.with_suffix(f".{fmt}")
         # kaleido directly: plotly's write_image passes options a running server ignores (with a warning)
         opts = dict(format=fmt, width=width, height=height or fig.layout.height or 500, scale=scale)
-        atomic_write(target, kaleido.calc_fig_sync(fig.to_dict(), opts=opts))
+        atomic_write(target, _export(fig, opts, browser))
         written.append(target)
     return written
 

@@ -5,11 +5,15 @@ are handled by the batch, which kills its workers; SIGKILL (or a crash of the in
 worker watches its parent itself and ends with it (:func:`exit_with_parent`). The worker's kernel then ends
 too: ipykernel watches its own parent, the worker (jupyter_client sets ``JPY_PARENT_PID``).
 
+A process that starts helpers in sessions of their own (kaleido's Chromium wrapper does) cannot be ended with
+its process group alone; :func:`kill_tree` ends it with every process it started.
+
 This module imports nothing heavy: it runs first in every worker.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -18,7 +22,7 @@ import threading
 import time
 from typing import Any
 
-__all__ = ["exit_with_parent"]
+__all__ = ["exit_with_parent", "kill_tree"]
 
 #: ``prctl`` option of Linux: the signal a process gets when its parent (the thread that started it) ends.
 PR_SET_PDEATHSIG = 1
@@ -86,3 +90,39 @@ def exit_with_parent(parent: int, poll: float = POLL) -> threading.Thread:
     thread = threading.Thread(target=watch, name="exit-with-parent", daemon=True)
     thread.start()
     return thread
+
+
+def kill_tree(pid: int) -> None:
+    """Kill the process ``pid``, every process it started and their process groups, and wait for them to end.
+
+    The descendants are listed before anything is killed: once a parent is gone its children are adopted by
+    init and can no longer be told from other processes. Process groups are killed too, which catches what a
+    descendant started in the meantime (Chromium's helpers); the caller's own process group is spared.
+
+    Parameters
+    ----------
+    pid : int
+        Process id of the root of the tree (usually a child started with ``start_new_session=True``).
+
+    Raises
+    ------
+    Nothing: processes that have already ended are skipped.
+    """
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        family = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return
+    groups = set()
+    for proc in family:
+        with contextlib.suppress(ProcessLookupError):
+            groups.add(os.getpgid(proc.pid))
+    for group in groups - {os.getpgrp()}:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(group, signal.SIGKILL)
+    for proc in family:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.kill()
+    psutil.wait_procs(family, timeout=5)
