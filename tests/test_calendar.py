@@ -82,13 +82,16 @@ def test_parse_quarter_reads_the_quarter_forms(text: str) -> None:
 def test_a_year_is_not_read_as_its_first_quarter(value: object) -> None:
     with pytest.raises(ScenarioError) as exc:
         parse_quarter(value, "lever.start", ScenarioError)
-    assert str(exc.value) == "lever.start: '2025' is a year; did you mean '2025Q4'?"
+    assert str(exc.value) == "lever.start: '2025' is a year; did you mean '2025Q1'?"  # a start: its first quarter
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
         (lambda: twosector.simulate("baseline", end="2030"), "end: '2030' is a year; did you mean '2030Q4'?"),
+        (lambda: twosector.simulate("baseline", start="2023"), "start: '2023' is a year; did you mean '2023Q1'?"),
+        (lambda: twosector.scenarios.load_scenario({"levers": {"ceasefire": {"intensity": 1, "start": 2030}}}),
+         "scenario mapping: ceasefire.start: '2030' is a year; did you mean '2030Q1'?"),
         (lambda: quarter_index("2019Q1", "2024"), "end: '2024' is a year; did you mean '2024Q4'?"),
         (lambda: exog.paths(end_history="2023"), "exog.paths: end_history: '2023' is a year; did you mean '2023Q4'?"),
         (lambda: twosector.tables.key_results(*[twosector.simulate("baseline")] * 2, at="2027"),

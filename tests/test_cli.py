@@ -268,7 +268,7 @@ def test_malformed_file_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFi
         (["calibrate", "--end", "2024"], "twosector calibrate: error: end: '2024' is a year; did you mean '2024Q4'?"),
         (["simulate", "baseline", "--set", "input_sanctions=0.5", "--set", "input_sanctions.start=2026"],
          "twosector simulate: error: scenario 'baseline': input_sanctions.start: '2026' is a year; "
-         "did you mean '2026Q4'?"),
+         "did you mean '2026Q1'?"),  # a start is offered the year's first quarter, an end its last
     ],
 )
 def test_a_bare_year_is_refused_with_a_did_you_mean(argv, message, tmp_path, capsys) -> None:

@@ -182,7 +182,7 @@ def test_base_cycles_and_file_bases(tmp_path: Path) -> None:
     ({"intensity": float("nan")}, r"Lever: input_sanctions\.intensity: nan is outside the allowed range \[0\.0, 1"),
     ({"intensity": 2.0}, r"Lever: input_sanctions\.intensity: 2\.0 is outside the allowed range"),
     ({"ramp": -1}, r"Lever: input_sanctions\.ramp: -1 is outside the allowed range"),
-    ({"start": "2030"}, r"Lever: input_sanctions\.start: '2030' is a year; did you mean '2030Q4'\?"),
+    ({"start": "2030"}, r"Lever: input_sanctions\.start: '2030' is a year; did you mean '2030Q1'\?"),
     ({"end": pd.Period("2024Q1", freq="Q")}, r"Lever: input_sanctions\.end: '2024Q1' is before start '2025Q1'"),
 ])
 def test_a_lever_built_in_python_is_checked_like_one_from_a_file(fields, message):

@@ -104,8 +104,9 @@ def parse_quarter(value: object, where: str = "quarter", error: type[TwosectorEr
     """Read a quarter strictly: ``"2025Q2"``, ``"2025-Q2"`` or ``"2025q2"``, or a quarterly Period.
 
     The one reader of quarters given by users, for the whole package. Unlike ``pandas.Period(text, freq="Q")``,
-    which reads ``"2025"`` as 2025Q1 without a word, this refuses a year (with a did-you-mean of its fourth
-    quarter), a date or a quarter 5.
+    which reads ``"2025"`` as 2025Q1 without a word, this refuses a year, a date or a quarter 5. The
+    did-you-mean of a year is its first quarter for a start (``where`` ending in ``start``) and its fourth
+    quarter otherwise (an end, a cut-off, a quarter shown).
 
     Parameters
     ----------
@@ -125,7 +126,7 @@ def parse_quarter(value: object, where: str = "quarter", error: type[TwosectorEr
     ------
     TwosectorError
         (Or ``error``) naming ``where``, the value and the allowed form; for a year ``"<where>: '2030' is a
-        year; did you mean '2030Q4'?"``.
+        year; did you mean '2030Q4'?"`` (``'2030Q1'`` for a start).
 
     Examples
     --------
@@ -135,12 +136,17 @@ def parse_quarter(value: object, where: str = "quarter", error: type[TwosectorEr
     Traceback (most recent call last):
     ...
     twosector.errors.TwosectorError: end: '2030' is a year; did you mean '2030Q4'?
+    >>> parse_quarter("2030", "input_sanctions.start")
+    Traceback (most recent call last):
+    ...
+    twosector.errors.TwosectorError: input_sanctions.start: '2030' is a year; did you mean '2030Q1'?
     """
     if isinstance(value, pd.Period) and value.freqstr.startswith("Q"):
         return value
     year = _year(value)
     if year is not None:
-        raise error(f"{where}: {year!r} is a year; did you mean '{year}Q4'?")
+        quarter = 1 if re.search(r"start\W*$", where) else 4
+        raise error(f"{where}: {year!r} is a year; did you mean '{year}Q{quarter}'?")
     m = _QUARTER_RE.match(value.strip()) if isinstance(value, str) else None
     if m is None:
         raise error(f"{where}: {value!r} is not a quarter; allowed: text like '2025Q2' (year, 'Q', quarter 1-4)")
