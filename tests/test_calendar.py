@@ -97,6 +97,8 @@ def test_a_year_is_not_read_as_its_first_quarter(value: object) -> None:
         (lambda: twosector.tables.key_results(*[twosector.simulate("baseline")] * 2, at="2027"),
          "quarter: '2027' is a year; did you mean '2027Q4'?"),
         (lambda: twosector.estimation.estimate(end="2024"), "end: '2024' is a year; did you mean '2024Q4'?"),
+        (lambda: twosector.calibrate(end="2025Q1"),
+         "end: '2025Q1' is after the last quarter of the data, 2024Q4; allowed: a cut-off up to 2024Q4"),
     ],
 )
 def test_every_quarter_a_user_gives_refuses_a_bare_year(call, message: str) -> None:

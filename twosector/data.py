@@ -156,11 +156,14 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
     Raises
     ------
     DataError
-        If the folder does not exist.
+        If the folder does not exist or is a file.
     """
     if path is None:
         path = data_folder()
     folder = Path(path).expanduser().resolve()
+    if folder.exists() and not folder.is_dir():
+        raise DataError(f"data folder {str(folder)!r} is a file, not a folder; pass path= or set {ENV_VAR} to the "
+                        "folder that holds the data files")
     if not folder.is_dir():
         raise DataError(f"data folder {str(folder)!r} does not exist; pass path= or set {ENV_VAR}")
     return folder

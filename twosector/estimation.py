@@ -751,11 +751,14 @@ def estimate(
     Raises
     ------
     TwosectorError
-        If ``end`` is not a quarter.
+        If ``end`` is not a quarter, or is after the last quarter of the data (:data:`DATA_CUTOFF`).
     DataError
         If the data are missing or invalid, or an equation without priors has too short a sample.
     """
     q = _quarter(end)
+    if q > DATA_CUTOFF:
+        raise TwosectorError(f"end: '{q}' is after the last quarter of the data, {DATA_CUTOFF}; allowed: a cut-off "
+                             f"up to {DATA_CUTOFF}")
     try:
         return _estimate(data, q, natural_rate)
     except _ShortSample as exc:

@@ -18,6 +18,7 @@ is read by :func:`read_toml`, which turns a missing or malformed file into one c
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -309,7 +310,8 @@ def check_can_write(path: str | os.PathLike[str], option: str, into: bool = Fals
     ------
     TwosectorError
         ``"<option> '<path>': cannot write there (<reason>: '<folder>'); give a place you can write to"``,
-        naming the folder that refused the trial file.
+        naming the folder that refused the trial file (``no new file can be created in '<folder>'`` for a
+        folder such as ``/proc``).
     """
     target = Path(path)
     places = [_existing_folder(target.absolute().parent)]
@@ -321,8 +323,11 @@ def check_can_write(path: str | os.PathLike[str], option: str, into: bool = Fals
             os.close(fd)
             os.unlink(name)
         except OSError as exc:
-            raise TwosectorError(f"{option} {str(target)!r}: cannot write there ({exc.strerror or exc}: "
-                                 f"{str(folder)!r}); give a place you can write to") from None
+            # a folder that exists but "has no such file" for a new one is a system folder such as /proc
+            why = (f"no new file can be created in {str(folder)!r}" if exc.errno == errno.ENOENT
+                   else f"{exc.strerror or exc}: {str(folder)!r}")
+            raise TwosectorError(f"{option} {str(target)!r}: cannot write there ({why}); give a place you can "
+                                 "write to") from None
     return target
 
 
