@@ -283,6 +283,26 @@ def test_example_grid_is_valid():
     assert {r.name for r in runs} >= {"03_scenario", "04_gradual_vs_sudden", "05_ceasefire"}
 
 
+def test_a_yaml_grid_gives_the_runs_of_its_toml_twin(tmp_path):
+    import tomllib
+
+    import yaml
+
+    (tmp_path / "mine.yaml").write_text("levers:\n  ceasefire: 1\n")
+    toml = tmp_path / "grid.toml"
+    toml.write_text((Path(__file__).resolve().parents[1] / "examples" / "grid.toml").read_text()
+                    + '\n[[run]]\nnotebook = "03_scenario"\nscenarios = ["mine.yaml"]\n')
+    twin = tmp_path / "grid.yaml"
+    twin.write_text(yaml.safe_dump(tomllib.loads(toml.read_text())))
+    runs = load_grid(twin)
+    assert runs == load_grid(toml) and len(runs) >= 6
+    assert runs[-1].run_id == "03_scenario-mine" and runs[-1].parameters["scenario"] == str(tmp_path / "mine.yaml")
+    twin.write_text("run:\n  - notebook: 03_scenario\n    parameters: {scenario: baseline\n")
+    with pytest.raises(TwosectorError, match=r"^grid file .*grid.yaml: malformed YAML \(.*\(at line 4, column 1\)\); "
+                                             r"see docs/batch.md for the format$"):
+        load_grid(twin)
+
+
 # ------------------------------------------------------------------------------------------ in a browser
 # The batch report opened in headless Debian Chromium: the plotly charts really render. Chromium is a test
 # requirement (`make test` installs it with `make browser`): without it these tests fail.

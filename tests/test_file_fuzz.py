@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import tomli_w
+import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -110,11 +111,17 @@ def _toml(data: dict[str, Any]) -> bytes:
 
 @st.composite
 def scenario_files(draw: st.DrawFn, folder: Path) -> Path:
-    """A scenario file in ``folder``: valid, mutated, not TOML, not UTF-8, empty, or part of a cycle of bases."""
+    """A scenario file in ``folder``: valid, mutated, not TOML, not UTF-8, empty, part of a cycle of bases, or YAML."""
     path = folder / f"s{next(_names)}.toml"
     data = draw(scenarios())
-    kind = draw(st.sampled_from(["valid", "mutated", "mutated", "cycle", "yaml", "latin1", "empty", "truncated"]))
-    if kind == "valid":
+    kind = draw(st.sampled_from(["valid", "mutated", "mutated", "cycle", "yaml", "latin1", "empty", "truncated",
+                                 "as-yaml", "mutated-yaml", "truncated-yaml"]))
+    if kind.endswith("-yaml"):  # the same tables as a YAML file, which may also say null
+        path = path.with_suffix(".yaml")
+        tables = _mutate(draw, data) if kind == "mutated-yaml" else data
+        text = yaml.safe_dump(tables if draw(st.booleans()) else {**tables, "description": None}).encode()
+        content = text[: draw(st.integers(0, len(text) - 1))] if kind == "truncated-yaml" else text
+    elif kind == "valid":
         content = _toml(data)
     elif kind == "mutated":
         content = _toml(_mutate(draw, data))
@@ -163,6 +170,9 @@ def test_a_valid_scenario_file_loads_saves_and_loads_the_same(data, tmp_path):
     second = load_scenario(save_scenario(first, tmp_path / f"saved{next(_names)}.toml"))
     assert (second.name, second.description, second.levers) == (first.name, first.description, first.levers)
     assert second.to_dict() == first.to_dict()
+    twin = path.with_suffix(".yaml")  # the same tables as YAML: the same scenario
+    twin.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert (load_scenario(twin).name, load_scenario(twin).levers) == (first.name, first.levers)
     for name, table in data["levers"].items():  # and it is what the file said
         assert math.isclose(first.levers[name].intensity, table["intensity"])
         if "end" in table:

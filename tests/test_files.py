@@ -14,7 +14,7 @@ from twosector.files import (
     check_output_file,
     mark_output,
     output_kind,
-    read_toml,
+    read_config,
     replace_dir,
     staged,
 )
@@ -85,16 +85,55 @@ def test_replace_dir_swaps_the_folder_only_when_complete(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no temporary or old folder left
 
 
-def test_read_toml_names_the_file_and_the_parse_error(tmp_path):
+def test_read_config_names_the_file_and_the_parse_error(tmp_path):
     good = tmp_path / "g.toml"
     good.write_text('name = "x"\n[levers.a]\nintensity = 0.5\n')
-    assert read_toml(good, "grid file") == {"name": "x", "levers": {"a": {"intensity": 0.5}}}
+    assert read_config(good, "grid file") == {"name": "x", "levers": {"a": {"intensity": 0.5}}}
     with pytest.raises(TwosectorError, match=r"^grid file '.*missing.toml' not found$"):
-        read_toml(tmp_path / "missing.toml", "grid file")
+        read_config(tmp_path / "missing.toml", "grid file")
     bad = tmp_path / "bad.toml"
     bad.write_text("[levers.a\nintensity = 0.5\n")
     with pytest.raises(ScenarioError, match=r"scenario file .*bad.toml: malformed TOML \(.*line 1.*\); see docs/s.md"):
-        read_toml(bad, "scenario file", error=ScenarioError, doc="docs/s.md")
+        read_config(bad, "scenario file", error=ScenarioError, doc="docs/s.md")
+
+
+def test_a_yaml_file_gives_the_tables_its_toml_twin_gives(tmp_path):
+    toml = tmp_path / "s.toml"
+    toml.write_text('name = "x"\nbase = "baseline"\n[levers.oil_price_cap]\nintensity = 8.0\nstart = "2026Q1"\n'
+                    'ramp = 0\n[levers.ceasefire]\nintensity = 1\n')
+    for name in ("s.yaml", "s.YML"):
+        yaml = tmp_path / name
+        yaml.write_text("name: x\nbase: baseline\nlevers:\n  oil_price_cap: {intensity: 8.0, start: 2026Q1, ramp: 0}\n"
+                        "  ceasefire:\n    intensity: 1\n")
+        assert read_config(yaml, "scenario file") == read_config(toml, "scenario file")
+    bom = tmp_path / "bom.yml"
+    bom.write_bytes(b"\xef\xbb\xbfname: x\n")
+    assert read_config(bom, "grid file") == {"name": "x"}
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"name: x\nlevers:\n  input_sanctions: {intensity: 0.5\n",
+     "malformed YAML (expected ',' or '}', but got '<stream end>' (at line 4, column 1)); "
+     "see docs/s.md for the format"),
+    (b"name: x\n  bad: indentation\n", "malformed YAML (mapping values are not allowed here (at line 2, column 6)); "
+                                      "see docs/s.md for the format"),
+    (b"name: x\nlevers: {}\nname: y\n", "malformed YAML (key 'name' given twice (at line 3, column 1)); see docs/s.md "
+                                         "for the format"),
+    (b"- name: x\n", "holds a list, not a mapping of fields (name: value lines); see docs/s.md for the format"),
+    (b"just text\n", "holds a str, not a mapping of fields (name: value lines); see docs/s.md for the format"),
+    (b"# only a comment\n", "nothing in it (the file is empty or only comments); see docs/s.md for the format"),
+    (b"", "nothing in it (the file is empty or only comments); see docs/s.md for the format"),
+    (b"name: caf\xe9\n", "not UTF-8 text (byte 0xe9 at position 9); save the file as UTF-8"),
+    (b"name: !!python/object/apply:os.system ['true']\n", "malformed YAML (could not determine a constructor for the "
+                                                         "tag 'tag:yaml.org,2002:python/object/apply:os.system' "
+                                                         "(at line 1, column 7)); see docs/s.md for the format"),
+])
+def test_a_bad_yaml_file_is_one_message_naming_the_file_and_the_line(tmp_path, content, message):
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(content)
+    with pytest.raises(ScenarioError) as exc:
+        read_config(bad, "scenario file", error=ScenarioError, doc="docs/s.md")
+    assert str(exc.value) == f"scenario file {bad}: {message}"
 
 
 def test_only_an_empty_folder_or_one_of_the_same_kind_is_an_output_folder(tmp_path):
@@ -133,18 +172,18 @@ def test_an_existing_file_is_an_output_file_only_with_force(tmp_path):
         (b"# only a comment\n\n", "nothing in it (the file is empty or only comments)"),
     ],
 )
-def test_read_toml_refuses_other_encodings_and_empty_files_in_one_line(tmp_path, content, message):
+def test_read_config_refuses_other_encodings_and_empty_files_in_one_line(tmp_path, content, message):
     path = tmp_path / "s.toml"
     path.write_bytes(content)
     with pytest.raises(ScenarioError) as exc:
-        read_toml(path, "scenario file", ScenarioError, doc="docs/scenarios.md")
+        read_config(path, "scenario file", ScenarioError, doc="docs/scenarios.md")
     assert str(exc.value).startswith(f"scenario file {path}: {message}")
 
 
-def test_read_toml_accepts_a_byte_order_mark(tmp_path):
+def test_read_config_accepts_a_byte_order_mark(tmp_path):
     path = tmp_path / "s.toml"
     path.write_bytes(b'\xef\xbb\xbfbase = "baseline"\n')
-    assert read_toml(path, "scenario file") == {"base": "baseline"}
+    assert read_config(path, "scenario file") == {"base": "baseline"}
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o027])

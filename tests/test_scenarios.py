@@ -92,6 +92,28 @@ def test_toml_file_and_example_load(tmp_path: Path) -> None:
     assert example.levers
 
 
+def test_the_yaml_example_is_the_toml_example_and_simulates_the_same() -> None:
+    toml, yaml = (load_scenario(ROOT / "examples" / f"my_scenario.{ext}") for ext in ("toml", "yaml"))
+    assert yaml.to_dict() == toml.to_dict() and yaml.levers == toml.levers and yaml.name == "my_scenario"
+    pd.testing.assert_frame_equal(twosector.simulate(yaml, end="2027Q4"), twosector.simulate(toml, end="2027Q4"))
+    assert twosector.simulate(toml, end="2027Q4")["strain_index"].iloc[-1] != twosector.simulate(
+        "baseline", end="2027Q4")["strain_index"].iloc[-1]  # the files did set levers
+
+
+def test_a_yaml_scenario_is_named_after_its_file_and_may_build_on_a_toml_one(tmp_path: Path) -> None:
+    (tmp_path / "b.toml").write_text('[levers.tech_controls]\nintensity = 0.4\nstart = "2025Q3"\n')
+    child = tmp_path / "sub" / "child.yml"
+    child.parent.mkdir()
+    child.write_text("base: ../b.toml\nlevers:\n  tech_controls: {ramp: 8}\n  oil_price_cap: 10\n")
+    s = load_scenario(str(child))
+    assert s.name == "child" and s.levers["oil_price_cap"].intensity == 10.0
+    assert (s.levers["tech_controls"].intensity, s.levers["tech_controls"].ramp) == (0.4, 8)
+    (tmp_path / "bad.yaml").write_text("levers:\n  tech_controls: {intensity: 0.4, start: 2030}\n")
+    with pytest.raises(ScenarioError, match=r"^.*bad.yaml: tech_controls.start: '2030' is a year; did you mean "
+                                            r"'2030Q1'\?$"):
+        load_scenario(tmp_path / "bad.yaml")
+
+
 @pytest.mark.parametrize(
     ("mapping", "pattern"),
     [

@@ -45,7 +45,15 @@ import numpy as np
 import pandas as pd
 
 from twosector.errors import TwosectorError, TwosectorWarning, did_you_mean, unknown_name
-from twosector.files import atomic_write, check_output_dir, mark_output, output_kind, read_toml, staged
+from twosector.files import (
+    atomic_write,
+    check_output_dir,
+    is_config_file,
+    mark_output,
+    output_kind,
+    read_config,
+    staged,
+)
 from twosector.resources import child_environment, notebook_folder
 
 __all__ = [
@@ -152,7 +160,7 @@ def _resolve_notebook(value: Any, where: str, folder: Path, base: Path) -> Path:
 
 
 def _slug(value: Any) -> str:
-    text = Path(str(value)).stem if str(value).endswith(".toml") else str(value)
+    text = Path(str(value)).stem if is_config_file(str(value)) else str(value)
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)
 
 
@@ -212,7 +220,7 @@ def _runs_from_mapping(grid: Mapping[str, Any], base: Path, where: str) -> list[
             merged = {k: v for k, v in defaults.items() if k in declared and k not in RUNNER_PARAMS}
             merged.update(values)
             scenario = merged.get("scenario")
-            if isinstance(scenario, str) and scenario.lower().endswith(".toml") and not Path(scenario).is_absolute():
+            if isinstance(scenario, str) and is_config_file(scenario) and not Path(scenario).is_absolute():
                 # a scenario file is relative to the grid, not to the run's folder where the notebook executes
                 merged["scenario"] = str((base / scenario).resolve())
             run_id = entry.get("id") if scenarios is None else None
@@ -243,12 +251,12 @@ def _runs_from_mapping(grid: Mapping[str, Any], base: Path, where: str) -> list[
 
 
 def load_grid(grid: str | os.PathLike[str] | Mapping[str, Any] | None = None) -> list[Run]:
-    """Read a grid of runs from a TOML file or a mapping of the same shape (``None``: the default grid).
+    """Read a grid of runs from a TOML or YAML file or a mapping of the same shape (``None``: the default grid).
 
     Parameters
     ----------
     grid : path, mapping or None
-        A TOML file (format in ``docs/batch.md``), an equivalent mapping, or ``None`` for
+        A TOML or YAML file (format in ``docs/batch.md``), an equivalent mapping, or ``None`` for
         :func:`default_grid`.
 
     Returns
@@ -266,7 +274,7 @@ def load_grid(grid: str | os.PathLike[str] | Mapping[str, Any] | None = None) ->
     if isinstance(grid, Mapping):
         return _runs_from_mapping(grid, Path.cwd(), "grid")
     path = Path(grid)
-    data = read_toml(path, "grid file", doc="docs/batch.md")
+    data = read_config(path, "grid file", doc="docs/batch.md")
     return _runs_from_mapping(data, path.parent.resolve(), f"grid file {path.name!r}")
 
 
@@ -717,7 +725,7 @@ def run_batch(
     Parameters
     ----------
     grid : path, mapping, list of Run or None
-        A TOML grid file (``docs/batch.md``), an equivalent mapping, runs from :func:`load_grid`, or ``None``
+        A TOML or YAML grid file (``docs/batch.md``), an equivalent mapping, runs from :func:`load_grid`, or ``None``
         for the default grid (every built-in scenario through ``03_scenario``, each other notebook once).
     out : path, default "output"
         Output folder: ``runs/<run id>/``, ``status.json``, ``index.html``, ``results.csv``. It must be new,

@@ -554,7 +554,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "simulate",
         help="run a scenario and show key results vs baseline (or write them with --out)",
-        description="Run a built-in scenario or a scenario file (TOML) and compare it with the baseline.",
+        description="Run a built-in scenario or a scenario file (TOML or YAML) and compare it with the baseline.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             "examples:\n"
@@ -564,7 +564,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  twosector simulate broad_front --out broad_front.xlsx --values both\n"
         ),
     )
-    p.add_argument("scenario", metavar="SCENARIO_OR_FILE", help="a built-in scenario name or a .toml file")
+    p.add_argument("scenario", metavar="SCENARIO_OR_FILE", help="a built-in scenario name or a .toml or .yaml file")
     p.add_argument(
         "--set", dest="sets", action="append", default=[], metavar="LEVER[.FIELD]=VALUE",
         help="change a lever: 'lever=intensity' or 'lever.start=2025Q3', 'lever.ramp=4', 'lever.end=2027Q4'",
@@ -626,7 +626,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  twosector batch examples/grid.toml --workers 2 --out output/grid\n"
         ),
     )
-    p.add_argument("grid", nargs="?", metavar="GRID_FILE", help="a TOML grid file (see docs/batch.md)")
+    p.add_argument("grid", nargs="?", metavar="GRID_FILE", help="a TOML or YAML grid file (see docs/batch.md)")
     p.add_argument("--workers", type=int, default=2, metavar="N", help="parallel processes (default 2)")
     p.add_argument("--out", default="output", metavar="DIR",
                    help=f"output folder (default output): new, empty or a batch output folder written before (which "
@@ -693,7 +693,7 @@ def _add_montecarlo(sub: Any) -> None:
             "  twosector montecarlo ceasefire --sources parameters --variables strain_index nwf_liquid\n"
         ),
     )
-    p.add_argument("scenario", metavar="SCENARIO_OR_FILE", help="a built-in scenario name or a .toml file")
+    p.add_argument("scenario", metavar="SCENARIO_OR_FILE", help="a built-in scenario name or a .toml or .yaml file")
     p.add_argument("--draws", type=_positive, default=1000, metavar="N", help="number of draws (default 1000)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="seed, a non-negative integer (default 0)")
     p.add_argument("--sources", nargs="*", default=list(SOURCES), metavar="SOURCE",
@@ -743,7 +743,7 @@ def _add_sensitivity(sub: Any) -> None:
             "  twosector sensitivity tech_controls --parameters tech_controls tech_drag_max tech_adjust\n"
         ),
     )
-    p.add_argument("scenario", metavar="SCENARIO_OR_FILE", help="a built-in scenario name or a .toml file")
+    p.add_argument("scenario", metavar="SCENARIO_OR_FILE", help="a built-in scenario name or a .toml or .yaml file")
     p.add_argument("--method", default="sobol", metavar="METHOD", help=f"{' or '.join(METHODS)} (default sobol)")
     p.add_argument("--n", type=_positive, default=256, metavar="N",
                    help="Sobol base sample (a power of two) or Morris trajectories (default 256)")

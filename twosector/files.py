@@ -1,4 +1,4 @@
-"""Writing outputs atomically and reading TOML files: the only file helpers of the package.
+"""Writing outputs atomically and reading TOML or YAML files: the only file helpers of the package.
 
 Every file twosector writes for a user (results, reports, the parameter catalogue, generated docs) is
 written to a temporary file in the target's folder and then renamed over the target, so a crash, a full
@@ -11,14 +11,15 @@ calibration report, a batch output folder) carries the marker file :data:`MARKER
 kind of output, and only a folder of the same kind (or an empty one) is written into without ``--force``;
 an existing file is replaced only with ``--force``; a file where a folder goes (or the reverse) is always
 refused. Both checks also try the place (:func:`check_can_write`), so a target that cannot be written is
-refused before the work that produces it, not after. Every TOML file a user gives (scenarios, batch grids)
-is read by :func:`read_toml`, which turns a missing or malformed file into one clear
-:class:`~twosector.errors.TwosectorError`.
+refused before the work that produces it, not after. Every TOML or YAML file a user gives (scenarios, batch
+grids) is read by :func:`read_config`, which turns a missing or malformed file into one clear
+:class:`~twosector.errors.TwosectorError`; both formats give the same tables, so their validation is shared.
 """
 
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import shutil
 import tempfile
@@ -35,8 +36,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MARKER", "staged", "atomic_write", "atomic_frame", "replace_dir", "output_kind", "mark_output",
-    "check_output_file", "check_output_dir", "check_can_write", "read_toml",
+    "check_output_file", "check_output_dir", "check_can_write", "CONFIG_SUFFIXES", "is_config_file", "read_config",
 ]
+
+#: Suffixes of the files a user writes for twosector (scenarios, batch grids): TOML, or YAML holding the same
+#: tables (``docs/scenarios.md``).
+CONFIG_SUFFIXES = (".toml", ".yaml", ".yml")
 
 #: The file inside every folder twosector writes as a whole; its text is the kind of output
 #: (e.g. ``"twosector calibration report"``).
@@ -407,10 +412,33 @@ def check_output_dir(
                          f"give a new or empty folder{remedy}")
 
 
-def read_toml(
+def is_config_file(name: str | os.PathLike[str]) -> bool:
+    """Whether ``name`` ends in one of :data:`CONFIG_SUFFIXES` (in any case): a scenario or grid file, not a name.
+
+    Parameters
+    ----------
+    name : str or path-like
+        A name or a path.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    Nothing.
+    """
+    return str(name).lower().endswith(CONFIG_SUFFIXES)
+
+
+def read_config(
     path: str | os.PathLike[str], what: str, error: type[TwosectorError] = TwosectorError, doc: str = ""
 ) -> dict[str, Any]:
-    """Read a TOML file given by a user: UTF-8 text, with or without a byte-order mark, not empty.
+    """Read a TOML or YAML file given by a user: UTF-8 text, with or without a byte-order mark, not empty.
+
+    A ``.yaml`` or ``.yml`` file is read with PyYAML's ``safe_load`` (plain data only, no Python objects) into
+    the mapping the same content written as TOML gives; a key given twice is an error, as in TOML. Any other
+    suffix is read as TOML.
 
     Parameters
     ----------
@@ -433,7 +461,8 @@ def read_toml(
     TwosectorError
         (of class ``error``) naming the file: ``"<what> '<path>' not found"``, ``"... cannot be read
         (<reason>)"``, ``"<what> <path>: not UTF-8 text (byte 0xe9 at position 20); ..."``, ``"<what> <path>:
-        malformed TOML (<parser message>)"`` or ``"<what> <path>: nothing in it ..."``.
+        malformed TOML (<parser message>)"`` (or ``malformed YAML (<problem> (at line <n>, column <c>))``),
+        ``"<what> <path>: nothing in it ..."`` or, for YAML, ``"... holds a list, not a mapping of fields"``.
     """
     file = Path(path)
     if not file.is_file():
@@ -448,10 +477,53 @@ def read_toml(
     except UnicodeDecodeError as exc:
         raise error(f"{what} {file}: not UTF-8 text (byte {raw[exc.start]:#04x} at position {exc.start}); "
                     "save the file as UTF-8") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise error(f"{what} {file}: malformed TOML ({exc}){hint}") from None
+    data = _yaml(text, f"{what} {file}", error, hint) if file.suffix.lower() in (".yaml", ".yml") else \
+        _toml(text, f"{what} {file}", error, hint)
     if not data:
         raise error(f"{what} {file}: nothing in it (the file is empty or only comments){hint}")
     return data
+
+
+def _toml(text: str, where: str, error: type[TwosectorError], hint: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{where}: malformed TOML ({exc}){hint}") from None
+
+
+def _yaml(text: str, where: str, error: type[TwosectorError], hint: str) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.load(text, Loader=_yaml_loader())  # a SafeLoader: plain data only
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        at = f" (at line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        raise error(f"{where}: malformed YAML ({problem}{at}){hint}") from None
+    if data is not None and not isinstance(data, dict):
+        raise error(f"{where}: holds a {type(data).__name__}, not a mapping of fields (name: value lines){hint}")
+    return data or {}
+
+
+@functools.cache
+def _yaml_loader() -> type:
+    """PyYAML's SafeLoader, refusing a key given twice in one mapping (PyYAML keeps the last; TOML refuses it)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            seen = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    duplicate = key in seen
+                except TypeError:  # an unhashable key: SafeLoader says so
+                    break
+                if duplicate:
+                    raise yaml.constructor.ConstructorError(None, None, f"key {key!r} given twice",
+                                                            key_node.start_mark)
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return Loader

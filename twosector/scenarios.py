@@ -1,4 +1,4 @@
-"""Scenario levers, their timing profiles, and scenarios as data (mappings or TOML files).
+"""Scenario levers, their timing profiles, and scenarios as data (mappings, TOML or YAML files).
 
 A *lever* is one policy instrument of the brief (section 4) with an ``intensity`` (documented unit and
 range), a ``start`` quarter, a ``ramp`` (quarters of linear build-up; 0 = sudden) and an optional
@@ -23,7 +23,7 @@ import pandas as pd
 from twosector import calendar
 from twosector.calendar import DEFAULT_LEVER_START, FIRST_LEVER_QUARTER, LAST_QUARTER
 from twosector.errors import ScenarioError, unknown_name
-from twosector.files import atomic_write, check_output_file, read_toml
+from twosector.files import atomic_write, check_output_file, is_config_file, read_config
 from twosector.resources import scenario_folder
 
 __all__ = [
@@ -461,7 +461,7 @@ def _from_mapping(data: Mapping[str, Any], where: str, source: str, seen: tuple[
         if key not in TOP_FIELDS:
             hint = " (lever tables go under [levers.<name>])" if key in LEVERS else ""
             raise ScenarioError(f"{where}{unknown_name('field', str(key), TOP_FIELDS)}{hint}")
-    name = data.get("name", Path(source).stem if source.endswith(".toml") else "custom")
+    name = data.get("name", Path(source).stem if is_config_file(source) else "custom")
     if not isinstance(name, str) or not name:
         raise ScenarioError(f"{where}name: {name!r} is not a non-empty text; allowed: a text")
     description = data.get("description", "")
@@ -472,8 +472,8 @@ def _from_mapping(data: Mapping[str, Any], where: str, source: str, seen: tuple[
     if base is not None:
         if not isinstance(base, str):
             raise ScenarioError(
-                f"{where}base: {base!r} is not a text; allowed: a built-in scenario name or a .toml path")
-        if base.endswith((".toml", ".TOML")) and not Path(base).is_absolute() and source.endswith((".toml", ".TOML")):
+                f"{where}base: {base!r} is not a text; allowed: a built-in scenario name or a .toml or .yaml path")
+        if is_config_file(base) and not Path(base).is_absolute() and is_config_file(source):
             base = str(Path(source).parent / base)  # a relative base file is relative to this file
         parent = _load(base, seen, where)
         tables = {k: v.to_dict() for k, v in parent.levers.items()}
@@ -498,14 +498,15 @@ def _from_mapping(data: Mapping[str, Any], where: str, source: str, seen: tuple[
 
 def _load(spec: str, seen: tuple[str, ...], where: str = "") -> Scenario:
     path = Path(spec)
-    if spec.endswith((".toml", ".TOML")) or path.is_file():
+    if is_config_file(spec) or path.is_file():
         if not path.is_file():
             raise ScenarioError(f"{where}scenario file {spec!r} not found")
         key, prefix, source = str(path.resolve()), f"{path}: ", str(path)
     else:
         names = _builtin_names()
         if spec not in names:
-            raise ScenarioError(f"{where}{unknown_name('scenario', spec, names)} (or give a path to a .toml file)")
+            raise ScenarioError(
+                f"{where}{unknown_name('scenario', spec, names)} (or give a path to a .toml or .yaml file)")
         path = BUILTIN_DIR / f"{spec}.toml"
         key, prefix, source = f"built-in:{spec}", f"built-in scenario {spec!r}: ", f"built-in:{spec}"
     if key in seen:
@@ -513,17 +514,18 @@ def _load(spec: str, seen: tuple[str, ...], where: str = "") -> Scenario:
     if len(seen) >= MAX_BASE_DEPTH:
         raise ScenarioError(f"{where}base: {spec!r} is the {len(seen) + 1}th scenario in a chain of 'base' "
                             f"references; allowed: at most {MAX_BASE_DEPTH} (merge some of the files)")
-    data = read_toml(path, "scenario file", error=ScenarioError, doc="docs/scenarios.md")
+    data = read_config(path, "scenario file", error=ScenarioError, doc="docs/scenarios.md")
     return _from_mapping(data, prefix, source, seen + (key,))
 
 
 def load_scenario(scenario: str | os.PathLike[str] | Mapping[str, Any] | Scenario) -> Scenario:
-    """Load a scenario from a built-in name, a TOML file or a mapping.
+    """Load a scenario from a built-in name, a TOML or YAML file or a mapping.
 
     Parameters
     ----------
     scenario : str, path-like, mapping or Scenario
-        A built-in name (see :func:`list_scenarios`), a path to a ``.toml`` file, a mapping in the same
+        A built-in name (see :func:`list_scenarios`), a path to a ``.toml`` or ``.yaml``/``.yml`` file (the
+        same fields in either format, ``docs/scenarios.md``), a mapping in the same
         layout (``name``, ``description``, ``base``, ``levers = {lever: {intensity, start, ramp, end}}``),
         or a :class:`Scenario` (returned as is).
 
@@ -535,7 +537,7 @@ def load_scenario(scenario: str | os.PathLike[str] | Mapping[str, Any] | Scenari
     ------
     ScenarioError
         Unknown scenario/lever/field (with a did-you-mean), wrong type, value out of range, bad
-        quarter, ``end`` before ``start``, malformed TOML; the message names the file and the field.
+        quarter, ``end`` before ``start``, malformed TOML or YAML; the message names the file and the field.
 
     Examples
     --------
@@ -552,7 +554,7 @@ def load_scenario(scenario: str | os.PathLike[str] | Mapping[str, Any] | Scenari
     if isinstance(scenario, Mapping):
         return _from_mapping(scenario, "scenario mapping: ", "mapping")
     raise ScenarioError(
-        f"scenario: {type(scenario).__name__} is not supported; allowed: a built-in name, a .toml path, "
+        f"scenario: {type(scenario).__name__} is not supported; allowed: a built-in name, a .toml or .yaml path, "
         "a mapping or a Scenario"
     )
 
