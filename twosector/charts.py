@@ -1032,6 +1032,7 @@ def scoreboard_figure(
 
 
 _kaleido_started = False
+_kaleido_browser = ""
 #: Why the browser at a path cannot export images, found once per process (a hanging browser costs its time limit
 #: once, not once per figure).
 _browser_failures: dict[str, str] = {}
@@ -1106,28 +1107,32 @@ def _start_kaleido() -> str:
     The browser is checked first (:func:`_usable_browser`, :func:`_smoke_render`); a failure is remembered, so
     that every later image of the process fails at once with the same message.
     """
-    global _kaleido_started
-    path = os.environ.get("BROWSER_PATH", "")
-    if path in _browser_failures:
-        raise TwosectorError(_browser_failures[path])
+    global _kaleido_started, _kaleido_browser
+    key = os.environ.get("BROWSER_PATH", "")
+    if key in _browser_failures:
+        raise TwosectorError(_browser_failures[key])
     if _kaleido_started:
-        return path
+        return _kaleido_browser
     try:
-        _smoke_render(_usable_browser())
+        browser = _usable_browser()
+        _smoke_render(browser)
     except TwosectorError as exc:
-        _browser_failures[path] = str(exc)
+        _browser_failures[key] = str(exc)
         raise
     import kaleido
 
     # plotly.js from the plotly package (offline); no MathJax (it would come from a CDN)
     kaleido.start_sync_server(mathjax=False, silence_warnings=True)
     atexit.register(kaleido.stop_sync_server, silence_warnings=True)
-    _kaleido_started = True
-    return path
+    _kaleido_started, _kaleido_browser = True, browser
+    return browser
 
 
-def _stop_kaleido() -> None:
-    """Kill this process's kaleido browser with everything it started and stop kaleido's server."""
+def _stop_kaleido(browser: str = "") -> None:
+    """Kill this process's kaleido browser with everything it started and stop kaleido's server.
+
+    The browser is the child process running choreographer's Chromium wrapper (Linux) or ``browser`` itself.
+    """
     global _kaleido_started
     import threading
 
@@ -1138,10 +1143,10 @@ def _stop_kaleido() -> None:
 
     for child in psutil.Process().children():
         try:
-            browser = any("chromium" in part.lower() for part in child.cmdline())
+            command = child.cmdline()
         except psutil.Error:
             continue
-        if browser:
+        if any("chromium" in part.lower() or (browser and part == browser) for part in command):
             kill_tree(child.pid)
     # the server's thread ends once its browser is gone; a stuck one must not block this process
     stop = threading.Thread(target=kaleido.stop_sync_server, kwargs=dict(silence_warnings=True), daemon=True)
@@ -1168,10 +1173,10 @@ def _export(fig: go.Figure, opts: dict[str, Any], path: str) -> bytes:
     thread.start()
     thread.join(EXPORT_TIMEOUT)
     if thread.is_alive():
-        _stop_kaleido()
-        message = (f"saving images needs a Chromium browser; {path or 'the browser'!r} rendered no image within "
-                   f"{EXPORT_TIMEOUT:g} s and was stopped; {_BROWSER_HINT}")
-        _browser_failures[path] = message
+        _stop_kaleido(path)
+        message = (f"saving images needs a Chromium browser; {path!r} rendered no image within {EXPORT_TIMEOUT:g} s "
+                   f"and was stopped; {_BROWSER_HINT}")
+        _browser_failures[os.environ.get("BROWSER_PATH", "")] = message
         raise TwosectorError(message)
     if "error" in box:
         raise box["error"]
