@@ -158,6 +158,12 @@ def test_set_renames_the_scenario_and_drops_the_base_description(capsys) -> None
     assert "No new measures" not in first
 
 
+def test_name_names_a_custom_run(capsys) -> None:
+    assert main(["simulate", "baseline", "--set", "input_sanctions=0.5", "--name", "half_inputs"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("scenario 'half_inputs': baseline with levers changed on the command line")
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
 def test_out_writes_levels_differences_or_both(tmp_path: Path, suffix: str, capsys) -> None:
     read = {".csv": lambda p: pd.read_csv(p, index_col=0), ".xlsx": lambda p: pd.read_excel(p, index_col=0),
@@ -203,6 +209,8 @@ def test_out_writes_the_full_results_atomically(tmp_path: Path, capsys: pytest.C
         (["simulate", "baseline", "--set", "ceasefire=1", "--set", "ceasefire.demobilisation=x"],
          "ceasefire.demobilisation: 'x' is not a number"),
         (["simulate", "missing_file.toml"], "scenario file 'missing_file.toml' not found"),
+        (["simulate", "baseline", "--name", " "], "--name: ' ' is not a non-empty text on one line"),
+        (["simulate", "baseline", "--name", "a\nb"], "--name: 'a\\nb' is not a non-empty text on one line"),
     ],
 )
 def test_errors_exit_2_with_one_line(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

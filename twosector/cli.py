@@ -139,6 +139,15 @@ def _apply_sets(sc: Scenario, sets: list[str]) -> Scenario:
                    description=f"{original.name} with levers changed on the command line: {' '.join(sets)}")
 
 
+def _rename(sc: Scenario, name: str) -> Scenario:
+    """The scenario under the name given with --name (checked as a scenario file's name)."""
+    from dataclasses import replace
+
+    from twosector.scenarios import check_name
+
+    return replace(sc, name=check_name(name, "--name"))
+
+
 def _parse_params(items: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in items:
@@ -204,6 +213,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
     sc = load_scenario(args.scenario)
     sc = _apply_sets(sc, list(args.sets or []))
+    if args.name is not None:
+        sc = _rename(sc, args.name)
     params = _parse_params(list(args.params or []))
     if args.out:
         out_path = check_output_file(args.out, "--out", force=args.force)
@@ -562,6 +573,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  twosector simulate baseline --set tech_controls=0.6 --set tech_controls.ramp=8\n"
             "  twosector simulate scenario.toml --param phillips_slope=0.3 --out results.csv\n"
             "  twosector simulate broad_front --out broad_front.xlsx --values both\n"
+            "  twosector simulate baseline --set oil_price_cap=15 --name cap_15\n"
         ),
     )
     p.add_argument("scenario", metavar="SCENARIO_OR_FILE", help="a built-in scenario name or a .toml or .yaml file")
@@ -573,6 +585,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--param", dest="params", action="append", default=[], metavar="NAME=VALUE",
         help="override a model parameter (see the parameter table in docs/model.md)",
     )
+    p.add_argument("--name", metavar="NAME",
+                   help="the run's name in the output (default: the scenario's, with '_custom' added by --set)")
     p.add_argument("--out", metavar="FILE", help="write the full results (.csv, .parquet or .xlsx) instead of a "
                                                  "summary; an existing file is replaced only with --force")
     p.add_argument("--values", choices=list(OUT_VALUES), default="levels",

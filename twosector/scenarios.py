@@ -34,6 +34,7 @@ __all__ = [
     "list_scenarios",
     "load_scenario",
     "save_scenario",
+    "check_name",
     "profile",
     "lever_paths",
     "parse_quarter",
@@ -445,6 +446,32 @@ def lever_paths(scenario: Scenario, index: pd.PeriodIndex) -> dict[str, Any]:
 TOP_FIELDS = ("name", "description", "base", "levers")
 
 
+def check_name(name: object, where: str = "name") -> str:
+    """Check a scenario's name: a non-empty text on one line.
+
+    Parameters
+    ----------
+    name : object
+        The name given (a scenario file's ``name``, ``twosector simulate --name``, a notebook's ``name``).
+    where : str, default "name"
+        The field named in the error message.
+
+    Returns
+    -------
+    str
+        The name.
+
+    Raises
+    ------
+    ScenarioError
+        If ``name`` is not a text, is empty or blank, or spans several lines.
+    """
+    if not isinstance(name, str) or not name.strip() or "\n" in name or "\r" in name:
+        raise ScenarioError(f"{where}: {name!r} is not a non-empty text on one line; allowed: a text such as "
+                            "'my_package'")
+    return name
+
+
 def _builtin_names() -> list[str]:
     return sorted(p.stem for p in BUILTIN_DIR.glob("*.toml"))
 
@@ -461,9 +488,7 @@ def _from_mapping(data: Mapping[str, Any], where: str, source: str, seen: tuple[
         if key not in TOP_FIELDS:
             hint = " (lever tables go under [levers.<name>])" if key in LEVERS else ""
             raise ScenarioError(f"{where}{unknown_name('field', str(key), TOP_FIELDS)}{hint}")
-    name = data.get("name", Path(source).stem if is_config_file(source) else "custom")
-    if not isinstance(name, str) or not name:
-        raise ScenarioError(f"{where}name: {name!r} is not a non-empty text; allowed: a text")
+    name = check_name(data.get("name", Path(source).stem if is_config_file(source) else "custom"), f"{where}name")
     description = data.get("description", "")
     if not isinstance(description, str):
         raise ScenarioError(f"{where}description: {description!r} is not a text; allowed: one line of text")
