@@ -176,3 +176,14 @@ def test_saved_figures_go_to_the_run_folder_never_the_current_one(tmp_path, monk
     assert saved == [tmp_path / "run" / "figures" / "broad_front_rates"]
     assert (tmp_path / "run" / "figures" / ".twosector-output").read_text().strip() == notebook.FIGURES_KIND
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # nothing in the current folder
+
+
+def test_save_figures_without_results_path_fails_in_the_validation_cell(tmp_path) -> None:
+    declared = {"save_figures": bool, "results_path": str}
+    with pytest.raises(ParameterError, match="notebook parameter 'save_figures' = True needs the run's output "
+                                             "folder: give the notebook a results_path"):
+        validate_notebook_params({"__annotations__": declared, "save_figures": True, "results_path": ""}, injected=[])
+    path = str(tmp_path / "run" / "results.json")
+    values = validate_notebook_params({"__annotations__": declared, "save_figures": True, "results_path": path},
+                                      injected=[])
+    assert values["save_figures"] is True

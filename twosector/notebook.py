@@ -190,7 +190,8 @@ def validate_notebook_params(
     ------
     ParameterError
         Naming the first unknown parameter (with a did-you-mean and the valid names), or the parameter with a
-        wrong type, an out-of-range value, a value not among its choices, or a malformed quarter.
+        wrong type, an out-of-range value, a value not among its choices, or a malformed quarter; or
+        ``save_figures`` true without a ``results_path`` (the figures go beside it).
     """
     declared = dict(namespace.get("__annotations__") or {})
     if not declared:
@@ -240,6 +241,8 @@ def validate_notebook_params(
         parse_quarter(value, f"notebook parameter {name!r}", ParameterError)
     results = values.get("results_path")
     _RUN["folder"] = Path(results).parent if isinstance(results, str) and results else None
+    if values.get("save_figures") is True and _RUN["folder"] is None:
+        raise ParameterError(_NO_RUN_FOLDER.format(given="notebook parameter 'save_figures' = True"))
     return values
 
 
@@ -312,6 +315,11 @@ def scenario_from_params(
     return load_scenario({"name": label, "base": scenario, "levers": overrides, "description": text})
 
 
+_NO_RUN_FOLDER = ("{given} needs the run's output folder: give the notebook a results_path such as "
+                  "'output/my_run/results.json' (the batch sets it); the figures go to figures/ beside it, never "
+                  "into the current folder")
+
+
 def show(fig: Any, name: str = "", save: bool = False, folder: str | os.PathLike[str] = "") -> None:
     """Display a plotly figure and, when ``save`` is true, write it as PNG and SVG into the run's folder.
 
@@ -351,10 +359,7 @@ def show(fig: Any, name: str = "", save: bool = False, folder: str | os.PathLike
         raise TwosectorError("show(..., save=True) needs a file name for the figure")
     run_folder = Path(folder) if folder else _RUN["folder"]
     if run_folder is None:
-        raise TwosectorError(
-            "save_figures=True needs the run's output folder: give the notebook a results_path such as "
-            "'output/my_run/results.json' (the batch sets it); the figures go to figures/ beside it, never into "
-            "the current folder")
+        raise TwosectorError(_NO_RUN_FOLDER.format(given="save_figures=True"))
     target = check_output_dir(run_folder / "figures", FIGURES_KIND, "save_figures")
     mark_output(target, FIGURES_KIND)
     save_images(fig, target / name)
