@@ -7,6 +7,7 @@ Help that teaches, one-line errors with exit status 2, no tracebacks, and what e
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -173,20 +174,42 @@ def test_out_writes_levels_differences_or_both(tmp_path: Path, suffix: str, caps
         target = tmp_path / f"{values}{suffix}"
         assert main(["simulate", "broad_front", "--out", str(target), "--values", values]) == 0
         tables[values] = read(target)
-    assert "output_civilian" in tables["levels"] and "output_civilian (% vs baseline)" not in tables["levels"]
-    assert all(c.endswith(" vs baseline)") for c in tables["vs-baseline"].columns)  # the unit in every header
+    assert "output_civilian (index 2021 = 100)" in tables["levels"]
+    assert "nwf_liquid (trn RUB, end of quarter)" in tables["levels"]
+    assert all(c.endswith(")") for c in tables["levels"].columns)  # the unit in every header
+    assert all(c.endswith(" vs baseline)") for c in tables["vs-baseline"].columns)
     assert list(tables["both"].columns) == list(tables["levels"].columns) + list(tables["vs-baseline"].columns)
     assert len(tables["both"]) == 48
     assert (tables["vs-baseline"]["strain_index (points vs baseline)"].to_numpy()[-1] ==
-            pytest.approx(tables["both"]["strain_index"].to_numpy()[-1]
+            pytest.approx(tables["both"]["strain_index (index points)"].to_numpy()[-1]
                           - twosector.simulate("baseline")["strain_index"].to_numpy()[-1]))
+
+
+def test_out_numbers_are_plain_in_csv_and_whole_in_xlsx(tmp_path: Path, capsys) -> None:
+    from openpyxl import load_workbook
+
+    levels = twosector.simulate("broad_front")
+    csv, xlsx = tmp_path / "r.csv", tmp_path / "r.xlsx"
+    for target in (csv, xlsx):
+        assert main(["simulate", "broad_front", "--out", str(target)]) == 0
+    text = csv.read_text()
+    assert not re.search(r"\d[eE][-+]?\d", text)  # no scientific notation (the model has values below 1e-4)
+    assert (levels.abs() < 1e-4).any().any() and (levels.abs() > 0).any().any()
+    back = pd.read_csv(csv, index_col=0)
+    assert np.allclose(back.to_numpy(), levels.to_numpy(), rtol=1e-9, atol=1e-12, equal_nan=True)
+    sheet = load_workbook(xlsx).active
+    header = [c.value for c in sheet[1]]
+    cpi = sheet.cell(row=2 + levels.index.get_loc(pd.Period("2022Q4", "Q")),
+                     column=1 + header.index("cpi_inflation (% y/y)"))
+    assert cpi.value == pytest.approx(levels.loc["2022Q4", "cpi_inflation"], rel=1e-14)  # whole, not rounded
+    assert cpi.number_format == "#,##0.000"  # four significant digits of its median size (about 6%)
 
 
 def test_out_writes_the_full_results_atomically(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "sub" / "results.csv"
     assert main(["simulate", "broad_front", "--out", str(target)]) == 0
     frame = pd.read_csv(target, index_col=0)
-    assert len(frame) == 48 and "strain_index" in frame.columns and frame.index[0] == "2019Q1"
+    assert len(frame) == 48 and "strain_index (index points)" in frame.columns and frame.index[0] == "2019Q1"
     assert [p.name for p in target.parent.iterdir()] == ["results.csv"]  # no temp file left
 
 

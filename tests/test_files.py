@@ -287,7 +287,7 @@ def test_a_full_disk_is_one_line_on_the_command_line(tmp_path, monkeypatch, caps
 # there, let `twosector simulate --out` fill it (its results are ~0.5 MB), then show what is left
 FULL_TMPFS = """
 set -e
-mount -t tmpfs -o size=64k twosector-full "$1"
+mount -t tmpfs -o size=16k twosector-full "$1"
 printf 'previous\n' > "$1/results.csv"
 set +e
 "$2" -c 'import sys; from twosector.cli import main; sys.exit(main(sys.argv[1:]))' \

@@ -63,7 +63,8 @@ def test_write_index_one_row_per_distinct_scenario_and_failures_listed(tmp_path)
     table = pd.read_csv(tmp_path / "results.csv")
     assert list(table["run_id"]) == [r.run_id for r in runs]
     assert table.set_index("run_id").loc["03_scenario-typo", "status"] == "failed"
-    assert table["strain_index_vs_baseline"].tolist()[:3] == [1.0, 1.0, 2.0]
+    assert table["strain_index (points vs baseline)"].tolist()[:3] == [1.0, 1.0, 2.0]  # units in the headers
+    assert "nwf_liquid (trn RUB, end of quarter)" in table and "strain_index_vs_baseline" not in table
 
 
 def test_pages_are_rendered_with_autoescape():
@@ -192,6 +193,12 @@ def test_report_tables_as_csv_and_an_xlsx_that_pandas_reads_back(tmp_path, runs)
     pd.testing.assert_frame_equal(pd.read_csv(written[0], index_col=0), year_ends, check_names=False)
     assert book["milestones"].loc["civilian output 1% below baseline", "scenario"] == \
         milestones.loc["civilian output 1% below baseline", "scenario"]
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(folder / "input_sanctions_2_tables.xlsx")["vs_baseline"]
+    formats = {c.number_format for row in sheet.iter_rows(min_row=2, min_col=2) for c in row}
+    assert formats and "General" not in formats and all(f.startswith("#,##0") for f in formats)  # shown rounded
+    assert not re.search(r"\d[eE][-+]?\d", written[0].read_text())  # plain numbers, no 1e-05
     assert reports.write_tables("", "x", {"a": year_ends}) == []  # a notebook run by hand writes nothing
     # a tables/ folder of the user's is never written into
     (tmp_path / "mine" / "tables").mkdir(parents=True)

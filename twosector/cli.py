@@ -173,16 +173,16 @@ def _out_table(sc: Scenario, params: dict[str, Any], values: str, args: argparse
     import pandas as pd
 
     from twosector.simulation import simulate
-    from twosector.tables import vs_baseline
+    from twosector.tables import vs_baseline, with_units
 
     frame = simulate(sc, params)
     if values == "levels":
         _check_results([frame], args)
-        return frame
+        return with_units(frame)
     base = simulate("baseline", params)
     _check_results([frame, base], args)
     diff = vs_baseline(frame, base)
-    return diff if values == "vs-baseline" else pd.concat([frame, diff], axis=1)
+    return diff if values == "vs-baseline" else pd.concat([with_units(frame), diff], axis=1)
 
 
 def _check_results(frames: list[Any], args: argparse.Namespace) -> None:

@@ -35,8 +35,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "MARKER", "staged", "atomic_write", "atomic_frame", "replace_dir", "output_kind", "mark_output",
-    "check_output_file", "check_output_dir", "check_can_write", "CONFIG_SUFFIXES", "is_config_file", "read_config",
+    "MARKER", "staged", "atomic_write", "atomic_frame", "plain_numbers", "number_formats", "replace_dir",
+    "output_kind", "mark_output", "check_output_file", "check_output_dir", "check_can_write", "CONFIG_SUFFIXES",
+    "is_config_file", "read_config",
 ]
 
 #: Suffixes of the files a user writes for twosector (scenarios, batch grids): TOML, or YAML holding the same
@@ -151,8 +152,9 @@ def atomic_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, fmt: str 
         The table.
     path : path-like
         ``*.parquet`` is written with :meth:`pandas.DataFrame.to_parquet` (needs pyarrow or fastparquet),
-        ``*.xlsx`` with :meth:`pandas.DataFrame.to_excel` (openpyxl), anything else with
-        :meth:`pandas.DataFrame.to_csv`.
+        ``*.xlsx`` with :meth:`pandas.DataFrame.to_excel` (openpyxl; number formats by :func:`number_formats`,
+        values kept whole), anything else with :meth:`pandas.DataFrame.to_csv` (numbers as :func:`plain_numbers`
+        writes them unless ``float_format`` is given).
     fmt : {"csv", "parquet", "xlsx"}, optional
         The format whatever the suffix (a writer named for its format, e.g. ``to_csv``, keeps the user's file
         name); default: from the suffix as above.
@@ -176,10 +178,106 @@ def atomic_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, fmt: str 
         if kind == "parquet":
             frame.to_parquet(tmp, **options)
         elif kind == "xlsx":
-            frame.to_excel(tmp, engine="openpyxl", **options)
+            import pandas as pd
+
+            sheet = options.pop("sheet_name", "Sheet1")
+            with pd.ExcelWriter(tmp, engine="openpyxl") as excel:
+                frame.to_excel(excel, sheet_name=sheet, **options)
+                number_formats(excel.sheets[sheet])
         else:
-            frame.to_csv(tmp, **options)
+            (frame if "float_format" in options else plain_numbers(frame)).to_csv(tmp, **options)
     return target
+
+
+#: Significant digits of the numbers :func:`plain_numbers` writes, and the most decimals it writes
+SIGNIFICANT_DIGITS = 12
+MAX_DECIMALS = 15
+
+
+def _plain(value: float, decimals: int) -> str:
+    if value != value:  # NaN: an empty cell, as pandas writes it
+        return ""
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def plain_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its float columns as text in positional notation, for CSV files a person reads.
+
+    Never scientific notation (``0.0000123``, not ``1.23e-05``) and no float noise (``0.3``, not
+    ``0.30000000000000004``): each value keeps :data:`SIGNIFICANT_DIGITS` significant digits (as many as the
+    model's results carry, far beyond what a table shows), at most :data:`MAX_DECIMALS` decimals (smaller values
+    are written as 0), trailing zeros dropped; NaN becomes an empty cell.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame
+        The table.
+
+    Returns
+    -------
+    pd.DataFrame
+        A copy whose float columns hold text; other columns, the index and the headers unchanged (the frame
+        itself when it has no float column).
+
+    Raises
+    ------
+    Nothing of its own.
+    """
+    import numpy as np
+    import pandas as pd
+
+    floats = [i for i in range(frame.shape[1]) if pd.api.types.is_float_dtype(frame.iloc[:, i].dtype)]
+    if not floats:
+        return frame
+    out = frame.copy()
+    for i in floats:
+        column = frame.iloc[:, i]
+        values = column.to_numpy(dtype="float64")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            magnitude = np.floor(np.log10(np.abs(values)))
+        decimals = np.clip(np.nan_to_num(SIGNIFICANT_DIGITS - 1 - magnitude, posinf=0.0, neginf=0.0), 0,
+                           MAX_DECIMALS).astype(int)
+        text = [_plain(v, d) for v, d in zip(values.tolist(), decimals.tolist(), strict=True)]
+        out.isetitem(i, pd.Series(text, index=column.index, dtype=object))
+    return out
+
+
+def number_formats(sheet: Any) -> None:
+    """Give every column of numbers of an openpyxl worksheet a number format that suits its size.
+
+    The cells keep their full values (nothing is rounded); the format shows about four significant digits of
+    the column's typical (median) size, with a thousands separator: ``#,##0.0`` for values around 100,
+    ``#,##0.000`` around 1, ``#,##0.00000`` around 0.01 (at most six decimals). Whole numbers (ints) keep
+    Excel's general format.
+
+    Parameters
+    ----------
+    sheet : openpyxl.worksheet.worksheet.Worksheet
+        A sheet written by :meth:`pandas.DataFrame.to_excel`.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    Nothing of its own.
+    """
+    import math
+    import statistics
+
+    for column in sheet.iter_cols():
+        cells = [c for c in column if isinstance(c.value, float) and math.isfinite(c.value)]
+        sizes = [abs(c.value) for c in cells if c.value != 0]
+        if not sizes:
+            continue
+        decimals = min(6, max(0, 3 - math.floor(math.log10(statistics.median(sizes)))))
+        style = "#,##0" + ("." + "0" * decimals if decimals else "")
+        for cell in cells:
+            cell.number_format = style
 
 
 def replace_dir(target: str | os.PathLike[str], build: Callable[[Path], Any]) -> Path:

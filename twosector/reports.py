@@ -29,7 +29,15 @@ from typing import Any
 import pandas as pd
 
 from twosector.calendar import DATA_CUTOFF, PROJECTION_START
-from twosector.files import atomic_frame, atomic_write, check_output_dir, mark_output, replace_dir, staged
+from twosector.files import (
+    atomic_frame,
+    atomic_write,
+    check_output_dir,
+    mark_output,
+    number_formats,
+    replace_dir,
+    staged,
+)
 from twosector.resources import data_folder, template_folder
 from twosector.tables import KEY_QUARTER, key_labels
 
@@ -487,13 +495,14 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
 
     out = Path(out)
     table = results_table(out, runs, status)
-    atomic_frame(table, out / "results.csv", index=False)
+    saved = table.rename(columns=key_labels())  # the unit in every header of the key results
+    atomic_frame(saved, out / "results.csv", index=False)
     try:
         import pyarrow  # noqa: F401  (optional: Parquet only when it is installed anyway)
     except ImportError:
         pass
     else:
-        atomic_frame(table, out / "results.parquet", index=False)
+        atomic_frame(saved, out / "results.parquet", index=False)
     write_plotlyjs(out)
 
     ok = table[table["status"] == "ok"]
@@ -792,4 +801,5 @@ def write_tables(results_path: str | os.PathLike[str], scenario: str,
     with staged(book) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as excel:
         for name, frame in tables.items():
             frame.to_excel(excel, sheet_name=_file_stem(name)[:31])
+            number_formats(excel.sheets[_file_stem(name)[:31]])  # shown rounded, stored whole
     return [*written, book]

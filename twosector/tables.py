@@ -32,6 +32,8 @@ __all__ = [
     "CHANGE_VARIABLES",
     "vs_baseline_unit",
     "vs_baseline_label",
+    "level_label",
+    "with_units",
     "vs_baseline",
     "year_ends",
     "Milestone",
@@ -122,6 +124,51 @@ def vs_baseline_label(variable: str) -> str:
         For a variable not in the catalogue.
     """
     return f"{variable} ({vs_baseline_unit(variable)} vs baseline)"
+
+
+def level_label(variable: str) -> str:
+    """The column header of a variable's level with its catalogue unit, e.g. ``"key_rate (% per year)"``.
+
+    Parameters
+    ----------
+    variable : str
+        A model variable.
+
+    Returns
+    -------
+    str
+        ``"<variable> (<unit>)"``.
+
+    Raises
+    ------
+    TwosectorError
+        For a variable not in the catalogue (with a did-you-mean).
+    """
+    units = variable_units()
+    if variable not in units:
+        raise TwosectorError(unknown_name("variable", variable, list(units)))
+    return f"{variable} ({units[variable]})"
+
+
+def with_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """Levels with the unit in every column header: the catalogue's columns renamed by :func:`level_label`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        E.g. a ``simulate()`` result.
+
+    Returns
+    -------
+    DataFrame
+        The same values; columns of the catalogue headed ``"<variable> (<unit>)"``, others unchanged.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
+    known = variable_units()
+    return frame.rename(columns={c: level_label(c) for c in frame.columns if c in known})
 
 
 def _difference(variable: str, scenario: pd.Series, base: pd.Series) -> pd.Series:
@@ -262,8 +309,7 @@ def key_labels() -> dict[str, str]:
     ------
     Nothing of its own.
     """
-    units = variable_units()
-    return {column: vs_baseline_label(var) if relative else f"{var} ({units[var]})" for column, var, relative in _KEY}
+    return {column: vs_baseline_label(var) if relative else level_label(var) for column, var, relative in _KEY}
 
 
 def key_table(key: Mapping[str, Any], name: str) -> pd.DataFrame:
@@ -643,15 +689,12 @@ def package_tables(results: Mapping[str, pd.DataFrame], baseline: pd.DataFrame,
     TwosectorError
         If a frame is not a quarterly simulation, lacks a variable, or a variable is not in the catalogue.
     """
-    units = variable_units()
     _check(baseline, variables, "baseline")
     wanted = year_ends(baseline.index) if quarters is None else list(quarters)
     qs = [q for q in (_quarter(x, "quarter") for x in wanted) if q in baseline.index]
     columns: dict[tuple[str, str], pd.Series] = {}
     for var in variables:
-        if var not in units:
-            raise TwosectorError(unknown_name("variable", var, list(units)))
-        columns[(f"{var} ({units[var]})", "baseline")] = baseline.loc[qs, var].astype(float)
+        columns[(level_label(var), "baseline")] = baseline.loc[qs, var].astype(float)
         for name, frame in results.items():
             columns[(vs_baseline_label(var), name)] = vs_baseline(frame, baseline, [var]).loc[qs].iloc[:, 0]
     over_time = pd.DataFrame(columns)
