@@ -65,6 +65,14 @@ def test_write_index_one_row_per_distinct_scenario_and_failures_listed(tmp_path)
     assert table.set_index("run_id").loc["03_scenario-typo", "status"] == "failed"
     assert table["strain_index (points vs baseline)"].tolist()[:3] == [1.0, 1.0, 2.0]  # units in the headers
     assert "nwf_liquid (trn RUB, end of quarter)" in table and "strain_index_vs_baseline" not in table
+    # the first row is the baseline: its own levels at the key quarter, 0 vs itself, no report
+    row = re.search(r"<tr><td class='l'>baseline \(reference[^<]*</td>(.*?)</tr>", index).group(1)
+    cells = re.findall(r"<td>([^<]*)</td>", row)
+    base = twosector.simulate("baseline")
+    at = KEY["at"]
+    assert cells[0] == f"{base.loc[at, 'strain_index']:,.2f}" and cells[-1] == f"{base.loc[at, 'nwf_liquid']:,.2f}"
+    assert cells[1:4] == ["0.00", "0.00", "0.00"] and "href" not in row
+    assert index.index("baseline (reference") < index.index("<td class='l'>broad_front</td>")
 
 
 def test_pages_are_rendered_with_autoescape():

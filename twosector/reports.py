@@ -469,6 +469,18 @@ def write_plotlyjs(out: str | os.PathLike[str]) -> Path:
     return js
 
 
+def _baseline_row(at: str, probabilities: bool) -> dict[str, Any]:
+    """The reference row of the index's key-results table: the baseline's levels, 0 for its own differences."""
+    from twosector.simulation import simulate
+    from twosector.tables import key_results
+
+    base = simulate("baseline", end=max(pd.Period(at, freq="Q"), DATA_CUTOFF + 1))
+    key = key_results(base, base, at=at)
+    return {"scenario": "baseline (reference: levels; 0 vs itself)",
+            "cells": [_fmt(key.get(col)) for col in _SUMMARY_COLUMNS] + ([""] if probabilities else []),
+            "report": "", "run_id": ""}
+
+
 def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
                       status: Mapping[str, Mapping[str, Any]]) -> Path:
     """Write ``results.csv`` (and ``results.parquet`` if pyarrow is installed) and ``index.html``.
@@ -510,16 +522,17 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
     shown = len(keyed) and "strain_index" in keyed
     probabilities = [_probabilities(row) for _, row in keyed.iterrows()]
     extra = ["Key probabilities by then (Monte Carlo)"] if any(probabilities) else []  # runs with draws only
+    at = _fmt(ok["at"].iloc[0]) if "at" in ok and len(ok) and ok["at"].notna().any() else KEY_QUARTER
     page = render(
         "batch_index.html.j2",
-        n_ok=len(ok), n_runs=len(table),
-        at=_fmt(ok["at"].iloc[0]) if "at" in ok and len(ok) and ok["at"].notna().any() else KEY_QUARTER,
+        n_ok=len(ok), n_runs=len(table), at=at,
         vintage=data_vintage(), version=str(table["twosector_version"].iloc[0]),
         columns=[key_labels()[col] for col in _SUMMARY_COLUMNS] + extra,
-        scenarios=[{"scenario": _fmt(row["scenario"]),
-                    "cells": [_fmt(row.get(col)) for col in _SUMMARY_COLUMNS] + [p for p in [chances] if extra],
-                    "report": f"runs/{row['run_id']}/report.html", "run_id": row["run_id"]}
-                   for (_, row), chances in zip(keyed.iterrows(), probabilities, strict=True)] if shown else [],
+        scenarios=([_baseline_row(at, bool(extra))] + [
+            {"scenario": _fmt(row["scenario"]),
+             "cells": [_fmt(row.get(col)) for col in _SUMMARY_COLUMNS] + [p for p in [chances] if extra],
+             "report": f"runs/{row['run_id']}/report.html", "run_id": row["run_id"]}
+            for (_, row), chances in zip(keyed.iterrows(), probabilities, strict=True)]) if shown else [],
         summary_chart=_safe(_summary_chart(keyed)) if shown else "",
         # embedded, so that the index works when copied alone (the reports share OUT/plotly.min.js)
         plotly_js=_safe(f"<script>{plotly.offline.get_plotlyjs()}</script>"),
