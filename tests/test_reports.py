@@ -149,11 +149,18 @@ def test_summary_box_is_generated_from_the_results(runs):
     assert list(summary.sections)[:3] == ["What the package does", "Through which channels",
                                           "Main results (vs baseline: % for levels and indices, pp for rates, "
                                           "points for strain)"]
-    assert "input_sanctions at 0.5 (share (0-1)) from 2025Q1" in summary.sections["What the package does"][0]
-    # the main results are the key results, with units and the quarter
+    does = summary.sections["What the package does"][0]
+    assert does.startswith("Input sanctions at 50% of its full strength from 2025Q1")  # no "share (0-1)"
+    values = twosector.params.default_params()
+    assert f"input_cut_max = {values['input_cut_max']:g} of the remaining" in does  # parameters with their values
+    # the main results are the key results, with labels, units and the quarter
     key = tables.key_results(runs["input_sanctions"], runs["baseline"], at="2027Q4")
     main = summary.sections["Main results (vs baseline: % for levels and indices, pp for rates, points for strain)"]
-    assert f"output_military {key['output_military_vs_baseline_pct']:,.2f}%" in main[0] and "2027Q4" in main[0]
+    assert f"military output {key['output_military_vs_baseline_pct']:,.2f}%" in main[0] and "2027Q4" in main[0]
+    assert not re.search(r"\b(output_military|output_civilian|cpi_inflation|strain_index)\b", str(summary))
+    # contributions that round to zero are not listed
+    strain = next(x for x in summary.sections["Through which channels"] if x.startswith("Strain on"))
+    assert "(+0.00 points)" not in strain and "(0.00 points)" not in strain
     # the NWF ends higher under a package that hurts: explained by its own flows, which add up to the difference
     nwf = next(line for line in summary.sections["Results that need explaining"] if "NWF" in line)
     flows = re.findall(r"([+-][\d.,]+) trn RUB", nwf.split("comes from")[1])
@@ -162,6 +169,26 @@ def test_summary_box_is_generated_from_the_results(runs):
     assert any("substitut" in c for c in summary.sections["Caveats"])  # the caveat of the lever used
     html = summary._repr_html_()
     assert "twosector-summary" in html and "not written by hand" in html and "## " in str(summary)
+
+
+def test_summary_explains_the_sign_of_strain_through_income(runs):
+    # the ceasefire: soldiers' pay stops, so household income falls while civilian households' income rises
+    ceasefire = twosector.load_scenario("ceasefire")
+    result = twosector.simulate(ceasefire)
+    summary = reports.scenario_summary(ceasefire, result, runs["baseline"], at="2027Q4")
+    why = next(x for x in summary.sections["Through which channels"] if x.startswith("Strain through household"))
+    gap = tables.vs_baseline(result, runs["baseline"], ["real_disposable_income", "civilian_real_income"]).loc["2027Q4"]
+    assert gap.iloc[0] < 0 < gap.iloc[1]
+    assert f"{gap.iloc[0]:,.2f}% vs baseline in 2027Q4: less income, more strain" in why and "soldiers' pay" in why
+    # income above the baseline lowers strain: said in words (the results of the baseline, income raised)
+    higher = runs["baseline"].copy()
+    higher["real_disposable_income"] *= 1.02
+    higher["strain_income_contribution"] -= 0.3
+    higher["strain_index"] -= 0.3
+    lines = reports.scenario_summary(ceasefire, higher, runs["baseline"]).sections["Through which channels"]
+    assert "household income (-0.30 points)" in lines[1]
+    assert lines[2].startswith("Strain through household income falls") and "+2.00% vs baseline" in lines[2]
+    assert "more income, less strain" in lines[2]
 
 
 def test_summary_explains_lower_unemployment_by_the_labour_market_identity(runs):

@@ -555,9 +555,9 @@ _CAVEATS = (
 )
 #: caveats of one lever, shown when the package uses it (docs/model.md, section 4)
 _LEVER_CAVEATS = {
-    "input_sanctions": "Critical inputs are close to Leontief in the short run but almost fully substitutable in the "
-                       "long run (substitution_max near 1): substitution eventually fills the gap, which weakens "
-                       "input sanctions over time.",
+    "input_sanctions": "Critical inputs are close to Leontief in the short run but substitutable in the long run "
+                       "(substitution_max, the share of missing inputs domestic substitutes can replace): "
+                       "substitution eventually fills the gap, which weakens input sanctions over time.",
     "secondary_sanctions": "Import costs and delays act through the same critical-input block as input sanctions, "
                            "with its near-full long-run substitution.",
     "oil_price_cap": "Oil enters through the realised Urals price and the budget's oil and gas revenue only; export "
@@ -634,7 +634,26 @@ def lever_table(scenario: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).set_index("lever")
 
 
-def _what_it_does(scenario: Any) -> list[str]:
+#: a difference smaller than this (in its unit) is shown as none: 0.00 at two decimals
+_ZERO = 0.005
+
+
+def _with_values(text: str, values: Mapping[str, float]) -> str:
+    """Model parameters named in a text, followed by their values: ``input_cut_max`` -> ``input_cut_max = 0.5``."""
+    return re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b",
+                  lambda m: f"{m[0]} = {values[m[0]]:g}" if m[0] in values else m[0], text)
+
+
+def _intensity(unit: str, intensity: float) -> str:
+    """A lever's intensity in words: shares as % of full strength, fractional changes as signed %."""
+    if unit == "share (0-1)":
+        return f"at {intensity:.0%} of its full strength"
+    if unit.startswith("fractional change of "):
+        return f"at {intensity:+.0%} of {unit.removeprefix('fractional change of ')}"
+    return f"at {intensity:g} {unit}"
+
+
+def _what_it_does(scenario: Any, values: Mapping[str, float]) -> list[str]:
     from twosector.scenarios import LEVERS
 
     if not scenario.levers:
@@ -644,37 +663,72 @@ def _what_it_does(scenario: Any) -> list[str]:
         spec = LEVERS[name]
         timing = (f"from {lever.start}" + (f", built up over {lever.ramp} quarters" if lever.ramp else ", at once")
                   + (f", until {lever.end}" if lever.end else ", persistent"))
-        lines.append(f"{name} at {lever.intensity:g} ({spec.unit}) {timing}: {spec.description}.")
+        options = "".join(f"; {spec.options[k][3]}: {v:g}" for k, v in lever.options.items())
+        lines.append(f"{name.replace('_', ' ').capitalize()} {_intensity(spec.unit, lever.intensity)} {timing}: "
+                     f"{_with_values(spec.description, values)}{options}.")
     return lines
+
+
+def _vs_baseline_words(variables: Sequence[str], values: Mapping[str, float]) -> str:
+    """``"civilian output -0.15%, CPI inflation +0.77 pp"``: labels, values and units of differences vs baseline."""
+    from twosector.tables import vs_baseline_unit
+    from twosector.variables import label
+
+    return ", ".join(f"{label(v)} {_num(values[v], vs_baseline_unit(v))}" for v in variables)
+
+
+def _income_sign(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period, contribution: float) -> str:
+    """Why strain through household income moves as it does, when that is not plain ("" otherwise).
+
+    Not plain: it lowers strain, or civilian households' income moves the other way than the income the strain
+    index reads (all households', soldiers' pay included).
+    """
+    from twosector.tables import vs_baseline
+
+    diff = vs_baseline(result, baseline, ["real_disposable_income", "civilian_real_income"]).loc[q].to_numpy()
+    income, civilian = float(diff[0]), float(diff[1])
+    apart = civilian * income < 0 and abs(civilian) >= _ZERO
+    if income * contribution >= 0 or abs(income) < _ZERO or not (contribution < 0 or apart):
+        return ""
+    text = (f"Strain through household income {'falls' if contribution < 0 else 'rises'} because the strain index "
+            f"reads the real disposable income of all households, soldiers' pay included, which is "
+            f"{_num(income, '%')} vs baseline in {q}: {'more' if income > 0 else 'less'} income, "
+            f"{'less' if income > 0 else 'more'} strain")
+    if apart:
+        text += (f" (civilian households' real income moves the other way, {_num(civilian, '%')}: the difference is "
+                 "soldiers' pay)")
+    return text + "."
 
 
 def _channels(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) -> list[str]:
     from twosector.tables import vs_baseline
 
-    diff = vs_baseline(result, baseline, ["output_military", "output_civilian", "cpi_inflation", "key_rate",
-                                          "civilian_real_income"]).loc[q]
-    lines = ["Through the two sectors, prices and rates, in " + str(q) + ": " + ", ".join(
-        f"{label.split(' (')[0]} {_num(value, label.split('(')[1].split(' vs')[0])}"
-        for label, value in diff.items()) + " vs baseline."]
+    shown = ["output_military", "output_civilian", "cpi_inflation", "key_rate", "civilian_real_income"]
+    diff = vs_baseline(result, baseline, shown).loc[q]
+    lines = [f"Through the two sectors, prices and rates, in {q}: "
+             + _vs_baseline_words(shown, dict(zip(shown, diff.to_numpy(), strict=True))) + " vs baseline."]
     parts = {c.removeprefix("strain_").removesuffix("_contribution"): float(result.loc[q, c] - baseline.loc[q, c])
              for c in result.columns if c.startswith("strain_") and c.endswith("_contribution")}
     total = float(result.loc[q, "strain_index"] - baseline.loc[q, "strain_index"])
-    ranked = sorted(parts.items(), key=lambda kv: -abs(kv[1]))[:3]
-    lines.append(f"Strain on the civilian economy {_num(total, 'points')} vs baseline in {q}, mostly through "
-                 + ", ".join(f"{_STRAIN_WORDS.get(k, k)} ({_num(v, 'points')})" for k, v in ranked)
-                 + " (the strain index's own decomposition).")
+    ranked = [(k, v) for k, v in sorted(parts.items(), key=lambda kv: -abs(kv[1])) if abs(v) >= _ZERO][:3]
+    through = (", mostly through " + ", ".join(f"{_STRAIN_WORDS.get(k, k)} ({_num(v, 'points')})" for k, v in ranked)
+               + " (the strain index's own decomposition)") if ranked else ""
+    lines.append(f"Strain on the civilian economy {_num(total, 'points')} vs baseline in {q}{through}.")
+    income = dict(ranked).get("income")
+    if income is not None and (why := _income_sign(result, baseline, q, income)):
+        lines.append(why)
     return lines
 
 
 def _main_results(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) -> list[str]:
-    from twosector.tables import key_labels, key_results, milestones
+    from twosector.tables import key_results, milestones
 
     key = key_results(result, baseline, at=str(q))
-    labels = key_labels()
-    lines = [f"In {key['at']}: " + "; ".join(
-        f"{labels[k].split(' (')[0]} {_num(key[k], labels[k].split('(')[1].split(' vs')[0])}"
-        for k in ("output_civilian_vs_baseline_pct", "civilian_real_income_vs_baseline_pct",
-                  "output_military_vs_baseline_pct", "strain_index_vs_baseline")) + " vs baseline."]
+    shown = {"output_civilian": "output_civilian_vs_baseline_pct",
+             "civilian_real_income": "civilian_real_income_vs_baseline_pct",
+             "output_military": "output_military_vs_baseline_pct", "strain_index": "strain_index_vs_baseline"}
+    lines = [f"In {key['at']}: " + _vs_baseline_words(list(shown), {v: key[k] for v, k in shown.items()})
+             + " vs baseline."]
     crossed = milestones(result, baseline)
     hits = crossed[~crossed["scenario"].str.startswith("not by")]
     if len(hits):
@@ -719,7 +773,7 @@ def _surprises(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) -> li
 
 
 def scenario_summary(scenario: Any, result: pd.DataFrame, baseline: pd.DataFrame,
-                     at: str | pd.Period = KEY_QUARTER) -> ScenarioSummary:
+                     at: str | pd.Period = KEY_QUARTER, params: Any = None) -> ScenarioSummary:
     """The plain-words box that opens a scenario report, generated from the model's results.
 
     What the package does (its levers, with units and timing), through which channels (sector effects and the
@@ -736,6 +790,9 @@ def scenario_summary(scenario: Any, result: pd.DataFrame, baseline: pd.DataFrame
         ``simulate()`` results of the package and of the baseline.
     at : str or Period, default :data:`twosector.tables.KEY_QUARTER`
         The quarter of the main results (the last simulated one if the horizon ends earlier).
+    params : optional
+        The model parameters of the runs (see :func:`twosector.simulate`; default the calibrated ones): the
+        parameters the text names are shown with their values.
 
     Returns
     -------
@@ -746,13 +803,18 @@ def scenario_summary(scenario: Any, result: pd.DataFrame, baseline: pd.DataFrame
     ------
     TwosectorError
         If a frame is not a ``simulate()`` result or ``at`` is not a quarter.
+    ParameterError
+        For invalid ``params``.
     """
+    from twosector.params import resolve_params
     from twosector.tables import key_results
 
     q = pd.Period(key_results(result, baseline, at=str(at))["at"], freq="Q")
-    caveats = [*(_LEVER_CAVEATS[name] for name in scenario.levers if name in _LEVER_CAVEATS), *_CAVEATS]
+    values = resolve_params(params).iloc[0].to_dict()
+    caveats = [*(_with_values(_LEVER_CAVEATS[name], values) for name in scenario.levers if name in _LEVER_CAVEATS),
+               *_CAVEATS]
     sections = {
-        "What the package does": _what_it_does(scenario),
+        "What the package does": _what_it_does(scenario, values),
         "Through which channels": _channels(result, baseline, q),
         "Main results (vs baseline: % for levels and indices, pp for rates, points for strain)":
             _main_results(result, baseline, q),

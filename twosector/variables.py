@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["VARIABLES", "variable_table", "units", "KEY_VARIABLES"]
+__all__ = ["VARIABLES", "variable_table", "units", "KEY_VARIABLES", "LABELS", "label"]
 
 # name -> (unit, block, description)
 VARIABLES: dict[str, tuple[str, str, str]] = {
@@ -269,6 +269,51 @@ KEY_VARIABLES = (
     "nwf_liquid", "civilian_real_income", "strain_index",
 )
 """The output columns required by the product brief (section 5)."""
+
+
+#: Short labels in words for the variables that reports name in sentences (others: :func:`label`'s fallback).
+LABELS: dict[str, str] = {
+    "output_military": "military output",
+    "output_civilian": "civilian output",
+    "gdp": "real GDP",
+    "civilian_real_income": "civilian households' real income",
+    "real_disposable_income": "household real disposable income",
+    "household_income": "household real income",
+    "wage_civilian": "the civilian real wage",
+    "wage_military": "the defence-industry real wage",
+    "cpi_inflation": "CPI inflation",
+    "key_rate": "the key rate",
+    "unemployment_rate": "the unemployment rate",
+    "budget_balance_gdp": "the federal budget balance",
+    "defence_spending_gdp": "defence spending",
+    "nwf_liquid": "the NWF's liquid assets",
+    "strain_index": "the strain index",
+}
+
+
+def label(name: str) -> str:
+    """A variable's name in words for sentences, e.g. ``"civilian output"`` for ``output_civilian``.
+
+    Parameters
+    ----------
+    name : str
+        A variable (any text: names outside :data:`LABELS` get their underscores replaced by spaces).
+
+    Returns
+    -------
+    str
+        The label of :data:`LABELS`, else the name in words (``"labour force"``).
+
+    Raises
+    ------
+    Nothing of its own.
+
+    Examples
+    --------
+    >>> label("output_civilian"), label("labour_force")
+    ('civilian output', 'labour force')
+    """
+    return LABELS.get(name, name.replace("_", " "))
 
 
 def variable_table() -> pd.DataFrame:
