@@ -743,10 +743,10 @@ def run_batch(
     progress : bool, default True
         Show a tqdm progress bar.
     self_contained : bool, default False
-        Embed plotly.js (about 4.8 MB) in every report, so that each works when copied alone. By default the
-        reports share the copy ``OUT/plotly.min.js`` (a report is then about 0.5 MB and shows its charts in
-        place; opened elsewhere it says what is missing). ``index.html`` always embeds plotly.js. Runs done with
-        the other kind of report are redone.
+        Embed plotly.js (about 4.8 MB) in every report and in ``index.html``, so that each works when copied
+        alone; no ``plotly.min.js`` is written. By default the reports and the index share the one copy
+        ``OUT/plotly.min.js`` (a report is then well under 1 MB and shows its charts in place; opened elsewhere it
+        says what is missing). Runs done with the other kind of report are redone.
     restore_signals : bool, default True
         After a batch stopped by Ctrl-C, SIGTERM or SIGHUP, put the previous signal handlers back; ``False``
         ignores further stop signals instead, for a process that exits right after (the command line).
@@ -793,7 +793,8 @@ def _run_locked(runs: Sequence[Run], out: Path, workers: int, force: bool, timeo
     records = _Status(out)
     status = records.runs
     todo = [r for r in runs if force or not _is_done(r, status.get(r.run_id), out, self_contained)]
-    write_plotlyjs(out)  # the copy the reports share
+    if not self_contained:
+        write_plotlyjs(out)  # the copy the reports and the index share
     actions = {r.run_id: "skipped" for r in runs}
     declared = {r.notebook: _declared(r.notebook) for r in todo}
     if todo:
@@ -827,7 +828,7 @@ def _run_locked(runs: Sequence[Run], out: Path, workers: int, force: bool, timeo
     from twosector.reports import write_batch_index
 
     table = _status_table(runs, status, actions, out)
-    write_batch_index(out, runs, status)
+    write_batch_index(out, runs, status, self_contained)
     return table
 
 

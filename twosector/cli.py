@@ -647,8 +647,8 @@ def build_parser() -> argparse.ArgumentParser:
                         f"holds the marker file {MARKER}); other folders are refused")
     p.add_argument("--force", action="store_true", help="re-run runs that already completed")
     p.add_argument("--self-contained", action="store_true",
-                   help="embed plotly.js (4.8 MB) in every report so that each works when copied alone; by default "
-                        "the reports share --out/plotly.min.js (index.html always embeds it)")
+                   help="embed plotly.js (4.8 MB) in every report and in index.html so that each works when copied "
+                        "alone (no plotly.min.js is written); by default they all share --out/plotly.min.js")
     p.add_argument("--timeout", type=float, default=600, metavar="S",
                    help="per-run timeout in seconds, also the limit of any cell (default 600)")
     p.set_defaults(func=_cmd_batch)

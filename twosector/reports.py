@@ -481,8 +481,25 @@ def _baseline_row(at: str, probabilities: bool) -> dict[str, Any]:
             "report": "", "run_id": ""}
 
 
+#: shown by an index page that shares plotly.js when it is opened away from its batch folder
+_INDEX_WITHOUT_PLOTLYJS = (
+    "<script>if (typeof Plotly === 'undefined') {document.write(\"<p style='border:1px solid #b3261e;"
+    "padding:0.5em;color:#b3261e'>The chart of this page needs plotly.min.js from its batch output folder "
+    "(beside it). To share the page on its own, run the batch with --self-contained.</p>\");}</script>")
+
+
+def _plotlyjs(out: Path, self_contained: bool) -> tuple[str, str]:
+    """The index's script tag (plotly.js embedded, or the batch's shared copy) and its note when that is missing."""
+    import plotly.offline
+
+    if self_contained:
+        return f"<script>{plotly.offline.get_plotlyjs()}</script>", ""
+    write_plotlyjs(out)
+    return '<script src="plotly.min.js"></script>', _INDEX_WITHOUT_PLOTLYJS
+
+
 def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
-                      status: Mapping[str, Mapping[str, Any]]) -> Path:
+                      status: Mapping[str, Mapping[str, Any]], self_contained: bool = False) -> Path:
     """Write ``results.csv`` (and ``results.parquet`` if pyarrow is installed) and ``index.html``.
 
     Parameters
@@ -493,6 +510,9 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
         The grid's runs (``twosector.batch.Run``).
     status : mapping
         The status records by run id (``status.json``).
+    self_contained : bool, default False
+        Embed plotly.js in ``index.html`` (it then works when copied alone) instead of loading the batch's one
+        copy ``plotly.min.js`` beside it (written here if it is missing or differs).
 
     Returns
     -------
@@ -503,8 +523,6 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
     ------
     Nothing of its own: ``OSError`` from the file system propagates.
     """
-    import plotly.offline
-
     out = Path(out)
     table = results_table(out, runs, status)
     saved = table.rename(columns=key_labels())  # the unit in every header of the key results
@@ -515,7 +533,7 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
         pass
     else:
         atomic_frame(saved, out / "results.parquet", index=False)
-    write_plotlyjs(out)
+    plotly_js, plotly_missing = _plotlyjs(out, self_contained)
 
     ok = table[table["status"] == "ok"]
     keyed = _scenario_rows(ok)
@@ -534,8 +552,7 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
              "report": f"runs/{row['run_id']}/report.html", "run_id": row["run_id"]}
             for (_, row), chances in zip(keyed.iterrows(), probabilities, strict=True)]) if shown else [],
         summary_chart=_safe(_summary_chart(keyed)) if shown else "",
-        # embedded, so that the index works when copied alone (the reports share OUT/plotly.min.js)
-        plotly_js=_safe(f"<script>{plotly.offline.get_plotlyjs()}</script>"),
+        plotly_js=_safe(plotly_js), plotly_missing=_safe(plotly_missing),
         runs=_run_rows(out, runs, status),
         comparisons=[f"runs/{run.run_id}/report.html" for run in runs if run.name == "07_compare"
                      and status.get(run.run_id, {}).get("status") == "ok"],
