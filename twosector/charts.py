@@ -21,6 +21,7 @@ from __future__ import annotations
 import atexit
 import os
 import re
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from plotly.subplots import make_subplots
 from twosector.calendar import DATA_CUTOFF, MODEL_START, PROJECTION_START, parse_quarter
 from twosector.errors import TwosectorError, unknown_name
 from twosector.files import atomic_write
+from twosector.variables import label as variable_words
 from twosector.variables import units as variable_units
 
 __all__ = [
@@ -46,8 +48,10 @@ __all__ = [
     "MODEL_ONLY",
     "PROJECTION_SOURCE",
     "OBSERVED_SERIES",
+    "DERIVED_SERIES",
     "HISTORY_COLOURS",
     "observed_history",
+    "derived_history",
     "set_renderer",
     "scenario_colour",
     "variable_label",
@@ -95,6 +99,20 @@ OBSERVED_SERIES: dict[str, str] = {
     "labour_shortage": "labour_shortage",
     "usd_rub": "usd_rub",
     "realised_urals": "urals_price",
+}
+#: Model column -> (the data series it is derived from, the derivation in words): observed counterparts the data
+#: set holds in another form, derived from outcomes only (plans are never drawn as data), drawn as data by
+#: :func:`paths` with the derivation and the years left out in the caption.
+DERIVED_SERIES: dict[str, tuple[tuple[str, ...], str]] = {
+    "defence_spending_gdp": (
+        ("defence_spending", "gdp_nominal"),
+        "100 x annual 'National defence' spending / annual nominal GDP (both trn RUB)",
+    ),
+    "real_disposable_income": (
+        ("real_disposable_income_growth",),
+        "index 2021 = 100 chained from the annual growth of real disposable income (% y/y, all households, "
+        "latest estimates)",
+    ),
 }
 #: Colour of the model's fitted history and of the observed data in :func:`paths`.
 HISTORY_COLOURS = {"model": "#9a9a9a", "data": "#111111"}
@@ -342,15 +360,17 @@ def observed_history(variables: Sequence[str], data: Any = None) -> dict[str, pd
     Parameters
     ----------
     variables : sequence of str
-        Model columns; those without an entry in :data:`OBSERVED_SERIES` are skipped.
+        Model columns; those without an entry in :data:`OBSERVED_SERIES` or :data:`DERIVED_SERIES` are skipped.
     data : optional
-        The data (see :func:`twosector.estimation.load_inputs`); default the data folder in use.
+        The data (see :func:`twosector.estimation.load_inputs`); default the data folder in use. The derived
+        series (:func:`derived_history`) are read from a data folder only, not from a mapping of series.
 
     Returns
     -------
     dict of str to Series
-        Model column -> the observed series (its own frequency; ``attrs`` name the publishers), only for the
-        variables with observations up to :data:`HISTORY_END` (later plans and outcomes are cut).
+        Model column -> the observed series (its own frequency; ``attrs`` name the publishers, and a derived
+        series' ``caption`` its derivation), only for the variables with observations up to :data:`HISTORY_END`
+        (later plans and outcomes are cut), in the order of ``variables``.
 
     Raises
     ------
@@ -360,10 +380,83 @@ def observed_history(variables: Sequence[str], data: Any = None) -> dict[str, pd
     from twosector.estimation import load_inputs
 
     wanted = {v: OBSERVED_SERIES[v] for v in variables if v in OBSERVED_SERIES}
-    if not wanted:
-        return {}
-    loaded = load_inputs(data, HISTORY_END, ids=tuple(dict.fromkeys(wanted.values())))
-    return {v: loaded[sid] for v, sid in wanted.items() if len(loaded[sid].dropna())}
+    loaded = load_inputs(data, HISTORY_END, ids=tuple(dict.fromkeys(wanted.values()))) if wanted else {}
+    found = {v: loaded[sid] for v, sid in wanted.items() if len(loaded[sid].dropna())}
+    if not isinstance(data, Mapping):  # a mapping of series ids holds no derivation's inputs
+        found.update({v: derived_history(v, data) for v in variables if v in DERIVED_SERIES and v not in found})
+    return {v: found[v] for v in variables if v in found}
+
+
+def _outcomes(name: str, data: Any) -> pd.Series:
+    """An annual series of the data set, outcomes only (no plan rows), to the year of :data:`HISTORY_END`."""
+    from twosector import data as tsdata
+
+    s = tsdata.series(name, **({} if data is None else {"path": data}))
+    keep = [p for p in s.index if s.attrs["vintages"][str(p)] != "plan" and p.year <= HISTORY_END.year]
+    out = s.loc[keep]
+    out.attrs = {key: ({str(p): s.attrs[key][str(p)] for p in keep} if isinstance(s.attrs.get(key), Mapping)
+                       else s.attrs.get(key)) for key in ("source_publisher", "verified", "vintages", "unit")}
+    return out
+
+
+def derived_history(variable: str, data: Any = None) -> pd.Series:
+    """The observed counterpart of a :data:`DERIVED_SERIES` variable, derived from the data set's outcomes.
+
+    Parameters
+    ----------
+    variable : str
+        ``"defence_spending_gdp"`` (100 x ``defence_spending`` / ``gdp_nominal``, in the years with an outcome of
+        both) or ``"real_disposable_income"`` (2021 = 100, chained from ``real_disposable_income_growth`` up to
+        its first missing year).
+    data : path-like, optional
+        The data folder (default: the one in use).
+
+    Returns
+    -------
+    pd.Series
+        Annual values (``PeriodIndex`` of years) in the model variable's unit, to the year of :data:`HISTORY_END`;
+        ``attrs``: ``source_publisher`` and ``verified`` per input and year (keys ``"<series> <year>"``),
+        ``caption`` (the derivation, the publishers, the years left out and any unverified input).
+
+    Raises
+    ------
+    TwosectorError
+        For a variable without a derivation (with a did-you-mean).
+    DataError
+        If the data cannot be read.
+    """
+    if variable not in DERIVED_SERIES:
+        raise TwosectorError(unknown_name("variable with a derived observed series", variable, list(DERIVED_SERIES)))
+    ids, how = DERIVED_SERIES[variable]
+    parts = {i: _outcomes(i, data) for i in ids}
+    notes = []
+    if variable == "defence_spending_gdp":
+        spending, gdp = parts.values()
+        out = (100.0 * spending / gdp.reindex(spending.index)).dropna()
+        missing = [str(p) for p in spending.index if p not in out.index]
+        if missing:
+            notes.append(f"no value for {', '.join(missing)}: the data set has no outcome of nominal GDP for "
+                         + ("it" if len(missing) == 1 else "them") + " (a budget plan at most)")
+    else:
+        growth = parts[ids[0]]
+        years = pd.period_range(pd.Period("2022", freq="Y"), pd.Period(str(HISTORY_END.year), freq="Y"), freq="Y")
+        steps = growth.reindex(years)
+        steps = steps[: int(steps.isna().to_numpy().argmax()) if steps.isna().any() else len(steps)]
+        out = pd.concat([pd.Series([100.0], index=pd.PeriodIndex(["2021"], freq="Y")),
+                         100.0 * (1.0 + steps / 100.0).cumprod()])
+    inputs = {f"{i} {p}": (v.attrs["source_publisher"][str(p)], v.attrs["verified"][str(p)])
+              for i, v in parts.items() for p in v.index}
+    unverified = [key for key, (_, flag) in inputs.items() if flag != "yes"]
+    if unverified:
+        notes.append(f"unverified input ({', '.join(unverified)}: see data/README.md)")
+    out.name = variable
+    out.attrs = {"source_publisher": {k: pub for k, (pub, _) in inputs.items()},
+                 "verified": {k: flag for k, (_, flag) in inputs.items()}}
+    words = variable_words(variable)
+    text = (f"{words[:1].upper()}{words[1:]} (data): {how}" + "".join(f"; {n}" for n in notes)
+            + ". " + sources(out))
+    out.attrs["caption"] = "<br>".join(textwrap.wrap(text, 150))  # a caption line does not wrap by itself
+    return out
 
 
 def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
@@ -493,8 +586,10 @@ def paths(
 def _history_caption(variables: Sequence[str], data_series: Mapping[str, pd.Series]) -> str:
     """:data:`MODEL_SOURCE`, the publishers of the data drawn, and the panels that have no observed series."""
     lines = [MODEL_SOURCE]
-    if data_series:
-        lines.append(sources(*data_series.values(), prefix="Data", plural="Data"))
+    direct = [v for k, v in data_series.items() if "caption" not in v.attrs]
+    if direct:
+        lines.append(sources(*direct, prefix="Data", plural="Data"))
+    lines += [v.attrs["caption"] for v in data_series.values() if "caption" in v.attrs]
     missing = [variable_label(v, "") for v in variables if v not in data_series]
     if missing:
         lines.append(f"No observed series in the data set for: {', '.join(missing)} (model only).")
