@@ -42,7 +42,8 @@ SUITE_GRID: dict[str, Any] = {
         {"notebook": "04_gradual_vs_sudden", "parameters": {"end": FAST_END}},
         {"notebook": "05_ceasefire", "parameters": {"end": FAST_END, "save_figures": True}},
         {"notebook": "06_uncertainty", "parameters": {"end": FAST_END, "draws": 50, "sensitivity_n": 2}},
-        {"notebook": "07_compare", "parameters": {"end": FAST_END, "packages": ["broad_front", "sudden_shock"]}},
+        {"notebook": "07_compare", "parameters": {"end": FAST_END,
+                                                   "packages": ["broad_front", "sudden_shock", "skilled_emigration"]}},
     ],
 }
 #: run id of each notebook's good run in SUITE_GRID

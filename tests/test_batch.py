@@ -19,7 +19,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from twosector import batch
+from twosector import batch, pressure
 from twosector.batch import Run, default_grid, load_grid, run_batch
 from twosector.errors import TwosectorError, TwosectorWarning
 
@@ -66,6 +66,22 @@ def test_report_has_no_code_but_keeps_charts(notebook_batch):
     assert "validate_notebook_params" not in html  # code cells are excluded
     assert "The civilian squeeze" in html  # prose and chart titles are there
     assert "Plotly.newPlot" in html or "Plotly.react" in html
+
+
+@pytest.mark.slow
+def test_compare_report_divides_each_package_by_its_own_pressure(notebook_batch):
+    folder = notebook_batch.folder("07_compare") / "tables"
+    read = {name: pd.read_csv(folder / f"packages_{name}.csv", header=[0, 1], index_col=0)
+            for name in ("vs_baseline_year_ends", "per_pressure")}
+    effects = read["vs_baseline_year_ends"].drop(columns="baseline", level="package")
+    per = read["per_pressure"]
+    assert set(per.columns.unique("package")) == {"broad_front", "sudden_shock", "skilled_emigration"}
+    for (quantity, package), values in effects.items():
+        size = pressure(package)
+        assert size > 0
+        column = (quantity.replace(" vs baseline)", " vs baseline per unit of pressure)"), package)
+        assert per[column].to_numpy() == pytest.approx(values.to_numpy() / size, rel=1e-9)
+    assert "Effects per unit of pressure" in (notebook_batch.folder("07_compare") / "report.html").read_text()
 
 
 @pytest.mark.slow

@@ -125,10 +125,10 @@ def test_notebook_runs_with_fast_settings(name, notebook_batch):
     if name == "01_data":
         assert saved["extra"]["series"] > 50 and saved["extra"]["verified"] > 0
     if name == "07_compare":
-        assert saved["extra"]["packages"] == 2
+        assert saved["extra"]["packages"] == 3
         book = pd.read_excel(notebook_batch.folder(name) / "tables" / "packages_tables.xlsx", sheet_name="milestones",
                              index_col=0)
-        assert list(book.columns) == ["broad_front", "sudden_shock", "baseline"]
+        assert list(book.columns) == ["broad_front", "sudden_shock", "skilled_emigration", "baseline"]
 
 
 @pytest.mark.slow
