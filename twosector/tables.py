@@ -92,10 +92,7 @@ def vs_baseline_unit(variable: str) -> str:
     TwosectorError
         For a variable not in the catalogue (with a did-you-mean).
     """
-    units = variable_units()
-    if variable not in units:
-        raise TwosectorError(unknown_name("variable", variable, list(units)))
-    unit = units[variable]
+    unit = _unit(variable)
     if unit.startswith(("%", "share")) or unit == "pp":
         return "pp"
     if unit == "index points":
@@ -144,10 +141,15 @@ def level_label(variable: str) -> str:
     TwosectorError
         For a variable not in the catalogue (with a did-you-mean).
     """
+    return f"{variable} ({_unit(variable)})"
+
+
+def _unit(variable: str) -> str:
+    """The catalogue unit of a variable; a variable not in the catalogue is an error with a did-you-mean."""
     units = variable_units()
     if variable not in units:
         raise TwosectorError(unknown_name("variable", variable, list(units)))
-    return f"{variable} ({units[variable]})"
+    return units[variable]
 
 
 def with_units(frame: pd.DataFrame) -> pd.DataFrame:
