@@ -27,12 +27,12 @@ from twosector.calendar import (
     parse_quarter,
 )
 from twosector.errors import ScenarioError, unknown_name
-from twosector.model import run
+from twosector.model import run_many
 from twosector.params import resolve_params
 from twosector.scenarios import Scenario, lever_paths, load_scenario
 from twosector.variables import VARIABLES
 
-__all__ = ["simulate", "compare", "run_draws", "COMPARE_KINDS"]
+__all__ = ["simulate", "compare", "run_draws", "run_draws_together", "COMPARE_KINDS"]
 
 CHUNK = 10_000  # draws per engine call for large ensembles
 
@@ -54,19 +54,23 @@ def _horizon(start: str | pd.Period, end: str | pd.Period) -> tuple[pd.Period, p
 
 
 def _run(
-    scenario: Scenario, table: pd.DataFrame, x: pd.DataFrame, keep: list[str] | None = None,
+    scenarios: Sequence[Scenario], table: pd.DataFrame, x: pd.DataFrame, keep: list[str] | None = None,
     per_draw: Mapping[str, np.ndarray] | None = None,
-) -> dict[str, np.ndarray]:
+) -> list[dict[str, np.ndarray]]:
     idx = x.index
     i2021, i_prewar = normalisation_positions(idx)
     values = table.to_numpy(dtype=float)
     p = {name: values[:, j] for j, name in enumerate(table.columns)}
     xv = x.to_numpy(dtype=float)
     xs: dict[str, np.ndarray] = {name: xv[:, j] for j, name in enumerate(x.columns)}
-    levers = lever_paths(scenario, idx)
+    lever_sets = [lever_paths(scenario, idx) for scenario in scenarios]
     for name, a in (per_draw or {}).items():
-        (levers if name in levers else xs)[name] = a
-    return run(p, xs, levers, i2021=i2021, i_prewar=i_prewar, keep=keep)
+        for levers in lever_sets:
+            if name in levers:
+                levers[name] = a
+        if name not in lever_sets[0]:
+            xs[name] = a
+    return run_many(p, xs, lever_sets, i2021=i2021, i_prewar=i_prewar, keep=keep)
 
 
 def run_draws(
@@ -102,11 +106,43 @@ def run_draws(
     KeyError
         For a name in ``keep`` that is not an output.
     """
+    return run_draws_together([scenario], table, x, keep, per_draw)[0]
+
+
+def run_draws_together(
+    scenarios: Sequence[Scenario], table: pd.DataFrame, x: pd.DataFrame, keep: list[str],
+    per_draw: Mapping[str, np.ndarray] | None = None,
+) -> list[dict[str, np.ndarray]]:
+    """:func:`run_draws` for several scenarios on the same draws (a Monte Carlo's scenario and baseline).
+
+    The same numbers as one :func:`run_draws` call per scenario; the quarters before the scenarios' levers
+    first differ (their common history) are simulated once (:func:`twosector.model.run_many`).
+
+    Parameters
+    ----------
+    scenarios : sequence of Scenario
+        Loaded scenarios (:func:`twosector.load_scenario`).
+    table, x, keep
+        As in :func:`run_draws`.
+    per_draw : mapping of str -> array (n, T), optional
+        As in :func:`run_draws`, for every scenario: a lever path that differs by draw replaces that lever's path
+        in each of them.
+
+    Returns
+    -------
+    list of dict of str -> np.ndarray
+        The result of :func:`run_draws` for each scenario, in order.
+
+    Raises
+    ------
+    KeyError
+        For a name in ``keep`` that is not an output.
+    """
     if len(table) != 1:
-        return _run(scenario, table, x, keep, per_draw)
+        return _run(scenarios, table, x, keep, per_draw)
     twice = pd.concat([table, table], ignore_index=True)
     doubled = {k: np.repeat(np.asarray(a), 2, axis=0) for k, a in (per_draw or {}).items()}
-    return {k: a[:1] for k, a in _run(scenario, twice, x, keep, doubled).items()}
+    return [{k: a[:1] for k, a in arrays.items()} for arrays in _run(scenarios, twice, x, keep, doubled)]
 
 
 def _frame(
@@ -188,9 +224,9 @@ def simulate(
     x = x.loc[x.index <= e]
     kept = None if variables is None else names
     if len(table) <= CHUNK:
-        arrays = _run(sc, table, x, kept)
+        arrays = _run([sc], table, x, kept)[0]
     else:  # bounded memory: run blocks of draws and keep only the requested variables
-        parts = [_run(sc, table.iloc[i:i + CHUNK], x, kept) for i in range(0, len(table), CHUNK)]
+        parts = [_run([sc], table.iloc[i:i + CHUNK], x, kept)[0] for i in range(0, len(table), CHUNK)]
         arrays = {v: np.concatenate([part[v] for part in parts], axis=0) for v in names}
     keep = slice(int(np.flatnonzero(x.index == s)[0]) if s in x.index else 0, None)
     draws = table.index if isinstance(params, pd.DataFrame) else pd.RangeIndex(1)

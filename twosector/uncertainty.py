@@ -37,7 +37,7 @@ from twosector.parallel import ENGINES, check_count, check_engine, map_chunks
 from twosector.params import default_params
 from twosector.plausible import BOUNDS, out_of_bounds
 from twosector.scenarios import Scenario, load_scenario
-from twosector.simulation import ScenarioLike, _check_variables, _horizon, run_draws
+from twosector.simulation import ScenarioLike, _check_variables, _horizon, run_draws_together
 
 __all__ = ["montecarlo", "MonteCarlo", "SOURCES", "BLOCK", "CHUNK", "DEFAULT_VARIABLES", "RUNS", "ENGINES",
            "KEY_THRESHOLDS", "probability_key"]
@@ -688,8 +688,8 @@ def _chunk(seed: int, sources: tuple[str, ...], x: pd.DataFrame, runs: tuple[Sce
     engine_keep = list(dict.fromkeys(names + list(BOUNDS)))
     values: dict[str, dict[str, np.ndarray]] = {}
     bad = {v: np.zeros(n, dtype=bool) for v in BOUNDS}
-    for run, which in zip(("scenario", "baseline"), runs, strict=True):
-        arrays = run_draws(which, table, x, engine_keep, paths)
+    for run, arrays in zip(("scenario", "baseline"), run_draws_together(runs, table, x, engine_keep, paths),
+                           strict=True):
         for v, hit in out_of_bounds(arrays).items():
             bad[v] |= hit
         values[run] = {v: arrays[v][:, keep] for v in names}

@@ -8,8 +8,8 @@ pandas here. Every equation is written out, with its tag, in ``docs/model.md``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from operator import itemgetter
 from typing import Any
@@ -20,7 +20,7 @@ from twosector.model import demand, fiscal, income, post, prices, supply
 from twosector.model.backend import Backend, backend_for
 from twosector.model.catalogue import EXOG, LEVER_KEYS
 
-__all__ = ["run", "K_FLOOR", "COVID_QUARTERS"]
+__all__ = ["run", "run_many", "K_FLOOR", "COVID_QUARTERS"]
 
 K_FLOOR = 0.5  # civilian capital cannot fall below half its pre-war trend
 #: the quarters of the COVID demand shock (positions relative to 2021Q1) and their parameters
@@ -339,6 +339,22 @@ def _rows(columns: Mapping[str, Any], T: int) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*lists, strict=True)]
 
 
+def _lever_rows(levers: Mapping[str, np.ndarray | float], n: int, T: int, B: Backend) -> list[dict[str, Any]]:
+    """Per-quarter dicts of lever values: floats, or arrays ``(n,)`` for levers that differ by draw."""
+    draws = {name: np.asarray(levers[name], dtype=float) for name in LEVER_KEYS if np.ndim(levers[name]) == 2}
+    rows = _rows({name: levers[name] for name in LEVER_KEYS if name not in draws}, T)
+    for t, row in enumerate(rows):
+        if B.name == "scalar":
+            row.update({name: float(a[0, t]) for name, a in draws.items()})
+        else:
+            row.update({name: a[:, t] for name, a in draws.items()})
+    return rows
+
+
+def _same_row(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return all(a[name] is b[name] or np.array_equal(a[name], b[name]) for name in a)
+
+
 def run(
     p: Mapping[str, np.ndarray],
     x: Mapping[str, np.ndarray],
@@ -380,13 +396,46 @@ def run(
     KeyError
         For a name in ``keep`` that is not an output.
     """
+    return run_many(p, x, [levers], i2021=i2021, i_prewar=i_prewar, keep=keep)[0]
+
+
+def run_many(
+    p: Mapping[str, np.ndarray],
+    x: Mapping[str, np.ndarray],
+    lever_sets: Sequence[Mapping[str, np.ndarray | float]],
+    *,
+    i2021: np.ndarray,
+    i_prewar: np.ndarray,
+    keep: Collection[str] | None = None,
+) -> list[dict[str, np.ndarray]]:
+    """Simulate several lever sets on the same draws and exogenous paths: :func:`run` for each, in one pass.
+
+    The quarters before the lever sets first differ are simulated once, and each set continues from there:
+    a Monte Carlo's scenario and its baseline share their history. The numbers are those of :func:`run`.
+
+    Parameters
+    ----------
+    p, x, i2021, i_prewar, keep
+        As in :func:`run`.
+    lever_sets : sequence of mappings
+        One ``levers`` mapping of :func:`run` per simulation.
+
+    Returns
+    -------
+    list of dict of str -> array (n, T)
+        The outputs of :func:`run` for each lever set, in order.
+
+    Raises
+    ------
+    KeyError
+        For a name in ``keep`` that is not an output.
+    """
     n = int(np.asarray(p["inflation_target"]).shape[0])
     T = int(np.asarray(x["defence_spending"]).shape[0])
     f = {name: np.asarray(v, dtype=float).reshape(n) for name, v in p.items()}
-    lever_draws = {name: np.asarray(levers[name], dtype=float) for name in LEVER_KEYS if np.ndim(levers[name]) == 2}
-    lever_rows = _rows({name: levers[name] for name in LEVER_KEYS if name not in lever_draws}, T)
     stored = post.stored_outputs(keep)
     B = backend_for(n)
+    lever_rows = [_lever_rows(levers, n, T, B) for levers in lever_sets]
     k = _constants(f, x, i2021, T)
     exog = {name: x[name] for name in EXOG}
     per_draw = {name: np.asarray(exog.pop(name), dtype=float) for name in list(exog) if np.ndim(exog[name]) == 2}
@@ -399,22 +448,28 @@ def run(
         for name in State.__slots__:
             setattr(s, name, _as_scalars(getattr(s, name)))
         x_rows = _rows({**exog, **{name: a[0] for name, a in {**per_draw, **paths}.items()}}, T)
-        for t, row in enumerate(lever_rows):
-            row.update({name: float(a[0, t]) for name, a in lever_draws.items()})
     else:
         params = _namespace(f)
         x_rows = _rows(exog, T)
         for t, row in enumerate(x_rows):
             row.update({name: a[:, t] for name, a in {**per_draw, **paths}.items()})
-        for t, row in enumerate(lever_rows):
-            row.update({name: a[:, t] for name, a in lever_draws.items()})
-    slab = np.empty((T, len(stored), n))  # one (outputs, draws) slab per quarter
     pick = itemgetter(*stored)
-    for t in range(T):
-        v = _supply_side(s, x_rows[t], lever_rows[t], k, params, B)
-        _demand_side(v, s, x_rows[t], k, params, B)
-        _nominal_side(v, s, x_rows[t], x_rows[t - 1] if t else x_rows[0], lever_rows[t], k, params, B)
-        B.store(slab, t, pick(v))
-        _advance(s, v, x_rows[t], k, params, B)
-    out = {name: slab[:, j, :].T for j, name in enumerate(stored)}  # (n, T) views
-    return post.finish(out, f, k["paths"], i2021, i_prewar, keep)
+
+    def quarters(s: State, rows: list[dict[str, Any]], slab: np.ndarray, first: int, stop: int) -> None:
+        for t in range(first, stop):
+            v = _supply_side(s, x_rows[t], rows[t], k, params, B)
+            _demand_side(v, s, x_rows[t], k, params, B)
+            _nominal_side(v, s, x_rows[t], x_rows[t - 1] if t else x_rows[0], rows[t], k, params, B)
+            B.store(slab, t, pick(v))
+            _advance(s, v, x_rows[t], k, params, B)
+
+    shared = next((t for t in range(T) if not all(_same_row(rows[t], lever_rows[0][t]) for rows in lever_rows)), T)
+    slab = np.empty((T, len(stored), n))  # one (outputs, draws) slab per quarter
+    quarters(s, lever_rows[0], slab, 0, shared)
+    results = []
+    for i, rows in enumerate(lever_rows):
+        own = slab if i == len(lever_rows) - 1 else slab.copy()  # the last set takes the shared quarters over
+        quarters(replace(s) if i < len(lever_rows) - 1 else s, rows, own, shared, T)
+        out = {name: own[:, j, :].T for j, name in enumerate(stored)}  # (n, T) views
+        results.append(post.finish(out, f, k["paths"], i2021, i_prewar, keep))
+    return results

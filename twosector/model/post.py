@@ -55,10 +55,10 @@ def stored_outputs(keep: Collection[str] | None) -> list[str]:
 
 def rescale(out: dict[str, np.ndarray], i2021: np.ndarray) -> None:
     """[I1] divide the index variables by their 2021 average / 100, in place (potential with civilian output)."""
-    names = [name for name in INDICES if name in out]
-    levels = np.stack([out[name] for name in names])  # (variable, n, T)
-    factors = 100 / levels[:, :, i2021].mean(axis=2, keepdims=True)
-    for name, factor in zip(names, factors, strict=True):
+    for name in INDICES:
+        if name not in out:
+            continue
+        factor = 100 / out[name][:, i2021].mean(axis=1, keepdims=True)
         out[name] *= factor
         if name == "output_civilian":
             for other in WITH_CIVILIAN:
@@ -130,16 +130,18 @@ def strain(components: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray], i_
         ``strain_<c>`` (the component, natural units), ``strain_<c>_contribution`` (index points:
         ``weight × z / Σ weights``) and ``strain_index``, the sum of the contributions (0 when all weights are 0).
     """
-    names = list(components)
-    values = np.stack([components[name] for name in names])  # (component, n, T)
-    sd = np.stack([f[f"strain_sd_{name}"] for name in names])[:, :, None]
-    w = np.stack([f[f"strain_weight_{name}"] for name in names])[:, :, None]
-    total = w.sum(axis=0)
-    z = (values - values[:, :, i_prewar].mean(axis=2, keepdims=True)) / sd
-    contributions = w * z / np.where(total > 0, total, 1.0)
-    out = {f"strain_{name}": value for name, value in zip(names, values, strict=True)}
-    out.update({f"strain_{name}_contribution": c for name, c in zip(names, contributions, strict=True)})
-    out["strain_index"] = contributions.sum(axis=0)
+    total = np.stack([f[f"strain_weight_{name}"] for name in components]).sum(axis=0)[:, None]
+    scale = np.where(total > 0, total, 1.0)
+    out: dict[str, np.ndarray] = {}
+    index = np.zeros(())
+    # component by component, not stacked: a (component, n, T) stack and its temporaries cost more than the
+    # arithmetic for large ensembles
+    for name, value in components.items():
+        z = (value - value[:, i_prewar].mean(axis=1, keepdims=True)) / f[f"strain_sd_{name}"][:, None]
+        out[f"strain_{name}"] = value
+        out[f"strain_{name}_contribution"] = c = f[f"strain_weight_{name}"][:, None] * z / scale
+        index = index + c
+    out["strain_index"] = index
     return out
 
 
