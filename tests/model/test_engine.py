@@ -8,9 +8,9 @@ import pytest
 
 import twosector
 from twosector import exog
+from twosector.model import OUTPUTS
 from twosector.model.post import STRAIN
 from twosector.params import default_params, param_table
-from twosector.model import OUTPUTS
 from twosector.simulation import compare, run_draws, run_draws_together, simulate
 
 SCENARIOS = twosector.list_scenarios().index.tolist()

@@ -133,14 +133,16 @@ def strain(components: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray], i_
     total = np.stack([f[f"strain_weight_{name}"] for name in components]).sum(axis=0)[:, None]
     scale = np.where(total > 0, total, 1.0)
     out: dict[str, np.ndarray] = {}
-    index = np.zeros(())
-    # component by component, not stacked: a (component, n, T) stack and its temporaries cost more than the
-    # arithmetic for large ensembles
+    index = np.zeros(next(iter(components.values())).shape)
+    # component by component and in place: for large ensembles, allocating (n, T) temporaries (fresh pages from
+    # the system each time) costs more than the arithmetic
     for name, value in components.items():
-        z = (value - value[:, i_prewar].mean(axis=1, keepdims=True)) / f[f"strain_sd_{name}"][:, None]
-        out[f"strain_{name}"] = value
-        out[f"strain_{name}_contribution"] = c = f[f"strain_weight_{name}"][:, None] * z / scale
-        index = index + c
+        c = value - value[:, i_prewar].mean(axis=1, keepdims=True)
+        c /= f[f"strain_sd_{name}"][:, None]
+        c *= f[f"strain_weight_{name}"][:, None]
+        c /= scale
+        index += c
+        out[f"strain_{name}"], out[f"strain_{name}_contribution"] = value, c
     out["strain_index"] = index
     return out
 
