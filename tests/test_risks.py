@@ -20,6 +20,23 @@ def test_the_models_are_estimated_on_the_monthly_data() -> None:
         risks.fit("oli")
 
 
+def test_the_model_with_the_lower_bic_is_used_and_momentum_would_widen_the_band() -> None:
+    import dataclasses
+
+    for name in risks.RISKS:
+        m = risks.fit(name)
+        chosen = min(m.candidates, key=lambda c: c[1])
+        assert (m.ar, np.isnan(m.ar_se)) == ((0.0, True) if chosen[2] == 0.0 else (chosen[2], False))
+    oil = risks.fit("oil")
+    assert [c[0] for c in oil.candidates] == ["random walk", "AR(1) change"] and oil.ar == 0.0
+    momentum = dataclasses.replace(oil, ar=oil.candidates[1][2])  # the rejected AR(1) of the log change, ~0.33
+    width = {}
+    for label, model in (("chosen", oil), ("momentum", momentum)):
+        end = model.simulate(np.random.default_rng(5), 20_000, 24)[:, -1]  # 2030Q4 with a 2025Q1 start
+        width[label] = np.subtract(*np.quantile(end, [0.95, 0.05]))
+    assert width["chosen"] < 0.8 * width["momentum"]
+
+
 def test_deviations_spread_with_the_horizon_around_zero() -> None:
     dev = risks.fit("oil").simulate(np.random.default_rng(0), 20_000, 24)
     sd = dev.std(axis=0)
