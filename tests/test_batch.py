@@ -71,8 +71,11 @@ def test_report_has_no_code_but_keeps_charts(notebook_batch):
 @pytest.mark.slow
 def test_compare_report_divides_each_package_by_its_own_pressure(notebook_batch):
     folder = notebook_batch.folder("07_compare") / "tables"
-    read = {name: pd.read_csv(folder / f"packages_{name}.csv", header=[0, 1], index_col=0)
+    read = {name: pd.read_csv(folder / f"packages_{name}.csv", index_col=0)
             for name in ("vs_baseline_year_ends", "per_pressure")}
+    for frame in read.values():  # one header row: "<quantity (unit)>, <package>"
+        frame.columns = pd.MultiIndex.from_tuples([tuple(c.rsplit(", ", 1)) for c in frame.columns],
+                                                  names=["quantity", "package"])
     effects = read["vs_baseline_year_ends"].drop(columns="baseline", level="package")
     per = read["per_pressure"]
     assert set(per.columns.unique("package")) == {"broad_front", "sudden_shock", "skilled_emigration"}
@@ -94,6 +97,9 @@ def test_index_and_results_table_with_provenance(notebook_batch):
     assert (out / "plotly.min.js").stat().st_size > 1_000_000  # charts in index.html work offline
     # 03_scenario's Monte Carlo: the key probabilities per scenario
     assert "Key probabilities by then (Monte Carlo)" in index and "CPI inflation above 10%: " in index
+    # each with the baseline's on the same draws, the draws used, and the baseline row filled
+    assert "% (baseline " in index and "implausible left out)" in index
+    assert "on each package&#39;s plausible draws" in index or "on each package's plausible draws" in index
     table = pd.read_csv(out / "results.csv")
     assert set(table["run_id"]) == set(notebook_batch.first["run_id"])
     for column in ("twosector_version", "param_hash", "data_vintage", "scenario_definition", "parameters"):

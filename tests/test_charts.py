@@ -126,11 +126,36 @@ def test_unknown_variable_is_a_clear_error():
 
 
 def test_divergence_draws_sectors_in_sector_colours():
-    fig = charts.divergence({"baseline": RUNS["baseline"]})
+    fig = charts.divergence({"baseline": RUNS["baseline"]}, boundary=None)
     colours = {t.name: t.line.color for t in fig.data}
     assert colours["military"] == charts.SCENARIO_COLOURS["military"]
     assert colours["civilian"] == charts.SCENARIO_COLOURS["civilian"]
     assert len(fig.data) == 4  # 2 panels x 2 sectors
+
+
+def test_divergence_draws_history_once_as_the_model_s_and_scenarios_from_the_projection():
+    # traces named for a scenario ran over 2019-2030, attributing the model's history to the scenario
+    fig = charts.divergence(same_history({"baseline": RUNS["baseline"], "broad_front": RUNS["broad_front"]}))
+    last_history = pd.Period("2024Q4", freq="Q").to_timestamp()
+    for trace in fig.data:
+        x = pd.to_datetime(pd.Series(trace.x))
+        if "fitted history" in trace.name:
+            assert x.max() == last_history
+        else:
+            assert x.min() == last_history and trace.name.endswith(("baseline", "broad_front"))
+    assert {t.name for t in fig.data if "fitted history" in t.name} == {"military, model's fitted history",
+                                                                          "civilian, model's fitted history"}
+
+
+def test_no_built_in_scenario_is_drawn_in_a_grey():
+    # the ceasefire (#7f7f7f) looked like the model's fitted history (#9a9a9a)
+    import colorsys
+
+    for name in [*twosector.scenarios._builtin_names(), *charts._FALLBACK]:
+        colour = charts.scenario_colour(name) if not name.startswith("#") else name
+        rgb = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        assert colorsys.rgb_to_hsv(*rgb)[1] >= 0.4, (name, colour)  # saturated: not a grey
+        assert colour not in charts.HISTORY_COLOURS.values()
 
 
 def test_compare_bars_colours_follow_scenarios():
@@ -379,3 +404,23 @@ def test_heatmap_shows_a_sweep_s_surface() -> None:
     with pytest.raises(TwosectorError, match="ramp also vary"):
         charts.heatmap(timed, "nwf_liquid")
     assert charts.heatmap(timed[timed["ramp"] == 0], "nwf_liquid").layout.yaxis.title.text == "start"
+
+
+def test_plans_are_not_drawn_as_data_and_derived_values_and_stocks_are_marked_and_placed() -> None:
+    # 02_calibration drew the 2025 budget plan of oil and gas revenue as data, annual / 4 as quarterly
+    # observations and CPI interpolated between December anchors without a word, and the NWF of 2024-12-31
+    # a quarter to the right of the model's 2024Q4 point
+    model = twosector.simulate(end="2026Q4")
+    revenue = twosector.series("oil_gas_revenue_q")
+    assert "plan" in revenue.attrs["vintages"].values()
+    fig = charts.fit(model, {"oil_gas_revenue": revenue, "cpi_inflation": twosector.series("cpi_yoy_q")},
+                     end="2026Q4")
+    data = next(t for t in fig.data if t.name == "data")
+    assert pd.to_datetime(pd.Series(data.x)).max() <= pd.Timestamp("2024-10-01")
+    caption = fig.layout.annotations[-1].text
+    assert "annual totals / 4" in caption and "December anchors" in caption and "not drawn as data" in caption
+    fig = charts.paths({"baseline": model}, ["nwf_liquid"])
+    nwf = next(t for t in fig.data if t.name == "data")
+    model_x = next(t for t in fig.data if t.name != "data" and len(t.x))
+    assert pd.Timestamp(nwf.x[-1]) == pd.Period("2024Q4", freq="Q").start_time
+    assert pd.Period("2024Q4", freq="Q").start_time in set(pd.to_datetime(pd.Series(model_x.x)))

@@ -202,7 +202,11 @@ def test_out_numbers_are_plain_in_csv_and_whole_in_xlsx(tmp_path: Path, capsys) 
     cpi = sheet.cell(row=2 + levels.index.get_loc(pd.Period("2022Q4", "Q")),
                      column=1 + header.index("cpi_inflation (% y/y)"))
     assert cpi.value == pytest.approx(levels.loc["2022Q4", "cpi_inflation"], rel=1e-14)  # whole, not rounded
-    assert cpi.number_format == "#,##0.000"  # four significant digits of its median size (about 6%)
+    # one number of decimals for the whole table, not one per column
+    formats = {c.number_format for row in sheet.iter_rows(min_row=2, min_col=2) for c in row
+               if isinstance(c.value, float)}
+    assert formats == {cpi.number_format} and cpi.number_format.startswith("#,##0.00")
+    assert sheet.title == "broad_front"  # the run's name, not Sheet1
 
 
 def test_out_writes_the_full_results_atomically(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -40,10 +40,13 @@ def test_write_index_one_row_per_distinct_scenario_and_failures_listed(tmp_path)
             Run("03_scenario-custom", NOTEBOOK_DIR / "03_scenario.ipynb",
                 {"scenario": "broad_front", "lever": "tech_controls"}),
             Run("03_scenario-typo", NOTEBOOK_DIR / "03_scenario.ipynb", {"scenario": "brod_front"})]
-    for run, levers, strain in ((runs[0], {"a": 1}, 1.0), (runs[1], {"a": 1}, 1.0), (runs[2], {"a": 2}, 2.0)):
+    chances = {"p_cpi_inflation_above_10": 0.99, "mc_draws": 100, "mc_implausible": 38}  # 03's Monte Carlo
+    for run, levers, strain, base in ((runs[0], {"a": 1}, 1.0, None), (runs[1], {"a": 1}, 1.0, 0.96),
+                                      (runs[2], {"a": 2}, 2.0, 0.93)):
+        mc = {} if base is None else {**chances, "p_cpi_inflation_above_10_baseline": base}
         reports.write_results(tmp_path / "runs" / run.run_id / "results.json", scenario="broad_front",
                               definition={"name": "broad_front", "description": run.run_id, "levers": levers},
-                              key={**KEY, "strain_index_vs_baseline": strain})
+                              key={**KEY, "strain_index_vs_baseline": strain, **mc})
         (tmp_path / "runs" / run.run_id / "report.html").write_text("<html></html>")
     status = {r.run_id: {"status": "ok"} for r in runs[:3]}
     status["03_scenario-typo"] = {"status": "failed", "cell": 5, "error": "ScenarioError",
@@ -70,8 +73,12 @@ def test_write_index_one_row_per_distinct_scenario_and_failures_listed(tmp_path)
     cells = re.findall(r"<td>([^<]*)</td>", row)
     base = twosector.simulate("baseline")
     at = KEY["at"]
-    assert cells[0] == f"{base.loc[at, 'strain_index']:,.2f}" and cells[-1] == f"{base.loc[at, 'nwf_liquid']:,.2f}"
+    assert cells[0] == f"{base.loc[at, 'strain_index']:,.2f}" and cells[6] == f"{base.loc[at, 'nwf_liquid']:,.2f}"
     assert cells[1:4] == ["0.00", "0.00", "0.00"] and "href" not in row
+    # Monte Carlo probabilities: the package's with the baseline's on the same draws and the draws counted;
+    # the baseline row gives the baseline's range across the packages' draws
+    assert "CPI inflation above 10%: 99% (baseline 96%); 62 of 100 draws used (38 implausible left out)" in index
+    assert cells[7].startswith("CPI inflation above 10%: 93-96% (on each package")
     assert index.index("baseline (reference") < index.index("<td class='l'>broad_front</td>")
 
 
@@ -150,9 +157,11 @@ def test_summary_box_is_generated_from_the_results(runs):
                                           "Main results (vs baseline: % for levels and indices, pp for rates, "
                                           "points for strain)"]
     does = summary.sections["What the package does"][0]
-    assert does.startswith("Input sanctions at 50% of its full strength from 2025Q1")  # no "share (0-1)"
+    assert does.startswith("Input sanctions at 50% of the lever's full strength from 2025Q1")  # no "share (0-1)"
     values = twosector.params.default_params()
-    assert f"input_cut_max = {values['input_cut_max']:g} of the remaining" in does  # parameters with their values
+    # parameters with their values and meanings (the parameter table's descriptions)
+    meaning = twosector.params.param_table().loc["input_cut_max", "description"]
+    assert f"input_cut_max = {values['input_cut_max']:g} ({meaning}) of the remaining" in does
     # the main results are the key results, with labels, units and the quarter
     key = tables.key_results(runs["input_sanctions"], runs["baseline"], at="2027Q4")
     main = summary.sections["Main results (vs baseline: % for levels and indices, pp for rates, points for strain)"]
@@ -171,6 +180,27 @@ def test_summary_box_is_generated_from_the_results(runs):
     assert "twosector-summary" in html and "not written by hand" in html and "## " in str(summary)
 
 
+def test_summary_of_an_oil_package_gives_the_nwf_and_budget_with_their_drivers(runs):
+    # the oil lever acts mainly on the NWF: the box said it did nothing, and called a discount "a cap at 10 USD/bbl"
+    scenario = twosector.load_scenario("oil_price_cap")
+    result = twosector.simulate(scenario)
+    summary = reports.scenario_summary(scenario, result, runs["baseline"], at="2027Q4")
+    does = summary.sections["What the package does"][0]
+    assert "an extra discount of 10 USD/bbl on the realised Urals price" in does and "at 10 USD/bbl" not in does
+    main = " ".join(summary.sections["Main results (vs baseline: % for levels and indices, pp for rates, "
+                                     "points for strain)"])
+    nwf, base = result.loc["2027Q4", "nwf_liquid"], runs["baseline"].loc["2027Q4", "nwf_liquid"]
+    assert nwf < base - 1  # the fact the box must carry
+    assert (f"Budget and the NWF at the key quarter (2027Q4): the NWF's liquid assets {nwf:,.2f} vs {base:,.2f} "
+            f"trn RUB in the baseline ({nwf - base:,.2f} trn RUB, {100 * (nwf / base - 1):,.2f}%)") in main
+    oil = (result - runs["baseline"]).loc["2025Q1":"2027Q4", "oil_gas_revenue"].sum()
+    assert f"oil and gas revenue {oil:,.2f} trn RUB" in main and "weaker ruble" in main
+    assert "-0.00" not in str(summary)
+    # a package that leaves the budget alone gets no fiscal line
+    calm = runs["baseline"].copy()
+    assert not reports._fiscal(calm, runs["baseline"], pd.Period("2027Q4"))
+
+
 def test_summary_explains_the_sign_of_strain_through_income(runs):
     # the ceasefire: soldiers' pay stops, so household income falls while civilian households' income rises
     ceasefire = twosector.load_scenario("ceasefire")
@@ -180,6 +210,13 @@ def test_summary_explains_the_sign_of_strain_through_income(runs):
     gap = tables.vs_baseline(result, runs["baseline"], ["real_disposable_income", "civilian_real_income"]).loc["2027Q4"]
     assert gap.iloc[0] < 0 < gap.iloc[1]
     assert f"{gap.iloc[0]:,.2f}% vs baseline in 2027Q4: less income, more strain" in why and "soldiers' pay" in why
+    # civilian output falls first, then rises above the baseline: the trough is named with the key quarter
+    main = " ".join(summary.sections["Main results (vs baseline: % for levels and indices, pp for rates, "
+                                     "points for strain)"])
+    path = tables.vs_baseline(result, runs["baseline"], ["output_civilian"]).iloc[:, 0].loc["2025Q1":]
+    assert path["2027Q4"] > 0 > path.min()
+    assert (f"Civilian output is +{path['2027Q4']:,.2f}% vs baseline in 2027Q4 but {path.min():,.2f}% at its trough "
+            f"in {path.idxmin()}") in main
     # income above the baseline lowers strain: said in words (the results of the baseline, income raised)
     higher = runs["baseline"].copy()
     higher["real_disposable_income"] *= 1.02
@@ -260,3 +297,33 @@ def test_the_nwf_explanation_names_what_is_true_and_signs_the_draws():
     assert "larger draws to finance deficits -0.12 trn RUB" in text.replace("−", "-")
     text = " ".join(_surprises(result.assign(output_civilian=-1.0, nwf_draw=-0.01), base, pd.Period("2027Q4")))
     assert "although civilian output is lower" in text and "smaller draws to finance deficits +0.12" in text
+
+
+def test_tables_of_several_header_levels_are_written_with_one_header_row(tmp_path):
+    # 07_compare's CSVs had three header rows
+    frame = pd.DataFrame([[1.5, -2.25]], index=pd.Index(["2027Q4"], name="quarter"),
+                         columns=pd.MultiIndex.from_tuples([("output_civilian (% vs baseline)", "broad_front"),
+                                                            ("cpi_inflation (pp vs baseline)", "ceasefire")],
+                                                           names=["quantity", "package"]))
+    written = reports.write_tables(tmp_path / "results.json", "packages", {"year_ends": frame})
+    lines = written[0].read_text().splitlines()
+    assert len(lines) == 2 and lines[0] == ("quarter,\"output_civilian (% vs baseline), broad_front\","
+                                            "\"cpi_inflation (pp vs baseline), ceasefire\"")
+    book = pd.read_excel(written[-1], sheet_name="year_ends", index_col=0)
+    assert list(book.columns) == ["output_civilian (% vs baseline), broad_front",
+                                  "cpi_inflation (pp vs baseline), ceasefire"]
+
+
+def test_figures_are_named_as_the_tables_of_the_run(tmp_path, monkeypatch):
+    # figures were 'cap 15 + tech_budget.png', tables 'cap_15_tech_*.csv'
+    from twosector import charts, notebook
+
+    class Figure:
+        def show(self) -> None:
+            pass
+
+    saved = []
+    monkeypatch.setattr(charts, "save", lambda fig, path: saved.append(path.name))
+    notebook.show(Figure(), "cap 15 + tech_budget", save=True, folder=tmp_path)
+    table = reports.write_tables(tmp_path / "results.json", "cap 15 + tech", {"budget": pd.DataFrame({"a": [1]})})
+    assert saved == ["cap_15_tech_budget"] and table[0].name == "cap_15_tech_budget.csv"

@@ -95,14 +95,21 @@ def test_draws_give_multiindex_columns() -> None:
 
 def test_compare_against_another_scenario() -> None:
     c = twosector.compare("sudden_shock", baseline="broad_front")
-    assert c.attrs == {"scenario": "sudden_shock", "baseline": "broad_front"}
+    assert {k: c.attrs[k] for k in ("scenario", "baseline")} == {"scenario": "sudden_shock", "baseline": "broad_front"}
     assert np.allclose(c[("strain_index", "baseline")], twosector.simulate("broad_front")["strain_index"])
 
 
 def test_compare_levels_differences_and_percentages() -> None:
     c = twosector.compare("input_sanctions")
     assert c.columns.names == ["variable", "kind"]
-    assert list(c["output_civilian"].columns) == ["baseline", "scenario", "diff", "pct"]
+    assert list(c["output_civilian"].columns) == ["baseline", "scenario", "diff", "pct", "vs_baseline"]
+    # vs_baseline is the one convention: % for levels, pp for rates (pct of CPI inflation is a % of a rate)
+    assert c.attrs.pop("vs_baseline_units")["cpi_inflation"] == "pp"
+    assert np.allclose(c[("cpi_inflation", "vs_baseline")], c[("cpi_inflation", "diff")])
+    assert np.allclose(c[("output_civilian", "vs_baseline")], c[("output_civilian", "pct")])
+    assert np.allclose(c[("output_civilian", "vs_baseline")],
+                       twosector.tables.vs_baseline(twosector.simulate("input_sanctions"), twosector.simulate(),
+                                                    ["output_civilian"]).iloc[:, 0])
     # the columns are the two runs, and the difference and % difference lead from one to the other
     base, scen = twosector.simulate(), twosector.simulate("input_sanctions")
     assert np.allclose(c.xs("baseline", axis=1, level="kind"), base)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import twosector
 from twosector import tables
 from twosector.errors import TwosectorError
 from twosector.tables import Milestone
@@ -108,8 +109,8 @@ def test_vs_baseline_scales_shares_to_points_and_levels_to_percent():
     scen = pd.DataFrame({"credibility": [0.4, 0.6], "nwf_liquid": [9.0, 1.0]}, index=index)
     table = tables.vs_baseline(scen, base)
     assert table["credibility (pp vs baseline)"].tolist() == pytest.approx([-10.0, 0.0])
-    assert table["nwf_liquid (% vs baseline)"].iloc[0] == pytest.approx(-10.0)
-    assert pd.isna(table["nwf_liquid (% vs baseline)"].iloc[1])  # no percent of a zero baseline
+    # no percent of a zero baseline: a level whose baseline is 0 in a quarter is compared in its own unit
+    assert table["nwf_liquid (trn RUB, end of quarter vs baseline)"].tolist() == pytest.approx([-1.0, 1.0])
     with pytest.raises(TwosectorError, match="unknown variable 'nwf_liqid'"):
         tables.vs_baseline_unit("nwf_liqid")
 
@@ -158,3 +159,12 @@ def test_compare_packages_errors():
         twosector.compare_packages([])
     with pytest.raises(TwosectorError, match="'broad_front' is used twice"):
         twosector.compare_packages(["broad_front", "broad_front"])
+
+
+def test_a_level_whose_baseline_is_zero_is_compared_by_its_difference_in_its_unit() -> None:
+    # skilled_emigrants (none in the baseline) came out as an empty column or +554% in exports
+    result, base = twosector.simulate("skilled_emigration"), twosector.simulate()
+    table = tables.vs_baseline(result, base, ["skilled_emigrants", "output_civilian"])
+    assert list(table.columns) == ["skilled_emigrants (mn persons vs baseline)", "output_civilian (% vs baseline)"]
+    gap = result["skilled_emigrants"] - base["skilled_emigrants"]
+    assert np.allclose(table.iloc[:, 0], gap) and table.iloc[:, 0].notna().all() and gap.iloc[-1] > 0

@@ -157,6 +157,21 @@ def test_the_probability_table_gathers_the_key_thresholds(ensemble) -> None:
         ensemble.probability_table({"x": ("cpi_inflation", "over", 1.0)})
 
 
+def test_the_probability_table_counts_projection_quarters_only_with_the_baseline_on_the_same_draws() -> None:
+    mc = montecarlo("ceasefire", draws=40, seed=2, variables=["cpi_inflation", "nwf_liquid"])
+    assert mc.quarters[0] < twosector.calendar.PROJECTION_START  # 2024 is kept for the charts' context
+    table = mc.probability_table({"CPI above 3%": ("cpi_inflation", "above", 3.0)})  # crossed in 2024 already
+    assert twosector.calendar.DATA_CUTOFF.year not in table.columns
+    row = table.loc["CPI above 3%"]
+    assert pd.Period(row["median first"], freq="Q") >= twosector.calendar.PROJECTION_START
+    counted = mc.quarters >= twosector.calendar.PROJECTION_START
+    base = mc.array("cpi_inflation", "baseline")[:, counted] > 3.0
+    assert row["baseline by end"] == pytest.approx(base.any(axis=1).mean())
+    assert mc.key_probabilities(run="baseline")["p_cpi_inflation_above_10"] == pytest.approx(
+        (mc.array("cpi_inflation", "baseline")[:, counted] > 10).any(axis=1).mean())
+    assert table.attrs["draws"] == 40
+
+
 def test_a_result_larger_than_memory_is_refused_with_the_most_draws_allowed():
     with pytest.raises(TwosectorError, match=r"draws: 99,999,999,999,999 draws .* GiB, more than this machine's "
                                              r".* allowed: at most about [\d,]+ draws here"):
@@ -174,3 +189,18 @@ def test_key_probabilities_count_projection_quarters_up_to_the_quarter_only() ->
     assert (mc.key_probabilities() >= p).all()  # by a later quarter, at least as likely
     with pytest.raises(TwosectorError, match="by: '2024Q2'"):
         mc.key_probabilities(by="2024Q2")
+
+
+def test_effects_in_the_convention_are_percent_of_the_paired_baseline_draw_and_pp_for_rates(ensemble) -> None:
+    # the effect charts plotted index points of civilian output ("change, index 2021 = 100")
+    from twosector import charts
+
+    out = ensemble.array("output_civilian", "vs_baseline")
+    scenario, base = ensemble.array("output_civilian"), ensemble.array("output_civilian", "baseline")
+    assert np.allclose(out, 100 * (scenario - base) / np.abs(base))
+    assert np.allclose(ensemble.array("cpi_inflation", "vs_baseline"), ensemble.array("cpi_inflation", "effect"))
+    q = ensemble.quantiles(["output_civilian", "cpi_inflation"], run="vs_baseline")
+    titles = [a.text for a in charts.fan(q, effect=True).layout.annotations]
+    assert any("% vs baseline" in t for t in titles) and any("pp vs baseline" in t for t in titles)
+    assert not any("change, index" in t for t in titles)
+    assert "vs baseline" in ensemble.summary() and "  pp" in ensemble.summary()

@@ -36,6 +36,7 @@ from plotly.subplots import make_subplots
 from twosector.calendar import DATA_CUTOFF, MODEL_START, PROJECTION_START, parse_quarter
 from twosector.errors import TwosectorError, unknown_name
 from twosector.files import atomic_write
+from twosector.variables import change_unit
 from twosector.variables import label as variable_words
 from twosector.variables import units as variable_units
 
@@ -64,6 +65,8 @@ __all__ = [
     "sources",
     "fit",
     "FIT_SERIES",
+    "outcomes_only",
+    "DERIVATION_WORDS",
     "fit_figures",
     "backtest_figure",
     "scoreboard_figure",
@@ -117,9 +120,10 @@ DERIVED_SERIES: dict[str, tuple[tuple[str, ...], str]] = {
 #: Colour of the model's fitted history and of the observed data in :func:`paths`.
 HISTORY_COLOURS = {"model": "#9a9a9a", "data": "#111111"}
 
-#: Fixed colours for the built-in scenarios, so a scenario looks the same in every chart.
+#: Fixed colours for the built-in scenarios, so a scenario looks the same in every chart; none is a grey (the
+#: colours of the history, :data:`HISTORY_COLOURS`).
 SCENARIO_COLOURS: dict[str, str] = {
-    "baseline": "#3b3b3b",
+    "baseline": "#0b3d91",
     "input_sanctions": "#1f77b4",
     "tech_controls": "#9467bd",
     "skilled_emigration": "#2ca02c",
@@ -127,7 +131,7 @@ SCENARIO_COLOURS: dict[str, str] = {
     "secondary_sanctions": "#17becf",
     "broad_front": "#d62728",
     "sudden_shock": "#ff7f0e",
-    "ceasefire": "#7f7f7f",
+    "ceasefire": "#b8860b",
     "military": "#8b1a1a",
     "civilian": "#1f5fa8",
 }
@@ -568,11 +572,11 @@ def paths(
     for i, var in enumerate(variables):
         if var not in data_series:
             continue
-        obs = data_series[var].dropna()
+        obs = outcomes_only(data_series[var]).dropna()
         if start is not None and isinstance(obs.index, pd.PeriodIndex):
             obs = obs[obs.index.start_time >= parse_quarter(start, "start").start_time]
         fig.add_trace(go.Scatter(
-            x=_x(obs.index), y=obs.to_numpy(dtype=float), name="data", legendgroup="data",
+            x=_data_x(obs.index), y=obs.to_numpy(dtype=float), name="data", legendgroup="data",
             showlegend=not data_shown, mode="markers",
             marker=dict(color=HISTORY_COLOURS["data"], size=6, symbol="circle-open"),
             hovertemplate="data: %{y:.2f}<extra></extra>"), row=i // ncols + 1, col=i % ncols + 1)
@@ -583,13 +587,76 @@ def paths(
     return _finish(fig, title, caption, 120 + nrows * height_per_row)
 
 
+#: derivations of the data set (``source_page`` of a derived row) whose values are not observations of the
+#: quarter they are drawn at, in words for a caption (data/README.md documents each)
+DERIVATION_WORDS = {
+    "interpolate_monthly": "months without an observation interpolated linearly between observed ones (in 2020-21 "
+                           "between December anchors), then averaged by quarter",
+    "annual_to_quarterly(method='equal')": "annual totals / 4 at each quarter, not quarterly observations",
+    "annual_to_quarterly(method='linear')": "annual values interpolated linearly where the monthly data are missing",
+    "fill_missing_quarter": "a missing quarter filled by interpolation",
+}
+
+
+def outcomes_only(series: pd.Series) -> pd.Series:
+    """A data series without its plan rows (vintage ``plan``): plans are never drawn as data.
+
+    Parameters
+    ----------
+    series : Series
+        From :func:`twosector.series` (``attrs["vintages"]`` by period; a series without it is returned as is).
+
+    Returns
+    -------
+    Series
+        The rows of other vintages, attrs kept.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
+    vintages = series.attrs.get("vintages")
+    if not isinstance(vintages, Mapping):
+        return series
+    out = series[[vintages.get(str(p)) != "plan" for p in series.index]]
+    out.attrs = series.attrs
+    return out
+
+
+def _data_x(index: pd.Index) -> pd.Index:
+    """Like :func:`_x`, but a stock observed at a date is drawn at its quarter.
+
+    There the model's end-of-quarter stock of that quarter is drawn (the NWF observed on the last day of a
+    quarter at that quarter).
+    """
+    if isinstance(index, pd.PeriodIndex) and index.freqstr.startswith("D"):
+        return index.asfreq("Q").to_timestamp()
+    return _x(index)
+
+
+def _derivations(data_series: Mapping[str, pd.Series]) -> list[str]:
+    """Caption lines for observed series some of whose values are derived rather than observed."""
+    lines = []
+    for var, series in data_series.items():
+        verified, pages = series.attrs.get("verified"), series.attrs.get("source_page")
+        if not isinstance(verified, Mapping) or not isinstance(pages, Mapping):
+            continue
+        used = {str(p) for p in series.index}
+        methods = {str(pages.get(p, "")) for p, flag in verified.items() if flag == "derived" and p in used}
+        words = [text for key, text in DERIVATION_WORDS.items() if any(key in m for m in methods)]
+        if words:
+            lines.append(f"{variable_label(var, '')} data: {'; '.join(words)} (data/README.md).")
+    return lines
+
+
 def _history_caption(variables: Sequence[str], data_series: Mapping[str, pd.Series]) -> str:
-    """:data:`MODEL_SOURCE`, the publishers of the data drawn, and the panels that have no observed series."""
+    """:data:`MODEL_SOURCE`, the data's publishers, how derived values were made, panels without data."""
     lines = [MODEL_SOURCE]
     direct = [v for k, v in data_series.items() if "caption" not in v.attrs]
     if direct:
         lines.append(sources(*direct, prefix="Data", plural="Data"))
     lines += [v.attrs["caption"] for v in data_series.values() if "caption" in v.attrs]
+    lines += _derivations(data_series)
     missing = [variable_label(v, "") for v in variables if v not in data_series]
     if missing:
         lines.append(f"No observed series in the data set for: {', '.join(missing)} (model only).")
@@ -608,7 +675,9 @@ def divergence(
     """Military vs civilian side by side: one panel per (military, civilian) pair of columns.
 
     The military series is drawn in dark red, the civilian in blue; with several scenarios the line
-    style distinguishes them (solid for the first, then dashed, dotted...), named in the legend.
+    style distinguishes them (solid for the first, then dashed, dotted...), named in the legend. With a
+    ``boundary``, the scenarios' traces start at the last quarter before it and the history before it (the
+    model's fitted path, the same in every run) is drawn once, faint, as "model's fitted history".
 
     Parameters
     ----------
@@ -639,21 +708,29 @@ def divergence(
     fig = make_subplots(rows=1, cols=len(pairs), subplot_titles=titles, horizontal_spacing=0.08)
     dashes = ["solid", "dash", "dot", "dashdot", "longdash"]
     shown = []
+    periods = all(isinstance(frame.index, pd.PeriodIndex) for frame in runs.values())
+    cut = parse_quarter(boundary, "boundary") if boundary is not None and periods else None
     for k, (name, frame) in enumerate(runs.items()):
         data = frame.loc[parse_quarter(start, "start"):] if start and isinstance(frame.index, pd.PeriodIndex) else frame
         shown.append(data)
-        for i, (mil, civ) in enumerate(pairs):
-            for col, sector in ((mil, "military"), (civ, "civilian")):
-                label = sector if len(runs) == 1 else f"{sector}, {name}"
-                fig.add_trace(
-                    go.Scatter(
-                        x=_x(data.index), y=data[col].to_numpy(dtype=float), name=label, legendgroup=label,
-                        showlegend=i == 0, mode="lines",
-                        line=dict(color=SCENARIO_COLOURS[sector], dash=dashes[k % len(dashes)], width=2.2),
-                        hovertemplate=f"{label}: %{{y:.1f}}<extra></extra>",
-                    ),
-                    row=1, col=i + 1,
-                )
+        traces = [(data, name, dashes[k % len(dashes)], 2.2, 1.0)]
+        if cut is not None:  # the history is the model's fitted path, the same in every run: drawn once, as such
+            traces = [(data.loc[cut - 1:], name, dashes[k % len(dashes)], 2.2, 1.0)]
+            if k == 0:
+                traces.append((data.loc[:cut - 1], "model's fitted history", "solid", 1.6, 0.45))
+        for part, who, dash, width, opacity in traces:
+            for i, (mil, civ) in enumerate(pairs):
+                for col, sector in ((mil, "military"), (civ, "civilian")):
+                    label = sector if len(runs) == 1 and cut is None else f"{sector}, {who}"
+                    fig.add_trace(
+                        go.Scatter(
+                            x=_x(part.index), y=part[col].to_numpy(dtype=float), name=label, legendgroup=label,
+                            showlegend=i == 0, mode="lines", opacity=opacity,
+                            line=dict(color=SCENARIO_COLOURS[sector], dash=dash, width=width),
+                            hovertemplate=f"{label}: %{{y:.1f}}<extra></extra>",
+                        ),
+                        row=1, col=i + 1,
+                    )
     _boundary(fig, boundary, 1, len(pairs))
     fig.update_xaxes(range=_x_range(shown))
     for annotation in fig.layout.annotations[: len(pairs)]:
@@ -951,14 +1028,19 @@ def fit(
                                  showlegend=i == 0, mode="lines",
                                  line=dict(color=SCENARIO_COLOURS["baseline"], width=2),
                                  hovertemplate="model: %{y:.2f}<extra></extra>"), row=row, col=col)
-        obs = observed[var].dropna()
-        fig.add_trace(go.Scatter(x=_x(obs.index), y=obs.to_numpy(dtype=float), name="data", legendgroup="data",
+        obs = outcomes_only(observed[var]).dropna()
+        if end is not None and isinstance(obs.index, pd.PeriodIndex):  # nothing after the model's last quarter
+            obs = obs[obs.index.start_time <= parse_quarter(end, "end").end_time]
+        fig.add_trace(go.Scatter(x=_data_x(obs.index), y=obs.to_numpy(dtype=float), name="data", legendgroup="data",
                                  showlegend=i == 0, mode="markers",
                                  marker=dict(color=SCENARIO_COLOURS["broad_front"], size=7, symbol="circle-open"),
                                  hovertemplate="data: %{y:.2f}<extra></extra>"), row=row, col=col)
     for annotation in fig.layout.annotations[: len(variables)]:
         annotation.font = dict(size=12)
     fig.update_xaxes(range=_x_range([data]))  # the same dates in every panel
+    if caption is not None:
+        notes = _derivations(observed)
+        caption = "<br>".join([caption, "Plans (vintage 'plan') are not drawn as data.", *notes])
     return _finish(fig, title, caption, 120 + nrows * height_per_row)
 
 
@@ -1062,8 +1144,9 @@ def scoreboard_figure(
     board: pd.DataFrame,
     *,
     title: str | None = "Forecast scoreboard: errors of next-year forecasts (forecast - outcome)",
-    caption: str | None = ("Source: twosector model re-calibrated at each cut-off; professional forecasts and "
-                           "outcomes from data/ (supplement §3)."),
+    caption: str | None = ("Source: twosector model re-calibrated at each cut-off; professional forecasts from "
+                           "data/forecasts/forecasts.csv, outcomes from the data set in data/ (sources in each "
+                           "row; data/README.md)."),
 ) -> go.Figure:
     """Plotly figure of the forecast scoreboard's errors by variable and target year.
 
@@ -1321,7 +1404,7 @@ def tornado(result: Any, output: str | None = None, *, top: int = 15, title: str
         fig.add_trace(go.Bar(y=table.index, x=table["mu_star"], orientation="h", marker_color=colours,
                              name="mu*", error_x=dict(type="data", array=table["mu_star_conf"], color="#444",
                                                       thickness=1)))
-        axis = "mean |elementary effect| (output's unit)"
+        axis = f"mean |elementary effect| ({change_unit(name) if name in variable_units() else 'output unit'})"
         how = ("bars: mean absolute change of the output as the factor moves from its prior's 12.5% to its 87.5% "
                "quantile (Morris, scaled); whiskers: 95% intervals")
     fig.update_layout(barmode="overlay", bargap=0.25, xaxis_title=axis,
@@ -1330,7 +1413,8 @@ def tornado(result: Any, output: str | None = None, *, top: int = 15, title: str
         caption = (f"Source: twosector sensitivity ({result.method}, {result.runs:,} runs, seed {result.seed}); "
                    f"{how}.<br>Levers coloured, parameters grey.")
     label = variable_label(name) if name in variable_units() else name
-    return _finish(fig, title or f"What drives {label}: {result.label}", caption, 160 + 26 * len(table))
+    unit = f" (in {change_unit(name)})" if name in variable_units() else ""
+    return _finish(fig, title or f"What drives {label}{unit}: {result.label}", caption, 160 + 26 * len(table))
 
 
 def heatmap(frame: pd.DataFrame, variable: str, *, x: str | None = None, y: str | None = None,
@@ -1479,7 +1563,9 @@ def fan(
     ----------
     quantiles : pd.DataFrame
         :meth:`twosector.uncertainty.MonteCarlo.quantiles` (quarters x ``(variable, quantile)``; with
-        ``run="effect"`` for scenario effects). Pairs of quantiles ``q`` and ``1 - q`` become bands, wider ones
+        ``run="vs_baseline"`` for scenario effects in the convention of
+        :func:`twosector.tables.vs_baseline_unit`, each panel titled with its unit, or ``run="effect"`` for
+        differences in the variable's unit). Pairs of quantiles ``q`` and ``1 - q`` become bands, wider ones
         lighter; quantile 0.5 the line.
     variables : sequence of str, optional
         Default: every variable of ``quantiles``.
@@ -1515,7 +1601,13 @@ def fan(
     pairs = sorted([(q, 1 - q) for q in qs if q < 0.5 and any(abs(1 - q - r) < 1e-9 for r in qs)])
     colour = scenario_colour(name)
     units = variable_units()
-    labels = [variable_label(v, ("change, " + units.get(v, "")) if effect else units.get(v, "")) for v in variables]
+    if effect and quantiles.attrs.get("run") == "vs_baseline":  # the convention: % of the paired baseline, pp
+        from twosector.variables import vs_baseline_unit
+
+        labels = [variable_label(v, f"{vs_baseline_unit(v)} vs baseline") for v in variables]
+    else:
+        labels = [variable_label(v, ("change, " + units.get(v, "")) if effect else units.get(v, ""))
+                  for v in variables]
     fig, nrows, ncols = _grid(labels, ncols)
     x = _x(quantiles.index)
     for i, v in enumerate(variables):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import warnings
@@ -158,14 +159,19 @@ def _parse_params(items: list[str]) -> dict[str, Any]:
     return out
 
 
-def _write_results(frame: Any, path: Path) -> None:
-    """A quarterly table as CSV or XLSX (quarters as text such as 2019Q1) or Parquet, written atomically."""
+def _write_results(frame: Any, path: Path, name: str = "") -> None:
+    """A quarterly table as CSV, XLSX (quarters as text such as 2019Q1) or Parquet, written atomically.
+
+    An XLSX sheet is named for the run.
+    """
     from twosector.files import atomic_frame
 
     out = frame.copy()
     if path.suffix != ".parquet":
         out.index = out.index.astype(str)
-    atomic_frame(out, path)
+    # Excel allows at most 31 characters and none of []:*?/\ in a sheet name
+    sheet = {"sheet_name": re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "results"} if path.suffix == ".xlsx" else {}
+    atomic_frame(out, path, **sheet)
 
 
 def _out_table(sc: Scenario, params: dict[str, Any], values: str, args: argparse.Namespace) -> Any:
@@ -222,7 +228,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             raise TwosectorError(f"--out {args.out!r}: unsupported file type; allowed: {', '.join(OUT_SUFFIXES)}")
         _check_writer(out_path, args.out)
         table = _out_table(sc, params, args.values, args)
-        _write_results(table, out_path)
+        _write_results(table, out_path, sc.name)
         print(f"wrote {OUT_VALUES[args.values]} of scenario {sc.name!r} ({len(table)} quarters x {table.shape[1]} "
               f"columns) to {out_path}")
         return 0

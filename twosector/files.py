@@ -21,6 +21,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import re
 import shutil
 import tempfile
 import tomllib
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "MARKER", "staged", "atomic_write", "atomic_frame", "plain_numbers", "number_formats", "replace_dir",
+    "MARKER", "staged", "atomic_write", "atomic_frame", "plain_numbers", "file_stem", "number_formats", "replace_dir",
     "output_kind", "mark_output", "check_output_file", "check_output_dir", "check_can_write", "CONFIG_SUFFIXES",
     "is_config_file", "read_config",
 ]
@@ -245,13 +246,37 @@ def plain_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def number_formats(sheet: Any) -> None:
-    """Give every column of numbers of an openpyxl worksheet a number format that suits its size.
+def file_stem(name: str, default: str = "table") -> str:
+    """A scenario, table or figure name as a safe file-name part: letters, digits, ``-``, ``_`` and ``.``.
 
-    The cells keep their full values (nothing is rounded); the format shows about four significant digits of
-    the column's typical (median) size, with a thousands separator: ``#,##0.0`` for values around 100,
-    ``#,##0.000`` around 1, ``#,##0.00000`` around 0.01 (at most six decimals). Whole numbers (ints) keep
-    Excel's general format.
+    Every run of other characters becomes one ``_`` (``"cap 15 + tech"`` -> ``"cap_15_tech"``), so that the
+    figures and tables of a run are named alike.
+
+    Parameters
+    ----------
+    name : str
+    default : str, default "table"
+        The stem of a name with nothing left.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    Nothing of its own.
+    """
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or default
+
+
+def number_formats(sheet: Any) -> None:
+    """Give the numbers of an openpyxl worksheet one number format that suits the table's size.
+
+    The cells keep their full values (nothing is rounded); one number of decimals for the whole table (a
+    table whose columns show different decimals reads as if they were of different precision): about three
+    significant digits of the table's typical (median) size, at least two decimals and at most six, with a
+    thousands separator: ``#,##0.00`` for values around 1 to 100, ``#,##0.0000`` around 0.01. Whole numbers
+    (ints) keep Excel's general format.
 
     Parameters
     ----------
@@ -269,15 +294,14 @@ def number_formats(sheet: Any) -> None:
     import math
     import statistics
 
-    for column in sheet.iter_cols():
-        cells = [c for c in column if isinstance(c.value, float) and math.isfinite(c.value)]
-        sizes = [abs(c.value) for c in cells if c.value != 0]
-        if not sizes:
-            continue
-        decimals = min(6, max(0, 3 - math.floor(math.log10(statistics.median(sizes)))))
-        style = "#,##0" + ("." + "0" * decimals if decimals else "")
-        for cell in cells:
-            cell.number_format = style
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, float) and math.isfinite(c.value)]
+    sizes = [abs(c.value) for c in cells if c.value != 0]
+    if not sizes:
+        return
+    decimals = min(6, max(2, 2 - math.floor(math.log10(statistics.median(sizes)))))
+    style = "#,##0." + "0" * decimals
+    for cell in cells:
+        cell.number_format = style
 
 
 def replace_dir(target: str | os.PathLike[str], build: Callable[[Path], Any]) -> Path:

@@ -353,7 +353,7 @@ def show(fig: Any, name: str = "", save: bool = False, folder: str | os.PathLike
     if not save:
         return
     from twosector.charts import save as save_images
-    from twosector.files import check_output_dir, mark_output
+    from twosector.files import check_output_dir, file_stem, mark_output
 
     if not name:
         raise TwosectorError("show(..., save=True) needs a file name for the figure")
@@ -362,7 +362,7 @@ def show(fig: Any, name: str = "", save: bool = False, folder: str | os.PathLike
         raise TwosectorError(_NO_RUN_FOLDER.format(given="save_figures=True"))
     target = check_output_dir(run_folder / "figures", FIGURES_KIND, "save_figures")
     mark_output(target, FIGURES_KIND)
-    save_images(fig, target / name)
+    save_images(fig, target / file_stem(name, "figure"))  # named as the run's tables are
 
 
 # ------------------------------------------------------------------------------------ the suite itself

@@ -1,4 +1,4 @@
-"""Plausibility of simulated paths: the bounds of check R1 (model-v2 §3) and the rows that break them.
+"""Plausibility of simulated paths: the plausibility bounds and the rows that break them.
 
 A result outside these bounds is a failure of the model or of a parameter range, not a forecast: the
 command line reports it (:func:`check_plausible`) instead of printing it, and a Monte Carlo can drop or
@@ -18,7 +18,7 @@ from twosector.variables import VARIABLES
 
 __all__ = ["BOUNDS", "plausibility", "implausible_draws", "out_of_bounds", "check_plausible"]
 
-#: variable -> (lowest, highest) plausible value, the bounds of check R1 of ``model-v2.md`` §3: CPI inflation
+#: variable -> (lowest, highest) plausible value, the bounds of the plausibility check: CPI inflation
 #: y/y (%), the key rate (% per year), the unemployment rate (%), civilian and military output (index, 2021 =
 #: 100) and the strain index. Russia's CPI inflation peaked at 17.8% y/y in 2022 and 84% in 1998-99, its key rate
 #: at 21% (2024) and its unemployment at 13% (1998, Rosstat); the output bounds are a fifth and five times the

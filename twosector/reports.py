@@ -33,6 +33,7 @@ from twosector.files import (
     atomic_frame,
     atomic_write,
     check_output_dir,
+    file_stem,
     mark_output,
     number_formats,
     replace_dir,
@@ -389,15 +390,36 @@ _SUMMARY_COLUMNS = ["strain_index", "strain_index_vs_baseline", "output_civilian
 
 
 def _probabilities(row: pd.Series) -> str:
-    """The key threshold probabilities a run saved (``p_*`` key results of 03_scenario's Monte Carlo), as text."""
+    """The key threshold probabilities a run saved (``p_*`` key results of 03_scenario's Monte Carlo), as text.
+
+    Each with the baseline's on the same draws (``p_*_baseline``) and the draws used and left out.
+    """
     from twosector.uncertainty import KEY_THRESHOLDS, probability_key
 
     cells = []
     for label, (variable, side, value) in KEY_THRESHOLDS.items():
-        share = row.get(probability_key(variable, side, value))
+        key = probability_key(variable, side, value)
+        share, base = row.get(key), row.get(f"{key}_baseline")
         if share is not None and pd.notna(share):
-            cells.append(f"{label}: {100 * float(share):.0f}%")
+            ref = f" (baseline {100 * float(base):.0f}%)" if base is not None and pd.notna(base) else ""
+            cells.append(f"{label}: {100 * float(share):.0f}%{ref}")
+    draws, bad = row.get("mc_draws"), row.get("mc_implausible")
+    if cells and draws is not None and pd.notna(draws):
+        cells.append(f"{int(draws) - int(bad):,} of {int(draws):,} draws used ({int(bad):,} implausible left out)")
     return "; ".join(cells)
+
+
+def _baseline_probabilities(keyed: pd.DataFrame) -> str:
+    """The baseline's key probabilities on the packages' draws: one value, or the range across the packages."""
+    from twosector.uncertainty import KEY_THRESHOLDS, probability_key
+
+    cells = []
+    for label, (variable, side, value) in KEY_THRESHOLDS.items():
+        column = f"{probability_key(variable, side, value)}_baseline"
+        if column in keyed and keyed[column].notna().any():
+            low, high = (f"{100 * float(v):.0f}" for v in (keyed[column].min(), keyed[column].max()))
+            cells.append(f"{label}: {low}%" if low == high else f"{label}: {low}-{high}%")
+    return "; ".join(cells) + (" (on each package's plausible draws)" if cells else "")
 
 
 def _summary_chart(table: pd.DataFrame) -> str:
@@ -469,15 +491,19 @@ def write_plotlyjs(out: str | os.PathLike[str]) -> Path:
     return js
 
 
-def _baseline_row(at: str, probabilities: bool) -> dict[str, Any]:
-    """The reference row of the index's key-results table: the baseline's levels, 0 for its own differences."""
+def _baseline_row(at: str, probabilities: str | None) -> dict[str, Any]:
+    """The reference row of the index's key-results table.
+
+    The baseline's levels, 0 for its own differences, and its key probabilities (``None``: no such column).
+    """
     from twosector.simulation import simulate
     from twosector.tables import key_results
 
     base = simulate("baseline", end=max(pd.Period(at, freq="Q"), DATA_CUTOFF + 1))
     key = key_results(base, base, at=at)
     return {"scenario": "baseline (reference: levels; 0 vs itself)",
-            "cells": [_fmt(key.get(col)) for col in _SUMMARY_COLUMNS] + ([""] if probabilities else []),
+            "cells": [_fmt(key.get(col)) for col in _SUMMARY_COLUMNS] + ([] if probabilities is None
+                                                                          else [probabilities]),
             "report": "", "run_id": ""}
 
 
@@ -546,7 +572,7 @@ def write_batch_index(out: str | os.PathLike[str], runs: Sequence[Any],
         n_ok=len(ok), n_runs=len(table), at=at,
         vintage=data_vintage(), version=str(table["twosector_version"].iloc[0]),
         columns=[key_labels()[col] for col in _SUMMARY_COLUMNS] + extra,
-        scenarios=([_baseline_row(at, bool(extra))] + [
+        scenarios=([_baseline_row(at, _baseline_probabilities(keyed) if extra else None)] + [
             {"scenario": _fmt(row["scenario"]),
              "cells": [_fmt(row.get(col)) for col in _SUMMARY_COLUMNS] + [p for p in [chances] if extra],
              "report": f"runs/{row['run_id']}/report.html", "run_id": row["run_id"]}
@@ -615,6 +641,8 @@ class ScenarioSummary:
 
 
 def _num(value: float, unit: str) -> str:
+    if abs(value) < 0.005:  # not "-0.00"
+        value = 0.0
     sign = "+" if value > 0.005 else ""
     space = "" if unit in ("%", "") else " "
     return f"{sign}{value:,.2f}{space}{unit}"
@@ -655,18 +683,40 @@ def lever_table(scenario: Any) -> pd.DataFrame:
 _ZERO = 0.005
 
 
-def _with_values(text: str, values: Mapping[str, float]) -> str:
-    """Model parameters named in a text, followed by their values: ``input_cut_max`` -> ``input_cut_max = 0.5``."""
-    return re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b",
-                  lambda m: f"{m[0]} = {values[m[0]]:g}" if m[0] in values else m[0], text)
+def _with_values(text: str, values: Mapping[str, float], describe: bool = False) -> str:
+    """Model parameters named in a text, followed by their values: ``input_cut_max = 0.5``.
+
+    With ``describe`` also their meaning from the parameter table: ``input_cut_max = 0.5 (share of ...)``.
+    """
+    meaning = _param_descriptions() if describe else {}
+
+    def named(m: re.Match[str]) -> str:
+        if m[0] not in values:
+            return m[0]
+        return f"{m[0]} = {values[m[0]]:g}" + (f" ({meaning[m[0]]})" if m[0] in meaning else "")
+
+    return re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", named, text)
+
+
+@functools.cache
+def _param_descriptions() -> dict[str, str]:
+    from twosector.params import param_table
+
+    return param_table()["description"].astype(str).to_dict()
 
 
 def _intensity(unit: str, intensity: float) -> str:
-    """A lever's intensity in words: shares as % of full strength, fractional changes as signed %."""
+    """A lever's intensity in words.
+
+    Shares as % of full strength, fractional changes as signed %, the oil lever as the extra discount it is
+    (not a cap at that price).
+    """
     if unit == "share (0-1)":
-        return f"at {intensity:.0%} of its full strength"
+        return f"at {intensity:.0%} of the lever's full strength"
     if unit.startswith("fractional change of "):
         return f"at {intensity:+.0%} of {unit.removeprefix('fractional change of ')}"
+    if unit == "USD/bbl":
+        return f"(an extra discount of {intensity:g} USD/bbl on the realised Urals price)"
     return f"at {intensity:g} {unit}"
 
 
@@ -682,7 +732,7 @@ def _what_it_does(scenario: Any, values: Mapping[str, float]) -> list[str]:
                   + (f", until {lever.end}" if lever.end else ", persistent"))
         options = "".join(f"; {spec.options[k][3]}: {v:g}" for k, v in lever.options.items())
         lines.append(f"{name.replace('_', ' ').capitalize()} {_intensity(spec.unit, lever.intensity)} {timing}: "
-                     f"{_with_values(spec.description, values)}{options}.")
+                     f"{_with_values(spec.description, values, describe=True)}{options}.")
     return lines
 
 
@@ -746,6 +796,8 @@ def _main_results(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) ->
              "output_military": "output_military_vs_baseline_pct", "strain_index": "strain_index_vs_baseline"}
     lines = [f"In {key['at']}: " + _vs_baseline_words(list(shown), {v: key[k] for v, k in shown.items()})
              + " vs baseline."]
+    lines += _turns(result, baseline, q, list(shown))
+    lines += _fiscal(result, baseline, q)
     crossed = milestones(result, baseline)
     hits = crossed[~crossed["scenario"].str.startswith("not by")]
     if len(hits):
@@ -754,6 +806,84 @@ def _main_results(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) ->
     else:
         lines.append(f"None of the milestone thresholds is crossed by {result.index[-1]}.")
     return lines
+
+
+def _turns(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period, variables: Sequence[str]) -> list[str]:
+    """Results whose sign vs baseline turns in the projection: their extreme of the other sign, and when.
+
+    E.g. a ceasefire's civilian output first falls, then rises above the baseline.
+    """
+    from twosector.tables import vs_baseline, vs_baseline_unit
+    from twosector.variables import label
+
+    diff = vs_baseline(result, baseline, variables).loc[PROJECTION_START:]
+    lines = []
+    for v, column in zip(variables, diff.columns, strict=True):
+        path, now = diff[column].dropna(), float(diff.loc[q, column])
+        if not len(path) or abs(now) < _ZERO:
+            continue
+        worst = path.idxmin() if now > 0 else path.idxmax()
+        if float(path[worst]) * now < 0 and abs(float(path[worst])) >= _ZERO:
+            unit = vs_baseline_unit(v)
+            lines.append(f"{label(v)[:1].upper()}{label(v)[1:]} is {_num(now, unit)} vs baseline in {q} but "
+                         f"{_num(float(path[worst]), unit)} at its {'trough' if now > 0 else 'peak'} in {worst}.")
+    return lines
+
+
+#: a fiscal result is among the main results when it moves at least this much vs baseline: the liquid NWF in
+#: trn RUB (about a tenth of a month of the 2024 federal spending) or the budget balance in pp of GDP
+_FISCAL_MATERIAL = {"nwf_liquid": 0.1, "budget_balance_gdp": 0.1}
+
+
+def _when(result: pd.DataFrame, q: pd.Period) -> str:
+    """``"at the end of the run (2030Q4)"`` or ``"at the key quarter (2027Q4)"``."""
+    return f"at the end of the run ({q})" if q == result.index[-1] else f"at the key quarter ({q})"
+
+
+def _fiscal(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) -> list[str]:
+    """The liquid NWF and the budget balance vs baseline when they move materially, and what moves the NWF.
+
+    The drivers are the budget's own sums vs baseline from ``PROJECTION_START`` to ``q`` (oil and gas revenue,
+    non-oil revenue, spending) and the ruble, which revalues the fund's foreign-currency assets; then the fund's
+    flows they become (savings under the budget rule, draws for deficits, revaluation).
+    """
+    d = (result - baseline.reindex(result.index)).loc[q]
+    if all(abs(float(d[v])) < limit for v, limit in _FISCAL_MATERIAL.items()):
+        return []
+    nwf, base = float(result.loc[q, "nwf_liquid"]), float(baseline.loc[q, "nwf_liquid"])
+    pct = f", {_num(100 * (nwf / base - 1), '%')}" if base > _ZERO else ""
+    lines = [f"Budget and the NWF {_when(result, q)}: the NWF's liquid assets {nwf:,.2f} vs {base:,.2f} trn RUB in "
+             f"the baseline ({_num(nwf - base, 'trn RUB')}{pct}), the federal budget balance "
+             f"{_num(float(d['budget_balance_gdp']), 'pp')} of GDP vs baseline."]
+    window = (result.index >= PROJECTION_START) & (result.index <= q)
+    gap = (result - baseline.reindex(result.index)).loc[window].sum()
+    budget = {"oil and gas revenue": gap["oil_gas_revenue"], "non-oil revenue": gap["non_oil_revenue"],
+              "spending": gap["spending"]}
+    ranked = ", ".join(f"{k} {_num(float(v), 'trn RUB')}" for k, v in sorted(budget.items(), key=lambda kv: -abs(kv[1]))
+                       if abs(v) >= _ZERO)
+    lines.append(f"What moves the NWF, summed from {PROJECTION_START} to {q} vs baseline: "
+                 + (f"{ranked}, and the ruble at {_num(float(d['usd_rub']), 'RUB per USD')} in {q}; " if ranked else "")
+                 + "in the fund (savings under the budget rule are oil and gas revenue above its base price) these "
+                 "become " + ", ".join(_nwf_flows(result, baseline, q)) + ".")
+    return lines
+
+
+def _nwf_flows(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) -> list[str]:
+    """The NWF's flows vs baseline summed from the projection's start to ``q``, largest first, in words."""
+    flows = {"savings under the budget rule": "nwf_save", "draws to finance deficits": "nwf_draw",
+             "revaluation of its foreign-currency assets (a weaker ruble)": "nwf_revaluation",
+             "other flows": "nwf_other_flows"}
+    window = (result.index >= PROJECTION_START) & (result.index <= q)
+    gap = (result - baseline.reindex(result.index)).loc[window]
+    sums = {label: float(gap[col].sum()) * (-1 if col == "nwf_draw" else 1) for label, col in flows.items()
+            if col in gap}
+    if sums.get(label := "revaluation of its foreign-currency assets (a weaker ruble)", 0.0) < 0:
+        sums["revaluation of its foreign-currency assets (a stronger ruble)"] = sums.pop(label)
+    # a draw lowers the fund: fewer draws add to it (+), more draws take from it (-)
+    named = {(("smaller " if v >= 0 else "larger ") + label if label.startswith("draws") else label): v
+             for label, v in sums.items()}
+    return [f"{label} {_num(v, 'trn RUB')}" for label, v in sorted(named.items(), key=lambda kv: -abs(kv[1]))
+            if abs(v) > _ZERO]
 
 
 def _surprises(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) -> list[str]:
@@ -770,21 +900,11 @@ def _surprises(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) -> li
             f"{_num(d['employment_military'], 'mn')}" + (f" (army and other: {_num(other, 'mn')})"
                                                         if abs(other) > 0.005 else "") + " vs baseline.")
     if d["nwf_liquid"] > 0.005 and (civilian_down or d["strain_index"] > 0):
-        flows = {"savings under the budget rule": "nwf_save", "draws to finance deficits": "nwf_draw",
-                 "revaluation of its foreign-currency assets (a weaker ruble)": "nwf_revaluation",
-                 "other flows": "nwf_other_flows"}
-        window = (result.index >= PROJECTION_START) & (result.index <= q)
-        gap = (result - baseline.reindex(result.index)).loc[window]
-        sums = {label: float(gap[col].sum()) * (-1 if col == "nwf_draw" else 1) for label, col in flows.items()
-                if col in gap}
-        # a draw lowers the fund: fewer draws add to it (+), more draws take from it (-)
-        named = {(("smaller " if v >= 0 else "larger ") + label if label.startswith("draws") else label): v
-                 for label, v in sums.items()}
-        ranked = [f"{label} {_num(v, 'trn RUB')}" for label, v in sorted(named.items(), key=lambda kv: -abs(kv[1]))
-                  if abs(v) > 0.005]
+        ranked = _nwf_flows(result, baseline, q)
         why = "civilian output is lower" if civilian_down else "the strain index is higher"
-        lines.append(f"The NWF's liquid assets end higher than in the baseline ({_num(d['nwf_liquid'], 'trn RUB')} in "
-                     f"{q}) although {why}; from {PROJECTION_START} to {q} the difference comes from "
+        lines.append(f"The NWF's liquid assets are higher than in the baseline {_when(result, q)} "
+                     f"({_num(d['nwf_liquid'], 'trn RUB')}) although {why}; from {PROJECTION_START} to {q} the "
+                     "difference comes from "
                      + ", ".join(ranked) + ".")
     return lines
 
@@ -850,9 +970,11 @@ TABLES_KIND = "twosector report tables"
 FIGURES_KIND = "twosector report figures"
 
 
-def _file_stem(name: str) -> str:
-    """A scenario or table name as a safe file-name part (letters, digits, ``-``, ``_``, ``.``)."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "table"
+def _one_header(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns of several levels (e.g. quantity with its unit, package) as one header row: joined by ", "."""
+    if frame.columns.nlevels == 1:
+        return frame
+    return frame.set_axis([", ".join(str(part) for part in column) for column in frame.columns], axis=1)
 
 
 def write_tables(results_path: str | os.PathLike[str], scenario: str,
@@ -860,7 +982,9 @@ def write_tables(results_path: str | os.PathLike[str], scenario: str,
     """Write a report's tables as CSV files and one XLSX workbook into ``tables/`` beside ``results_path``.
 
     Files: ``tables/<scenario>_<table>.csv`` per table and ``tables/<scenario>_tables.xlsx`` with one sheet
-    per table, each written atomically; the folder carries the marker of :data:`TABLES_KIND` and is refused if
+    per table, each written atomically, with one header row (columns of several levels joined, e.g.
+    ``"output_civilian (% vs baseline), broad_front"``); the folder carries the marker of :data:`TABLES_KIND`
+    and is refused if
     it holds anything else (:func:`twosector.files.check_output_dir`). Nothing is written when
     ``results_path`` is empty (a notebook run by hand).
 
@@ -887,11 +1011,12 @@ def write_tables(results_path: str | os.PathLike[str], scenario: str,
         return []
     folder = check_output_dir(Path(results_path).parent / "tables", TABLES_KIND, "results_path")
     mark_output(folder, TABLES_KIND)
-    stem = _file_stem(scenario)
-    written = [atomic_frame(frame, folder / f"{stem}_{_file_stem(name)}.csv") for name, frame in tables.items()]
+    stem = file_stem(scenario)
+    tables = {name: _one_header(frame) for name, frame in tables.items()}
+    written = [atomic_frame(frame, folder / f"{stem}_{file_stem(name)}.csv") for name, frame in tables.items()]
     book = folder / f"{stem}_tables.xlsx"
     with staged(book) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as excel:
         for name, frame in tables.items():
-            frame.to_excel(excel, sheet_name=_file_stem(name)[:31])
-            number_formats(excel.sheets[_file_stem(name)[:31]])  # shown rounded, stored whole
+            frame.to_excel(excel, sheet_name=file_stem(name)[:31])
+            number_formats(excel.sheets[file_stem(name)[:31]])  # shown rounded, stored whole
     return [*written, book]

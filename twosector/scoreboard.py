@@ -2,7 +2,7 @@
 
 For each vintage cut-off (the last quarter of a year), :func:`forecast_scoreboard` re-estimates and re-calibrates
 the model on the data up to the cut-off (:func:`twosector.calibration.calibrate` with ``end=cutoff``) and
-projects the next calendar year twice (``docs/calibration.md`` §7, model-v2 §4):
+projects the next calendar year twice (``docs/calibration.md``, section 7):
 
 - ``twosector (information set)``: ``exog.paths(end_history=cutoff)``, only what was known at the cut-off: the
   observations whose period has ended, the budget laws adopted by then (:data:`twosector.exog.BUDGET_LAWS`),
@@ -150,8 +150,9 @@ def forecast_scoreboard(vintages: str | Sequence[str] = DEFAULT_VINTAGES) -> pd.
 
     Notes
     -----
-    Sources: the forecasts in ``data/forecasts/forecasts.csv`` (supplement §3a-3b), the outcomes in the data set
-    (supplement §3c, fact base), the budget laws in ``data/budget.csv`` and ``data/gdp.csv`` (vintage ``plan``).
+    Sources: the forecasts in ``data/forecasts/forecasts.csv`` (each row with its source), the outcomes in the
+    data set (``data/``, sources per row), the budget laws in ``data/budget.csv`` and ``data/gdp.csv``
+    (vintage ``plan``).
     The model has no filter of its endogenous variables: at the cut-off its state is its own simulated history
     on the data known then.
 
@@ -207,7 +208,7 @@ def forecast_scoreboard(vintages: str | Sequence[str] = DEFAULT_VINTAGES) -> pd.
 
 
 def scoreboard_summary(board: pd.DataFrame) -> pd.DataFrame:
-    """The ambition of model-v2 §4 per variable: the model's information-set error against the median forecaster's.
+    """The model's ambition per variable: its information-set error against the median forecaster's.
 
     Absolute errors are averaged over the target years in which the median forecaster exists and the outcome
     is known, for the model's two rows and the median alike, so the three columns compare like with like.

@@ -30,13 +30,13 @@ from twosector.errors import ScenarioError, unknown_name
 from twosector.model import run_many
 from twosector.params import resolve_params
 from twosector.scenarios import Scenario, lever_paths, load_scenario
-from twosector.variables import VARIABLES
+from twosector.variables import VARIABLES, difference, vs_baseline_unit
 
 __all__ = ["simulate", "compare", "run_draws", "run_draws_together", "COMPARE_KINDS"]
 
 CHUNK = 10_000  # draws per engine call for large ensembles
 
-COMPARE_KINDS = ("baseline", "scenario", "diff", "pct")
+COMPARE_KINDS = ("baseline", "scenario", "diff", "pct", "vs_baseline")
 
 ParamsLike: TypeAlias = Mapping[str, float] | pd.Series | pd.DataFrame | None
 ScenarioLike: TypeAlias = str | os.PathLike[str] | Mapping[str, Any] | Scenario
@@ -271,10 +271,13 @@ def compare(
     Returns
     -------
     pd.DataFrame
-        Columns MultiIndex ``(variable, kind)`` with kind in ``("baseline", "scenario", "diff", "pct")``:
-        ``diff = scenario - baseline`` (in the variable's unit, i.e. percentage points for rates) and
-        ``pct = 100 * diff / |baseline|`` (NaN where the baseline is 0). With a DataFrame of draws the
-        columns are ``(variable, kind, draw)``.
+        Columns MultiIndex ``(variable, kind)`` with kind in ``("baseline", "scenario", "diff", "pct",
+        "vs_baseline")``: ``diff = scenario - baseline`` (in the variable's unit, i.e. percentage points for
+        rates), ``pct = 100 * diff / |baseline|`` for every variable (NaN where the baseline is 0; for a rate
+        it is a % change of the rate, not the pp the reports use), and ``vs_baseline``, the project's one
+        convention (:func:`twosector.tables.vs_baseline_unit`: ``pct`` for levels and indices, pp for rates and
+        shares, points for the strain index), whose unit per variable is in ``attrs["vs_baseline_units"]``.
+        With a DataFrame of draws the columns are ``(variable, kind, draw)``.
 
     Raises
     ------
@@ -296,8 +299,11 @@ def compare(
     variables = list(dict.fromkeys(b.columns.get_level_values(0)))
     n_var = len(variables)
     n_draw = bv.shape[1] // n_var
-    stacked = np.stack([bv, av, diff, pct], axis=1)  # (T, kind, variable*draw)
-    stacked = stacked.reshape(len(b), 4, n_var, n_draw).transpose(0, 2, 1, 3).reshape(len(b), -1)
+    names = [c[0] if isinstance(c, tuple) else c for c in b.columns]
+    convention = np.stack([difference(v, av[:, j], bv[:, j]) for j, v in enumerate(names)], axis=1)
+    stacked = np.stack([bv, av, diff, pct, convention], axis=1)  # (T, kind, variable*draw)
+    kinds = len(COMPARE_KINDS)
+    stacked = stacked.reshape(len(b), kinds, n_var, n_draw).transpose(0, 2, 1, 3).reshape(len(b), -1)
     if a.columns.nlevels == 1:
         cols = _ordered_product([variables, list(COMPARE_KINDS)], ["variable", "kind"])
     else:
@@ -306,4 +312,5 @@ def compare(
     out = pd.DataFrame(stacked, index=b.index, columns=cols)
     out.attrs["scenario"] = a.attrs.get("scenario")
     out.attrs["baseline"] = b.attrs.get("scenario")
+    out.attrs["vs_baseline_units"] = {v: vs_baseline_unit(v) for v in variables}
     return out

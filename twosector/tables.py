@@ -25,6 +25,7 @@ import pandas as pd
 
 from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PROJECTION_START, parse_quarter
 from twosector.errors import TwosectorError, unknown_name
+from twosector.variables import change_unit, difference, unit, vs_baseline_unit
 from twosector.variables import units as variable_units
 
 __all__ = [
@@ -32,9 +33,11 @@ __all__ = [
     "CHANGE_VARIABLES",
     "vs_baseline_unit",
     "vs_baseline_label",
+    "change_unit",
     "level_label",
     "with_units",
     "vs_baseline",
+    "difference",
     "year_ends",
     "Milestone",
     "DEFAULT_MILESTONES",
@@ -69,37 +72,6 @@ _KEY = [
     ("nwf_liquid", "nwf_liquid", False),
     ("budget_balance_gdp", "budget_balance_gdp", False),
 ]
-
-
-def vs_baseline_unit(variable: str) -> str:
-    """The unit of "scenario vs baseline" for a variable, fixed by its unit in the catalogue.
-
-    Parameters
-    ----------
-    variable : str
-        A model variable (see :func:`twosector.variable_table`).
-
-    Returns
-    -------
-    str
-        ``"pp"`` for rates and shares (units ``% ...``, ``pp`` or ``share ...``; shares are scaled to
-        percentage points), ``"points"`` for index points (the strain index), the variable's own unit for
-        flows per quarter (they change sign, e.g. the budget balance), and ``"%"`` for levels and indices
-        (output, wages, prices, stocks such as the NWF, persons).
-
-    Raises
-    ------
-    TwosectorError
-        For a variable not in the catalogue (with a did-you-mean).
-    """
-    unit = _unit(variable)
-    if unit.startswith(("%", "share")) or unit == "pp":
-        return "pp"
-    if unit == "index points":
-        return "points"
-    if "per quarter" in unit:
-        return unit
-    return "%"
 
 
 def vs_baseline_label(variable: str) -> str:
@@ -141,15 +113,7 @@ def level_label(variable: str) -> str:
     TwosectorError
         For a variable not in the catalogue (with a did-you-mean).
     """
-    return f"{variable} ({_unit(variable)})"
-
-
-def _unit(variable: str) -> str:
-    """The catalogue unit of a variable; a variable not in the catalogue is an error with a did-you-mean."""
-    units = variable_units()
-    if variable not in units:
-        raise TwosectorError(unknown_name("variable", variable, list(units)))
-    return units[variable]
+    return f"{variable} ({unit(variable)})"
 
 
 def with_units(frame: pd.DataFrame) -> pd.DataFrame:
@@ -173,16 +137,6 @@ def with_units(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns={c: level_label(c) for c in frame.columns if c in known})
 
 
-def _difference(variable: str, scenario: pd.Series, base: pd.Series) -> pd.Series:
-    unit = vs_baseline_unit(variable)
-    s, b = scenario.astype(float), base.astype(float)
-    if unit == "%":
-        return (s - b) / b.where(b != 0).abs() * 100.0  # as simulation.compare's "pct"
-    if unit == "pp" and variable_units()[variable].startswith("share"):
-        return (s - b) * 100.0
-    return s - b
-
-
 def vs_baseline(result: pd.DataFrame, baseline: pd.DataFrame, variables: Sequence[str] | None = None) -> pd.DataFrame:
     """Scenario vs baseline, every quarter, in the one convention of :func:`vs_baseline_unit`.
 
@@ -199,6 +153,8 @@ def vs_baseline(result: pd.DataFrame, baseline: pd.DataFrame, variables: Sequenc
         The quarters of ``result``; one column per variable headed :func:`vs_baseline_label` (e.g.
         ``"output_civilian (% vs baseline)"``): ``100 * (scenario - baseline) / |baseline|`` for ``%`` (NaN where the
         baseline is 0; :func:`twosector.compare`'s ``pct``), scenario minus baseline otherwise (shares x 100).
+        A level whose baseline is 0 in any quarter (e.g. ``skilled_emigrants``, none in the baseline) gets the
+        difference in its own unit instead, headed ``"<variable> (<unit> vs baseline)"``.
 
     Raises
     ------
@@ -210,9 +166,13 @@ def vs_baseline(result: pd.DataFrame, baseline: pd.DataFrame, variables: Sequenc
     _check(result, names, "result")
     _check(baseline, names, "baseline")
     base = baseline.reindex(result.index)
-    table = pd.DataFrame({vs_baseline_label(v): _difference(v, result[v], base[v]) for v in names},
-                         index=result.index)
-    return table
+    columns = {}
+    for v in names:
+        if vs_baseline_unit(v) == "%" and (base[v] == 0).any():  # no % of nothing: the difference in its unit
+            columns[f"{v} ({unit(v)} vs baseline)"] = result[v].astype(float) - base[v].astype(float)
+        else:
+            columns[vs_baseline_label(v)] = difference(v, result[v], base[v])
+    return pd.DataFrame(columns, index=result.index)
 
 
 def year_ends(index: pd.PeriodIndex, start: str | pd.Period = PROJECTION_START) -> list[str]:
@@ -294,7 +254,7 @@ def key_results(result: pd.DataFrame, baseline: pd.DataFrame, at: str = KEY_QUAR
     out: dict[str, Any] = {"at": str(q)}
     for column, var, relative in _KEY:
         value = result.loc[[q], var]
-        out[column] = float(_difference(var, value, baseline.loc[[q], var]).iloc[0] if relative else value.iloc[0])
+        out[column] = float(difference(var, value, baseline.loc[[q], var]).iloc[0] if relative else value.iloc[0])
     return out
 
 

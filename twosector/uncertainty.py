@@ -20,6 +20,7 @@ out of the quantiles, probabilities and crossings, whose results carry the count
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ from twosector.params import default_params
 from twosector.plausible import BOUNDS, out_of_bounds
 from twosector.scenarios import Scenario, load_scenario
 from twosector.simulation import ScenarioLike, _check_variables, _horizon, run_draws_together
+from twosector.variables import difference, vs_baseline_unit
+from twosector.variables import units as _units
 
 __all__ = ["montecarlo", "MonteCarlo", "SOURCES", "BLOCK", "CHUNK", "DEFAULT_VARIABLES", "RUNS", "ENGINES",
            "KEY_THRESHOLDS", "probability_key"]
@@ -49,7 +52,7 @@ BLOCK = 1000
 #: and larger chunks are not faster (benchmarks/bench_montecarlo.py)
 CHUNK = 2000
 DEFAULT_VARIABLES = ("output_civilian", "cpi_inflation", "key_rate", "usd_rub", "nwf_liquid", "strain_index")
-RUNS = ("scenario", "baseline", "effect")
+RUNS = ("scenario", "baseline", "effect", "vs_baseline")
 #: the thresholds of :meth:`MonteCarlo.probability_table` by default: label -> (variable, "above" | "below", value).
 #: The liquid NWF counts as exhausted below 0.5 trn RUB (about a month of its 2024 outflow); civilian output is an
 #: index with 2021 = 100; the strain index is in pre-war standard deviations
@@ -125,8 +128,10 @@ class MonteCarlo:
         ----------
         variable : str
             A variable kept (:attr:`variables`).
-        run : {"scenario", "baseline", "effect"}, default "scenario"
-            ``effect`` is scenario minus baseline, draw by draw (in the variable's unit).
+        run : {"scenario", "baseline", "effect", "vs_baseline"}, default "scenario"
+            ``effect`` is scenario minus baseline, draw by draw (in the variable's unit); ``vs_baseline`` the same
+            pairs in the one convention of :func:`twosector.tables.vs_baseline_unit` (% of the paired baseline
+            draw for levels and indices, pp for rates and shares).
         plausible : bool, default True
             Only the plausible draws.
 
@@ -143,11 +148,15 @@ class MonteCarlo:
         self._check(variable, run)
         if run == "effect":
             a = self.values["scenario"][variable] - self.values["baseline"][variable]
+        elif run == "vs_baseline":
+            a = difference(variable, self.values["scenario"][variable], self.values["baseline"][variable])
         else:
             a = self.values[run][variable]
         return a[~self.implausible] if plausible else a
 
-    def _stamp(self, out: Any) -> Any:
+    def _stamp(self, out: Any, run: str | None = None) -> Any:
+        if run is not None:
+            out.attrs["run"] = run
         out.attrs["implausible"] = int(self.implausible.sum())
         out.attrs["draws"] = self.draws
         out.attrs["sources"] = list(self.sources)
@@ -158,7 +167,8 @@ class MonteCarlo:
 
         Parameters
         ----------
-        run : {"scenario", "baseline", "effect"}, default "scenario"
+        run : {"scenario", "baseline", "effect", "vs_baseline"}, default "scenario"
+            ``vs_baseline``: over the draws where it is defined (a % of a baseline of 0 is not).
 
         Returns
         -------
@@ -255,13 +265,14 @@ class MonteCarlo:
             Default: every variable kept.
         q : sequence of float, default (0.05, 0.25, 0.5, 0.75, 0.95)
             Quantiles in [0, 1].
-        run : {"scenario", "baseline", "effect"}, default "scenario"
+        run : {"scenario", "baseline", "effect", "vs_baseline"}, default "scenario"
+            ``vs_baseline``: over the draws where it is defined (a % of a baseline of 0 is not).
 
         Returns
         -------
         pd.DataFrame
             Quarters as index, columns MultiIndex ``(variable, quantile)``; ``attrs["implausible"]`` is the number
-            of draws left out, ``attrs["draws"]`` the total.
+            of draws left out, ``attrs["draws"]`` the total, ``attrs["run"]`` the run.
 
         Raises
         ------
@@ -275,9 +286,12 @@ class MonteCarlo:
         parts = {}
         for v in names:
             a = self.array(v, run)
-            values = np.quantile(a, qs, axis=0).T if len(a) else np.full((len(self.quarters), len(qs)), np.nan)
+            with warnings.catch_warnings():  # vs_baseline: % is NaN where the paired baseline is 0 (a run-out NWF)
+                warnings.simplefilter("ignore", RuntimeWarning)
+                values = (np.nanquantile(a, qs, axis=0).T if len(a)
+                          else np.full((len(self.quarters), len(qs)), np.nan))
             parts[v] = pd.DataFrame(values, index=self.quarters, columns=pd.Index(qs, name="quantile"))
-        return self._stamp(pd.concat(parts, axis=1, names=["variable", "quantile"]))
+        return self._stamp(pd.concat(parts, axis=1, names=["variable", "quantile"]), run)
 
     def effect(self, variable: str, q: Sequence[float] | None = None) -> pd.DataFrame:
         """The distribution of the scenario's effect (scenario minus baseline on the same draw).
@@ -306,7 +320,8 @@ class MonteCarlo:
         draws = pd.Index(np.flatnonzero(~self.implausible), name="draw")
         return self._stamp(pd.DataFrame(a.T, index=self.quarters, columns=draws))
 
-    def _beyond(self, variable: str, above: float | None, below: float | None, run: str) -> np.ndarray:
+    def _beyond(self, variable: str, above: float | None = None, below: float | None = None,
+                run: str = "scenario") -> np.ndarray:
         if (above is None) == (below is None):
             raise TwosectorError("probability: give exactly one of above= or below= (a threshold in the variable's "
                                  "unit)")
@@ -390,7 +405,10 @@ class MonteCarlo:
 
     def probability_table(self, thresholds: dict[str, tuple[str, str, float]] | None = None,
                           run: str = "scenario") -> pd.DataFrame:
-        """Key threshold probabilities: by year, by the end of the horizon, and the median first crossing.
+        """Key threshold probabilities in the projection: by year, by its end, and the median first crossing.
+
+        Only projection quarters count (from ``PROJECTION_START``): the quarters of history kept for the fan
+        charts' context are shared by every draw and never count as a crossing.
 
         Parameters
         ----------
@@ -402,10 +420,12 @@ class MonteCarlo:
         Returns
         -------
         pd.DataFrame
-            One row per threshold: one column per year (share of plausible draws beyond the threshold in at
-            least one quarter of it), ``by end`` (in at least one quarter kept) and ``median first`` (the
-            median first quarter among the draws that cross at all, ``""`` if none does).
-            ``attrs["implausible"]`` as elsewhere.
+            One row per threshold: one column per projection year (share of plausible draws beyond the threshold
+            in at least one quarter of it), ``by end`` (in at least one projection quarter) and ``median first``
+            (the median first projection quarter among the draws that cross at all, ``""`` if none does). For
+            ``run="scenario"`` also ``baseline by end`` and ``baseline median first``: the baseline's on the
+            same plausible draws, the reference the scenario's probability is judged against.
+            ``attrs["implausible"]`` (draws left out) and ``attrs["draws"]`` (all draws) as elsewhere.
 
         Raises
         ------
@@ -414,21 +434,25 @@ class MonteCarlo:
         """
         if thresholds is None:
             thresholds = {k: v for k, v in KEY_THRESHOLDS.items() if v[0] in self.values["scenario"]}
+        counted = np.asarray(self.quarters >= PROJECTION_START)
+        quarters = self.quarters[counted]
         rows = {}
         for label, (variable, side, value) in thresholds.items():
             if side not in ("above", "below"):
                 raise TwosectorError(f"thresholds[{label!r}]: direction {side!r}; allowed: 'above', 'below'")
             limit = {side: float(value)}
-            row = self.probability(variable, by="year", run=run, **limit).to_dict()
-            first = self.first_crossing(variable, run=run, **limit).dropna()
-            row["by end"] = self.probability(variable, by="ever", run=run, **limit).iloc[-1]
-            middle = int(np.quantile(first.array.asi8, 0.5, method="lower")) if len(first) else None
-            row["median first"] = "" if middle is None else str(pd.Period(ordinal=middle, freq="Q"))
+            hit = self._beyond(variable, run=run, **limit)[:, counted]
+            row = pd.DataFrame(hit.T, index=quarters.year).groupby(level=0).any().mean(axis=1).to_dict()
+            row.update(_crossing(hit, quarters))
+            if run == "scenario":
+                base = _crossing(self._beyond(variable, run="baseline", **limit)[:, counted], quarters)
+                row.update({f"baseline {k}": v for k, v in base.items()})
             rows[label] = row
         return self._stamp(pd.DataFrame.from_dict(rows, orient="index"))
 
     def key_probabilities(self, by: str | pd.Period | None = None,
-                          thresholds: dict[str, tuple[str, str, float]] | None = None) -> pd.Series:
+                          thresholds: dict[str, tuple[str, str, float]] | None = None,
+                          run: str = "scenario") -> pd.Series:
         """The probability of each key threshold being crossed in the projection, by a quarter.
 
         Parameters
@@ -438,6 +462,8 @@ class MonteCarlo:
             so history the draws share does not.
         thresholds : dict, optional
             As :meth:`probability_table` (default the :data:`KEY_THRESHOLDS` whose variable is kept).
+        run : {"scenario", "baseline"}, default "scenario"
+            ``baseline``: the baseline's probabilities on the same plausible draws (the reference).
 
         Returns
         -------
@@ -470,7 +496,7 @@ class MonteCarlo:
             if side not in ("above", "below"):
                 raise TwosectorError(f"thresholds[{label!r}]: direction {side!r}; allowed: 'above', 'below'")
             beyond = self._beyond(variable, float(value) if side == "above" else None,
-                                  float(value) if side == "below" else None, "scenario")
+                                  float(value) if side == "below" else None, run)
             key = probability_key(variable, side, value)
             values[key] = float(beyond[:, counted].any(axis=1).mean()) if len(beyond) else np.nan
             labels[key] = label
@@ -506,17 +532,30 @@ class MonteCarlo:
             f"  draws {self.draws:,}, seed {self.seed}, sources {', '.join(self.sources) or 'none'}",
             f"  implausible draws: {bad:,} of {self.draws:,} ({100 * bad / self.draws:.1f}%), left out of the "
             f"statistics" + (f" (leaving bounds: {why})" if why else ""),
-            f"  quantiles at {q} (5% / 50% / 95%), plausible draws",
-            f"  {'variable':<22}{'scenario':>28}{'effect':>28}",
+            f"  quantiles at {q} (5% / 50% / 95%), plausible draws; the effect vs baseline on the same draw in "
+            "% for levels and indices, pp for rates and shares",
+            f"  {'variable':<22}{'scenario':>28}  {'unit':<24}{'vs baseline':>28}  unit",
         ]
         i = self.quarters.get_loc(q)
         for v in self.variables:
             cells = []
-            for run in ("scenario", "effect"):
+            for run in ("scenario", "vs_baseline"):
                 a = self.array(v, run)[:, i]
-                cells.append(" ".join(f"{x:9.3g}" for x in np.quantile(a, [0.05, 0.5, 0.95])) if len(a) else "n/a")
-            lines.append(f"  {v:<22}{cells[0]:>28}{cells[1]:>28}")
+                cells.append(" ".join(f"{x:9.3g}" for x in np.nanquantile(a, [0.05, 0.5, 0.95]))
+                             if len(a) and not np.isnan(a).all() else "n/a")
+            lines.append(f"  {v:<22}{cells[0]:>28}  {_units().get(v, ''):<24}{cells[1]:>28}  {vs_baseline_unit(v)}")
         return "\n".join(lines)
+
+
+def _crossing(hit: np.ndarray, quarters: pd.PeriodIndex) -> dict[str, Any]:
+    """``by end`` (share of draws that cross in any quarter) and ``median first`` (their median first quarter)."""
+    if not len(hit):
+        return {"by end": np.nan, "median first": ""}
+    ever = hit.any(axis=1)
+    first = quarters.asi8[hit.argmax(axis=1)][ever]
+    middle = int(np.quantile(first, 0.5, method="lower")) if len(first) else None
+    return {"by end": float(ever.mean()),
+            "median first": "" if middle is None else str(pd.Period(ordinal=middle, freq="Q"))}
 
 
 def probability_key(variable: str, side: str, value: float) -> str:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
-__all__ = ["VARIABLES", "variable_table", "units", "KEY_VARIABLES", "LABELS", "label"]
+from twosector.errors import TwosectorError, unknown_name
+
+__all__ = ["VARIABLES", "variable_table", "units", "KEY_VARIABLES", "LABELS", "label", "unit", "vs_baseline_unit",
+           "change_unit", "difference"]
 
 # name -> (unit, block, description)
 VARIABLES: dict[str, tuple[str, str, str]] = {
@@ -353,3 +359,118 @@ def units() -> dict[str, str]:
     '% y/y'
     """
     return {name: unit for name, (unit, _block, _text) in VARIABLES.items()}
+
+
+def unit(variable: str) -> str:
+    """The catalogue unit of a variable.
+
+    Parameters
+    ----------
+    variable : str
+        A model variable.
+
+    Returns
+    -------
+    str
+        E.g. ``"index 2021 = 100"``.
+
+    Raises
+    ------
+    TwosectorError
+        For a variable not in the catalogue (with a did-you-mean).
+    """
+    known = units()
+    if variable not in known:
+        raise TwosectorError(unknown_name("variable", variable, list(known)))
+    return known[variable]
+
+
+def vs_baseline_unit(variable: str) -> str:
+    """The unit of "scenario vs baseline" for a variable, fixed by its unit in the catalogue.
+
+    Parameters
+    ----------
+    variable : str
+        A model variable (see :func:`twosector.variable_table`).
+
+    Returns
+    -------
+    str
+        ``"pp"`` for rates and shares (units ``% ...``, ``pp`` or ``share ...``; shares are scaled to
+        percentage points), ``"points"`` for index points (the strain index), the variable's own unit for
+        flows per quarter (they change sign, e.g. the budget balance), and ``"%"`` for levels and indices
+        (output, wages, prices, stocks such as the NWF, persons).
+
+    Raises
+    ------
+    TwosectorError
+        For a variable not in the catalogue (with a did-you-mean).
+    """
+    own = unit(variable)
+    if own.startswith(("%", "share")) or own == "pp":
+        return "pp"
+    if own == "index points":
+        return "points"
+    if "per quarter" in own:
+        return own
+    return "%"
+
+
+def change_unit(variable: str) -> str:
+    """The unit of a plain difference of a variable (scenario minus baseline in its own unit).
+
+    Parameters
+    ----------
+    variable : str
+        A model variable.
+
+    Returns
+    -------
+    str
+        ``"pp"`` for rates (units ``% ...``), ``"index points, <unit>"`` for indices (e.g. ``"index points,
+        index 2021 = 100"``), the variable's unit otherwise.
+
+    Raises
+    ------
+    TwosectorError
+        For a variable not in the catalogue (with a did-you-mean).
+    """
+    own = unit(variable)
+    if own.startswith("%"):
+        return "pp"
+    if own.startswith("index") and own != "index points":
+        return f"index points, {own}"
+    return own
+
+
+def difference(variable: str, scenario: Any, base: Any) -> Any:
+    """Scenario vs baseline values of one variable in the convention of :func:`vs_baseline_unit`.
+
+    Parameters
+    ----------
+    variable : str
+        A model variable.
+    scenario, base : Series or np.ndarray
+        The scenario's and the baseline's values, the same shape (e.g. Monte Carlo draws x quarters, paired).
+
+    Returns
+    -------
+    Series or np.ndarray
+        As ``scenario``: ``100 * (scenario - base) / |base|`` for ``%`` (NaN where the base is 0), ``100 x``
+        the difference for shares (pp), the difference otherwise.
+
+    Raises
+    ------
+    TwosectorError
+        For a variable not in the catalogue.
+    """
+    convention = vs_baseline_unit(variable)
+    s, b = np.asarray(scenario, dtype=float), np.asarray(base, dtype=float)
+    if convention == "%":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = (s - b) / np.where(b != 0, np.abs(b), np.nan) * 100.0
+    elif convention == "pp" and units()[variable].startswith("share"):
+        out = (s - b) * 100.0
+    else:
+        out = s - b
+    return pd.Series(out, index=scenario.index, name=scenario.name) if isinstance(scenario, pd.Series) else out

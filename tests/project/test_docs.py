@@ -48,3 +48,17 @@ def test_architecture_names_no_file_that_does_not_exist() -> None:
     assert not gone, f"docs/architecture.md names files that do not exist: {gone}"
     for folder in re.findall(r"`(\w+)/`", text):  # and every folder it names
         assert (PACKAGE / folder).is_dir() or (ROOT / folder).is_dir(), folder
+
+
+def test_the_package_and_notebooks_cite_no_section_of_a_document_users_do_not_have() -> None:
+    # "supplement §3", "brief §4", "model-v2 §3": documents that are not shipped
+    files = [*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.j2"), *PACKAGE.rglob("*.toml"),
+             *(ROOT / "notebooks").glob("*.ipynb")]
+    cited = [f"{p.name}: {line.strip()[:80]}" for p in files
+             for line in p.read_text(encoding="utf-8").splitlines() if "§" in line]
+    assert not cited
+
+
+def test_the_baseline_does_not_call_the_model_s_history_actual() -> None:
+    text = twosector.load_scenario("baseline").description
+    assert "fitted path" in text and "actual history" not in text
