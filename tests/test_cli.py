@@ -362,13 +362,13 @@ def test_data_lists_every_series_of_the_data_set(capsys: pytest.CaptureFixture[s
 
 
 def test_calibrate_replaces_the_report_folder_atomically(tmp_path, monkeypatch):
-    from twosector.files import mark_output
+    from twosector.files import _foreign, mark_output
     from twosector.reports import REPORT_KIND
 
     out = tmp_path / "calib"
     out.mkdir()
-    (out / "stale.txt").write_text("old")
-    mark_output(out, REPORT_KIND)  # a report written before
+    (out / "stale_figure.html").write_text("old")  # of a report written before
+    mark_output(out, REPORT_KIND)
     monkeypatch.setattr("twosector.backtesting.DEFAULT_CUTOFFS", ("2023Q4",), raising=True)
     monkeypatch.setattr("twosector.scoreboard.DEFAULT_VINTAGES", ("2023Q4",), raising=True)
     assert main(["calibrate", "--out", str(out)]) == 0
@@ -379,7 +379,8 @@ def test_calibrate_replaces_the_report_folder_atomically(tmp_path, monkeypatch):
     assert set(board["target_year"]) == {2024} and board["is_model"].sum() == 2 * board["variable"].nunique()
     page = (out / "index.html").read_text()
     assert "Forecast scoreboard" in page and "twosector (information set)" in page and "median forecaster" in page
-    assert "stale.txt" not in names and ".twosector-output" in names
+    assert "stale_figure.html" not in names and ".twosector-output" in names
+    assert _foreign(out) == []  # all it writes is listed in OWN_FILES: replacing it again deletes nothing of yours
     assert len(list(out.glob("*.html"))) >= 6
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".calib")]
     html = (out / "fit_cpi_inflation.html").read_text()
@@ -427,7 +428,7 @@ def _must_not_run(*args, **kwargs):
 @pytest.mark.parametrize(("argv", "option", "work"), [
     (["calibrate", "--out", "{ro}/report"], "--out", "twosector.calibration.calibrate"),
     (["calibrate", "--out", "{ro}/new/deeper/report"], "--out", "twosector.calibration.calibrate"),
-    (["calibrate", "--out", "{ro}", "--force"], "--out", "twosector.calibration.calibrate"),
+    (["calibrate", "--out", "{ro}/report", "--force"], "--out", "twosector.calibration.calibrate"),
     (["simulate", "baseline", "--out", "{ro}/results.csv"], "--out", "twosector.simulation.simulate"),
     (["batch", "--out", "{ro}/output"], "--out", "twosector.batch._run_locked"),
     (["notebooks", "--copy", "{ro}/nb"], "copy notebooks to", "twosector.notebook.atomic_write"),
@@ -464,8 +465,9 @@ def test_calibrate_out_refuses_a_file_and_a_folder_of_other_contents(tmp_path, c
     assert main(["calibrate", "--out", str(folder)]) == 2
     assert _one_error(capsys) == (
         f"twosector calibrate: error: --out {str(folder)!r} exists and was not written by twosector (it has no "
-        ".twosector-output file), not a twosector calibration report; give a new or empty folder, or --force to "
-        "replace it and everything in it")
+        ".twosector-output file), not a twosector calibration report; give a new or empty folder")
+    assert main(["calibrate", "--out", str(folder), "--force"]) == 2  # --force never deletes files you added
+    assert "exists and was not written by twosector" in _one_error(capsys)
     batch_out = tmp_path / "output"
     batch_out.mkdir()
     mark_output(batch_out, BATCH_KIND)
@@ -474,6 +476,64 @@ def test_calibrate_out_refuses_a_file_and_a_folder_of_other_contents(tmp_path, c
     assert "exists and holds a twosector batch output, not a twosector calibration report" in _one_error(capsys)
     assert text.read_text() == "notes" and (folder / "thesis.tex").read_text() == "years of work"
     assert (batch_out / "status.json").read_text() == "{}"
+
+
+@pytest.mark.parametrize("where", [".", ".."])
+def test_calibrate_force_into_the_current_folder_is_refused_before_the_work(where, tmp_path, monkeypatch, capsys):
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    monkeypatch.setattr("twosector.calibration.calibrate", _must_not_run)
+    assert main(["calibrate", "--out", where, "--force"]) == 2
+    what = "the current folder" if where == "." else "a folder above the current folder"
+    assert _one_error(capsys) == (f"twosector calibrate: error: --out {where!r} is {what}; a new folder is built and "
+                                  "swapped in for it as a whole: give a new folder, e.g. --out report")
+    assert list(work.iterdir()) == [] and [p.name for p in (tmp_path / "a").iterdir()] == ["b"]
+
+
+def test_calibrate_force_keeps_the_files_a_user_added_to_a_report(tmp_path, monkeypatch, capsys):
+    from twosector.files import mark_output
+    from twosector.reports import REPORT_KIND
+
+    cal1 = tmp_path / "cal1"
+    mark_output(cal1, REPORT_KIND)
+    (cal1 / "facts.csv").write_text("report")
+    (cal1 / "my_notes.txt").write_text("note")
+    monkeypatch.setattr("twosector.calibration.calibrate", _must_not_run)
+    for force in ([], ["--force"]):
+        assert main(["calibrate", "--out", str(cal1), *force]) == 2
+        assert _one_error(capsys) == (
+            f"twosector calibrate: error: --out {str(cal1)!r} holds 'my_notes.txt' that twosector did not write: "
+            "move it out of it or choose another --out (--force never deletes files you added)")
+    assert (cal1 / "my_notes.txt").read_text() == "note"
+
+
+def test_calibrate_force_does_not_replace_a_folder_a_running_batch_writes_into(tmp_path, monkeypatch, capsys):
+    import subprocess
+    import sys
+
+    from twosector.batch import BATCH_KIND
+    from twosector.files import mark_output
+
+    out = tmp_path / "B2"
+    mark_output(out, BATCH_KIND)
+    (out / "status.json").write_text("{}")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from twosector.files import locked\n"
+         "with locked(sys.argv[1]):\n    print('locked', flush=True); time.sleep(60)", str(out)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        monkeypatch.setattr("twosector.calibration.calibrate", _must_not_run)
+        assert main(["calibrate", "--out", str(out), "--force"]) == 2
+        message = _one_error(capsys)
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert message.startswith(f"twosector calibrate: error: --out {str(out)!r} is in use by another batch (process "
+                              f"{holder.pid} on "), message
+    assert message.endswith("): wait until it ends or choose another --out")
+    assert (out / "status.json").read_text() == "{}"
 
 
 def test_batch_out_refuses_a_folder_of_other_contents_before_running(tmp_path, capsys):

@@ -7,6 +7,7 @@ import pytest
 
 from twosector.errors import ScenarioError, TwosectorError
 from twosector.files import (
+    MARKER,
     atomic_frame,
     atomic_write,
     check_can_write,
@@ -68,10 +69,20 @@ def test_atomic_frame_fmt_wins_over_the_suffix(tmp_path):
 
 
 
+REPORT = "twosector calibration report"
+
+
+def _report(folder, *names):
+    """A calibration report folder holding the files ``names`` (each holding the text "old")."""
+    folder.mkdir()
+    mark_output(folder, REPORT)
+    for name in names:
+        (folder / name).write_text("old")
+    return folder
+
+
 def test_replace_dir_swaps_the_folder_only_when_complete(tmp_path):
-    out = tmp_path / "report"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
+    out = _report(tmp_path / "report", "facts.csv")
 
     def broken(folder):
         (folder / "new.txt").write_text("new")
@@ -79,10 +90,98 @@ def test_replace_dir_swaps_the_folder_only_when_complete(tmp_path):
 
     with pytest.raises(RuntimeError):
         replace_dir(out, broken)
-    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "facts.csv"]
     replace_dir(out, lambda folder: (folder / "new.txt").write_text("new"))
     assert [p.name for p in out.iterdir()] == ["new.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no temporary or old folder left
+
+
+@pytest.mark.parametrize(("where", "why"), [(".", "is the current folder"), ("..", "is a folder above the current "
+                                          "folder"), ("/", "is the root folder"), ("~", "is your home folder")])
+def test_a_folder_replaced_as_a_whole_is_never_where_the_user_works(tmp_path, monkeypatch, where, why):
+    work = tmp_path / "home" / "projects" / "work"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    target = str(tmp_path / "home") if where == "~" else where
+    for check in (lambda: check_output_dir(target, REPORT, "--out", True, "--force", whole=True),
+                  lambda: replace_dir(target, _must_not_build)):
+        with pytest.raises(TwosectorError) as exc:
+            check()
+        assert str(exc.value) == (f"--out {target!r} {why}; a new folder is built and swapped in for it as a "
+                                  "whole: give a new folder, e.g. --out report")
+    assert list(work.iterdir()) == [] and [p.name for p in tmp_path.iterdir()] == ["home"]
+
+
+def _must_not_build(folder):
+    raise AssertionError("built a folder that is refused")
+
+
+def test_a_report_folder_with_files_the_user_added_is_not_replaced(tmp_path):
+    out = _report(tmp_path / "cal1", "facts.csv", "index.html", "fit.html")
+    (out / "my_notes.txt").write_text("mine")
+    (out / "drafts").mkdir()
+    message = (f"--out {str(out)!r} holds 'drafts/' (and 1 more) that twosector did not write: move them out of it "
+               "or choose another --out (--force never deletes files you added)")
+    for check in (lambda: check_output_dir(out, REPORT, "--out", True, "--force", whole=True),
+                  lambda: replace_dir(out, lambda folder: (folder / "facts.csv").write_text("new"))):
+        with pytest.raises(TwosectorError) as exc:
+            check()
+        assert str(exc.value) == message
+    (out / "drafts").rmdir()
+    with pytest.raises(TwosectorError, match=r"holds 'my_notes.txt' that twosector did not write: move it out"):
+        replace_dir(out, lambda folder: (folder / "facts.csv").write_text("new"))
+    assert (out / "my_notes.txt").read_text() == "mine" and (out / "facts.csv").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["cal1"]  # no temporary folder left
+    (out / "my_notes.txt").unlink()
+    replace_dir(out, lambda folder: (folder / "facts.csv").write_text("new"))
+    assert (out / "facts.csv").read_text() == "new" and not (out / "fit.html").exists()
+
+
+def test_a_folder_a_batch_is_writing_into_is_not_replaced(tmp_path):
+    import os
+
+    from twosector.files import locked
+
+    out = tmp_path / "B2"
+    out.mkdir()
+    mark_output(out, "twosector batch output")
+    (out / "status.json").write_text("{}")
+    with locked(out):
+        for check in (lambda: check_output_dir(out, REPORT, "--out", True, "--force", whole=True),
+                      lambda: replace_dir(out, lambda folder: (folder / "index.html").write_text("report"))):
+            with pytest.raises(TwosectorError, match=rf"^--out '{out}' is in use by another batch \(process "
+                                                     rf"{os.getpid()} on .*; lock {out}/\.twosector-batch\.lock\): "
+                                                     r"wait until it ends or choose another --out$"):
+                check()
+    assert (out / "status.json").read_text() == "{}" and sorted(p.name for p in tmp_path.iterdir()) == ["B2"]
+    replace_dir(out, lambda folder: (folder / "index.html").write_text("report"))  # the batch has ended
+    assert [p.name for p in out.iterdir()] == ["index.html"]
+
+
+@pytest.mark.parametrize("failing", [1, 2])
+def test_a_failed_rename_leaves_the_old_folder_and_no_temporary_folder(tmp_path, monkeypatch, failing):
+    """The first rename moves the old folder aside, the second moves the new one in: either may fail."""
+    import errno
+    import os
+    from pathlib import Path
+
+    out = _report(tmp_path / "report", "facts.csv")
+    real = os.replace
+    calls = []
+
+    def replace(src, dst):
+        if Path(src).parent == tmp_path:  # a folder's rename, not a file written inside one
+            calls.append(src)
+            if len(calls) == failing:
+                raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(TwosectorError, match=r"^cannot write '.*report' \(Invalid cross-device link\)$"):
+        replace_dir(out, lambda folder: (folder / "facts.csv").write_text("new"))
+    assert (out / "facts.csv").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]
 
 
 def test_read_config_names_the_file_and_the_parse_error(tmp_path):
@@ -109,6 +208,32 @@ def test_a_yaml_file_gives_the_tables_its_toml_twin_gives(tmp_path):
     bom = tmp_path / "bom.yml"
     bom.write_bytes(b"\xef\xbb\xbfname: x\n")
     assert read_config(bom, "grid file") == {"name": "x"}
+
+
+MERGED = """\
+ramp: &slow {intensity: 0.5, start: 2026Q1, ramp: 8}
+name: merged
+levers:
+  input_sanctions: *slow
+  tech_controls:
+    <<: *slow
+    intensity: 0.3
+  secondary_sanctions:
+    <<: [*slow, {start: 2027Q1, note: x}]
+"""
+
+
+def test_yaml_merge_keys_work_as_in_safe_load(tmp_path):
+    import yaml
+
+    path = tmp_path / "s.yaml"
+    path.write_text(MERGED)
+    data = read_config(path, "scenario file")
+    assert data == yaml.safe_load(MERGED)
+    assert data["levers"]["tech_controls"] == {"intensity": 0.3, "start": "2026Q1", "ramp": 8}  # its own key wins
+    path.write_text(MERGED + "    ramp: 2\n    ramp: 3\n")  # a key written twice in one mapping, merge or not
+    with pytest.raises(TwosectorError, match=r"malformed YAML \(key 'ramp' given twice \(at line 11, column 5\)\)"):
+        read_config(path, "scenario file")
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -253,8 +378,7 @@ def test_a_full_disk_leaves_the_previous_output_and_no_temporary_file(tmp_path, 
 
     target = tmp_path / ("report" if writer == "replace_dir" else "results.csv")
     if writer == "replace_dir":
-        target.mkdir()
-        (target / "index.html").write_text("previous")
+        _report(target, "index.html").joinpath("index.html").write_text("previous")
         write = _write_report
     else:
         target.write_text("previous")
@@ -266,7 +390,7 @@ def test_a_full_disk_leaves_the_previous_output_and_no_temporary_file(tmp_path, 
         write(target)
     assert str(exc.value) == f"cannot write {str(target)!r} (No space left on device)"
     if writer == "replace_dir":
-        assert [p.name for p in target.iterdir()] == ["index.html"]
+        assert sorted(p.name for p in target.iterdir()) == [MARKER, "index.html"]
     assert (target / "index.html" if writer == "replace_dir" else target).read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file or folder left
 
@@ -288,17 +412,18 @@ def test_a_full_disk_is_one_line_on_the_command_line(tmp_path, monkeypatch, caps
 FULL_TMPFS = """
 set -e
 mount -t tmpfs -o size=16k twosector-full "$1"
-printf 'previous\n' > "$1/results.csv"
+printf 'previous\n' > "$1/results.$3"
 set +e
 "$2" -c 'import sys; from twosector.cli import main; sys.exit(main(sys.argv[1:]))' \
-    simulate baseline --out "$1/results.csv" --force
+    simulate baseline --out "$1/results.$3" --force
 echo "exit $?"
 ls -A "$1"
-cat "$1/results.csv"
+cat "$1/results.$3"
 """
 
 
-def test_a_full_tmpfs_leaves_the_previous_results_and_one_message(tmp_path):
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_full_tmpfs_leaves_the_previous_results_and_one_message(tmp_path, suffix):
     """A real full disk: a tiny tmpfs mounted in a user and mount namespace (``unshare -rm``).
 
     Needs ``unshare`` and a kernel that lets this user create namespaces; where that is refused the test is
@@ -312,8 +437,9 @@ def test_a_full_tmpfs_leaves_the_previous_results_and_one_message(tmp_path):
         pytest.skip("cannot mount a tmpfs here (unshare -rm refused); the injected ENOSPC tests cover it")
     folder = tmp_path / "small"
     folder.mkdir()
-    result = subprocess.run(["unshare", "-rm", "sh", "-c", FULL_TMPFS, "sh", str(folder), sys.executable],
+    result = subprocess.run(["unshare", "-rm", "sh", "-c", FULL_TMPFS, "sh", str(folder), sys.executable, suffix],
                             capture_output=True, text=True, timeout=120)
-    assert result.stdout.splitlines() == ["exit 2", "results.csv", "previous"], (result.stdout, result.stderr)
-    assert result.stderr.splitlines() == [
-        f"twosector simulate: error: cannot write {str(folder / 'results.csv')!r} (No space left on device)"]
+    target = f"results.{suffix}"
+    assert result.stdout.splitlines() == ["exit 2", target, "previous"], (result.stdout, result.stderr)
+    assert result.stderr.splitlines() == [  # one line: no second traceback of a writer left open
+        f"twosector simulate: error: cannot write {str(folder / target)!r} (No space left on device)"]

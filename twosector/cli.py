@@ -49,8 +49,9 @@ examples:
 outputs: nothing that exists is replaced unless it is twosector's own output or --force is given. A folder
 twosector writes as a whole (a calibration report, a batch output folder) holds a marker file
 """ + MARKER + """ naming its kind; only a folder of that kind (or an empty one) is written into, a report is
-replaced atomically, and a file where a folder goes (or the reverse) is refused. A place that cannot be written
-is refused before the work starts.
+replaced atomically, and a file where a folder goes (or the reverse) is refused. A folder replaced as a whole
+is never one holding files twosector did not write (your notes), the current folder or one above it, or one a
+batch is writing into, --force or not. A place that cannot be written is refused before the work starts.
 """
 
 DEV_DESCRIPTION = """\
@@ -626,7 +627,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="report folder (default output/calibration): new, empty or a calibration report written "
                         f"before (which holds the marker file {MARKER}); replaced as a whole, atomically")
     p.add_argument("--force", action="store_true",
-                   help="replace --out even if it is a folder of other contents, and everything in it")
+                   help="replace --out even if it is twosector output of another kind (a batch output folder); "
+                        "never a folder holding files twosector did not write (refused, naming the first), the "
+                        "current folder or one above it, or a folder a batch is writing into")
     p.set_defaults(func=_cmd_calibrate)
 
     p = sub.add_parser(

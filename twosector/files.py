@@ -19,10 +19,12 @@ grids) is read by :func:`read_config`, which turns a missing or malformed file i
 from __future__ import annotations
 
 import errno
+import fnmatch
 import functools
 import os
 import re
 import shutil
+import socket
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterator
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MARKER", "staged", "atomic_write", "atomic_frame", "plain_numbers", "file_stem", "number_formats", "replace_dir",
     "output_kind", "mark_output", "check_output_file", "check_output_dir", "check_can_write", "CONFIG_SUFFIXES",
-    "is_config_file", "read_config",
+    "is_config_file", "read_config", "LOCK_FILE", "HOLDER_FILE", "OWN_FILES", "locked",
 ]
 
 #: Suffixes of the files a user writes for twosector (scenarios, batch grids): TOML, or YAML holding the same
@@ -48,6 +50,23 @@ CONFIG_SUFFIXES = (".toml", ".yaml", ".yml")
 #: The file inside every folder twosector writes as a whole; its text is the kind of output
 #: (e.g. ``"twosector calibration report"``).
 MARKER = ".twosector-output"
+#: Held (``flock``, via filelock) by the batch writing into a folder (and by :func:`replace_dir` while it swaps
+#: a folder); released by the system if the process dies.
+LOCK_FILE = ".twosector-batch.lock"
+#: Who holds the lock: process id, host and start time, shown to anyone refused.
+HOLDER_FILE = ".twosector-batch.holder"
+#: What each kind of output folder holds besides :data:`MARKER` and the lock files: glob patterns of the names in
+#: it (``name/`` for a folder with everything below it). Replacing a folder as a whole (:func:`replace_dir`)
+#: removes only these; a folder holding anything else (a user's notes, an unmarked folder) is never replaced.
+OWN_FILES: dict[str, tuple[str, ...]] = {
+    "twosector calibration report": (
+        "estimates.csv", "summary.txt", "parameters.csv", "targets.csv", "facts.csv", "backtest.csv",
+        "backtest_summary.csv", "scoreboard.csv", "scoreboard_summary.csv", "*.html", "plotly.min.js",
+    ),
+    "twosector batch output": (
+        "status.json", "index.html", "results.csv", "plotly.min.js", "runs/",
+    ),
+}
 
 
 @contextmanager
@@ -179,12 +198,18 @@ def atomic_frame(frame: pd.DataFrame, path: str | os.PathLike[str], *, fmt: str 
         if kind == "parquet":
             frame.to_parquet(tmp, **options)
         elif kind == "xlsx":
+            import io
+
             import pandas as pd
 
             sheet = options.pop("sheet_name", "Sheet1")
-            with pd.ExcelWriter(tmp, engine="openpyxl") as excel:
+            # built in memory, written in one call: a full disk then fails that call, instead of leaving
+            # openpyxl's zip file open (its __del__ would print a second traceback)
+            book = io.BytesIO()
+            with pd.ExcelWriter(book, engine="openpyxl") as excel:
                 frame.to_excel(excel, sheet_name=sheet, **options)
                 number_formats(excel.sheets[sheet])
+            tmp.write_bytes(book.getvalue())
         else:
             (frame if "float_format" in options else plain_numbers(frame)).to_csv(tmp, **options)
     return target
@@ -304,11 +329,13 @@ def number_formats(sheet: Any) -> None:
         cell.number_format = style
 
 
-def replace_dir(target: str | os.PathLike[str], build: Callable[[Path], Any]) -> Path:
+def replace_dir(target: str | os.PathLike[str], build: Callable[[Path], Any], option: str = "--out") -> Path:
     """Build a folder in a temporary sibling with ``build(folder)``, then swap it in for ``target``.
 
-    The old ``target`` (if any) is removed only after the new one is complete; if ``build`` raises, the
-    old folder is left untouched and the temporary one removed.
+    The old ``target`` (if any) is removed only after the new one is complete, and only if it may be replaced
+    (:func:`check_replaceable`, checked again right before the swap, under the batch lock :data:`LOCK_FILE` of
+    ``target`` so that no batch starts writing into it meanwhile). On any failure (of ``build``, of a rename, a
+    refusal) the old folder is left as it was and no temporary folder remains.
 
     Parameters
     ----------
@@ -316,6 +343,8 @@ def replace_dir(target: str | os.PathLike[str], build: Callable[[Path], Any]) ->
         The folder to (re)create.
     build : callable
         Called with the empty temporary folder; writes the folder's contents there.
+    option : str, default "--out"
+        The option that gave ``target``, for messages.
 
     Returns
     -------
@@ -325,28 +354,164 @@ def replace_dir(target: str | os.PathLike[str], build: Callable[[Path], Any]) ->
     Raises
     ------
     TwosectorError
-        ``"cannot write '<target>' (<reason>)"`` for an ``OSError`` (of the file system or of ``build``: a
-        missing or unwritable folder, a full disk), with the old folder left untouched. Other errors of
-        ``build`` propagate as they are, with the old folder left untouched.
+        If ``target`` may not be replaced (:func:`check_replaceable`: the current folder or one above it, a
+        folder holding files twosector did not write, a folder a batch is writing into); ``"cannot write
+        '<target>' (<reason>)"`` for an ``OSError`` (of the file system or of ``build``: a missing or unwritable
+        folder, a full disk). Other errors of ``build`` propagate as they are. The old folder is left untouched.
     """
     out = Path(target)
+    check_replaceable(out, option)
     with _writing(out):
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        old: Path | None = None
         try:
             tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private (0700); the output gets the user's umask
             build(tmp)
-            if out.exists():
+            if not out.is_dir():
+                os.replace(tmp, out)
+                return out
+            with locked(out, option):
+                _check_contents(out, option)  # a file added while the new folder was built
                 old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
                 os.replace(out, old / out.name)
-                os.replace(tmp, out)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                os.replace(tmp, out)
-        except BaseException:
+                try:
+                    os.replace(tmp, out)
+                except BaseException:
+                    os.replace(old / out.name, out)  # put the old folder back
+                    raise
+        finally:
             shutil.rmtree(tmp, ignore_errors=True)
-            raise
+            if old is not None and (out.is_dir() or not (old / out.name).exists()):
+                shutil.rmtree(old, ignore_errors=True)  # kept only if the old folder could not be put back
     return out
+
+
+def _in_use(folder: Path, option: str) -> str:
+    try:
+        holder = (folder / HOLDER_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        holder = "holder unknown"
+    return (f"{option} {str(folder)!r} is in use by another batch ({holder}; lock {folder / LOCK_FILE}): wait "
+            f"until it ends or choose another {option}")
+
+
+@contextmanager
+def locked(folder: str | os.PathLike[str], option: str = "--out") -> Iterator[None]:
+    """Hold the batch lock of the existing ``folder`` (:data:`LOCK_FILE`) in the block; refuse if another holds it.
+
+    While held, :data:`HOLDER_FILE` names this process, for the message of whoever is refused.
+
+    Parameters
+    ----------
+    folder : path-like
+        The folder (it must exist).
+    option : str, default "--out"
+        The option that gave it, for the message.
+
+    Yields
+    ------
+    None
+
+    Raises
+    ------
+    TwosectorError
+        ``"<option> '<folder>' is in use by another batch (process <pid> on <host>, since <time>; lock
+        <folder>/.twosector-batch.lock): wait until it ends or choose another <option>"`` when another process
+        (or another lock in this one) holds it.
+    """
+    from datetime import UTC, datetime
+
+    from filelock import FileLock, Timeout
+
+    out = Path(folder)
+    lock = FileLock(str(out / LOCK_FILE), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise TwosectorError(_in_use(out, option)) from None
+    try:
+        since = datetime.now(UTC).isoformat(timespec="seconds")
+        atomic_write(out / HOLDER_FILE, f"process {os.getpid()} on {socket.gethostname()}, since {since}\n")
+        yield
+    finally:
+        (out / HOLDER_FILE).unlink(missing_ok=True)
+        lock.release()
+
+
+def _foreign(folder: Path) -> list[str]:
+    """The names in ``folder`` that are not twosector's own output of the folder's kind (:data:`OWN_FILES`)."""
+    own = OWN_FILES.get(output_kind(folder) or "", ())
+    found = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name in (MARKER, LOCK_FILE, HOLDER_FILE):  # twosector's in any folder it writes or replaces
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            mine = f"{entry.name}/" in own
+        else:
+            mine = entry.is_file() and any(fnmatch.fnmatchcase(entry.name, p) for p in own if not p.endswith("/"))
+        if not mine:
+            found.append(entry.name + ("/" if entry.is_dir() else ""))
+    return found
+
+
+def _check_place(out: Path, option: str) -> None:
+    """Refuse to replace the place a user works in as a whole (the current folder, one above it, home, root)."""
+    resolved, here = out.resolve(), Path.cwd().resolve()
+    why = ("is the root folder" if resolved == Path(resolved.anchor) else
+           "is your home folder" if resolved == Path.home().resolve() else
+           "is the current folder" if resolved == here else
+           "is a folder above the current folder" if resolved in here.parents else "")
+    if why:
+        raise TwosectorError(f"{option} {str(out)!r} {why}; a new folder is built and swapped in for it as a whole: "
+                             f"give a new folder, e.g. {option} report")
+
+
+def check_replaceable(target: str | os.PathLike[str], option: str = "--out") -> Path:
+    """Refuse to replace the folder ``target`` as a whole where that would lose anything.
+
+    Never replaced: the current folder, a folder above it, the home folder or ``/`` (paths resolved first); a
+    folder holding anything twosector did not write there (:data:`OWN_FILES` of the kind its :data:`MARKER`
+    names; every entry of an unmarked folder); a folder a batch is writing into (:data:`LOCK_FILE` held).
+
+    Parameters
+    ----------
+    target : path-like
+        The folder about to be replaced (need not exist).
+    option : str, default "--out"
+        The option that gave it, for the message.
+
+    Returns
+    -------
+    Path
+        ``target``.
+
+    Raises
+    ------
+    TwosectorError
+        ``"<option> '.' is the current folder; a new folder is built and swapped in for it as a whole: give a new
+        folder, e.g. <option> report"``; ``"<option> '<dir>' holds 'my_notes.txt' (and <k> more) that twosector
+        did not write: move them out of it or choose another <option> (--force never deletes files you added)"``;
+        or the message of :func:`locked` when a batch is writing into it.
+    """
+    out = Path(target)
+    _check_place(out, option)
+    if out.is_dir():
+        _check_contents(out, option)
+        if (out / LOCK_FILE).exists():
+            with locked(out, option):
+                pass
+    return out
+
+
+def _check_contents(out: Path, option: str) -> None:
+    """Refuse to replace the folder ``out`` if it holds anything twosector did not write there."""
+    foreign = _foreign(out)
+    if foreign:
+        more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+        raise TwosectorError(f"{option} {str(out)!r} holds {foreign[0]!r}{more} that twosector did not write: move "
+                             f"{'them' if more else 'it'} out of it or choose another {option} (--force never "
+                             "deletes files you added)")
 
 
 def output_kind(folder: str | os.PathLike[str]) -> str | None:
@@ -493,7 +658,8 @@ def check_output_file(path: str | os.PathLike[str], option: str, force: bool = F
 
 
 def check_output_dir(
-    path: str | os.PathLike[str], kind: str, option: str, force: bool = False, force_option: str = ""
+    path: str | os.PathLike[str], kind: str, option: str, force: bool = False, force_option: str = "",
+    whole: bool = False,
 ) -> Path:
     """Refuse to write the folder ``path`` unless it is new, empty or twosector's own output of ``kind``.
 
@@ -506,9 +672,14 @@ def check_output_dir(
     option : str
         The option that gave it, for the message (e.g. ``"--out"``).
     force : bool, default False
-        Accept a folder of other contents (it is going to be replaced as a whole); a file is still refused.
+        Accept a folder of twosector output of another kind (e.g. a batch output folder where a report goes); a
+        file is still refused, and so is a folder :func:`check_replaceable` refuses when ``whole``.
     force_option : str, default ""
         The option that sets ``force`` (e.g. ``"--force"``), named in the message; ``""`` when there is none.
+    whole : bool, default False
+        The folder is going to be replaced as a whole (:func:`replace_dir`), not written into: also refuse what
+        :func:`check_replaceable` refuses (the current folder or one above it, files the user added, a folder a
+        batch is writing into).
 
     Returns
     -------
@@ -519,19 +690,24 @@ def check_output_dir(
     ------
     TwosectorError
         If ``path`` is a file or lies below one, or is a non-empty folder without the marker of ``kind``
-        (and not ``force``), or if it (or the folder it is created in) cannot be written (:func:`check_can_write`).
+        (and not ``force``), or if it (or the folder it is created in) cannot be written (:func:`check_can_write`);
+        with ``whole``, what :func:`check_replaceable` refuses.
     """
     target = Path(path)
     _check_parents(target, option)
+    if whole:
+        _check_place(target, option)
     if target.exists() and not target.is_dir():
         raise TwosectorError(f"{option} {str(target)!r} is a file, not a folder; give a new or empty folder")
-    if force or not target.is_dir() or output_kind(target) == kind or not any(target.iterdir()):
-        return check_can_write(target, option, into=True)
-    found = output_kind(target)
-    what = f"holds a {found}" if found else f"was not written by twosector (it has no {MARKER} file)"
-    remedy = f", or {force_option} to replace it and everything in it" if force_option else ""
-    raise TwosectorError(f"{option} {str(target)!r} exists and {what}, not a {kind}; "
-                         f"give a new or empty folder{remedy}")
+    found = output_kind(target) if target.is_dir() else None
+    if target.is_dir() and found != kind and not (force and found) and any(target.iterdir()):
+        what = f"holds a {found}" if found else f"was not written by twosector (it has no {MARKER} file)"
+        remedy = f", or {force_option} to replace it" if force_option and found else ""
+        raise TwosectorError(f"{option} {str(target)!r} exists and {what}, not a {kind}; "
+                             f"give a new or empty folder{remedy}")
+    if whole:
+        check_replaceable(target, option)
+    return check_can_write(target, option, into=True)
 
 
 def is_config_file(name: str | os.PathLike[str]) -> bool:
@@ -630,13 +806,21 @@ def _yaml(text: str, where: str, error: type[TwosectorError], hint: str) -> dict
 
 @functools.cache
 def _yaml_loader() -> type:
-    """PyYAML's SafeLoader, refusing a key given twice in one mapping (PyYAML keeps the last; TOML refuses it)."""
+    """PyYAML's SafeLoader, refusing a key given twice in one mapping (PyYAML keeps the last; TOML refuses it).
+
+    Merge keys (``<<: *defaults``) work as in ``yaml.safe_load``: a key given in the mapping wins over the same key
+    merged in; only a key written twice in the mapping itself is an error.
+    """
     import yaml
+
+    merge = "tag:yaml.org,2002:merge"
 
     class Loader(yaml.SafeLoader):
         def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
             seen = set()
             for key_node, _ in node.value:
+                if key_node.tag == merge:  # flattened by SafeLoader itself
+                    continue
                 key = self.construct_object(key_node, deep=deep)
                 try:
                     duplicate = key in seen

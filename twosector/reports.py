@@ -135,8 +135,10 @@ def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period =
     vintages : sequence of str, optional
         Cut-offs of the forecast scoreboard (default :data:`twosector.scoreboard.DEFAULT_VINTAGES`).
     force : bool, default False
-        Replace a non-empty folder ``out`` that is not a calibration report, and everything in it (a file ``out``
-        is refused all the same).
+        Replace a folder ``out`` of twosector output of another kind (a batch output folder). Never replaced,
+        with or without ``force``: a file, a folder holding files twosector did not write there (e.g. your notes
+        in a report folder), the current folder or one above it, a folder a batch is writing into
+        (:func:`twosector.files.check_replaceable`).
 
     Returns
     -------
@@ -152,7 +154,7 @@ def write_calibration_report(out: str | os.PathLike[str], end: str | pd.Period =
     from twosector import backtesting, charts, scoreboard
     from twosector.calibration import calibrate
 
-    check_output_dir(out, REPORT_KIND, "--out", force, "--force")  # before the (slow) calibration
+    check_output_dir(out, REPORT_KIND, "--out", force, "--force", whole=True)  # before the (slow) calibration
 
     cal = calibrate(data, end)
     facts = cal.fact_table()
