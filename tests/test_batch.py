@@ -266,6 +266,57 @@ def test_a_failing_cell_is_not_retried(tmp_path, tiny_notebook):
     assert (record["status"], record["cell"], record["error"]) == ("failed", 2, "ZeroDivisionError")
 
 
+def _disk_full_save(input_path, output_path, **kwargs):
+    """What a full disk does to papermill's save after a cell: part of the notebook lands, then ENOSPC."""
+    import errno
+
+    Path(output_path).write_text(Path(input_path).read_text()[:200])
+    try:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    except OSError as exc:
+        raise RuntimeError("saving the notebook failed") from exc  # however papermill wraps it
+
+
+def _disk_full_silently(input_path, output_path, **kwargs):
+    Path(output_path).write_text(Path(input_path).read_text()[:200])  # cut short, no error raised
+
+
+@pytest.mark.parametrize("papermill", [_disk_full_save, _disk_full_silently])
+def test_a_full_disk_during_a_run_is_recorded_as_such_not_as_a_broken_notebook(tmp_path, tiny_notebook, monkeypatch,
+                                                                                papermill):
+    source = tiny_notebook(tmp_path / "nb", "print('hello')")
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    monkeypatch.setattr(batch, "_cannot_write", lambda folder: "No space left on device")
+    spec = {"run_id": "t", "notebook": str(source), "parameters": {}, "run_dir": str(run_dir)}
+    record = batch._execute(papermill, spec)
+    assert (record["status"], record["error"], record["attempts"]) == ("failed", "OSError", 1)
+    assert record["message"] in ("cannot write the run's notebook (No space left on device)",
+                                 "the run's notebook could not be saved (No space left on device)")
+    assert "JSON" not in record["message"] and not (run_dir / "report.html").exists()
+
+
+def test_a_notebook_cut_short_with_room_on_the_disk_says_what_was_read(tmp_path, tiny_notebook):
+    source = tiny_notebook(tmp_path / "nb", "print('hello')")
+    spec = {"run_id": "t", "notebook": str(source), "parameters": {}, "run_dir": str(tmp_path)}
+    record = batch._execute(_disk_full_silently, spec)
+    assert record["status"] == "failed" and record["message"].startswith(
+        "the run's notebook could not be saved (NotJSONError: ")
+
+
+def test_the_probe_of_a_full_disk_names_the_os_error(tmp_path, monkeypatch):
+    import errno
+    import tempfile
+
+    assert batch._cannot_write(tmp_path) == "" and list(tmp_path.iterdir()) == []
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", full)
+    assert batch._cannot_write(tmp_path) == "No space left on device"
+
+
 @pytest.mark.parametrize(("timeout", "seconds"), [(90.5, 91), (600, 600), (0.2, 1), (None, None)])
 def test_a_fractional_timeout_reaches_the_kernel_as_whole_seconds(tmp_path, tiny_notebook, timeout, seconds):
     # nbclient's cell timeout takes whole seconds: `--timeout 90.5` used to pass validation and fail every run
@@ -319,6 +370,21 @@ def test_a_yaml_grid_gives_the_runs_of_its_toml_twin(tmp_path):
     runs = load_grid(twin)
     assert runs == load_grid(toml) and len(runs) >= 6
     assert runs[-1].run_id == "03_scenario-mine" and runs[-1].parameters["scenario"] == str(tmp_path / "mine.yaml")
+    merged = tmp_path / "merged.yaml"  # a run's fields and its parameters, each merged in from an anchor
+    merged.write_text("defaults: &defaults {end: 2030Q4, save_figures: false}\n"
+                      "run:\n"
+                      "  - &oil\n"
+                      "    notebook: 03_scenario\n"
+                      "    id: oil_and_secondary\n"
+                      "    parameters:\n"
+                      "      <<: *defaults\n"
+                      "      scenario: oil_price_cap\n"
+                      "      levers: {secondary_sanctions: {intensity: 0.5, start: 2025Q3, ramp: 4}}\n"
+                      "  - <<: *oil\n"
+                      "    id: tech_controls_strong_sudden\n"
+                      "    parameters: {scenario: baseline, lever: tech_controls, intensity: 0.9, ramp: 0}\n")
+    wanted = {r.run_id: r for r in load_grid(toml)}
+    assert load_grid(merged) == [wanted["oil_and_secondary"], wanted["tech_controls_strong_sudden"]]
     twin.write_text("run:\n  - notebook: 03_scenario\n    parameters: {scenario: baseline\n")
     with pytest.raises(TwosectorError, match=r"^grid file .*grid.yaml: malformed YAML \(.*\(at line 4, column 1\)\); "
                                              r"see docs/batch.md for the format$"):

@@ -22,15 +22,16 @@ is documented in ``docs/batch.md``.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import math
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import warnings
@@ -49,6 +50,7 @@ from twosector.files import (
     atomic_write,
     check_output_dir,
     is_config_file,
+    locked,
     mark_output,
     output_kind,
     read_config,
@@ -70,10 +72,6 @@ STATUS_FILE = "status.json"
 #: The kind of output of a batch output folder (the text of its :data:`twosector.files.MARKER`).
 BATCH_KIND = "twosector batch output"
 RUNS_DIR = "runs"
-#: Held (``flock``, via filelock) by the batch writing into the folder; released by the system if it dies.
-LOCK_FILE = ".twosector-batch.lock"
-#: Who holds the lock: process id, host and start time, shown to a second batch that is refused.
-HOLDER_FILE = ".twosector-batch.holder"
 #: The files of a run whose size and hash are recorded when it ends; the first two must exist for a run to be done.
 OUTPUTS = ("notebook.ipynb", "report.html", "results.json")
 #: Signals that stop a batch (Ctrl-C, kill, a closed terminal); only the first one counts.
@@ -411,6 +409,11 @@ def _execute(papermill_execute: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
                 record.update(status="failed", cell=exc.cell_index, error=exc.ename, message=str(exc.evalue))
                 break
             except Exception as exc:  # kernel trouble, cell timeout, ...: classify, retry start-up failures once
+                disk = _file_system_error(exc)
+                if disk is not None:  # e.g. a full disk while papermill saves the notebook: say so, not what follows
+                    record.update(status="failed", error="OSError",
+                                  message=f"cannot write the run's notebook ({disk.strerror or disk})")
+                    break
                 if attempt == 1 and _kernel_start_failure(exc, partial):
                     record["retried"] = f"{type(exc).__name__}: {exc}"
                     continue
@@ -418,7 +421,14 @@ def _execute(papermill_execute: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
                 record.update(status="failed", error=type(exc).__name__, message=first_line)
                 break
         if partial.is_file():
-            nb = nbformat.read(partial, as_version=4)
+            try:
+                nb = nbformat.read(partial, as_version=4)
+            except (ValueError, OSError) as exc:  # cut short: by a full disk, most likely
+                nb = None
+                if record["error"] != "OSError":
+                    why = _cannot_write(run_dir) or f"{type(exc).__name__}: {str(exc).strip().splitlines()[0]}"
+                    record.update(status="failed", cell=None, error="OSError",
+                                  message=f"the run's notebook could not be saved ({why})")
     if nb is not None:
         if record["status"] != "ok":
             # papermill inserts an error banner cell on failure: take the index from the saved notebook
@@ -430,6 +440,32 @@ def _execute(papermill_execute: Any, spec: Mapping[str, Any]) -> dict[str, Any]:
         atomic_write(run_dir / "report.html", _export_html(nb, spec.get("title", spec["run_id"]), self_contained))
         record["self_contained"] = self_contained
     return record
+
+
+#: errors of the file system, not of the notebook: recorded as they are, whatever papermill made of them
+_FILE_SYSTEM_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO}
+
+
+def _file_system_error(exc: BaseException) -> OSError | None:
+    """The ``OSError`` of the file system (a full disk, ...) behind ``exc`` or what it was raised from, if any."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in _FILE_SYSTEM_ERRNOS:
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _cannot_write(folder: Path) -> str:
+    """Why nothing can be written in ``folder`` now (``"No space left on device"``), or ``""`` if 64 KiB can be."""
+    try:
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.write(b"\0" * 65536)
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return ""
 
 
 def _worker_main(spec_path: str) -> int:
@@ -637,31 +673,6 @@ def _cell_head(path: Path, index: int) -> str:
     return ""
 
 
-@contextmanager
-def _locked(out: Path) -> Iterator[None]:
-    """Hold the lock of the output folder ``out`` (:data:`LOCK_FILE`); refuse if another batch holds it."""
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(out / LOCK_FILE), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        try:
-            holder = (out / HOLDER_FILE).read_text(encoding="utf-8").strip()
-        except OSError:
-            holder = "holder unknown"
-        raise TwosectorError(
-            f"--out {str(out)!r} is in use by another batch ({holder}; lock {out / LOCK_FILE}): wait until it "
-            f"ends or choose another --out"
-        ) from None
-    try:
-        atomic_write(out / HOLDER_FILE, f"process {os.getpid()} on {socket.gethostname()}, since {_now()}\n")
-        yield
-    finally:
-        (out / HOLDER_FILE).unlink(missing_ok=True)
-        lock.release()
-
-
 class Stopped(KeyboardInterrupt):
     """The batch was stopped by a signal (Ctrl-C, SIGTERM, SIGHUP); ``signum`` is the signal."""
 
@@ -781,7 +792,7 @@ def run_batch(
         raise TwosectorError("the grid has no runs")
     out = _check_out(Path(out))
     _STOPPING.clear()  # set by an earlier batch of this process that was stopped
-    with _locked(out), _stop_signals(restore_signals):
+    with locked(out), _stop_signals(restore_signals):
         return _run_locked(runs, out, workers, force, float(timeout), progress, self_contained)
 
 
