@@ -350,6 +350,33 @@ def test_timeout_stops_the_run_and_names_the_cell(tmp_path, tiny_notebook):
     assert row["duration"] < 40
 
 
+def test_two_scenario_files_of_one_name_are_named_with_what_works_instead(tmp_path):
+    for folder in ("scen", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "mine.toml").write_text("[levers.ceasefire]\nintensity = 1\n")
+    grid = tmp_path / "grid.toml"
+    grid.write_text('[[run]]\nnotebook = "03_scenario"\nscenarios = ["scen/mine.toml", "b/mine.toml"]\n')
+    fix = ("rename one of the files, or give each its own [[run]] entry with parameters.scenario and a unique field "
+           "'id' ('id' cannot be combined with 'scenarios')")
+    with pytest.raises(TwosectorError) as exc:
+        load_grid(grid)
+    assert str(exc.value) == (
+        "grid file 'grid.toml': [[run]] entry 1 (notebook '03_scenario'): scenarios 'scen/mine.toml' and 'b/mine.toml' "
+        f"both give run id '03_scenario-mine' (the notebook and the scenario's name or file name without folder and "
+        f"suffix); {fix}")
+    grid.write_text('[[run]]\nnotebook = "03_scenario"\nscenarios = ["scen/mine.toml"]\n'
+                    '[[run]]\nnotebook = "03_scenario"\nscenarios = ["baseline", "b/mine.toml"]\n')
+    with pytest.raises(TwosectorError) as exc:
+        load_grid(grid)
+    assert str(exc.value) == (
+        "grid file 'grid.toml': [[run]] entry 2 (notebook '03_scenario'): scenario 'b/mine.toml' gives run id "
+        f"'03_scenario-mine', already used by grid file 'grid.toml': [[run]] entry 1 (notebook '03_scenario') (scenario "
+        f"'scen/mine.toml'); {fix}")
+    grid.write_text('[[run]]\nnotebook = "03_scenario"\nid = "first"\nparameters = {scenario = "scen/mine.toml"}\n'
+                    '[[run]]\nnotebook = "03_scenario"\nid = "second"\nparameters = {scenario = "b/mine.toml"}\n')
+    assert [r.run_id for r in load_grid(grid)] == ["first", "second"]  # what the message suggests works
+
+
 def test_example_grid_is_valid():
     runs = load_grid(Path(__file__).resolve().parents[1] / "examples" / "grid.toml")
     assert len(runs) >= 5 and len({r.run_id for r in runs}) == len(runs)

@@ -178,7 +178,7 @@ def _runs_from_mapping(grid: Mapping[str, Any], base: Path, where: str) -> list[
     if not isinstance(entries, list) or not entries:
         raise TwosectorError(f"{where}: the grid needs at least one [[run]] entry")
     runs: list[Run] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, Any]] = {}  # run id: the entry and the item of its 'scenarios' that gave it
     declared_cache: dict[Path, dict[str, Any]] = {}
     for number, entry in enumerate(entries, start=1):
         label = f"{where}: [[run]] entry {number}"
@@ -232,11 +232,10 @@ def _runs_from_mapping(grid: Mapping[str, Any], base: Path, where: str) -> list[
                 raise TwosectorError(f"{label}: field 'id' must be letters, digits, '-', '_' or '.', not only dots, "
                                      f"at most {MAX_RUN_ID} characters (it names the run's folder), got "
                                      f"{shown!r}" + (f" ({len(run_id)} characters)" if shown != run_id else ""))
+            given = values.get("scenario") if scenarios is not None else None
             if run_id in seen:
-                raise TwosectorError(
-                    f"{label}: run id {run_id!r} is already used by {seen[run_id]}; give this entry a unique field 'id'"
-                )
-            seen[run_id] = label
+                raise TwosectorError(_clash(label, run_id, given, *seen[run_id]))
+            seen[run_id] = (label, given)
             runs.append(Run(run_id, notebook, merged))
     unused = [k for k in defaults if not any(k in declared_cache[r.notebook] for r in runs)]
     if unused:
@@ -246,6 +245,19 @@ def _runs_from_mapping(grid: Mapping[str, Any], base: Path, where: str) -> list[
             f"{did_you_mean(unused[0], names)}"
         )
     return runs
+
+
+def _clash(label: str, run_id: str, scenario: Any, other_label: str, other_scenario: Any) -> str:
+    """The message for a run id given twice; ``scenario``: the item of ``scenarios`` that gave it (or None)."""
+    if scenario is None:
+        return f"{label}: run id {run_id!r} is already used by {other_label}; give this entry a unique field 'id'"
+    fix = ("rename one of the files, or give each its own [[run]] entry with parameters.scenario and a unique "
+           "field 'id' ('id' cannot be combined with 'scenarios')")
+    if other_label == label:
+        return (f"{label}: scenarios {other_scenario!r} and {scenario!r} both give run id {run_id!r} (the notebook "
+                f"and the scenario's name or file name without folder and suffix); {fix}")
+    return (f"{label}: scenario {scenario!r} gives run id {run_id!r}, already used by {other_label}"
+            + (f" (scenario {other_scenario!r})" if other_scenario is not None else "") + f"; {fix}")
 
 
 def load_grid(grid: str | os.PathLike[str] | Mapping[str, Any] | None = None) -> list[Run]:
