@@ -370,8 +370,8 @@ def test_two_scenario_files_of_one_name_are_named_with_what_works_instead(tmp_pa
         load_grid(grid)
     assert str(exc.value) == (
         "grid file 'grid.toml': [[run]] entry 2 (notebook '03_scenario'): scenario 'b/mine.toml' gives run id "
-        f"'03_scenario-mine', already used by grid file 'grid.toml': [[run]] entry 1 (notebook '03_scenario') (scenario "
-        f"'scen/mine.toml'); {fix}")
+        "'03_scenario-mine', already used by grid file 'grid.toml': [[run]] entry 1 (notebook '03_scenario') "
+        f"(scenario 'scen/mine.toml'); {fix}")
     grid.write_text('[[run]]\nnotebook = "03_scenario"\nid = "first"\nparameters = {scenario = "scen/mine.toml"}\n'
                     '[[run]]\nnotebook = "03_scenario"\nid = "second"\nparameters = {scenario = "b/mine.toml"}\n')
     assert [r.run_id for r in load_grid(grid)] == ["first", "second"]  # what the message suggests works
