@@ -237,7 +237,7 @@ def test_the_global_search_is_reproducible_stays_in_the_box_and_reports_its_obje
     ({"maxiter": 0}, r"global_search: maxiter=0 is not allowed; allowed: a positive integer"),
     ({"popsize": 2.5}, r"global_search: popsize=2.5 is not allowed; allowed: a positive integer"),
     # too early for any equation without priors: one DataError, not pandas' "start and end must not be NaT"
-    ({"end": "2019Q1"}, r"estimation sample of 'revenue': 0 observations for 1 coefficients"),
+    ({"end": "2019Q1"}, r"estimation sample of 'revenue': 0 observations for 1 coefficient;"),
 ])
 def test_the_global_search_refuses_bad_settings_with_one_message(kw, message):
     from twosector.calibration import global_search

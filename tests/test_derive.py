@@ -324,3 +324,21 @@ def test_derived_series_whose_sources_changed_are_refused_until_re_derived(tmp_p
     (folder / SOURCES_DIGEST).unlink()
     with pytest.raises(DataError, match=r"has no record of its sources .* run `twosector dev derive --data "):
         load_data(folder)
+
+
+def test_a_removed_derived_file_is_named_not_its_series(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from twosector.cli import main
+    from twosector.data import DERIVED_FILE, data_dir
+
+    folder = tmp_path / "mydata"
+    shutil.copytree(data_dir(), folder)
+    (folder / DERIVED_FILE).unlink()
+    monkeypatch.setenv("TWOSECTOR_DATA", str(folder))
+    assert main(["simulate", "baseline"]) == 2
+    assert capsys.readouterr().err == (
+        f"twosector simulate: error: derived/quarterly.csv is missing in the data folder {str(folder)!r} (its record "
+        f"derived/sources.sha256 is there); run `twosector dev derive --data {folder}` to recompute it\n")
+    write_derived(folder)
+    assert main(["simulate", "baseline"]) == 0

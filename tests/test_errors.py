@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from twosector.errors import DataError, ParameterError, ScenarioError, TwosectorError, did_you_mean, unknown_name
+from twosector.errors import (
+    DataError,
+    ParameterError,
+    ScenarioError,
+    TwosectorError,
+    did_you_mean,
+    ordinal,
+    plural,
+    unknown_name,
+)
 
 
 def test_did_you_mean_suggests_the_closest_name():
@@ -22,6 +31,30 @@ def test_unknown_name_lists_valid_options_sorted():
     assert msg.startswith("unknown lever 'ceasfire'.")
     assert "Did you mean 'ceasefire'?" in msg
     assert msg.endswith("Valid levers: ceasefire, tech_controls.")
+
+
+def test_an_unknown_series_lists_the_valid_series_not_seriess():
+    from twosector.data import series
+
+    with pytest.raises(DataError) as exc:
+        series("key_rat")
+    assert str(exc.value).startswith("unknown series 'key_rat'. Did you mean 'key_rate'")
+    assert "Valid series: " in str(exc.value) and "seriess" not in str(exc.value)
+
+
+@pytest.mark.parametrize(("word", "count", "text"), [
+    ("series", None, "series"), ("lever", None, "levers"), ("top-level key", None, "top-level keys"),
+    ("quantity", None, "quantities"), ("box", None, "boxes"), ("observation", 1, "1 observation"),
+    ("observation", 0, "0 observations"), ("series", 2, "2 series"), ("coefficient", 3, "3 coefficients"),
+])
+def test_plural(word, count, text):
+    assert plural(word, count) == text
+
+
+@pytest.mark.parametrize(("n", "text"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"),
+                                         (13, "13th"), (21, "21st"), (51, "51st"), (102, "102nd"), (111, "111th")])
+def test_ordinal(n, text):
+    assert ordinal(n) == text
 
 
 @pytest.mark.parametrize("cls", [DataError, ParameterError, ScenarioError])

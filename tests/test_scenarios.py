@@ -232,13 +232,14 @@ def test_a_scenario_built_in_python_is_checked(kw, message):
 
 
 def test_a_long_chain_of_base_files_is_one_error_not_a_recursion_error(tmp_path):
+    from twosector.errors import ordinal
     from twosector.scenarios import MAX_BASE_DEPTH
 
     n = 500
     for i in range(n):
         base = f'base = "s{i + 1}.toml"\n' if i + 1 < n else 'base = "baseline"\n'
         (tmp_path / f"s{i}.toml").write_text(f'name = "s{i}"\n{base}', encoding="utf-8")
-    with pytest.raises(ScenarioError, match=rf"is the {MAX_BASE_DEPTH + 1}th scenario in a chain of 'base' "
+    with pytest.raises(ScenarioError, match=rf"is the {ordinal(MAX_BASE_DEPTH + 1)} scenario in a chain of 'base' "
                        rf"references; allowed: at most {MAX_BASE_DEPTH}"):
         load_scenario(str(tmp_path / "s0.toml"))
     assert load_scenario(str(tmp_path / f"s{n - 10}.toml")).name == f"s{n - 10}"  # a short chain loads

@@ -343,9 +343,13 @@ def _check_derived(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> Non
 
 @functools.lru_cache(maxsize=64)
 def _check_derived_at(folder: Path, stamp: tuple[tuple[str, int, int], ...], digest_mtime: int | None) -> None:
-    if not (folder / DERIVED_FILE).exists():
-        return
     digest = folder / SOURCES_DIGEST
+    if not (folder / DERIVED_FILE).exists():
+        if digest.is_file():  # it was derived, then removed: its series would be "unknown", far from the cause
+            raise DataError(f"{DERIVED_FILE.as_posix()} is missing in the data folder {str(folder)!r} (its record "
+                            f"{SOURCES_DIGEST.as_posix()} is there); run `twosector dev derive --data {folder}` to "
+                            "recompute it")
+        return
     stored = digest.read_text(encoding="utf-8").strip() if digest.is_file() else None
     if stored != sources_digest(folder):
         why = "has no record of its sources" if stored is None else "is stale: its source files changed since"

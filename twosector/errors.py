@@ -19,6 +19,8 @@ __all__ = [
     "TwosectorWarning",
     "did_you_mean",
     "unknown_name",
+    "plural",
+    "ordinal",
 ]
 
 
@@ -81,13 +83,75 @@ def did_you_mean(name: str, options: Iterable[str], n: int = 3) -> str:
     return " Did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
 
 
+#: Nouns whose plural is the singular
+_INVARIANT = ("series", "species", "data")
+
+
+def plural(word: str, count: int | None = None) -> str:
+    """The plural of an English noun (or of the last word of a phrase); with ``count``, that number and the noun.
+
+    Rules enough for the nouns of messages: ``series`` is invariant, ``-s``, ``-x``, ``-ch``, ``-sh`` take
+    ``-es``, a consonant and ``-y`` take ``-ies``, anything else ``-s``.
+
+    Parameters
+    ----------
+    word : str
+        A singular noun, e.g. ``"series"``, ``"observation"``, ``"top-level key"``.
+    count : int, optional
+        A number: ``"1 observation"``, ``"2 observations"``.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    Nothing.
+
+    Examples
+    --------
+    >>> plural("series"), plural("top-level key"), plural("quantity"), plural("observation", 1)
+    ('series', 'top-level keys', 'quantities', '1 observation')
+    """
+    if count is not None:
+        return f"{count} {word if count == 1 else plural(word)}"
+    last = word.rsplit(" ", 1)[-1].lower()
+    if last in _INVARIANT:
+        return word
+    if last.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    if last.endswith("y") and last[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``4th``, ``11th``, ``12th``, ``13th``, ``21st``, ``51st``, ``111th``.
+
+    Parameters
+    ----------
+    n : int
+        A whole number >= 0.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    Nothing.
+    """
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def unknown_name(kind: str, name: str, options: Iterable[str]) -> str:
     """Word the message for an unknown name: the name, a did-you-mean and the valid options.
 
     Parameters
     ----------
     kind : str
-        What the name is of (``"lever"``, ``"scenario"``, ...); pluralised with an ``s`` in the list.
+        What the name is of (``"lever"``, ``"scenario"``, ...); in the plural (:func:`plural`) in the list.
     name : str
         The name the user gave.
     options : iterable of str
@@ -110,5 +174,5 @@ def unknown_name(kind: str, name: str, options: Iterable[str]) -> str:
     options = sorted(options)
     return (
         f"unknown {kind} {name!r}.{did_you_mean(name, options)} "
-        f"Valid {kind}s: {', '.join(options)}."
+        f"Valid {plural(kind)}: {', '.join(options)}."
     )

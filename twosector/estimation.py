@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from twosector.calendar import DATA_CUTOFF, parse_quarter
-from twosector.errors import DataError, TwosectorError, unknown_name
+from twosector.errors import DataError, TwosectorError, plural, unknown_name
 
 __all__ = [
     "Equation",
@@ -309,7 +309,7 @@ def _ols(
     min_dof = MIN_DOF if min_dof is None else min_dof
     if len(frame) < k + min_dof:
         raise _ShortSample(
-            f"estimation sample of {y.name!r}: {len(frame)} observations for {k} coefficients; "
+            f"estimation sample of {y.name!r}: {plural('observation', len(frame))} for {plural('coefficient', k)}; "
             f"need at least {k + min_dof} (more data before the cut-off)"
         )
     exog = sm.add_constant(frame[X.columns], has_constant="add") if const else frame[X.columns]

@@ -22,7 +22,7 @@ import pandas as pd
 
 from twosector import calendar
 from twosector.calendar import DEFAULT_LEVER_START, FIRST_LEVER_QUARTER, LAST_QUARTER
-from twosector.errors import ScenarioError, unknown_name
+from twosector.errors import ScenarioError, ordinal, unknown_name
 from twosector.files import atomic_write, check_output_file, is_config_file, read_config
 from twosector.resources import scenario_folder
 
@@ -537,7 +537,7 @@ def _load(spec: str, seen: tuple[str, ...], where: str = "") -> Scenario:
     if key in seen:
         raise ScenarioError(f"{where}base: {spec!r} makes a cycle of 'base' references ({len(seen)} deep)")
     if len(seen) >= MAX_BASE_DEPTH:
-        raise ScenarioError(f"{where}base: {spec!r} is the {len(seen) + 1}th scenario in a chain of 'base' "
+        raise ScenarioError(f"{where}base: {spec!r} is the {ordinal(len(seen) + 1)} scenario in a chain of 'base' "
                             f"references; allowed: at most {MAX_BASE_DEPTH} (merge some of the files)")
     data = read_config(path, "scenario file", error=ScenarioError, doc="docs/scenarios.md")
     return _from_mapping(data, prefix, source, seen + (key,))
