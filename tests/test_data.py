@@ -696,6 +696,16 @@ def test_forecast_loader_reads_a_good_file(tmp_path: Path) -> None:
     assert f["line"].tolist() == [2, 3]
 
 
+def test_a_folder_named_csv_in_a_data_folder_is_called_a_folder(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(REPO_DATA, folder)
+    (folder / "sub.csv").mkdir()
+    with pytest.raises(DataError) as exc:
+        load_data(folder)
+    assert str(exc.value) == (f"sub.csv: a folder named *.csv in the data folder {str(folder)!r}; allowed: regular "
+                              "CSV files only")
+
+
 @pytest.mark.parametrize("where", ["pipe.csv", "forecasts/pipe.csv"])
 def test_a_pipe_named_csv_in_a_data_folder_is_one_error_not_a_hang(tmp_path, where):
     import os

@@ -196,6 +196,37 @@ def test_read_config_names_the_file_and_the_parse_error(tmp_path):
         read_config(bad, "scenario file", error=ScenarioError, doc="docs/s.md")
 
 
+NOT_REGULAR = ("is not a regular file (a pipe, socket or device); give a regular file (for <(...): write the text "
+               "to a file first)")
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "device link", "process substitution", "broken link"])
+def test_a_config_path_that_is_not_a_regular_file_says_what_it_is(tmp_path, kind):
+    import os
+
+    path = tmp_path / "x.toml"
+    ends = []
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)  # nobody writes to it: reading it would block forever
+    elif kind == "device link":
+        path.symlink_to("/dev/zero")  # endless bytes
+    elif kind == "broken link":
+        path.symlink_to(tmp_path / "gone.toml")
+    else:
+        ends = list(os.pipe())
+        path = f"/dev/fd/{ends[0]}"  # what bash passes for <(...)
+    try:
+        with pytest.raises(ScenarioError) as exc:
+            read_config(path, "scenario file", error=ScenarioError)
+    finally:
+        for end in ends:
+            os.close(end)
+    why = {"folder": "is a folder, not a file", "broken link": "not found"}.get(kind, NOT_REGULAR)
+    assert str(exc.value) == f"scenario file {str(path)!r} {why}"
+
+
 def test_a_yaml_file_gives_the_tables_its_toml_twin_gives(tmp_path):
     toml = tmp_path / "s.toml"
     toml.write_text('name = "x"\nbase = "baseline"\n[levers.oil_price_cap]\nintensity = 8.0\nstart = "2026Q1"\n'

@@ -243,3 +243,24 @@ def test_a_long_chain_of_base_files_is_one_error_not_a_recursion_error(tmp_path)
                        rf"references; allowed: at most {MAX_BASE_DEPTH}"):
         load_scenario(str(tmp_path / "s0.toml"))
     assert load_scenario(str(tmp_path / f"s{n - 10}.toml")).name == f"s{n - 10}"  # a short chain loads
+
+
+def test_a_scenario_path_that_is_a_pipe_or_a_folder_says_so_on_the_command_line(tmp_path, capsys):
+    import os
+
+    from twosector.cli import main
+
+    folder = tmp_path / "x.toml"
+    folder.mkdir()
+    read_end, write_end = os.pipe()
+    try:
+        assert main(["simulate", str(folder)]) == 2
+        assert capsys.readouterr().err == (f"twosector simulate: error: scenario file {str(folder)!r} is a folder, "
+                                           "not a file\n")
+        assert main(["simulate", f"/dev/fd/{read_end}"]) == 2  # <(...) without a suffix: not a built-in's name
+        assert capsys.readouterr().err == (
+            f"twosector simulate: error: scenario file '/dev/fd/{read_end}' is not a regular file (a pipe, socket or "
+            "device); give a regular file (for <(...): write the text to a file first)\n")
+    finally:
+        os.close(read_end)
+        os.close(write_end)

@@ -285,8 +285,9 @@ def _stamp(files: list[Path], folder: Path) -> tuple[tuple[str, int, int], ...]:
     for f in sorted(files):
         info = f.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise DataError(f"{f.relative_to(folder)}: not a regular file (a pipe, socket or device named *.csv) in "
-                            f"the data folder {str(folder)!r}; allowed: regular CSV files only")
+            what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a pipe, socket or device)"
+            raise DataError(f"{f.relative_to(folder)}: {what} named *.csv in the data folder {str(folder)!r}; "
+                            "allowed: regular CSV files only")
         out.append((str(f), info.st_mtime_ns, info.st_size))
     return tuple(out)
 

@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import socket
+import stat
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterator
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MARKER", "staged", "atomic_write", "atomic_frame", "plain_numbers", "file_stem", "number_formats", "replace_dir",
     "output_kind", "mark_output", "check_output_file", "check_output_dir", "check_can_write", "CONFIG_SUFFIXES",
-    "is_config_file", "read_config", "LOCK_FILE", "HOLDER_FILE", "OWN_FILES", "locked",
+    "is_config_file", "read_config", "not_a_regular_file", "LOCK_FILE", "HOLDER_FILE", "OWN_FILES", "locked",
 ]
 
 #: Suffixes of the files a user writes for twosector (scenarios, batch grids): TOML, or YAML holding the same
@@ -729,6 +730,42 @@ def is_config_file(name: str | os.PathLike[str]) -> bool:
     return str(name).lower().endswith(CONFIG_SUFFIXES)
 
 
+def not_a_regular_file(path: str | os.PathLike[str]) -> str:
+    """What ``path`` is, for a message, when it is not a regular file that can be read; ``""`` when it is one.
+
+    A pipe (a named FIFO, or the ``/dev/fd/63`` of a shell's process substitution ``<(...)``), a socket or a
+    device (``/dev/zero``, or a link to it) is refused rather than read: a FIFO nobody writes to blocks a reader
+    forever and a device can give endless bytes.
+
+    Parameters
+    ----------
+    path : path-like
+        The path (a link is followed).
+
+    Returns
+    -------
+    str
+        ``""``; ``"not found"``; ``"is a folder, not a file"``; ``"is not a regular file (a pipe, socket or device);
+        give a regular file (for <(...): write the text to a file first)"``; or ``"cannot be read (<reason>)"``.
+
+    Raises
+    ------
+    Nothing.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "not found"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    return ("is not a regular file (a pipe, socket or device); give a regular file (for <(...): write the text to a "
+            "file first)")
+
+
 def read_config(
     path: str | os.PathLike[str], what: str, error: type[TwosectorError] = TwosectorError, doc: str = ""
 ) -> dict[str, Any]:
@@ -763,8 +800,9 @@ def read_config(
         ``"<what> <path>: nothing in it ..."`` or, for YAML, ``"... holds a list, not a mapping of fields"``.
     """
     file = Path(path)
-    if not file.is_file():
-        raise error(f"{what} {str(file)!r} not found")
+    why = not_a_regular_file(file)
+    if why:
+        raise error(f"{what} {str(file)!r} {why}")
     hint = f"; see {doc} for the format" if doc else ""
     try:
         raw = file.read_bytes()

@@ -23,7 +23,7 @@ import pandas as pd
 from twosector import calendar
 from twosector.calendar import DEFAULT_LEVER_START, FIRST_LEVER_QUARTER, LAST_QUARTER
 from twosector.errors import ScenarioError, ordinal, unknown_name
-from twosector.files import atomic_write, check_output_file, is_config_file, read_config
+from twosector.files import atomic_write, check_output_file, is_config_file, not_a_regular_file, read_config
 from twosector.resources import scenario_folder
 
 __all__ = [
@@ -523,9 +523,11 @@ def _from_mapping(data: Mapping[str, Any], where: str, source: str, seen: tuple[
 
 def _load(spec: str, seen: tuple[str, ...], where: str = "") -> Scenario:
     path = Path(spec)
-    if is_config_file(spec) or path.is_file():
-        if not path.is_file():
-            raise ScenarioError(f"{where}scenario file {spec!r} not found")
+    # a file, also a pipe such as the /dev/fd/63 of <(...) (refused by name); a folder named like a scenario is not
+    if is_config_file(spec) or path.is_file() or (path.exists() and not path.is_dir()):
+        why = not_a_regular_file(path)
+        if why:
+            raise ScenarioError(f"{where}scenario file {spec!r} {why}")
         key, prefix, source = str(path.resolve()), f"{path}: ", str(path)
     else:
         names = _builtin_names()
