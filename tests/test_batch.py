@@ -377,6 +377,34 @@ def test_two_scenario_files_of_one_name_are_named_with_what_works_instead(tmp_pa
     assert [r.run_id for r in load_grid(grid)] == ["first", "second"]  # what the message suggests works
 
 
+@pytest.mark.parametrize(("grid", "message"), [
+    ('[[run]]\nnotebook = "03_scenario"\nparameters = {end = 2030}\n',
+     "[[run]] entry 1 (notebook '03_scenario'): parameter 'end': '2030' is a year; did you mean '2030Q4'?"),
+    ('[defaults]\nstart = 2026\n[[run]]\nnotebook = "05_ceasefire"\n',
+     "[[run]] entry 1 (notebook '05_ceasefire'): parameter 'start': '2026' is a year; did you mean '2026Q1'?"),
+    ('[[run]]\nnotebook = "03_scenario"\nparameters = {key_quarter = "2027Q5"}\n',
+     "[[run]] entry 1 (notebook '03_scenario'): parameter 'key_quarter': '2027Q5' is not a quarter; allowed: text "
+     "like '2025Q2' (year, 'Q', quarter 1-4)"),
+    ('[[run]]\nnotebook = "03_scenario"\nparameters = {draws = "many"}\n',
+     "[[run]] entry 1 (notebook '03_scenario'): parameter 'draws' must be of type int (the notebook's declaration), "
+     "got 'many' (str)"),
+    ('[[run]]\nnotebook = "03_scenario"\nparameters = {intensity = true}\n',
+     "[[run]] entry 1 (notebook '03_scenario'): parameter 'intensity' must be of type float (the notebook's "
+     "declaration), got True (bool)"),
+    ('[[run]]\nnotebook = "03_scenario"\nscenarios = ["baseline", "gone.toml"]\n',
+     "[[run]] entry 1 (notebook '03_scenario'): parameter 'scenario': scenario file '{tmp}/gone.toml' not found"),
+    ('[[run]]\nnotebook = "03_scenario"\nscenarios = ["baseline", "brod_front"]\n',
+     "[[run]] entry 1 (notebook '03_scenario'): parameter 'scenario': unknown scenario 'brod_front'. Did you mean "
+     "'broad_front'?"),
+], ids=["year", "default-year", "quarter", "type", "bool", "missing-file", "unknown-scenario"])
+def test_a_grid_is_checked_against_the_notebooks_declarations_before_anything_runs(tmp_path, grid, message):
+    path = tmp_path / "grid.toml"
+    path.write_text(grid)
+    with pytest.raises(TwosectorError) as exc:
+        load_grid(path)
+    assert str(exc.value).startswith("grid file 'grid.toml': " + message.format(tmp=tmp_path)), str(exc.value)
+
+
 def test_example_grid_is_valid():
     runs = load_grid(Path(__file__).resolve().parents[1] / "examples" / "grid.toml")
     assert len(runs) >= 5 and len({r.run_id for r in runs}) == len(runs)

@@ -107,6 +107,17 @@ def test_ranges_choices_and_quarters():
     validate_notebook_params(namespace(end=""), quarters=["end"])
 
 
+@pytest.mark.parametrize(("name", "quarter"), [("end", "2030Q4"), ("start", "2030Q1")])
+def test_a_bare_year_of_papermill_is_the_year_message_not_a_type_error(name, quarter):
+    # `-p end 2030` and a grid's `end = 2030` give an int, not the text "2030"
+    ns = {"__annotations__": {name: str}, name: 2030}
+    with pytest.raises(ParameterError) as exc:
+        validate_notebook_params(ns, injected=[name], quarters=[name])
+    assert str(exc.value) == f"notebook parameter {name!r}: '2030' is a year; did you mean {quarter!r}?"
+    with pytest.raises(ParameterError, match=r"must be of type str, got 2030 \(int\)"):
+        validate_notebook_params(ns, injected=[name])  # not a quarter: the type error as before
+
+
 def test_a_notebook_without_typed_parameters_is_an_error():
     with pytest.raises(TwosectorError, match="declares no parameters"):
         validate_notebook_params({"scenario": "a"})

@@ -221,6 +221,7 @@ def _runs_from_mapping(grid: Mapping[str, Any], base: Path, where: str) -> list[
             if isinstance(scenario, str) and is_config_file(scenario) and not Path(scenario).is_absolute():
                 # a scenario file is relative to the grid, not to the run's folder where the notebook executes
                 merged["scenario"] = str((base / scenario).resolve())
+            _check_values(merged, declared, label)
             run_id = entry.get("id") if scenarios is None else None
             if run_id is None:
                 run_id = notebook.stem + (f"-{_slug(merged['scenario'])}" if "scenario" in values else "")
@@ -245,6 +246,49 @@ def _runs_from_mapping(grid: Mapping[str, Any], base: Path, where: str) -> list[
             f"{did_you_mean(unused[0], names)}"
         )
     return runs
+
+
+#: The types papermill infers for a notebook's parameters (``inferred_type_name``), as Python checks them
+_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
+                                       "dict": (Mapping,), "list": (list,)}
+
+
+def _check_values(values: Mapping[str, Any], declared: Mapping[str, Any], label: str) -> None:
+    """Check a run's parameters before it runs, as far as the notebook's parameters cell tells.
+
+    The declared type (papermill's inferred type), a quarter where the default is one (a bare year gets the
+    did-you-mean of :func:`twosector.calendar.parse_quarter`), and a scenario: a built-in name or a file that
+    loads. The notebook's own validation cell checks the rest (ranges, choices) when it runs.
+    """
+    from twosector.calendar import parse_quarter
+    from twosector.scenarios import load_scenario
+
+    for name, value in ((k, _plain(v)) for k, v in values.items()):
+        spec = declared.get(name) or {}
+        kinds = _TYPES.get(str(spec.get("inferred_type_name", "")))
+        default = str(spec.get("default", "")).strip("\"'")
+        if _is_quarter(default):
+            if value != "":
+                parse_quarter(value, f"{label}: parameter {name!r}")
+        elif kinds and (not isinstance(value, kinds) or isinstance(value, bool) and bool not in kinds):
+            raise TwosectorError(f"{label}: parameter {name!r} must be of type {spec['inferred_type_name']} (the "
+                                 f"notebook's declaration), got {value!r} ({type(value).__name__})")
+    scenario = values.get("scenario")
+    if "scenario" in declared and isinstance(scenario, str) and scenario:
+        try:
+            load_scenario(scenario)
+        except TwosectorError as exc:
+            raise type(exc)(f"{label}: parameter 'scenario': {exc}") from None
+
+
+def _is_quarter(text: str) -> bool:
+    from twosector.calendar import parse_quarter
+
+    try:
+        parse_quarter(text)
+    except TwosectorError:
+        return False
+    return True
 
 
 def _clash(label: str, run_id: str, scenario: Any, other_label: str, other_scenario: Any) -> str:

@@ -209,12 +209,15 @@ def validate_notebook_params(
                 f"unknown notebook parameter {name!r}.{did_you_mean(name, declared)} "
                 f"This notebook's parameters: {valid}."
             )
+    quarters = tuple(quarters)
     values: dict[str, Any] = {}
     for name, kind in declared.items():
         if name not in namespace:
             raise ParameterError(f"notebook parameter {name!r} is declared but has no value")
         value = namespace[name]
         if not _type_ok(value, kind):
+            if name in quarters:  # a bare year (-p end 2030): the year message of the command line and the files
+                parse_quarter(value, f"notebook parameter {name!r}", ParameterError)
             raise ParameterError(
                 f"notebook parameter {name!r} must be of type {_type_name(kind)}, "
                 f"got {value!r} ({type(value).__name__}){_structured_hint(name, value, kind)}"
