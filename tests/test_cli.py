@@ -398,6 +398,37 @@ def _one_error(capsys: pytest.CaptureFixture[str]) -> str:
     return err[0]
 
 
+@pytest.mark.parametrize("argv", [["simulate", "baseline", "--out", ""], ["calibrate", "--out", ""],
+                                  ["batch", "--out", " "], ["montecarlo", "baseline", "--out", ""],
+                                  ["notebooks", "--copy", ""]])
+def test_an_empty_output_path_is_refused_when_the_arguments_are_read(argv, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2 and list(tmp_path.iterdir()) == []  # nothing written, '.' not taken for ''
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith(f"twosector {argv[0]}: error: argument {argv[-2]}: empty path "), last
+
+
+@pytest.mark.parametrize(("argv", "allowed"), [(["simulate", "baseline"], ".csv"),
+                                               (["montecarlo", "baseline", "--draws", "2"], ".parquet")])
+def test_an_output_named_only_by_its_suffix_is_called_a_name_without_a_type(argv, allowed, tmp_path, monkeypatch,
+                                                                              capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main([*argv, "--out", allowed]) == 2
+    assert _one_error(capsys) == (f"twosector {argv[0]}: error: --out {allowed!r}: {allowed!r} is a hidden file name "
+                                  f"without a type; give a name before the suffix, e.g. results{allowed}")
+
+
+@pytest.mark.parametrize("argv", [["simulate", "baseline", "--bogus"], ["dev", "derive", "--bogus"]])
+def test_an_unknown_option_is_reported_by_its_command(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    command = " ".join(a for a in argv if not a.startswith("-") and a != "baseline")
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"twosector {command}: error: unrecognized arguments: --bogus"
+
+
 def test_simulate_out_never_replaces_an_existing_file_without_force(tmp_path, capsys):
     target = tmp_path / "results.csv"
     target.write_text("mine")

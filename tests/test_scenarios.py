@@ -264,3 +264,17 @@ def test_a_scenario_path_that_is_a_pipe_or_a_folder_says_so_on_the_command_line(
     finally:
         os.close(read_end)
         os.close(write_end)
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("1e400", "'1e400' is text, and as a number out of range (beyond the largest floating-point number)"),
+    ("1e-1", "'1e-1' is text, not a number (write 0.1 without quotes; YAML reads an exponent such as 1e3 as text)"),
+    ("abc", "'abc' is not a number"),
+    (".nan", "nan is outside the allowed range"),
+])
+def test_a_yaml_number_read_as_text_says_why(tmp_path, text, why):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"levers:\n  input_sanctions: {{intensity: {text}}}\n")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(str(path))
+    assert f"input_sanctions.intensity: {why}" in str(exc.value)

@@ -101,6 +101,21 @@ OUT_VALUES = {"levels": "the scenario's levels", "vs-baseline": "differences vs 
 OUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 
 
+def _bad_suffix(path: Path, given: str, allowed: tuple[str, ...] = OUT_SUFFIXES) -> str:
+    """The message for an ``--out`` file of a type that cannot be written (``.csv`` alone is a name, not a type)."""
+    if path.name.lower() in allowed:
+        return (f"--out {given!r}: {path.name!r} is a hidden file name without a type; give a name before the suffix, "
+                f"e.g. results{path.name}")
+    return f"--out {given!r}: unsupported file type; allowed: {', '.join(allowed)}"
+
+
+def _path(text: str) -> str:
+    """A path option's value: refused at parse time when empty (``--out ''`` would mean "nothing" or ``.``)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"empty path {text!r}; give a file or folder name")
+    return text
+
+
 def _parse_value(text: str) -> Any:
     try:
         return int(text)
@@ -226,7 +241,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     if args.out:
         out_path = check_output_file(args.out, "--out", force=args.force)
         if out_path.suffix not in OUT_SUFFIXES:
-            raise TwosectorError(f"--out {args.out!r}: unsupported file type; allowed: {', '.join(OUT_SUFFIXES)}")
+            raise TwosectorError(_bad_suffix(out_path, args.out))
         _check_writer(out_path, args.out)
         table = _out_table(sc, params, args.values, args)
         _write_results(table, out_path, sc.name)
@@ -301,7 +316,7 @@ def _table_file(args: argparse.Namespace) -> Path | None:
         return None
     out_path = check_output_file(args.out, "--out", force=args.force)
     if out_path.suffix not in (".csv", ".parquet"):
-        raise TwosectorError(f"--out {args.out!r}: unsupported file type; allowed: .csv or .parquet")
+        raise TwosectorError(_bad_suffix(out_path, args.out, (".csv", ".parquet")))
     return out_path
 
 
@@ -594,8 +609,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--name", metavar="NAME",
                    help="the run's name in the output (default: the scenario's, with '_custom' added by --set)")
-    p.add_argument("--out", metavar="FILE", help="write the full results (.csv, .parquet or .xlsx) instead of a "
-                                                 "summary; an existing file is replaced only with --force")
+    p.add_argument("--out", type=_path, metavar="FILE",
+                   help="write the full results (.csv, .parquet or .xlsx) instead of a "
+                        "summary; an existing file is replaced only with --force")
     p.add_argument("--values", choices=list(OUT_VALUES), default="levels",
                    help="with --out: the scenario's levels (default), differences vs the baseline (%% for levels, pp "
                         "for rates; the unit in each column header), or both")
@@ -623,7 +639,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_end(p)
-    p.add_argument("--out", default="output/calibration", metavar="DIR",
+    p.add_argument("--out", default="output/calibration", type=_path, metavar="DIR",
                    help="report folder (default output/calibration): new, empty or a calibration report written "
                         f"before (which holds the marker file {MARKER}); replaced as a whole, atomically")
     p.add_argument("--force", action="store_true",
@@ -651,7 +667,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("grid", nargs="?", metavar="GRID_FILE", help="a TOML or YAML grid file (see docs/batch.md)")
     p.add_argument("--workers", type=int, default=2, metavar="N", help="parallel processes (default 2)")
-    p.add_argument("--out", default="output", metavar="DIR",
+    p.add_argument("--out", default="output", type=_path, metavar="DIR",
                    help=f"output folder (default output): new, empty or a batch output folder written before (which "
                         f"holds the marker file {MARKER}); other folders are refused")
     p.add_argument("--force", action="store_true", help="re-run runs that already completed")
@@ -676,7 +692,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "  twosector notebooks --copy my-notebooks --force    replace the copies made before\n"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--copy", metavar="DIR", help="copy the notebooks into DIR (created if missing)")
+    p.add_argument("--copy", type=_path, metavar="DIR", help="copy the notebooks into DIR (created if missing)")
     p.add_argument("--force", action="store_true", help="with --copy: replace notebooks already in DIR")
     p.set_defaults(func=_cmd_notebooks)
 
@@ -741,8 +757,9 @@ def _add_run_options(p: argparse.ArgumentParser, chunk: int, unit: str, written:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --engine dask: a running scheduler, e.g. tcp://10.0.0.5:8786 (default: a local "
                         "cluster of two workers for the run)")
-    p.add_argument("--out", metavar="FILE", help=f"write {written} as .parquet or .csv; an existing file is replaced "
-                                                 "only with --force")
+    p.add_argument("--out", type=_path, metavar="FILE",
+                   help=f"write {written} as .parquet or .csv; an existing file is replaced "
+                        "only with --force")
     p.add_argument("--force", action="store_true", help="with --out: replace an existing file")
 
 
@@ -846,7 +863,7 @@ def _add_dev(sub: Any) -> None:
                 "  twosector dev derive --data ~/my-data     a copy of the data set (also: TWOSECTOR_DATA)\n"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--data", metavar="DIR",
+    p.add_argument("--data", type=_path, metavar="DIR",
                    help="the data folder (default: $TWOSECTOR_DATA, else the repository's data/)")
     p.set_defaults(func=_cmd_dev_derive)
 
@@ -865,8 +882,9 @@ def _add_dev(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_end(p)
-    p.add_argument("--catalogue", metavar="FILE", help="the catalogue to update (default twosector/parameters.csv)")
-    p.add_argument("--model-docs", metavar="FILE", help="the model documentation (default docs/model.md)")
+    p.add_argument("--catalogue", type=_path, metavar="FILE",
+                   help="the catalogue to update (default twosector/parameters.csv)")
+    p.add_argument("--model-docs", type=_path, metavar="FILE", help="the model documentation (default docs/model.md)")
     p.set_defaults(func=_cmd_dev_catalogue)
 
     p = tasks.add_parser(
@@ -904,7 +922,7 @@ def _add_dev(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_end(p)
-    p.add_argument("--file", metavar="FILE", help="the document to update (default docs/calibration.md)")
+    p.add_argument("--file", type=_path, metavar="FILE", help="the document to update (default docs/calibration.md)")
     p.set_defaults(func=_cmd_dev_docs)
 
 
@@ -919,6 +937,15 @@ def _one_line_warning(command: str) -> Callable[..., None]:
             default(message, category, *args, **kwargs)
 
     return show
+
+
+def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the command (and dev task) that ``args`` chose, for its error messages."""
+    for action in parser._actions:  # argparse keeps the sub-parsers only there
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = action.choices.get(getattr(args, action.dest, None))
+            return _command_parser(chosen, args) if chosen is not None else parser
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -942,7 +969,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         From argparse for ``--help``, ``--version`` (status 0) and malformed arguments (status 2).
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # named by the command's own parser: "twosector simulate: error: ...", not "twosector: error: ..."
+        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
     command = " ".join(filter(None, (args.command, getattr(args, "task", None))))
     try:
         with warnings.catch_warnings():

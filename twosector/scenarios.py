@@ -10,6 +10,7 @@ quarters). The ``ceasefire`` lever has options (``demobilisation``, ``defence_cu
 
 from __future__ import annotations
 
+import math
 import numbers
 import os
 from collections.abc import Mapping
@@ -217,11 +218,25 @@ class Lever:
 
 def _number(value: object, where: str, low: float, high: float, unit: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ScenarioError(f"{where}: {value!r} is not a number; allowed: a number in [{low}, {high}] ({unit})")
+        raise ScenarioError(f"{where}: {value!r} is {_text_number(value)}; allowed: a number in [{low}, {high}] "
+                            f"({unit})")
     x = float(value)
     if not (low <= x <= high):
         raise ScenarioError(f"{where}: {x!r} is outside the allowed range [{low}, {high}] ({unit})")
     return x
+
+
+def _text_number(value: object) -> str:
+    """What a value that should be a number is: YAML reads ``1e400`` or ``1e3`` (no dot) as text, not a number."""
+    try:
+        x = float(value) if isinstance(value, str) else None
+    except ValueError:
+        x = None
+    if x is None or math.isnan(x):
+        return "not a number"
+    if math.isinf(x):
+        return "text, and as a number out of range (beyond the largest floating-point number)"
+    return f"text, not a number (write {x!r} without quotes; YAML reads an exponent such as 1e3 as text)"
 
 
 def make_lever(name: str, fields: Mapping[str, Any], where: str = "") -> Lever:
