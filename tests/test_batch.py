@@ -393,10 +393,7 @@ def test_two_scenario_files_of_one_name_are_named_with_what_works_instead(tmp_pa
      "declaration), got True (bool)"),
     ('[[run]]\nnotebook = "03_scenario"\nscenarios = ["baseline", "gone.toml"]\n',
      "[[run]] entry 1 (notebook '03_scenario'): parameter 'scenario': scenario file '{tmp}/gone.toml' not found"),
-    ('[[run]]\nnotebook = "03_scenario"\nscenarios = ["baseline", "brod_front"]\n',
-     "[[run]] entry 1 (notebook '03_scenario'): parameter 'scenario': unknown scenario 'brod_front'. Did you mean "
-     "'broad_front'?"),
-], ids=["year", "default-year", "quarter", "type", "bool", "missing-file", "unknown-scenario"])
+], ids=["year", "default-year", "quarter", "type", "bool", "missing-file"])
 def test_a_grid_is_checked_against_the_notebooks_declarations_before_anything_runs(tmp_path, grid, message):
     path = tmp_path / "grid.toml"
     path.write_text(grid)

@@ -257,8 +257,8 @@ def _check_values(values: Mapping[str, Any], declared: Mapping[str, Any], label:
     """Check a run's parameters before it runs, as far as the notebook's parameters cell tells.
 
     The declared type (papermill's inferred type), a quarter where the default is one (a bare year gets the
-    did-you-mean of :func:`twosector.calendar.parse_quarter`), and a scenario: a built-in name or a file that
-    loads. The notebook's own validation cell checks the rest (ranges, choices) when it runs.
+    did-you-mean of :func:`twosector.calendar.parse_quarter`), and a scenario file (it must exist and load). The
+    notebook's own validation cell checks the rest (ranges, choices, scenario names) when it runs.
     """
     from twosector.calendar import parse_quarter
     from twosector.scenarios import load_scenario
@@ -274,7 +274,7 @@ def _check_values(values: Mapping[str, Any], declared: Mapping[str, Any], label:
             raise TwosectorError(f"{label}: parameter {name!r} must be of type {spec['inferred_type_name']} (the "
                                  f"notebook's declaration), got {value!r} ({type(value).__name__})")
     scenario = values.get("scenario")
-    if "scenario" in declared and isinstance(scenario, str) and scenario:
+    if "scenario" in declared and isinstance(scenario, str) and is_config_file(scenario):
         try:
             load_scenario(scenario)
         except TwosectorError as exc:
