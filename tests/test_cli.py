@@ -226,6 +226,10 @@ def test_out_writes_the_full_results_atomically(tmp_path: Path, capsys: pytest.C
         (["simulate", "baseline", "--set", "input_sanctions=0.5", "--set", "input_sanctions.start=2025Q5"],
          "'2025Q5' is not a quarter"),
         (["simulate", "baseline", "--set", "input_sanctions.start=2025Q3"], "is not active"),
+        (["simulate", "baseline", "--set", "input_sanctions.start=2025Q0"],  # the value first, active or not
+         "--set 'input_sanctions.start=2025Q0': input_sanctions.start: '2025Q0' is not a quarter"),
+        (["simulate", "baseline", "--set", "input_sanctions.end=2030"],
+         "input_sanctions.end: '2030' is a year; did you mean '2030Q4'?"),
         (["simulate", "baseline", "--set", "input_sanctions=0.5", "--set", "input_sanctions.colour=red"],
          "unknown field 'colour'"),
         (["simulate", "baseline", "--param", "hoarding=0.2"], "unknown parameter 'hoarding'"),

@@ -578,9 +578,13 @@ def test_header_only_and_non_utf8_files(tmp_path: Path) -> None:
     _write(folder, "empty.csv", [])
     with pytest.raises(DataError, match="no observations"):
         load_data(folder)
-    (folder / "empty.csv").write_bytes(HEADER.encode() + b"\nx,2022,1,%,P,Stra\xdfe,yes,latest,\n")
-    with pytest.raises(DataError, match=r"^data/empty\.csv: not UTF-8 text"):
+    body = HEADER.encode() + b"\n" + b"x,2022,1,%,P,page,yes,latest,\n" * 400 + b"x,2023,1,%,P,Stra\xdfe,yes,latest,\n"
+    (folder / "empty.csv").write_bytes(body)  # past the text reader's first buffer: its offset is not the file's
+    position = body.index(b"\xdf")
+    with pytest.raises(DataError) as exc:
         load_data(folder)
+    assert str(exc.value) == (f"data/empty.csv: not UTF-8 text (byte 0xdf at position {position}, line 402); save "
+                              "the file as UTF-8 CSV")
 
 
 # --- forecast vintages (data/forecasts/, load_forecasts) ----------------------------------------------------

@@ -131,6 +131,7 @@ def _apply_sets(sc: Scenario, sets: list[str]) -> Scenario:
     """The scenario with the --set changes; renamed ``<name>_custom`` and described by them when there are any."""
     from dataclasses import replace
 
+    from twosector.calendar import parse_quarter
     from twosector.scenarios import LEVERS
 
     if not sets:
@@ -144,6 +145,8 @@ def _apply_sets(sc: Scenario, sets: list[str]) -> Scenario:
         fld = fld or "intensity"
         if lever not in LEVERS:
             raise ScenarioError(f"--set {item!r}: {unknown_name('lever', lever, LEVERS)}")
+        if fld in ("start", "end") and value.strip():  # the value first, even for a lever that is not active
+            parse_quarter(value.strip(), f"--set {item!r}: {lever}.{fld}", ScenarioError)
         if lever not in sc.levers and fld != "intensity":
             raise ScenarioError(
                 f"--set {item!r}: lever {lever!r} is not active in scenario {sc.name!r}; set its intensity first "

@@ -204,8 +204,16 @@ def _read_rows(path: Path, name: str, required: tuple[str, ...] = REQUIRED_COLUM
     """Read one CSV with the csv module, so that line numbers are exact (header = line 1)."""
     try:
         return _parse_rows(path, name, required)
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{name}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV") from None
+    except UnicodeDecodeError:
+        # the text reader's offset is within its buffer: find the byte in the file itself
+        raw = path.read_bytes()
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise DataError(f"{name}: not UTF-8 text (byte {raw[exc.start]:#04x} at position {exc.start}, line "
+                            f"{line}); save the file as UTF-8 CSV") from None
+        raise
 
 
 def _parse_rows(path: Path, name: str, required: tuple[str, ...]) -> list[Row]:
