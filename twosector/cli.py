@@ -145,9 +145,9 @@ def _apply_sets(sc: Scenario, sets: list[str]) -> Scenario:
         fld = fld or "intensity"
         if lever not in LEVERS:
             raise ScenarioError(f"--set {item!r}: {unknown_name('lever', lever, LEVERS)}")
-        if fld in ("start", "end") and value.strip():  # the value first, even for a lever that is not active
-            parse_quarter(value.strip(), f"--set {item!r}: {lever}.{fld}", ScenarioError)
         if lever not in sc.levers and fld != "intensity":
+            if fld in ("start", "end") and value.strip():  # a wrong value first: it is wrong whatever is active
+                parse_quarter(value.strip(), f"--set {item!r}: {lever}.{fld}", ScenarioError)
             raise ScenarioError(
                 f"--set {item!r}: lever {lever!r} is not active in scenario {sc.name!r}; set its intensity first "
                 f"(--set {lever}=VALUE)"
