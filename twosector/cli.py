@@ -946,7 +946,8 @@ def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -
     """The parser of the command (and dev task) that ``args`` chose, for its error messages."""
     for action in parser._actions:  # argparse keeps the sub-parsers only there
         if isinstance(action, argparse._SubParsersAction):
-            chosen = action.choices.get(getattr(args, action.dest, None))
+            name = getattr(args, action.dest, None)
+            chosen = action.choices.get(name) if isinstance(name, str) else None
             return _command_parser(chosen, args) if chosen is not None else parser
     return parser
 
