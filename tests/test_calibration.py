@@ -172,6 +172,17 @@ def test_a_conditional_forecast_is_fitted_to_the_history_it_runs_on():
         assert value == pytest.approx(t.model, rel=1e-9, abs=1e-9), t.id
 
 
+def test_the_conditional_fit_is_computed_once_per_cut_off_and_data():
+    # the backtest and the scoreboard's realised row share it: one calibration per cut-off in a session
+    from twosector import exog
+
+    cal, given = cal_mod.conditional_fit("2022Q4")
+    again, same = cal_mod.conditional_fit(pd.Period("2022Q4", "Q"))
+    assert again is cal and same is given
+    pd.testing.assert_frame_equal(given, exog.condition_rate(exog.paths(end=cal_mod.STABILITY_END), "2022Q4"))
+    assert given.loc["2023Q1", "rate_anchor"] == 0 and given.loc["2022Q4", "rate_anchor"] == 1
+
+
 @pytest.mark.parametrize(("cut", "message"), [
     (slice("2019Q1", "2030Q4"), "lacks quarters 2031Q1..2035Q4"),
     ("import_markup", "lacks columns import_markup"),

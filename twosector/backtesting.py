@@ -5,9 +5,10 @@ that quarter (every series is cut at the cut-off before anything is estimated, a
 period ends by then are used), simulates the baseline with the *actual* exogenous paths of the full data
 set (defence spending, Urals price, ruble, mobilisation, recruitment, emigration, sanction wedges are
 treated as given, as in a conditional forecast; the key rate follows the data only up to the cut-off and
-the re-estimated Taylor rule after it; the calibration fits those same paths, ``calibrate(exog=...)``), and
-compares the projection for the next ``horizon`` quarters with the observed data. A no-change forecast (the
-last observation before the cut-off) is reported alongside as a benchmark.
+the re-estimated Taylor rule after it; the calibration fits those same paths,
+:func:`twosector.calibration.conditional_fit`), and compares the projection for the next ``horizon`` quarters
+with the observed data. A no-change forecast (the last observation before the cut-off) is reported alongside
+as a benchmark.
 """
 
 from __future__ import annotations
@@ -68,8 +69,7 @@ def backtest(
     DataError
         If the data are missing or invalid.
     """
-    from twosector import exog as _exog
-    from twosector.calibration import STABILITY_END, calibrate
+    from twosector.calibration import conditional_fit
     from twosector.estimation import cut_at, load_inputs
     from twosector.simulation import simulate
 
@@ -88,13 +88,11 @@ def backtest(
         quarters.append(q)
 
     actual = load_inputs(data, last, ids=tuple(BACKTEST_VARIABLES.values()))
-    x = _exog.paths(end=STABILITY_END)  # the given exogenous paths (full data)
     rows = []
     for q in quarters:
         # the key rate follows the data only up to the cut-off; afterwards the re-estimated Taylor rule ([R2]);
-        # the calibration fits the same paths the forecast runs on (calibrate's ``exog``)
-        given = _exog.condition_rate(x, q)
-        cal = calibrate(data, str(q), exog=given)
+        # the calibration fits the same paths the forecast runs on
+        cal, given = conditional_fit(q, data)
         sim = simulate("baseline", params=cal.params, exog=given, end=str(q + int(horizon)))
         for var, sid in BACKTEST_VARIABLES.items():
             known = cut_at(actual[sid], q).dropna()

@@ -21,6 +21,7 @@ import io
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,8 @@ from twosector.estimation import Estimates, estimate
 from twosector.files import atomic_write
 from twosector.resources import check_writable
 
-__all__ = ["Calibration", "calibrate", "global_search", "ESTIMATED", "CALIBRATED", "CALIBRATION_KINDS"]
+__all__ = ["Calibration", "calibrate", "conditional_fit", "global_search", "ESTIMATED", "CALIBRATED",
+           "CALIBRATION_KINDS"]
 
 
 @dataclass(frozen=True)
@@ -447,6 +449,55 @@ def calibrate(
     return Calibration(params=params, estimates=est, report=report,
                        targets=tt[["id", "target", "period", "value", "tolerance", "model", "error", "pass"]],
                        end=str(q), solver=solver)
+
+
+def conditional_fit(
+    end: str | pd.Period, data: str | os.PathLike | Mapping[str, pd.Series] | None = None,
+) -> tuple[Calibration, pd.DataFrame]:
+    """The fit of a conditional forecast made at ``end``, and the paths it runs on.
+
+    The given paths are the realised exogenous paths of the whole data set with the key rate following its data
+    only up to ``end`` (:func:`twosector.exog.condition_rate`); the parameters are :func:`calibrate` at ``end`` on
+    those paths. The backtest and the scoreboard's realised-exogenous row both use it; on the shipped data (or
+    ``$TWOSECTOR_DATA``) the result is cached per cut-off and data version, so a session running both calibrates
+    each cut-off once. The returned objects are shared: read them, do not modify them.
+
+    Parameters
+    ----------
+    end : str or Period
+        The cut-off quarter.
+    data : None, folder or mapping
+        The data used for estimation, as in :func:`calibrate` (data given here are not cached).
+
+    Returns
+    -------
+    (Calibration, pd.DataFrame)
+        The calibration and the conditioned paths (through :data:`STABILITY_END`).
+
+    Raises
+    ------
+    TwosectorError, DataError
+        As :func:`calibrate`.
+    """
+    from twosector.data import data_version
+
+    q = str(end)
+    return _conditional_fit(q, data_version()) if data is None else _conditional_fit_uncached(q, data)
+
+
+@lru_cache(maxsize=4)
+def _conditional_fit(end: str, version: tuple) -> tuple[Calibration, pd.DataFrame]:
+    # ``version`` (twosector.data.data_version) is only part of the cache key: other data, other fit
+    return _conditional_fit_uncached(end, None)
+
+
+def _conditional_fit_uncached(
+    end: str, data: str | os.PathLike | Mapping[str, pd.Series] | None,
+) -> tuple[Calibration, pd.DataFrame]:
+    from twosector import exog as _exog
+
+    given = _exog.condition_rate(_exog.paths(end=STABILITY_END), end)
+    return calibrate(data, end, exog=given), given
 
 
 def global_search(

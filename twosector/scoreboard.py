@@ -164,13 +164,12 @@ def forecast_scoreboard(vintages: str | Sequence[str] = DEFAULT_VINTAGES) -> pd.
     >>> board[board["variable"] == "cpi_dec"][["forecaster", "value", "outcome", "error"]]  # doctest: +SKIP
     """
     from twosector import exog
-    from twosector.calibration import STABILITY_END, calibrate
+    from twosector.calibration import calibrate, conditional_fit
     from twosector.data import FORECAST_VARIABLES, load_forecasts
     from twosector.simulation import simulate
 
     cutoffs = _cutoffs(vintages)
     forecasts = load_forecasts()
-    realised = exog.paths(end=STABILITY_END)
     rows = []
     for q in cutoffs:
         year, end = q.year + 1, f"{q.year + 1}Q4"
@@ -178,8 +177,8 @@ def forecast_scoreboard(vintages: str | Sequence[str] = DEFAULT_VINTAGES) -> pd.
         informed = simulate("baseline", params=params, exog=exog.paths(end_history=q, end=end), end=end)
         # the realised row is fitted to the history it runs on (inputs measured later, such as the 2022-24
         # sanctions markup, are in both), so its error is the structure's, not a mismatch of fit and inputs
-        given = exog.condition_rate(realised, q)
-        conditioned = simulate("baseline", params=calibrate(end=str(q), exog=given).params, exog=given, end=end)
+        cal, given = conditional_fit(q)
+        conditioned = simulate("baseline", params=cal.params, exog=given, end=end)
         model = {INFORMATION_SET: (_model_values(informed, year), f"calibrated at {q}, paths known at {q}"),
                  REALISED_EXOGENOUS: (_model_values(conditioned, year),
                                       f"calibrated at {q}, realised paths, key rate by the rule after {q}")}
