@@ -80,25 +80,26 @@ def test_paths_history_is_the_model_fitted_path_in_grey_and_the_data_as_data():
 
 def test_paths_draws_observed_series_derived_from_the_data_and_says_how():
     baseline = twosector.simulate("baseline")
-    fig = charts.paths({"baseline": baseline}, ["defence_spending_gdp", "real_disposable_income"])
+    fig = charts.paths({"baseline": baseline}, ["defence_spending", "real_disposable_income", "defence_spending_gdp"])
     data = [t for t in fig.data if t.name == "data"]
-    assert len(data) == 2 and all(t.mode == "markers" for t in data)
-    spending, gdp = twosector.series("defence_spending"), twosector.series("gdp_nominal")
-    # % of GDP only where both are outcomes: 2022 and 2024 (2023 GDP is a budget plan, 2021 has none)
-    assert [pd.Timestamp(x).year for x in data[0].x] == [2022, 2024]
-    assert list(data[0].y) == pytest.approx([100 * spending[y] / gdp[y] for y in ("2022", "2024")])
+    assert len(data) == 3 and all(t.mode == "markers" for t in data)
+    usd, fx = twosector.series("milex_sipri_usd"), twosector.series("usd_rub_y")
+    # SIPRI's total in rubles, per quarter, where both are known from 2021 (no dollar figure for 2021)
+    assert [pd.Timestamp(x).year for x in data[0].x] == [2022, 2023, 2024]
+    assert list(data[0].y) == pytest.approx([usd[y] * fx[y] / 4000 for y in ("2022", "2023", "2024")])
     growth = twosector.series("real_disposable_income_growth")
     assert list(data[1].y) == pytest.approx([100.0, 100 + growth["2022"],
                                              (100 + growth["2022"]) * (1 + growth["2023"] / 100),
                                              (100 + growth["2022"]) * (1 + growth["2023"] / 100)
                                              * (1 + growth["2024"] / 100)])
+    # the share of GDP is SIPRI's own series, observed
+    assert list(data[2].y) == pytest.approx(list(twosector.series("milex_sipri_gdp").to_numpy()))
     caption = fig.layout.annotations[-1].text.replace("<br>", " ")
-    assert "100 x annual 'National defence' spending / annual nominal GDP" in caption and "Rosstat" in caption
-    assert "no value for 2021, 2023" in caption and "unverified input (defence_spending 2024" in caption
+    assert "SIPRI's military expenditure in rubles, the model's measure" in caption and "SIPRI" in caption
     assert "index 2021 = 100 chained from the annual growth of real disposable income" in caption
-    assert "No observed series" not in caption
-    # the model's own 2022 defence share is within 0.5 pp of the derived one: the same concept and unit
-    assert baseline["defence_spending_gdp"].loc["2022"].mean() == pytest.approx(data[0].y[0], abs=0.5)
+    # the model's history is the same measure: its yearly totals are the data's
+    for year, value in zip((2022, 2023, 2024), data[0].y, strict=True):
+        assert baseline.loc[str(year), "defence_spending"].mean() == pytest.approx(value)
 
 
 def test_paths_marks_projection_start_and_units_and_caption():

@@ -51,7 +51,8 @@ def test_baseline_nominal_gdp_is_anchored_to_the_data() -> None:
 def test_fiscal_shares_follow_the_budget_data_in_history_and_the_budget_law_after() -> None:
     spending, revenue = _annual("federal_spending"), _annual("federal_revenue")
     balance, balance_gdp = _annual("budget_balance"), _annual("budget_balance_gdp")
-    oil, defence, nominal = _annual("oil_gas_revenue"), _annual("defence_spending"), _annual("gdp_nominal")
+    oil, nominal = _annual("oil_gas_revenue"), _annual("gdp_nominal")
+    defence = exog.military_expenditure()
     gdp23 = 100 * balance[2023] / balance_gdp[2023]
     shares = exog.fiscal_shares()
     assert shares.loc[2023, "non_oil_revenue_gdp"] == pytest.approx(100 * (revenue[2023] - oil[2023]) / gdp23)
@@ -77,9 +78,9 @@ def test_fiscal_shares_follow_the_budget_data_in_history_and_the_budget_law_afte
     other = 100 * (yearly["spending"] - yearly["defence_spending"]) / yearly["nominal_gdp"]
     for year in (2023, 2024):
         assert abs(other[year] - shares.loc[year, "other_spending_gdp"]) < 0.3
-    law = {n: series(n, vintage="plan")[pd.Period("2025", freq="Y")] for n in ("federal_spending", "defence_spending")}
+    total = series("federal_spending", vintage="plan")[pd.Period("2025", freq="Y")]
     spent = yearly["spending"] - yearly["defence_spending"]
-    assert spent[2025] == pytest.approx(law["federal_spending"] - law["defence_spending"], abs=0.3)
+    assert spent[2025] == pytest.approx(total - defence[2025], abs=0.3)  # the law's total is kept
     assert other.loc[2027:].max() - other.loc[2027:].min() < 0.2
 
 
@@ -182,7 +183,12 @@ def test_paths_need_a_known_budget() -> None:
 def test_at_end_2022_the_2023_budget_law_applies_and_plans_are_not_observations() -> None:
     x = exog.paths(end_history="2022Q4", end="2024Q4")
     law = {n: series(n, vintage="plan")[pd.Period("2023", freq="Y")]
-           for n in ("federal_spending", "defence_spending", "gdp_nominal")}
+           for n in ("federal_spending", "gdp_nominal")}
+    # the 2023 law's defence chapter scaled to military expenditure by the 2022 ratio (SIPRI / chapter)
+    y22 = pd.Period("2022", freq="Y")
+    ratio = series("milex_sipri_usd")[y22] * series("usd_rub_y")[y22] / 1000 / series("defence_spending")[y22]
+    law["defence_spending"] = series("defence_spending", vintage="plan")[pd.Period("2023", freq="Y")] * ratio
+    assert exog.military_expenditure("2022Q4")[2023] == pytest.approx(law["defence_spending"])
     y23 = x.loc["2023"]
     assert y23["defence_spending"].sum() == pytest.approx(law["defence_spending"])
     assert np.allclose(y23["other_spending_law"], (law["federal_spending"] - law["defence_spending"]) / 4)
@@ -249,3 +255,24 @@ def test_a_bad_cut_off_quarter_is_one_clear_error(func) -> None:
     with pytest.raises(ScenarioError, match=rf"^exog\.{func.__name__}: end_history: '2024Q9' is not a quarter; "
                        r"allowed: text like '2025Q2'"):
         func("2024Q9")
+
+
+def test_military_expenditure_is_sipris_total_in_rubles_and_scales_the_budget_laws() -> None:
+    milex = exog.military_expenditure()
+    usd, fx, chapter = series("milex_sipri_usd"), series("usd_rub_y"), series("defence_spending")
+    year = lambda y: pd.Period(str(y), freq="Y")  # noqa: E731
+    for y in (2022, 2023, 2024):  # SIPRI converts at the year's average rate: inverted here
+        assert milex[y] == pytest.approx(usd[year(y)] * fx[year(y)] / 1000)
+    assert milex.index.min() == 2021  # earlier dollar figures come from other SIPRI editions
+    # 2021: SIPRI's share of GDP (3.7%) of 2021 nominal GDP, the 2022 level taken back by real growth and deflator
+    y22 = year(2022)
+    n21 = series("gdp_nominal")[y22] / ((1 + series("gdp_growth")[y22] / 100)
+                                         * (1 + series("gdp_deflator_growth")[y22] / 100))
+    assert 100 * milex[2021] / n21 == pytest.approx(series("milex_sipri_gdp")[year(2021)])
+    # wider than the "National defence" chapter, steadier (the chapter more than doubles in 2024)
+    assert (milex[[2022, 2023, 2024]].to_numpy() > chapter[[year(y) for y in (2022, 2023, 2024)]].to_numpy()).all()
+    assert milex[2024] / milex[2023] < chapter[year(2024)] / chapter[year(2023)]
+    # plan years: the law's chapter times the ratio of the last year with both
+    plan = series("defence_spending", vintage="plan")
+    for y in (2025, 2026, 2027):
+        assert milex[y] == pytest.approx(plan[year(y)] * milex[2024] / chapter[year(2024)])

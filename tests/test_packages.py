@@ -133,16 +133,23 @@ def test_gradual_vs_sudden_reports_every_horizon_and_a_discounted_sum(default_co
 
 def test_the_ranking_is_computed_not_built_in() -> None:
     # the model does not decide the answer by construction: with the shipped parameters the sudden push costs
-    # more civilian output early; with parameters inside their ranges that strengthen the mechanisms favouring
-    # the sudden design over the long run (docs/model.md section 2), the gradual one costs more by 2035
+    # more civilian output; with parameters drawn uniformly over their documented ranges, the gradual design
+    # costs more by 2035 in some draws (about one in ten; docs/model.md section 2)
     orders = set(gradual_vs_sudden(variables=["output_civilian"])[("output_civilian", "worse")])
-    assert "sudden" in orders
-    later = set()
-    for name, value in (("is_rate", 0.3), ("credibility_loss", 2.0), ("input_elasticity", 0.9),
-                        ("phillips_slack", 0.0)):
-        t = gradual_vs_sudden(variables=["output_civilian"], params=_params(**{name: value}))
-        later |= set(t[("output_civilian", "worse")])
-    assert "gradual" in later
+    assert orders == {"sudden"}
+    from twosector import param_table
+
+    table = param_table()
+    low, high = (pd.to_numeric(table[side], errors="coerce") for side in ("low", "high"))
+    ranged = table.loc[low.notna() & high.notna(), ["low", "high"]].astype(float)
+    rng = np.random.default_rng(2026)
+    later = []
+    for _ in range(100):
+        draw = _params(**{name: rng.uniform(r.low, r.high) for name, r in ranged.iterrows()})
+        with np.errstate(all="ignore"):
+            t = gradual_vs_sudden(variables=["output_civilian"], params=draw, horizons=["2035Q4"])
+        later.append(t.loc["2035Q4", ("output_civilian", "worse")])
+    assert {"gradual", "sudden"} <= set(later)
 
 
 def test_gradual_vs_sudden_errors() -> None:

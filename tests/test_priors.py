@@ -36,7 +36,8 @@ def test_pert_has_its_mode_at_the_value_and_the_pert_mean(sample) -> None:
     x = sample["phillips_slope"]
     assert x.mean() == pytest.approx((a + 4 * m + b) / 6, abs=0.003)
     counts, edges = np.histogram(x, bins=11, range=(a, b))
-    assert edges[counts.argmax()] <= m <= edges[counts.argmax() + 1]
+    top = counts.argmax()  # the fullest bin is the mode's, or its neighbour when the mode sits near an edge
+    assert abs((edges[top] + edges[top + 1]) / 2 - m) <= edges[1] - edges[0]
 
 
 def test_estimated_parameters_follow_the_estimates_covariance_truncated_to_the_range(sample) -> None:

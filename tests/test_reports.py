@@ -202,14 +202,23 @@ def test_summary_of_an_oil_package_gives_the_nwf_and_budget_with_their_drivers(r
 
 
 def test_summary_explains_the_sign_of_strain_through_income(runs):
-    # the ceasefire: soldiers' pay stops, so household income falls while civilian households' income rises
+    # the ceasefire: soldiers' pay stops, so household income falls; where civilian households' income rises
+    # instead (here set 1% above the baseline), the summary says that the difference is soldiers' pay
     ceasefire = twosector.load_scenario("ceasefire")
     result = twosector.simulate(ceasefire)
-    summary = reports.scenario_summary(ceasefire, result, runs["baseline"], at="2027Q4")
+    apart = result.copy()
+    apart["civilian_real_income"] = runs["baseline"]["civilian_real_income"] * 1.01
+    summary = reports.scenario_summary(ceasefire, apart, runs["baseline"], at="2027Q4")
     why = next(x for x in summary.sections["Through which channels"] if x.startswith("Strain through household"))
-    gap = tables.vs_baseline(result, runs["baseline"], ["real_disposable_income", "civilian_real_income"]).loc["2027Q4"]
+    gap = tables.vs_baseline(apart, runs["baseline"], ["real_disposable_income", "civilian_real_income"]).loc["2027Q4"]
     assert gap.iloc[0] < 0 < gap.iloc[1]
-    assert f"{gap.iloc[0]:,.2f}% vs baseline in 2027Q4: less income, more strain" in why and "soldiers' pay" in why
+    assert f"{gap.iloc[0]:,.2f}% vs baseline in 2027Q4: less income, more strain" in why
+    assert "civilian households' real income moves the other way, +1.00%: the difference is soldiers' pay" in why
+    together = result.copy()  # both incomes fall and strain rises: plain, nothing to explain
+    together["civilian_real_income"] = runs["baseline"]["civilian_real_income"] * 0.99
+    lines = reports.scenario_summary(ceasefire, together, runs["baseline"], at="2027Q4").sections[
+        "Through which channels"]
+    assert not any(x.startswith("Strain through household") for x in lines)
     # civilian output falls first, then rises above the baseline: the trough is named with the key quarter
     main = " ".join(summary.sections["Main results (vs baseline: % for levels and indices, pp for rates, "
                                      "points for strain)"])

@@ -25,13 +25,17 @@ def test_simulate_returns_the_catalogue_columns_on_a_quarterly_index() -> None:
 def test_history_follows_the_data_driven_exogenous_paths(baseline) -> None:
     out = baseline
     x = exog.paths()
-    # defence spending in history is the national-defence line of the data set (spread over the quarters)
+    # defence spending in history is military expenditure (SIPRI's total in rubles, spread over the quarters)
     assert np.allclose(out.loc["2022Q1":"2024Q4", "defence_spending"], x.loc["2022Q1":"2024Q4", "defence_spending"])
+    milex = exog.military_expenditure()
     for year in (2022, 2023, 2024):
-        annual = series("defence_spending")[pd.Period(str(year), freq="Y")]
+        y = pd.Period(str(year), freq="Y")
+        annual = series("milex_sipri_usd")[y] * series("usd_rub_y")[y] / 1000
         assert out.loc[str(year), "defence_spending"].sum() == pytest.approx(annual)
-    plan_2025 = series("defence_spending", vintage="plan")[pd.Period("2025", freq="Y")]
-    assert out.loc["2025", "defence_spending"].sum() == pytest.approx(plan_2025)  # the 2025 budget-law plan
+    # the 2025 budget-law plan, on the same measure: the chapter times SIPRI / chapter of 2024
+    y24, y25 = pd.Period("2024", freq="Y"), pd.Period("2025", freq="Y")
+    plan_2025 = series("defence_spending", vintage="plan")[y25] * milex[2024] / series("defence_spending")[y24]
+    assert out.loc["2025", "defence_spending"].sum() == pytest.approx(plan_2025)
     # the war: army and emigration shrink the labour force, unemployment falls below its 2021 level
     assert out.loc["2024Q4", "labour_force"] < out.loc["2021Q4", "labour_force"] - 1.0
     assert out.loc["2024", "unemployment_rate"].mean() < out.loc["2021", "unemployment_rate"].mean()

@@ -95,7 +95,7 @@ OBSERVED_SERIES: dict[str, str] = {
     "unemployment_rate": "unemployment_q",
     "inflation_expectations": "inflation_expectations_q",
     "oil_gas_revenue": "oil_gas_revenue_q",
-    "defence_spending": "defence_spending_q",
+    "defence_spending_gdp": "milex_sipri_gdp",
     "budget_balance": "budget_balance_q",
     "budget_balance_gdp": "budget_balance_gdp",
     "nwf_liquid": "nwf_liquid",
@@ -107,9 +107,10 @@ OBSERVED_SERIES: dict[str, str] = {
 #: set holds in another form, derived from outcomes only (plans are never drawn as data), drawn as data by
 #: :func:`paths` with the derivation and the years left out in the caption.
 DERIVED_SERIES: dict[str, tuple[tuple[str, ...], str]] = {
-    "defence_spending_gdp": (
-        ("defence_spending", "gdp_nominal"),
-        "100 x annual 'National defence' spending / annual nominal GDP (both trn RUB)",
+    "defence_spending": (
+        ("milex_sipri_usd", "usd_rub_y"),
+        "SIPRI's military expenditure in rubles, the model's measure: current USD x the year's average RUB per "
+        "USD / 1000, a quarter of the annual total (trn RUB per quarter), from 2021",
     ),
     "real_disposable_income": (
         ("real_disposable_income_growth",),
@@ -409,8 +410,9 @@ def derived_history(variable: str, data: Any = None) -> pd.Series:
     Parameters
     ----------
     variable : str
-        ``"defence_spending_gdp"`` (100 x ``defence_spending`` / ``gdp_nominal``, in the years with an outcome of
-        both) or ``"real_disposable_income"`` (2021 = 100, chained from ``real_disposable_income_growth`` up to
+        ``"defence_spending"`` (``milex_sipri_usd`` x ``usd_rub_y`` / 1000 / 4, from 2021, in the years with
+        both: the model's measure, :func:`twosector.exog.military_expenditure`) or
+        ``"real_disposable_income"`` (2021 = 100, chained from ``real_disposable_income_growth`` up to
         its first missing year).
     data : path-like, optional
         The data folder (default: the one in use).
@@ -434,13 +436,10 @@ def derived_history(variable: str, data: Any = None) -> pd.Series:
     ids, how = DERIVED_SERIES[variable]
     parts = {i: _outcomes(i, data) for i in ids}
     notes = []
-    if variable == "defence_spending_gdp":
-        spending, gdp = parts.values()
-        out = (100.0 * spending / gdp.reindex(spending.index)).dropna()
-        missing = [str(p) for p in spending.index if p not in out.index]
-        if missing:
-            notes.append(f"no value for {', '.join(missing)}: the data set has no outcome of nominal GDP for "
-                         + ("it" if len(missing) == 1 else "them") + " (a budget plan at most)")
+    if variable == "defence_spending":
+        usd, fx = parts.values()
+        usd = usd[usd.index.year >= 2021]  # earlier figures come from other SIPRI editions (exog)
+        out = (usd * fx.reindex(usd.index) / 1000.0 / 4.0).dropna()
     else:
         growth = parts[ids[0]]
         years = pd.period_range(pd.Period("2022", freq="Y"), pd.Period(str(HISTORY_END.year), freq="Y"), freq="Y")

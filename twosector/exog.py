@@ -44,7 +44,7 @@ Projection assumptions (after ``end_history``)
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import pandas as pd
@@ -64,13 +64,13 @@ from twosector.derive import annual_to_quarterly
 from twosector.errors import DataError, ScenarioError
 
 __all__ = ["COLUMNS", "paths", "no_war_paths", "validate_exog", "quarter_index", "deflator_path", "nwf_observations",
-           "fiscal_shares", "condition_rate", "BUDGET_LAWS"]
+           "fiscal_shares", "military_expenditure", "condition_rate", "BUDGET_LAWS"]
 
 COLUMNS: dict[str, tuple[str, str]] = {
     "defence_spending": (
         "trn RUB per quarter",
-        "federal 'National defence' spending: data, then budget laws (annual, spread over quarters); 0 where no plan "
-        "applies",
+        "military expenditure (SIPRI's total in rubles; exog.military_expenditure): data, then the budget laws' "
+        "defence chapter on the same measure (annual, spread over quarters); 0 where no plan applies",
     ),
     "defence_plan": (
         "0/1",
@@ -304,6 +304,11 @@ def nwf_observations(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Series:
     return pd.Series([points[k] for k in keys], index=pd.PeriodIndex(keys, freq="Q"), name="nwf_liquid", dtype=float)
 
 
+def _annual_known(name: str, end_history: pd.Period) -> dict[int, float]:
+    """An annual series by year (int): the observations of years that have ended by ``end_history``."""
+    return {p.year: float(v) for p, v in _known(_series(name), end_history).items()}
+
+
 def fiscal_shares(end_history: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
     """Federal non-oil revenue and non-defence spending in % of nominal GDP, by year, from the data.
 
@@ -334,14 +339,12 @@ def fiscal_shares(end_history: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
         If a data file it reads is missing or invalid (:func:`twosector.data.load`).
     """
     eh = _quarter(end_history, "end_history", "exog.fiscal_shares")
-
-    def annual(name: str) -> dict[int, float]:
-        s = _known(_series(name), eh)
-        return {p.year: float(v) for p, v in s.items()}
+    annual = partial(_annual_known, end_history=eh)
 
     nominal, balance, balance_gdp = annual("gdp_nominal"), annual("budget_balance"), annual("budget_balance_gdp")
     spending, revenue, oil = annual("federal_spending"), annual("federal_revenue"), annual("oil_gas_revenue")
-    defence, growth, defl = annual("defence_spending"), annual("gdp_growth"), annual("gdp_deflator_growth")
+    growth, defl = annual("gdp_growth"), annual("gdp_deflator_growth")
+    defence = {int(y): float(v) for y, v in military_expenditure(eh).items() if y <= eh.year}
     n21 = _nominal_2021(nominal, growth, defl)
     gdp: dict[int, float] = {}
     for y in set(spending) | set(revenue) | set(balance):
@@ -360,6 +363,71 @@ def fiscal_shares(end_history: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index", columns=["non_oil_revenue_gdp", "other_spending_gdp"])
 
 
+def military_expenditure(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Series:
+    """Military expenditure (SIPRI definition) in trn RUB by year: the model's defence spending [Y1].
+
+    The federal "National defence" chapter misses a large and varying part of military spending (classified
+    lines and military items in other chapters: SIPRI/Cooper 2025, fact base item 11, which recommends SIPRI's
+    total as the measure of military demand). Its path is also erratic (3.57 / 5.51 / 6.41 / ~13 trn RUB in
+    2021-24: +16% in 2023, +103% in 2024), while SIPRI's total grows steadily. So:
+
+    - a year with SIPRI's figure in current USD: ``milex_sipri_usd × usd_rub_y / 1000`` (SIPRI converts local
+      currency to current USD at the year's average market rate; this inverts it: 2022 86.4 × 68.55 = 5.92,
+      2023 109 × 85.25 = 9.29, 2024 149 × 92.565 = 13.79);
+    - a year with only SIPRI's share of GDP: the share times nominal GDP (2021: 3.7% of 2021 nominal GDP
+      ``N21`` of :func:`deflator_path`, 5.0);
+    - years before 2021 are left out (the pre-war path is 2021's level at a constant share of trend GDP,
+      :func:`paths`): the data set's dollar figures for them come from different SIPRI editions;
+    - budget-law years known by ``end_history``: the chapter's plan times the ratio of SIPRI's total to the chapter
+      in the last year with both (2024: 13.79 / 13 = 1.061, so the 2025 / 2026 / 2027 laws give 14.32 / 13.58 /
+      13.90): the part outside the chapter is assumed to move with it;
+    - other years with the chapter only (an ``end_history`` before SIPRI's figure is known): the chapter times
+      the ratio of the nearest year with both, or the chapter itself if no year has both.
+
+    Total federal spending is unchanged by the choice: non-defence spending is total spending less this measure
+    (:func:`fiscal_shares`), so the military items of other chapters are not counted twice.
+
+    Parameters
+    ----------
+    end_history : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
+        Only figures for years that have ended by then, and budget laws adopted by then, are used.
+
+    Returns
+    -------
+    pd.Series
+        trn RUB per year, index year (int), sorted.
+
+    Raises
+    ------
+    ScenarioError
+        If ``end_history`` is not a quarter.
+    DataError
+        If a data file it reads is missing or invalid (:func:`twosector.data.load`).
+    """
+    eh = _quarter(end_history, "end_history", "exog.military_expenditure")
+    annual = partial(_annual_known, end_history=eh)
+
+    usd, fx, share, chapter = (annual(n) for n in ("milex_sipri_usd", "usd_rub_y", "milex_sipri_gdp",
+                                                   "defence_spending"))
+    # from the last pre-war year: the earlier dollar figures of the data set come from different SIPRI editions
+    # (SIPRI revises its series), and next to 2021's share of GDP they would put a spurious jump into 2021
+    first = PREWAR_END.year
+    values = {y: usd[y] * fx[y] / 1000 for y in usd if y in fx and y >= first}
+    n21 = _nominal_2021(annual("gdp_nominal"), annual("gdp_growth"), annual("gdp_deflator_growth"))
+    if 2021 in share and 2021 not in values and n21 is not None:
+        values[2021] = share[2021] / 100 * n21
+    both = sorted(set(values) & set(chapter))
+
+    def ratio(year: int) -> float:
+        return values[year] / chapter[year]
+
+    for y in sorted(set(chapter) - set(values)):
+        values[y] = chapter[y] * (ratio(min(both, key=lambda b: abs(b - y))) if both else 1.0)
+    last = ratio(both[-1]) if both else 1.0
+    values.update({y: v * last for y, v in _plan("defence_spending", eh).items()})
+    return pd.Series(values, dtype=float).sort_index()
+
+
 def _plan(name: str, end_history: pd.Period) -> dict[int, float]:
     """Annual plan values (vintage ``plan``) for years after ``end_history`` whose budget law is known by then."""
     try:
@@ -371,6 +439,12 @@ def _plan(name: str, end_history: pd.Period) -> dict[int, float]:
             and pd.Period(year=BUDGET_LAWS[p.year], quarter=4, freq="Q") <= end_history}
 
 
+def _planned_milex(eh: pd.Period) -> dict[int, float]:
+    """Military expenditure of the budget-law years known by ``eh`` (:func:`military_expenditure`)."""
+    milex = military_expenditure(eh)
+    return {y: float(milex[y]) for y in _plan("defence_spending", eh)}
+
+
 def _quarterly_or_annual(quarterly: pd.Series, annual: pd.Series, idx: pd.PeriodIndex) -> pd.Series:
     """Quarterly observations where they exist, otherwise annual averages interpolated at mid-year."""
     out = annual_to_quarterly(annual, "midyear", index=idx)
@@ -380,7 +454,7 @@ def _quarterly_or_annual(quarterly: pd.Series, annual: pd.Series, idx: pd.Period
 
 
 def _defence(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
-    """Defence spending per quarter and the flag of the quarters it applies.
+    """Defence spending (military expenditure, :func:`military_expenditure`) per quarter and its flag.
 
     The annual data, then the known plans, spread over quarters along a smooth path through the annual
     levels whose four quarters sum to each year's total (``annual_to_quarterly`` method ``smooth``): spending
@@ -388,9 +462,7 @@ def _defence(idx: pd.PeriodIndex, eh: pd.Period) -> tuple[pd.Series, pd.Series]:
     the observed quarterly one, which the data set lacks). The pre-war years and the war years are two
     separate paths: the 2022 budget does not shape the 2021 quarters.
     """
-    latest = _known(_series("defence_spending"), eh)
-    annual = {p.year: float(v) for p, v in latest.items()}
-    annual.update(_plan("defence_spending", eh))
+    annual = {int(y): float(v) for y, v in military_expenditure(eh).items() if y >= int(idx.year.min())}
     first, last = min(annual), max(annual)
     # years before the first observation (2019-20): the first level at a constant share of trend nominal GDP
     for y in range(int(idx.year.min()), first):
@@ -405,7 +477,8 @@ def _other_shares(eh: pd.Period) -> dict[int, float]:
     """Non-defence federal spending in % of GDP by year: the data known by ``eh``, then the budget laws known."""
     shares = fiscal_shares(eh)["other_spending_gdp"].dropna()
     values = {int(y): float(v) for y, v in shares.items()}
-    spending, defence, gdp = (_plan(n, eh) for n in ("federal_spending", "defence_spending", "gdp_nominal"))
+    spending, gdp = (_plan(n, eh) for n in ("federal_spending", "gdp_nominal"))
+    defence = _planned_milex(eh)
     for y in sorted(set(spending) & set(defence) & set(gdp)):
         values[y] = 100 * (spending[y] - defence[y]) / gdp[y]
     return values
@@ -417,7 +490,7 @@ def _other_spending_law(idx: pd.PeriodIndex, eh: pd.Period) -> pd.Series:
     The budget-law years known by ``eh`` that give total spending (annual total less defence, split equally over the
     quarters), 0 elsewhere.
     """
-    spending, defence = (_plan(n, eh) for n in ("federal_spending", "defence_spending"))
+    spending, defence = _plan("federal_spending", eh), _planned_milex(eh)
     law = {y: (spending[y] - defence[y]) / 4 for y in set(spending) & set(defence)}
     return pd.Series([law.get(int(y), 0.0) for y in idx.year], index=idx, dtype=float)
 
@@ -609,8 +682,8 @@ def paths(
     Examples
     --------
     >>> x = paths()
-    >>> round(float(x.loc["2025", "defence_spending"].sum()), 2)  # the 2025 law: 13.5 trn RUB
-    13.5
+    >>> round(float(x.loc["2025", "defence_spending"].sum()), 2)  # the 2025 law's 13.5 on SIPRI's measure
+    14.32
     """
     eh, s, e = (_quarter(v, field, "exog.paths") for field, v in
                 (("end_history", end_history), ("start", start), ("end", end)))

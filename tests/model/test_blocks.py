@@ -245,8 +245,23 @@ def _employ(demand_: float, employed: float, tech: supply.Technology | None = No
 
 
 def _demand_for(workers: float) -> float:
-    """Civilian demand that needs ``workers`` at normal hours and inputs."""
-    return supply.produce(workers, _technology(), B)
+    """Civilian demand that needs ``workers`` at normal hours, with the critical inputs it needs [C3a]."""
+    base, l_bar, tfp, skill_loss, _, _, _, alpha = _technology()
+    return base * tfp * ((workers - skill_loss) / l_bar) ** (1 - alpha)
+
+
+def test_labour_demand_plans_the_critical_inputs_with_the_output() -> None:
+    tech = _technology()
+    # at the normal level the two inversions agree: the inputs at hand are the inputs the output needs
+    assert supply.require_proportional(tech.base, tech) == approx(supply.require(tech.base, tech, B))
+    # above it, labour grows with output at the labour elasticity only (no input ceiling)
+    assert supply.require_proportional(_demand_for(77.0), tech) == approx(77.0)
+    # near-Leontief: fixed normal inputs cap output about 2.6% above normal; past that cap [C3] has no
+    # solution (its floor puts the need ~60% above l_bar), while planning the inputs along keeps it smooth
+    leontief = tech._replace(rho=-99.0)
+    ceiling = tech.base * tech.omega ** (1 / leontief.rho)
+    assert supply.require(1.01 * ceiling, leontief, B) > 1.5 * tech.l_bar
+    assert supply.require_proportional(1.01 * ceiling, leontief) < 1.1 * tech.l_bar
 
 
 def test_civilian_employment_hires_fast() -> None:
@@ -261,7 +276,8 @@ def test_civilian_employment_sheds_slowly_within_the_hours_band() -> None:
     v = _employ(_demand_for(66.0), 70.0)  # 4 workers too many; 66 / 70 = 0.94 hours, inside the band
     assert v["employment_civilian"] == approx(70 - 0.1 * 4)  # labour hoarding
     assert v["output_civilian"] == approx(_demand_for(66.0))
-    assert v["hours_civilian"] == approx(66 / 69.6)
+    # hours: the labour input that output takes with the critical inputs at hand, per worker
+    assert supply.produce(v["hours_civilian"] * 69.6, _technology(), B) == approx(v["output_civilian"])
 
 
 def test_civilian_employment_sheds_at_once_the_workers_idle_beyond_the_hours_band() -> None:

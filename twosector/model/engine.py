@@ -33,6 +33,7 @@ class State:
 
     army_w: Any
     lost: Any
+    army_out: Any  # the labour force's army deduction (army personnel plus non-returning leavers)
     skilled_x: Any
     substitution: Any
     drag: Any
@@ -118,8 +119,8 @@ def _initial_state(f: Mapping[str, np.ndarray], k: Mapping[str, Any], x0: Mappin
     zeros = np.zeros(n)
     ngdp0 = f["nominal_gdp_2021"] / 4 * np.exp(-(f["potential_growth"] + target) * (k["t_mid"] + 1) / 400)
     return State(
-        army_w=zeros.copy(), lost=zeros.copy(), skilled_x=zeros.copy(), substitution=zeros.copy(),
-        drag=zeros.copy(), capital=np.ones(n), capital_military=np.ones(n),
+        army_w=zeros.copy(), lost=zeros.copy(), army_out=zeros.copy(), skilled_x=zeros.copy(),
+        substitution=zeros.copy(), drag=zeros.copy(), capital=np.ones(n), capital_military=np.ones(n),
         employment_military=f["employment_military_2021"].copy(), utilisation_military=np.ones(n),
         orders_expected=100 * paths["trend"][:, 0], employment_civilian=paths["l_bar"][:, 0].copy(),
         labour_force=paths["lf_trend"][:, 0] * np.exp(-f["labour_force_growth"] / 400),
@@ -227,7 +228,9 @@ def _demand_side(v: dict[str, Any], s: State, x: Mapping[str, Any], k: Mapping[s
         rr_neutral=k["rr_neutral"], p=p, B=B))
     v.update(supply.civilian_employment(
         demand=v["civilian_demand"], employment_prev=s.employment_civilian,
-        drift=B.minimum(v["labour_force"] / s.labour_force, 1.0), n_max=v["n_max"],
+        drift=supply.workforce_drift(labour_force=v["labour_force"], labour_force_prev=s.labour_force,
+                                     army_out=v["army_personnel"] + v["army_losses"], army_out_prev=s.army_out, B=B),
+        n_max=v["n_max"],
         tech=v["technology"], p=p, B=B))
     v["output_gap_civilian"] = 100 * B.log(v["output_civilian"] / v["potential_civilian"])
     v.update(demand.labour_market(
@@ -312,6 +315,7 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
     if x["spending_plan"]:
         s.other_share = v["other_planned"] / v["nominal_gdp_expected"]
     s.army_w, s.skilled_x = v["army_w"], v["skilled_x"]
+    s.army_out = v["army_personnel"] + v["army_losses"]
     s.substitution, s.drag = v["import_substitution"], v["tech_drag"]
     s.employment_military, s.employment_civilian = v["employment_military"], v["employment_civilian"]
     s.labour_force = v["labour_force"]

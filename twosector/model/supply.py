@@ -208,23 +208,50 @@ def civilian_supply(
     }
 
 
+def workforce_drift(*, labour_force: Value, labour_force_prev: Value, army_out: Value, army_out_prev: Value,
+                    B: Backend) -> Value:
+    """[C5a] the growth factor of last quarter's civilian workforce before any hiring or shedding.
+
+    Workers who leave the labour force (recruits, emigrants, retirees) vacate their jobs. Soldiers coming back
+    from the army (net of recruits: ``army_out`` is the labour force's army deduction, army personnel plus
+    leavers who do not return) get theirs back: since October 2022 the employment contract of a mobilised worker
+    or of one who signs a military-service contract is suspended, not ended, and the employer must reinstate
+    them on their return (Labour Code art. 351.7, Federal Law 376-FZ of 7 Oct 2022; memory). Other entrants
+    (a growing labour force, returning emigrants) must be hired. Workers move with the workforce's
+    employment rate: a quarter's leavers and returnees hold jobs in the proportion the labour force does.
+    """
+    returned = army_out_prev - army_out  # net flow from the army into the labour force
+    other = labour_force - labour_force_prev - returned
+    return 1 + (returned + B.minimum(other, 0.0)) / labour_force_prev
+
+
+def require_proportional(output: Value, tech: Technology) -> Value:
+    """[C3a] labour input (mn persons at normal hours) for an output level with critical inputs in proportion.
+
+    The workers a firm plans for: it orders the critical inputs the output needs along with them (a shortage
+    of those inputs is a separate constraint, on output). The CES is homogeneous of degree one, so with
+    ``m = output / base`` the value-added index is ``v = output / base`` as well. Unlike [C3] at fixed normal
+    inputs, this stays finite for demand above the near-Leontief ceiling of normal inputs.
+    """
+    return tech.l_bar * (output / (tech.base * tech.tfp)) ** (1 / (1 - tech.alpha)) + tech.skill_loss
+
+
 def civilian_employment(
     *, demand: Value, employment_prev: Value, drift: Value, n_max: Value, tech: Technology, p: Any, B: Backend,
 ) -> dict[str, Value]:
     """[C5]-[C6] civilian employment, hours and output: the labour market binds, hoarding is asymmetric.
 
-    Firms hire towards the workers demand needs at normal hours and normal critical inputs (at most
-    ``n_max``) at ``hiring_speed``: labour cannot stand in for missing parts, so a shortage of critical inputs
-    lowers output (and measured labour productivity), not labour demand. When demand falls they hoard labour:
-    they shed the surplus slowly (``hoarding_speed``), except workers who would be idle even at the shortest
-    hours (``hours_min``), who go at once. Hours absorb the rest up to ``hours_max``: output is demand unless
+    Firms hire towards the workers demand needs at normal hours with the critical inputs it needs
+    ([C3a]; at most ``n_max``) at ``hiring_speed``: labour cannot stand in for missing parts, so a shortage of
+    critical inputs lowers output (and measured labour productivity), not labour demand. When demand falls they
+    hoard labour: they shed the surplus slowly (``hoarding_speed``), except workers who would be idle even at the
+    shortest hours (``hours_min``), who go at once. Hours absorb the rest up to ``hours_max``: output is demand unless
     even maximum hours of the employed, with the critical inputs at hand, cannot produce it (capacity binds).
-    Hoarding is cyclical: ``drift`` is this quarter's fall of the labour force (its growth factor, at most 1):
-    workers who retire, join the army or emigrate vacate their jobs, so last quarter's workforce first shrinks
-    with it; entrants (a growing labour force, demobilised soldiers) must be hired. Only the rest of a fall in
-    labour needs is hoarded.
+    Hoarding is cyclical: ``drift`` (:func:`workforce_drift`) moves last quarter's workforce with the labour
+    force first: workers who retire, join the army or emigrate vacate their jobs, soldiers returning from the army
+    are reinstated in theirs; other entrants must be hired. Only the rest of a fall in labour needs is hoarded.
     """
-    needed = require(demand, tech._replace(m_rho=1.0), B)
+    needed = require_proportional(demand, tech)
     employment_prev = employment_prev * drift
     gap = B.minimum(needed, n_max) - employment_prev
     idle = B.maximum(employment_prev - needed / p.hours_min, 0.0)
