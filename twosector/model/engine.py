@@ -472,7 +472,11 @@ def run_many(
     quarters(s, lever_rows[0], slab, 0, shared)
     results = []
     for i, rows in enumerate(lever_rows):
-        own = slab if i == len(lever_rows) - 1 else slab.copy()  # the last set takes the shared quarters over
+        if i == len(lever_rows) - 1:  # the last set takes the shared quarters over
+            own = slab
+        else:
+            own = np.empty_like(slab)
+            own[:shared] = slab[:shared]
         quarters(replace(s) if i < len(lever_rows) - 1 else s, rows, own, shared, T)
         out = {name: own[:, j, :].T for j, name in enumerate(stored)}  # (n, T) views
         results.append(post.finish(out, f, k["paths"], i2021, i_prewar, keep))
