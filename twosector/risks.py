@@ -96,11 +96,12 @@ class RiskModel:
         ------
         Nothing of its own.
         """
-        shocks = rng.standard_normal((n, 3 * quarters)) * self.sigma
-        change = np.empty_like(shocks)
-        prev = np.zeros(n)
-        for m in range(shocks.shape[1]):
-            prev = change[:, m] = self.ar * prev + shocks[:, m]
+        change = rng.standard_normal((n, 3 * quarters)) * self.sigma  # the shocks
+        if self.ar:  # month by month, on contiguous rows (one per month); white noise needs no loop
+            months = change.T.copy()
+            for m in range(1, months.shape[0]):
+                months[m] += self.ar * months[m - 1]
+            change = months.T
         level = np.cumsum(change, axis=1)
         return level.reshape(n, quarters, 3).mean(axis=2)
 
