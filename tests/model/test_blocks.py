@@ -9,16 +9,22 @@ could fail.
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
 
 from twosector.model import demand, fiscal, income, post, prices, supply
 from twosector.model.backend import SCALAR, VECTOR
+from twosector.model.engine import parameters
 
 B = SCALAR
 approx = pytest.approx
+
+
+def params(**values: float) -> Any:
+    """Parameters as the blocks read them: the given values and the terms derived from them."""
+    return parameters(values)
 
 
 # ------------------------------------------------------------------------------------------------ supply
@@ -32,7 +38,7 @@ def test_the_scalar_backend_overflows_to_infinity_like_numpy() -> None:
 
 
 def test_labour_supply_adds_recruits_and_subtracts_army_losses_and_emigrants() -> None:
-    p = SimpleNamespace(army_attrition=0.05, emigrant_return_rate=0.02, emigrant_lf_share=0.7, skilled_share=0.15)
+    p = params(army_attrition=0.05, emigrant_return_rate=0.02, emigrant_lf_share=0.7, skilled_share=0.15)
     kw = dict(army_w=1.0, lost=0.1, skilled_x=0.02, lf_trend=77.0, mobilised=0.3, recruits=0.1, emigrants=0.5,
               demobilisation=0.5, skilled_emigration=0.4, p=p)
     v = supply.labour_supply(ceasefire=0.0, **kw)
@@ -50,15 +56,15 @@ def test_labour_supply_adds_recruits_and_subtracts_army_losses_and_emigrants() -
     assert cease["labour_force"] > v["labour_force"]
 
 
-def _inputs_params(**over: float) -> SimpleNamespace:
+def _inputs_params(**over: float) -> Any:
     values = dict(input_cut_max=0.5, secondary_cut_max=0.2, substitution_speed=0.2, substitution_max=0.5,
-                  tech_adjust=0.1, tech_drag_max=0.05)
+                  tech_adjust=0.1, tech_drag_max=0.05, input_elasticity=0.5)  # rho = -1
     values.update(over)
-    return SimpleNamespace(**values)
+    return params(**values)
 
 
 def test_critical_inputs_sanctions_cut_availability_and_substitution_fills_part_of_the_gap() -> None:
-    kw = dict(stock=0.1, drag=0.0, availability=0.7, secondary_sanctions=0.0, tech_controls=1.0, rho=-1.0,
+    kw = dict(stock=0.1, drag=0.0, availability=0.7, secondary_sanctions=0.0, tech_controls=1.0,
               p=_inputs_params(), B=B)
     v = supply.critical_inputs(input_sanctions=0.0, unlifted=1.0, **kw)
     assert v["critical_availability"] == approx(0.7)
@@ -82,7 +88,7 @@ def test_the_substitution_stock_never_falls_when_sanctions_are_lifted() -> None:
     stock, drag, path = 0.0, 0.0, []
     for unlifted in [1.0] * 12 + [0.0] * 12:  # three years of sanctions, then a full lift
         v = supply.critical_inputs(stock=stock, drag=drag, availability=0.7, input_sanctions=1.0,
-                                   secondary_sanctions=0.0, tech_controls=1.0, unlifted=unlifted, rho=-1.0, p=p, B=B)
+                                   secondary_sanctions=0.0, tech_controls=1.0, unlifted=unlifted, p=p, B=B)
         stock, drag = v["import_substitution"], v["tech_drag"]
         path.append((stock, v["critical_inputs"], drag))
     stocks = np.array([s for s, _, _ in path])
@@ -95,7 +101,7 @@ def test_the_substitution_stock_never_falls_when_sanctions_are_lifted() -> None:
 
 
 def test_defence_split_pays_soldiers_first_and_leaves_a_procurement_floor() -> None:
-    p = SimpleNamespace(personnel_share_2021=0.4, soldier_pay=2.0, procurement_floor=0.3)
+    p = params(personnel_share_2021=0.4, soldier_pay=2.0, procurement_floor=0.3)
     prewar = supply.defence_split(defence=1.0, army=0.0, price=1.0, defence_2021=1.0, p=p, B=B)
     assert prewar["personnel_spending"] == approx(0.4) and prewar["procurement"] == approx(0.6)
     # 1.1 x (0.4 x 1 + 2.0 mn RUB x 0.5 mn soldiers / 4) = 0.715 trn RUB per quarter
@@ -107,17 +113,17 @@ def test_defence_split_pays_soldiers_first_and_leaves_a_procurement_floor() -> N
     assert big["personnel_spending"] == approx(1.4) and big["procurement"] == approx(0.6)
 
 
-def _military_params(**over: float) -> SimpleNamespace:
-    values = dict(critical_input_share_mil=0.1, military_capital_share=0.5, employment_military_2021=4.0,
+def _military_params(**over: float) -> Any:
+    values = dict(critical_input_share_mil=0.1, military_capital_share=0.5, input_elasticity=0.5,  # rho = -1
                   military_tech_exposure=0.5, military_utilisation_normal=1.3, military_utilisation_max=1.6,
                   military_hiring_speed=0.25, military_ramp=1.0, military_order_adapt=1.0)
     values.update(over)
-    return SimpleNamespace(**values)
+    return params(**values)
 
 
 def _military(**over: float) -> dict[str, float]:
     kw = dict(procurement=0.6, price_m_prev=1.0, capital=1.0, employment_prev=4.0, utilisation_prev=1.0,
-              expected_prev=100.0, m_rho=1.0, rho=-1.0, drag=0.0, trend=1.0, workforce=1.0, procurement_2021=0.6,
+              expected_prev=100.0, m_rho=1.0, drag=0.0, trend=1.0, n0=4.0, procurement_2021=0.6,
               wartime=0.0, p=_military_params(), B=B)
     kw.update(over)
     return supply.military(**kw)
@@ -176,7 +182,7 @@ def test_military_production_has_constant_returns_and_needs_critical_inputs() ->
     assert dragged["military_capacity"] == approx(base["military_capacity"] * (1 - 0.5 * 0.1))
     # productivity on the civilian trend; the no-war workforce grows with the labour force
     assert _military(procurement=6.0, trend=1.1, p=slow)["military_capacity"] == approx(1.1 * base["military_capacity"])
-    grown = _military(procurement=6.0, workforce=1.21, employment_prev=4 * 1.21, p=slow)
+    grown = _military(procurement=6.0, n0=4 * 1.21, employment_prev=4 * 1.21, p=slow)
     assert grown["military_capacity"] == approx(base["military_capacity"])
 
 
@@ -195,8 +201,9 @@ def test_military_utilisation_ramps_up_and_hiring_plans_on_expected_orders() -> 
 
 
 def _technology(**over: float) -> supply.Technology:
-    values = dict(base=100.0, l_bar=70.0, tfp=1.0, skill_loss=0.0, m_rho=1.0, omega=0.08, rho=-1.0, alpha=0.4)
-    values.update(over)
+    values: dict[str, Any] = dict(base=100.0, l_bar=70.0, tfp=1.0, skill_loss=0.0, m_rho=1.0,
+                                  p=params(critical_input_share_civ=0.08, input_elasticity=0.5, capital_share=0.4))
+    values.update(over)  # omega 0.08, rho -1, alpha 0.4
     return supply.Technology(**values)
 
 
@@ -213,9 +220,9 @@ def test_production_at_the_no_war_inputs_is_the_trend_and_require_inverts_it() -
 
 
 def test_civilian_supply_potential_uses_the_workers_left_at_the_natural_rate() -> None:
-    p = SimpleNamespace(capital_share=0.4, skilled_productivity=2.0, critical_input_share_civ=0.08)
+    p = params(capital_share=0.4, skilled_productivity=2.0, critical_input_share_civ=0.08, input_elasticity=0.5)
     kw = dict(labour_force=77.0, employment_military=4.0, skilled_emigrants=0.0, capital=1.0, tech_drag=0.0,
-              m_rho=1.0, trend=1.0, lockdown=0.0, l_bar=77 * 0.95 - 4, u_nat=0.05, u_min=0.02, rho=-1.0, p=p, B=B)
+              m_rho=1.0, trend=1.0, lockdown=0.0, l_bar=77 * 0.95 - 4, u_nat=0.05, u_min=0.02, p=p, B=B)
     v = supply.civilian_supply(**kw)
     assert v["l_pot"] == approx(77 * 0.95 - 4)
     assert v["n_max"] == approx(77 * 0.98 - 4)
@@ -232,10 +239,10 @@ def test_civilian_supply_potential_uses_the_workers_left_at_the_natural_rate() -
     assert skilled["potential_civilian"] == approx(supply.produce(v["l_pot"] - 0.5, tech, B))
 
 
-def _employment_params(**over: float) -> SimpleNamespace:
+def _employment_params(**over: float) -> Any:
     values = dict(hiring_speed=0.5, hoarding_speed=0.1, hours_min=0.9, hours_max=1.05)
     values.update(over)
-    return SimpleNamespace(**values)
+    return params(**values)
 
 
 def _employ(demand_: float, employed: float, tech: supply.Technology | None = None, n_max: float = 72.0,
@@ -316,7 +323,7 @@ def test_civilian_employment_missing_parts_lower_output_not_labour_demand() -> N
 
 
 def test_fiscal_stance_is_the_non_oil_primary_deficit_with_quasi_fiscal_credit() -> None:
-    p = SimpleNamespace(is_quasi_fiscal=0.5)
+    p = params(is_quasi_fiscal=0.5)
     # 100 x (1 + 3 + 0.5 x 1) / 30 - 12 = 3 (% of GDP)
     v = demand.fiscal_stance(defence=1.0, other_spending=3.0, preferential_credit=1.0, nominal_gdp=30.0,
                              tax_rate=12.0, p=p)
@@ -324,7 +331,7 @@ def test_fiscal_stance_is_the_non_oil_primary_deficit_with_quasi_fiscal_credit()
 
 
 def _demand(**over: float) -> dict[str, float]:
-    p = SimpleNamespace(is_persistence=0.5, is_rate=0.2, is_fiscal=0.4, is_income=0.1)
+    p = params(is_persistence=0.5, is_rate=0.2, is_fiscal=0.4, is_income=0.1)
     kw = dict(gap_prev=0.0, real_rate_prev=3.0, income_change=0.0, stance=3.0, stance_4q_ago=3.0, shock=0.0,
               anchor=100.0, potential=100.0, rr_neutral=3.0, p=p, B=B)
     kw.update(over)
@@ -354,7 +361,7 @@ def test_civilian_demand_gap_against_potential_and_its_numerical_bound() -> None
 
 
 def test_labour_market_unemployment_and_the_labour_shortage() -> None:
-    p = SimpleNamespace(vacancies_frictional=2.0, vacancy_tightness=0.3)
+    p = params(vacancies_frictional=2.0, vacancy_tightness=0.3)
     kw = dict(labour_force=78.0, employment_military=4.0, labour_needed=71.0, military_labour_demand=4.2,
               u_nat=4 / 78, p=p, B=B)
     v = demand.labour_market(employment_civilian=70.0, **kw)
@@ -371,7 +378,7 @@ def test_labour_market_unemployment_and_the_labour_shortage() -> None:
 
 
 def _fx(**over: float) -> dict[str, float]:
-    p = SimpleNamespace(world_inflation=2.0, fx_oil_elasticity=0.5)
+    p = params(world_inflation=2.0, fx_oil_elasticity=0.5)
     kw = dict(fx_data=90.0, fx_anchor=1.0, base_prev=100.0, inflation_prev=6.0, urals=70.0, urals_prev=70.0,
               realised=70.0, p=p, B=B)
     kw.update(over)
@@ -394,11 +401,11 @@ def test_exchange_rate_in_projection_drifts_with_inflation_and_the_oil_price() -
     assert cheap_oil["usd_rub_base"] == cheap_oil["usd_rub"]
 
 
-def _expect_params(**over: float) -> SimpleNamespace:
+def _expect_params(**over: float) -> Any:
     values = dict(record_speed=0.5, inflation_target=4.0, credibility_max=0.8, credibility_loss=0.5,
                   expectations_adapt=0.25, survey_bias=3.0)
     values.update(over)
-    return SimpleNamespace(**values)
+    return params(**values)
 
 
 def _expect(**over: float) -> dict[str, float]:
@@ -439,11 +446,11 @@ def test_expectations_follow_the_household_survey_and_continue_from_it() -> None
     assert nxt["inflation_expectations"] == approx(10.0)
 
 
-def _price_params(**over: float) -> SimpleNamespace:
+def _price_params(**over: float) -> Any:
     values = dict(world_inflation=2.0, controlled_import_share=0.2, pass_through_impact=0.4, pass_through=0.1,
                   markup_pass_through=0.5, phillips_slack=0.5, phillips_lag=0.5, phillips_slope=0.2, phillips_ulc=0.1)
     values.update(over)
-    return SimpleNamespace(**values)
+    return params(**values)
 
 
 def _prices(**over: float) -> dict[str, float]:
@@ -507,12 +514,12 @@ def test_ruble_depreciation_passes_through_over_two_quarters_and_sanction_markup
     assert relief["inflation_q"] == approx(4.0 - 0.5 * markup["sanctions_cost"])
 
 
-def _rate_params(**over: float) -> SimpleNamespace:
+def _rate_params(**over: float) -> Any:
     values = dict(inflation_target=4.0, neutral_real_rate=2.0, taylor_inflation=0.5, taylor_gap=0.5,
                   key_rate_floor=1.0, taylor_smoothing=0.5, lending_spread=3.0, sovereign_crowding=0.5,
                   lending_speed=0.5, preferential_share=0.5, preferential_rate=3.0)
     values.update(over)
-    return SimpleNamespace(**values)
+    return params(**values)
 
 
 def _rates(**over: float) -> dict[str, float]:
@@ -548,7 +555,7 @@ def test_lending_rates_follow_the_key_rate_with_a_lag_and_the_sovereign_spread()
 
 
 def _wages(**over: float) -> dict[str, float]:
-    p = SimpleNamespace(wage_tightness=0.5, wage_correction=0.1, wage_erosion=0.5, wage_premium_base=0.1,
+    p = params(wage_tightness=0.5, wage_correction=0.1, wage_erosion=0.5, wage_premium_base=0.1,
                         wage_premium_unmet=1.0, wage_premium_spend=0.5, wage_premium_speed=0.5)
     kw = dict(wage_prev=1.0, premium_prev=0.1, output_civilian=100.0, employment_civilian=70.0,
               employment_military=4.0, output_military=100.0, procurement=100.0, unmet_military=0.0,
@@ -597,7 +604,7 @@ def test_the_military_premium_rises_with_unfilled_vacancies_and_orders() -> None
 
 
 def test_household_income_counts_soldiers_pay_once() -> None:
-    p = SimpleNamespace(average_wage_2021=0.8)
+    p = params(average_wage_2021=0.8)
     v = income.household_income(wage_civilian=1.0, wage_military=1.5, employment_civilian=70.0,
                                 employment_military=4.0, personnel=0.5, price=1.25, transfers=10.0,
                                 income_trend=80.0, p=p, B=B)
@@ -610,7 +617,7 @@ def test_household_income_counts_soldiers_pay_once() -> None:
 
 
 def test_gdp_weights_and_the_deflator_wedge() -> None:
-    p = SimpleNamespace(military_va_share=4.0, nominal_gdp_2021=120.0)
+    p = params(military_va_share=4.0, nominal_gdp_2021=120.0)
     v = income.gdp(output_civilian=100.0, output_military=200.0, price=1.1, wedge_prev=1.0, nominal_anchor=1.0,
                    deflator=1.21, p=p)
     assert v["gdp"] == approx(104.0)
@@ -624,11 +631,11 @@ def test_gdp_weights_and_the_deflator_wedge() -> None:
 # ------------------------------------------------------------------------------------------------ budget
 
 
-def _budget_params(**over: float) -> SimpleNamespace:
+def _budget_params(**over: float) -> Any:
     values = dict(oil_revenue_coef=2.0, interest_share=1.0, nwf_fx_share=0.5, nwf_draw_share=0.5,
                   fiscal_adjustment=0.0, nwf_save_share=0.5, debt_spread=0.1, debt_threshold=15.0, ofz_spread=1.0)
     values.update(over)
-    return SimpleNamespace(**values)
+    return params(**values)
 
 
 def _budget(**over: float) -> dict[str, float]:

@@ -10,9 +10,15 @@ from typing import Any
 
 from twosector.model.backend import Backend
 
-__all__ = ["GAP_BOUND", "fiscal_stance", "civilian_demand", "labour_market"]
+__all__ = ["DERIVED", "GAP_BOUND", "fiscal_stance", "civilian_demand", "labour_market"]
 
 Value = Any  # float or np.ndarray of shape (n,)
+
+#: parameter-only terms of these equations, computed once per run and read as ``p.<name>`` (see
+#: :data:`twosector.model.engine.DERIVED`)
+DERIVED: dict[str, Any] = {
+    "vacancy_tightness_pp": lambda p, B: p.vacancy_tightness * 100,
+}
 
 GAP_BOUND = 25.0  # bound of the demand gap d (% of the anchor), a guard against explosive draws
 
@@ -63,7 +69,7 @@ def labour_market(
     u = unemployed / labour_force
     unmet_c = B.maximum(labour_needed - employment_civilian, 0.0)
     unmet_m = B.maximum(military_labour_demand - employment_military, 0.0)
-    shortage = p.vacancies_frictional * B.exp(p.vacancy_tightness * 100 * (u_nat - u)) + unmet_c + unmet_m
+    shortage = p.vacancies_frictional * B.exp(p.vacancy_tightness_pp * (u_nat - u)) + unmet_c + unmet_m
     return {
         "unemployed": unemployed, "unemployment_share": u, "unemployment_rate": 100 * u,
         "unmet_civilian_demand": unmet_c, "unmet_military_demand": unmet_m, "labour_shortage": shortage,

@@ -17,14 +17,22 @@ from typing import Any
 import numpy as np
 
 from twosector.model import demand, fiscal, income, post, prices, supply
-from twosector.model.backend import Backend, backend_for
+from twosector.model.backend import SCALAR, Backend, backend_for
 from twosector.model.catalogue import EXOG, LEVER_KEYS
 
-__all__ = ["run", "run_many", "K_FLOOR", "COVID_QUARTERS"]
+__all__ = ["run", "run_many", "parameters", "DERIVED", "K_FLOOR", "COVID_QUARTERS"]
 
 K_FLOOR = 0.5  # civilian capital cannot fall below half its pre-war trend
 #: the quarters of the COVID demand shock (positions relative to 2021Q1) and their parameters
 COVID_QUARTERS = {-3: "covid_2020q2", -2: "covid_2020q3", -1: "covid_2020q4", 0: "covid_2021q1"}
+#: the parameter-only terms of every block (``<module>.DERIVED``) and of the laws of motion, computed once per
+#: run: name -> function of the parameters ``p`` and the backend ``B``
+DERIVED: dict[str, Any] = {
+    **supply.DERIVED, **demand.DERIVED, **prices.DERIVED, **income.DERIVED, **fiscal.DERIVED,
+    "army_no_return": lambda p, B: 1 - p.army_return_share,
+    "investment_sensitivity_neg": lambda p, B: -p.investment_sensitivity,
+    "military_investment_rate_neg": lambda p, B: -p.military_investment_rate,
+}
 
 
 @dataclass(slots=True)
@@ -100,11 +108,10 @@ def _constants(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: 
     defence_2021 = float(np.mean(x["defence_spending"][i2021]))
     return {
         "t_mid": t_mid, "g_w": g_w, "u_nat": u_nat, "u_min": f["unemployment_floor"] / 100,
-        "rho": (f["input_elasticity"] - 1.0) / f["input_elasticity"],
         "rr_neutral": f["neutral_real_rate"] + f["lending_spread"],  # neutral real civilian lending rate
         "defence_2021": defence_2021, "procurement_2021": (1 - f["personnel_share_2021"]) * defence_2021,
         "paths": {"trend": trend, "lf_trend": lf_trend, "l_bar": l_bar, "w_trend": w_trend,
-                  "workforce": lf_trend / f["labour_force_2021"][:, None],
+                  "military_n0": f["employment_military_2021"][:, None] * (lf_trend / f["labour_force_2021"][:, None]),
                   "transfers": transfers, "income_trend": income_trend, "covid": covid},
     }
 
@@ -148,15 +155,33 @@ def _slotted(names: tuple[str, ...]) -> type:
     return type("Parameters", (), {"__slots__": names})
 
 
-def _namespace(values: Mapping[str, Any]) -> Any:
-    """The parameters as attributes (``p.name``) of a slotted object.
+def parameters(values: Mapping[str, Any], B: Backend = SCALAR) -> Any:
+    """The parameters as attributes (``p.name``) of a slotted object, with their derived terms.
 
     The blocks read over a hundred parameters a quarter; a slot is read several times faster than an entry of
-    an instance dict (``SimpleNamespace``), which matters on the scalar path.
+    an instance dict (``SimpleNamespace``), which matters on the scalar path. The terms of :data:`DERIVED` are
+    computed here once instead of every quarter (each is a numpy call a quarter on the vectorised path).
+
+    Parameters
+    ----------
+    values : mapping of str -> float or array (n,)
+        Parameters by name (a subset is allowed: a derived term whose parameters are missing is left out).
+    B : Backend, default SCALAR
+        The backend of the values (:data:`~twosector.model.backend.VECTOR` for arrays).
+
+    Returns
+    -------
+    object
+        ``p.<name>`` for every name of ``values`` and of :data:`DERIVED` that could be computed.
     """
-    p = _slotted(tuple(values))()
+    p = _slotted(tuple(dict.fromkeys([*values, *DERIVED])))()
     for name, value in values.items():
         setattr(p, name, value)
+    for name, rule in DERIVED.items():
+        try:
+            setattr(p, name, rule(p, B))
+        except AttributeError:  # a parameter it needs is missing
+            continue
     return p
 
 
@@ -181,7 +206,7 @@ def _supply_side(s: State, x: Mapping[str, Any], lv: Mapping[str, float], k: Map
     v.update(supply.critical_inputs(
         stock=s.substitution, drag=s.drag, availability=x["critical_availability"],
         input_sanctions=lv["input_sanctions"], secondary_sanctions=lv["secondary_sanctions"],
-        tech_controls=lv["tech_controls"], unlifted=unlifted, rho=k["rho"], p=p, B=B))
+        tech_controls=lv["tech_controls"], unlifted=unlifted, p=p, B=B))
     # [B0] budgets are set on the nominal GDP expected for the quarter: last quarter's, grown at its average
     # growth over the last three quarters
     v["nominal_gdp_expected"] = ngdp = s.nominal_gdp * (s.nominal_gdp / s.ngdp_hist[0]) ** (1 / 3)
@@ -194,15 +219,14 @@ def _supply_side(s: State, x: Mapping[str, Any], lv: Mapping[str, float], k: Map
     v.update(supply.military(
         procurement=v["procurement"], price_m_prev=s.price_military, capital=s.capital_military,
         employment_prev=s.employment_military, utilisation_prev=s.utilisation_military,
-        expected_prev=s.orders_expected, m_rho=v["m_rho"], rho=k["rho"], drag=v["tech_drag"],
-        trend=x["trend"], workforce=x["workforce"], procurement_2021=k["procurement_2021"], wartime=x["war"],
-        p=p, B=B))
+        expected_prev=s.orders_expected, m_rho=v["m_rho"], drag=v["tech_drag"], trend=x["trend"],
+        n0=x["military_n0"], procurement_2021=k["procurement_2021"], wartime=x["war"], p=p, B=B))
     v["preferential_credit"] = p.preferential_credit_ratio * v["procurement"] * x["preferential_credit"] * (1 - c)
     v.update(supply.civilian_supply(
         labour_force=v["labour_force"], employment_military=v["employment_military"],
         skilled_emigrants=v["skilled_emigrants"], capital=s.capital, tech_drag=v["tech_drag"], m_rho=v["m_rho"],
         trend=x["trend"], lockdown=p.covid_supply_share * x["covid"], l_bar=x["l_bar"], u_nat=k["u_nat"],
-        u_min=k["u_min"], rho=k["rho"], p=p, B=B))
+        u_min=k["u_min"], p=p, B=B))
     return v
 
 
@@ -293,17 +317,18 @@ def _nominal_side(v: dict[str, Any], s: State, x: Mapping[str, Any], x_prev: Map
 def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[str, Any], p: Any,
              B: Backend) -> None:
     """Laws of motion: carry this quarter's values into the state of the next."""
-    s.lost = s.lost + p.army_attrition * v["army_w"] * (1 - p.army_return_share)  # [N3]
-    s.capital = B.maximum(s.capital * B.exp(-p.investment_sensitivity * (v["real_rate_civilian"] - k["rr_neutral"])
-                                            / 400 + supply.capital_growth(drag=v["tech_drag"], exposure=1.0, p=p)),
+    s.lost = s.lost + p.army_attrition * v["army_w"] * p.army_no_return  # [N3]
+    rate = p.investment_sensitivity_neg * (v["real_rate_civilian"] - k["rr_neutral"]) / 400
+    s.capital = B.maximum(s.capital * B.exp(rate + supply.capital_growth(drag=v["tech_drag"],
+                                                                         loss=p.renewal_loss_civilian)),
                           K_FLOOR)  # [C7] [M5]
     # [Y8] military capital grows while orders exceed output at normal utilisation, faster when credit is cheap
     # (preferential loans at the military lending rate); idle capacity is mothballed slowly
-    cost = B.exp(-p.military_investment_rate * (v["lending_rate_military"] - v["inflation_expectations"]) / 100)
+    cost = B.exp(p.military_investment_rate_neg * (v["lending_rate_military"] - v["inflation_expectations"]) / 100)
     excess = B.maximum(v["military_overload"], 0.0)
     idle = B.maximum(1 - v["military_utilisation"], 0.0)
     growth = p.military_investment * excess * cost - p.military_depreciation * idle \
-        + supply.capital_growth(drag=v["tech_drag"], exposure=p.military_tech_exposure, p=p)  # [M5]
+        + supply.capital_growth(drag=v["tech_drag"], loss=p.renewal_loss_military)  # [M5]
     s.capital_military = s.capital_military * B.exp(growth)
     s.price_military = supply.military_price(  # [Y7]
         price_prev=s.price_military, inflation_q=v["inflation_q"], sanctions_cost=v["sanctions_cost"],
@@ -447,13 +472,13 @@ def run_many(
                               for name, v in {**exog, **per_draw}.items()}, n)
     paths = {**k["paths"], "trend_growth": np.broadcast_to(f["potential_growth"][:, None] / 400, (n, T))}
     if B.name == "scalar":
-        params = _namespace({name: float(v[0]) for name, v in f.items()})
+        params = parameters({name: float(v[0]) for name, v in f.items()}, B)
         k = {**{name: _as_scalars(v) for name, v in k.items() if name != "paths"}, "paths": k["paths"]}
         for name in State.__slots__:
             setattr(s, name, _as_scalars(getattr(s, name)))
         x_rows = _rows({**exog, **{name: a[0] for name, a in {**per_draw, **paths}.items()}}, T)
     else:
-        params = _namespace(f)
+        params = parameters(f, B)
         x_rows = _rows(exog, T)
         for t, row in enumerate(x_rows):
             row.update({name: a[:, t] for name, a in {**per_draw, **paths}.items()})

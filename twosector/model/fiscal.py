@@ -10,9 +10,16 @@ from typing import Any
 
 from twosector.model.backend import Backend
 
-__all__ = ["budget"]
+__all__ = ["DERIVED", "budget"]
 
 Value = Any  # float or np.ndarray of shape (n,)
+
+#: parameter-only terms of these equations, computed once per run and read as ``p.<name>`` (see
+#: :data:`twosector.model.engine.DERIVED`)
+DERIVED: dict[str, Any] = {
+    "interest_rate_gdp": lambda p, B: p.interest_share / 100,
+    "debt_repay_share": lambda p, B: 1 - p.nwf_save_share,
+}
 
 
 def budget(
@@ -32,7 +39,7 @@ def budget(
     oil = p.oil_revenue_coef * oil_volume * realised * usd_rub / 1000  # [B1]
     non_oil = tax_rate / 100 * nominal_gdp  # [B2]
     revenue = oil + non_oil
-    interest = p.interest_share / 100 * nominal_gdp + debt_prev * ofz_prev / 400  # [B3]
+    interest = p.interest_rate_gdp * nominal_gdp + debt_prev * ofz_prev / 400  # [B3]
     deficit = B.maximum(defence + other_planned + interest - revenue, 0.0)
     reval = war * nwf_prev * p.nwf_fx_share * (usd_rub / usd_rub_prev - 1)  # [B5]
     need = war * p.nwf_draw_share * deficit
@@ -44,7 +51,7 @@ def budget(
     surplus = B.maximum(balance, 0.0)
     # a surplus goes to the NWF in the share nwf_save_share, repays debt with the rest; once no debt is left, it
     # all goes to the NWF
-    save = war * (surplus - B.minimum((1 - p.nwf_save_share) * surplus, B.maximum(debt_prev, 0.0)))
+    save = war * (surplus - B.minimum(p.debt_repay_share * surplus, B.maximum(debt_prev, 0.0)))
     nwf = nwf_prev + reval + save - draw
     # [B7] flows outside the model (transfers, freezes, conversions) steer the stock to the next observed
     # value: each quarter closes 1/left of the remaining gap, so the stock hits it exactly (0 in projection)

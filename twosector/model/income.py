@@ -11,9 +11,21 @@ from typing import Any
 
 from twosector.model.backend import Backend
 
-__all__ = ["wages", "household_income", "gdp"]
+__all__ = ["DERIVED", "wages", "household_income", "gdp"]
 
 Value = Any  # float or np.ndarray of shape (n,)
+
+#: parameter-only terms of these equations, computed once per run and read as ``p.<name>`` (see
+#: :data:`twosector.model.engine.DERIVED`)
+DERIVED: dict[str, Any] = {
+    # annual rates: four quarters; the tightness per pp of unemployment
+    "wage_tightness_pp": lambda p, B: 4 * p.wage_tightness * 100,
+    "wage_correction_annual": lambda p, B: 4 * p.wage_correction,
+    # the value-added weights of the two sectors in real GDP [G1] and 2021 nominal GDP per quarter
+    "military_weight": lambda p, B: p.military_va_share / 100,
+    "civilian_weight": lambda p, B: 1 - p.military_weight,
+    "nominal_gdp_2021_q": lambda p, B: p.nominal_gdp_2021 / 4,
+}
 
 
 def wages(
@@ -33,12 +45,13 @@ def wages(
     industry pays a premium that rises with its unfilled vacancies and with orders it cannot fill (hiring at a
     premium from the one labour pool).
     """
-    prod_rel = (output_civilian / (100 * trend)) / B.maximum(employment_civilian / l_bar, 1e-9)
+    potential_path = 100 * trend
+    prod_rel = (output_civilian / potential_path) / B.maximum(employment_civilian / l_bar, 1e-9)
     wage_gap = 100 * B.log(wage_prev / (wage_trend * prod_rel))
-    growth = (trend_wage_growth + 4 * p.wage_tightness * 100 * (u_nat - unemployment_share)
-              - 4 * p.wage_correction * wage_gap - p.wage_erosion * (inflation_q - expected))
+    growth = (trend_wage_growth + p.wage_tightness_pp * (u_nat - unemployment_share)
+              - p.wage_correction_annual * wage_gap - p.wage_erosion * (inflation_q - expected))
     wc = wage_prev * B.exp(growth / 400)
-    prod_pot = (potential / (100 * trend)) / B.maximum(l_pot / l_bar, 1e-9)
+    prod_pot = (potential / potential_path) / B.maximum(l_pot / l_bar, 1e-9)
     ulc_gap = 100 * B.log(wc / (wage_trend * prod_pot))  # real unit labour cost relative to its no-war path
     target = (p.wage_premium_base + p.wage_premium_unmet * unmet_military / B.maximum(employment_military, 1e-9)
               + p.wage_premium_spend * B.log(B.maximum(procurement, output_military) / output_military))
@@ -73,7 +86,6 @@ def gdp(
     deflator: float, p: Any,
 ) -> dict[str, Value]:
     """[G1] real GDP (index level) and [G3] nominal GDP (trn RUB per quarter) with the deflator/CPI wedge."""
-    w = p.military_va_share / 100
-    real = (1 - w) * output_civilian + w * output_military
+    real = p.civilian_weight * output_civilian + p.military_weight * output_military
     wedge = nominal_anchor * deflator / price + (1 - nominal_anchor) * wedge_prev
-    return {"gdp": real, "wedge": wedge, "nominal_gdp": p.nominal_gdp_2021 / 4 * real / 100 * price * wedge}
+    return {"gdp": real, "wedge": wedge, "nominal_gdp": p.nominal_gdp_2021_q * real / 100 * price * wedge}

@@ -10,9 +10,18 @@ from typing import Any
 
 from twosector.model.backend import Backend
 
-__all__ = ["ULC_BOUND", "exchange_rate", "expectations", "prices", "rates"]
+__all__ = ["DERIVED", "ULC_BOUND", "exchange_rate", "expectations", "prices", "rates"]
 
 Value = Any  # float or np.ndarray of shape (n,)
+
+#: parameter-only terms of these equations, computed once per run and read as ``p.<name>`` (see
+#: :data:`twosector.model.engine.DERIVED`)
+DERIVED: dict[str, Any] = {
+    "fx_oil_elasticity_neg": lambda p, B: -p.fx_oil_elasticity,
+    "pass_through_lagged": lambda p, B: 1 - p.pass_through_impact,
+    "phillips_expected": lambda p, B: 1 - p.phillips_lag,
+    "taylor_weight": lambda p, B: 1 - p.taylor_smoothing,
+}
 
 ULC_BOUND = 10.0  # bound of the unit-labour-cost gap in the Phillips curve (%), a guard against explosive draws
 
@@ -31,7 +40,7 @@ def exchange_rate(
     deterministic paths, a draw of the ruble's risk model in a Monte Carlo (:mod:`twosector.risks`).
     """
     drift = (inflation_prev - p.world_inflation) / 400 + shock
-    projected = base_prev * B.exp(drift) * (urals / urals_prev) ** (-p.fx_oil_elasticity)
+    projected = base_prev * B.exp(drift) * (urals / urals_prev) ** p.fx_oil_elasticity_neg
     base = fx_anchor * fx_data + (1 - fx_anchor) * projected
     return {"usd_rub_base": base, "usd_rub": base * (urals / realised) ** p.fx_oil_elasticity}
 
@@ -90,16 +99,16 @@ def prices(
       prices).
     """
     imported = 400 * B.log(usd_rub / usd_rub_prev) + p.world_inflation - inflation_prev
-    sanctions = 400 * B.log((1 + p.controlled_import_share * import_markup / 100 + settlement / 100)
-                            / (1 + p.controlled_import_share * import_markup_prev / 100 + settlement_prev / 100))
-    fx = p.pass_through_impact * imported + (1 - p.pass_through_impact) * imported_prev
+    costs = 1 + p.controlled_import_share * import_markup / 100 + settlement / 100  # import costs, pre-war = 1
+    sanctions = 400 * B.log(costs / (1 + p.controlled_import_share * import_markup_prev / 100 + settlement_prev / 100))
+    fx = p.pass_through_impact * imported + p.pass_through_lagged * imported_prev
     passed = p.pass_through * fx + p.markup_pass_through * sanctions
     pressure = B.maximum(demand_gap, 0.0) + p.phillips_slack * B.minimum(demand_gap, 0.0)
-    core = (p.phillips_lag * core_prev + (1 - p.phillips_lag) * expected + p.phillips_slope * pressure
+    core = (p.phillips_lag * core_prev + p.phillips_expected * expected + p.phillips_slope * pressure
             + p.phillips_ulc * B.clip(ulc_gap_prev, -ULC_BOUND, ULC_BOUND))
     pi = core + passed
     price = price_prev * B.exp(pi / 400)
-    cost = usd_rub * (1 + p.controlled_import_share * import_markup / 100 + settlement / 100)
+    cost = usd_rub * costs
     return {"import_cost": cost, "imported_inflation": imported, "sanctions_cost": sanctions, "core_inflation": core,
             "inflation_q": pi, "price_level": price, "cpi_inflation": 100 * (price / price_4q_ago - 1)}
 
@@ -118,7 +127,7 @@ def rates(
     target = p.inflation_target
     i_star = p.neutral_real_rate + cpi_inflation + p.taylor_inflation * (cpi_inflation - target) \
         + p.taylor_gap * demand_gap
-    i = B.maximum(p.key_rate_floor, p.taylor_smoothing * key_rate_prev + (1 - p.taylor_smoothing) * i_star)
+    i = B.maximum(p.key_rate_floor, p.taylor_smoothing * key_rate_prev + p.taylor_weight * i_star)
     if rate_anchor:  # [R2] history with key-rate data: the rate follows the data (a conditioning path)
         i = rate_anchor * key_rate_data + (1 - rate_anchor) * i
     lending_target = i + p.lending_spread + p.sovereign_crowding * sovereign_spread

@@ -12,11 +12,37 @@ from typing import Any, NamedTuple
 from twosector.model.backend import Backend
 
 __all__ = [
-    "labour_supply", "critical_inputs", "defence_split", "military", "military_price", "capital_growth",
+    "DERIVED", "labour_supply", "critical_inputs", "defence_split", "military", "military_price", "capital_growth",
     "Technology", "produce", "require", "civilian_supply", "civilian_employment",
 ]
 
 Value = Any  # float or np.ndarray of shape (n,)
+
+#: parameter-only terms of these equations, computed once per run and read as ``p.<name>`` (the engine's
+#: :func:`~twosector.model.engine.parameters`); a function of the parameters ``p`` and the backend ``B``
+DERIVED: dict[str, Any] = {
+    "army_retention": lambda p, B: 1 - p.army_attrition,
+    "emigrant_stay": lambda p, B: 1 - p.emigrant_return_rate,
+    "skilled_emigrant_lf_share": lambda p, B: p.skilled_share * p.emigrant_lf_share,
+    "personnel_share_max": lambda p, B: 1 - p.procurement_floor,
+    # the CES exponent of the critical input [C2] [Y3] and its inverse
+    "input_rho": lambda p, B: (p.input_elasticity - 1.0) / p.input_elasticity,
+    "input_rho_inverse": lambda p, B: 1 / p.input_rho,
+    "military_other_share": lambda p, B: 1 - p.critical_input_share_mil,
+    "military_labour_share": lambda p, B: 1 - p.military_capital_share,
+    "military_labour_exponent": lambda p, B: 1 / p.military_labour_share,
+    # the normal utilisation cannot exceed the most the plants can run: with normal > max (both inside their
+    # ranges) the hiring target, capped at max utilisation, would shrink the workforce every quarter to nothing
+    "military_utilisation_war": lambda p, B: B.minimum(p.military_utilisation_normal, p.military_utilisation_max),
+    "civilian_other_share": lambda p, B: 1 - p.critical_input_share_civ,
+    "civilian_labour_share": lambda p, B: 1 - p.capital_share,
+    "civilian_labour_exponent": lambda p, B: 1 / p.civilian_labour_share,
+    "skilled_extra_loss": lambda p, B: p.skilled_productivity - 1,
+    # capacity growth lost per unit of technology drag [M5]: civilian (exposure 1) and military
+    "renewal_loss_civilian": lambda p, B: -p.capital_renewal * 1.0,
+    "renewal_loss_military": lambda p, B: -p.capital_renewal * p.military_tech_exposure,
+    "hoarding_rest": lambda p, B: 1 - p.hoarding_speed,
+}
 
 
 def labour_supply(
@@ -28,11 +54,11 @@ def labour_supply(
     ``army_w`` is the war-time army stock before demobilisation, ``lost`` the cumulative leavers who do not
     return, ``skilled_x`` the stock of extra (lever-induced) skilled emigrants, all from last quarter.
     """
-    army_w = army_w * (1 - p.army_attrition) + (mobilised + recruits) * (1 - ceasefire)
+    army_w = army_w * p.army_retention + (mobilised + recruits) * (1 - ceasefire)
     army = army_w * (1 - demobilisation * ceasefire)
-    skilled_x = skilled_x * (1 - p.emigrant_return_rate) + skilled_emigration / 4
+    skilled_x = skilled_x * p.emigrant_stay + skilled_emigration / 4
     em_lf = p.emigrant_lf_share * emigrants + skilled_x
-    skilled_lf = p.skilled_share * p.emigrant_lf_share * emigrants + skilled_x
+    skilled_lf = p.skilled_emigrant_lf_share * emigrants + skilled_x
     return {
         "army_w": army_w, "army_personnel": army, "skilled_x": skilled_x, "emigrants_lf": em_lf,
         "skilled_emigrants": skilled_lf, "labour_force": lf_trend - army - lost - em_lf,
@@ -42,7 +68,7 @@ def labour_supply(
 
 def critical_inputs(
     *, stock: Value, drag: Value, availability: float, input_sanctions: float, secondary_sanctions: float,
-    tech_controls: float, unlifted: float, rho: Value, p: Any, B: Backend,
+    tech_controls: float, unlifted: float, p: Any, B: Backend,
 ) -> dict[str, Value]:
     """[M1]-[M4] critical imports, the import-substitution stock and the technology drag.
 
@@ -58,7 +84,7 @@ def critical_inputs(
     m = B.minimum(avail + stock, 1.0)
     drag = drag + p.tech_adjust * (p.tech_drag_max * tech_controls * unlifted - drag)
     return {"critical_availability": avail, "import_substitution": stock, "critical_inputs": m,
-            "m_rho": m**rho, "tech_drag": drag}
+            "m_rho": m**p.input_rho, "tech_drag": drag}
 
 
 def defence_split(
@@ -72,15 +98,14 @@ def defence_split(
     ``procurement_floor`` of defence spending. ``defence_2021`` is the 2021 quarterly average.
     """
     pay = price * (p.personnel_share_2021 * defence_2021 + p.soldier_pay * army / 4)
-    personnel = B.minimum(pay, (1 - p.procurement_floor) * defence)
+    personnel = B.minimum(pay, p.personnel_share_max * defence)
     return {"personnel_spending": personnel, "procurement": defence - personnel}
 
 
 def military(
     *, procurement: Value, price_m_prev: Value, capital: Value, employment_prev: Value, utilisation_prev: Value,
     expected_prev: Value,
-    m_rho: Value, rho: Value, drag: Value, trend: Value, workforce: Value, procurement_2021: float, wartime: float,
-    p: Any, B: Backend,
+    m_rho: Value, drag: Value, trend: Value, n0: Value, procurement_2021: float, wartime: float, p: Any, B: Backend,
 ) -> dict[str, Value]:
     """[Y2]-[Y6] real orders, military capacity, hiring, output and utilisation.
 
@@ -88,30 +113,29 @@ def military(
     ``u`` relative to pre-war (1 in 2021, at most ``military_utilisation_max``: shifts and spare capacity),
     military capital ``K`` relative to its pre-war trend, employment ``N``, ``A`` the critical-input and
     technology factor, ``trend`` the pre-war potential path (productivity grows as in the civilian sector) and
-    ``N0`` the no-war workforce: 2021 employment moving with the trend labour force (``workforce`` = the trend
-    labour force relative to 2021). Without war, orders that grow with potential output need a workforce that
-    grows with the labour force. Output follows orders up to capacity; orders beyond it are not delivered (they
+    ``N0`` (``n0``) the no-war workforce: 2021 employment moving with the trend labour force. Without war,
+    orders that grow with potential output need a workforce that grows with the labour force. Output follows orders up to capacity; orders beyond it are not delivered (they
     raise military prices instead). The industry plans its workforce on expected orders, which adapt to
     real orders at ``military_order_adapt`` a quarter (``expected_prev`` is last quarter's expectation; annual
     budgets and multi-year contracts make a quarter's dip in real orders no reason to stop hiring): it hires
     towards the workforce that would produce them at the normal
-    utilisation (``military_utilisation_normal`` from the war's start, ``wartime`` = 1, also after a ceasefire:
-    the shifts are organised; 1 before the war): orders above that raise the military price index [Y7].
+    utilisation (``military_utilisation_normal``, at most the maximum, from the war's start, ``wartime`` = 1,
+    also after a ceasefire: the shifts are organised; 1 before the war): orders above that raise the military price index [Y7].
     Adjustment takes time: employment closes ``military_hiring_speed`` of the gap a quarter, and utilisation rises by
     at most ``military_ramp`` a quarter (new shifts need workers and organisation); it can fall at once.
     """
     q = 100 * procurement / (price_m_prev * procurement_2021)
-    om, a, n0 = p.critical_input_share_mil, p.military_capital_share, p.employment_military_2021 * workforce
-    factor = ((1 - om) + om * m_rho) ** (1 / rho) * (1 - p.military_tech_exposure * drag) * trend * capital**a
-    # the normal utilisation cannot exceed the most the plants can run: with normal > max (both inside their
-    # ranges) the hiring target, capped at max utilisation, would shrink the workforce every quarter to nothing
-    normal = 1 + wartime * (B.minimum(p.military_utilisation_normal, p.military_utilisation_max) - 1)
-    full_prev = 100 * factor * (employment_prev / n0) ** (1 - a)
+    om, a, labour = p.critical_input_share_mil, p.military_capital_share, p.military_labour_share
+    factor = (p.military_other_share + om * m_rho) ** p.input_rho_inverse * (1 - p.military_tech_exposure * drag) \
+        * trend * capital**a
+    normal = 1 + wartime * (p.military_utilisation_war - 1)
+    full_factor = 100 * factor
+    full_prev = full_factor * (employment_prev / n0) ** labour
     expected = expected_prev + p.military_order_adapt * (q - expected_prev)
     target = B.minimum(expected, p.military_utilisation_max * full_prev)
-    wanted = n0 * B.maximum(target / (100 * normal * factor), 1e-6) ** (1 / (1 - a))
+    wanted = n0 * B.maximum(target / (100 * normal * factor), 1e-6) ** p.military_labour_exponent
     n = employment_prev + p.military_hiring_speed * (wanted - employment_prev)
-    full = 100 * factor * (n / n0) ** (1 - a)  # output at pre-war utilisation
+    full = full_factor * (n / n0) ** labour  # output at pre-war utilisation
     capacity = B.minimum(p.military_utilisation_max, utilisation_prev + p.military_ramp) * full
     y = B.minimum(q, capacity)
     return {
@@ -144,49 +168,54 @@ def military_price(
     return price_prev * B.exp(pi / 400 + p.military_price_pressure * B.maximum(overload, 0.0))
 
 
-def capital_growth(*, drag: Value, exposure: Value, p: Any) -> Value:
+def capital_growth(*, drag: Value, loss: Value) -> Value:
     """[M5] the capacity growth technology controls take (log points per quarter, <= 0).
 
     Each year investment renews ``capital_renewal`` of the capital stock (depreciation plus trend growth); with
     restricted technology (imported machine tools, electronics) the renewal builds ``1 - exposure × drag`` of the
     capacity it would, so the stock grows more slowly for as long as the drag lasts: technology controls
-    lower the growth of capacity, not only its productivity. ``exposure`` is 1 for the civilian sector and
-    ``military_tech_exposure`` for the military.
+    lower the growth of capacity, not only its productivity. ``loss`` is ``-capital_renewal × exposure``, the
+    exposure 1 for the civilian sector and ``military_tech_exposure`` for the military (``p.renewal_loss_civilian``,
+    ``p.renewal_loss_military``).
     """
-    return -p.capital_renewal * exposure * drag / 4
+    return loss * drag / 4
 
 
 class Technology(NamedTuple):
-    """The civilian production function of the quarter [C2]: ``output = base × CES(v, m)``."""
+    """The civilian production function of the quarter [C2]: ``output = base × CES(v, m)``.
+
+    ``p`` holds the critical-input share ``critical_input_share_civ`` (omega), the capital share ``capital_share``
+    (alpha) and the CES exponent ``input_rho`` (rho), with their derived terms (:data:`DERIVED`).
+    """
 
     base: Value  # 100 × the pre-war potential path
     l_bar: Value  # no-war civilian employment (mn)
     tfp: Value  # k^alpha × (1 - tech drag)
     skill_loss: Value  # workers lost to skilled emigration beyond their head count
     m_rho: Value  # critical inputs to the CES power
-    omega: Value  # critical-input share
-    rho: Value  # CES exponent (input_elasticity - 1) / input_elasticity
-    alpha: Value  # capital share
+    p: Any  # the parameters
 
 
 def produce(workers: Value, tech: Technology, B: Backend) -> Value:
     """[C2] civilian output of a labour input (mn persons at normal hours), index level."""
-    base, l_bar, tfp, skill_loss, m_rho, omega, rho, alpha = tech
-    v = tfp * (B.maximum(workers - skill_loss, 1e-6) / l_bar) ** (1 - alpha)
-    return base * ((1 - omega) * v**rho + omega * m_rho) ** (1 / rho)
+    base, l_bar, tfp, skill_loss, m_rho, p = tech
+    v = tfp * (B.maximum(workers - skill_loss, 1e-6) / l_bar) ** p.civilian_labour_share
+    return base * (p.civilian_other_share * v**p.input_rho + p.critical_input_share_civ * m_rho) \
+        ** p.input_rho_inverse
 
 
 def require(output: Value, tech: Technology, B: Backend) -> Value:
     """[C3] labour input (mn persons at normal hours) needed for an output level: [C2] inverted."""
-    base, l_bar, tfp, skill_loss, m_rho, omega, rho, alpha = tech
-    v = B.maximum(((output / base) ** rho - omega * m_rho) / (1 - omega), 1e-12) ** (1 / rho)
-    return l_bar * (v / tfp) ** (1 / (1 - alpha)) + skill_loss
+    base, l_bar, tfp, skill_loss, m_rho, p = tech
+    v = B.maximum(((output / base) ** p.input_rho - p.critical_input_share_civ * m_rho) / p.civilian_other_share,
+                  1e-12) ** p.input_rho_inverse
+    return l_bar * (v / tfp) ** p.civilian_labour_exponent + skill_loss
 
 
 def civilian_supply(
     *, labour_force: Value, employment_military: Value, skilled_emigrants: Value, capital: Value,
     tech_drag: Value, m_rho: Value, trend: Value, lockdown: Value, l_bar: Value, u_nat: Value, u_min: Value,
-    rho: Value, p: Any, B: Backend,
+    p: Any, B: Backend,
 ) -> dict[str, Any]:
     """[C1]-[C4] civilian potential employment and output, and the most workers the sector can employ.
 
@@ -199,8 +228,7 @@ def civilian_supply(
     l_pot = labour_force * (1 - u_nat) - employment_military
     tech = Technology(
         base=100 * trend * B.exp(lockdown / 100), l_bar=l_bar, tfp=capital**p.capital_share * (1 - tech_drag),
-        skill_loss=(p.skilled_productivity - 1) * skilled_emigrants, m_rho=m_rho,
-        omega=p.critical_input_share_civ, rho=rho, alpha=p.capital_share,
+        skill_loss=p.skilled_extra_loss * skilled_emigrants, m_rho=m_rho, p=p,
     )
     return {
         "capital_civilian": capital, "l_pot": l_pot, "n_max": labour_force * (1 - u_min) - employment_military,
@@ -256,7 +284,7 @@ def civilian_employment(
     gap = B.minimum(needed, n_max) - employment_prev
     idle = B.maximum(employment_prev - needed / p.hours_min, 0.0)
     rising = gap > 0
-    change = rising * p.hiring_speed * gap + (1 - rising) * (p.hoarding_speed * gap - (1 - p.hoarding_speed) * idle)
+    change = rising * p.hiring_speed * gap + (1 - rising) * (p.hoarding_speed * gap - p.hoarding_rest * idle)
     n = B.minimum(employment_prev + change, n_max)
     capacity = produce(n * p.hours_max, tech, B)
     y = B.minimum(demand, capacity)
