@@ -247,8 +247,13 @@ def _employment_params(**over: float) -> Any:
 
 def _employ(demand_: float, employed: float, tech: supply.Technology | None = None, n_max: float = 72.0,
             drift: float = 1.0) -> dict[str, float]:
-    return supply.civilian_employment(demand=demand_, employment_prev=employed, drift=drift, n_max=n_max,
-                                      tech=tech or _technology(), p=_employment_params(), B=B)
+    tech = tech or _technology()
+    p = _employment_params()
+    v = supply.civilian_employment(demand=demand_, employment_prev=employed, drift=drift, n_max=n_max, tech=tech,
+                                   p=p, B=B)
+    v["hours_civilian"] = supply.civilian_hours(output=v["output_civilian"], employment=v["employment_civilian"],
+                                                tech=tech, p=p, B=B)
+    return v
 
 
 def _demand_for(workers: float) -> float:
@@ -612,7 +617,8 @@ def test_household_income_counts_soldiers_pay_once() -> None:
     assert v["soldier_income"] == approx(4 * 0.5 / (1.25 * 0.8))  # 2 trn RUB a year at 2021 prices / 2021 wage
     assert v["household_income"] == approx(80.0 + 1.5 * 4 + 2.0)
     assert v["real_disposable_income"] == v["household_income"]
-    assert v["real_wage"] == approx((70 + 6) / 74)  # soldiers' pay is income, not a wage of the two sectors
+    wage = income.average_wage(wage_civilian=1.0, wage_military=1.5, employment_civilian=70.0, employment_military=4.0)
+    assert wage == approx((70 + 6) / 74)  # soldiers' pay is income, not a wage of the two sectors
     assert v["income_gap"] == approx(100 * math.log(88 / 80))
 
 
@@ -663,8 +669,8 @@ def test_budget_revenue_interest_and_a_surplus() -> None:
     assert v["interest"] == approx(0.5 + 10 * 16 / 400)
     assert v["spending"] == approx(3.0 + 8.0 + 0.9)
     assert v["budget_balance"] == approx(20.0 - 11.9)
-    assert v["budget_balance_gdp"] == approx(100 * 8.1 / 50)
-    assert v["defence_spending_gdp"] == approx(6.0)
+    assert fiscal.share_of_gdp(v["budget_balance"], 50.0) == approx(100 * 8.1 / 50)
+    assert fiscal.share_of_gdp(3.0, 50.0) == approx(6.0)
 
 
 def test_a_surplus_repays_debt_then_saves() -> None:

@@ -20,7 +20,7 @@ from twosector.model import demand, fiscal, income, post, prices, supply
 from twosector.model.backend import SCALAR, Backend, backend_for
 from twosector.model.catalogue import EXOG, LEVER_KEYS
 
-__all__ = ["run", "run_many", "parameters", "DERIVED", "K_FLOOR", "COVID_QUARTERS"]
+__all__ = ["run", "run_many", "parameters", "DERIVED", "REPORTED", "K_FLOOR", "COVID_QUARTERS"]
 
 K_FLOOR = 0.5  # civilian capital cannot fall below half its pre-war trend
 #: the quarters of the COVID demand shock (positions relative to 2021Q1) and their parameters
@@ -256,7 +256,6 @@ def _demand_side(v: dict[str, Any], s: State, x: Mapping[str, Any], k: Mapping[s
                                      army_out=v["army_personnel"] + v["army_losses"], army_out_prev=s.army_out, B=B),
         n_max=v["n_max"],
         tech=v["technology"], p=p, B=B))
-    v["output_gap_civilian"] = 100 * B.log(v["output_civilian"] / v["potential_civilian"])
     v.update(demand.labour_market(
         labour_force=v["labour_force"], employment_military=v["employment_military"],
         employment_civilian=v["employment_civilian"], labour_needed=v["labour_needed"],
@@ -312,6 +311,19 @@ def _nominal_side(v: dict[str, Any], s: State, x: Mapping[str, Any], x_prev: Map
         oil_volume=x["oil_volume"], war=x["war"], quarters_left=x["nwf_quarters_left"],
         nwf_next=x["nwf_liquid_next"], nwf_prev=s.nwf, debt_prev=s.debt, ofz_prev=s.ofz, key_rate=v["key_rate"],
         p=p, B=B))
+
+
+#: outputs no block and no law of motion reads: computed only when they are stored (``keep``)
+REPORTED: dict[str, Any] = {
+    "output_gap_civilian": lambda v, p, B: 100 * B.log(v["output_civilian"] / v["potential_civilian"]),
+    "hours_civilian": lambda v, p, B: supply.civilian_hours(
+        output=v["output_civilian"], employment=v["employment_civilian"], tech=v["technology"], p=p, B=B),
+    "real_wage": lambda v, p, B: income.average_wage(
+        wage_civilian=v["wage_civilian"], wage_military=v["wage_military"],
+        employment_civilian=v["employment_civilian"], employment_military=v["employment_military"]),
+    "budget_balance_gdp": lambda v, p, B: fiscal.share_of_gdp(v["budget_balance"], v["nominal_gdp"]),
+    "defence_spending_gdp": lambda v, p, B: fiscal.share_of_gdp(v["defence_spending"], v["nominal_gdp"]),
+}
 
 
 def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[str, Any], p: Any,
@@ -382,6 +394,30 @@ def _lever_rows(levers: Mapping[str, np.ndarray | float], n: int, T: int, B: Bac
 
 def _same_row(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return all(a[name] is b[name] or np.array_equal(a[name], b[name]) for name in a)
+
+
+def _setup(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: np.ndarray, T: int, B: Backend
+           ) -> tuple[Any, dict[str, Any], list[dict[str, Any]], State]:
+    """The parameters, constants, per-quarter exogenous rows and initial state of a run, in ``B``'s values."""
+    n = f["inflation_target"].shape[0]
+    k = _constants(f, x, i2021, T)
+    exog = {name: x[name] for name in EXOG}
+    per_draw = {name: np.asarray(exog.pop(name), dtype=float) for name in list(exog) if np.ndim(exog[name]) == 2}
+    s = _initial_state(f, k, {name: float(np.asarray(v, dtype=float).reshape(-1)[0])
+                              for name, v in {**exog, **per_draw}.items()}, n)
+    paths = {**k["paths"], "trend_growth": np.broadcast_to(f["potential_growth"][:, None] / 400, (n, T))}
+    if B.name == "scalar":
+        params = parameters({name: float(v[0]) for name, v in f.items()}, B)
+        k = {**{name: _as_scalars(v) for name, v in k.items() if name != "paths"}, "paths": k["paths"]}
+        for name in State.__slots__:
+            setattr(s, name, _as_scalars(getattr(s, name)))
+        x_rows = _rows({**exog, **{name: a[0] for name, a in {**per_draw, **paths}.items()}}, T)
+    else:
+        params = parameters(f, B)
+        x_rows = _rows(exog, T)
+        for t, row in enumerate(x_rows):
+            row.update({name: a[:, t] for name, a in {**per_draw, **paths}.items()})
+    return params, k, x_rows, s
 
 
 def run(
@@ -465,30 +501,17 @@ def run_many(
     stored = post.stored_outputs(keep)
     B = backend_for(n)
     lever_rows = [_lever_rows(levers, n, T, B) for levers in lever_sets]
-    k = _constants(f, x, i2021, T)
-    exog = {name: x[name] for name in EXOG}
-    per_draw = {name: np.asarray(exog.pop(name), dtype=float) for name in list(exog) if np.ndim(exog[name]) == 2}
-    s = _initial_state(f, k, {name: float(np.asarray(v, dtype=float).reshape(-1)[0])
-                              for name, v in {**exog, **per_draw}.items()}, n)
-    paths = {**k["paths"], "trend_growth": np.broadcast_to(f["potential_growth"][:, None] / 400, (n, T))}
-    if B.name == "scalar":
-        params = parameters({name: float(v[0]) for name, v in f.items()}, B)
-        k = {**{name: _as_scalars(v) for name, v in k.items() if name != "paths"}, "paths": k["paths"]}
-        for name in State.__slots__:
-            setattr(s, name, _as_scalars(getattr(s, name)))
-        x_rows = _rows({**exog, **{name: a[0] for name, a in {**per_draw, **paths}.items()}}, T)
-    else:
-        params = parameters(f, B)
-        x_rows = _rows(exog, T)
-        for t, row in enumerate(x_rows):
-            row.update({name: a[:, t] for name, a in {**per_draw, **paths}.items()})
+    params, k, x_rows, s = _setup(f, x, i2021, T, B)
     pick = itemgetter(*stored)
+    reported = [(name, rule) for name, rule in REPORTED.items() if name in stored]
 
     def quarters(s: State, rows: list[dict[str, Any]], slab: np.ndarray, first: int, stop: int) -> None:
         for t in range(first, stop):
             v = _supply_side(s, x_rows[t], rows[t], k, params, B)
             _demand_side(v, s, x_rows[t], k, params, B)
             _nominal_side(v, s, x_rows[t], x_rows[t - 1] if t else x_rows[0], rows[t], k, params, B)
+            for name, rule in reported:
+                v[name] = rule(v, params, B)
             B.store(slab, t, pick(v))
             _advance(s, v, x_rows[t], k, params, B)
 

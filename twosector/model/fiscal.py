@@ -10,7 +10,7 @@ from typing import Any
 
 from twosector.model.backend import Backend
 
-__all__ = ["DERIVED", "budget"]
+__all__ = ["DERIVED", "budget", "share_of_gdp"]
 
 Value = Any  # float or np.ndarray of shape (n,)
 
@@ -62,8 +62,12 @@ def budget(
     return {
         "oil_gas_revenue": oil, "non_oil_revenue": non_oil, "revenue": revenue, "interest": interest,
         "other_spending": other, "spending_cut": cut, "spending": spending, "budget_balance": balance,
-        "budget_balance_gdp": 100 * balance / nominal_gdp, "defence_spending_gdp": 100 * defence / nominal_gdp,
         "nwf_revaluation": reval, "nwf_draw": draw, "nwf_save": save, "nwf_other_flows": other_flows,
         "nwf_liquid": nwf + other_flows, "borrowing": borrowing, "new_debt": debt, "sovereign_spread": spread,
         "ofz_rate": key_rate + p.ofz_spread + spread,
     }
+
+
+def share_of_gdp(flow: Value, nominal_gdp: Value) -> Value:
+    """A quarter's budget flow in % of the quarter's nominal GDP (the balance, defence spending)."""
+    return 100 * flow / nominal_gdp

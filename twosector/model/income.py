@@ -11,7 +11,7 @@ from typing import Any
 
 from twosector.model.backend import Backend
 
-__all__ = ["DERIVED", "wages", "household_income", "gdp"]
+__all__ = ["DERIVED", "wages", "household_income", "average_wage", "gdp"]
 
 Value = Any  # float or np.ndarray of shape (n,)
 
@@ -73,12 +73,20 @@ def household_income(
     civilian = wage_civilian * employment_civilian + transfers
     soldiers = 4 * personnel / (price * p.average_wage_2021)
     household = civilian + wage_military * employment_military + soldiers
-    wage_bill = wage_civilian * employment_civilian + wage_military * employment_military
     return {
         "civilian_real_income": civilian, "soldier_income": soldiers, "household_income": household,
-        "real_disposable_income": household, "real_wage": wage_bill / (employment_civilian + employment_military),
-        "income_gap": 100 * B.log(household / income_trend),
+        "real_disposable_income": household, "income_gap": 100 * B.log(household / income_trend),
     }
+
+
+def average_wage(*, wage_civilian: Value, wage_military: Value, employment_civilian: Value,
+                 employment_military: Value) -> Value:
+    """[W4] the economy-wide average real wage: the wage bill of the two sectors over their employment.
+
+    Soldiers' pay is household income [W5], not a wage of the two sectors.
+    """
+    wage_bill = wage_civilian * employment_civilian + wage_military * employment_military
+    return wage_bill / (employment_civilian + employment_military)
 
 
 def gdp(

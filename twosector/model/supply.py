@@ -13,7 +13,7 @@ from twosector.model.backend import Backend
 
 __all__ = [
     "DERIVED", "labour_supply", "critical_inputs", "defence_split", "military", "military_price", "capital_growth",
-    "Technology", "produce", "require", "civilian_supply", "civilian_employment",
+    "Technology", "produce", "require", "civilian_supply", "civilian_employment", "civilian_hours",
 ]
 
 Value = Any  # float or np.ndarray of shape (n,)
@@ -109,20 +109,20 @@ def military(
 ) -> dict[str, Value]:
     """[Y2]-[Y6] real orders, military capacity, hiring, output and utilisation.
 
-    Production has constant returns: ``output = 100 × u × A × trend × K^a × (N/N0)^(1-a)`` with utilisation
-    ``u`` relative to pre-war (1 in 2021, at most ``military_utilisation_max``: shifts and spare capacity),
-    military capital ``K`` relative to its pre-war trend, employment ``N``, ``A`` the critical-input and
-    technology factor, ``trend`` the pre-war potential path (productivity grows as in the civilian sector) and
-    ``N0`` (``n0``) the no-war workforce: 2021 employment moving with the trend labour force. Without war,
-    orders that grow with potential output need a workforce that grows with the labour force. Output follows orders up to capacity; orders beyond it are not delivered (they
-    raise military prices instead). The industry plans its workforce on expected orders, which adapt to
-    real orders at ``military_order_adapt`` a quarter (``expected_prev`` is last quarter's expectation; annual
-    budgets and multi-year contracts make a quarter's dip in real orders no reason to stop hiring): it hires
-    towards the workforce that would produce them at the normal
-    utilisation (``military_utilisation_normal``, at most the maximum, from the war's start, ``wartime`` = 1,
-    also after a ceasefire: the shifts are organised; 1 before the war): orders above that raise the military price index [Y7].
-    Adjustment takes time: employment closes ``military_hiring_speed`` of the gap a quarter, and utilisation rises by
-    at most ``military_ramp`` a quarter (new shifts need workers and organisation); it can fall at once.
+    Production has constant returns: ``output = 100 × u × A × trend × K^a × (N/N0)^(1-a)`` with utilisation ``u``
+    relative to pre-war (1 in 2021, at most ``military_utilisation_max``: shifts and spare capacity), military
+    capital ``K`` relative to its pre-war trend, employment ``N``, ``A`` the critical-input and technology factor,
+    ``trend`` the pre-war potential path (productivity grows as in the civilian sector) and ``N0`` (``n0``) the
+    no-war workforce: 2021 employment moving with the trend labour force. Without war, orders that grow with
+    potential output need a workforce that grows with the labour force. Output follows orders up to capacity; orders
+    beyond it are not delivered (they raise military prices instead). The industry plans its workforce on expected
+    orders, which adapt to real orders at ``military_order_adapt`` a quarter (``expected_prev`` is last quarter's
+    expectation; annual budgets and multi-year contracts make a quarter's dip in real orders no reason to stop
+    hiring): it hires towards the workforce that would produce them at the normal utilisation
+    (``military_utilisation_normal``, at most the maximum, from the war's start, ``wartime`` = 1, also after a
+    ceasefire: the shifts are organised; 1 before the war): orders above that raise the military price index [Y7].
+    Adjustment takes time: employment closes ``military_hiring_speed`` of the gap a quarter, and utilisation rises
+    by at most ``military_ramp`` a quarter (new shifts need workers and organisation); it can fall at once.
     """
     q = 100 * procurement / (price_m_prev * procurement_2021)
     om, a, labour = p.critical_input_share_mil, p.military_capital_share, p.military_labour_share
@@ -288,5 +288,12 @@ def civilian_employment(
     n = B.minimum(employment_prev + change, n_max)
     capacity = produce(n * p.hours_max, tech, B)
     y = B.minimum(demand, capacity)
-    return {"employment_civilian": n, "civilian_capacity": capacity, "output_civilian": y,
-            "hours_civilian": B.maximum(require(y, tech, B) / n, p.hours_min), "labour_needed": needed}
+    return {"employment_civilian": n, "civilian_capacity": capacity, "output_civilian": y, "labour_needed": needed}
+
+
+def civilian_hours(*, output: Value, employment: Value, tech: Technology, p: Any, B: Backend) -> Value:
+    """[C6] hours per civilian worker (normal = 1): the labour ``output`` needs over the workers employed.
+
+    At least ``hours_min``: hoarded workers beyond what the output needs at the shortest hours stand idle.
+    """
+    return B.maximum(require(output, tech, B) / employment, p.hours_min)
