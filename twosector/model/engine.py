@@ -382,13 +382,14 @@ def _rows(columns: Mapping[str, Any], T: int) -> list[dict[str, Any]]:
 
 def _lever_rows(levers: Mapping[str, np.ndarray | float], n: int, T: int, B: Backend) -> list[dict[str, Any]]:
     """Per-quarter dicts of lever values: floats, or arrays ``(n,)`` for levers that differ by draw."""
-    draws = {name: np.asarray(levers[name], dtype=float) for name in LEVER_KEYS if np.ndim(levers[name]) == 2}
+    draws = {name: np.ascontiguousarray(np.transpose(levers[name]), dtype=float)  # (T, n): a row per quarter
+             for name in LEVER_KEYS if np.ndim(levers[name]) == 2}
     rows = _rows({name: levers[name] for name in LEVER_KEYS if name not in draws}, T)
     for t, row in enumerate(rows):
         if B.name == "scalar":
-            row.update({name: float(a[0, t]) for name, a in draws.items()})
+            row.update({name: float(a[t, 0]) for name, a in draws.items()})
         else:
-            row.update({name: a[:, t] for name, a in draws.items()})
+            row.update({name: a[t] for name, a in draws.items()})
     return rows
 
 
@@ -415,8 +416,9 @@ def _setup(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: np.n
     else:
         params = parameters(f, B)
         x_rows = _rows(exog, T)
+        by_quarter = {name: np.ascontiguousarray(a.T) for name, a in {**per_draw, **paths}.items()}  # (T, n)
         for t, row in enumerate(x_rows):
-            row.update({name: a[:, t] for name, a in {**per_draw, **paths}.items()})
+            row.update({name: a[t] for name, a in by_quarter.items()})
     return params, k, x_rows, s
 
 
@@ -497,7 +499,8 @@ def run_many(
     """
     n = int(np.asarray(p["inflation_target"]).shape[0])
     T = int(np.asarray(x["defence_spending"]).shape[0])
-    f = {name: np.asarray(v, dtype=float).reshape(n) for name, v in p.items()}
+    # contiguous: a column of a table of draws is a strided view, which slows every numpy call that reads it
+    f = {name: np.ascontiguousarray(v, dtype=float).reshape(n) for name, v in p.items()}
     stored = post.stored_outputs(keep)
     B = backend_for(n)
     lever_rows = [_lever_rows(levers, n, T, B) for levers in lever_sets]
