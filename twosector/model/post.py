@@ -149,15 +149,24 @@ def strain(components: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray], i_
 
 def finish(out: dict[str, np.ndarray], f: Mapping[str, np.ndarray], paths: Mapping[str, np.ndarray],
            i2021: np.ndarray, i_prewar: np.ndarray, keep: Collection[str] | None) -> dict[str, np.ndarray]:
-    """Turn the loop's stored paths ``(n, T)`` into the outputs: indices, GDP, GDP growth and strain."""
-    # before rescaling: civilian output relative to its pre-war trend, household income to its no-war path
-    rel_output = out["output_civilian"] / (100 * paths["trend"])
-    rel_income = out["real_disposable_income"] / paths["income_trend"]
-    rescale(out, i2021)
-    w_mil = f["military_va_share"][:, None] / 100
-    out["gdp"] = (1 - w_mil) * out["output_civilian"] + w_mil * out["output_military"]  # [G1]
-    out["gdp_growth"] = gdp_growth(out["gdp"], f["potential_growth"])
-    out["inflation_gap"] = out["cpi_inflation"] - f["inflation_target"][:, None]
-    out.update(strain(strain_components(out, f, rel_output, rel_income), f, i_prewar))
+    """Turn the loop's stored paths ``(n, T)`` into the outputs: indices, GDP, GDP growth and strain.
+
+    Of the outputs computed here (:data:`COMPUTED`), only those in ``keep`` (None: all) are computed.
+    """
     names = OUTPUTS if keep is None else [name for name in OUTPUTS if name in set(keep)]
+    wanted = set(names)
+    with_strain = any(name.startswith("strain_") for name in wanted)
+    if with_strain:
+        # before rescaling: civilian output relative to its pre-war trend, household income to its no-war path
+        rel_output = out["output_civilian"] / (100 * paths["trend"])
+        rel_income = out["real_disposable_income"] / paths["income_trend"]
+    rescale(out, i2021)
+    if wanted & {"gdp", "gdp_growth"}:
+        w_mil = f["military_va_share"][:, None] / 100
+        out["gdp"] = (1 - w_mil) * out["output_civilian"] + w_mil * out["output_military"]  # [G1]
+        out["gdp_growth"] = gdp_growth(out["gdp"], f["potential_growth"])
+    if "inflation_gap" in wanted:
+        out["inflation_gap"] = out["cpi_inflation"] - f["inflation_target"][:, None]
+    if with_strain:
+        out.update(strain(strain_components(out, f, rel_output, rel_income), f, i_prewar))
     return {name: out[name] for name in names}
