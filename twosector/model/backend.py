@@ -40,6 +40,11 @@ def _clip(x: float, low: float, high: float) -> float:
     return high if high < x else x
 
 
+def _clip_arrays(x: Any, low: Any, high: Any) -> Any:
+    """``np.clip`` as two ufunc calls: np.clip's Python-level dispatch costs more than the arithmetic here."""
+    return np.minimum(np.maximum(x, low), high)
+
+
 def _store_floats(slab: np.ndarray, t: int, values: Sequence[float]) -> None:
     slab[t, :, 0] = values
 
@@ -77,7 +82,7 @@ class Backend:
     store: Callable[[np.ndarray, int, Sequence[Any]], None]
 
 
-VECTOR = Backend("vector", np.minimum, np.maximum, np.exp, np.log, np.clip, _store_arrays)
+VECTOR = Backend("vector", np.minimum, np.maximum, np.exp, np.log, _clip_arrays, _store_arrays)
 SCALAR = Backend("scalar", min, max, _exp, _log, _clip, _store_floats)
 
 
