@@ -29,7 +29,7 @@ COMPUTED = frozenset({
 })
 #: loop outputs the post-processing reads: always stored
 NEEDED = frozenset({
-    "output_military", "output_civilian", "potential_civilian", "real_disposable_income", "cpi_inflation",
+    "output_military", "output_civilian", "real_disposable_income", "cpi_inflation",
     "real_rate_civilian", "labour_shortage", "unmet_military_demand", "labour_force", "wage_premium", "nwf_liquid",
     "new_debt", "nominal_gdp",
 })
