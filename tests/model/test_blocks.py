@@ -258,8 +258,8 @@ def _employ(demand_: float, employed: float, tech: supply.Technology | None = No
 
 def _demand_for(workers: float) -> float:
     """Civilian demand that needs ``workers`` at normal hours, with the critical inputs it needs [C3a]."""
-    base, l_bar, tfp, skill_loss, _, _, _, alpha = _technology()
-    return base * tfp * ((workers - skill_loss) / l_bar) ** (1 - alpha)
+    base, l_bar, tfp, skill_loss, _, p = _technology()
+    return base * tfp * ((workers - skill_loss) / l_bar) ** (1 - p.capital_share)
 
 
 def test_labour_demand_plans_the_critical_inputs_with_the_output() -> None:
@@ -270,8 +270,8 @@ def test_labour_demand_plans_the_critical_inputs_with_the_output() -> None:
     assert supply.require_proportional(_demand_for(77.0), tech) == approx(77.0)
     # near-Leontief: fixed normal inputs cap output about 2.6% above normal; past that cap [C3] has no
     # solution (its floor puts the need ~60% above l_bar), while planning the inputs along keeps it smooth
-    leontief = tech._replace(rho=-99.0)
-    ceiling = tech.base * tech.omega ** (1 / leontief.rho)
+    leontief = tech._replace(p=params(critical_input_share_civ=0.08, input_elasticity=0.01, capital_share=0.4))
+    ceiling = tech.base * 0.08 ** (1 / leontief.p.input_rho)  # rho = (0.01 - 1) / 0.01 = -99
     assert supply.require(1.01 * ceiling, leontief, B) > 1.5 * tech.l_bar
     assert supply.require_proportional(1.01 * ceiling, leontief) < 1.1 * tech.l_bar
 

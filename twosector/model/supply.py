@@ -261,7 +261,7 @@ def require_proportional(output: Value, tech: Technology) -> Value:
     ``m = output / base`` the value-added index is ``v = output / base`` as well. Unlike [C3] at fixed normal
     inputs, this stays finite for demand above the near-Leontief ceiling of normal inputs.
     """
-    return tech.l_bar * (output / (tech.base * tech.tfp)) ** (1 / (1 - tech.alpha)) + tech.skill_loss
+    return tech.l_bar * (output / (tech.base * tech.tfp)) ** tech.p.civilian_labour_exponent + tech.skill_loss
 
 
 def civilian_employment(
