@@ -84,9 +84,10 @@ def test_paths_draws_observed_series_derived_from_the_data_and_says_how():
     data = [t for t in fig.data if t.name == "data"]
     assert len(data) == 3 and all(t.mode == "markers" for t in data)
     usd, fx = twosector.series("milex_sipri_usd"), twosector.series("usd_rub_y")
-    # SIPRI's total in rubles, per quarter, where both are known from 2021 (no dollar figure for 2021)
-    assert [pd.Timestamp(x).year for x in data[0].x] == [2022, 2023, 2024]
-    assert list(data[0].y) == pytest.approx([usd[y] * fx[y] / 4000 for y in ("2022", "2023", "2024")])
+    # SIPRI's total in rubles, per quarter, 2021-2024 (the outcomes, not the budget laws); 2024 is the latest
+    # edition's figure in current USD at the year's average rate
+    assert [pd.Timestamp(x).year for x in data[0].x] == [2021, 2022, 2023, 2024]
+    assert data[0].y[-1] == pytest.approx(usd["2024"] * fx["2024"] / 4000)
     growth = twosector.series("real_disposable_income_growth")
     assert list(data[1].y) == pytest.approx([100.0, 100 + growth["2022"],
                                              (100 + growth["2022"]) * (1 + growth["2023"] / 100),
@@ -95,10 +96,10 @@ def test_paths_draws_observed_series_derived_from_the_data_and_says_how():
     # the share of GDP is SIPRI's own series, observed
     assert list(data[2].y) == pytest.approx(list(twosector.series("milex_sipri_gdp").to_numpy()))
     caption = fig.layout.annotations[-1].text.replace("<br>", " ")
-    assert "SIPRI's military expenditure in rubles, the model's measure" in caption and "SIPRI" in caption
+    assert "SIPRI's military expenditure in rubles, the model's measure" in caption and "spliced" in caption
     assert "index 2021 = 100 chained from the annual growth of real disposable income" in caption
     # the model's history is the same measure: its yearly totals are the data's
-    for year, value in zip((2022, 2023, 2024), data[0].y, strict=True):
+    for year, value in zip((2021, 2022, 2023, 2024), data[0].y, strict=True):
         assert baseline.loc[str(year), "defence_spending"].mean() == pytest.approx(value)
 
 

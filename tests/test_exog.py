@@ -9,7 +9,7 @@ import pytest
 import twosector
 from twosector import exog
 from twosector.data import series
-from twosector.errors import ScenarioError
+from twosector.errors import DataError, ScenarioError
 
 
 def _annual(name: str) -> dict[int, float]:
@@ -260,15 +260,19 @@ def test_a_bad_cut_off_quarter_is_one_clear_error(func) -> None:
 def test_military_expenditure_is_sipris_total_in_rubles_and_scales_the_budget_laws() -> None:
     milex = exog.military_expenditure()
     usd, fx, chapter = series("milex_sipri_usd"), series("usd_rub_y"), series("defence_spending")
+    growth, cpi = series("milex_sipri_growth"), series("cpi_yoy_q")
     year = lambda y: pd.Period(str(y), freq="Y")  # noqa: E731
-    for y in (2022, 2023, 2024):  # SIPRI converts at the year's average rate: inverted here
-        assert milex[y] == pytest.approx(usd[year(y)] * fx[year(y)] / 1000)
-    assert milex.index.min() == 2021  # earlier dollar figures come from other SIPRI editions
-    # 2021: SIPRI's share of GDP (3.7%) of 2021 nominal GDP, the 2022 level taken back by real growth and deflator
-    y22 = year(2022)
-    n21 = series("gdp_nominal")[y22] / ((1 + series("gdp_growth")[y22] / 100)
-                                         * (1 + series("gdp_deflator_growth")[y22] / 100))
-    assert 100 * milex[2021] / n21 == pytest.approx(series("milex_sipri_gdp")[year(2021)])
+    # the latest edition's figure: SIPRI converts at the year's average rate, inverted here
+    assert milex[2024] == pytest.approx(usd[year(2024)] * fx[year(2024)] / 1000)
+    assert milex.index.min() == 2021  # earlier dollar figures are not used
+    # one series: each year's nominal growth is SIPRI's real growth times the average CPI inflation
+    for y in (2022, 2023, 2024):
+        average_cpi = cpi[cpi.index.year == y].mean()
+        assert milex[y] / milex[y - 1] == pytest.approx((1 + growth[year(y)] / 100) * (1 + average_cpi / 100))
+    # the splice agrees with the 2024 edition's own 2023 level, while the 2023 edition's 2022 level is far
+    # below it: SIPRI revised the earlier years (the reason for the splice)
+    assert milex[2023] == pytest.approx(usd[year(2023)] * fx[year(2023)] / 1000, rel=0.02)
+    assert usd[year(2022)] * fx[year(2022)] / 1000 < 0.9 * milex[2022]
     # wider than the "National defence" chapter, steadier (the chapter more than doubles in 2024)
     assert (milex[[2022, 2023, 2024]].to_numpy() > chapter[[year(y) for y in (2022, 2023, 2024)]].to_numpy()).all()
     assert milex[2024] / milex[2023] < chapter[year(2024)] / chapter[year(2023)]
@@ -276,3 +280,22 @@ def test_military_expenditure_is_sipris_total_in_rubles_and_scales_the_budget_la
     plan = series("defence_spending", vintage="plan")
     for y in (2025, 2026, 2027):
         assert milex[y] == pytest.approx(plan[year(y)] * milex[2024] / chapter[year(2024)])
+
+
+@pytest.mark.parametrize(("cut", "error", "match"), [
+    ("2025Q1", ScenarioError, r"end_history 2025Q1 is after the end of the data \(2024Q4\).*up to 2024Q4"),
+    ("2019Q4", DataError, r"no defence figure is known by end_history 2019Q4.*first is 2021"),
+])
+def test_a_cut_off_outside_the_data_is_a_clear_error(cut: str, error: type, match: str) -> None:
+    with pytest.raises(error, match=match):
+        exog.military_expenditure(cut)
+    with pytest.raises(error, match=match if error is ScenarioError else "no defence figure"):
+        exog.paths(end_history=cut)
+
+
+def test_negative_flows_of_people_are_refused() -> None:
+    x = exog.paths(end="2030Q4")
+    x.loc["2025Q1":, "contract_recruits"] = -0.1
+    with pytest.raises(ScenarioError, match=r"'contract_recruits' has negative values \(first at 2025Q1, -0.1\); "
+                                            r"allowed: >= 0 \(mn persons per quarter\)"):
+        exog.validate_exog(x, pd.Period("2030Q4", freq="Q"))

@@ -108,9 +108,10 @@ OBSERVED_SERIES: dict[str, str] = {
 #: :func:`paths` with the derivation and the years left out in the caption.
 DERIVED_SERIES: dict[str, tuple[tuple[str, ...], str]] = {
     "defence_spending": (
-        ("milex_sipri_usd", "usd_rub_y"),
-        "SIPRI's military expenditure in rubles, the model's measure: current USD x the year's average RUB per "
-        "USD / 1000, a quarter of the annual total (trn RUB per quarter), from 2021",
+        ("milex_sipri_usd", "usd_rub_y", "milex_sipri_growth", "cpi_yoy_q"),
+        "SIPRI's military expenditure in rubles, the model's measure (exog.military_expenditure): 2024 in current "
+        "USD x the year's average RUB per USD, earlier years back to 2021 spliced with SIPRI's real growth and "
+        "the average CPI; a quarter of the annual total (trn RUB per quarter)",
     ),
     "real_disposable_income": (
         ("real_disposable_income_growth",),
@@ -410,8 +411,8 @@ def derived_history(variable: str, data: Any = None) -> pd.Series:
     Parameters
     ----------
     variable : str
-        ``"defence_spending"`` (``milex_sipri_usd`` x ``usd_rub_y`` / 1000 / 4, from 2021, in the years with
-        both: the model's measure, :func:`twosector.exog.military_expenditure`) or
+        ``"defence_spending"`` (the model's measure, :func:`twosector.exog.military_expenditure`, / 4, the
+        years 2021 to the data's end) or
         ``"real_disposable_income"`` (2021 = 100, chained from ``real_disposable_income_growth`` up to
         its first missing year).
     data : path-like, optional
@@ -437,9 +438,11 @@ def derived_history(variable: str, data: Any = None) -> pd.Series:
     parts = {i: _outcomes(i, data) for i in ids}
     notes = []
     if variable == "defence_spending":
-        usd, fx = parts.values()
-        usd = usd[usd.index.year >= 2021]  # earlier figures come from other SIPRI editions (exog)
-        out = (usd * fx.reindex(usd.index) / 1000.0 / 4.0).dropna()
+        from twosector.exog import military_expenditure
+
+        milex = military_expenditure()  # outcomes only: the years of the data, not the budget laws
+        milex = milex[milex.index <= HISTORY_END.year]
+        out = pd.Series(milex.to_numpy() / 4.0, index=pd.PeriodIndex([str(y) for y in milex.index], freq="Y"))
     else:
         growth = parts[ids[0]]
         years = pd.period_range(pd.Period("2022", freq="Y"), pd.Period(str(HISTORY_END.year), freq="Y"), freq="Y")

@@ -7,13 +7,14 @@ mobilisation or emigration events (used to check that the pre-war model is stabl
 
 Projection assumptions (after ``end_history``)
 ----------------------------------------------
-- ``defence_spending``: the budget laws known by ``end_history`` (data vintage ``plan``; a law is known from the
-  quarter of its adoption, :data:`BUDGET_LAWS`: 13.5 / 12.8 / 13.1 trn RUB for 2025 / 2026 / 2027 in the
-  2025-27 law); ``defence_plan`` is 1 while a plan applies and 0 after: the engine then holds defence spending at
-  its last share of GDP ([Y1]), so the baseline's defence burden is flat in the long run.
+- ``defence_spending``: military expenditure on SIPRI's measure (:func:`military_expenditure`): the budget
+  laws known by ``end_history`` (data vintage ``plan``; a law is known from the quarter of its adoption,
+  :data:`BUDGET_LAWS`: 13.5 / 12.8 / 13.1 trn RUB for 2025 / 2026 / 2027 in the 2025-27 law, 14.32 / 13.58 /
+  13.90 on SIPRI's measure); ``defence_plan`` is 1 while a plan applies and 0 after: the engine then holds
+  defence spending at its last share of GDP ([Y1]), so the baseline's defence burden is flat in the long run.
 - ``other_spending_gdp``: non-defence federal spending (incl. interest) in % of GDP: the data in history, the
-  budget law in its years (2025: (41.47 - 13.49) / 214.6 = 13.0%), held after. ``other_spending_law``: the same
-  law in trn RUB per quarter (2025: (41.47 - 13.49) / 4 = 6.99): budget laws are nominal, so in a law year the
+  budget law in its years (2025: (41.47 - 14.32) / 214.6 = 12.65%), held after. ``other_spending_law``: the same
+  law in trn RUB per quarter (2025: (41.47 - 14.32) / 4 = 6.79): budget laws are nominal, so in a law year the
   engine spends the law's amount, not its share of the model's GDP.
 - ``tax_package``: the 2024 tax package, + 1.21% of GDP of non-oil revenue from 2025 (MinFin estimate, a plan).
 - ``urals_price``: quarterly MinFin averages where the data have them, else the annual averages placed at
@@ -169,6 +170,15 @@ def _quarter(value: str | pd.Period, field: str, where: str) -> pd.Period:
     return parse_quarter(value, f"{where}: {field}", ScenarioError)
 
 
+def _cutoff(value: str | pd.Period, where: str) -> pd.Period:
+    """``end_history`` as a quarter no later than the end of the data, or a ScenarioError saying what is allowed."""
+    eh = _quarter(value, "end_history", where)
+    if eh > DATA_CUTOFF:
+        raise ScenarioError(f"{where}: end_history {eh} is after the end of the data ({DATA_CUTOFF}); the data set "
+                            f"has no observations later than that: use a quarter up to {DATA_CUTOFF}")
+    return eh
+
+
 def _series(name: str, vintage: str = "latest") -> pd.Series:
     from twosector.data import series
 
@@ -225,11 +235,11 @@ def deflator_path(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Series:
     Raises
     ------
     ScenarioError
-        If ``end_history`` is not a quarter.
+        If ``end_history`` is not a quarter, or is after the end of the data (``DATA_CUTOFF``).
     DataError
         If a data file it reads is missing or invalid (:func:`twosector.data.load`).
     """
-    eh = _quarter(end_history, "end_history", "exog.deflator_path")
+    eh = _cutoff(end_history, "exog.deflator_path")
     nominal = _known(_series("gdp_nominal"), eh)
     growth = _known(_series("gdp_growth"), eh)
     defl = _known(_series("gdp_deflator_growth"), eh)
@@ -286,11 +296,11 @@ def nwf_observations(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Series:
     Raises
     ------
     ScenarioError
-        If ``end_history`` is not a quarter.
+        If ``end_history`` is not a quarter, or is after the end of the data (``DATA_CUTOFF``).
     DataError
         If a data file it reads is missing or invalid (:func:`twosector.data.load`).
     """
-    eh = _quarter(end_history, "end_history", "exog.nwf_observations")
+    eh = _cutoff(end_history, "exog.nwf_observations")
     stock = _known(_series("nwf_liquid"), eh)
     change = _known(_series("nwf_liquid_change"), eh)
     change.index = [p.year for p in change.index]
@@ -334,11 +344,11 @@ def fiscal_shares(end_history: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
     Raises
     ------
     ScenarioError
-        If ``end_history`` is not a quarter.
+        If ``end_history`` is not a quarter, or is after the end of the data (``DATA_CUTOFF``).
     DataError
         If a data file it reads is missing or invalid (:func:`twosector.data.load`).
     """
-    eh = _quarter(end_history, "end_history", "exog.fiscal_shares")
+    eh = _cutoff(end_history, "exog.fiscal_shares")
     annual = partial(_annual_known, end_history=eh)
 
     nominal, balance, balance_gdp = annual("gdp_nominal"), annual("budget_balance"), annual("budget_balance_gdp")
@@ -369,23 +379,32 @@ def military_expenditure(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Serie
     The federal "National defence" chapter misses a large and varying part of military spending (classified
     lines and military items in other chapters: SIPRI/Cooper 2025, fact base item 11, which recommends SIPRI's
     total as the measure of military demand). Its path is also erratic (3.57 / 5.51 / 6.41 / ~13 trn RUB in
-    2021-24: +16% in 2023, +103% in 2024), while SIPRI's total grows steadily. So:
+    2021-24: +16% in 2023, +103% in 2024), while SIPRI's total grows steadily. SIPRI revises its series, and the
+    data set's dollar figures come from the edition that reported each year (2022 from the 2023 edition, 2023
+    from the 2024 one, 2024 from the 2025 one), so they are not one series: converted to rubles, 2022 -> 2023
+    would be +57% where SIPRI's own real growth of 2023 (+24%) and CPI make about +31%. The measure is therefore
+    one series spliced on the latest level:
 
-    - a year with SIPRI's figure in current USD: ``milex_sipri_usd × usd_rub_y / 1000`` (SIPRI converts local
-      currency to current USD at the year's average market rate; this inverts it: 2022 86.4 × 68.55 = 5.92,
-      2023 109 × 85.25 = 9.29, 2024 149 × 92.565 = 13.79);
-    - a year with only SIPRI's share of GDP: the share times nominal GDP (2021: 3.7% of 2021 nominal GDP
-      ``N21`` of :func:`deflator_path`, 5.0);
-    - years before 2021 are left out (the pre-war path is 2021's level at a constant share of trend GDP,
-      :func:`paths`): the data set's dollar figures for them come from different SIPRI editions;
-    - budget-law years known by ``end_history``: the chapter's plan times the ratio of SIPRI's total to the chapter
-      in the last year with both (2024: 13.79 / 13 = 1.061, so the 2025 / 2026 / 2027 laws give 14.32 / 13.58 /
-      13.90): the part outside the chapter is assumed to move with it;
-    - other years with the chapter only (an ``end_history`` before SIPRI's figure is known): the chapter times
-      the ratio of the nearest year with both, or the chapter itself if no year has both.
+    - the latest year with SIPRI's figure in current USD (from 2021): ``milex_sipri_usd × usd_rub_y / 1000``
+      (SIPRI converts rubles to current USD at the year's average market rate; this inverts it: 2024 149 ×
+      92.565 = 13.79);
+    - each earlier year back to 2021: the next year's level over ``(1 + milex_sipri_growth) × (1 + CPI)`` of
+      that next year, SIPRI's real growth (reported with the next year's figure) and the annual average CPI
+      inflation SIPRI deflates with (the mean of the four quarterly y/y rates of ``cpi_yoy_q``): 2023 9.22,
+      2022 7.04, 2021 5.68; the 2024 edition's own 2023 level, 109 × 85.25 = 9.29, is within 1% of the splice.
+      The splice puts 2021 at 4.2% of GDP, above the 2023 edition's 3.7%: later editions raised earlier
+      levels (the 2024 edition's 2023 level and growth imply 7.1 for 2022, the 2023 edition had 5.92);
+    - a year the splice does not reach (an ``end_history`` before SIPRI's figure is known): SIPRI's share of GDP
+      times nominal GDP for 2021 (3.7% of ``N21`` of :func:`deflator_path`), else the chapter times the ratio
+      of the nearest year with both, or the chapter itself;
+    - budget-law years known by ``end_history``: the chapter's plan times the ratio of SIPRI's total to the
+      chapter in the last year with both (2024: 13.79 / 13 = 1.061, so the 2025 / 2026 / 2027 laws give 14.32 /
+      13.58 / 13.90): the part outside the chapter is assumed to move with it. The ratio is as erratic as the
+      chapter (1.59, 1.28, 1.44, 1.06 in 2021-24): at end-2023 the 2024 law's 10.78 becomes 15.6.
 
-    Total federal spending is unchanged by the choice: non-defence spending is total spending less this measure
-    (:func:`fiscal_shares`), so the military items of other chapters are not counted twice.
+    Years before 2021 are left out: the pre-war path is 2021's level at a constant share of trend GDP
+    (:func:`paths`). Total federal spending is unchanged by the choice: non-defence spending is total spending
+    less this measure (:func:`fiscal_shares`), so the military items of other chapters are not counted twice.
 
     Parameters
     ----------
@@ -400,22 +419,29 @@ def military_expenditure(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Serie
     Raises
     ------
     ScenarioError
-        If ``end_history`` is not a quarter.
+        If ``end_history`` is not a quarter, or is after the end of the data (``DATA_CUTOFF``).
     DataError
-        If a data file it reads is missing or invalid (:func:`twosector.data.load`).
+        If a data file it reads is missing or invalid (:func:`twosector.data.load`), or no defence figure is
+        known by ``end_history``.
     """
-    eh = _quarter(end_history, "end_history", "exog.military_expenditure")
+    eh = _cutoff(end_history, "exog.military_expenditure")
     annual = partial(_annual_known, end_history=eh)
 
-    usd, fx, share, chapter = (annual(n) for n in ("milex_sipri_usd", "usd_rub_y", "milex_sipri_gdp",
-                                                   "defence_spending"))
-    # from the last pre-war year: the earlier dollar figures of the data set come from different SIPRI editions
-    # (SIPRI revises its series), and next to 2021's share of GDP they would put a spurious jump into 2021
+    usd, fx, growth, share, chapter = (annual(n) for n in (
+        "milex_sipri_usd", "usd_rub_y", "milex_sipri_growth", "milex_sipri_gdp", "defence_spending"))
+    cpi = _annual_mean_known("cpi_yoy_q", eh)
     first = PREWAR_END.year
-    values = {y: usd[y] * fx[y] / 1000 for y in usd if y in fx and y >= first}
+    values: dict[int, float] = {}
+    dollar = [y for y in usd if y in fx and y >= first]
+    if dollar:
+        y = max(dollar)
+        values[y] = usd[y] * fx[y] / 1000
+        while y - 1 >= first and y in growth and y in cpi:
+            values[y - 1] = values[y] / ((1 + growth[y] / 100) * (1 + cpi[y] / 100))
+            y -= 1
     n21 = _nominal_2021(annual("gdp_nominal"), annual("gdp_growth"), annual("gdp_deflator_growth"))
-    if 2021 in share and 2021 not in values and n21 is not None:
-        values[2021] = share[2021] / 100 * n21
+    if first in share and first not in values and n21 is not None:
+        values[first] = share[first] / 100 * n21
     both = sorted(set(values) & set(chapter))
 
     def ratio(year: int) -> float:
@@ -425,7 +451,18 @@ def military_expenditure(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Serie
         values[y] = chapter[y] * (ratio(min(both, key=lambda b: abs(b - y))) if both else 1.0)
     last = ratio(both[-1]) if both else 1.0
     values.update({y: v * last for y, v in _plan("defence_spending", eh).items()})
+    if not values:
+        raise DataError(f"exog.military_expenditure: no defence figure is known by end_history {eh} (the data set's "
+                        f"first is {min(_series('defence_spending').index).year}); use a later end_history")
     return pd.Series(values, dtype=float).sort_index()
+
+
+def _annual_mean_known(name: str, end_history: pd.Period) -> dict[int, float]:
+    """The annual means of a quarterly series, for the years whose four quarters are known by ``end_history``."""
+    s = _known(_series(name), end_history)
+    years = pd.Series(s.to_numpy(dtype=float), index=s.index.year)
+    counts = years.groupby(level=0).count()
+    return {int(y): float(v) for y, v in years.groupby(level=0).mean().items() if counts[y] == 4}
 
 
 def _plan(name: str, end_history: pd.Period) -> dict[int, float]:
@@ -675,7 +712,7 @@ def paths(
     Raises
     ------
     ScenarioError
-        For a bad quarter or ``end`` before ``start``.
+        For a bad quarter, ``end`` before ``start``, or ``end_history`` after the end of the data.
     DataError
         If the data known by ``end_history`` lack an input (e.g. no federal spending share before 2022Q4).
 
@@ -685,8 +722,8 @@ def paths(
     >>> round(float(x.loc["2025", "defence_spending"].sum()), 2)  # the 2025 law's 13.5 on SIPRI's measure
     14.32
     """
-    eh, s, e = (_quarter(v, field, "exog.paths") for field, v in
-                (("end_history", end_history), ("start", start), ("end", end)))
+    eh = _cutoff(end_history, "exog.paths")
+    s, e = (_quarter(v, field, "exog.paths") for field, v in (("start", start), ("end", end)))
     if not (s <= e):
         raise ScenarioError(f"exog.paths: end {end!r} is before start {start!r}")
     from twosector.data import data_version
@@ -715,9 +752,9 @@ def condition_rate(x: pd.DataFrame, end_history: str | pd.Period) -> pd.DataFram
     Raises
     ------
     ScenarioError
-        If ``end_history`` is not a quarter.
+        If ``end_history`` is not a quarter, or is after the end of the data (``DATA_CUTOFF``).
     """
-    eh = _quarter(end_history, "end_history", "exog.condition_rate")
+    eh = _cutoff(end_history, "exog.condition_rate")
     x = x.copy()
     after = x.index > eh
     x.loc[after, "rate_anchor"] = 0.0
@@ -793,7 +830,8 @@ def validate_exog(x: pd.DataFrame, end: pd.Period) -> pd.DataFrame:
     ------
     ScenarioError
         If it has no quarterly PeriodIndex, misses columns, does not cover ``MODEL_START..PREWAR_END`` (needed for the
-        2021 = 100 normalisation) and ``end``, has gaps or non-finite values.
+        2021 = 100 normalisation) and ``end``, has gaps or non-finite values, non-positive prices or rates, or
+        negative numbers of people leaving the labour force (``mobilised``, ``contract_recruits``, ``emigrants``).
     """
     if not isinstance(x, pd.DataFrame) or not isinstance(x.index, pd.PeriodIndex) or x.index.freqstr[0] != "Q":
         raise ScenarioError("exog: must be a DataFrame with a quarterly PeriodIndex (see twosector.exog.paths())")
@@ -816,4 +854,9 @@ def validate_exog(x: pd.DataFrame, end: pd.Period) -> pd.DataFrame:
         if (x[name] <= 0).any():
             first = x.index[(x[name] <= 0).to_numpy()][0]
             raise ScenarioError(f"exog: column {name!r} has values <= 0 (first at {first}); allowed: > 0")
+    for name in ("mobilised", "contract_recruits", "emigrants"):  # people leaving the labour force
+        if (x[name] < 0).any():
+            first = x.index[(x[name] < 0).to_numpy()][0]
+            raise ScenarioError(f"exog: column {name!r} has negative values (first at {first}, "
+                                f"{float(x.loc[first, name]):g}); allowed: >= 0 ({COLUMNS[name][0]})")
     return x

@@ -108,7 +108,7 @@ LEVERS: dict[str, LeverSpec] = {
         ),
         LeverSpec(
             "defence_spending", "fractional change of the defence path", -0.9, 1.0,
-            "change of the national-defence spending path (e.g. -0.2 = a 20% cut)",
+            "change of the defence spending path (e.g. -0.2 = a 20% cut)",
             default=0.1, basis="+10% of the path: the multiplier experiment of model-v2 check P4",
         ),
         LeverSpec(

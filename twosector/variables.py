@@ -194,7 +194,8 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
         "trn RUB per quarter", "budget",
         "nominal GDP the budget plans on: last quarter's, grown at its pace of the past three quarters [B0]",
     ),
-    "defence_spending": ("trn RUB per quarter", "budget", "national-defence spending incl. scenario changes"),
+    "defence_spending": ("trn RUB per quarter", "budget",
+                         "defence spending (military expenditure, SIPRI's measure) incl. scenario changes"),
     "defence_spending_gdp": ("% of GDP", "budget", "defence spending in % of GDP"),
     "fiscal_stance": (
         "% of GDP", "budget",

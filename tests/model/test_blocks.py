@@ -299,6 +299,27 @@ def test_civilian_employment_sheds_at_once_the_workers_idle_beyond_the_hours_ban
     assert v["hours_civilian"] >= 0.9
 
 
+def _drift(lf: float, army_out: float, lf_prev: float = 100.0, army_out_prev: float = 1.0, b=B) -> float:
+    return supply.workforce_drift(labour_force=lf, labour_force_prev=lf_prev, army_out=army_out,
+                                  army_out_prev=army_out_prev, B=b)
+
+
+def test_workforce_drift_recruits_vacate_jobs_returning_soldiers_get_theirs_back() -> None:
+    # 1 mn recruited, nothing else: the workforce shrinks with the labour force
+    assert _drift(99.0, 2.0) == approx(0.99)
+    # 1 mn back from the army: reinstated (suspended contracts), the workforce grows with them
+    assert _drift(101.0, 0.0) == approx(1.01)
+    # 1 mn recruited while 0.5 mn other entrants join: the recruits vacate their jobs, the entrants must be hired
+    assert _drift(99.5, 2.0) == approx(0.99)
+    # 1 mn back while 0.5 mn retire: both move jobs
+    assert _drift(100.5, 0.0) == approx(1.005)
+    # a growing labour force with no army flow moves no jobs (entrants are hired, [C5])
+    assert _drift(100.5, 1.0) == approx(1.0)
+    # one formula for one draw and for many
+    many = _drift(np.array([99.0, 101.0, 99.5]), np.array([2.0, 0.0, 2.0]), np.full(3, 100.0), np.ones(3), VECTOR)
+    assert many == approx([0.99, 1.01, 0.99])
+
+
 def test_civilian_employment_follows_a_shrinking_labour_force_and_hoards_only_the_rest() -> None:
     # 1% of the labour force leaves (retirement, the army, emigration): their jobs go with them
     v = _employ(_demand_for(66.0), 70.0, drift=0.99)

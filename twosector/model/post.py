@@ -91,8 +91,9 @@ def strain_components(out: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray]
     -------
     dict of str -> array (n, T)
         One array per name of :data:`STRAIN`: ``income`` and ``output`` in % below their reference paths,
-        ``inflation`` in pp above target, ``credit`` (the real civilian lending rate) in % per year, ``labour``
-        (civilian vacancies) in % of the labour force, ``wage_gap`` in pp, ``fiscal`` in % of annual GDP.
+        ``inflation`` in pp above target (0 at or below it), ``credit`` (the real civilian lending rate) in % per
+        year, ``labour`` (civilian vacancies) in % of the labour force, ``wage_gap`` in pp, ``fiscal`` in % of
+        annual GDP.
     """
     need = f["strain_fiscal_need"][:, None]
     # net fiscal buffer: liquid NWF less the debt issued since 2019, % of annual GDP
@@ -100,7 +101,9 @@ def strain_components(out: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray]
     return {
         "income": -100 * np.log(rel_income),
         "output": -100 * np.log(rel_output),
-        "inflation": out["cpi_inflation"] - f["inflation_target"][:, None],
+        # one-sided: prices rising faster than the target squeeze households; prices rising more slowly are no
+        # relief beyond what real disposable income already counts (the income component is real)
+        "inflation": np.maximum(out["cpi_inflation"] - f["inflation_target"][:, None], 0.0),
         "credit": out["real_rate_civilian"],
         # the shortage civilian firms face: unfilled vacancies less the defence industry's own unmet demand
         "labour": 100 * (out["labour_shortage"] - out["unmet_military_demand"]) / out["labour_force"],

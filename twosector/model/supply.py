@@ -90,7 +90,7 @@ def critical_inputs(
 def defence_split(
     *, defence: Value, army: Value, price: Value, defence_2021: float, p: Any, B: Backend,
 ) -> dict[str, Value]:
-    """[Y1] national-defence spending split into personnel pay and procurement (trn RUB per quarter).
+    """[Y1] defence spending (military expenditure) split into personnel pay and procurement (trn RUB per quarter).
 
     Personnel pay is the pre-war army's pay (``personnel_share_2021`` of 2021 defence spending) plus the pay
     of the war-time army (``soldier_pay`` per soldier, mn RUB per year at 2021 prices), both indexed to the
