@@ -284,7 +284,7 @@ def test_military_expenditure_is_sipris_total_in_rubles_and_scales_the_budget_la
 
 @pytest.mark.parametrize(("cut", "error", "match"), [
     ("2025Q1", ScenarioError, r"end_history 2025Q1 is after the end of the data \(2024Q4\).*up to 2024Q4"),
-    ("2019Q4", DataError, r"no defence figure is known by end_history 2019Q4.*first is 2021"),
+    ("2019Q4", DataError, r"no defence figure is known by end_history 2019Q4.*first is for 2021\); allowed: 2021Q4"),
 ])
 def test_a_cut_off_outside_the_data_is_a_clear_error(cut: str, error: type, match: str) -> None:
     with pytest.raises(error, match=match):

@@ -452,8 +452,9 @@ def military_expenditure(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Serie
     last = ratio(both[-1]) if both else 1.0
     values.update({y: v * last for y, v in _plan("defence_spending", eh).items()})
     if not values:
+        first_year = min(_series("defence_spending").index).year
         raise DataError(f"exog.military_expenditure: no defence figure is known by end_history {eh} (the data set's "
-                        f"first is {min(_series('defence_spending').index).year}); use a later end_history")
+                        f"first is for {first_year}); allowed: {first_year}Q4 or later")
     return pd.Series(values, dtype=float).sort_index()
 
 
