@@ -8,7 +8,7 @@ import pytest
 
 import twosector
 from twosector import uncertainty as mc_module
-from twosector.errors import TwosectorError
+from twosector.errors import ScenarioError, TwosectorError
 from twosector.uncertainty import montecarlo
 
 VARS = ["cpi_inflation", "nwf_liquid", "output_civilian", "usd_rub"]
@@ -81,6 +81,26 @@ def test_probabilities_and_first_crossings_agree_with_a_brute_force_count(ensemb
     ever = ensemble.probability("nwf_liquid", below=1.0, by="ever")
     assert ever.iloc[-1] == pytest.approx(first.notna().mean()) and 0 < ever.iloc[-1] < 1
     assert got.attrs["implausible"] == first.attrs["implausible"] == ensemble.draws - len(good)
+
+
+def test_crossings_count_from_the_projection_not_the_history_kept_for_the_charts() -> None:
+    mc = montecarlo("broad_front", draws=60, seed=2, variables=["cpi_inflation"])  # keeps 2024 for the charts
+    assert mc.quarters[0] < pd.Period("2025Q1", freq="Q")
+    cpi = mc.array("cpi_inflation")
+    assert (cpi[:, mc.quarters < pd.Period("2025Q1", freq="Q")] > 8.0).any()  # history crosses: must not count
+    first = mc.first_crossing("cpi_inflation", above=8.0)
+    assert (first.dropna() >= pd.Period("2025Q1", freq="Q")).all()
+    projection = cpi[:, mc.quarters >= pd.Period("2025Q1", freq="Q")] > 8.0
+    ever = mc.probability("cpi_inflation", above=8.0, by="ever")
+    assert ever.loc[:"2024Q4"].isna().all() and ever.iloc[-1] == pytest.approx(projection.any(axis=1).mean())
+    assert first.notna().mean() == pytest.approx(projection.any(axis=1).mean())
+
+
+def test_an_end_before_the_projection_is_refused() -> None:
+    # the risks start with the projection: an ensemble that keeps no projection quarter has nothing to say
+    with pytest.raises(ScenarioError, match=r"end: '2024Q4' is before the projection's first quarter 2025Q1; "
+                                            r"allowed: 2025Q1 or later"):
+        montecarlo("broad_front", draws=10, end="2024Q4")
 
 
 def test_implausible_draws_are_counted_and_left_out_of_the_statistics(ensemble) -> None:

@@ -1414,7 +1414,7 @@ def tornado(result: Any, output: str | None = None, *, top: int = 15, title: str
     if caption is None:
         caption = (f"Source: twosector sensitivity ({result.method}, {result.runs:,} runs, seed {result.seed}); "
                    f"{how}.<br>Levers coloured, parameters grey.")
-    label = variable_label(name) if name in variable_units() else name
+    label = variable_words(name) if name in variable_units() else name  # the unit once, after the words
     unit = f" (in {change_unit(name)})" if name in variable_units() else ""
     return _finish(fig, title or f"What drives {label}{unit}: {result.label}", caption, 160 + 26 * len(table))
 

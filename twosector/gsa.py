@@ -272,6 +272,21 @@ def _power_of_two(n: int) -> bool:
     return n >= 2 and n & (n - 1) == 0
 
 
+def _check_design_memory(method: str, n: int, k: int) -> None:
+    """Refuse a design that cannot fit in the memory available now (SALib builds it whole, float64)."""
+    import psutil
+
+    rows = n * (k + 2) if method == "sobol" else n * (k + 1)  # Saltelli without second order; Morris trajectories
+    need = rows * k * 8 * 2  # the design and the factor values it maps to
+    free = psutil.virtual_memory().available
+    if need > free:
+        most = free // ((k + 2) * k * 16)
+        hint = f"a power of two up to {1 << max(int(most).bit_length() - 1, 0):,}" if method == "sobol" else \
+            f"at most about {most:,}"
+        raise TwosectorError(f"n: {n:,} needs a design of {rows:,} runs x {k} factors, about {need / 2**30:,.1f} GiB, "
+                             f"more than the {free / 2**30:,.1f} GiB available; allowed here: {hint}")
+
+
 def _design(method: str, problem: dict[str, Any], n: int, seed: int) -> np.ndarray:
     from SALib.sample import morris, sobol
 
@@ -356,6 +371,7 @@ def analyse(
     if len(table) < 2:
         raise TwosectorError(f"factors: {len(table)} factor(s); allowed: at least two (a sensitivity compares them)")
     names = [str(v) for v in table.index]
+    _check_design_memory(method, n, len(names))
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     unit = _design(method, problem, n, seed)
     cuts = [(a, min(len(unit), a + chunk)) for a in range(0, len(unit), chunk)]

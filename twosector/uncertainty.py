@@ -32,7 +32,7 @@ import pandas as pd
 from twosector import exog as _exog
 from twosector import priors, risks
 from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PROJECTION_START
-from twosector.errors import TwosectorError, unknown_name
+from twosector.errors import ScenarioError, TwosectorError, unknown_name
 from twosector.files import atomic_frame
 from twosector.parallel import ENGINES, check_count, check_engine, map_chunks
 from twosector.params import default_params
@@ -340,7 +340,8 @@ class MonteCarlo:
             Exactly one: the threshold (strictly above / below), in the variable's unit.
         by : {"quarter", "year", "ever"}, default "quarter"
             ``quarter``: the share of plausible draws beyond it in each quarter; ``year``: in at least one
-            quarter of each year; ``ever``: by each quarter, in at least one quarter so far (cumulative).
+            quarter of each year; ``ever``: by each quarter, in at least one projection quarter so far
+            (cumulative from ``PROJECTION_START``; NaN for the quarters of history kept for the charts).
         run : {"scenario", "baseline", "effect"}, default "scenario"
 
         Returns
@@ -356,9 +357,12 @@ class MonteCarlo:
         if by not in ("quarter", "year", "ever"):
             raise TwosectorError(f"by: {unknown_name('grouping', str(by), ('quarter', 'year', 'ever'))}")
         hit = self._beyond(variable, above, below, run)
-        if by == "ever":
-            hit = np.logical_or.accumulate(hit, axis=1)
+        history = np.asarray(self.quarters < PROJECTION_START)
+        if by == "ever":  # crossings in the history kept for the charts do not count
+            hit = np.logical_or.accumulate(hit & ~history, axis=1)
         share = hit.mean(axis=0) if len(hit) else np.full(len(self.quarters), np.nan)
+        if by == "ever":
+            share = np.where(history, np.nan, share)
         out = pd.Series(share, index=self.quarters, name=variable)
         if by == "year":
             years = pd.Index(self.quarters.year, name="year")
@@ -380,7 +384,8 @@ class MonteCarlo:
         Returns
         -------
         pd.Series
-            Period dtype, indexed by draw label: the first kept quarter beyond the threshold, ``NaT`` if never.
+            Period dtype, indexed by draw label: the first projection quarter (from ``PROJECTION_START``; the
+            quarters of history kept for the charts do not count) beyond the threshold, ``NaT`` if never.
             ``.value_counts(normalize=True, dropna=False)`` gives the distribution; ``attrs["implausible"]``
             the number of draws left out.
 
@@ -396,7 +401,7 @@ class MonteCarlo:
         >>> len(first) == mc.draws - int(mc.implausible.sum())  # the plausible draws
         True
         """
-        hit = self._beyond(variable, above, below, run)
+        hit = self._beyond(variable, above, below, run) & np.asarray(self.quarters >= PROJECTION_START)
         first = hit.argmax(axis=1)
         ever = hit.any(axis=1)
         values = pd.PeriodIndex(self.quarters[first], freq="Q").where(ever) if len(hit) else self.quarters[:0]
@@ -674,7 +679,8 @@ def montecarlo(
         For a bad ``draws``, ``seed``, ``chunk``, ``engine`` or ``scheduler``, an unknown source or variable (with a
         did-you-mean), or a scheduler that cannot be reached.
     ScenarioError, ParameterError, DataError
-        For bad scenarios or quarters (as :func:`twosector.simulate`) or data that cannot be estimated.
+        For bad scenarios or quarters (as :func:`twosector.simulate`; an ``end`` before ``PROJECTION_START``) or
+        data that cannot be estimated.
 
     Examples
     --------
@@ -688,6 +694,9 @@ def montecarlo(
     on = _sources(sources)
     names = _check_variables(variables)
     s, e = _horizon(start, end)
+    if e < PROJECTION_START:  # the uncertainty is about the projection: its risks start there
+        raise ScenarioError(f"end: {str(e)!r} is before the projection's first quarter {PROJECTION_START}; allowed: "
+                            f"{PROJECTION_START} or later")
     sc, base = load_scenario(scenario), load_scenario(baseline)
     x = _exog.paths(end=max(e, DATA_CUTOFF))
     x = x.loc[x.index <= e]
