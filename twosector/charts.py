@@ -416,7 +416,9 @@ def derived_history(variable: str, data: Any = None) -> pd.Series:
         ``"real_disposable_income"`` (2021 = 100, chained from ``real_disposable_income_growth`` up to
         its first missing year).
     data : path-like, optional
-        The data folder (default: the one in use).
+        The data folder (default: the one in use). ``defence_spending`` is the model's own measure
+        (:func:`twosector.exog.military_expenditure`), which reads the folder in use: ``data`` only names its
+        sources there.
 
     Returns
     -------

@@ -424,7 +424,19 @@ def military_expenditure(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Serie
         If a data file it reads is missing or invalid (:func:`twosector.data.load`), or no defence figure is
         known by ``end_history``.
     """
+    from twosector.data import data_version
+
     eh = _cutoff(end_history, "exog.military_expenditure")
+    return pd.Series(dict(_military_expenditure(eh, data_version())), dtype=float)
+
+
+@lru_cache(maxsize=16)
+def _military_expenditure(eh: pd.Period, version: str) -> tuple[tuple[int, float], ...]:
+    """:func:`military_expenditure` as sorted (year, value) pairs, once per cut-off and data version.
+
+    ``version`` is only part of the cache key: :func:`paths` and :func:`fiscal_shares` read the series several
+    times.
+    """
     annual = partial(_annual_known, end_history=eh)
 
     usd, fx, growth, share, chapter = (annual(n) for n in (
@@ -455,7 +467,7 @@ def military_expenditure(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Serie
         first_year = min(_series("defence_spending").index).year
         raise DataError(f"exog.military_expenditure: no defence figure is known by end_history {eh} (the data set's "
                         f"first is for {first_year}); allowed: {first_year}Q4 or later")
-    return pd.Series(values, dtype=float).sort_index()
+    return tuple(sorted(values.items()))
 
 
 def _annual_mean_known(name: str, end_history: pd.Period) -> dict[int, float]:

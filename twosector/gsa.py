@@ -45,7 +45,7 @@ from twosector import exog as _exog
 from twosector import priors
 from twosector.calendar import DEFAULT_END, parse_quarter
 from twosector.errors import ScenarioError, TwosectorError, unknown_name
-from twosector.parallel import check_count, check_engine, map_chunks
+from twosector.parallel import available_memory, check_count, check_engine, map_chunks
 from twosector.params import default_params
 from twosector.plausible import BOUNDS, out_of_bounds
 from twosector.scenarios import LEVERS, Scenario, load_scenario, profile
@@ -274,11 +274,9 @@ def _power_of_two(n: int) -> bool:
 
 def _check_design_memory(method: str, n: int, k: int) -> None:
     """Refuse a design that cannot fit in the memory available now (SALib builds it whole, float64)."""
-    import psutil
-
     rows = n * (k + 2) if method == "sobol" else n * (k + 1)  # Saltelli without second order; Morris trajectories
     need = rows * k * 8 * 2  # the design and the factor values it maps to
-    free = psutil.virtual_memory().available
+    free = available_memory()
     if need > free:
         most = free // ((k + 2) * k * 16)
         hint = f"a power of two up to {1 << max(int(most).bit_length() - 1, 0):,}" if method == "sobol" else \

@@ -23,7 +23,7 @@ from typing import Any
 
 from twosector.errors import TwosectorError, unknown_name
 
-__all__ = ["ENGINES", "LOCAL_WORKERS", "map_chunks", "check_engine", "check_count"]
+__all__ = ["ENGINES", "LOCAL_WORKERS", "map_chunks", "check_engine", "check_count", "available_memory"]
 
 ENGINES = ("local", "dask")
 #: workers of the LocalCluster started when engine="dask" has no scheduler
@@ -66,6 +66,23 @@ def check_engine(engine: object, scheduler: object = None) -> str:
             raise TwosectorError(f"scheduler: {type(scheduler).__name__} is not supported; allowed: an address "
                                  "'tcp://host:port' or a distributed.Client")
     return str(engine)
+
+
+def available_memory() -> int:
+    """Bytes of memory available to a new allocation now (free plus reclaimable; psutil), for size checks.
+
+    Returns
+    -------
+    int
+        Bytes.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
+    import psutil
+
+    return int(psutil.virtual_memory().available)
 
 
 def check_count(value: object, field: str, least: int = 1) -> int:

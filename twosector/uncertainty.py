@@ -34,7 +34,7 @@ from twosector import priors, risks
 from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PROJECTION_START
 from twosector.errors import ScenarioError, TwosectorError, unknown_name
 from twosector.files import atomic_frame
-from twosector.parallel import ENGINES, check_count, check_engine, map_chunks
+from twosector.parallel import ENGINES, available_memory, check_count, check_engine, map_chunks
 from twosector.params import default_params
 from twosector.plausible import BOUNDS, out_of_bounds
 from twosector.scenarios import Scenario, load_scenario
@@ -592,16 +592,13 @@ def _sources(sources: str | Sequence[str]) -> tuple[str, ...]:
 
 
 def _check_memory(draws: int, variables: int, quarters: int) -> None:
-    """Refuse a result that cannot fit in this machine's memory (the kept paths of both runs, float64)."""
+    """Refuse a result that cannot fit in the memory available now (the kept paths of both runs, float64)."""
     need = 2 * draws * variables * quarters * 8
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, OSError, ValueError):  # not a POSIX system: let numpy report it
-        return
-    if need > total:
-        most = max(total // (2 * variables * quarters * 8), 1)
+    free = available_memory()
+    if need > free:
+        most = max(free // (2 * variables * quarters * 8), 1)
         raise TwosectorError(f"draws: {draws:,} draws of {variables} variable(s) over {quarters} quarters need "
-                             f"{need / 2**30:,.1f} GiB, more than this machine's {total / 2**30:,.1f} GiB; "
+                             f"{need / 2**30:,.1f} GiB, more than this machine's {free / 2**30:,.1f} GiB available; "
                              f"allowed: at most about {most:,} draws here (fewer variables or a shorter "
                              "horizon allow more)")
 
