@@ -75,8 +75,16 @@ def test_chunks_and_the_dask_engine_give_the_same_surface() -> None:
     (("input_sanctions",), {"at": "2045Q1"}, ScenarioError, ["at", "2045Q1"]),
     (("input_sanctions",), {"outputs": ["strain"]}, ScenarioError, ["variable", "strain_index"]),
     (("input_sanctions",), {"intensity": {"tech_controls": [0.1]}}, TwosectorError, ["swept lever"]),
+    (("input_sanctions",), {"start": "2050Q1"}, ScenarioError, ["start", "'2050Q1'", "2022Q1 to 2027Q4", "2030Q4"]),
+    (("input_sanctions",), {"start": ["2025Q1", "2028Q1"], "at": ["2026Q4", "2027Q4"]}, ScenarioError,
+     ["'2028Q1'", "2022Q1 to 2027Q4"]),
 ])
 def test_bad_arguments_raise_one_error_naming_them(args, kwargs, error, words) -> None:
     with pytest.raises(error) as err:
         sweep(*args, **kwargs)
     assert all(w in str(err.value) for w in words), str(err.value)
+
+
+def test_a_start_at_the_last_quarter_reported_acts_there() -> None:
+    s = sweep("input_sanctions", [1.0], start="2027Q4", ramp=0, outputs=["output_civilian"], at="2027Q4")
+    assert s["effect"].iloc[0] < 0  # the lever acts in its first quarter: the edge of the allowed range is useful

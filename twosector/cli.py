@@ -828,7 +828,8 @@ def _add_sweep(sub: Any) -> None:
     p.add_argument("levers", nargs="+", metavar="LEVER", help="one lever or a pair")
     p.add_argument("--intensity", nargs="+", type=float, metavar="X",
                    help=f"intensities, in each lever's unit (default {GRID_POINTS} over its range)")
-    p.add_argument("--start", nargs="+", metavar="QUARTER", help="start quarters (default the lever's)")
+    p.add_argument("--start", nargs="+", metavar="QUARTER",
+                   help="start quarters, from 2022Q1 to the last --at quarter (default the lever's)")
     p.add_argument("--ramp", nargs="+", type=int, metavar="Q", help="ramps in quarters (default the lever's, or 0)")
     p.add_argument("--outputs", nargs="+", default=list(DEFAULT_OUTPUTS), metavar="VARIABLE",
                    help=f"variables (default {' '.join(DEFAULT_OUTPUTS)})")

@@ -104,8 +104,9 @@ def sweep(
         The intensities (in each lever's unit and range); a sequence applies to every swept lever. Default:
         :data:`GRID_POINTS` values evenly spaced over each lever's range.
     start : quarter or sequence of quarters, optional
-        Start quarters (shared by a pair); default the base scenario's start of the (first) lever, else
-        ``DEFAULT_LEVER_START``.
+        Start quarters (shared by a pair), from ``FIRST_LEVER_QUARTER`` (a start before ``PROJECTION_START`` is a
+        counterfactual history) to the last quarter of ``at``; default the base scenario's start of the (first)
+        lever, else ``DEFAULT_LEVER_START``.
     ramp : int or sequence of int, optional
         Ramps in quarters (shared by a pair); default the base scenario's, else 0.
     outputs : sequence of str, default ("strain_index", "output_civilian")
@@ -138,7 +139,8 @@ def sweep(
         For an unknown lever (with a did-you-mean), more than two, an empty grid, a bad chunk, engine or
         scheduler, or parameters given as draws.
     ScenarioError
-        For an intensity, start or ramp a lever does not allow, an unknown variable or a bad quarter.
+        For an intensity, start or ramp a lever does not allow, a start after the last quarter of ``at`` (the
+        lever would not act by then: every effect 0), an unknown variable or a bad quarter.
 
     Examples
     --------
@@ -179,6 +181,7 @@ def sweep(
         timings.append((str(lever.start), lever.ramp))
         profiles.append(profile(lever, x.index))
     quarters = _quarters(at, x.index)
+    _check_starts(timings, max(quarters))
     positions = np.asarray([x.index.get_loc(q) for q in quarters])
     points = list(itertools.product(*(grid[n] for n in names), range(len(timings))))
     intens = np.asarray([p[:-1] for p in points], dtype=float).reshape(len(points), len(names))
@@ -203,6 +206,17 @@ def _quarters(at: str | Sequence[str], index: pd.PeriodIndex) -> list[pd.Period]
     if not out:
         raise ScenarioError("at: no quarter; allowed: a quarter, a list of quarters or 'all'")
     return out
+
+
+def _check_starts(timings: list[tuple[str, int]], last: pd.Period) -> None:
+    """Refuse a start after the last quarter reported: the lever would not act there, every effect would be 0."""
+    from twosector.calendar import FIRST_LEVER_QUARTER
+
+    for start, _ in timings:
+        if pd.Period(start, freq="Q") > last:
+            later = f" (or a later 'at', up to {DEFAULT_END})" if last < DEFAULT_END else ""
+            raise ScenarioError(f"start: {start!r} is after the last quarter reported, {last}, so every effect would "
+                                f"be 0; allowed: {FIRST_LEVER_QUARTER} to {last}{later}")
 
 
 def _tidy(parts: list[dict[str, dict[str, np.ndarray]]], levers: list[str], intensity: np.ndarray,
