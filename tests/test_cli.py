@@ -707,3 +707,18 @@ def test_sensitivity_and_sweep_errors_exit_2_with_one_line(argv, message, capsys
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("option", ["--baseline", "--base"])
+def test_sweep_takes_the_baseline_as_the_other_ensemble_commands_do(option, capsys) -> None:
+    argv = ["sweep", "tech_controls", "--intensity", "0.5", "--outputs", "strain_index", option, "input_sanctions"]
+    assert main(argv) == 0
+    assert "effect on strain_index at 2027Q4 (vs input_sanctions):" in capsys.readouterr().out
+
+
+def test_the_ensemble_commands_name_the_baseline_option_alike(capsys) -> None:
+    for command in ("montecarlo", "sensitivity", "sweep"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = capsys.readouterr().out
+        assert "--baseline SCENARIO_OR_FILE" in text and "--base " not in text, command  # --base: a hidden alias

@@ -398,7 +398,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     for size in sizes:
         total *= size
     run = partial(sweep, args.levers, args.intensity, start=args.start, ramp=args.ramp, outputs=args.outputs,
-                  at=args.at, base=args.base)
+                  at=args.at, base=args.baseline)
     frame = _ensemble("sweep", total, "point", run, args)
     grid = [c for c in [*args.levers, "start", "ramp"] if frame[c].nunique() > 1 or c in args.levers]
     across = grid[1] if len(grid) > 1 else None
@@ -835,8 +835,10 @@ def _add_sweep(sub: Any) -> None:
                    help=f"variables (default {' '.join(DEFAULT_OUTPUTS)})")
     p.add_argument("--at", nargs="+", default=[DEFAULT_AT], metavar="QUARTER",
                    help="quarters reported (default %(default)s)")
-    p.add_argument("--base", default="baseline", metavar="SCENARIO_OR_FILE",
+    p.add_argument("--baseline", default="baseline", metavar="SCENARIO_OR_FILE",
                    help="the scenario the levers are set in and the effects measured against (default baseline)")
+    # --base: the option's name before it became --baseline as in montecarlo and sensitivity (scripts may use it)
+    p.add_argument("--base", dest="baseline", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     _add_run_options(p, CHUNK, "grid points", "the tidy table (levers, start, ramp, variable, quarter, scenario, "
                      "baseline, effect)")
     p.set_defaults(func=_cmd_sweep)
