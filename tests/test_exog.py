@@ -106,8 +106,8 @@ def test_derived_inputs_take_no_data_after_end_history(monkeypatch: pytest.Monke
     honest = exog.paths(end_history=cut)
     original = exog._series
 
-    def truncated(name: str, vintage: str = "latest") -> pd.Series:
-        s = original(name, vintage)
+    def truncated(name: str, vintage: str = "latest", path=None) -> pd.Series:
+        s = original(name, vintage, path)
         return s if vintage == "plan" else s[[p.end_time <= q.end_time for p in s.index]]
 
     monkeypatch.setattr(exog, "_series", truncated)

@@ -416,9 +416,8 @@ def derived_history(variable: str, data: Any = None) -> pd.Series:
         ``"real_disposable_income"`` (2021 = 100, chained from ``real_disposable_income_growth`` up to
         its first missing year).
     data : path-like, optional
-        The data folder (default: the one in use). ``defence_spending`` is the model's own measure
-        (:func:`twosector.exog.military_expenditure`), which reads the folder in use: ``data`` only names its
-        sources there.
+        The data folder (default: the one in use); ``defence_spending`` is computed from it as the model computes
+        its measure (:func:`twosector.exog.military_expenditure` of that folder).
 
     Returns
     -------
@@ -442,7 +441,7 @@ def derived_history(variable: str, data: Any = None) -> pd.Series:
     if variable == "defence_spending":
         from twosector.exog import military_expenditure
 
-        milex = military_expenditure()  # outcomes only: the years of the data, not the budget laws
+        milex = military_expenditure(data=data)  # outcomes only: the years of the data, not the budget laws
         milex = milex[milex.index <= HISTORY_END.year]
         out = pd.Series(milex.to_numpy() / 4.0, index=pd.PeriodIndex([str(y) for y in milex.index], freq="Y"))
     else:

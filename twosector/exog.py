@@ -45,7 +45,10 @@ Projection assumptions (after ``end_history``)
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache, partial
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -179,10 +182,10 @@ def _cutoff(value: str | pd.Period, where: str) -> pd.Period:
     return eh
 
 
-def _series(name: str, vintage: str = "latest") -> pd.Series:
+def _series(name: str, vintage: str = "latest", path: Path | None = None) -> pd.Series:
     from twosector.data import series
 
-    s = series(name, vintage=vintage)
+    s = series(name, vintage=vintage, path=path)
     return s.astype(float)
 
 
@@ -314,9 +317,9 @@ def nwf_observations(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Series:
     return pd.Series([points[k] for k in keys], index=pd.PeriodIndex(keys, freq="Q"), name="nwf_liquid", dtype=float)
 
 
-def _annual_known(name: str, end_history: pd.Period) -> dict[int, float]:
+def _annual_known(name: str, end_history: pd.Period, path: Path | None = None) -> dict[int, float]:
     """An annual series by year (int): the observations of years that have ended by ``end_history``."""
-    return {p.year: float(v) for p, v in _known(_series(name), end_history).items()}
+    return {p.year: float(v) for p, v in _known(_series(name, path=path), end_history).items()}
 
 
 def fiscal_shares(end_history: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
@@ -373,7 +376,8 @@ def fiscal_shares(end_history: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index", columns=["non_oil_revenue_gdp", "other_spending_gdp"])
 
 
-def military_expenditure(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Series:
+def military_expenditure(end_history: str | pd.Period = DATA_CUTOFF,
+                         data: str | os.PathLike[str] | None = None) -> pd.Series:
     """Military expenditure (SIPRI definition) in trn RUB by year: the model's defence spending [Y1].
 
     The federal "National defence" chapter misses a large and varying part of military spending (classified
@@ -410,6 +414,8 @@ def military_expenditure(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Serie
     ----------
     end_history : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
         Only figures for years that have ended by then, and budget laws adopted by then, are used.
+    data : path-like, optional
+        The data folder (default ``$TWOSECTOR_DATA`` or the shipped data set, :func:`twosector.data.data_dir`).
 
     Returns
     -------
@@ -427,21 +433,22 @@ def military_expenditure(end_history: str | pd.Period = DATA_CUTOFF) -> pd.Serie
     from twosector.data import data_version
 
     eh = _cutoff(end_history, "exog.military_expenditure")
-    return pd.Series(dict(_military_expenditure(eh, data_version())), dtype=float)
+    return pd.Series(dict(_military_expenditure(eh, data_version(data))), dtype=float)
 
 
 @lru_cache(maxsize=16)
-def _military_expenditure(eh: pd.Period, version: str) -> tuple[tuple[int, float], ...]:
+def _military_expenditure(eh: pd.Period, version: tuple[Path, Any]) -> tuple[tuple[int, float], ...]:
     """:func:`military_expenditure` as sorted (year, value) pairs, once per cut-off and data version.
 
-    ``version`` is only part of the cache key: :func:`paths` and :func:`fiscal_shares` read the series several
-    times.
+    ``version`` (:func:`twosector.data.data_version`: the folder and its files' stamps) names the folder read and
+    is the cache key: :func:`paths` and :func:`fiscal_shares` read the series several times.
     """
-    annual = partial(_annual_known, end_history=eh)
+    folder = version[0]
+    annual = partial(_annual_known, end_history=eh, path=folder)
 
     usd, fx, growth, share, chapter = (annual(n) for n in (
         "milex_sipri_usd", "usd_rub_y", "milex_sipri_growth", "milex_sipri_gdp", "defence_spending"))
-    cpi = _annual_mean_known("cpi_yoy_q", eh)
+    cpi = _annual_mean_known("cpi_yoy_q", eh, folder)
     first = PREWAR_END.year
     values: dict[int, float] = {}
     dollar = [y for y in usd if y in fx and y >= first]
@@ -462,26 +469,26 @@ def _military_expenditure(eh: pd.Period, version: str) -> tuple[tuple[int, float
     for y in sorted(set(chapter) - set(values)):
         values[y] = chapter[y] * (ratio(min(both, key=lambda b: abs(b - y))) if both else 1.0)
     last = ratio(both[-1]) if both else 1.0
-    values.update({y: v * last for y, v in _plan("defence_spending", eh).items()})
+    values.update({y: v * last for y, v in _plan("defence_spending", eh, folder).items()})
     if not values:
-        first_year = min(_series("defence_spending").index).year
+        first_year = min(_series("defence_spending", path=folder).index).year
         raise DataError(f"exog.military_expenditure: no defence figure is known by end_history {eh} (the data set's "
                         f"first is for {first_year}); allowed: {first_year}Q4 or later")
     return tuple(sorted(values.items()))
 
 
-def _annual_mean_known(name: str, end_history: pd.Period) -> dict[int, float]:
+def _annual_mean_known(name: str, end_history: pd.Period, path: Path | None = None) -> dict[int, float]:
     """The annual means of a quarterly series, for the years whose four quarters are known by ``end_history``."""
-    s = _known(_series(name), end_history)
+    s = _known(_series(name, path=path), end_history)
     years = pd.Series(s.to_numpy(dtype=float), index=s.index.year)
     counts = years.groupby(level=0).count()
     return {int(y): float(v) for y, v in years.groupby(level=0).mean().items() if counts[y] == 4}
 
 
-def _plan(name: str, end_history: pd.Period) -> dict[int, float]:
+def _plan(name: str, end_history: pd.Period, path: Path | None = None) -> dict[int, float]:
     """Annual plan values (vintage ``plan``) for years after ``end_history`` whose budget law is known by then."""
     try:
-        plan = _series(name, "plan")
+        plan = _series(name, "plan", path)
     except DataError:
         return {}
     return {p.year: float(v) for p, v in plan.items()
