@@ -621,6 +621,7 @@ def test_montecarlo_prints_the_summary_and_probabilities_and_writes_the_draws(tm
     text = capsys.readouterr().out
     assert "input_sanctions vs baseline" in text and "draws 40, seed 3" in text and "implausible draws:" in text
     assert "CPI inflation above 10%" in text and "liquid NWF below 0.5 trn RUB" in text
+    assert "by end low" in text and "by end high" in text  # the bounds over all draws
     back = pd.read_parquet(out)
     assert set(back["variable"]) == {"cpi_inflation", "nwf_liquid"} and back["draw"].nunique() == 40
     from twosector.uncertainty import montecarlo

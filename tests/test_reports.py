@@ -59,6 +59,9 @@ def test_write_index_one_row_per_distinct_scenario_and_failures_listed(tmp_path)
     # every value is HTML-escaped by the template (autoescape): text from a run cannot inject markup
     assert "ScenarioError: unknown scenario &#39;brod_front&#39; &lt;script&gt;alert(1)&lt;/script&gt;" in index
     assert "<script>alert" not in index
+    # 38 of 100 draws implausible: the share shown, and the bounds over all draws (0.99 x 62/100, that + 38/100)
+    assert "CPI inflation above 10%: 99% [all draws 61-99%] (baseline 96%)" in index
+    assert "62 of 100 draws used (38 implausible, 38%, left out; the [all draws] bounds count them" in index
     # level columns are labelled with the variable catalogue's units, differences with their "vs baseline" unit
     for name in ("key_rate", "nwf_liquid"):
         assert f"<th>{name} ({units()[name]})</th>" in index
@@ -77,7 +80,6 @@ def test_write_index_one_row_per_distinct_scenario_and_failures_listed(tmp_path)
     assert cells[1:4] == ["0.00", "0.00", "0.00"] and "href" not in row
     # Monte Carlo probabilities: the package's with the baseline's on the same draws and the draws counted;
     # the baseline row gives the baseline's range across the packages' draws
-    assert "CPI inflation above 10%: 99% (baseline 96%); 62 of 100 draws used (38 implausible left out)" in index
     assert cells[7].startswith("CPI inflation above 10%: 93-96% (on each package")
     assert index.index("baseline (reference") < index.index("<td class='l'>broad_front</td>")
 

@@ -83,6 +83,44 @@ def test_probabilities_and_first_crossings_agree_with_a_brute_force_count(ensemb
     assert got.attrs["implausible"] == first.attrs["implausible"] == ensemble.draws - len(good)
 
 
+def test_probability_bounds_count_the_implausible_draws_on_either_side(ensemble) -> None:
+    frame = ensemble.frame()  # every draw, implausible ones included
+    bad = set(frame.attrs["implausible_draws"])
+    n, m = ensemble.draws, len(bad)
+    assert m > 0
+    cpi = frame["cpi_inflation"] > 8.0  # quarters x draws
+    plausible = [d not in bad for d in cpi.columns]
+    k = cpi.loc[:, plausible].sum(axis=1)
+    got = ensemble.probability("cpi_inflation", above=8.0, bounds=True)
+    assert list(got.columns) == ["probability", "low", "high"]
+    assert np.allclose(got["probability"], k / (n - m))
+    assert np.allclose(got["low"], k / n) and np.allclose(got["high"], (k + m) / n)
+    assert (got["low"] <= got["probability"]).all() and (got["probability"] <= got["high"]).all()
+    # the table's bounds of "by end": any projection quarter, over all draws
+    table = ensemble.probability_table({"cpi": ("cpi_inflation", "above", 8.0)})
+    crossed = cpi.loc[cpi.index >= pd.Period("2025Q1", freq="Q")].any(axis=0)
+    k_end = int(crossed[plausible].sum())
+    assert table.at["cpi", "by end"] == pytest.approx(k_end / (n - m))
+    assert table.at["cpi", "by end low"] == pytest.approx(k_end / n)
+    assert table.at["cpi", "by end high"] == pytest.approx((k_end + m) / n)
+    assert table.attrs["implausible_share"] == pytest.approx(m / n)
+
+
+def test_a_note_says_when_many_draws_are_implausible(ensemble) -> None:
+    import dataclasses
+
+    few = np.zeros(ensemble.draws, dtype=bool)
+    few[: int(mc_module.NOTE_SHARE * ensemble.draws)] = True  # at the threshold: no note
+    quiet = dataclasses.replace(ensemble, implausible=few)
+    assert quiet.note == "" and "note:" not in quiet.summary() and quiet.probability_table().attrs["note"] == ""
+    many = few.copy()
+    many[: int(0.2 * ensemble.draws)] = True
+    flagged = dataclasses.replace(ensemble, implausible=many)
+    assert flagged.note.startswith(f"note: {flagged.implausible_share:.0%} of the draws ({int(many.sum()):,} of "
+                                   f"{ensemble.draws:,}) leave the plausibility bounds")
+    assert flagged.note in flagged.summary() and flagged.probability_table().attrs["note"] == flagged.note
+
+
 def test_crossings_count_from_the_projection_not_the_history_kept_for_the_charts() -> None:
     mc = montecarlo("broad_front", draws=60, seed=2, variables=["cpi_inflation"])  # keeps 2024 for the charts
     assert mc.quarters[0] < pd.Period("2025Q1", freq="Q")

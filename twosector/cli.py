@@ -355,7 +355,8 @@ def _cmd_montecarlo(args: argparse.Namespace) -> int:
     print(mc.summary())
     table = mc.probability_table()
     if len(table):
-        print("\nprobabilities (share of plausible draws beyond the threshold in at least one quarter):")
+        print("\nprobabilities (share of plausible draws beyond the threshold in at least one projection quarter; "
+              "by end low / high: shares of all draws, the implausible ones counted as not crossing / crossing):")
         _print_frame(table, 2)
     if out_path is not None:
         (mc.to_parquet if out_path.suffix == ".parquet" else mc.to_csv)(out_path)
@@ -724,8 +725,10 @@ def _add_montecarlo(sub: Any) -> None:
             "Draw the uncertain parameters from their priors (twosector.priors) and the Urals price and the ruble\n"
             "from their time-series models (twosector.risks), run the scenario and the baseline on the same draws\n"
             "and print quantiles of levels and effects and the probabilities of key thresholds. Draws that leave\n"
-            "the plausibility bounds are counted and left out of the statistics. The same --seed gives the same\n"
-            "draws whatever --chunk."
+            "the plausibility bounds are counted and left out of the statistics; as they are not a random subset,\n"
+            "the probabilities also come with their bounds over all draws (by end low / high), and a note is\n"
+            "printed when more than 5% of the draws are implausible. The same --seed gives the same draws\n"
+            "whatever --chunk."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(

@@ -394,20 +394,28 @@ _SUMMARY_COLUMNS = ["strain_index", "strain_index_vs_baseline", "output_civilian
 def _probabilities(row: pd.Series) -> str:
     """The key threshold probabilities a run saved (``p_*`` key results of 03_scenario's Monte Carlo), as text.
 
-    Each with the baseline's on the same draws (``p_*_baseline``) and the draws used and left out.
+    Each with the baseline's on the same draws (``p_*_baseline``), the draws used and the share left out; above
+    :data:`~twosector.uncertainty.NOTE_SHARE` of implausible draws each probability also with its worst-case
+    bounds over all draws (:func:`~twosector.uncertainty.worst_case`).
     """
-    from twosector.uncertainty import KEY_THRESHOLDS, probability_key
+    from twosector.uncertainty import KEY_THRESHOLDS, NOTE_SHARE, probability_key, worst_case
 
+    draws, bad = row.get("mc_draws"), row.get("mc_implausible")
+    counted = draws is not None and pd.notna(draws) and bad is not None and pd.notna(bad) and int(draws) > 0
+    wide = counted and int(bad) / int(draws) > NOTE_SHARE
     cells = []
     for label, (variable, side, value) in KEY_THRESHOLDS.items():
         key = probability_key(variable, side, value)
         share, base = row.get(key), row.get(f"{key}_baseline")
         if share is not None and pd.notna(share):
             ref = f" (baseline {100 * float(base):.0f}%)" if base is not None and pd.notna(base) else ""
-            cells.append(f"{label}: {100 * float(share):.0f}%{ref}")
-    draws, bad = row.get("mc_draws"), row.get("mc_implausible")
-    if cells and draws is not None and pd.notna(draws):
-        cells.append(f"{int(draws) - int(bad):,} of {int(draws):,} draws used ({int(bad):,} implausible left out)")
+            low, high = worst_case(float(share), int(draws), int(bad)) if wide else (0.0, 0.0)
+            span = f" [all draws {100 * low:.0f}-{100 * high:.0f}%]" if wide else ""
+            cells.append(f"{label}: {100 * float(share):.0f}%{span}{ref}")
+    if cells and counted:
+        cells.append(f"{int(draws) - int(bad):,} of {int(draws):,} draws used ({int(bad):,} implausible, "
+                     f"{int(bad) / int(draws):.0%}, left out" + ("; the [all draws] bounds count them as not "
+                                                               "crossing or as crossing)" if wide else ")"))
     return "; ".join(cells)
 
 

@@ -15,6 +15,13 @@ chunk size, on the number of draws, nor on which other sources are switched on.
 Draws that leave the plausibility bounds (:data:`twosector.plausible.BOUNDS`, in any quarter from 2019Q1, in
 the scenario or the baseline) are counted and reported (:attr:`MonteCarlo.implausible`, :meth:`summary`) and left
 out of the quantiles, probabilities and crossings, whose results carry the count (``attrs["implausible"]``).
+They are not a random subset (a package that strains the economy more pushes more draws past the bounds), so a
+probability over the plausible draws may be biased. The probabilities therefore also come with their worst-case
+bounds over **all** draws, the implausible ones counted as not crossing (``low = k / N``) or as crossing
+(``high = (k + m) / N``), for ``k`` plausible draws beyond the threshold, ``m`` implausible draws and ``N``
+draws (:func:`worst_case`, :meth:`MonteCarlo.probability` with ``bounds=True``, the ``by end low`` and ``by end
+high`` columns of :meth:`MonteCarlo.probability_table`); above :data:`NOTE_SHARE` of implausible draws
+:attr:`MonteCarlo.note` (printed by :meth:`MonteCarlo.summary`) says so.
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ from twosector.variables import difference, vs_baseline_unit
 from twosector.variables import units as _units
 
 __all__ = ["montecarlo", "MonteCarlo", "SOURCES", "BLOCK", "CHUNK", "DEFAULT_VARIABLES", "RUNS", "ENGINES",
-           "KEY_THRESHOLDS", "probability_key"]
+           "KEY_THRESHOLDS", "NOTE_SHARE", "probability_key", "worst_case"]
 
 SOURCES = ("parameters", "oil", "ruble")
 #: draws per seed block (the unit of reproducibility; chunks need not be multiples of it)
@@ -64,6 +71,45 @@ KEY_THRESHOLDS: dict[str, tuple[str, str, float]] = {
 }
 #: first quarter kept by default: a year of history before the projection, for the fan charts' context
 DEFAULT_START = PROJECTION_START - 4
+#: the share of implausible draws above which a result carries a note (:attr:`MonteCarlo.note`): the statistics
+#: over the plausible draws may then be biased by more than the sampling noise of a few hundred draws
+NOTE_SHARE = 0.05
+
+
+def worst_case(share: Any, draws: int, implausible: int) -> tuple[Any, Any]:
+    """The bounds of a probability over all draws, the implausible draws counted on either side.
+
+    Parameters
+    ----------
+    share : float or array
+        The probability over the plausible draws, ``k / (N - m)`` (NaN stays NaN).
+    draws : int
+        All draws, ``N``.
+    implausible : int
+        The implausible draws, ``m``.
+
+    Returns
+    -------
+    (low, high)
+        ``k / N`` (no implausible draw beyond the threshold) and ``(k + m) / N`` (all of them), shapes of
+        ``share``; ``(0, 1)`` when every draw is implausible.
+
+    Raises
+    ------
+    Nothing of its own.
+
+    Examples
+    --------
+    >>> low, high = worst_case(0.5, 1000, 200)  # 400 of 800 plausible draws cross: 40% to 60% of all draws
+    >>> round(low, 6), round(high, 6)
+    (0.4, 0.6)
+    """
+    if draws == implausible:  # no plausible draw: nothing is known
+        low = share * 0.0
+        low = low.fillna(0.0) if isinstance(low, pd.Series) else np.nan_to_num(low)
+        return low, low + 1.0
+    low = share * ((draws - implausible) / draws)
+    return low, low + implausible / draws
 
 
 @dataclass
@@ -107,6 +153,28 @@ class MonteCarlo:
     def variables(self) -> list[str]:
         """The variables kept."""
         return list(self.values["scenario"])
+
+    @property
+    def implausible_share(self) -> float:
+        """The share of draws that leave the plausibility bounds (in the scenario or the baseline), in [0, 1]."""
+        return float(self.implausible.mean())
+
+    @property
+    def note(self) -> str:
+        """A note on the implausible draws when they are more than :data:`NOTE_SHARE` of all, else ``""``.
+
+        The draws left out are not a random subset, so the statistics over the plausible ones may be biased;
+        the note says so and points to the bounds over all draws. Shown by :meth:`summary`, the command line and
+        the notebooks (text, not a Python warning).
+        """
+        if self.implausible_share <= NOTE_SHARE:
+            return ""
+        top = sorted(((n, v) for v, n in self.reasons.items() if n), reverse=True)[:3]
+        why = ", ".join(f"{v} {n:,}" for n, v in top)
+        return (f"note: {self.implausible_share:.0%} of the draws ({int(self.implausible.sum()):,} of {self.draws:,}) "
+                f"leave the plausibility bounds (mostly {why}) and are left out; they are not a random subset, so "
+                "the probabilities over the plausible draws may be biased: the bounds over all draws (by end low / "
+                "high) count them as not crossing or as crossing")
 
     def __repr__(self) -> str:
         return (f"MonteCarlo({self.scenario!r} vs {self.baseline!r}, {self.draws:,} draws, seed {self.seed}, "
@@ -158,6 +226,7 @@ class MonteCarlo:
         if run is not None:
             out.attrs["run"] = run
         out.attrs["implausible"] = int(self.implausible.sum())
+        out.attrs["implausible_share"] = self.implausible_share
         out.attrs["draws"] = self.draws
         out.attrs["sources"] = list(self.sources)
         return out
@@ -329,7 +398,7 @@ class MonteCarlo:
         return a > above if above is not None else a < below
 
     def probability(self, variable: str, *, above: float | None = None, below: float | None = None,
-                    by: str = "quarter", run: str = "scenario") -> pd.Series:
+                    by: str = "quarter", run: str = "scenario", bounds: bool = False) -> pd.Series | pd.DataFrame:
         """Probability that a variable is above (or below) a threshold.
 
         Parameters
@@ -343,11 +412,16 @@ class MonteCarlo:
             quarter of each year; ``ever``: by each quarter, in at least one projection quarter so far
             (cumulative from ``PROJECTION_START``; NaN for the quarters of history kept for the charts).
         run : {"scenario", "baseline", "effect"}, default "scenario"
+        bounds : bool, default False
+            Also the worst-case bounds over all draws (:func:`worst_case`): the implausible draws, left out of the
+            probability, counted as not beyond the threshold (``low``) or as beyond it (``high``).
 
         Returns
         -------
-        pd.Series
-            Shares in [0, 1] by quarter (or year); ``attrs["implausible"]`` is the number of draws left out.
+        pd.Series or pd.DataFrame
+            Shares of the plausible draws in [0, 1] by quarter (or year); with ``bounds=True`` a frame of columns
+            ``probability``, ``low`` and ``high`` (shares of all draws). ``attrs["implausible"]`` is the number of
+            draws left out, ``attrs["implausible_share"]`` their share of all draws.
 
         Raises
         ------
@@ -367,6 +441,9 @@ class MonteCarlo:
         if by == "year":
             years = pd.Index(self.quarters.year, name="year")
             out = pd.DataFrame(hit.T, index=years).groupby(level=0).any().mean(axis=1).rename(variable)
+        if bounds:
+            low, high = worst_case(out, self.draws, int(self.implausible.sum()))
+            out = pd.DataFrame({"probability": out, "low": low, "high": high})
         return self._stamp(out)
 
     def first_crossing(self, variable: str, *, above: float | None = None, below: float | None = None,
@@ -426,11 +503,14 @@ class MonteCarlo:
         -------
         pd.DataFrame
             One row per threshold: one column per projection year (share of plausible draws beyond the threshold
-            in at least one quarter of it), ``by end`` (in at least one projection quarter) and ``median first``
-            (the median first projection quarter among the draws that cross at all, ``""`` if none does). For
-            ``run="scenario"`` also ``baseline by end`` and ``baseline median first``: the baseline's on the
-            same plausible draws, the reference the scenario's probability is judged against.
-            ``attrs["implausible"]`` (draws left out) and ``attrs["draws"]`` (all draws) as elsewhere.
+            in at least one quarter of it), ``by end`` (in at least one projection quarter), ``by end low`` and
+            ``by end high`` (its worst-case bounds as shares of all draws, the implausible draws counted as not
+            crossing or as crossing: :func:`worst_case`) and ``median first`` (the median first projection
+            quarter among the draws that cross at all, ``""`` if none does). For ``run="scenario"`` also
+            ``baseline by end`` and ``baseline median first``: the baseline's on the same plausible draws, the
+            reference the scenario's probability is judged against. ``attrs["implausible"]`` (draws left out),
+            ``attrs["implausible_share"]`` and ``attrs["draws"]`` (all draws) as elsewhere; ``attrs["note"]``
+            is :attr:`note`.
 
         Raises
         ------
@@ -448,12 +528,14 @@ class MonteCarlo:
             limit = {side: float(value)}
             hit = self._beyond(variable, run=run, **limit)[:, counted]
             row = pd.DataFrame(hit.T, index=quarters.year).groupby(level=0).any().mean(axis=1).to_dict()
-            row.update(_crossing(hit, quarters))
+            row.update(_crossing(hit, quarters, self.draws, int(self.implausible.sum())))
             if run == "scenario":
                 base = _crossing(self._beyond(variable, run="baseline", **limit)[:, counted], quarters)
                 row.update({f"baseline {k}": v for k, v in base.items()})
             rows[label] = row
-        return self._stamp(pd.DataFrame.from_dict(rows, orient="index"))
+        out = self._stamp(pd.DataFrame.from_dict(rows, orient="index"))
+        out.attrs["note"] = self.note
+        return out
 
     def key_probabilities(self, by: str | pd.Period | None = None,
                           thresholds: dict[str, tuple[str, str, float]] | None = None,
@@ -532,11 +614,13 @@ class MonteCarlo:
                                  f"{self.quarters[-1]}")
         bad = int(self.implausible.sum())
         why = ", ".join(f"{k} {v:,}" for k, v in self.reasons.items() if v)
+        note = [f"  {self.note}"] if self.note else []
         lines = [
             f"twosector Monte Carlo: {self.scenario} vs {self.baseline}",
             f"  draws {self.draws:,}, seed {self.seed}, sources {', '.join(self.sources) or 'none'}",
             f"  implausible draws: {bad:,} of {self.draws:,} ({100 * bad / self.draws:.1f}%), left out of the "
             f"statistics" + (f" (leaving bounds: {why})" if why else ""),
+            *note,
             f"  quantiles at {q} (5% / 50% / 95%), plausible draws; the effect vs baseline on the same draw in "
             "% for levels and indices, pp for rates and shares",
             f"  {'variable':<22}{'scenario':>28}  {'unit':<24}{'vs baseline':>28}  unit",
@@ -552,15 +636,22 @@ class MonteCarlo:
         return "\n".join(lines)
 
 
-def _crossing(hit: np.ndarray, quarters: pd.PeriodIndex) -> dict[str, Any]:
-    """``by end`` (share of draws that cross in any quarter) and ``median first`` (their median first quarter)."""
-    if not len(hit):
-        return {"by end": np.nan, "median first": ""}
+def _crossing(hit: np.ndarray, quarters: pd.PeriodIndex, draws: int | None = None,
+              implausible: int = 0) -> dict[str, Any]:
+    """``by end``, ``median first`` and, with ``draws``, ``by end low`` and ``by end high`` of a threshold.
+
+    ``by end``: the share of draws that cross in any quarter; ``median first``: their median first quarter; the
+    bounds: :func:`worst_case`.
+    """
     ever = hit.any(axis=1)
-    first = quarters.asi8[hit.argmax(axis=1)][ever]
+    share = float(ever.mean()) if len(hit) else np.nan
+    out: dict[str, Any] = {"by end": share}
+    if draws is not None:
+        out["by end low"], out["by end high"] = worst_case(share, draws, implausible)
+    first = quarters.asi8[hit.argmax(axis=1)][ever] if len(hit) else []
     middle = int(np.quantile(first, 0.5, method="lower")) if len(first) else None
-    return {"by end": float(ever.mean()),
-            "median first": "" if middle is None else str(pd.Period(ordinal=middle, freq="Q"))}
+    out["median first"] = "" if middle is None else str(pd.Period(ordinal=middle, freq="Q"))
+    return out
 
 
 def probability_key(variable: str, side: str, value: float) -> str:
