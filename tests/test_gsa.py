@@ -43,6 +43,8 @@ def test_morris_elementary_effects_of_a_linear_function_are_its_slopes() -> None
     assert np.allclose(got["mu_star"], [2.25, 0.75, 0.0]) and np.allclose(got["sigma"], 0.0, atol=1e-12)
     assert s.runs == 10 * 4 and 0 < s.implausible < s.runs  # the implausible column is counted, not an output
     assert "implausible" not in s.outputs
+    # kept, unlike a Monte Carlo's draws: the slopes above are exact over every run, and the summary says so
+    assert f"{s.implausible:,} runs implausible (kept)" in s.summary()
 
 
 def test_factor_values_follow_their_priors() -> None:

@@ -779,7 +779,9 @@ def _add_sensitivity(sub: Any) -> None:
             "Global sensitivity (SALib) of a scenario's effects at one quarter to every parameter with an uncertain\n"
             "prior (twosector.priors) and the intensity of each of the scenario's levers (uniform on its range).\n"
             "Sobol: first-order and total indices with 95% intervals, N x (factors + 2) runs (N a power of two);\n"
-            "Morris: mean absolute elementary effects, N x (factors + 1) runs. See twosector.gsa."
+            "Morris: mean absolute elementary effects, N x (factors + 1) runs. Implausible runs are kept (a design\n"
+            "cannot lose points) and counted, unlike the draws of a Monte Carlo. See twosector.gsa and\n"
+            "docs/uncertainty.md."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(

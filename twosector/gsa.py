@@ -15,6 +15,11 @@ sampled on the unit interval and mapped to its value through the inverse distrib
 Exogenous risk paths (the oil price and the ruble, :mod:`twosector.risks`) stay on their deterministic path:
 they are time series, not factors.
 
+Implausible runs (outside :data:`twosector.plausible.BOUNDS` in the scenario or the baseline) are **kept**,
+unlike in :func:`twosector.montecarlo`, which leaves such draws out of its statistics: the estimators need every
+point of the design. They are counted (:attr:`Sensitivity.implausible`, the first line of
+:meth:`Sensitivity.summary`), so the indices and a Monte Carlo's probabilities rest on different sets of runs.
+
 The methods (SALib's samplers and estimators):
 
 - ``morris``: ``n`` trajectories of ``k + 1`` runs on a 4-level grid (Morris 1991, Campolongo et al. 2007) whose
@@ -478,6 +483,8 @@ def sensitivity(
     Returns
     -------
     Sensitivity
+        Over every run of the design, implausible ones included (their number in ``implausible``; a Monte Carlo
+        leaves such draws out: see the module's documentation).
 
     Raises
     ------
