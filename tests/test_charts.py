@@ -393,7 +393,17 @@ def test_fan_chart_draws_bands_between_symmetric_quantiles_and_the_median() -> N
     filled = [t for t in fig.data if t.fill == "tonexty"]
     assert len(filled) == 4 and {t.name for t in filled} == {"5-95%", "25-75%"}  # two bands per panel
     medians = [t for t in fig.data if t.name == "input_sanctions: median"]
-    assert np.allclose(medians[0].y, q[("strain_index", 0.5)].to_numpy())
+    projection = q.index >= pd.Period("2025Q1", freq="Q")
+    assert np.allclose(medians[0].y, q[("strain_index", 0.5)].to_numpy()[projection])
+    # the year of history kept for context is re-simulated on each draw: labelled so, and joined to the projection
+    history = [t for t in fig.data if t.name == charts.HISTORY_RESIMULATED]
+    assert len(history) == 2 and history[0].line.dash == "dot"
+    assert np.allclose(history[0].y, q[("strain_index", 0.5)].loc[:"2025Q1"].to_numpy())
+    assert "Before 2025Q1: the model's history re-simulated on each draw" in fig.layout.annotations[-1].text
+    no_history = twosector.montecarlo("input_sanctions", draws=5, seed=4, variables=["strain_index"], start="2025Q1")
+    plain = charts.fan(no_history.quantiles(), name="input_sanctions")
+    assert not [t for t in plain.data if t.name == charts.HISTORY_RESIMULATED]
+    assert "re-simulated" not in plain.layout.annotations[-1].text
     assert f"{mc.draws:,} draws; {int(mc.implausible.sum()):,} implausible" in fig.layout.annotations[-1].text
     effect = charts.fan(mc.quantiles(run="effect"), name="input_sanctions", effect=True)
     assert "change" in effect.layout.annotations[0].text and len(effect.layout.shapes) > len(fig.layout.shapes)

@@ -51,6 +51,7 @@ __all__ = [
     "OBSERVED_SERIES",
     "DERIVED_SERIES",
     "HISTORY_COLOURS",
+    "HISTORY_RESIMULATED",
     "observed_history",
     "derived_history",
     "set_renderer",
@@ -119,6 +120,8 @@ DERIVED_SERIES: dict[str, tuple[tuple[str, ...], str]] = {
         "latest estimates)",
     ),
 }
+#: The legend of the history quarters of a fan chart (:func:`fan`): the model's, re-simulated on each draw.
+HISTORY_RESIMULATED = "model, history re-simulated (not the data)"
 #: Colour of the model's fitted history and of the observed data in :func:`paths`.
 HISTORY_COLOURS = {"model": "#9a9a9a", "data": "#111111"}
 
@@ -1569,7 +1572,9 @@ def fan(
         ``run="vs_baseline"`` for scenario effects in the convention of
         :func:`twosector.tables.vs_baseline_unit`, each panel titled with its unit, or ``run="effect"`` for
         differences in the variable's unit). Pairs of quantiles ``q`` and ``1 - q`` become bands, wider ones
-        lighter; quantile 0.5 the line.
+        lighter; quantile 0.5 the line. Quarters before ``boundary`` (the year of history a Monte Carlo keeps
+        for context) are the model's history re-simulated on each draw, not the data: their median is dotted
+        and labelled :data:`HISTORY_RESIMULATED`, and the default caption says so.
     variables : sequence of str, optional
         Default: every variable of ``quantiles``.
     name : str, default "scenario"
@@ -1613,6 +1618,10 @@ def fan(
                   for v in variables]
     fig, nrows, ncols = _grid(labels, ncols)
     x = _x(quantiles.index)
+    cut = None if boundary is None else pd.Period(boundary, freq="Q")
+    # the history kept for context is the model's, re-simulated on every draw (its parameters vary), not the data
+    resimulated = cut is not None and bool((quantiles.index < cut).any()) and bool((quantiles.index >= cut).any())
+    ahead = np.asarray(quantiles.index >= cut) if resimulated else np.ones(len(quantiles), dtype=bool)
     for i, v in enumerate(variables):
         cell = dict(row=i // ncols + 1, col=i % ncols + 1)
         frame = quantiles[v]
@@ -1625,8 +1634,15 @@ def fan(
                 x=x, y=frame[lo].to_numpy(dtype=float), mode="lines", line=dict(width=0), fill="tonexty",
                 fillcolor=_rgba(colour, 0.15 + 0.2 * k), name=band, legendgroup=band, showlegend=i == 0,
                 hoverinfo="skip"), **cell)
+        median = frame[0.5].to_numpy(dtype=float)
+        if resimulated:  # up to the first projection quarter, so that the two lines join
+            back = ~ahead | (np.arange(len(ahead)) == int(ahead.argmax()))
+            fig.add_trace(go.Scatter(
+                x=x[back], y=median[back], mode="lines", line=dict(color=colour, width=1.6, dash="dot"),
+                name=HISTORY_RESIMULATED, legendgroup="history", showlegend=i == 0,
+                hovertemplate="model, history re-simulated, median: %{y:.2f}<extra></extra>"), **cell)
         fig.add_trace(go.Scatter(
-            x=x, y=frame[0.5].to_numpy(dtype=float), mode="lines", line=dict(color=colour, width=2.2),
+            x=x[ahead], y=median[ahead], mode="lines", line=dict(color=colour, width=2.2),
             name=f"{name}: median", legendgroup="median", showlegend=i == 0,
             hovertemplate=f"{name} median: %{{y:.2f}}<extra></extra>"), **cell)
         if effect:
@@ -1637,4 +1653,7 @@ def fan(
         counted = f" {draws:,} draws; {bad:,} implausible draws left out." if draws else ""
         sources = ", ".join(quantiles.attrs.get("sources", [])) or "none"
         caption = f"Source: twosector Monte Carlo; uncertainty from: {sources}.{counted}"
+        if resimulated:
+            caption += (f"<br>Before {cut}: the model's history re-simulated on each draw (its parameters vary), "
+                        "not the observed data.")
     return _finish(fig, title, caption, 120 + nrows * height_per_row)
