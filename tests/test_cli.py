@@ -723,3 +723,19 @@ def test_the_ensemble_commands_name_the_baseline_option_alike(capsys) -> None:
             main([command, "--help"])
         text = capsys.readouterr().out
         assert "--baseline SCENARIO_OR_FILE" in text and "--base " not in text, command  # --base: a hidden alias
+
+
+def test_montecarlo_refuses_an_out_table_larger_than_memory_before_the_run(tmp_path: Path, capsys,
+                                                                          monkeypatch) -> None:
+    import twosector.uncertainty
+
+    monkeypatch.setattr(twosector.uncertainty, "available_memory", lambda: 2**30)  # 1 GiB available
+    out = tmp_path / "draws.csv"
+    assert main(["montecarlo", "baseline", "--draws", "100000", "--out", str(out)]) == 2
+    # 100,000 draws x 6 variables x 28 quarters: the result (0.25 GiB) fits, the CSV's text (5 GiB) does not
+    assert capsys.readouterr().err.strip() == (
+        "twosector montecarlo: error: --out: writing the draws as CSV (16,800,000 rows of variable x draw x quarter) "
+        "needs about 5.0 GiB on top of the 0.3 GiB of the result, more than this machine's 1.0 GiB available; "
+        "allowed: at most about 19,021 draws here with --out, or a .parquet file (a quarter of the memory of a .csv) "
+        "(fewer variables or a shorter horizon allow more)")
+    assert not out.exists()

@@ -262,3 +262,12 @@ def test_effects_in_the_convention_are_percent_of_the_paired_baseline_draw_and_p
     assert any("% vs baseline" in t for t in titles) and any("pp vs baseline" in t for t in titles)
     assert not any("change, index" in t for t in titles)
     assert "vs baseline" in ensemble.summary() and "  pp" in ensemble.summary()
+
+
+def test_a_draws_file_larger_than_memory_is_refused_naming_the_writer(tmp_path, monkeypatch) -> None:
+    mc = montecarlo("baseline", draws=30, seed=1, variables=["gdp"])
+    monkeypatch.setattr(mc_module, "available_memory", lambda: 1000)  # bytes: less than the table's 30 x 28 rows
+    for write, fmt in ((mc.to_csv, "CSV"), (mc.to_parquet, "PARQUET")):
+        with pytest.raises(TwosectorError, match=rf"^to_{fmt.lower()}: writing the draws as {fmt} \(840 rows"):
+            write(tmp_path / f"draws.{fmt.lower()}")
+        assert not (tmp_path / f"draws.{fmt.lower()}").exists()

@@ -346,9 +346,16 @@ def _cmd_montecarlo(args: argparse.Namespace) -> int:
     """``twosector montecarlo``: a scenario vs baseline on the same draws; summary, probabilities, draws file."""
     from functools import partial
 
-    from twosector.uncertainty import montecarlo
+    from twosector.calendar import parse_quarter
+    from twosector.errors import ScenarioError
+    from twosector.uncertainty import DEFAULT_START, check_memory, montecarlo
 
     out_path = _table_file(args)
+    if out_path is not None:  # the table of --out is refused before the run, not after it
+        end = parse_quarter(args.end, "end", ScenarioError)
+        quarters = max(end.ordinal - DEFAULT_START.ordinal + 1, 1)
+        check_memory(args.draws, len(set(args.variables)), quarters, table=out_path.suffix.lstrip("."),
+                     option="--out")
     run = partial(montecarlo, args.scenario, draws=args.draws, seed=args.seed, sources=args.sources,
                   variables=args.variables, baseline=args.baseline, end=args.end)
     mc = _ensemble("montecarlo", args.draws, "draw", run, args)

@@ -50,7 +50,7 @@ from twosector.variables import difference, vs_baseline_unit
 from twosector.variables import units as _units
 
 __all__ = ["montecarlo", "MonteCarlo", "SOURCES", "BLOCK", "CHUNK", "DEFAULT_VARIABLES", "RUNS", "ENGINES",
-           "KEY_THRESHOLDS", "NOTE_SHARE", "probability_key", "worst_case"]
+           "KEY_THRESHOLDS", "NOTE_SHARE", "TABLE_ROW_BYTES", "check_memory", "probability_key", "worst_case"]
 
 SOURCES = ("parameters", "oil", "ruble")
 #: draws per seed block (the unit of reproducibility; chunks need not be multiples of it)
@@ -71,6 +71,10 @@ KEY_THRESHOLDS: dict[str, tuple[str, str, float]] = {
 }
 #: first quarter kept by default: a year of history before the projection, for the fan charts' context
 DEFAULT_START = PROJECTION_START - 4
+#: bytes of memory per row of the long table (:meth:`MonteCarlo.to_frame`) while a file of it is written, on top of
+#: the result: the frame and pyarrow's copy for Parquet (measured ~75), the numbers as text for CSV (~300; files.
+#: plain_numbers); 3.4 million rows, peak resident memory
+TABLE_ROW_BYTES = {"parquet": 80, "csv": 320}
 #: the share of implausible draws above which a result carries a note (:attr:`MonteCarlo.note`): the statistics
 #: over the plausible draws may then be biased by more than the sampling noise of a few hundred draws
 NOTE_SHARE = 0.05
@@ -298,8 +302,11 @@ class MonteCarlo:
         Raises
         ------
         TwosectorError
-            For an error of the file system (the old file is then unchanged).
+            For an error of the file system (the old file is then unchanged), or a table that does not fit in the
+            memory available (:func:`check_memory`).
         """
+        check_memory(self.draws, len(self.variables), len(self.quarters), table="parquet", option="to_parquet",
+                     held=True)
         return atomic_frame(self.to_frame(), path, fmt="parquet", index=False)
 
     def to_csv(self, path: str | os.PathLike[str]) -> Path:
@@ -318,8 +325,10 @@ class MonteCarlo:
         Raises
         ------
         TwosectorError
-            For an error of the file system (the old file is then unchanged).
+            For an error of the file system (the old file is then unchanged), or a table that does not fit in the
+            memory available (:func:`check_memory`).
         """
+        check_memory(self.draws, len(self.variables), len(self.quarters), table="csv", option="to_csv", held=True)
         return atomic_frame(self.to_frame(), path, fmt="csv", index=False)
 
     # -------------------------------------------------------------------------------------- statistics
@@ -682,16 +691,52 @@ def _sources(sources: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(s for s in SOURCES if s in names)
 
 
-def _check_memory(draws: int, variables: int, quarters: int) -> None:
-    """Refuse a result that cannot fit in the memory available now (the kept paths of both runs, float64)."""
-    need = 2 * draws * variables * quarters * 8
+def check_memory(draws: int, variables: int, quarters: int, *, table: str | None = None,
+                 option: str = "out", held: bool = False) -> None:
+    """Refuse a Monte Carlo, and the long table to be written from it, that cannot fit in the memory available.
+
+    Parameters
+    ----------
+    draws, variables, quarters : int
+        The size of the result (the kept paths of the scenario and the baseline, float64).
+    table : {"parquet", "csv"}, optional
+        The format of the long table (:meth:`MonteCarlo.to_frame`) written after the run: it needs about
+        :data:`TABLE_ROW_BYTES` per row on top of the result.
+    option : str, default "out"
+        The name of the option or argument that writes the table, for the message (``"--out"`` on the command
+        line).
+    held : bool, default False
+        The result is in memory already (only the table is still to come).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    TwosectorError
+        Naming ``option`` and the table's size when the table does not fit, else ``draws``, with the most draws
+        that fit in the memory available now (:func:`twosector.parallel.available_memory`).
+    """
+    result = 0 if held else 2 * draws * variables * quarters * 8
+    rows = draws * variables * quarters
+    written = rows * TABLE_ROW_BYTES[table] if table else 0
     free = available_memory()
-    if need > free:
-        most = max(free // (2 * variables * quarters * 8), 1)
-        raise TwosectorError(f"draws: {draws:,} draws of {variables} variable(s) over {quarters} quarters need "
-                             f"{need / 2**30:,.1f} GiB, more than this machine's {free / 2**30:,.1f} GiB available; "
-                             f"allowed: at most about {most:,} draws here (fewer variables or a shorter "
-                             "horizon allow more)")
+    if result + written <= free:
+        return
+    most = max(int(free // ((result + written) / draws)), 1)
+    gib = 2**30
+    if table and result <= free:
+        cheaper = ", or a .parquet file (a quarter of the memory of a .csv)" if table == "csv" else ""
+        raise TwosectorError(f"{option}: writing the draws as {table.upper()} ({rows:,} rows of variable x draw x "
+                             f"quarter) needs about {written / gib:,.1f} GiB on top of the {result / gib:,.1f} GiB of "
+                             f"the result, more than this machine's {free / gib:,.1f} GiB available; allowed: at most "
+                             f"about {most:,} draws here with {option}{cheaper} (fewer variables or a shorter horizon "
+                             "allow more)")
+    raise TwosectorError(f"draws: {draws:,} draws of {variables} variable(s) over {quarters} quarters need "
+                         f"{(result + written) / gib:,.1f} GiB" + (f" with the table of {option}" if table else "")
+                         + f", more than this machine's {free / gib:,.1f} GiB available; allowed: at most about "
+                         f"{most:,} draws here (fewer variables or a shorter horizon allow more)")
 
 
 def _streams(seed: int, block: int) -> dict[str, np.random.Generator]:
@@ -789,7 +834,7 @@ def montecarlo(
     x = _exog.paths(end=max(e, DATA_CUTOFF))
     x = x.loc[x.index <= e]
     keep = np.asarray(x.index >= s)
-    _check_memory(n, len(names), int(keep.sum()))
+    check_memory(n, len(names), int(keep.sum()))
     shared = {"seed": seed, "sources": on, "x": x, "runs": (sc, base), "names": names, "keep": keep}
     bounds = [(a, min(n, a + size)) for a in range(0, n, size)]
     out = {run: {v: np.empty((n, int(keep.sum()))) for v in names} for run in ("scenario", "baseline")}
