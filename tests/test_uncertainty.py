@@ -175,6 +175,31 @@ def test_effects_are_paired_differences_and_the_files_round_trip(ensemble, tmp_p
         # the CSV keeps 12 significant digits (twosector.files.plain_numbers)
         assert row["scenario"].item() == pytest.approx(ensemble.values["scenario"]["usd_rub"][17, i], rel=1e-11)
         assert row["effect"].item() == pytest.approx(ensemble.array("usd_rub", "effect", False)[17, i], rel=1e-9)
+        # each row says its unit, the catalogue's
+        units = back.groupby("variable", observed=True)["unit"].unique()
+        assert {v: list(u) for v, u in units.items()} == {v: [twosector.variable_table().at[v, "unit"]] for v in VARS}
+
+
+def test_the_parquet_draws_file_says_where_its_draws_come_from(tmp_path) -> None:
+    from twosector.data import data_vintage
+
+    mc = montecarlo("oil_price_cap", draws=12, seed=4, variables=["cpi_inflation"], sources=("oil", "ruble"))
+    path = mc.to_parquet(tmp_path / "draws.parquet")
+    meta = mc_module.read_metadata(path)
+    assert meta == {"scenario": "oil_price_cap", "baseline": "baseline", "seed": 4, "draws": 12,
+                    "implausible": int(mc.implausible.sum()), "sources": ["oil", "ruble"],
+                    "variables": ["cpi_inflation"], "first_quarter": "2024Q1", "last_quarter": "2030Q4",
+                    "twosector_version": twosector.__version__, "data_vintage": data_vintage()}
+    import pyarrow.parquet as pq
+
+    assert pq.read_schema(path).metadata[b"twosector"]  # plain key-value metadata, for any Parquet reader
+    assert pd.read_parquet(path).attrs == meta  # and pandas gives it back as the frame's attrs
+    mc.to_csv(tmp_path / "draws.csv")
+    with pytest.raises(TwosectorError, match="cannot read .* as a Parquet file"):
+        mc_module.read_metadata(tmp_path / "draws.csv")
+    pd.DataFrame({"a": [1]}).to_parquet(tmp_path / "other.parquet")
+    with pytest.raises(TwosectorError, match="has no twosector metadata; allowed: a file written by"):
+        mc_module.read_metadata(tmp_path / "other.parquet")
 
 
 @pytest.mark.parametrize("kwargs, words", [

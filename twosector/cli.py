@@ -755,8 +755,9 @@ def _add_montecarlo(sub: Any) -> None:
     p.add_argument("--baseline", default="baseline", metavar="SCENARIO_OR_FILE",
                    help="the scenario the effects are measured against (default baseline)")
     p.add_argument("--end", default=str(DEFAULT_END), metavar="QUARTER", help="last quarter (default %(default)s)")
-    _add_run_options(p, CHUNK, "draws", "every draw (long format: variable, draw, quarter, scenario, baseline, "
-                     "effect, implausible)")
+    _add_run_options(p, CHUNK, "draws", "every draw (long format: variable, draw, quarter, unit, scenario, "
+                     "baseline, effect, implausible; a .parquet file also holds the run's scenario, seed, sources, "
+                     "versions and implausible count as metadata)")
     p.set_defaults(func=_cmd_montecarlo)
 
 

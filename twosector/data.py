@@ -45,6 +45,7 @@ __all__ = [
     "FORECAST_VARIABLES",
     "data_dir",
     "data_version",
+    "data_vintage",
     "load_data",
     "load_forecasts",
     "series",
@@ -364,6 +365,27 @@ def _check_derived_at(folder: Path, stamp: tuple[tuple[str, int, int], ...], dig
         why = "has no record of its sources" if stored is None else "is stale: its source files changed since"
         raise DataError(f"{DERIVED_FILE.as_posix()} in the data folder {str(folder)!r} {why} it was written "
                         f"({SOURCES_DIGEST.as_posix()}); run `twosector dev derive --data {folder}` to recompute it")
+
+
+def data_vintage() -> str:
+    """The data vintage: the last quarter of the data set and a short hash of its files.
+
+    Returns
+    -------
+    str
+        ``"data to <DATA_CUTOFF>, sha256:<12 hex digits>"`` over the names and bytes of every CSV file of the
+        data folder in use (``$TWOSECTOR_DATA`` or the shipped data set).
+
+    Raises
+    ------
+    Nothing of its own.
+    """
+    folder = data_folder()
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*.csv")):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return f"data to {CUTOFF}, sha256:{digest.hexdigest()[:12]}"
 
 
 def data_version(path: str | os.PathLike[str] | None = None) -> tuple[Path, tuple[tuple[str, int, int], ...]]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import json
 import math
 import os
@@ -29,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from twosector.calendar import DATA_CUTOFF, PROJECTION_START
+from twosector.data import data_vintage
 from twosector.files import (
     atomic_frame,
     atomic_write,
@@ -39,7 +39,7 @@ from twosector.files import (
     replace_dir,
     staged,
 )
-from twosector.resources import data_folder, template_folder
+from twosector.resources import template_folder
 from twosector.tables import KEY_QUARTER, key_labels
 
 __all__ = [
@@ -227,27 +227,6 @@ def scenario_definition(scenario: Any) -> dict[str, Any]:
             is_instance = dataclasses.is_dataclass(scenario) and not isinstance(scenario, type)
             data = dataclasses.asdict(scenario) if is_instance else {"repr": repr(scenario)}
     return json.loads(json.dumps(data, default=str))
-
-
-def data_vintage() -> str:
-    """The data vintage: the last quarter of the data set and a short hash of its files.
-
-    Returns
-    -------
-    str
-        ``"data to <DATA_CUTOFF>, sha256:<12 hex digits>"`` over the names and bytes of every CSV file of the
-        data folder.
-
-    Raises
-    ------
-    Nothing of its own.
-    """
-    folder = data_folder()
-    digest = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*.csv")):
-        digest.update(path.relative_to(folder).as_posix().encode())
-        digest.update(path.read_bytes())
-    return f"data to {DATA_CUTOFF}, sha256:{digest.hexdigest()[:12]}"
 
 
 def _jsonable(value: Any) -> Any:

@@ -26,6 +26,7 @@ high`` columns of :meth:`MonteCarlo.probability_table`); above :data:`NOTE_SHARE
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
 from collections.abc import Callable, Sequence
@@ -40,7 +41,7 @@ from twosector import exog as _exog
 from twosector import priors, risks
 from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PROJECTION_START
 from twosector.errors import ScenarioError, TwosectorError, unknown_name
-from twosector.files import atomic_frame
+from twosector.files import atomic_frame, staged
 from twosector.parallel import ENGINES, available_memory, check_count, check_engine, map_chunks
 from twosector.params import default_params
 from twosector.plausible import BOUNDS, out_of_bounds
@@ -50,7 +51,8 @@ from twosector.variables import difference, vs_baseline_unit
 from twosector.variables import units as _units
 
 __all__ = ["montecarlo", "MonteCarlo", "SOURCES", "BLOCK", "CHUNK", "DEFAULT_VARIABLES", "RUNS", "ENGINES",
-           "KEY_THRESHOLDS", "NOTE_SHARE", "TABLE_ROW_BYTES", "check_memory", "probability_key", "worst_case"]
+           "KEY_THRESHOLDS", "NOTE_SHARE", "TABLE_ROW_BYTES", "METADATA_KEY", "check_memory", "probability_key",
+           "read_metadata", "worst_case"]
 
 SOURCES = ("parameters", "oil", "ruble")
 #: draws per seed block (the unit of reproducibility; chunks need not be multiples of it)
@@ -71,6 +73,8 @@ KEY_THRESHOLDS: dict[str, tuple[str, str, float]] = {
 }
 #: first quarter kept by default: a year of history before the projection, for the fan charts' context
 DEFAULT_START = PROJECTION_START - 4
+#: the key of a draws Parquet file's metadata that holds :meth:`MonteCarlo.metadata` (JSON)
+METADATA_KEY = b"twosector"
 #: bytes of memory per row of the long table (:meth:`MonteCarlo.to_frame`) while a file of it is written, on top of
 #: the result: the frame and pyarrow's copy for Parquet (measured ~75), the numbers as text for CSV (~300; files.
 #: plain_numbers); 3.4 million rows, peak resident memory
@@ -266,8 +270,10 @@ class MonteCarlo:
         Returns
         -------
         pd.DataFrame
-            Columns ``variable, draw, quarter`` (categories; quarters as text, e.g. ``"2027Q4"``), ``scenario, baseline,
-            effect`` and ``implausible`` (bool), one row per variable, draw and quarter.
+            Columns ``variable, draw, quarter`` (categories; quarters as text, e.g. ``"2027Q4"``), ``unit`` (the
+            variable's unit from the catalogue, :func:`twosector.variable_table`; a category), ``scenario,
+            baseline, effect`` (in that unit; ``effect`` is scenario minus baseline) and ``implausible`` (bool), one
+            row per variable, draw and quarter. ``attrs`` is :meth:`metadata`.
 
         Raises
         ------
@@ -276,18 +282,50 @@ class MonteCarlo:
         n, t = self.draws, len(self.quarters)
         labels = list(self.quarters.astype(str))
         quarter = pd.Categorical.from_codes(np.tile(np.arange(t), n), categories=labels)
+        catalogue = _units()
+        units = list(dict.fromkeys(catalogue.get(v, "") for v in self.variables))
         parts = []
         for v in self.variables:
             s, b = self.values["scenario"][v], self.values["baseline"][v]
             parts.append(pd.DataFrame({
                 "variable": pd.Categorical([v] * (n * t), categories=self.variables),
                 "draw": np.repeat(np.arange(n), t), "quarter": quarter,
+                "unit": pd.Categorical([catalogue.get(v, "")] * (n * t), categories=units),
                 "scenario": s.ravel(), "baseline": b.ravel(), "effect": (s - b).ravel(),
                 "implausible": np.repeat(self.implausible, t)}))
-        return pd.concat(parts, ignore_index=True)
+        out = pd.concat(parts, ignore_index=True)
+        out.attrs = self.metadata()
+        return out
+
+    def metadata(self) -> dict[str, Any]:
+        """What the draws are: the provenance a draws file carries (the Parquet file's key-value metadata).
+
+        Returns
+        -------
+        dict
+            ``scenario``, ``baseline``, ``seed``, ``draws``, ``implausible`` (count), ``sources`` (list),
+            ``variables`` (list), ``first_quarter``, ``last_quarter``, ``twosector_version`` and ``data_vintage``
+            (:func:`twosector.data.data_vintage`: the data's last quarter and a hash of its files).
+
+        Raises
+        ------
+        Nothing of its own.
+        """
+        from twosector import __version__
+        from twosector.data import data_vintage
+
+        return {"scenario": self.scenario, "baseline": self.baseline, "seed": self.seed, "draws": self.draws,
+                "implausible": int(self.implausible.sum()), "sources": list(self.sources),
+                "variables": self.variables, "first_quarter": str(self.quarters[0]),
+                "last_quarter": str(self.quarters[-1]), "twosector_version": __version__,
+                "data_vintage": data_vintage()}
 
     def to_parquet(self, path: str | os.PathLike[str]) -> Path:
-        """Write :meth:`to_frame` to a Parquet file, atomically.
+        """Write :meth:`to_frame` to a Parquet file, atomically, with :meth:`metadata` as key-value metadata.
+
+        The metadata is JSON under the file's key :data:`METADATA_KEY` (read it back with
+        :func:`read_metadata`, or ``pyarrow.parquet.read_schema(path).metadata``); ``pandas.read_parquet``
+        restores it as the frame's ``attrs``.
 
         Parameters
         ----------
@@ -305,9 +343,18 @@ class MonteCarlo:
             For an error of the file system (the old file is then unchanged), or a table that does not fit in the
             memory available (:func:`check_memory`).
         """
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         check_memory(self.draws, len(self.variables), len(self.quarters), table="parquet", option="to_parquet",
                      held=True)
-        return atomic_frame(self.to_frame(), path, fmt="parquet", index=False)
+        # the provenance under its own key for any Parquet reader; pandas also keeps it as the frame's attrs
+        table = pa.Table.from_pandas(self.to_frame(), preserve_index=False)
+        ours = {METADATA_KEY: json.dumps(self.metadata()).encode()}
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **ours})
+        with staged(Path(path)) as tmp:
+            pq.write_table(table, tmp)
+        return Path(path)
 
     def to_csv(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_frame` to a CSV file, atomically.
@@ -643,6 +690,36 @@ class MonteCarlo:
                              if len(a) and not np.isnan(a).all() else "n/a")
             lines.append(f"  {v:<22}{cells[0]:>28}  {_units().get(v, ''):<24}{cells[1]:>28}  {vs_baseline_unit(v)}")
         return "\n".join(lines)
+
+
+def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The provenance of a draws file written by :meth:`MonteCarlo.to_parquet` (:meth:`MonteCarlo.metadata`).
+
+    Parameters
+    ----------
+    path : path-like
+        The Parquet file.
+
+    Returns
+    -------
+    dict
+        As :meth:`MonteCarlo.metadata`.
+
+    Raises
+    ------
+    TwosectorError
+        For a file that cannot be read as Parquet, or one without twosector's metadata.
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError) as exc:
+        raise TwosectorError(f"path: cannot read {str(path)!r} as a Parquet file ({exc})") from None
+    if METADATA_KEY not in meta:
+        raise TwosectorError(f"path: {str(path)!r} has no twosector metadata; allowed: a file written by "
+                             "MonteCarlo.to_parquet (twosector montecarlo --out FILE.parquet)")
+    return dict(json.loads(meta[METADATA_KEY]))
 
 
 def _crossing(hit: np.ndarray, quarters: pd.PeriodIndex, draws: int | None = None,
