@@ -54,7 +54,7 @@ from twosector.parallel import available_memory, check_count, check_engine, map_
 from twosector.params import default_params
 from twosector.plausible import BOUNDS, out_of_bounds
 from twosector.scenarios import LEVERS, Scenario, load_scenario, profile
-from twosector.simulation import ScenarioLike, _check_variables, _horizon, run_draws
+from twosector.simulation import ScenarioLike, _check_variables, _horizon, run_draws, run_draws_together
 
 __all__ = ["sensitivity", "analyse", "factors", "Sensitivity", "METHODS", "DISTRIBUTIONS", "DEFAULT_OUTPUTS",
            "DEFAULT_AT", "CHUNK"]
@@ -418,11 +418,13 @@ def _model(runs: tuple[Scenario, Scenario], x: pd.DataFrame, outputs: list[str],
 
 def _outputs(runs: tuple[Scenario, Scenario], table: pd.DataFrame, x: pd.DataFrame, keep: list[str],
              levers: dict[str, np.ndarray], outputs: list[str], at: int, effect: bool) -> pd.DataFrame:
-    scenario = run_draws(runs[0], table, x, keep, levers)
+    if effect:  # the pair on the same rows, their common history simulated once (the numbers of two runs)
+        scenario, baseline = run_draws_together(runs, table, x, keep, first_levers=levers)  # levers: scenario only
+    else:
+        scenario, baseline = run_draws(runs[0], table, x, keep, levers), {}
     out = pd.DataFrame({v: scenario[v][:, at] for v in outputs})
     bad = np.logical_or.reduce(list(out_of_bounds(scenario).values()))
     if effect:
-        baseline = run_draws(runs[1], table, x, keep)
         for v in outputs:
             out[v] -= baseline[v][:, at]
         bad |= np.logical_or.reduce(list(out_of_bounds(baseline).values()))

@@ -55,7 +55,7 @@ def _horizon(start: str | pd.Period, end: str | pd.Period) -> tuple[pd.Period, p
 
 def _run(
     scenarios: Sequence[Scenario], table: pd.DataFrame, x: pd.DataFrame, keep: list[str] | None = None,
-    per_draw: Mapping[str, np.ndarray] | None = None,
+    per_draw: Mapping[str, np.ndarray] | None = None, first_levers: Mapping[str, np.ndarray] | None = None,
 ) -> list[dict[str, np.ndarray]]:
     idx = x.index
     i2021, i_prewar = normalisation_positions(idx)
@@ -70,6 +70,7 @@ def _run(
                 levers[name] = a
         if name not in lever_sets[0]:
             xs[name] = a
+    lever_sets[0].update(first_levers or {})
     return run_many(p, xs, lever_sets, i2021=i2021, i_prewar=i_prewar, keep=keep)
 
 
@@ -111,7 +112,7 @@ def run_draws(
 
 def run_draws_together(
     scenarios: Sequence[Scenario], table: pd.DataFrame, x: pd.DataFrame, keep: list[str],
-    per_draw: Mapping[str, np.ndarray] | None = None,
+    per_draw: Mapping[str, np.ndarray] | None = None, first_levers: Mapping[str, np.ndarray] | None = None,
 ) -> list[dict[str, np.ndarray]]:
     """:func:`run_draws` for several scenarios on the same draws (a Monte Carlo's scenario and baseline).
 
@@ -127,6 +128,9 @@ def run_draws_together(
     per_draw : mapping of str -> array (n, T), optional
         As in :func:`run_draws`, for every scenario: a lever path that differs by draw replaces that lever's path
         in each of them.
+    first_levers : mapping of str -> array (n, T), optional
+        Lever paths that differ by draw for the first scenario only (a sensitivity's lever factors move the
+        scenario, not its baseline).
 
     Returns
     -------
@@ -139,10 +143,11 @@ def run_draws_together(
         For a name in ``keep`` that is not an output.
     """
     if len(table) != 1:
-        return _run(scenarios, table, x, keep, per_draw)
+        return _run(scenarios, table, x, keep, per_draw, first_levers)
     twice = pd.concat([table, table], ignore_index=True)
     doubled = {k: np.repeat(np.asarray(a), 2, axis=0) for k, a in (per_draw or {}).items()}
-    return [{k: a[:1] for k, a in arrays.items()} for arrays in _run(scenarios, twice, x, keep, doubled)]
+    own = {k: np.repeat(np.asarray(a), 2, axis=0) for k, a in (first_levers or {}).items()}
+    return [{k: a[:1] for k, a in arrays.items()} for arrays in _run(scenarios, twice, x, keep, doubled, own)]
 
 
 def _frame(
