@@ -45,3 +45,34 @@ def test_bad_engines_and_schedulers_are_named(engine, scheduler, words) -> None:
     with pytest.raises(TwosectorError) as err:
         parallel.check_engine(engine, scheduler)
     assert all(w in str(err.value) for w in words), str(err.value)
+
+
+def failing(offset: int, value: int) -> int:
+    raise ValueError(f"chunk {offset + value} failed")
+
+
+@pytest.mark.parametrize("stop", ["error", "interrupt"])
+def test_the_default_cluster_is_closed_when_a_chunk_fails_or_the_user_interrupts(stop, monkeypatch) -> None:
+    import distributed
+
+    started: list = []
+
+    class Recorded(distributed.LocalCluster):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(distributed, "LocalCluster", Recorded)
+
+    def interrupt(size: int) -> None:  # Ctrl-C lands in the main thread, where the results are collected
+        raise KeyboardInterrupt
+
+    if stop == "error":
+        with pytest.raises(ValueError, match="chunk 1 failed"):
+            parallel.map_chunks(failing, {"offset": 0}, [{"value": 1}], engine="dask")
+    else:
+        with pytest.raises(KeyboardInterrupt):
+            parallel.map_chunks(slow_square, {"offset": 0}, [{"value": 1, "wait": 0}] * 3, engine="dask",
+                                progress=interrupt)
+    assert len(started) == 1 and started[0].status.name == "closed"  # no cluster left running
+    assert not started[0].workers and not started[0].scheduler_info.get("workers")

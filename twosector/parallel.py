@@ -8,10 +8,19 @@ ran a chunk, nor when): each chunk's random numbers are fixed by its position be
 - ``local`` (the default): one chunk after the other, the vectorised numpy engine in this process.
 - ``dask``: the chunks are submitted to a ``distributed`` client; the shared inputs are scattered to every
   worker once. Without a scheduler address a ``LocalCluster`` is started for the call (:data:`LOCAL_WORKERS`
-  workers with one thread each, in this process: no start-up of new Python processes, the numpy work releases
-  the interpreter lock for much of the time) and closed afterwards. With ``scheduler="tcp://host:8786"`` the
-  chunks run on that cluster (its workers need twosector installed, in the same version); a
-  ``distributed.Client`` may be given instead of an address (e.g. one of a ``LocalCluster`` with processes).
+  workers with one thread each, in this process) and closed afterwards, also when a chunk fails or the user
+  interrupts (Ctrl-C). With ``scheduler="tcp://host:8786"`` the chunks run on that cluster (its workers need
+  twosector installed, in the same version); a ``distributed.Client`` may be given instead of an address (e.g.
+  one of a ``LocalCluster`` with processes, started once and kept warm), and is left open.
+
+Why threads by default: a cluster of worker processes started for the call pays for new Python processes that
+import twosector and load the data and the risk models before their first chunk, 10-20 s on the 2-core
+development machine, and Dask starts them with ``spawn``, which re-imports the caller's script (a script
+without an ``if __name__ == "__main__":`` guard would fail). Measured there (``benchmarks/bench_dask.py``,
+``input_sanctions``, 4 variables, other work on the machine): 20,000 draws, local 3.0 s, threads 4.2 s (0.71x),
+processes started in the call 28.5 s (0.10x); 100,000 draws, local 22.1 s, threads 19.1 s (1.16x), processes
+31.6 s (0.70x). A process cluster started beforehand and passed as ``scheduler=client`` is the fast choice for
+repeated or long runs (1.36x in the review of issue 12).
 """
 
 from __future__ import annotations
