@@ -9,7 +9,8 @@
   executed once per session even with several xdist workers (a file lock in the session's temporary folder).
 
 These objects are shared: a test must not modify them (copy first). ``perturbed_data`` makes a copy of the data
-folder with the observations after (or up to) a cut-off changed, for the no-look-ahead tests.
+folder with the observations after (or up to) a cut-off changed, for the no-look-ahead tests; ``doubled_data`` a copy
+with one observation doubled, for the tests that a result follows the data folder it is given.
 """
 
 from __future__ import annotations
@@ -109,6 +110,31 @@ def backtest_errors() -> pd.DataFrame:
 def scoreboard() -> pd.DataFrame:
     """``twosector.forecast_scoreboard()`` at its default vintages, 2022Q4 and 2023Q4 (a calibration each)."""
     return twosector.forecast_scoreboard()
+
+
+@pytest.fixture
+def doubled_data(tmp_path: Path) -> Callable[[str, str, str], Path]:
+    """A factory of copies of the data folder with one observation doubled.
+
+    ``doubled_data(file, series, period)`` copies the data folder to ``tmp_path/data``, doubles the value of
+    ``series`` at ``period`` in ``file`` (e.g. ``"ruble.csv"``), recomputes the derived series (the loader refuses
+    stale ones) and returns the folder.
+    """
+    from twosector.data import data_dir
+    from twosector.derive import write_derived
+
+    def make(file: str, series: str, period: str) -> Path:
+        folder = tmp_path / "data"
+        shutil.copytree(data_dir(), folder)
+        table = pd.read_csv(folder / file, dtype=str, keep_default_na=False)
+        row = (table["series"] == series) & (table["period"] == period)
+        assert row.sum() == 1, (file, series, period)
+        table.loc[row, "value"] = str(2 * float(table.loc[row, "value"].iloc[0]))
+        table.to_csv(folder / file, index=False)
+        write_derived(folder)
+        return folder
+
+    return make
 
 
 @pytest.fixture()

@@ -103,20 +103,9 @@ def test_paths_draws_observed_series_derived_from_the_data_and_says_how():
         assert baseline.loc[str(year), "defence_spending"].mean() == pytest.approx(value)
 
 
-def test_derived_defence_history_reads_the_data_folder_given(tmp_path):
-    import shutil
-
-    from twosector.data import data_dir
-    from twosector.derive import write_derived
-
+def test_derived_defence_history_reads_the_data_folder_given(doubled_data):
     before = charts.derived_history("defence_spending")
-    folder = tmp_path / "data"
-    shutil.copytree(data_dir(), folder)
-    budget = pd.read_csv(folder / "budget.csv", dtype=str, keep_default_na=False)
-    row = (budget["series"] == "milex_sipri_usd") & (budget["period"] == "2024")
-    budget.loc[row, "value"] = str(2 * float(budget.loc[row, "value"].iloc[0]))
-    budget.to_csv(folder / "budget.csv", index=False)
-    write_derived(folder)
+    folder = doubled_data("budget.csv", "milex_sipri_usd", "2024")
     other = charts.derived_history("defence_spending", data=folder)
     # the splice hangs on the latest dollar figure: doubling it doubles every year, in that folder only
     assert other.to_numpy() == pytest.approx(2 * before.to_numpy()) and other.index.equals(before.index)

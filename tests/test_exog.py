@@ -227,21 +227,10 @@ def test_key_rate_is_conditioned_only_up_to_the_cutoff(cut: str) -> None:
         exog.condition_rate(x, "soon")
 
 
-def test_paths_follow_the_data_folder_in_use(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paths_follow_the_data_folder_in_use(doubled_data, monkeypatch: pytest.MonkeyPatch) -> None:
     # the cache of paths() is keyed on the data folder and its files: another folder gives its own paths
-    import shutil
-
-    from twosector.data import data_dir
-    from twosector.derive import write_derived
-
     before = exog.paths(end="2025Q4")
-    folder = tmp_path / "data"
-    shutil.copytree(data_dir(), folder)
-    ruble = pd.read_csv(folder / "ruble.csv", dtype=str, keep_default_na=False)
-    row = (ruble["series"] == "usd_rub_q") & (ruble["period"] == "2023Q2")
-    ruble.loc[row, "value"] = str(2 * float(ruble.loc[row, "value"].iloc[0]))
-    ruble.to_csv(folder / "ruble.csv", index=False)
-    write_derived(folder)  # a changed source needs its derived series recomputed (the loader refuses stale ones)
+    folder = doubled_data("ruble.csv", "usd_rub_q", "2023Q2")
     monkeypatch.setenv("TWOSECTOR_DATA", str(folder))
     after = exog.paths(end="2025Q4")
     assert after.columns[(after != before).any()].tolist() == ["usd_rub"]
