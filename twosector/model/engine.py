@@ -89,29 +89,32 @@ class State:
 
 
 def _constants(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: np.ndarray, T: int) -> dict[str, Any]:
-    """Derived constants, the no-war reference paths [T1] [T2] and the COVID shock of one run, as arrays."""
+    """Derived constants, the no-war reference paths [T1] [T2] and the COVID shock of one run, as arrays.
+
+    The paths have shape ``(T, n)``: a contiguous row per quarter, which the loop reads as it is.
+    """
     n = f["inflation_target"].shape[0]
     t_mid = float(np.mean(i2021))  # time of the 2021 base (mid-2021)
     tt = np.arange(T, dtype=float) - t_mid  # quarters from the base
     g_pot, g_lf = f["potential_growth"], f["labour_force_growth"]
     g_w = g_pot - g_lf  # trend real wage (labour productivity) growth, % per year
     u_nat, n_m0 = f["unemployment_natural"] / 100, f["employment_military_2021"]
-    trend = np.exp(np.outer(g_pot, tt) / 400)  # pre-war potential path of civilian output (2021 = 1)
-    lf_trend = f["labour_force_2021"][:, None] * np.exp(np.outer(g_lf, tt) / 400)
-    l_bar = lf_trend * (1 - u_nat[:, None]) - n_m0[:, None]  # no-war civilian employment
-    w_trend = np.exp(np.outer(g_w, tt) / 400)  # no-war real wage path (2021 = 1)
-    transfers = f["transfer_share"][:, None] * w_trend * l_bar  # real transfers, indexed to trend
-    income_trend = w_trend * (l_bar + n_m0[:, None] * (1 + f["wage_premium_base"][:, None])) + transfers
-    covid = np.zeros((n, T))
+    trend = np.exp(np.outer(tt, g_pot) / 400)  # pre-war potential path of civilian output (2021 = 1)
+    lf_trend = f["labour_force_2021"] * np.exp(np.outer(tt, g_lf) / 400)
+    l_bar = lf_trend * (1 - u_nat) - n_m0  # no-war civilian employment
+    w_trend = np.exp(np.outer(tt, g_w) / 400)  # no-war real wage path (2021 = 1)
+    transfers = f["transfer_share"] * w_trend * l_bar  # real transfers, indexed to trend
+    income_trend = w_trend * (l_bar + n_m0 * (1 + f["wage_premium_base"])) + transfers
+    covid = np.zeros((T, n))
     for offset, name in COVID_QUARTERS.items():
-        covid[:, int(i2021[0]) + offset] = f[name]
+        covid[int(i2021[0]) + offset] = f[name]
     defence_2021 = float(np.mean(x["defence_spending"][i2021]))
     return {
         "t_mid": t_mid, "g_w": g_w, "u_nat": u_nat, "u_min": f["unemployment_floor"] / 100,
         "rr_neutral": f["neutral_real_rate"] + f["lending_spread"],  # neutral real civilian lending rate
         "defence_2021": defence_2021, "procurement_2021": (1 - f["personnel_share_2021"]) * defence_2021,
         "paths": {"trend": trend, "lf_trend": lf_trend, "l_bar": l_bar, "w_trend": w_trend,
-                  "military_n0": f["employment_military_2021"][:, None] * (lf_trend / f["labour_force_2021"][:, None]),
+                  "military_n0": f["employment_military_2021"] * (lf_trend / f["labour_force_2021"]),
                   "transfers": transfers, "income_trend": income_trend, "covid": covid},
     }
 
@@ -121,7 +124,7 @@ def _initial_state(f: Mapping[str, np.ndarray], k: Mapping[str, Any], x0: Mappin
     target, g_w, paths = f["inflation_target"], k["g_w"], k["paths"]
     p0 = np.exp(-target * k["t_mid"] / 400)  # price level in the first quarter (2021 = 1 on the target path)
     price = p0 * np.exp(-target / 400)
-    wage = paths["w_trend"][:, 0] * np.exp(-g_w / 400)
+    wage = paths["w_trend"][0] * np.exp(-g_w / 400)
     key_rate = np.maximum(f["neutral_real_rate"] + target, f["key_rate_floor"])
     zeros = np.zeros(n)
     ngdp0 = f["nominal_gdp_2021"] / 4 * np.exp(-(f["potential_growth"] + target) * (k["t_mid"] + 1) / 400)
@@ -129,11 +132,11 @@ def _initial_state(f: Mapping[str, np.ndarray], k: Mapping[str, Any], x0: Mappin
         army_w=zeros.copy(), lost=zeros.copy(), army_out=zeros.copy(), skilled_x=zeros.copy(),
         substitution=zeros.copy(), drag=zeros.copy(), capital=np.ones(n), capital_military=np.ones(n),
         employment_military=f["employment_military_2021"].copy(), utilisation_military=np.ones(n),
-        orders_expected=100 * paths["trend"][:, 0], employment_civilian=paths["l_bar"][:, 0].copy(),
-        labour_force=paths["lf_trend"][:, 0] * np.exp(-f["labour_force_growth"] / 400),
+        orders_expected=100 * paths["trend"][0], employment_civilian=paths["l_bar"][0].copy(),
+        labour_force=paths["lf_trend"][0] * np.exp(-f["labour_force_growth"] / 400),
         price_military=price.copy(), gap=zeros.copy(), real_rate=k["rr_neutral"].copy(), income_gap=zeros.copy(),
         income_change=zeros.copy(),
-        anchor=100 * paths["trend"][:, 0], stance_hist=None, price=price,
+        anchor=100 * paths["trend"][0], stance_hist=None, price=price,
         price_hist=[p0 * np.exp(-target * j / 400) for j in (4, 3, 2, 1)], inflation=target.copy(),
         core=target.copy(), imported=zeros.copy(), cpi=target.copy(), adaptive=target.copy(), record=zeros.copy(),
         key_rate=key_rate,
@@ -346,7 +349,7 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
         price_prev=s.price_military, inflation_q=v["inflation_q"], sanctions_cost=v["sanctions_cost"],
         markup=v["import_markup"], markup_prev=s.markup, overload=v["military_overload"], war=x["war"], p=p, B=B)
     # [D4] next quarter's demand anchor: this quarter's potential output grown at the trend
-    s.anchor = v["potential_civilian"] * B.exp(x["trend_growth"])
+    s.anchor = v["potential_civilian"] * x["trend_factor"]
     if x["defence_plan"]:
         s.defence_share = v["defence_path_share"]
     if x["spending_plan"]:
@@ -406,19 +409,24 @@ def _setup(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: np.n
     per_draw = {name: np.asarray(exog.pop(name), dtype=float) for name in list(exog) if np.ndim(exog[name]) == 2}
     s = _initial_state(f, k, {name: float(np.asarray(v, dtype=float).reshape(-1)[0])
                               for name, v in {**exog, **per_draw}.items()}, n)
-    paths = {**k["paths"], "trend_growth": np.broadcast_to(f["potential_growth"][:, None] / 400, (n, T))}
     if B.name == "scalar":
         params = parameters({name: float(v[0]) for name, v in f.items()}, B)
         k = {**{name: _as_scalars(v) for name, v in k.items() if name != "paths"}, "paths": k["paths"]}
         for name in State.__slots__:
             setattr(s, name, _as_scalars(getattr(s, name)))
-        x_rows = _rows({**exog, **{name: a[0] for name, a in {**per_draw, **paths}.items()}}, T)
+        x_rows = _rows({**exog, **{name: a[0] for name, a in per_draw.items()},
+                        **{name: a[:, 0] for name, a in k["paths"].items()}}, T)
     else:
         params = parameters(f, B)
         x_rows = _rows(exog, T)
-        by_quarter = {name: np.ascontiguousarray(a.T) for name, a in {**per_draw, **paths}.items()}  # (T, n)
+        # (T, n): a contiguous row per quarter (the paths are built so)
+        by_quarter = {**{name: np.ascontiguousarray(a.T) for name, a in per_draw.items()}, **k["paths"]}
         for t, row in enumerate(x_rows):
             row.update({name: a[t] for name, a in by_quarter.items()})
+    # [D4] the anchor's growth factor, the same every quarter
+    trend_factor = B.exp(params.potential_growth / 400)
+    for row in x_rows:
+        row["trend_factor"] = trend_factor
     return params, k, x_rows, s
 
 

@@ -154,6 +154,7 @@ def finish(out: dict[str, np.ndarray], f: Mapping[str, np.ndarray], paths: Mappi
            i2021: np.ndarray, i_prewar: np.ndarray, keep: Collection[str] | None) -> dict[str, np.ndarray]:
     """Turn the loop's stored paths ``(n, T)`` into the outputs: indices, GDP, GDP growth and strain.
 
+    ``paths`` holds the no-war reference paths ``trend`` and ``income_trend`` of shape ``(T, n)``.
     Of the outputs computed here (:data:`COMPUTED`), only those in ``keep`` (None: all) are computed.
     """
     names = OUTPUTS if keep is None else [name for name in OUTPUTS if name in set(keep)]
@@ -161,8 +162,8 @@ def finish(out: dict[str, np.ndarray], f: Mapping[str, np.ndarray], paths: Mappi
     with_strain = any(name.startswith("strain_") for name in wanted)
     if with_strain:
         # before rescaling: civilian output relative to its pre-war trend, household income to its no-war path
-        rel_output = out["output_civilian"] / (100 * paths["trend"])
-        rel_income = out["real_disposable_income"] / paths["income_trend"]
+        rel_output = out["output_civilian"] / (100 * paths["trend"].T)
+        rel_income = out["real_disposable_income"] / paths["income_trend"].T
     rescale(out, i2021)
     if wanted & {"gdp", "gdp_growth"}:
         w_mil = f["military_va_share"][:, None] / 100
