@@ -96,26 +96,41 @@ def strain_components(out: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray]
         annual GDP.
     """
     need = f["strain_fiscal_need"][:, None]
-    # net fiscal buffer: liquid NWF less the debt issued since 2019, % of annual GDP
-    buffer = 100 * (out["nwf_liquid"] - out["new_debt"]) / (4 * out["nominal_gdp"])
+    # in place where the arithmetic allows (the same operations in the same order): for large ensembles,
+    # allocating (n, T) temporaries (fresh pages from the system each time) costs more than the arithmetic
+    buffer = out["nwf_liquid"] - out["new_debt"]  # net fiscal buffer: liquid NWF less the debt issued since 2019,
+    buffer *= 100  # % of annual GDP
+    buffer /= 4 * out["nominal_gdp"]
+    # one-sided: prices rising faster than the target squeeze households; prices rising more slowly are no relief
+    # beyond what real disposable income already counts (the income component is real)
+    inflation = out["cpi_inflation"] - f["inflation_target"][:, None]
+    np.maximum(inflation, 0.0, out=inflation)
+    # the shortage civilian firms face: unfilled vacancies less the defence industry's own unmet demand
+    labour = out["labour_shortage"] - out["unmet_military_demand"]
+    labour *= 100
+    labour /= out["labour_force"]
+    # the buffer's shortfall against a year's deficit: ~0 while the buffer is ample, `need` when it is empty,
+    # rising towards 2 x `need` as debt replaces it (bounded; falls again as the fund refills)
+    fiscal = buffer
+    fiscal /= need
+    np.tanh(fiscal, out=fiscal)
+    np.subtract(1, fiscal, out=fiscal)
+    fiscal *= need
     return {
-        "income": -100 * np.log(rel_income),
-        "output": -100 * np.log(rel_output),
-        # one-sided: prices rising faster than the target squeeze households; prices rising more slowly are no
-        # relief beyond what real disposable income already counts (the income component is real)
-        "inflation": np.maximum(out["cpi_inflation"] - f["inflation_target"][:, None], 0.0),
-        "credit": out["real_rate_civilian"],
-        # the shortage civilian firms face: unfilled vacancies less the defence industry's own unmet demand
-        "labour": 100 * (out["labour_shortage"] - out["unmet_military_demand"]) / out["labour_force"],
-        "wage_gap": 100 * out["wage_premium"],
-        # the buffer's shortfall against a year's deficit: ~0 while the buffer is ample, `need` when it is
-        # empty, rising towards 2 x `need` as debt replaces it (bounded; falls again as the fund refills)
-        "fiscal": need * (1 - np.tanh(buffer / need)),
+        "income": _minus_100_log(rel_income), "output": _minus_100_log(rel_output), "inflation": inflation,
+        "credit": out["real_rate_civilian"], "labour": labour, "wage_gap": 100 * out["wage_premium"], "fiscal": fiscal,
     }
 
 
-def strain(components: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray], i_prewar: np.ndarray
-           ) -> dict[str, np.ndarray]:
+def _minus_100_log(ratio: np.ndarray) -> np.ndarray:
+    """``-100 × log(ratio)`` with one temporary."""
+    out = np.log(ratio)
+    out *= -100
+    return out
+
+
+def strain(components: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray], i_prewar: np.ndarray,
+           overwrite: bool = False) -> dict[str, np.ndarray]:
     """[S2]-[S3] standardise the components on their pre-war mean and scale; weight them into the index.
 
     Parameters
@@ -126,6 +141,9 @@ def strain(components: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray], i_
         Parameters (``strain_sd_<c>``, ``strain_weight_<c>``).
     i_prewar : array of int
         Positions of the pre-war quarters.
+    overwrite : bool, default False
+        Only the index is wanted: the contributions are computed in the components' memory where they own it
+        (the components are then lost), and only ``strain_index`` is returned.
 
     Returns
     -------
@@ -140,12 +158,14 @@ def strain(components: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray], i_
     # component by component and in place: for large ensembles, allocating (n, T) temporaries (fresh pages from
     # the system each time) costs more than the arithmetic
     for name, value in components.items():
-        c = value - value[:, i_prewar].mean(axis=1, keepdims=True)
+        mean = value[:, i_prewar].mean(axis=1, keepdims=True)
+        c = np.subtract(value, mean, out=value if overwrite and value.flags.owndata else None)
         c /= f[f"strain_sd_{name}"][:, None]
         c *= f[f"strain_weight_{name}"][:, None]
         c /= scale
         index += c
-        out[f"strain_{name}"], out[f"strain_{name}_contribution"] = value, c
+        if not overwrite:
+            out[f"strain_{name}"], out[f"strain_{name}_contribution"] = value, c
     out["strain_index"] = index
     return out
 
@@ -162,7 +182,8 @@ def finish(out: dict[str, np.ndarray], f: Mapping[str, np.ndarray], paths: Mappi
     with_strain = any(name.startswith("strain_") for name in wanted)
     if with_strain:
         # before rescaling: civilian output relative to its pre-war trend, household income to its no-war path
-        rel_output = out["output_civilian"] / (100 * paths["trend"].T)
+        rel_output = 100 * paths["trend"].T
+        np.divide(out["output_civilian"], rel_output, out=rel_output)
         rel_income = out["real_disposable_income"] / paths["income_trend"].T
     rescale(out, i2021)
     if wanted & {"gdp", "gdp_growth"}:
@@ -172,5 +193,6 @@ def finish(out: dict[str, np.ndarray], f: Mapping[str, np.ndarray], paths: Mappi
     if "inflation_gap" in wanted:
         out["inflation_gap"] = out["cpi_inflation"] - f["inflation_target"][:, None]
     if with_strain:
-        out.update(strain(strain_components(out, f, rel_output, rel_income), f, i_prewar))
+        only_index = wanted.isdisjoint(f"strain_{c}{suffix}" for c in STRAIN for suffix in ("", "_contribution"))
+        out.update(strain(strain_components(out, f, rel_output, rel_income), f, i_prewar, overwrite=only_index))
     return {name: out[name] for name in names}
