@@ -146,11 +146,13 @@ def out_of_bounds(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     KeyError
         If a bounded variable is missing.
     """
-    out = {}
+    out: dict[str, np.ndarray] = {}
     for v, (low, high) in BOUNDS.items():
         a = arrays[v]
-        with np.errstate(invalid="ignore"):
-            out[v] = (~np.isfinite(a) | (a < low) | (a > high)).any(axis=1)
+        with np.errstate(invalid="ignore"):  # NaN fails both comparisons, infinities one of them
+            inside = a >= low
+            inside &= a <= high
+        out[v] = np.logical_not(inside.all(axis=1))
     return out
 
 

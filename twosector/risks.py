@@ -102,8 +102,8 @@ class RiskModel:
             for m in range(1, months.shape[0]):
                 months[m] += self.ar * months[m - 1]
             change = months.T
-        level = np.cumsum(change, axis=1)
-        return level.reshape(n, quarters, 3).mean(axis=2)
+        months = np.cumsum(change, axis=1).reshape(n, quarters, 3)
+        return (months[:, :, 0] + months[:, :, 1] + months[:, :, 2]) / 3  # the mean, as .mean(axis=2) sums it
 
 
 def _monthly(name: str) -> pd.Series:
@@ -197,15 +197,15 @@ def draw_paths(x: pd.DataFrame, first: pd.Period, names: tuple[str, ...],
     DataError
         If a risk model cannot be estimated (:func:`fit`).
     """
-    after = np.asarray(x.index >= first)
+    start = int(x.index.searchsorted(first))  # the position of the first projection quarter
     out: dict[str, np.ndarray] = {}
     for name in names:
         column = RISKS[name][1]
-        dev = fit(name).simulate(rngs[name], n, int(after.sum()))
+        dev = fit(name).simulate(rngs[name], n, len(x) - start)
         base = np.broadcast_to(x[column].to_numpy(dtype=float), (n, len(x))).copy()
         if column == "fx_shock":
-            base[:, after] += np.diff(dev, axis=1, prepend=0.0)
+            base[:, start:] += np.diff(dev, axis=1, prepend=0.0)
         else:
-            base[:, after] *= np.exp(dev)
+            base[:, start:] *= np.exp(dev)
         out[column] = base
     return out
