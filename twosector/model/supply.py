@@ -283,7 +283,7 @@ def civilian_employment(
     employment_prev = employment_prev * drift
     gap = B.minimum(needed, n_max) - employment_prev
     idle = B.maximum(employment_prev - needed / p.hours_min, 0.0)
-    rising = gap > 0
+    rising = B.positive(gap)
     change = rising * p.hiring_speed * gap + (1 - rising) * (p.hoarding_speed * gap - p.hoarding_rest * idle)
     n = B.minimum(employment_prev + change, n_max)
     capacity = produce(n * p.hours_max, tech, B)
