@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from twosector.model import demand, fiscal, income, post, prices, supply
-from twosector.model.backend import SCALAR, VECTOR
+from twosector.model.backend import SCALAR, VECTOR, reusable
 from twosector.model.engine import parameters
 
 B = SCALAR
@@ -798,3 +798,20 @@ def test_backends_agree_on_log_and_clip_edge_cases() -> None:
     # a high bound below the low one wins, as in np.clip; NaN passes through
     for x, low, high in [(5.0, 0.0, 2.0), (-1.0, 0.0, 2.0), (1.0, 3.0, 2.0), (-5.0, 3.0, 2.0), (math.nan, 0.0, 2.0)]:
         np.testing.assert_equal(SCALAR.clip(x, low, high), VECTOR.clip(np.array([x]), low, high)[0])
+
+
+def test_reusable_arrays_are_handed_out_again_only_when_nothing_refers_to_them() -> None:
+    def address(a: np.ndarray) -> int:
+        return int(a.__array_interface__["data"][0])
+
+    shape = (3, 7)  # a shape of its own: no other test's arrays in the way
+    first = reusable(shape)
+    view = first[1:].T
+    held = address(first)
+    del first
+    second = reusable(shape)
+    assert address(second) != held  # a view still refers to the first array
+    del view
+    third = reusable(shape)
+    assert address(third) == held  # nothing refers to it any more: handed out again
+    assert address(reusable(shape)) not in (held, address(second))  # both held

@@ -10,13 +10,15 @@ Both give the same numbers: ``tests/model/test_engine.py`` checks it.
 from __future__ import annotations
 
 import math
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Backend", "VECTOR", "SCALAR", "backend_for"]
+__all__ = ["Backend", "VECTOR", "SCALAR", "backend_for", "reusable"]
 
 
 def _log(x: float) -> float:
@@ -103,3 +105,39 @@ def backend_for(n: int) -> Backend:
         Number of parameter draws.
     """
     return SCALAR if n == 1 else VECTOR
+
+
+_POOL = threading.local()  # each thread's arrays of :func:`reusable`
+POOL_BYTES = 2**26  # the most memory a thread's reusable arrays keep (64 MiB)
+
+
+def reusable(shape: tuple[int, ...]) -> np.ndarray:
+    """An uninitialised float array of ``shape``, reused from one run to the next when nothing else holds it.
+
+    The engine's large arrays (the slab of stored outputs, the reference paths) are written once a run.
+    Allocated afresh for each run of a Monte Carlo, they cost a page fault per 4 KiB touched (the C library
+    returns freed memory to the system), more than writing them. An array is handed out again only when no
+    other object refers to it, not even a view of it (a view holds a reference to its base array): a result
+    the caller still holds is never overwritten. Each thread keeps its own arrays, at most :data:`POOL_BYTES`
+    (the oldest dropped first; a larger array is not kept).
+
+    Parameters
+    ----------
+    shape : tuple of int
+        The shape.
+
+    Returns
+    -------
+    np.ndarray
+        Of dtype float64, contents undefined.
+    """
+    pool: list[np.ndarray] = _POOL.__dict__.setdefault("arrays", [])
+    for a in pool:
+        # three references when free: the pool's, the loop variable's and getrefcount's argument
+        if a.shape == shape and sys.getrefcount(a) == 3:
+            return a
+    a = np.empty(shape)
+    pool.append(a)
+    while sum(b.nbytes for b in pool) > POOL_BYTES:
+        pool.pop(0)
+    return a

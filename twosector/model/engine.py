@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from twosector.model import demand, fiscal, income, post, prices, supply
-from twosector.model.backend import SCALAR, Backend, backend_for
+from twosector.model.backend import SCALAR, Backend, backend_for, reusable
 from twosector.model.catalogue import EXOG, LEVER_KEYS
 
 __all__ = ["run", "run_many", "parameters", "DERIVED", "REPORTED", "K_FLOOR", "COVID_QUARTERS"]
@@ -99,13 +99,21 @@ def _constants(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: 
     g_pot, g_lf = f["potential_growth"], f["labour_force_growth"]
     g_w = g_pot - g_lf  # trend real wage (labour productivity) growth, % per year
     u_nat, n_m0 = f["unemployment_natural"] / 100, f["employment_military_2021"]
-    trend = np.exp(np.outer(tt, g_pot) / 400)  # pre-war potential path of civilian output (2021 = 1)
-    lf_trend = f["labour_force_2021"] * np.exp(np.outer(tt, g_lf) / 400)
-    l_bar = lf_trend * (1 - u_nat) - n_m0  # no-war civilian employment
-    w_trend = np.exp(np.outer(tt, g_w) / 400)  # no-war real wage path (2021 = 1)
-    transfers = f["transfer_share"] * w_trend * l_bar  # real transfers, indexed to trend
-    income_trend = w_trend * (l_bar + n_m0 * (1 + f["wage_premium_base"])) + transfers
-    covid = np.zeros((T, n))
+    trend = _growth_path(tt, g_pot)  # pre-war potential path of civilian output (2021 = 1)
+    lf_trend = _growth_path(tt, g_lf)
+    lf_trend *= f["labour_force_2021"]
+    l_bar = np.multiply(lf_trend, 1 - u_nat, out=reusable(lf_trend.shape))  # no-war civilian employment
+    l_bar -= n_m0
+    w_trend = _growth_path(tt, g_w)  # no-war real wage path (2021 = 1)
+    transfers = np.multiply(w_trend, f["transfer_share"], out=reusable(w_trend.shape))  # real transfers, indexed to
+    transfers *= l_bar  # trend
+    income_trend = np.add(l_bar, n_m0 * (1 + f["wage_premium_base"]), out=reusable(l_bar.shape))
+    income_trend *= w_trend
+    income_trend += transfers
+    military_n0 = np.divide(lf_trend, f["labour_force_2021"], out=reusable(lf_trend.shape))
+    military_n0 *= n_m0
+    covid = reusable((T, n))
+    covid.fill(0.0)
     for offset, name in COVID_QUARTERS.items():
         covid[int(i2021[0]) + offset] = f[name]
     defence_2021 = float(np.mean(x["defence_spending"][i2021]))
@@ -113,10 +121,19 @@ def _constants(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: 
         "t_mid": t_mid, "g_w": g_w, "u_nat": u_nat, "u_min": f["unemployment_floor"] / 100,
         "rr_neutral": f["neutral_real_rate"] + f["lending_spread"],  # neutral real civilian lending rate
         "defence_2021": defence_2021, "procurement_2021": (1 - f["personnel_share_2021"]) * defence_2021,
-        "paths": {"trend": trend, "lf_trend": lf_trend, "l_bar": l_bar, "w_trend": w_trend,
-                  "military_n0": f["employment_military_2021"] * (lf_trend / f["labour_force_2021"]),
+        "paths": {"trend": trend, "lf_trend": lf_trend, "l_bar": l_bar, "w_trend": w_trend, "military_n0": military_n0,
                   "transfers": transfers, "income_trend": income_trend, "covid": covid},
     }
+
+
+def _growth_path(tt: np.ndarray, growth: np.ndarray) -> np.ndarray:
+    """``exp(outer(tt, growth) / 400)``, shape ``(T, n)``: a path growing at ``growth`` % per year from 1 at ``tt = 0``.
+
+    In a reusable array (:func:`~.backend.reusable`), computed in place (the same operations as the expression).
+    """
+    path = np.outer(tt, growth, out=reusable((tt.shape[0], growth.shape[0])))
+    path /= 400
+    return np.exp(path, out=path)
 
 
 def _initial_state(f: Mapping[str, np.ndarray], k: Mapping[str, Any], x0: Mapping[str, float], n: int) -> State:
@@ -420,7 +437,7 @@ def _setup(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: np.n
         params = parameters(f, B)
         x_rows = _rows(exog, T)
         # (T, n): a contiguous row per quarter (the paths are built so)
-        by_quarter = {**{name: np.ascontiguousarray(a.T) for name, a in per_draw.items()}, **k["paths"]}
+        by_quarter = {**{name: _rows_of(a) for name, a in per_draw.items()}, **k["paths"]}
         for t, row in enumerate(x_rows):
             row.update({name: a[t] for name, a in by_quarter.items()})
     # [D4] the anchor's growth factor, the same every quarter
@@ -428,6 +445,13 @@ def _setup(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: np.n
     for row in x_rows:
         row["trend_factor"] = trend_factor
     return params, k, x_rows, s
+
+
+def _rows_of(a: np.ndarray) -> np.ndarray:
+    """A path ``(n, T)`` as contiguous rows ``(T, n)``, in a reusable array."""
+    rows = reusable(a.shape[::-1])
+    rows[...] = a.T
+    return rows
 
 
 def run(
@@ -527,14 +551,14 @@ def run_many(
             _advance(s, v, x_rows[t], k, params, B)
 
     shared = next((t for t in range(T) if not all(_same_row(rows[t], lever_rows[0][t]) for rows in lever_rows)), T)
-    slab = np.empty((T, len(stored), n))  # one (outputs, draws) slab per quarter
+    slab = reusable((T, len(stored), n))  # one (outputs, draws) slab per quarter
     quarters(s, lever_rows[0], slab, 0, shared)
     results = []
     for i, rows in enumerate(lever_rows):
         if i == len(lever_rows) - 1:  # the last set takes the shared quarters over
             own = slab
         else:
-            own = np.empty_like(slab)
+            own = reusable(slab.shape)
             own[:shared] = slab[:shared]
         quarters(replace(s) if i < len(lever_rows) - 1 else s, rows, own, shared, T)
         out = {name: own[:, j, :].T for j, name in enumerate(stored)}  # (n, T) views

@@ -10,6 +10,7 @@ from collections.abc import Collection, Mapping
 
 import numpy as np
 
+from twosector.model.backend import reusable
 from twosector.model.catalogue import OUTPUTS
 
 __all__ = ["INDICES", "STRAIN", "stored_outputs", "finish", "rescale", "gdp_growth", "strain_components", "strain"]
@@ -96,17 +97,17 @@ def strain_components(out: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray]
         annual GDP.
     """
     need = f["strain_fiscal_need"][:, None]
-    # in place where the arithmetic allows (the same operations in the same order): for large ensembles,
-    # allocating (n, T) temporaries (fresh pages from the system each time) costs more than the arithmetic
-    buffer = out["nwf_liquid"] - out["new_debt"]  # net fiscal buffer: liquid NWF less the debt issued since 2019,
-    buffer *= 100  # % of annual GDP
-    buffer /= 4 * out["nominal_gdp"]
+    # in place and in reusable arrays (the same operations in the same order): for large ensembles, allocating
+    # (n, T) temporaries (fresh pages from the system each time) costs more than the arithmetic
+    buffer = np.subtract(out["nwf_liquid"], out["new_debt"], out=_like(rel_output))  # net fiscal buffer: liquid
+    buffer *= 100  # NWF less the debt issued since 2019, % of annual GDP
+    buffer /= np.multiply(out["nominal_gdp"], 4, out=_like(rel_output))
     # one-sided: prices rising faster than the target squeeze households; prices rising more slowly are no relief
     # beyond what real disposable income already counts (the income component is real)
-    inflation = out["cpi_inflation"] - f["inflation_target"][:, None]
+    inflation = np.subtract(out["cpi_inflation"], f["inflation_target"][:, None], out=_like(rel_output))
     np.maximum(inflation, 0.0, out=inflation)
     # the shortage civilian firms face: unfilled vacancies less the defence industry's own unmet demand
-    labour = out["labour_shortage"] - out["unmet_military_demand"]
+    labour = np.subtract(out["labour_shortage"], out["unmet_military_demand"], out=_like(rel_output))
     labour *= 100
     labour /= out["labour_force"]
     # the buffer's shortfall against a year's deficit: ~0 while the buffer is ample, `need` when it is empty,
@@ -116,15 +117,26 @@ def strain_components(out: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray]
     np.tanh(fiscal, out=fiscal)
     np.subtract(1, fiscal, out=fiscal)
     fiscal *= need
+    credit = _like(rel_output)  # a copy: strain(overwrite=True) writes into the components
+    credit[...] = out["real_rate_civilian"]
     return {
         "income": _minus_100_log(rel_income), "output": _minus_100_log(rel_output), "inflation": inflation,
-        "credit": out["real_rate_civilian"], "labour": labour, "wage_gap": 100 * out["wage_premium"], "fiscal": fiscal,
+        "credit": credit, "labour": labour, "wage_gap": np.multiply(out["wage_premium"], 100, out=_like(rel_output)),
+        "fiscal": fiscal,
     }
 
 
+def _like(a: np.ndarray) -> np.ndarray:
+    """A reusable array (:func:`~.backend.reusable`) of ``a``'s shape ``(n, T)``, stored quarter by quarter.
+
+    The memory order of the loop's stored outputs: results computed from them keep it.
+    """
+    return reusable(a.shape[::-1]).T
+
+
 def _minus_100_log(ratio: np.ndarray) -> np.ndarray:
-    """``-100 × log(ratio)`` with one temporary."""
-    out = np.log(ratio)
+    """``-100 × log(ratio)`` in a reusable array."""
+    out = np.log(ratio, out=_like(ratio))
     out *= -100
     return out
 
@@ -142,8 +154,8 @@ def strain(components: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray], i_
     i_prewar : array of int
         Positions of the pre-war quarters.
     overwrite : bool, default False
-        Only the index is wanted: the contributions are computed in the components' memory where they own it
-        (the components are then lost), and only ``strain_index`` is returned.
+        Only the index is wanted: the contributions are computed in the components' memory (the components are
+        then lost), and only ``strain_index`` is returned.
 
     Returns
     -------
@@ -154,12 +166,13 @@ def strain(components: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray], i_
     total = np.stack([f[f"strain_weight_{name}"] for name in components]).sum(axis=0)[:, None]
     scale = np.where(total > 0, total, 1.0)
     out: dict[str, np.ndarray] = {}
-    index = np.zeros(next(iter(components.values())).shape)
+    index = _like(next(iter(components.values())))
+    index.fill(0.0)
     # component by component and in place: for large ensembles, allocating (n, T) temporaries (fresh pages from
     # the system each time) costs more than the arithmetic
     for name, value in components.items():
         mean = value[:, i_prewar].mean(axis=1, keepdims=True)
-        c = np.subtract(value, mean, out=value if overwrite and value.flags.owndata else None)
+        c = np.subtract(value, mean, out=value if overwrite else _like(value))
         c /= f[f"strain_sd_{name}"][:, None]
         c *= f[f"strain_weight_{name}"][:, None]
         c /= scale
@@ -182,9 +195,9 @@ def finish(out: dict[str, np.ndarray], f: Mapping[str, np.ndarray], paths: Mappi
     with_strain = any(name.startswith("strain_") for name in wanted)
     if with_strain:
         # before rescaling: civilian output relative to its pre-war trend, household income to its no-war path
-        rel_output = 100 * paths["trend"].T
+        rel_output = np.multiply(paths["trend"].T, 100, out=_like(paths["trend"].T))
         np.divide(out["output_civilian"], rel_output, out=rel_output)
-        rel_income = out["real_disposable_income"] / paths["income_trend"].T
+        rel_income = np.divide(out["real_disposable_income"], paths["income_trend"].T, out=_like(rel_output))
     rescale(out, i2021)
     if wanted & {"gdp", "gdp_growth"}:
         w_mil = f["military_va_share"][:, None] / 100
