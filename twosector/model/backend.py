@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Backend", "VECTOR", "SCALAR", "backend_for", "reusable"]
+__all__ = ["Backend", "VECTOR", "SCALAR", "backend_for", "reusable", "release"]
 
 
 def _log(x: float) -> float:
@@ -141,3 +141,11 @@ def reusable(shape: tuple[int, ...]) -> np.ndarray:
     while sum(b.nbytes for b in pool) > POOL_BYTES:
         pool.pop(0)
     return a
+
+
+def release() -> None:
+    """Drop this thread's reusable arrays (:func:`reusable`): their memory is freed once nothing else refers to them.
+
+    For a memory measurement that should count them, or a long-lived thread done with large runs.
+    """
+    _POOL.__dict__.pop("arrays", None)
