@@ -137,9 +137,10 @@ def reusable(shape: tuple[int, ...]) -> np.ndarray:
         if a.shape == shape and sys.getrefcount(a) == 3:
             return a
     a = np.empty(shape)
-    pool.append(a)
-    while sum(b.nbytes for b in pool) > POOL_BYTES:
-        pool.pop(0)
+    if a.nbytes <= POOL_BYTES:
+        pool.append(a)
+        while sum(b.nbytes for b in pool) > POOL_BYTES:
+            pool.pop(0)
     return a
 
 
