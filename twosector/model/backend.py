@@ -119,7 +119,7 @@ def reusable(shape: tuple[int, ...]) -> np.ndarray:
     returns freed memory to the system), more than writing them. An array is handed out again only when no
     other object refers to it, not even a view of it (a view holds a reference to its base array): a result
     the caller still holds is never overwritten. Each thread keeps its own arrays, at most :data:`POOL_BYTES`
-    (the oldest dropped first; a larger array is not kept).
+    (those of the shape first kept dropped first; a larger array is not kept).
 
     Parameters
     ----------
@@ -131,16 +131,19 @@ def reusable(shape: tuple[int, ...]) -> np.ndarray:
     np.ndarray
         Of dtype float64, contents undefined.
     """
-    pool: list[np.ndarray] = _POOL.__dict__.setdefault("arrays", [])
-    for a in pool:
+    pool: dict[tuple[int, ...], list[np.ndarray]] = _POOL.__dict__.setdefault("arrays", {})
+    for a in pool.get(shape, ()):
         # three references when free: the pool's, the loop variable's and getrefcount's argument
-        if a.shape == shape and sys.getrefcount(a) == 3:
+        if sys.getrefcount(a) == 3:
             return a
     a = np.empty(shape)
     if a.nbytes <= POOL_BYTES:
-        pool.append(a)
-        while sum(b.nbytes for b in pool) > POOL_BYTES:
-            pool.pop(0)
+        pool.setdefault(shape, []).append(a)
+        while sum(b.nbytes for arrays in pool.values() for b in arrays) > POOL_BYTES:
+            oldest = next(iter(pool))  # the shape first kept
+            del pool[oldest][0]
+            if not pool[oldest]:
+                del pool[oldest]
     return a
 
 
