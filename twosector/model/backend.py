@@ -111,6 +111,16 @@ _POOL = threading.local()  # each thread's arrays of :func:`reusable`
 POOL_BYTES = 2**26  # the most memory a thread's reusable arrays keep (64 MiB)
 
 
+def _references(arrays: list[np.ndarray], i: int) -> int:
+    """The reference count of ``arrays[i]`` as this function sees it."""
+    return sys.getrefcount(arrays[i])
+
+
+#: the count :func:`_references` gives for an array that only its list refers to (measured, not assumed: how many
+#: references the call itself adds depends on the Python version); any other reference adds to it
+_FREE = _references([np.empty(0)], 0)
+
+
 def reusable(shape: tuple[int, ...]) -> np.ndarray:
     """An uninitialised float array of ``shape``, reused from one run to the next when nothing else holds it.
 
@@ -132,10 +142,10 @@ def reusable(shape: tuple[int, ...]) -> np.ndarray:
         Of dtype float64, contents undefined.
     """
     pool: dict[tuple[int, ...], list[np.ndarray]] = _POOL.__dict__.setdefault("arrays", {})
-    for a in pool.get(shape, ()):
-        # three references when free: the pool's, the loop variable's and getrefcount's argument
-        if sys.getrefcount(a) == 3:
-            return a
+    arrays = pool.get(shape, [])
+    for i in range(len(arrays)):
+        if _references(arrays, i) == _FREE:
+            return arrays[i]
     a = np.empty(shape)
     if a.nbytes <= POOL_BYTES:
         pool.setdefault(shape, []).append(a)
