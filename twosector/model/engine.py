@@ -105,8 +105,9 @@ def _constants(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: 
     l_bar = np.multiply(lf_trend, 1 - u_nat, out=reusable(lf_trend.shape))  # no-war civilian employment
     l_bar -= n_m0
     w_trend = _growth_path(tt, g_w)  # no-war real wage path (2021 = 1)
-    transfers = np.multiply(w_trend, f["transfer_share"], out=reusable(w_trend.shape))  # real transfers, indexed to
-    transfers *= l_bar  # trend
+    # real transfers, indexed to trend
+    transfers = np.multiply(w_trend, f["transfer_share"], out=reusable(w_trend.shape))
+    transfers *= l_bar
     income_trend = np.add(l_bar, n_m0 * (1 + f["wage_premium_base"]), out=reusable(l_bar.shape))
     income_trend *= w_trend
     income_trend += transfers

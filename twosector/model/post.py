@@ -99,8 +99,9 @@ def strain_components(out: Mapping[str, np.ndarray], f: Mapping[str, np.ndarray]
     need = f["strain_fiscal_need"][:, None]
     # in place and in reusable arrays (the same operations in the same order): for large ensembles, allocating
     # (n, T) temporaries (fresh pages from the system each time) costs more than the arithmetic
-    buffer = np.subtract(out["nwf_liquid"], out["new_debt"], out=_like(rel_output))  # net fiscal buffer: liquid
-    buffer *= 100  # NWF less the debt issued since 2019, % of annual GDP
+    # net fiscal buffer: liquid NWF less the debt issued since 2019, % of annual GDP
+    buffer = np.subtract(out["nwf_liquid"], out["new_debt"], out=_like(rel_output))
+    buffer *= 100
     buffer /= np.multiply(out["nominal_gdp"], 4, out=_like(rel_output))
     # one-sided: prices rising faster than the target squeeze households; prices rising more slowly are no relief
     # beyond what real disposable income already counts (the income component is real)
