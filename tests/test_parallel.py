@@ -75,4 +75,5 @@ def test_the_default_cluster_is_closed_when_a_chunk_fails_or_the_user_interrupts
             parallel.map_chunks(slow_square, {"offset": 0}, [{"value": 1, "wait": 0}] * 3, engine="dask",
                                 progress=interrupt)
     assert len(started) == 1 and started[0].status.name == "closed"  # no cluster left running
-    assert not started[0].workers and not started[0].scheduler_info.get("workers")
+    # the cluster's own table of workers, not ``scheduler_info``: a snapshot that may still list them once closed
+    assert not started[0].workers
