@@ -486,13 +486,16 @@ def _annual_mean_known(name: str, end_history: pd.Period, path: Path | None = No
 
 
 def _plan(name: str, end_history: pd.Period, path: Path | None = None) -> dict[int, float]:
-    """Annual plan values (vintage ``plan``) for years after ``end_history`` whose budget law is known by then."""
+    """Annual plan values (vintage ``plan``) for years not ended by ``end_history`` whose budget law is known by then.
+
+    A cut-off within a year (``2023Q2``) keeps that year's law: its outturn is not known until the year ends.
+    """
     try:
         plan = _series(name, "plan", path)
     except DataError:
         return {}
     return {p.year: float(v) for p, v in plan.items()
-            if p.year > end_history.year and p.year in BUDGET_LAWS
+            if pd.Period(year=p.year, quarter=4, freq="Q") > end_history and p.year in BUDGET_LAWS
             and pd.Period(year=BUDGET_LAWS[p.year], quarter=4, freq="Q") <= end_history}
 
 
