@@ -4,7 +4,8 @@ Run:  .venv/bin/python benchmarks/bench_montecarlo.py [N_DRAWS]
 
 Prints, measured in this one run:
 
-- the time of one ``simulate()`` call of the scenario (best of 5, after a warm-up);
+- the time of one ``simulate()`` call of the scenario (best of 30, after a warm-up: with the best of 5 it came out at
+  5 ms in some runs and 9 ms in others on the same quiet machine, which made the ratio swing from 88 to 171);
 - the Monte Carlo time per draw (each draw runs the scenario and its baseline) for 10,000 draws, and the ratio
   of one ``simulate()`` call to one draw;
 - N draws (default 100,000) and N / 2 draws with a handful of variables kept: time and peak memory
@@ -39,7 +40,7 @@ def main(n: int) -> None:
     """Print the timings and memory figures for ``n`` draws (and ``n / 2``)."""
     twosector.simulate(SCENARIO)
     montecarlo(SCENARIO, draws=10, variables=VARIABLES)  # warm-up: data, estimates, risk models
-    one = _best(lambda: twosector.simulate(SCENARIO))
+    one = _best(lambda: twosector.simulate(SCENARIO), repeats=30)
     print(f"one simulate({SCENARIO!r}) call: {1000 * one:.1f} ms")
     k = 10_000
     t = time.perf_counter()
