@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import socketserver
+import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -34,6 +39,78 @@ def test_an_unreachable_scheduler_is_one_error_naming_it(monkeypatch) -> None:
     with pytest.raises(TwosectorError, match=r"scheduler: cannot connect to 'tcp://127\.0\.0\.1:9' within 1 s"):
         parallel.map_chunks(slow_square, {"offset": 0}, [{"value": 1, "wait": 0}], engine="dask",
                             scheduler="tcp://127.0.0.1:9")
+
+
+class Silent(socketserver.BaseRequestHandler):
+    """Accepts a connection and never answers (as a web server waiting for a request's end may)."""
+
+    def handle(self) -> None:
+        time.sleep(5)
+
+
+class Web(http.server.BaseHTTPRequestHandler):
+    """Answers every request with 501, the reply to a Dask handshake too; logs nothing."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(params=["http", "silent"])
+def not_a_scheduler(request) -> Iterator[str]:
+    """The address of a loopback server that answers but is no Dask scheduler."""
+    handler = Web if request.param == "http" else Silent
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_server_that_is_no_scheduler_is_one_error_within_the_timeout(not_a_scheduler, monkeypatch) -> None:
+    monkeypatch.setattr(parallel, "CONNECT_TIMEOUT", 1)
+    start = time.monotonic()
+    with pytest.raises(TwosectorError) as err:
+        parallel.map_chunks(slow_square, {"offset": 0}, [{"value": 1, "wait": 0}], engine="dask",
+                            scheduler=not_a_scheduler)
+    assert str(err.value) == (
+        f"scheduler: {not_a_scheduler!r} did not answer as a Dask scheduler within 1 s (is it another service, or a "
+        "scheduler's dashboard port?); allowed: the address of a running Dask scheduler, e.g. tcp://host:8786")
+    assert time.monotonic() - start < 5
+
+
+def test_the_ensemble_commands_refuse_a_server_that_is_no_scheduler(not_a_scheduler, monkeypatch, capsys) -> None:
+    from twosector.cli import main
+
+    monkeypatch.setattr(parallel, "CONNECT_TIMEOUT", 1)
+    argv = ["sweep", "oil_price_cap", "--intensity", "0.5", "--outputs", "strain_index", "--engine", "dask",
+            "--scheduler", not_a_scheduler]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "did not answer as a Dask scheduler" in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_scheduler_without_workers_is_one_error_saying_how_to_start_one(monkeypatch) -> None:
+    import distributed
+
+    monkeypatch.setattr(parallel, "CONNECT_TIMEOUT", 1)
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as cluster:
+        for scheduler in (cluster.scheduler_address, "client"):
+            with contextlib.ExitStack() as stack:
+                if scheduler == "client":
+                    scheduler = stack.enter_context(distributed.Client(cluster))
+                with pytest.raises(TwosectorError) as err:
+                    parallel.map_chunks(slow_square, {"offset": 0}, [{"value": 1, "wait": 0}], engine="dask",
+                                        scheduler=scheduler)
+            assert str(err.value) == (
+                f"scheduler: {cluster.scheduler_address!r} has no workers (none joined within 1 s); allowed: a "
+                f"scheduler with at least one worker: start one with `dask worker {cluster.scheduler_address}`")
+        cluster.scale(1)  # once a worker joins, the same address runs the chunks
+        got = parallel.map_chunks(slow_square, {"offset": 1}, [{"value": 2, "wait": 0}], engine="dask",
+                                  scheduler=cluster.scheduler_address)
+        assert got == [5]
 
 
 @pytest.mark.parametrize(("engine", "scheduler", "words"), [

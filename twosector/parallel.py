@@ -11,7 +11,9 @@ ran a chunk, nor when): each chunk's random numbers are fixed by its position be
   workers with one thread each, in this process) and closed afterwards, also when a chunk fails or the user
   interrupts (Ctrl-C). With ``scheduler="tcp://host:8786"`` the chunks run on that cluster (its workers need
   twosector installed, in the same version); a ``distributed.Client`` may be given instead of an address (e.g.
-  one of a ``LocalCluster`` with processes, started once and kept warm), and is left open.
+  one of a ``LocalCluster`` with processes, started once and kept warm), and is left open. Within
+  :data:`CONNECT_TIMEOUT` seconds a Dask scheduler must answer at the address (not another service) and a worker
+  must have joined the cluster, else one :class:`TwosectorError` says which.
 
 Why threads by default: a cluster of worker processes started for the call pays for new Python processes that
 import twosector and load the data and the risk models before their first chunk, 10-20 s on the 2-core
@@ -25,8 +27,11 @@ repeated or long runs (1.36x in the review of issue 12).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import numbers
+import socket
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -137,6 +142,7 @@ def _client(scheduler: Any) -> Iterator[Any]:
                 as cluster, Client(cluster) as client:
             yield client
         return
+    _check_scheduler(scheduler)
     try:
         client = Client(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:
@@ -145,6 +151,49 @@ def _client(scheduler: Any) -> Iterator[Any]:
                              "a local cluster") from None
     with client:
         yield client
+
+
+def _check_scheduler(address: str) -> None:
+    """Raise a TwosectorError unless a Dask scheduler answers at ``address`` within :data:`CONNECT_TIMEOUT`.
+
+    ``distributed.Client`` alone may hang for minutes on a server that accepts the connection but is no Dask
+    scheduler (a web server, a scheduler's dashboard port), or fail deep in its protocol (reading an HTTP reply as
+    the length of a message: "Unable to allocate 3.07 EiB").
+    """
+    from distributed.comm import connect, parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        host_port = parse_host_port(location) if scheme in ("tcp", "tls") else None
+    except ValueError:
+        raise TwosectorError(f"scheduler: {address!r} is not an address; allowed: 'tcp://host:port' (the address a "
+                             "dask scheduler prints)") from None
+    if host_port is not None:
+        try:
+            socket.create_connection(host_port, timeout=CONNECT_TIMEOUT).close()
+        except OSError as exc:
+            raise TwosectorError(f"scheduler: cannot connect to {address!r} within {CONNECT_TIMEOUT} s "
+                                 f"({type(exc).__name__}: {exc}); start one with `dask scheduler` or leave it out "
+                                 "for a local cluster") from None
+
+    async def identity() -> Any:
+        comm = await connect(address, timeout=CONNECT_TIMEOUT)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    # in a thread with its own event loop: the caller's (a notebook's) may be running
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        try:
+            answer = pool.submit(asyncio.run, asyncio.wait_for(identity(), CONNECT_TIMEOUT)).result()
+        except Exception:  # whatever went wrong, it was no Dask scheduler's answer
+            answer = None
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        raise TwosectorError(f"scheduler: {address!r} did not answer as a Dask scheduler within {CONNECT_TIMEOUT} s "
+                             "(is it another service, or a scheduler's dashboard port?); allowed: the address of a "
+                             "running Dask scheduler, e.g. tcp://host:8786")
 
 
 def map_chunks(
@@ -188,7 +237,9 @@ def map_chunks(
     Raises
     ------
     TwosectorError
-        For a bad engine or scheduler (:func:`check_engine`), or a scheduler that cannot be reached.
+        For a bad engine or scheduler (:func:`check_engine`), a scheduler that cannot be reached, an address
+        where something else than a Dask scheduler answers, or a scheduler without workers (each within
+        :data:`CONNECT_TIMEOUT` seconds).
     Exception
         Whatever ``function`` raises (re-raised from the worker with ``engine="dask"``).
     """
@@ -205,6 +256,7 @@ def map_chunks(
     from distributed import as_completed
 
     with _client(scheduler) as client:
+        _check_workers(client)
         names = list(shared)
         scattered = dict(zip(names, client.scatter([shared[k] for k in names], broadcast=True), strict=True))
         futures = [client.submit(function, pure=False, **scattered, **chunk) for chunk in chunks]
@@ -217,6 +269,17 @@ def map_chunks(
             if progress is not None:
                 progress(weight[i])
         return results
+
+
+def _check_workers(client: Any) -> None:
+    """Raise a TwosectorError unless a worker joins the client's cluster within :data:`CONNECT_TIMEOUT`."""
+    try:
+        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+    except TimeoutError:
+        address = client.scheduler.address
+        raise TwosectorError(f"scheduler: {address!r} has no workers (none joined within {CONNECT_TIMEOUT} s); "
+                             f"allowed: a scheduler with at least one worker: start one with `dask worker {address}`"
+                             ) from None
 
 
 def _keep(collect: Callable[[int, Any], Any] | None, i: int, result: Any) -> Any:
