@@ -225,6 +225,26 @@ def test_statistics_name_a_variable_that_was_not_kept(ensemble) -> None:
         ensemble.probability("cpi_inflation", above=10, below=2)
 
 
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda e: e.probability("cpi_inflation", above="x"),
+     "above: 'x' is not allowed; allowed: a finite number in the variable's unit (e.g. above=10.0 for CPI "
+     "inflation in %)"),
+    (lambda e: e.probability("cpi_inflation", above=float("nan")), "above: nan is not allowed;"),
+    (lambda e: e.probability("cpi_inflation", below=True), "below: True is not allowed;"),
+    (lambda e: e.first_crossing("nwf_liquid", below=float("-inf")), "below: -inf is not allowed;"),
+    (lambda e: e.first_crossing("nwf_liquid"),
+     "first_crossing: give exactly one of above= or below= (a threshold in the variable's unit)"),
+    (lambda e: e.probability_table({"dear": ("cpi_inflation", "above", "10")}),
+     "thresholds['dear']: '10' is not allowed;"),
+    (lambda e: e.key_probabilities(thresholds={"dear": ("cpi_inflation", "above", None)}),
+     "thresholds['dear']: None is not allowed;"),
+])
+def test_thresholds_that_are_not_finite_numbers_are_named(ensemble, call, message) -> None:
+    with pytest.raises(TwosectorError) as err:
+        call(ensemble)
+    assert str(err.value).startswith(message), str(err.value)
+
+
 def test_the_probability_table_gathers_the_key_thresholds(ensemble) -> None:
     table = ensemble.probability_table()
     assert list(table.index) == ["liquid NWF below 0.5 trn RUB", "CPI inflation above 10%",

@@ -27,6 +27,8 @@ high`` columns of :meth:`MonteCarlo.probability_table`); above :data:`NOTE_SHARE
 from __future__ import annotations
 
 import json
+import math
+import numbers
 import os
 import warnings
 from collections.abc import Callable, Sequence
@@ -445,13 +447,15 @@ class MonteCarlo:
         draws = pd.Index(np.flatnonzero(~self.implausible), name="draw")
         return self._stamp(pd.DataFrame(a.T, index=self.quarters, columns=draws))
 
-    def _beyond(self, variable: str, above: float | None = None, below: float | None = None,
-                run: str = "scenario") -> np.ndarray:
+    def _beyond(self, variable: str, above: object = None, below: object = None, run: str = "scenario",
+                caller: str = "probability") -> np.ndarray:
         if (above is None) == (below is None):
-            raise TwosectorError("probability: give exactly one of above= or below= (a threshold in the variable's "
+            raise TwosectorError(f"{caller}: give exactly one of above= or below= (a threshold in the variable's "
                                  "unit)")
+        side, value = ("above", above) if above is not None else ("below", below)
+        limit = _threshold(value, side)
         a = self.array(variable, run)
-        return a > above if above is not None else a < below
+        return a > limit if side == "above" else a < limit
 
     def probability(self, variable: str, *, above: float | None = None, below: float | None = None,
                     by: str = "quarter", run: str = "scenario", bounds: bool = False) -> pd.Series | pd.DataFrame:
@@ -482,7 +486,8 @@ class MonteCarlo:
         Raises
         ------
         TwosectorError
-            For a variable not kept, an unknown run or ``by``, or not exactly one threshold.
+            For a variable not kept, an unknown run or ``by``, not exactly one threshold, or a threshold that is
+            not a finite number (a bool, a string, NaN).
         """
         if by not in ("quarter", "year", "ever"):
             raise TwosectorError(f"by: {unknown_name('grouping', str(by), ('quarter', 'year', 'ever'))}")
@@ -525,7 +530,8 @@ class MonteCarlo:
         Raises
         ------
         TwosectorError
-            For a variable not kept, an unknown run, or not exactly one threshold.
+            For a variable not kept, an unknown run, not exactly one threshold, or a threshold that is not a
+            finite number (a bool, a string, NaN).
 
         Examples
         --------
@@ -534,7 +540,8 @@ class MonteCarlo:
         >>> len(first) == mc.draws - int(mc.implausible.sum())  # the plausible draws
         True
         """
-        hit = self._beyond(variable, above, below, run) & np.asarray(self.quarters >= PROJECTION_START)
+        hit = self._beyond(variable, above, below, run, "first_crossing") & np.asarray(
+            self.quarters >= PROJECTION_START)
         first = hit.argmax(axis=1)
         ever = hit.any(axis=1)
         values = pd.PeriodIndex(self.quarters[first], freq="Q").where(ever) if len(hit) else self.quarters[:0]
@@ -571,7 +578,8 @@ class MonteCarlo:
         Raises
         ------
         TwosectorError
-            For a threshold on a variable not kept, a direction other than above/below, or an unknown run.
+            For a threshold on a variable not kept, a direction other than above/below, a value that is not a
+            finite number, or an unknown run.
         """
         if thresholds is None:
             thresholds = {k: v for k, v in KEY_THRESHOLDS.items() if v[0] in self.values["scenario"]}
@@ -579,14 +587,12 @@ class MonteCarlo:
         quarters = self.quarters[counted]
         rows = {}
         for label, (variable, side, value) in thresholds.items():
-            if side not in ("above", "below"):
-                raise TwosectorError(f"thresholds[{label!r}]: direction {side!r}; allowed: 'above', 'below'")
-            limit = {side: float(value)}
-            hit = self._beyond(variable, run=run, **limit)[:, counted]
+            limit = _limit(label, side, value)
+            hit = self._beyond(variable, *limit, run)[:, counted]
             row = pd.DataFrame(hit.T, index=quarters.year).groupby(level=0).any().mean(axis=1).to_dict()
             row.update(_crossing(hit, quarters, self.draws, int(self.implausible.sum())))
             if run == "scenario":
-                base = _crossing(self._beyond(variable, run="baseline", **limit)[:, counted], quarters)
+                base = _crossing(self._beyond(variable, *limit, "baseline")[:, counted], quarters)
                 row.update({f"baseline {k}": v for k, v in base.items()})
             rows[label] = row
         out = self._stamp(pd.DataFrame.from_dict(rows, orient="index"))
@@ -636,10 +642,7 @@ class MonteCarlo:
         counted = np.asarray((self.quarters >= PROJECTION_START) & (self.quarters <= last))
         values, labels = {}, {}
         for label, (variable, side, value) in thresholds.items():
-            if side not in ("above", "below"):
-                raise TwosectorError(f"thresholds[{label!r}]: direction {side!r}; allowed: 'above', 'below'")
-            beyond = self._beyond(variable, float(value) if side == "above" else None,
-                                  float(value) if side == "below" else None, run)
+            beyond = self._beyond(variable, *_limit(label, side, value), run)
             key = probability_key(variable, side, value)
             values[key] = float(beyond[:, counted].any(axis=1).mean()) if len(beyond) else np.nan
             labels[key] = label
@@ -738,6 +741,39 @@ def _crossing(hit: np.ndarray, quarters: pd.PeriodIndex, draws: int | None = Non
     middle = int(np.quantile(first, 0.5, method="lower")) if len(first) else None
     out["median first"] = "" if middle is None else str(pd.Period(ordinal=middle, freq="Q"))
     return out
+
+
+def _threshold(value: object, field: str) -> float:
+    """Validate a threshold: a finite real number in the variable's unit.
+
+    Parameters
+    ----------
+    value : object
+        The value given.
+    field : str
+        Its name, for the message (``above``, ``below``, ``thresholds['<label>']``).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TwosectorError
+        For anything but a finite real number (a bool, a string, NaN or an infinity are refused).
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise TwosectorError(f"{field}: {value!r} is not allowed; allowed: a finite number in the variable's unit "
+                             "(e.g. above=10.0 for CPI inflation in %)")
+    return float(value)
+
+
+def _limit(label: str, side: object, value: object) -> tuple[float | None, float | None]:
+    """One threshold of a table as the ``above, below`` of :meth:`MonteCarlo.probability` (one of them None)."""
+    if side not in ("above", "below"):
+        raise TwosectorError(f"thresholds[{label!r}]: direction {side!r}; allowed: 'above', 'below'")
+    limit = _threshold(value, f"thresholds[{label!r}]")
+    return (limit, None) if side == "above" else (None, limit)
 
 
 def probability_key(variable: str, side: str, value: float) -> str:
