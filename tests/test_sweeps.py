@@ -88,3 +88,19 @@ def test_bad_arguments_raise_one_error_naming_them(args, kwargs, error, words) -
 def test_a_start_at_the_last_quarter_reported_acts_there() -> None:
     s = sweep("input_sanctions", [1.0], start="2027Q4", ramp=0, outputs=["output_civilian"], at="2027Q4")
     assert s["effect"].iloc[0] < 0  # the lever acts in its first quarter: the edge of the allowed range is useful
+
+
+def test_a_grid_too_large_for_the_memory_is_refused_before_it_runs(monkeypatch) -> None:
+    from twosector import sweeps
+
+    monkeypatch.setattr(sweeps, "available_memory", lambda: 10_000)  # bytes: room for 25 points of 2 outputs
+    monkeypatch.setattr(sweeps, "map_chunks", lambda *a, **k: pytest.fail("the grid ran"))
+    with pytest.raises(TwosectorError) as err:
+        sweep("input_sanctions", [0.1 * i for i in range(11)], start=["2025Q1", "2026Q1"], ramp=[0, 2, 4])
+    assert str(err.value) == (
+        "intensity, start, ramp: a grid of 11 x 2 x 3 = 66 points x 2 output(s) x 1 quarter(s) makes 132 rows, about "
+        "0.0 GiB, more than this machine's 0.0 GiB available; allowed: at most about 25 grid points here (fewer "
+        "outputs or quarters in at allow more)")
+    monkeypatch.setattr(sweeps, "available_memory", lambda: 26_400)  # exactly enough
+    with pytest.raises(pytest.fail.Exception, match="the grid ran"):
+        sweep("input_sanctions", [0.1 * i for i in range(11)], start=["2025Q1", "2026Q1"], ramp=[0, 2, 4])

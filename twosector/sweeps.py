@@ -18,7 +18,7 @@ import pandas as pd
 from twosector import exog as _exog
 from twosector.calendar import DATA_CUTOFF, DEFAULT_END, parse_quarter
 from twosector.errors import ScenarioError, TwosectorError, unknown_name
-from twosector.parallel import check_count, check_engine, map_chunks
+from twosector.parallel import available_memory, check_count, check_engine, map_chunks
 from twosector.params import resolve_params
 from twosector.scenarios import LEVERS, Scenario, load_scenario, make_lever, profile
 from twosector.simulation import ParamsLike, ScenarioLike, _check_variables, run_draws
@@ -33,6 +33,9 @@ DEFAULT_AT = "2027Q4"
 CHUNK = 2000
 #: the columns after the levers' intensities
 COLUMNS = ["start", "ramp", "variable", "quarter", "scenario", "baseline", "effect"]
+#: bytes of memory a row of the result needs while it is built: the frame holds about 91 a row with one lever
+#: (measured, pandas' Arrow strings), and the frames of each output and their concatenation are held at once
+ROW_BYTES = 200
 
 
 def _levers(levers: str | Sequence[str]) -> list[str]:
@@ -136,8 +139,9 @@ def sweep(
     Raises
     ------
     TwosectorError
-        For an unknown lever (with a did-you-mean), more than two, an empty grid, a bad chunk, engine or
-        scheduler, or parameters given as draws.
+        For an unknown lever (with a did-you-mean), more than two, an empty grid, a grid whose result would not
+        fit in the memory available (about :data:`ROW_BYTES` a row of grid point x output x quarter), a bad
+        chunk, engine or scheduler, or parameters given as draws.
     ScenarioError
         For an intensity, start or ramp a lever does not allow, a start after the last quarter of ``at`` (the
         lever would not act by then: every effect 0), an unknown variable or a bad quarter.
@@ -183,6 +187,7 @@ def sweep(
     quarters = _quarters(at, x.index)
     _check_starts(timings, max(quarters))
     positions = np.asarray([x.index.get_loc(q) for q in quarters])
+    _check_memory([len(grid[n]) for n in names], len(starts), len(ramps), len(variables), len(quarters))
     points = list(itertools.product(*(grid[n] for n in names), range(len(timings))))
     intens = np.asarray([p[:-1] for p in points], dtype=float).reshape(len(points), len(names))
     which = np.asarray([p[-1] for p in points], dtype=int)
@@ -217,6 +222,21 @@ def _check_starts(timings: list[tuple[str, int]], last: pd.Period) -> None:
             later = f" (or a later 'at', up to {DEFAULT_END})" if last < DEFAULT_END else ""
             raise ScenarioError(f"start: {start!r} is after the last quarter reported, {last}, so every effect would "
                                 f"be 0; allowed: {FIRST_LEVER_QUARTER} to {last}{later}")
+
+
+def _check_memory(intensities: list[int], starts: int, ramps: int, outputs: int, quarters: int) -> None:
+    """Refuse a grid whose result cannot fit in the memory available now (:data:`ROW_BYTES` a row)."""
+    points = int(np.prod(intensities)) * starts * ramps
+    rows = points * outputs * quarters
+    need, free = rows * ROW_BYTES, available_memory()
+    if need <= free:
+        return
+    sizes = " x ".join(f"{n:,}" for n in [*intensities, starts, ramps])
+    most = max(free // (outputs * quarters * ROW_BYTES), 1)
+    raise TwosectorError(f"intensity, start, ramp: a grid of {sizes} = {points:,} points x {outputs} output(s) x "
+                         f"{quarters} quarter(s) makes {rows:,} rows, about {need / 2**30:,.1f} GiB, more than this "
+                         f"machine's {free / 2**30:,.1f} GiB available; allowed: at most about {most:,} grid points "
+                         "here (fewer outputs or quarters in at allow more)")
 
 
 def _tidy(parts: list[dict[str, dict[str, np.ndarray]]], levers: list[str], intensity: np.ndarray,
