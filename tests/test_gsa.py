@@ -85,6 +85,7 @@ def test_the_same_seed_gives_the_same_indices_whatever_the_chunk_and_the_engine(
     ({"run": "efect"}, ["run", "effect"]),
     ({"engine": "dask", "scheduler": "localhost"}, ["scheduler", "tcp://"]),
     ({"n": 2**40}, ["n:", "GiB", "available", "allowed here: a power of two up to"]),  # refused before SALib
+    ({"outputs": []}, ["outputs: the list is empty"]),
 ])
 def test_bad_arguments_raise_one_error_naming_them(kwargs, words) -> None:
     with pytest.raises(TwosectorError) as err:

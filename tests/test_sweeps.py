@@ -74,6 +74,7 @@ def test_chunks_and_the_dask_engine_give_the_same_surface() -> None:
     (("input_sanctions",), {"start": "2019Q1"}, ScenarioError, ["start", "2019Q1"]),
     (("input_sanctions",), {"at": "2045Q1"}, ScenarioError, ["at", "2045Q1"]),
     (("input_sanctions",), {"outputs": ["strain"]}, ScenarioError, ["variable", "strain_index"]),
+    (("input_sanctions",), {"outputs": []}, ScenarioError, ["outputs: the list is empty"]),
     (("input_sanctions",), {"intensity": {"tech_controls": [0.1]}}, TwosectorError, ["swept lever"]),
     (("input_sanctions",), {"start": "2050Q1"}, ScenarioError, ["start", "'2050Q1'", "2022Q1 to 2027Q4", "2030Q4"]),
     (("input_sanctions",), {"start": ["2025Q1", "2028Q1"], "at": ["2026Q4", "2027Q4"]}, ScenarioError,

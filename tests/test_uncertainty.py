@@ -139,6 +139,9 @@ def test_an_end_before_the_projection_is_refused() -> None:
     with pytest.raises(ScenarioError, match=r"end: '2024Q4' is before the projection's first quarter 2025Q1; "
                                             r"allowed: 2025Q1 or later"):
         montecarlo("broad_front", draws=10, end="2024Q4")
+    with pytest.raises(ScenarioError, match=r"^end: '2020Q1' is before the projection's first quarter 2025Q1; "
+                                            r"allowed: 2025Q1 or later$"):  # not the rule of simulate()'s start
+        montecarlo("broad_front", draws=10, end="2020Q1")
 
 
 def test_implausible_draws_are_counted_and_left_out_of_the_statistics(ensemble) -> None:

@@ -121,6 +121,11 @@ def factors(scenario: ScenarioLike = "baseline", parameters: Sequence[str] | Non
         chosen = [parameters] if isinstance(parameters, str) else list(parameters)
         for name in chosen:
             if name not in table.index:
+                if name in LEVERS:
+                    levers = ", ".join(repr(k) for k in sc.levers) or "none"
+                    raise TwosectorError(f"parameters: {name!r} is a lever that scenario {sc.name!r} does not set; "
+                                         f"allowed: its levers ({levers}) or parameters (twosector.gsa.factors()); "
+                                         "set the lever in the scenario to vary it")
                 fixed = " (its prior is fixed: twosector.priors.table())" if name in priors.table().index else ""
                 raise TwosectorError(f"parameters: {unknown_name('factor', str(name), table.index)}{fixed}")
         if not chosen:
@@ -288,6 +293,14 @@ def _check_design_memory(method: str, n: int, k: int) -> None:
             f"at most about {most:,}"
         raise TwosectorError(f"n: {n:,} needs a design of {rows:,} runs x {k} factors, about {need / 2**30:,.1f} GiB, "
                              f"more than the {free / 2**30:,.1f} GiB available; allowed here: {hint}")
+
+
+def _check_acts(sc: Scenario, base: Scenario, quarter: pd.Period, run: str) -> None:
+    """Refuse an ``at`` before every lever that sets the scenario apart from its baseline acts: every effect 0."""
+    starts = [lever.start for name, lever in sc.levers.items() if base.levers.get(name) != lever]
+    if run == "effect" and starts and quarter < min(starts):
+        raise ScenarioError(f"at: {str(quarter)!r} is before any lever of scenario {sc.name!r} acts (the first in "
+                            f"{min(starts)}), so every effect would be 0; allowed: {min(starts)} or later")
 
 
 def _design(method: str, problem: dict[str, Any], n: int, seed: int) -> np.ndarray:
@@ -505,10 +518,11 @@ def sensitivity(
     """
     if run not in ("effect", "scenario"):
         raise TwosectorError(f"run: {unknown_name('run', str(run), ('effect', 'scenario'))}")
-    names = _check_variables(outputs)
+    names = _check_variables(outputs, "outputs")
     quarter = parse_quarter(at, "at", ScenarioError)
     _horizon(quarter, max(quarter, DEFAULT_END))
     sc, base = load_scenario(scenario), load_scenario(baseline)
+    _check_acts(sc, base, quarter, run)
     table = factors(sc, parameters, bounds)
     x = _exog.paths(end=max(quarter, DEFAULT_END))
     x = x.loc[x.index <= max(quarter, DEFAULT_END)]

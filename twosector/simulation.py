@@ -240,7 +240,7 @@ def simulate(
     return out
 
 
-def _check_variables(variables: Sequence[str] | None) -> list[str]:
+def _check_variables(variables: Sequence[str] | None, field: str = "variables") -> list[str]:
     if variables is None:
         return list(VARIABLES)
     if isinstance(variables, str):
@@ -248,9 +248,9 @@ def _check_variables(variables: Sequence[str] | None) -> list[str]:
     names = list(dict.fromkeys(variables))
     for v in names:
         if v not in VARIABLES:
-            raise ScenarioError(f"variables: {unknown_name('variable', str(v), VARIABLES)}")
+            raise ScenarioError(f"{field}: {unknown_name('variable', str(v), VARIABLES)}")
     if not names:
-        raise ScenarioError("variables: the list is empty; allowed: names from twosector.variable_table()")
+        raise ScenarioError(f"{field}: the list is empty; allowed: names from twosector.variable_table()")
     return names
 
 

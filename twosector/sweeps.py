@@ -157,7 +157,7 @@ def sweep(
     grid = _intensities(names, intensity)
     chunk = check_count(chunk, "chunk")
     check_engine(engine, scheduler)
-    variables = _check_variables(outputs)
+    variables = _check_variables(outputs, "outputs")
     table = resolve_params(params)
     if len(table) != 1:
         raise TwosectorError("params: a sweep runs one parameter set; allowed: a mapping or a Series of overrides "
@@ -206,8 +206,12 @@ def _quarters(at: str | Sequence[str], index: pd.PeriodIndex) -> list[pd.Period]
         return list(index[index >= FIRST_LEVER_QUARTER])
     out = [parse_quarter(q, "at", ScenarioError) for q in ([at] if isinstance(at, (str, pd.Period)) else at)]
     for q in out:
+        if q < FIRST_LEVER_QUARTER:
+            raise ScenarioError(f"at: {str(q)!r} is before the first quarter a lever can act, {FIRST_LEVER_QUARTER}, "
+                                f"so every effect would be 0; allowed: {FIRST_LEVER_QUARTER} to {index[-1]} or 'all'")
         if q not in index:
-            raise ScenarioError(f"at: {str(q)!r} is outside the horizon; allowed: {index[0]} to {index[-1]} or 'all'")
+            raise ScenarioError(f"at: {str(q)!r} is outside the horizon; allowed: {FIRST_LEVER_QUARTER} to "
+                                f"{index[-1]} or 'all'")
     if not out:
         raise ScenarioError("at: no quarter; allowed: a quarter, a list of quarters or 'all'")
     return out

@@ -41,7 +41,7 @@ import pandas as pd
 
 from twosector import exog as _exog
 from twosector import priors, risks
-from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PROJECTION_START
+from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PROJECTION_START, parse_quarter
 from twosector.errors import ScenarioError, TwosectorError, unknown_name
 from twosector.files import atomic_frame, staged
 from twosector.parallel import ENGINES, available_memory, check_count, check_engine, map_chunks
@@ -939,10 +939,10 @@ def montecarlo(
     check_engine(engine, scheduler)
     on = _sources(sources)
     names = _check_variables(variables)
-    s, e = _horizon(start, end)
-    if e < PROJECTION_START:  # the uncertainty is about the projection: its risks start there
+    if (e := parse_quarter(end, "end", ScenarioError)) < PROJECTION_START:  # the risks start with the projection
         raise ScenarioError(f"end: {str(e)!r} is before the projection's first quarter {PROJECTION_START}; allowed: "
                             f"{PROJECTION_START} or later")
+    s, e = _horizon(start, end)
     sc, base = load_scenario(scenario), load_scenario(baseline)
     x = _exog.paths(end=max(e, DATA_CUTOFF))
     x = x.loc[x.index <= e]
