@@ -739,3 +739,12 @@ def test_montecarlo_refuses_an_out_table_larger_than_memory_before_the_run(tmp_p
         "allowed: at most about 19,021 draws here with --out, or a .parquet file (a quarter of the memory of a .csv) "
         "(fewer variables or a shorter horizon allow more)")
     assert not out.exists()
+
+
+def test_the_ensemble_commands_show_their_horizon_and_plain_defaults_in_their_help(capsys) -> None:
+    for command, words in (("sweep", "quarters reported, 2022Q1 to 2035Q4 (default 2027Q4)"),
+                           ("montecarlo", "last quarter, 2025Q1 to 2035Q4 (default 2030Q4)")):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        assert words in text and "['" not in text, command

@@ -76,7 +76,7 @@ def test_chunks_and_the_dask_engine_give_the_same_surface() -> None:
     (("input_sanctions",), {"outputs": ["strain"]}, ScenarioError, ["variable", "strain_index"]),
     (("input_sanctions",), {"outputs": []}, ScenarioError, ["outputs: the list is empty"]),
     (("input_sanctions",), {"intensity": {"tech_controls": [0.1]}}, TwosectorError, ["swept lever"]),
-    (("input_sanctions",), {"start": "2050Q1"}, ScenarioError, ["start", "'2050Q1'", "2022Q1 to 2027Q4", "2030Q4"]),
+    (("input_sanctions",), {"start": "2050Q1"}, ScenarioError, ["start", "'2050Q1'", "2022Q1 to 2027Q4", "2035Q4"]),
     (("input_sanctions",), {"start": ["2025Q1", "2028Q1"], "at": ["2026Q4", "2027Q4"]}, ScenarioError,
      ["'2028Q1'", "2022Q1 to 2027Q4"]),
 ])
@@ -105,3 +105,21 @@ def test_a_grid_too_large_for_the_memory_is_refused_before_it_runs(monkeypatch) 
     monkeypatch.setattr(sweeps, "available_memory", lambda: 26_400)  # exactly enough
     with pytest.raises(pytest.fail.Exception, match="the grid ran"):
         sweep("input_sanctions", [0.1 * i for i in range(11)], start=["2025Q1", "2026Q1"], ramp=[0, 2, 4])
+
+
+def test_the_ensembles_share_one_horizon_the_end_of_the_calibrations_stability_window() -> None:
+    from twosector import calibration, gsa
+    from twosector.calendar import ENSEMBLE_END
+    from twosector.uncertainty import montecarlo
+
+    assert str(ENSEMBLE_END) == calibration.STABILITY_END  # past it no prior checks that the model settles
+    late = {"sweep": lambda q: sweep("input_sanctions", [0.5], outputs=["strain_index"], at=q)["quarter"].iloc[-1],
+            "montecarlo": lambda q: str(montecarlo("input_sanctions", draws=2, variables=["strain_index"],
+                                                   end=q).quarters[-1]),
+            "sensitivity": lambda q: str(gsa.sensitivity("input_sanctions", method="morris", n=2,
+                                                         outputs=["strain_index"], at=q,
+                                                         parameters=["input_sanctions", "phillips_slope"]).label[-6:])}
+    for name, run in late.items():
+        with pytest.raises(ScenarioError, match=r"'2036Q1' is after 2035Q4, the last quarter the calibration checks"):
+            run("2036Q1")
+        assert run("2035Q4") == "2035Q4", name  # the last quarter allowed runs

@@ -137,10 +137,10 @@ def test_crossings_count_from_the_projection_not_the_history_kept_for_the_charts
 def test_an_end_before_the_projection_is_refused() -> None:
     # the risks start with the projection: an ensemble that keeps no projection quarter has nothing to say
     with pytest.raises(ScenarioError, match=r"end: '2024Q4' is before the projection's first quarter 2025Q1; "
-                                            r"allowed: 2025Q1 or later"):
+                                            r"allowed: 2025Q1 to 2035Q4"):
         montecarlo("broad_front", draws=10, end="2024Q4")
     with pytest.raises(ScenarioError, match=r"^end: '2020Q1' is before the projection's first quarter 2025Q1; "
-                                            r"allowed: 2025Q1 or later$"):  # not the rule of simulate()'s start
+                                            r"allowed: 2025Q1 to 2035Q4$"):  # not the rule of simulate()'s start
         montecarlo("broad_front", draws=10, end="2020Q1")
 
 

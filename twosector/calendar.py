@@ -14,6 +14,8 @@ later quarter means editing :data:`DATA_CUTOFF` here (and adding the data).
 - ``FIRST_LEVER_QUARTER`` (2022Q1): earliest quarter a scenario lever may act, ``WAR_START``;
 - ``DEFAULT_LEVER_START`` (2025Q1): a lever's start when a scenario gives none, ``PROJECTION_START``;
 - ``DEFAULT_END`` (2030Q4): last quarter of the default horizon;
+- ``ENSEMBLE_END`` (2035Q4): last quarter a Monte Carlo, a sensitivity analysis or a sweep may reach, the end of
+  the calibration's stability window (``calibration.STABILITY_END``);
 - ``LAST_QUARTER`` (2100Q4): last quarter any simulation or lever may reach.
 """
 
@@ -37,6 +39,7 @@ __all__ = [
     "FIRST_LEVER_QUARTER",
     "DEFAULT_LEVER_START",
     "DEFAULT_END",
+    "ENSEMBLE_END",
     "LAST_QUARTER",
     "quarter_index",
     "parse_quarter",
@@ -68,6 +71,10 @@ FIRST_LEVER_QUARTER = WAR_START
 DEFAULT_LEVER_START = PROJECTION_START
 #: Last quarter of the default horizon of simulations, charts and tables.
 DEFAULT_END = _q("2030Q4")
+#: Last quarter an ensemble (Monte Carlo, sensitivity, sweep) may reach: the end of the calibration's stability
+#: window (``calibration.STABILITY_END``). Past it no prior checks that the model settles, and draws over the
+#: priors' whole ranges would spread over paths nobody has looked at; a single ``simulate()`` may go further.
+ENSEMBLE_END = _q("2035Q4")
 #: Last quarter any simulation or lever may reach.
 LAST_QUARTER = _q("2100Q4")
 

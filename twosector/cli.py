@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twosector import __version__
-from twosector.calendar import DATA_CUTOFF, DEFAULT_END
+from twosector.calendar import DATA_CUTOFF, DEFAULT_END, ENSEMBLE_END, FIRST_LEVER_QUARTER, PROJECTION_START
 from twosector.errors import ImplausibleError, ScenarioError, TwosectorError, TwosectorWarning, unknown_name
 from twosector.files import MARKER
 from twosector.resources import PACKAGE_DIR
@@ -754,7 +754,8 @@ def _add_montecarlo(sub: Any) -> None:
                    help=f"variables kept (default {' '.join(DEFAULT_VARIABLES)})")
     p.add_argument("--baseline", default="baseline", metavar="SCENARIO_OR_FILE",
                    help="the scenario the effects are measured against (default baseline)")
-    p.add_argument("--end", default=str(DEFAULT_END), metavar="QUARTER", help="last quarter (default %(default)s)")
+    p.add_argument("--end", default=str(DEFAULT_END), metavar="QUARTER",
+                   help=f"last quarter, {PROJECTION_START} to {ENSEMBLE_END} (default %(default)s)")
     _add_run_options(p, CHUNK, "draws", "every draw (long format: variable, draw, quarter, unit, scenario, "
                      "baseline, effect, implausible; a .parquet file also holds the run's scenario, seed, sources, "
                      "versions and implausible count as metadata)")
@@ -807,7 +808,7 @@ def _add_sensitivity(sub: Any) -> None:
     p.add_argument("--outputs", nargs="+", default=list(DEFAULT_OUTPUTS), metavar="VARIABLE",
                    help=f"variables (default {' '.join(DEFAULT_OUTPUTS)})")
     p.add_argument("--at", default=DEFAULT_AT, metavar="QUARTER",
-                   help="the quarter of the outputs (default %(default)s)")
+                   help=f"the quarter of the outputs, up to {ENSEMBLE_END} (default %(default)s)")
     p.add_argument("--run", default="effect", metavar="RUN",
                    help="effect (scenario minus baseline, the default) or scenario (levels)")
     p.add_argument("--parameters", nargs="+", metavar="FACTOR",
@@ -847,7 +848,7 @@ def _add_sweep(sub: Any) -> None:
     p.add_argument("--outputs", nargs="+", default=list(DEFAULT_OUTPUTS), metavar="VARIABLE",
                    help=f"variables (default {' '.join(DEFAULT_OUTPUTS)})")
     p.add_argument("--at", nargs="+", default=[DEFAULT_AT], metavar="QUARTER",
-                   help="quarters reported (default %(default)s)")
+                   help=f"quarters reported, {FIRST_LEVER_QUARTER} to {ENSEMBLE_END} (default {DEFAULT_AT})")
     p.add_argument("--baseline", default="baseline", metavar="SCENARIO_OR_FILE",
                    help="the scenario the levers are set in and the effects measured against (default baseline)")
     # --base: the option's name before it became --baseline as in montecarlo and sensitivity (scripts may use it)

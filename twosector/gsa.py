@@ -48,7 +48,7 @@ import pandas as pd
 
 from twosector import exog as _exog
 from twosector import priors
-from twosector.calendar import DEFAULT_END, parse_quarter
+from twosector.calendar import DEFAULT_END, ENSEMBLE_END, parse_quarter
 from twosector.errors import ScenarioError, TwosectorError, unknown_name
 from twosector.parallel import available_memory, check_count, check_engine, map_chunks
 from twosector.params import default_params
@@ -300,7 +300,7 @@ def _check_acts(sc: Scenario, base: Scenario, quarter: pd.Period, run: str) -> N
     starts = [lever.start for name, lever in sc.levers.items() if base.levers.get(name) != lever]
     if run == "effect" and starts and quarter < min(starts):
         raise ScenarioError(f"at: {str(quarter)!r} is before any lever of scenario {sc.name!r} acts (the first in "
-                            f"{min(starts)}), so every effect would be 0; allowed: {min(starts)} or later")
+                            f"{min(starts)}), so every effect would be 0; allowed: {min(starts)} to {ENSEMBLE_END}")
 
 
 def _design(method: str, problem: dict[str, Any], n: int, seed: int) -> np.ndarray:
@@ -471,7 +471,8 @@ def sensitivity(
     outputs : sequence of str, default ("strain_index", "output_civilian")
         Variables (:func:`twosector.variable_table`), each taken at quarter ``at``.
     at : str or Period, default "2027Q4"
-        The quarter of the outputs (up to ``LAST_QUARTER``).
+        The quarter of the outputs, up to :data:`~twosector.calendar.ENSEMBLE_END` (2035Q4, the end of the
+        calibration's stability window).
     run : {"effect", "scenario"}, default "effect"
         ``effect``: scenario minus baseline on the same factors (lever factors move the scenario only);
         ``scenario``: the level.
@@ -521,6 +522,9 @@ def sensitivity(
     names = _check_variables(outputs, "outputs")
     quarter = parse_quarter(at, "at", ScenarioError)
     _horizon(quarter, max(quarter, DEFAULT_END))
+    if quarter > ENSEMBLE_END:
+        raise ScenarioError(f"at: {str(quarter)!r} is after {ENSEMBLE_END}, the last quarter the calibration checks "
+                            f"that the model settles; allowed: up to {ENSEMBLE_END}")
     sc, base = load_scenario(scenario), load_scenario(baseline)
     _check_acts(sc, base, quarter, run)
     table = factors(sc, parameters, bounds)

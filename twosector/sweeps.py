@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from twosector import calendar as cal
 from twosector import exog as _exog
-from twosector.calendar import DATA_CUTOFF, DEFAULT_END, parse_quarter
+from twosector.calendar import DATA_CUTOFF, DEFAULT_END, ENSEMBLE_END, FIRST_LEVER_QUARTER, parse_quarter
 from twosector.errors import ScenarioError, TwosectorError, unknown_name
 from twosector.parallel import available_memory, check_count, check_engine, map_chunks
 from twosector.params import resolve_params
@@ -115,7 +116,8 @@ def sweep(
     outputs : sequence of str, default ("strain_index", "output_civilian")
         Variables.
     at : quarter, sequence of quarters or "all", default "2027Q4"
-        The quarters reported (``"all"``: every quarter from the first lever quarter to ``DEFAULT_END``).
+        The quarters reported, from ``FIRST_LEVER_QUARTER`` to ``ENSEMBLE_END`` (2035Q4, the end of the
+        calibration's stability window; ``"all"``: every quarter from the first lever quarter to ``DEFAULT_END``).
     base : scenario-like, default "baseline"
         The scenario the swept levers are set in, and the one the effects are measured against. Other fields of
         a swept lever it holds (``end``, options) are kept.
@@ -169,9 +171,11 @@ def sweep(
     ramps = [ramp] if isinstance(ramp, (int, np.integer)) or ramp is None else list(ramp)
     if not starts or not ramps:
         raise TwosectorError("start, ramp: an empty list; allowed: at least one quarter and one ramp")
+    quarters = _quarters(at)
+    end = max(DEFAULT_END, *quarters)
     timings, profiles = [], []
-    x = _exog.paths(end=max(DEFAULT_END, DATA_CUTOFF))
-    x = x.loc[x.index <= DEFAULT_END]
+    x = _exog.paths(end=max(end, DATA_CUTOFF))
+    x = x.loc[x.index <= end]
     for s, r in itertools.product(starts, ramps):
         fields: dict[str, Any] = {} if held is None else held.to_dict()
         fields["intensity"] = LEVERS[names[0]].high
@@ -184,7 +188,6 @@ def sweep(
         lever = make_lever(names[0], fields, "sweep: ")
         timings.append((str(lever.start), lever.ramp))
         profiles.append(profile(lever, x.index))
-    quarters = _quarters(at, x.index)
     _check_starts(timings, max(quarters))
     positions = np.asarray([x.index.get_loc(q) for q in quarters])
     _check_memory([len(grid[n]) for n in names], len(starts), len(ramps), len(variables), len(quarters))
@@ -199,19 +202,18 @@ def sweep(
     return _tidy(parts, names, intens, [timings[w] for w in which], variables, quarters, sc.name)
 
 
-def _quarters(at: str | Sequence[str], index: pd.PeriodIndex) -> list[pd.Period]:
-    from twosector.calendar import FIRST_LEVER_QUARTER
-
+def _quarters(at: str | Sequence[str]) -> list[pd.Period]:
     if isinstance(at, str) and at == "all":
-        return list(index[index >= FIRST_LEVER_QUARTER])
+        return list(cal.quarter_index(FIRST_LEVER_QUARTER, DEFAULT_END))
     out = [parse_quarter(q, "at", ScenarioError) for q in ([at] if isinstance(at, (str, pd.Period)) else at)]
     for q in out:
         if q < FIRST_LEVER_QUARTER:
             raise ScenarioError(f"at: {str(q)!r} is before the first quarter a lever can act, {FIRST_LEVER_QUARTER}, "
-                                f"so every effect would be 0; allowed: {FIRST_LEVER_QUARTER} to {index[-1]} or 'all'")
-        if q not in index:
-            raise ScenarioError(f"at: {str(q)!r} is outside the horizon; allowed: {FIRST_LEVER_QUARTER} to "
-                                f"{index[-1]} or 'all'")
+                                f"so every effect would be 0; allowed: {FIRST_LEVER_QUARTER} to {ENSEMBLE_END} or "
+                                "'all'")
+        if q > ENSEMBLE_END:
+            raise ScenarioError(f"at: {str(q)!r} is after {ENSEMBLE_END}, the last quarter the calibration checks that "
+                                f"the model settles; allowed: {FIRST_LEVER_QUARTER} to {ENSEMBLE_END} or 'all'")
     if not out:
         raise ScenarioError("at: no quarter; allowed: a quarter, a list of quarters or 'all'")
     return out
@@ -219,11 +221,9 @@ def _quarters(at: str | Sequence[str], index: pd.PeriodIndex) -> list[pd.Period]
 
 def _check_starts(timings: list[tuple[str, int]], last: pd.Period) -> None:
     """Refuse a start after the last quarter reported: the lever would not act there, every effect would be 0."""
-    from twosector.calendar import FIRST_LEVER_QUARTER
-
     for start, _ in timings:
         if pd.Period(start, freq="Q") > last:
-            later = f" (or a later 'at', up to {DEFAULT_END})" if last < DEFAULT_END else ""
+            later = f" (or a later 'at', up to {ENSEMBLE_END})" if last < ENSEMBLE_END else ""
             raise ScenarioError(f"start: {start!r} is after the last quarter reported, {last}, so every effect would "
                                 f"be 0; allowed: {FIRST_LEVER_QUARTER} to {last}{later}")
 

@@ -41,7 +41,7 @@ import pandas as pd
 
 from twosector import exog as _exog
 from twosector import priors, risks
-from twosector.calendar import DATA_CUTOFF, DEFAULT_END, PROJECTION_START, parse_quarter
+from twosector.calendar import DATA_CUTOFF, DEFAULT_END, ENSEMBLE_END, PROJECTION_START, parse_quarter
 from twosector.errors import ScenarioError, TwosectorError, unknown_name
 from twosector.files import atomic_frame, staged
 from twosector.parallel import ENGINES, available_memory, check_count, check_engine, map_chunks
@@ -903,7 +903,9 @@ def montecarlo(
     baseline : scenario-like, default "baseline"
         The scenario the effects are measured against.
     start, end : str or Period, default 2024Q1 (a year of history), :data:`~twosector.calendar.DEFAULT_END`
-        Quarters kept (the model always runs from 2019Q1; plausibility is checked over the whole run).
+        Quarters kept (the model always runs from 2019Q1; plausibility is checked over the whole run); ``end``
+        from ``PROJECTION_START`` to :data:`~twosector.calendar.ENSEMBLE_END` (2035Q4, the end of the
+        calibration's stability window).
     chunk : int, default :data:`CHUNK`
         Draws per engine call: bounds the memory of the run (not of the result, ``draws x quarters x
         variables x 2`` floats), never changes a number.
@@ -941,7 +943,10 @@ def montecarlo(
     names = _check_variables(variables)
     if (e := parse_quarter(end, "end", ScenarioError)) < PROJECTION_START:  # the risks start with the projection
         raise ScenarioError(f"end: {str(e)!r} is before the projection's first quarter {PROJECTION_START}; allowed: "
-                            f"{PROJECTION_START} or later")
+                            f"{PROJECTION_START} to {ENSEMBLE_END}")
+    if e > ENSEMBLE_END:
+        raise ScenarioError(f"end: {str(e)!r} is after {ENSEMBLE_END}, the last quarter the calibration checks that "
+                            f"the model settles; allowed: {PROJECTION_START} to {ENSEMBLE_END}")
     s, e = _horizon(start, end)
     sc, base = load_scenario(scenario), load_scenario(baseline)
     x = _exog.paths(end=max(e, DATA_CUTOFF))
