@@ -703,6 +703,9 @@ def test_sweep_prints_a_surface_per_variable_and_writes_the_tidy_table(tmp_path:
     (["sweep", "oil_price_cap", "--intensity", "50"], "oil_price_cap.intensity: 50.0 is outside"),
     (["sweep", "oil_price_cap", "--engine", "dask", "--scheduler", "nowhere"], "scheduler: 'nowhere' is not an"),
     (["montecarlo", "baseline", "--draws", "2", "--engine", "dsak"], "Did you mean 'dask'"),
+    (["sweep", "oil_price_cap", "--force"], "--force only applies with --out FILE (it allows replacing that file)"),
+    (["montecarlo", "baseline", "--draws", "2", "--force"], "--force only applies with --out FILE"),
+    (["sensitivity", "input_sanctions", "--force"], "--force only applies with --out FILE"),
 ])
 def test_sensitivity_and_sweep_errors_exit_2_with_one_line(argv, message, capsys) -> None:
     assert main(argv) == 2

@@ -316,6 +316,8 @@ def _table_file(args: argparse.Namespace) -> Path | None:
     from twosector.files import check_output_file
 
     if not args.out:
+        if args.force:  # as `twosector notebooks --force` without --copy
+            raise TwosectorError("--force only applies with --out FILE (it allows replacing that file)")
         return None
     out_path = check_output_file(args.out, "--out", force=args.force)
     if out_path.suffix not in (".csv", ".parquet"):
