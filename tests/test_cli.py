@@ -751,3 +751,19 @@ def test_the_ensemble_commands_show_their_horizon_and_plain_defaults_in_their_he
             main([command, "--help"])
         text = " ".join(capsys.readouterr().out.split())
         assert words in text and "['" not in text, command
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["montecarlo", "baseline", "--seed", "1.5"],
+     "argument --seed: '1.5' is not allowed; allowed: a non-negative integer"),
+    (["sensitivity", "input_sanctions", "--seed", "x"],
+     "argument --seed: 'x' is not allowed; allowed: a non-negative"),
+    (["sweep", "input_sanctions", "--ramp", "1.5"], "argument --ramp: '1.5' is not allowed; allowed: a non-negative"),
+    (["sweep", "input_sanctions", "--intensity", "abc"],
+     "argument --intensity: 'abc' is not allowed; allowed: a number in the lever's unit and range"),
+])
+def test_typed_options_of_the_ensembles_name_the_value_and_what_is_allowed(argv, message, capsys) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and message in err and "Traceback" not in err, err

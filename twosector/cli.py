@@ -8,6 +8,7 @@ without a traceback.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import signal
@@ -724,6 +725,28 @@ def _positive(text: str) -> int:
     return value
 
 
+def _whole(text: str) -> int:
+    """An argparse type: an integer (a seed, a ramp), or a usage error naming the value.
+
+    A negative integer passes: the library refuses it with its own one-line message naming the allowed range.
+    """
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; allowed: a non-negative integer") from None
+
+
+def _number(text: str) -> float:
+    """An argparse type: a finite number (an intensity), or a one-line usage error naming the value."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; allowed: a number in the lever's unit and range")
+    return value
+
+
 def _add_montecarlo(sub: Any) -> None:
     from twosector.uncertainty import CHUNK, DEFAULT_VARIABLES, SOURCES
 
@@ -749,7 +772,7 @@ def _add_montecarlo(sub: Any) -> None:
     )
     p.add_argument("scenario", metavar="SCENARIO_OR_FILE", help="a built-in scenario name or a .toml or .yaml file")
     p.add_argument("--draws", type=_positive, default=1000, metavar="N", help="number of draws (default 1000)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed, a non-negative integer (default 0)")
+    p.add_argument("--seed", type=_whole, default=0, metavar="S", help="seed, a non-negative integer (default 0)")
     p.add_argument("--sources", nargs="*", default=list(SOURCES), metavar="SOURCE",
                    help=f"sources of uncertainty switched on (default all: {' '.join(SOURCES)}; none: --sources)")
     p.add_argument("--variables", nargs="+", default=list(DEFAULT_VARIABLES), metavar="VARIABLE",
@@ -806,7 +829,7 @@ def _add_sensitivity(sub: Any) -> None:
     p.add_argument("--method", default="sobol", metavar="METHOD", help=f"{' or '.join(METHODS)} (default sobol)")
     p.add_argument("--n", type=_positive, default=256, metavar="N",
                    help="Sobol base sample (a power of two) or Morris trajectories (default 256)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed, a non-negative integer (default 0)")
+    p.add_argument("--seed", type=_whole, default=0, metavar="S", help="seed, a non-negative integer (default 0)")
     p.add_argument("--outputs", nargs="+", default=list(DEFAULT_OUTPUTS), metavar="VARIABLE",
                    help=f"variables (default {' '.join(DEFAULT_OUTPUTS)})")
     p.add_argument("--at", default=DEFAULT_AT, metavar="QUARTER",
@@ -842,11 +865,11 @@ def _add_sweep(sub: Any) -> None:
         ),
     )
     p.add_argument("levers", nargs="+", metavar="LEVER", help="one lever or a pair")
-    p.add_argument("--intensity", nargs="+", type=float, metavar="X",
+    p.add_argument("--intensity", nargs="+", type=_number, metavar="X",
                    help=f"intensities, in each lever's unit (default {GRID_POINTS} over its range)")
     p.add_argument("--start", nargs="+", metavar="QUARTER",
                    help="start quarters, from 2022Q1 to the last --at quarter (default the lever's)")
-    p.add_argument("--ramp", nargs="+", type=int, metavar="Q", help="ramps in quarters (default the lever's, or 0)")
+    p.add_argument("--ramp", nargs="+", type=_whole, metavar="Q", help="ramps in quarters (default the lever's, or 0)")
     p.add_argument("--outputs", nargs="+", default=list(DEFAULT_OUTPUTS), metavar="VARIABLE",
                    help=f"variables (default {' '.join(DEFAULT_OUTPUTS)})")
     p.add_argument("--at", nargs="+", default=[DEFAULT_AT], metavar="QUARTER",
