@@ -158,23 +158,25 @@ def _check_scheduler(address: str) -> None:
 
     ``distributed.Client`` alone may hang for minutes on a server that accepts the connection but is no Dask
     scheduler (a web server, a scheduler's dashboard port), or fail deep in its protocol (reading an HTTP reply as
-    the length of a message: "Unable to allocate 3.07 EiB").
+    the length of a message: "Unable to allocate 3.07 EiB"). Only ``tcp://`` addresses are probed: ``tls://``
+    needs the certificates of the Dask configuration, which the client applies, so it is left to the client.
     """
     from distributed.comm import connect, parse_address, parse_host_port
 
     try:
         scheme, location = parse_address(address)
-        host_port = parse_host_port(location) if scheme in ("tcp", "tls") else None
+        host_port = parse_host_port(location) if scheme == "tcp" else None
     except ValueError:
         raise TwosectorError(f"scheduler: {address!r} is not an address; allowed: 'tcp://host:port' (the address a "
                              "dask scheduler prints)") from None
-    if host_port is not None:
-        try:
-            socket.create_connection(host_port, timeout=CONNECT_TIMEOUT).close()
-        except OSError as exc:
-            raise TwosectorError(f"scheduler: cannot connect to {address!r} within {CONNECT_TIMEOUT} s "
-                                 f"({type(exc).__name__}: {exc}); start one with `dask scheduler` or leave it out "
-                                 "for a local cluster") from None
+    if host_port is None:
+        return
+    try:
+        socket.create_connection(host_port, timeout=CONNECT_TIMEOUT).close()
+    except OSError as exc:
+        raise TwosectorError(f"scheduler: cannot connect to {address!r} within {CONNECT_TIMEOUT} s "
+                             f"({type(exc).__name__}: {exc}); start one with `dask scheduler` or leave it out "
+                             "for a local cluster") from None
 
     async def identity() -> Any:
         comm = await connect(address, timeout=CONNECT_TIMEOUT)
