@@ -72,6 +72,9 @@ def execute(tmp_path: Path, name: str, **parameters) -> tuple[nbformat.NotebookN
         str(NOTEBOOKS / f"{name}.ipynb"), str(tmp_path / f"{name}.ipynb"),
         parameters={**parameters, "results_path": str(results)}, kernel_name="python3",
         progress_bar=False, cwd=str(tmp_path), request_save_on_cell_execute=False,
+        # a kernel slow to start on a loaded machine is not a failure of the notebook (60 s, papermill's default,
+        # was missed once with two test workers and other sessions running)
+        start_timeout=180,
     )
     return nb, json.loads(results.read_text()) if results.is_file() else {}
 
