@@ -739,7 +739,7 @@ def test_montecarlo_refuses_an_out_table_larger_than_memory_before_the_run(tmp_p
     assert capsys.readouterr().err.strip() == (
         "twosector montecarlo: error: --out: writing the draws as CSV (16,800,000 rows of variable x draw x quarter) "
         "needs about 5.0 GiB on top of the 0.3 GiB of the result, more than this machine's 1.0 GiB available; "
-        "allowed: at most about 19,021 draws here with --out, or a .parquet file (a quarter of the memory of a .csv) "
+        "allowed: at most about 16,718 draws here with --out, or a .parquet file (a quarter of the memory of a .csv) "
         "(fewer variables or a shorter horizon allow more)")
     assert not out.exists()
 

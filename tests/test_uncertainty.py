@@ -284,6 +284,13 @@ def test_a_result_larger_than_memory_is_refused_with_the_most_draws_allowed():
         montecarlo("baseline", draws=99_999_999_999_999, variables=["gdp"])
 
 
+def test_the_engines_working_memory_counts_so_smaller_chunks_fit_where_larger_ones_do_not(monkeypatch) -> None:
+    monkeypatch.setattr(mc_module, "available_memory", lambda: 20 * 2**20)  # the result itself is 0.4 MiB
+    with pytest.raises(TwosectorError, match=r"^draws: 1,000 draws of 1 variable\(s\) over 28 quarters need"):
+        montecarlo("baseline", draws=1000, chunk=1000, variables=["gdp"])  # about 25 MiB of working memory
+    assert montecarlo("baseline", draws=1000, chunk=200, variables=["gdp"]).draws == 1000
+
+
 def test_key_probabilities_count_projection_quarters_up_to_the_quarter_only() -> None:
     mc = montecarlo("input_sanctions", draws=80, seed=9, variables=["cpi_inflation", "strain_index"])
     assert mc.quarters[0] < twosector.calendar.PROJECTION_START  # a year of history is kept, but never counted

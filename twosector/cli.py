@@ -358,7 +358,7 @@ def _cmd_montecarlo(args: argparse.Namespace) -> int:
         end = parse_quarter(args.end, "end", ScenarioError)
         quarters = max(end.ordinal - DEFAULT_START.ordinal + 1, 1)
         check_memory(args.draws, len(set(args.variables)), quarters, table=out_path.suffix.lstrip("."),
-                     option="--out")
+                     option="--out", chunk=args.chunk)
     run = partial(montecarlo, args.scenario, draws=args.draws, seed=args.seed, sources=args.sources,
                   variables=args.variables, baseline=args.baseline, end=args.end)
     mc = _ensemble("montecarlo", args.draws, "draw", run, args)

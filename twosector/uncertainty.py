@@ -53,15 +53,16 @@ from twosector.variables import difference, vs_baseline_unit
 from twosector.variables import units as _units
 
 __all__ = ["montecarlo", "MonteCarlo", "SOURCES", "BLOCK", "CHUNK", "DEFAULT_VARIABLES", "RUNS", "ENGINES",
-           "KEY_THRESHOLDS", "NOTE_SHARE", "TABLE_ROW_BYTES", "METADATA_KEY", "check_memory", "probability_key",
-           "read_metadata", "worst_case"]
+           "KEY_THRESHOLDS", "NOTE_SHARE", "TABLE_ROW_BYTES", "DRAW_BYTES", "METADATA_KEY", "check_memory",
+           "probability_key", "read_metadata", "worst_case"]
 
 SOURCES = ("parameters", "oil", "ruble")
 #: draws per seed block (the unit of reproducibility; chunks need not be multiples of it)
 BLOCK = 1000
-#: draws per engine call by default: the engine's working memory is about 35 KB per draw (about 70 MB per chunk);
-#: 5,000 a chunk is about 10% faster for two and a half times the memory (benchmarks/README.md)
-CHUNK = 2000
+#: draws per engine call by default. Each numpy call of the quarter loop has a fixed cost of about half a microsecond,
+#: so larger chunks are cheaper per draw: 5,000 took 15-20% less CPU time per draw than 2,000 (10,000 no less than
+#: 5,000), for about 125 MiB of working memory beyond the result instead of about 52 (benchmarks/README.md)
+CHUNK = 5000
 DEFAULT_VARIABLES = ("output_civilian", "cpi_inflation", "key_rate", "usd_rub", "nwf_liquid", "strain_index")
 RUNS = ("scenario", "baseline", "effect", "vs_baseline")
 #: the thresholds of :meth:`MonteCarlo.probability_table` by default: label -> (variable, "above" | "below", value).
@@ -81,6 +82,9 @@ METADATA_KEY = b"twosector"
 #: the result: the frame and pyarrow's copy for Parquet (measured ~75), the numbers as text for CSV (~300; files.
 #: plain_numbers); 3.4 million rows, peak resident memory
 TABLE_ROW_BYTES = {"parquet": 80, "csv": 320}
+#: bytes of the engine's working memory per draw of a chunk, on top of the result (the stored quarters, the reference
+#: paths, the post-processing's arrays; measured: about 124 MiB beyond the result at 5,000 draws a chunk)
+DRAW_BYTES = 26_000
 #: the share of implausible draws above which a result carries a note (:attr:`MonteCarlo.note`): the statistics
 #: over the plausible draws may then be biased by more than the sampling noise of a few hundred draws
 NOTE_SHARE = 0.05
@@ -805,7 +809,7 @@ def _sources(sources: str | Sequence[str]) -> tuple[str, ...]:
 
 
 def check_memory(draws: int, variables: int, quarters: int, *, table: str | None = None,
-                 option: str = "out", held: bool = False) -> None:
+                 option: str = "out", held: bool = False, chunk: int = CHUNK) -> None:
     """Refuse a Monte Carlo, and the long table to be written from it, that cannot fit in the memory available.
 
     Parameters
@@ -820,6 +824,9 @@ def check_memory(draws: int, variables: int, quarters: int, *, table: str | None
         line).
     held : bool, default False
         The result is in memory already (only the table is still to come).
+    chunk : int, default :data:`CHUNK`
+        Draws per engine call: the run needs about :data:`DRAW_BYTES` per draw of a chunk on top of the result
+        (not counted when ``held``).
 
     Returns
     -------
@@ -832,22 +839,24 @@ def check_memory(draws: int, variables: int, quarters: int, *, table: str | None
         that fit in the memory available now (:func:`twosector.parallel.available_memory`).
     """
     result = 0 if held else 2 * draws * variables * quarters * 8
+    working = 0 if held else min(draws, chunk) * DRAW_BYTES
     rows = draws * variables * quarters
     written = rows * TABLE_ROW_BYTES[table] if table else 0
     free = available_memory()
-    if result + written <= free:
+    if result + written + working <= free:
         return
-    most = max(int(free // ((result + written) / draws)), 1)
+    most = max(int((free - working) // ((result + written) / draws)), 1)
     gib = 2**30
-    if table and result <= free:
+    if table and result + working <= free:
         cheaper = ", or a .parquet file (a quarter of the memory of a .csv)" if table == "csv" else ""
         raise TwosectorError(f"{option}: writing the draws as {table.upper()} ({rows:,} rows of variable x draw x "
                              f"quarter) needs about {written / gib:,.1f} GiB on top of the {result / gib:,.1f} GiB of "
                              f"the result, more than this machine's {free / gib:,.1f} GiB available; allowed: at most "
                              f"about {most:,} draws here with {option}{cheaper} (fewer variables or a shorter horizon "
                              "allow more)")
+    need = (result + written + working) / gib
     raise TwosectorError(f"draws: {draws:,} draws of {variables} variable(s) over {quarters} quarters need "
-                         f"{(result + written) / gib:,.1f} GiB" + (f" with the table of {option}" if table else "")
+                         f"{need:,.1f} GiB" + (f" with the table of {option}" if table else "")
                          + f", more than this machine's {free / gib:,.1f} GiB available; allowed: at most about "
                          f"{most:,} draws here (fewer variables or a shorter horizon allow more)")
 
@@ -952,7 +961,7 @@ def montecarlo(
     x = _exog.paths(end=max(e, DATA_CUTOFF))
     x = x.loc[x.index <= e]
     keep = np.asarray(x.index >= s)
-    check_memory(n, len(names), int(keep.sum()))
+    check_memory(n, len(names), int(keep.sum()), chunk=size)
     shared = {"seed": seed, "sources": on, "x": x, "runs": (sc, base), "names": names, "keep": keep}
     bounds = [(a, min(n, a + size)) for a in range(0, n, size)]
     out = {run: {v: np.empty((n, int(keep.sum()))) for v in names} for run in ("scenario", "baseline")}
