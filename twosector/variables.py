@@ -166,7 +166,8 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     ),
     "sanctions_cost": (
         "% per year", "prices",
-        "growth of import costs from the sanction markup on controlled imports, annualised (a cost shock)",
+        "growth of import costs from the sanction markup and settlement cost as prices carry them (a rise at "
+        "once, a fall gradually [P3a]), annualised (a cost shock)",
     ),
     "imported_inflation": (
         "% per year", "prices",

@@ -474,15 +474,15 @@ def test_expectations_follow_the_household_survey_and_continue_from_it() -> None
 
 def _price_params(**over: float) -> Any:
     values = dict(world_inflation=2.0, controlled_import_share=0.2, pass_through_impact=0.4, pass_through=0.1,
-                  markup_pass_through=0.5, phillips_slack=0.5, phillips_lag=0.5, phillips_slope=0.2, phillips_ulc=0.1)
+                  markup_pass_through=0.5, phillips_slack=0.5, phillips_lag=0.5, phillips_slope=0.2, phillips_ulc=0.1,
+                  markup_fall_speed=0.4)
     values.update(over)
     return params(**values)
 
 
 def _prices(**over: float) -> dict[str, float]:
     # the ruble loses 0.5% a quarter = (4 - 2) / 400: the real exchange rate is constant at 4% inflation
-    kw = dict(usd_rub=100 * math.exp(0.005), usd_rub_prev=100.0, import_markup=0.0, import_markup_prev=0.0,
-              settlement=0.0, settlement_prev=0.0,
+    kw = dict(usd_rub=100 * math.exp(0.005), usd_rub_prev=100.0, import_markup=0.0, settlement=0.0, priced_prev=1.0,
               inflation_prev=4.0, core_prev=4.0, imported_prev=0.0, expected=4.0, price_prev=1.0,
               price_4q_ago=math.exp(-0.04), demand_gap=0.0, ulc_gap_prev=0.0, p=_price_params(), B=B)
     kw.update(over)
@@ -531,13 +531,48 @@ def test_ruble_depreciation_passes_through_over_two_quarters_and_sanction_markup
     assert first["inflation_q"] == approx(4.0 + 0.1 * 0.4 * imported)  # the impact share in the quarter
     second = _prices(imported_prev=first["imported_inflation"])  # the ruble holds its new real level
     assert second["inflation_q"] == approx(4.0 + 0.1 * 0.6 * imported)  # the rest in the next
-    # the sanctions markup on controlled imports (+87%, a fifth of the basket) raises prices once, relief lowers them
+    # the sanctions markup on controlled imports (+87%, a fifth of the basket) raises prices once, in the quarter
     markup = _prices(import_markup=87.0)
     assert markup["sanctions_cost"] == approx(400 * math.log(1 + 0.2 * 0.87))
     assert markup["inflation_q"] == approx(4.0 + 0.5 * markup["sanctions_cost"])
-    assert _prices(import_markup=87.0, import_markup_prev=87.0)["inflation_q"] == approx(4.0)
-    relief = _prices(import_markup=0.0, import_markup_prev=87.0)
-    assert relief["inflation_q"] == approx(4.0 - 0.5 * markup["sanctions_cost"])
+    assert markup["sanctions_priced"] == approx(1 + 0.2 * 0.87)
+    assert _prices(import_markup=87.0, priced_prev=1 + 0.2 * 0.87)["inflation_q"] == approx(4.0)
+
+
+def _relief(quarters: int, **over: float) -> list[float]:
+    """The sanctions cost of the quarters after the +87% markup of a fifth of the basket is lifted."""
+    priced, costs = 1 + 0.2 * 0.87, []
+    for _ in range(quarters):
+        v = _prices(import_markup=0.0, priced_prev=priced, p=_price_params(**over))
+        priced = v["sanctions_priced"]
+        costs.append(v["sanctions_cost"])
+    return costs
+
+
+def test_a_markup_fall_passes_into_prices_more_slowly_than_a_rise_of_the_same_size() -> None:
+    # [P3a] prices rise faster than they fall: the rise passes in its quarter, relief at markup_fall_speed a quarter
+    rise = _prices(import_markup=87.0)["sanctions_cost"]
+    relief = _relief(40)
+    assert -relief[0] < 0.5 * rise  # at most half the fall in its first quarter (Peltzman 2000: at least twice)
+    assert relief[0] == approx(400 * math.log(1 - 0.4 * (1 - 1 / (1 + 0.2 * 0.87))))
+    assert all(later > earlier for earlier, later in zip(relief, relief[1:], strict=False))  # ever smaller falls
+    assert -sum(relief[:3]) < rise  # still not all of it after three quarters
+    assert sum(relief) == approx(-rise, rel=1e-6)  # but in the end all of it: the fall is delayed, not kept
+    assert _prices(import_markup=0.0, priced_prev=1 + 0.2 * 0.87)["inflation_q"] == approx(4.0 + 0.5 * relief[0])
+    # a slower speed spreads the fall further; at speed 1 relief mirrors the rise (the symmetric pass-through)
+    assert relief[0] < _relief(1, markup_fall_speed=0.25)[0] < 0
+    assert _relief(1, markup_fall_speed=1.0)[0] == approx(-rise)
+
+
+def test_a_markup_rise_after_a_partial_fall_passes_only_what_prices_do_not_already_carry() -> None:
+    # prices still carrying part of an old markup absorb a new rise up to that level: the level is the max of the
+    # cost and the gradual fall, never below the cost (prices never undercut what imports cost)
+    carried = 1 + 0.2 * 0.5  # prices still carry a +50% markup
+    back = _prices(import_markup=87.0, priced_prev=carried)
+    assert back["sanctions_priced"] == approx(1 + 0.2 * 0.87)
+    assert back["sanctions_cost"] == approx(400 * math.log((1 + 0.2 * 0.87) / carried))
+    lower = _prices(import_markup=20.0, priced_prev=carried)  # a smaller markup than prices carry: keeps falling
+    assert 1 + 0.2 * 0.2 < lower["sanctions_priced"] < carried
 
 
 def _rate_params(**over: float) -> Any:

@@ -81,3 +81,20 @@ def test_weapons_cost_more_and_fewer_are_bought_when_they_depend_more_on_control
     high = _diff("input_sanctions", ["price_military", "procurement_real"], _params(critical_input_share_mil=0.3))
     assert high["price_military"].loc["2026Q1"] > low["price_military"].loc["2026Q1"] > 0
     assert high["procurement_real"].loc["2026Q1"] < low["procurement_real"].loc["2026Q1"] < 0
+
+
+def test_relief_lowers_consumer_and_military_prices_gradually_while_the_sanctions_raised_them_at_once() -> None:
+    # [P3a] sudden_shock lifts its package after 2027Q4: the fall of the markup and the settlement cost reaches
+    # prices at markup_fall_speed a quarter, in the CPI and (at the industry's own cost share) in military prices
+    from twosector import simulate
+
+    names = ["sanctions_cost", "price_level", "price_military"]
+    slow, fast = (simulate("sudden_shock", params=_params(markup_fall_speed=speed), variables=names)
+                  for speed in (0.25, 0.5))
+    assert slow.loc[:"2027Q4"].to_numpy() == pytest.approx(fast.loc[:"2027Q4"].to_numpy())  # the rise: the same
+    assert slow.at["2025Q1", "sanctions_cost"] > 10  # (the package's rise passed in its quarter)
+    assert fast.at["2028Q1", "sanctions_cost"] < slow.at["2028Q1", "sanctions_cost"] < 0
+    assert slow.at["2028Q1", "sanctions_cost"] / fast.at["2028Q1", "sanctions_cost"] == pytest.approx(0.5, abs=0.05)
+    assert slow.at["2028Q1", "price_level"] > fast.at["2028Q1", "price_level"]
+    # price_military is the index the quarter starts with: relief shows from 2028Q2
+    assert slow.at["2028Q2", "price_military"] > fast.at["2028Q2", "price_military"]

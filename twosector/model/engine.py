@@ -74,8 +74,8 @@ class State:
     premium: Any
     fx_base: Any
     fx: Any
-    markup: Any
-    settlement: Any
+    priced: Any  # the import-cost index as consumer prices carry it [P3a]
+    markup_military: Any  # the markup as military prices carry it [P3a]
     nwf: Any
     debt: Any
     ofz: Any
@@ -160,7 +160,8 @@ def _initial_state(f: Mapping[str, np.ndarray], k: Mapping[str, Any], x0: Mappin
         key_rate=key_rate,
         lending=key_rate + f["lending_spread"], wage=wage, ulc_gap=zeros.copy(),
         premium=f["wage_premium_base"].copy(), fx_base=zeros + x0["usd_rub"], fx=zeros + x0["usd_rub"],
-        markup=zeros + x0["import_markup"], settlement=zeros.copy(), nwf=f["nwf_liquid_2021"].copy(), debt=zeros.copy(),
+        priced=1 + f["controlled_import_share"] * x0["import_markup"] / 100,
+        markup_military=zeros + x0["import_markup"], nwf=f["nwf_liquid_2021"].copy(), debt=zeros.copy(),
         ofz=key_rate + f["ofz_spread"],
         spread=zeros.copy(), wedge=np.ones(n), defence_share=zeros.copy(), other_share=zeros.copy(),
         interest=f["interest_share"] / 400 * f["nominal_gdp_2021"]
@@ -300,8 +301,7 @@ def _nominal_side(v: dict[str, Any], s: State, x: Mapping[str, Any], x_prev: Map
     v["import_markup"] = markup = (x["import_markup"] + p.sanction_markup_max * lv["input_sanctions"]
                                    + p.secondary_markup_max * lv["secondary_sanctions"]) * unlifted
     v.update(prices.prices(
-        usd_rub=v["usd_rub"], usd_rub_prev=s.fx, import_markup=markup, import_markup_prev=s.markup,
-        settlement=settlement, settlement_prev=s.settlement,
+        usd_rub=v["usd_rub"], usd_rub_prev=s.fx, import_markup=markup, settlement=settlement, priced_prev=s.priced,
         inflation_prev=s.inflation, core_prev=s.core, imported_prev=s.imported, expected=v["inflation_expectations"],
         price_prev=s.price, price_4q_ago=s.price_hist[0], demand_gap=v["demand_gap"], ulc_gap_prev=s.ulc_gap,
         p=p, B=B))
@@ -363,9 +363,11 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
     growth = p.military_investment * excess * cost - p.military_depreciation * idle \
         + supply.capital_growth(drag=v["tech_drag"], loss=p.renewal_loss_military)  # [M5]
     s.capital_military = s.capital_military * B.exp(growth)
+    markup = prices.priced(cost=v["import_markup"], priced_prev=s.markup_military, p=p, B=B)  # [P3a]
     s.price_military = supply.military_price(  # [Y7]
         price_prev=s.price_military, inflation_q=v["inflation_q"], sanctions_cost=v["sanctions_cost"],
-        markup=v["import_markup"], markup_prev=s.markup, overload=v["military_overload"], war=x["war"], p=p, B=B)
+        markup=markup, markup_prev=s.markup_military, overload=v["military_overload"], war=x["war"], p=p, B=B)
+    s.markup_military = markup
     # [D4] next quarter's demand anchor: this quarter's potential output grown at the trend
     s.anchor = v["potential_civilian"] * x["trend_factor"]
     if x["defence_plan"]:
@@ -388,7 +390,7 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
     s.price_hist = s.price_hist[1:] + [v["price_level"]]
     s.price, s.wage, s.premium = v["price_level"], v["wage_civilian"], v["wage_premium"]
     s.ulc_gap = v["unit_labour_cost_gap"]
-    s.fx_base, s.fx, s.markup, s.settlement = v["usd_rub_base"], v["usd_rub"], v["import_markup"], v["settlement_cost"]
+    s.fx_base, s.fx, s.priced = v["usd_rub_base"], v["usd_rub"], v["sanctions_priced"]
     s.nwf, s.debt, s.ofz, s.spread = v["nwf_liquid"], v["new_debt"], v["ofz_rate"], v["sovereign_spread"]
     s.nominal_gdp, s.wedge, s.interest = v["nominal_gdp"], v["wedge"], v["interest"]
     s.ngdp_hist = s.ngdp_hist[1:] + [v["nominal_gdp"]]

@@ -10,7 +10,7 @@ from typing import Any
 
 from twosector.model.backend import Backend
 
-__all__ = ["DERIVED", "ULC_BOUND", "exchange_rate", "expectations", "prices", "rates"]
+__all__ = ["DERIVED", "ULC_BOUND", "exchange_rate", "expectations", "priced", "prices", "rates"]
 
 Value = Any  # float or np.ndarray of shape (n,)
 
@@ -71,9 +71,20 @@ def expectations(
             "inflation_record": record}
 
 
+def priced(*, cost: Value, priced_prev: Value, p: Any, B: Backend) -> Value:
+    """[P3a] a sanctions cost as prices carry it: a rise passes in the quarter, a fall only gradually.
+
+    Prices rise faster than they fall (Peltzman 2000): the level ``priced`` follows a higher ``cost`` at once
+    and a lower one by ``markup_fall_speed`` of the distance a quarter, so relief from sanctions lowers prices
+    over several quarters, not in the quarter the markup goes. ``cost`` is any level linear in the markup (the
+    markup itself, or a cost index); the result is in its units.
+    """
+    return B.maximum(cost, priced_prev + p.markup_fall_speed * (cost - priced_prev))
+
+
 def prices(
-    *, usd_rub: Value, usd_rub_prev: Value, import_markup: Value, import_markup_prev: Value, settlement: Value,
-    settlement_prev: Value, inflation_prev: Value, core_prev: Value, imported_prev: Value, expected: Value,
+    *, usd_rub: Value, usd_rub_prev: Value, import_markup: Value, settlement: Value, priced_prev: Value,
+    inflation_prev: Value, core_prev: Value, imported_prev: Value, expected: Value,
     price_prev: Value, price_4q_ago: Value, demand_gap: Value, ulc_gap_prev: Value, p: Any, B: Backend,
 ) -> dict[str, Value]:
     """[P3]-[P5] import costs, the Phillips curve (annualised q/q), the price level and y/y CPI inflation.
@@ -95,12 +106,14 @@ def prices(
       constant real exchange rate the term is zero, so it cannot sustain an inflation spiral on its own;
     - sanctions: the markup on controlled imports (a share ``controlled_import_share`` of the import basket)
       and the ``settlement`` cost of payments on all imports (secondary sanctions, % of their value) raise
-      production costs, passed into prices at ``markup_pass_through`` (a cost shock, both ways: relief lowers
-      prices).
+      production costs, passed into prices at ``markup_pass_through`` (a cost shock); a rise passes in the
+      quarter, a fall (relief) only at ``markup_fall_speed`` a quarter ([P3a] :func:`priced`): ``priced_prev``
+      is last quarter's import-cost index as prices carried it (pre-war = 1), returned as ``sanctions_priced``.
     """
     imported = 400 * B.log(usd_rub / usd_rub_prev) + p.world_inflation - inflation_prev
     costs = 1 + p.controlled_import_share * import_markup / 100 + settlement / 100  # import costs, pre-war = 1
-    sanctions = 400 * B.log(costs / (1 + p.controlled_import_share * import_markup_prev / 100 + settlement_prev / 100))
+    carried = priced(cost=costs, priced_prev=priced_prev, p=p, B=B)
+    sanctions = 400 * B.log(carried / priced_prev)
     fx = p.pass_through_impact * imported + p.pass_through_lagged * imported_prev
     passed = p.pass_through * fx + p.markup_pass_through * sanctions
     pressure = B.maximum(demand_gap, 0.0) + p.phillips_slack * B.minimum(demand_gap, 0.0)
@@ -109,8 +122,9 @@ def prices(
     pi = core + passed
     price = price_prev * B.exp(pi / 400)
     cost = usd_rub * costs
-    return {"import_cost": cost, "imported_inflation": imported, "sanctions_cost": sanctions, "core_inflation": core,
-            "inflation_q": pi, "price_level": price, "cpi_inflation": 100 * (price / price_4q_ago - 1)}
+    return {"import_cost": cost, "imported_inflation": imported, "sanctions_cost": sanctions,
+            "sanctions_priced": carried, "core_inflation": core, "inflation_q": pi, "price_level": price,
+            "cpi_inflation": 100 * (price / price_4q_ago - 1)}
 
 
 def rates(

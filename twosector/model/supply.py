@@ -157,10 +157,11 @@ def military_price(
     less the sanctions cost the CPI carries (``markup_pass_through × sanctions_cost`` [P4], at the consumer
     basket's weight), plus the markup on the industry's own critical inputs (cost share
     ``critical_input_share_mil``, passed on in full: cost-plus contracts): the markup is a production cost of
-    weapons, so real orders fall with it. Orders beyond output at normal utilisation (``overload`` > 0) add
-    ``military_price_pressure``; prices do not fall below the CPI path when orders fall short (idle capacity
-    lowers output instead). Before the war prices follow the inflation target (the planned indexation), so that
-    the index averages 1 in 2021.
+    weapons, so real orders fall with it. ``markup`` and ``markup_prev`` are the markup as these prices carry
+    it ([P3a]: a fall reaches them only gradually, as it reaches consumer prices). Orders beyond output at normal
+    utilisation (``overload`` > 0) add ``military_price_pressure``; prices do not fall below the CPI path when
+    orders fall short (idle capacity lowers output instead). Before the war prices follow the inflation target
+    (the planned indexation), so that the index averages 1 in 2021.
     """
     own = 400 * B.log((1 + p.critical_input_share_mil * markup / 100)
                       / (1 + p.critical_input_share_mil * markup_prev / 100))
