@@ -735,11 +735,11 @@ def test_montecarlo_refuses_an_out_table_larger_than_memory_before_the_run(tmp_p
     monkeypatch.setattr(twosector.uncertainty, "available_memory", lambda: 2**30)  # 1 GiB available
     out = tmp_path / "draws.csv"
     assert main(["montecarlo", "baseline", "--draws", "100000", "--out", str(out)]) == 2
-    # 100,000 draws x 6 variables x 28 quarters: the result (0.25 GiB) fits, the CSV's text (5 GiB) does not
+    # 100,000 draws x 6 variables x 28 quarters: the run (0.4 GiB, working memory included) fits, the CSV (5 GiB) not
     assert capsys.readouterr().err.strip() == (
         "twosector montecarlo: error: --out: writing the draws as CSV (16,800,000 rows of variable x draw x quarter) "
-        "needs about 5.0 GiB on top of the 0.3 GiB of the result, more than this machine's 1.0 GiB available; "
-        "allowed: at most about 16,718 draws here with --out, or a .parquet file (a quarter of the memory of a .csv) "
+        "needs about 5.0 GiB on top of the 413.7 MiB of the run, more than this machine's 1.0 GiB available; "
+        "allowed: at most about 16,098 draws here with --out, or a .parquet file (a quarter of the memory of a .csv) "
         "(fewer variables or a shorter horizon allow more)")
     assert not out.exists()
 

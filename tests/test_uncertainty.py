@@ -279,16 +279,35 @@ def test_the_probability_table_counts_projection_quarters_only_with_the_baseline
 
 
 def test_a_result_larger_than_memory_is_refused_with_the_most_draws_allowed():
-    with pytest.raises(TwosectorError, match=r"draws: 99,999,999,999,999 draws .* GiB, more than this machine's "
+    with pytest.raises(TwosectorError, match=r"draws: 99,999,999,999,999 draws .* chunk\), more than this machine's "
                                              r".* allowed: at most about [\d,]+ draws here"):
         montecarlo("baseline", draws=99_999_999_999_999, variables=["gdp"])
 
 
 def test_the_engines_working_memory_counts_so_smaller_chunks_fit_where_larger_ones_do_not(monkeypatch) -> None:
     monkeypatch.setattr(mc_module, "available_memory", lambda: 20 * 2**20)  # the result itself is 0.4 MiB
-    with pytest.raises(TwosectorError, match=r"^draws: 1,000 draws of 1 variable\(s\) over 28 quarters need"):
+    with pytest.raises(TwosectorError) as refused:
         montecarlo("baseline", draws=1000, chunk=1000, variables=["gdp"])  # about 25 MiB of working memory
-    assert montecarlo("baseline", draws=1000, chunk=200, variables=["gdp"]).draws == 1000
+    assert str(refused.value) == (
+        "chunk: 1,000 draws a chunk with 1,000 draws of 1 variable(s) over 28 quarters need about 24.7 MiB (437.5 KiB "
+        "for the result, 24.3 MiB of working memory at 1,000 draws a chunk), more than this machine's 20.0 MiB "
+        "available; allowed: at most about 804 draws a chunk here (the draws are the same whatever the chunk)")
+    assert montecarlo("baseline", draws=1000, chunk=800, variables=["gdp"]).draws == 1000  # as the message says
+
+
+def test_the_working_memory_grows_with_the_variables_kept_and_the_chunks_held_at_once(monkeypatch) -> None:
+    # measured: about 180 kB a draw of a chunk with all 104 variables kept, 26 kB with one (tracemalloc)
+    monkeypatch.setattr(mc_module, "available_memory", lambda: 2**30)
+    mc_module.check_memory(10_000, 1, 28)
+    with pytest.raises(TwosectorError, match=r"^chunk: 5,000 draws a chunk .* 858\.3 MiB of working memory"):
+        mc_module.check_memory(10_000, 104, 28)
+    mc_module.check_memory(10_000, 104, 28, at_once=0)  # the chunks run on a cluster's workers
+    with pytest.raises(TwosectorError, match=r"5,000 draws a chunk, 2 chunks at once\)"):
+        mc_module.check_memory(10_000, 50, 28, at_once=mc_module.chunks_here("dask"))
+    assert mc_module.chunks_here("dask", "tcp://host:8786") == 0 and mc_module.chunks_here() == 1
+    monkeypatch.setattr(mc_module, "available_memory", lambda: 1000)  # bytes
+    with pytest.raises(TwosectorError, match=r"^draws: 1 draw of .* allowed: not even one draw fits"):
+        mc_module.check_memory(1, 1, 28)
 
 
 def test_key_probabilities_count_projection_quarters_up_to_the_quarter_only() -> None:

@@ -351,14 +351,14 @@ def _cmd_montecarlo(args: argparse.Namespace) -> int:
 
     from twosector.calendar import parse_quarter
     from twosector.errors import ScenarioError
-    from twosector.uncertainty import DEFAULT_START, check_memory, montecarlo
+    from twosector.uncertainty import DEFAULT_START, check_memory, chunks_here, montecarlo
 
     out_path = _table_file(args)
     if out_path is not None:  # the table of --out is refused before the run, not after it
         end = parse_quarter(args.end, "end", ScenarioError)
         quarters = max(end.ordinal - DEFAULT_START.ordinal + 1, 1)
         check_memory(args.draws, len(set(args.variables)), quarters, table=out_path.suffix.lstrip("."),
-                     option="--out", chunk=args.chunk)
+                     option="--out", chunk=args.chunk, at_once=chunks_here(args.engine, args.scheduler))
     run = partial(montecarlo, args.scenario, draws=args.draws, seed=args.seed, sources=args.sources,
                   variables=args.variables, baseline=args.baseline, end=args.end)
     mc = _ensemble("montecarlo", args.draws, "draw", run, args)

@@ -44,7 +44,7 @@ from twosector import priors, risks
 from twosector.calendar import DATA_CUTOFF, DEFAULT_END, ENSEMBLE_END, PROJECTION_START, parse_quarter
 from twosector.errors import ScenarioError, TwosectorError, unknown_name
 from twosector.files import atomic_frame, staged
-from twosector.parallel import ENGINES, available_memory, check_count, check_engine, map_chunks
+from twosector.parallel import ENGINES, LOCAL_WORKERS, available_memory, check_count, check_engine, map_chunks
 from twosector.params import default_params
 from twosector.plausible import BOUNDS, out_of_bounds
 from twosector.scenarios import Scenario, load_scenario
@@ -53,8 +53,8 @@ from twosector.variables import difference, vs_baseline_unit
 from twosector.variables import units as _units
 
 __all__ = ["montecarlo", "MonteCarlo", "SOURCES", "BLOCK", "CHUNK", "DEFAULT_VARIABLES", "RUNS", "ENGINES",
-           "KEY_THRESHOLDS", "NOTE_SHARE", "TABLE_ROW_BYTES", "DRAW_BYTES", "METADATA_KEY", "check_memory",
-           "probability_key", "read_metadata", "worst_case"]
+           "KEY_THRESHOLDS", "NOTE_SHARE", "TABLE_ROW_BYTES", "DRAW_BYTES", "VARIABLE_BYTES", "METADATA_KEY",
+           "check_memory", "chunks_here", "probability_key", "read_metadata", "worst_case"]
 
 SOURCES = ("parameters", "oil", "ruble")
 #: draws per seed block (the unit of reproducibility; chunks need not be multiples of it)
@@ -82,9 +82,12 @@ METADATA_KEY = b"twosector"
 #: the result: the frame and pyarrow's copy for Parquet (measured ~75), the numbers as text for CSV (~300; files.
 #: plain_numbers); 3.4 million rows, peak resident memory
 TABLE_ROW_BYTES = {"parquet": 80, "csv": 320}
-#: bytes of the engine's working memory per draw of a chunk, on top of the result (the stored quarters, the reference
-#: paths, the post-processing's arrays; measured: about 124 MiB beyond the result at 5,000 draws a chunk)
-DRAW_BYTES = 26_000
+#: the engine's working memory per draw of a chunk, on top of the result: about DRAW_BYTES plus VARIABLE_BYTES per
+#: variable kept (the stored quarters of both runs, the reference paths, the post-processing's arrays). Measured with
+#: tracemalloc at 2,000 and 5,000 draws a chunk: 25-27 kB a draw with 1-4 variables, 52-56 kB with 20, 100 kB with
+#: 50, 180 kB with all 104
+DRAW_BYTES = 24_000
+VARIABLE_BYTES = 1_500
 #: the share of implausible draws above which a result carries a note (:attr:`MonteCarlo.note`): the statistics
 #: over the plausible draws may then be biased by more than the sampling noise of a few hundred draws
 NOTE_SHARE = 0.05
@@ -808,8 +811,47 @@ def _sources(sources: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(s for s in SOURCES if s in names)
 
 
+def chunks_here(engine: str = "local", scheduler: object = None) -> int:
+    """How many chunks an ensemble holds in this process's memory at once.
+
+    One on the local engine; :data:`~twosector.parallel.LOCAL_WORKERS` with ``engine="dask"`` and no scheduler (the
+    workers of the call's LocalCluster are threads of this process); none with a scheduler (the chunks run on its
+    workers, whose memory this process cannot see).
+
+    Parameters
+    ----------
+    engine : {"local", "dask"}, default "local"
+        The engine (:data:`ENGINES`).
+    scheduler : str or distributed.Client, optional
+        The Dask scheduler, if any.
+
+    Returns
+    -------
+    int
+        0, 1 or :data:`~twosector.parallel.LOCAL_WORKERS`.
+
+    Raises
+    ------
+    Nothing of its own.
+    """
+    if engine != "dask":
+        return 1
+    return LOCAL_WORKERS if scheduler is None else 0
+
+
+def _size(n: float) -> str:
+    for unit, power in (("GiB", 30), ("MiB", 20)):
+        if n >= 2**power:
+            return f"{n / 2**power:,.1f} {unit}"
+    return f"{n / 2**10:,.1f} KiB"
+
+
+def _draws(k: int) -> str:
+    return f"{k:,} draw" + ("" if k == 1 else "s")
+
+
 def check_memory(draws: int, variables: int, quarters: int, *, table: str | None = None,
-                 option: str = "out", held: bool = False, chunk: int = CHUNK) -> None:
+                 option: str = "out", held: bool = False, chunk: int = CHUNK, at_once: int = 1) -> None:
     """Refuse a Monte Carlo, and the long table to be written from it, that cannot fit in the memory available.
 
     Parameters
@@ -825,8 +867,10 @@ def check_memory(draws: int, variables: int, quarters: int, *, table: str | None
     held : bool, default False
         The result is in memory already (only the table is still to come).
     chunk : int, default :data:`CHUNK`
-        Draws per engine call: the run needs about :data:`DRAW_BYTES` per draw of a chunk on top of the result
-        (not counted when ``held``).
+        Draws per engine call: the run needs about ``DRAW_BYTES + VARIABLE_BYTES × variables`` per draw of a chunk
+        on top of the result (:data:`DRAW_BYTES`, :data:`VARIABLE_BYTES`; not counted when ``held``).
+    at_once : int, default 1
+        Chunks held in this process at once (:func:`chunks_here`).
 
     Returns
     -------
@@ -835,30 +879,46 @@ def check_memory(draws: int, variables: int, quarters: int, *, table: str | None
     Raises
     ------
     TwosectorError
-        Naming ``option`` and the table's size when the table does not fit, else ``draws``, with the most draws
-        that fit in the memory available now (:func:`twosector.parallel.available_memory`).
+        Naming ``option`` when the run fits but its table does not; else ``chunk`` when the result fits but the
+        engine's working memory does not, with the largest chunk that fits; else ``draws``, with the most draws that
+        fit in the memory available now (:func:`twosector.parallel.available_memory`).
     """
-    result = 0 if held else 2 * draws * variables * quarters * 8
-    working = 0 if held else min(draws, chunk) * DRAW_BYTES
-    rows = draws * variables * quarters
-    written = rows * TABLE_ROW_BYTES[table] if table else 0
+    per_draw = 0 if held else 2 * variables * quarters * 8  # the result
+    per_row = TABLE_ROW_BYTES[table] if table else 0
+    written = draws * variables * quarters * per_row
+    per_chunk_draw = 0 if held else at_once * (DRAW_BYTES + VARIABLE_BYTES * variables)
+    working = min(draws, chunk) * per_chunk_draw
     free = available_memory()
-    if result + written + working <= free:
+    if draws * per_draw + written + working <= free:
         return
-    most = max(int((free - working) // ((result + written) / draws)), 1)
-    gib = 2**30
-    if table and result + working <= free:
+    unit = per_draw + variables * quarters * per_row  # each draw's share of the result and the table
+    if chunk * (unit + per_chunk_draw) <= free:  # a whole chunk fits: more draws add only their results
+        most = chunk + int((free - chunk * (unit + per_chunk_draw)) // max(unit, 1))
+    else:
+        most = int(free // (unit + per_chunk_draw))
+    smallest = f"at most about {_draws(most)} here" if most >= 1 else \
+        "not even one draw fits in the memory available now"
+    if table and draws * per_draw + working <= free:
         cheaper = ", or a .parquet file (a quarter of the memory of a .csv)" if table == "csv" else ""
-        raise TwosectorError(f"{option}: writing the draws as {table.upper()} ({rows:,} rows of variable x draw x "
-                             f"quarter) needs about {written / gib:,.1f} GiB on top of the {result / gib:,.1f} GiB of "
-                             f"the result, more than this machine's {free / gib:,.1f} GiB available; allowed: at most "
-                             f"about {most:,} draws here with {option}{cheaper} (fewer variables or a shorter horizon "
-                             "allow more)")
-    need = (result + written + working) / gib
-    raise TwosectorError(f"draws: {draws:,} draws of {variables} variable(s) over {quarters} quarters need "
-                         f"{need:,.1f} GiB" + (f" with the table of {option}" if table else "")
-                         + f", more than this machine's {free / gib:,.1f} GiB available; allowed: at most about "
-                         f"{most:,} draws here (fewer variables or a shorter horizon allow more)")
+        run = "" if held else f" on top of the {_size(draws * per_draw + working)} of the run"
+        raise TwosectorError(f"{option}: writing the draws as {table.upper()} ({draws * variables * quarters:,} rows "
+                             f"of variable x draw x quarter) needs about {_size(written)}{run}, more than this "
+                             f"machine's {_size(free)} available; allowed: {smallest} with {option}{cheaper} (fewer "
+                             "variables or a shorter horizon allow more)")
+    workers = f", {at_once} chunks at once" if at_once > 1 else ""
+    what = (f"{_size(draws * per_draw)} for the result" + (f", {_size(written)} for the table of {option}" if table
+                                                           else "")
+            + f", {_size(working)} of working memory at {_draws(min(draws, chunk))} a chunk{workers}")
+    largest = int((free - draws * per_draw - written) // per_chunk_draw) if per_chunk_draw else 0
+    if largest >= 1:  # the result fits: a smaller chunk runs every draw
+        raise TwosectorError(f"chunk: {_draws(chunk)} a chunk with {_draws(draws)} of {variables} variable(s) over "
+                             f"{quarters} quarters need about {_size(draws * per_draw + written + working)} ({what}), "
+                             f"more than this machine's {_size(free)} available; allowed: at most about "
+                             f"{_draws(largest)} a chunk here (the draws are the same whatever the chunk)")
+    raise TwosectorError(f"draws: {_draws(draws)} of {variables} variable(s) over {quarters} quarters need about "
+                         f"{_size(draws * per_draw + written + working)} ({what}), more than this machine's "
+                         f"{_size(free)} available; allowed: {smallest} (fewer variables or a shorter horizon allow "
+                         "more)")
 
 
 def _streams(seed: int, block: int) -> dict[str, np.random.Generator]:
@@ -961,7 +1021,7 @@ def montecarlo(
     x = _exog.paths(end=max(e, DATA_CUTOFF))
     x = x.loc[x.index <= e]
     keep = np.asarray(x.index >= s)
-    check_memory(n, len(names), int(keep.sum()), chunk=size)
+    check_memory(n, len(names), int(keep.sum()), chunk=size, at_once=chunks_here(engine, scheduler))
     shared = {"seed": seed, "sources": on, "x": x, "runs": (sc, base), "names": names, "keep": keep}
     bounds = [(a, min(n, a + size)) for a in range(0, n, size)]
     out = {run: {v: np.empty((n, int(keep.sum()))) for v in names} for run in ("scenario", "baseline")}
