@@ -5,7 +5,9 @@ Run:  .venv/bin/python benchmarks/bench_montecarlo.py [N_DRAWS]
 Prints, measured in this one run:
 
 - the time of one ``simulate()`` call of the scenario (best of 30, after a warm-up: with the best of 5 it came out at
-  5 ms in some runs and 9 ms in others on the same quiet machine, which made the ratio swing from 88 to 171);
+  5 ms in some runs and 9 ms in others on the same quiet machine, which made the ratio swing from 88 to 171),
+  wall-clock and CPU time of this process (each side of the ratio is timed both ways; on a machine shared with
+  other work the CPU time is the cost, the wall-clock time adds the waits for a core);
 - the Monte Carlo time per draw (each draw runs the scenario and its baseline) for 10,000 draws (best of 3 runs,
   the first of which also warms the engine's reusable arrays of a full chunk, as the warm-up call warms
   ``simulate()``), and the ratio of one ``simulate()`` call to one draw;
@@ -28,26 +30,29 @@ SCENARIO = "input_sanctions"
 VARIABLES = ["output_civilian", "cpi_inflation", "nwf_liquid", "strain_index"]
 
 
-def _best(f, repeats: int = 5) -> float:  # type: ignore[no-untyped-def]
-    times = []
+def _best(f, repeats: int = 5) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """The fastest of ``repeats`` calls: wall-clock time and CPU time of this process (each its own minimum)."""
+    wall, cpu = [], []
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         f()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        cpu.append(time.process_time() - c)
+        wall.append(time.perf_counter() - t)
+    return min(wall), min(cpu)
 
 
 def main(n: int) -> None:
     """Print the timings and memory figures for ``n`` draws (and ``n / 2``)."""
     twosector.simulate(SCENARIO)
     montecarlo(SCENARIO, draws=10, variables=VARIABLES)  # warm-up: data, estimates, risk models
-    one = _best(lambda: twosector.simulate(SCENARIO), repeats=30)
-    print(f"one simulate({SCENARIO!r}) call: {1000 * one:.1f} ms")
+    one, one_cpu = _best(lambda: twosector.simulate(SCENARIO), repeats=30)
+    print(f"one simulate({SCENARIO!r}) call: {1000 * one:.2f} ms (CPU time {1000 * one_cpu:.2f} ms)")
     k = 10_000
-    per = _best(lambda: montecarlo(SCENARIO, draws=k, variables=VARIABLES), repeats=3) / k
-    print(f"Monte Carlo, {k:,} draws: {1000 * per:.3f} ms per draw (scenario + baseline), "
-          f"{1000 * per / 2:.3f} ms per run; one simulate() call = {one / per:.0f} draws "
-          f"({2 * one / per:.0f} runs)")
+    per, per_cpu = (t / k for t in _best(lambda: montecarlo(SCENARIO, draws=k, variables=VARIABLES), repeats=3))
+    print(f"Monte Carlo, {k:,} draws: {1000 * per:.4f} ms per draw (scenario + baseline), "
+          f"{1000 * per / 2:.4f} ms per run (CPU time {1000 * per_cpu:.4f} ms per draw)")
+    print(f"one simulate() call = {one / per:.0f} draws ({2 * one / per:.0f} runs) in wall-clock time, "
+          f"{one_cpu / per_cpu:.0f} draws ({2 * one_cpu / per_cpu:.0f} runs) in CPU time")
     for draws in (n // 2, n):
         release()  # the engine's reusable arrays: allocated again in the run, so that its peak counts them
         tracemalloc.start()
