@@ -141,13 +141,47 @@ def test_oil_revenue_is_volume_times_the_realised_urals_price_times_the_ruble() 
     assert (capped.loc["2023Q1":"2024Q4", "oil_gas_revenue"] < out.loc["2023Q1":"2024Q4", "oil_gas_revenue"]).all()
 
 
+def _passed_4q(out: pd.DataFrame, p: pd.Series) -> pd.Series:
+    """[P3]-[P4] the sanctions cost passed into prices over the last four quarters (% per year, summed)."""
+    return (p["markup_pass_through"] * out["sanctions_cost"]).rolling(4, min_periods=1).sum()
+
+
+def _rule_inflation(out: pd.DataFrame, p: pd.Series, share: pd.Series | float | None = None) -> pd.Series:
+    """[R1] y/y CPI less the share of the sanctions' first-round effect looked through (default: credibility's)."""
+    if share is None:
+        share = out["credibility"] / p["credibility_max"]
+    return 100 * ((1 + out["cpi_inflation"] / 100) * np.exp(-share * _passed_4q(out, p) / 400) - 1)
+
+
 def _taylor(out: pd.DataFrame, p: pd.Series, t: pd.Period) -> float:
     """[R1]-[R2] without conditioning: the smoothed rule from last quarter's key rate."""
-    pi4, gap = out.loc[t, "cpi_inflation"], out.loc[t, "demand_gap"]
+    pi4, gap = _rule_inflation(out, p)[t], out.loc[t, "demand_gap"]
     i_star = (p["neutral_real_rate"] + pi4 + p["taylor_inflation"] * (pi4 - p["inflation_target"])
               + p["taylor_gap"] * gap)
     rule = p["taylor_smoothing"] * out.loc[t - 1, "key_rate"] + (1 - p["taylor_smoothing"]) * i_star
     return max(p["key_rate_floor"], rule)
+
+
+def test_the_rule_with_its_look_through_reproduces_the_2022_cuts() -> None:
+    # [R1] the Bank of Russia cut from 20% to 7.5% (Apr-Sep 2022) while CPI y/y stayed at 14-17%: the rule, run one
+    # quarter at a time from the observed rate, follows it only if it looks through the sanctions markup's
+    # first-round effect (the estimation sample 2023Q1-2024Q4 has a constant markup and cannot tell)
+    from twosector.params import default_params
+
+    p = default_params()
+    out = twosector.simulate("baseline")
+    window = pd.period_range("2022Q2", "2023Q1", freq="Q")
+
+    def miss(share: pd.Series | float | None) -> float:
+        pi = _rule_inflation(out, p, share)
+        i_star = (p["neutral_real_rate"] + pi + p["taylor_inflation"] * (pi - p["inflation_target"])
+                  + p["taylor_gap"] * out["demand_gap"])
+        rule = p["taylor_smoothing"] * out["key_rate"].shift(1) + (1 - p["taylor_smoothing"]) * i_star
+        return float(np.sqrt(((rule - out["key_rate"])[window] ** 2).mean()))
+
+    looked = miss(None)
+    assert looked < 2.5  # pp, root mean square over the four quarters
+    assert miss(0.0) > 2.5 * looked  # answering headline inflation would have kept the rate near 15-20%
 
 
 def test_key_rate_follows_the_data_in_history_and_the_taylor_rule_before_and_after() -> None:

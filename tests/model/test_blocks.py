@@ -100,6 +100,21 @@ def test_the_substitution_stock_never_falls_when_sanctions_are_lifted() -> None:
     assert (np.diff(drags[12:]) < 0).all()  # the technology drag decays once controls go
 
 
+def test_building_domestic_substitutes_takes_civilian_capital_at_their_cost() -> None:
+    p = params(critical_input_share_civ=0.05, substitute_cost_premium=0.75, substitution_domestic_share=0.3)
+    assert supply.substitution_investment(built=0.0, p=p) == 0.0  # nothing built, nothing taken
+    loss = supply.substitution_investment(built=0.1, p=p)
+    # a tenth of the critical inputs (5% of output) made at home at +75%, three tenths of it domestic capacity
+    assert loss == approx(-0.1 * 0.05 * 1.75 * 0.3)
+    dearer = supply.substitution_investment(built=0.1, p=params(critical_input_share_civ=0.05,
+                                                                 substitute_cost_premium=0.87,
+                                                                 substitution_domestic_share=0.3))
+    more_domestic = supply.substitution_investment(built=0.1, p=params(critical_input_share_civ=0.05,
+                                                                        substitute_cost_premium=0.75,
+                                                                        substitution_domestic_share=0.39))
+    assert dearer < loss and more_domestic < loss
+
+
 def test_defence_split_pays_soldiers_first_and_leaves_a_procurement_floor() -> None:
     p = params(personnel_share_2021=0.4, soldier_pay=2.0, procurement_floor=0.3)
     prewar = supply.defence_split(defence=1.0, army=0.0, price=1.0, defence_2021=1.0, p=p, B=B)
@@ -578,14 +593,15 @@ def test_a_markup_rise_after_a_partial_fall_passes_only_what_prices_do_not_alrea
 def _rate_params(**over: float) -> Any:
     values = dict(inflation_target=4.0, neutral_real_rate=2.0, taylor_inflation=0.5, taylor_gap=0.5,
                   key_rate_floor=1.0, taylor_smoothing=0.5, lending_spread=3.0, sovereign_crowding=0.5,
-                  lending_speed=0.5, preferential_share=0.5, preferential_rate=3.0)
+                  lending_speed=0.5, preferential_share=0.5, preferential_rate=3.0, credibility_max=0.8)
     values.update(over)
     return params(**values)
 
 
 def _rates(**over: float) -> dict[str, float]:
-    kw = dict(cpi_inflation=4.0, demand_gap=0.0, key_rate_prev=6.0, rate_anchor=0.0, key_rate_data=0.0,
-              lending_prev=9.0, sovereign_spread=0.0, preferential_flag=1.0, ceasefire=0.0, expected=4.0,
+    kw = dict(cpi_inflation=4.0, sanctions_passed_4q=0.0, credibility=0.8, demand_gap=0.0, key_rate_prev=6.0,
+              rate_anchor=0.0, key_rate_data=0.0, lending_prev=9.0, sovereign_spread=0.0, preferential_flag=1.0,
+              ceasefire=0.0, expected=4.0,
               p=_rate_params(), B=B)
     kw.update(over)
     return prices.rates(**kw)
@@ -602,6 +618,26 @@ def test_rates_follow_the_taylor_rule_or_the_data() -> None:
     assert _rates(demand_gap=2.0)["key_rate"] == approx(6.5)
     assert _rates(cpi_inflation=8.0, rate_anchor=1.0, key_rate_data=21.0)["key_rate"] == 21.0
     assert _rates(cpi_inflation=-10.0, key_rate_prev=1.0)["key_rate"] == 1.0  # the floor
+
+
+def test_the_rule_looks_through_the_sanctions_level_effect_as_far_as_the_target_is_credible() -> None:
+    # a markup that lifted prices by 10% over the last year (40% a year for one quarter): y/y CPI 14.4% where it
+    # would have been 4%; a fully credible bank answers the 4%, one without credibility the 14.4%
+    cpi = 100 * (1.04 * math.exp(0.1) - 1)
+    full = _rates(cpi_inflation=cpi, sanctions_passed_4q=40.0)
+    assert full["rule_inflation"] == approx(4.0)
+    assert full["key_rate"] == approx(_rates()["key_rate"])
+    none = _rates(cpi_inflation=cpi, sanctions_passed_4q=40.0, credibility=0.0)
+    assert none["rule_inflation"] == approx(cpi)
+    assert none["key_rate"] == approx(_rates(cpi_inflation=cpi)["key_rate"])
+    half = _rates(cpi_inflation=cpi, sanctions_passed_4q=40.0, credibility=0.4)
+    assert full["key_rate"] < half["key_rate"] < none["key_rate"]
+    assert half["rule_inflation"] == approx(100 * (1.04 * math.exp(0.05) - 1))
+    # relief (prices falling with the markup) is looked through the same way: no cut for the one-off fall
+    relief = _rates(cpi_inflation=100 * (1.04 * math.exp(-0.1) - 1), sanctions_passed_4q=-40.0)
+    assert relief["key_rate"] == approx(_rates()["key_rate"])
+    # demand pressure is not looked through
+    assert _rates(sanctions_passed_4q=40.0, cpi_inflation=cpi + 4.0)["key_rate"] > full["key_rate"] + 1
 
 
 def test_lending_rates_follow_the_key_rate_with_a_lag_and_the_sovereign_spread() -> None:

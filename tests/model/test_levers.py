@@ -98,3 +98,24 @@ def test_relief_lowers_consumer_and_military_prices_gradually_while_the_sanction
     assert slow.at["2028Q1", "price_level"] > fast.at["2028Q1", "price_level"]
     # price_military is the index the quarter starts with: relief shows from 2028Q2
     assert slow.at["2028Q2", "price_military"] > fast.at["2028Q2", "price_military"]
+
+
+def test_input_sanctions_take_civilian_capital_to_build_domestic_substitutes() -> None:
+    # [M6] the wider critical-input gap is filled by a larger substitution stock; its domestic part is capacity the
+    # civilian sector builds out of its own capital, the more so the larger that part
+    names = ["import_substitution", "capital_civilian"]
+    d = _diff("input_sanctions", names)
+    more = _diff("input_sanctions", names, _params(substitution_domestic_share=0.39))
+    assert d["import_substitution"].iloc[-1] > 0.05
+    assert d.loc["2026Q1":, "capital_civilian"].max() < 0
+    assert (more.loc["2026Q1":, "capital_civilian"] < d.loc["2026Q1":, "capital_civilian"]).all()
+
+
+def test_the_key_rate_looks_through_the_sanctions_markup_less_when_credibility_is_poor() -> None:
+    # [R1] the first-round price effect is looked through in proportion to the target's credibility: with a poorer
+    # record (credibility lost faster) the same package raises the key rate by more
+    d = _diff("input_sanctions", ["key_rate", "cpi_inflation", "credibility"])
+    poor = _diff("input_sanctions", ["key_rate", "cpi_inflation", "credibility"], _params(credibility_loss=1.0))
+    assert d.loc["2025Q4", "cpi_inflation"] > 3  # the markup lifts y/y CPI by several points in the first year
+    assert d.loc["2025Q4", "key_rate"] < d.loc["2025Q4", "cpi_inflation"]  # ... the rule does not chase all of it
+    assert poor.loc["2025Q1":"2025Q4", "key_rate"].max() > d.loc["2025Q1":"2025Q4", "key_rate"].max()

@@ -61,6 +61,7 @@ class State:
     stance_hist: Any  # the fiscal stance of the last four quarters, oldest first (None before the first quarter)
     price: Any
     price_hist: list[Any]  # price levels of the last four quarters, oldest first
+    passed_hist: list[Any]  # the sanctions cost passed into prices in the last three quarters, oldest first
     inflation: Any
     core: Any
     imported: Any
@@ -155,7 +156,8 @@ def _initial_state(f: Mapping[str, np.ndarray], k: Mapping[str, Any], x0: Mappin
         price_military=price.copy(), gap=zeros.copy(), real_rate=k["rr_neutral"].copy(), income_gap=zeros.copy(),
         income_change=zeros.copy(),
         anchor=100 * paths["trend"][0], stance_hist=None, price=price,
-        price_hist=[p0 * np.exp(-target * j / 400) for j in (4, 3, 2, 1)], inflation=target.copy(),
+        price_hist=[p0 * np.exp(-target * j / 400) for j in (4, 3, 2, 1)], passed_hist=[zeros.copy()] * 3,
+        inflation=target.copy(),
         core=target.copy(), imported=zeros.copy(), cpi=target.copy(), adaptive=target.copy(), record=zeros.copy(),
         key_rate=key_rate,
         lending=key_rate + f["lending_spread"], wage=wage, ulc_gap=zeros.copy(),
@@ -306,7 +308,10 @@ def _nominal_side(v: dict[str, Any], s: State, x: Mapping[str, Any], x_prev: Map
         price_prev=s.price, price_4q_ago=s.price_hist[0], demand_gap=v["demand_gap"], ulc_gap_prev=s.ulc_gap,
         p=p, B=B))
     v.update(prices.rates(
-        cpi_inflation=v["cpi_inflation"], demand_gap=v["demand_gap"], key_rate_prev=s.key_rate,
+        cpi_inflation=v["cpi_inflation"],
+        sanctions_passed_4q=s.passed_hist[0] + s.passed_hist[1] + s.passed_hist[2] + v["sanctions_passed"],
+        credibility=v["credibility"],
+        demand_gap=v["demand_gap"], key_rate_prev=s.key_rate,
         rate_anchor=x["rate_anchor"], key_rate_data=x["key_rate_data"], lending_prev=s.lending,
         sovereign_spread=s.spread, preferential_flag=x["preferential_credit"], ceasefire=lv["ceasefire"],
         expected=v["inflation_expectations"], p=p, B=B))
@@ -352,9 +357,9 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
     """Laws of motion: carry this quarter's values into the state of the next."""
     s.lost = s.lost + p.army_attrition * v["army_w"] * p.army_no_return  # [N3]
     rate = p.investment_sensitivity_neg * (v["real_rate_civilian"] - k["rr_neutral"]) / 400
-    s.capital = B.maximum(s.capital * B.exp(rate + supply.capital_growth(drag=v["tech_drag"],
-                                                                         loss=p.renewal_loss_civilian)),
-                          K_FLOOR)  # [C7] [M5]
+    growth = rate + supply.capital_growth(drag=v["tech_drag"], loss=p.renewal_loss_civilian) \
+        + supply.substitution_investment(built=v["import_substitution"] - s.substitution, p=p)
+    s.capital = B.maximum(s.capital * B.exp(growth), K_FLOOR)  # [C7] [M5] [M6]
     # [Y8] military capital grows while orders exceed output at normal utilisation, faster when credit is cheap
     # (preferential loans at the military lending rate); idle capacity is mothballed slowly
     cost = B.exp(p.military_investment_rate_neg * (v["lending_rate_military"] - v["inflation_expectations"]) / 100)
@@ -388,6 +393,7 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
     s.adaptive, s.record = v["adaptive_expectations"], v["inflation_record"]
     s.key_rate, s.lending = v["key_rate"], v["lending_rate_civilian"]
     s.price_hist = s.price_hist[1:] + [v["price_level"]]
+    s.passed_hist = s.passed_hist[1:] + [v["sanctions_passed"]]
     s.price, s.wage, s.premium = v["price_level"], v["wage_civilian"], v["wage_premium"]
     s.ulc_gap = v["unit_labour_cost_gap"]
     s.fx_base, s.fx, s.priced = v["usd_rub_base"], v["usd_rub"], v["sanctions_priced"]

@@ -13,6 +13,7 @@ from twosector.model.backend import Backend
 
 __all__ = [
     "DERIVED", "labour_supply", "critical_inputs", "defence_split", "military", "military_price", "capital_growth",
+    "substitution_investment",
     "Technology", "produce", "require", "civilian_supply", "civilian_employment", "civilian_hours",
 ]
 
@@ -42,6 +43,9 @@ DERIVED: dict[str, Any] = {
     "renewal_loss_civilian": lambda p, B: -p.capital_renewal * 1.0,
     "renewal_loss_military": lambda p, B: -p.capital_renewal * p.military_tech_exposure,
     "hoarding_rest": lambda p, B: 1 - p.hoarding_speed,
+    # civilian capital tied up per unit of the import-substitution stock built [M6]
+    "substitution_capital": lambda p, B: -p.critical_input_share_civ * (1 + p.substitute_cost_premium)
+    * p.substitution_domestic_share,
 }
 
 
@@ -74,7 +78,8 @@ def critical_inputs(
 
     ``unlifted`` is the share of sanctions not lifted by a ceasefire (1 - relief). The substitution stock is
     domestic capacity built by investment: it grows towards the gap left by missing imports and never shrinks
-    (sunk capacity), so lifting sanctions does not undo it. Returns the effective critical input
+    (sunk capacity), so lifting sanctions does not undo it; its domestic part takes civilian capital
+    (:func:`substitution_investment`, [M6]). Returns the effective critical input
     ``critical_inputs`` (share of pre-war use, at most 1) and its CES power ``m_rho``.
     """
     avail = (1 - (1 - availability) * unlifted) \
@@ -180,6 +185,19 @@ def capital_growth(*, drag: Value, loss: Value) -> Value:
     ``p.renewal_loss_military``).
     """
     return loss * drag / 4
+
+
+def substitution_investment(*, built: Value, p: Any) -> Value:
+    """[M6] the civilian capital that building import substitutes takes (log points per quarter, <= 0).
+
+    The substitution stock [M2] is capacity built by investment, and the civilian sector pays for it: supplying
+    a share ``built`` of the pre-war critical inputs (cost share ``critical_input_share_civ`` of civilian output)
+    at a unit cost ``1 + substitute_cost_premium`` times the import's ties up that cost's share of the civilian
+    capital stock (substitute production assumed as capital-intensive as the civilian sector), capital that no
+    longer produces civilian output. ``built`` is this quarter's growth of the stock (never negative: the stock
+    never shrinks); ``p.substitution_capital`` is ``-critical_input_share_civ × (1 + substitute_cost_premium)``.
+    """
+    return p.substitution_capital * built
 
 
 class Technology(NamedTuple):
