@@ -190,12 +190,15 @@ def capital_growth(*, drag: Value, loss: Value) -> Value:
 def substitution_investment(*, built: Value, p: Any) -> Value:
     """[M6] the civilian capital that building import substitutes takes (log points per quarter, <= 0).
 
-    The substitution stock [M2] is capacity built by investment, and the civilian sector pays for it: supplying
-    a share ``built`` of the pre-war critical inputs (cost share ``critical_input_share_civ`` of civilian output)
-    at a unit cost ``1 + substitute_cost_premium`` times the import's ties up that cost's share of the civilian
-    capital stock (substitute production assumed as capital-intensive as the civilian sector), capital that no
-    longer produces civilian output. ``built`` is this quarter's growth of the stock (never negative: the stock
-    never shrinks); ``p.substitution_capital`` is ``-critical_input_share_civ × (1 + substitute_cost_premium)``.
+    The substitution stock [M2] is capacity built by investment, and the civilian sector pays for its domestic
+    part. Supplying a share ``built`` of the pre-war critical inputs (cost share ``critical_input_share_civ`` of
+    civilian output) at a unit cost ``1 + substitute_cost_premium`` times the import's ties up that cost's share
+    of the civilian capital stock (substitute production assumed as capital-intensive as the civilian sector);
+    only the share ``substitution_domestic_share`` made at home needs domestic capacity (rerouted and Chinese
+    substitutes are bought with export revenue at the markup, [P3] [Y7]). ``built`` is this quarter's growth of
+    the stock (never negative: the stock never shrinks); ``p.substitution_capital`` is
+    ``-critical_input_share_civ × (1 + substitute_cost_premium) × substitution_domestic_share`` (sources in the
+    parameter catalogue: BOFIT's markups on controlled goods, the Gaidar Institute's survey of firms).
     """
     return p.substitution_capital * built
 
