@@ -145,7 +145,7 @@ def rates(
     ``credibility_max``: a bank whose record keeps expectations anchored can let a one-off price jump pass, one
     whose record is poor must lean against it because expectations follow headline inflation. In 2022 the Bank
     of Russia cut from 20% to 7.5% while CPI y/y stayed at 14-17% (fact base section 1.4): without the look-through
-    the rule misses the quarterly key rate of 2022Q2-2023Q1 by 7.9 pp (root mean square), with it by 1.8 pp.
+    the rule misses the quarterly key rate of 2022Q2-2023Q1 by 7.9 pp (root mean square), with it by 1.9 pp.
     The civilian lending rate moves towards the key rate plus the spread and part of the sovereign spread
     (crowding out) at ``lending_speed`` per quarter: transmission takes time. Defence contractors borrow a
     share ``preferential_share`` at ``preferential_rate``.
