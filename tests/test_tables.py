@@ -130,6 +130,7 @@ def test_strain_summary():
     assert row["peak_quarter"] == "2030Q4" and row["peak_gap"] == pytest.approx(0.2 * 24)
     assert row["first_above"] == "2026Q1" and row["quarters_above"] == 24 - 4
     assert row["cumulative_gap"] == pytest.approx(0.2 * sum(range(1, 25)))
+    assert tables.strain_summary({"s": scenario()}, baseline(), threshold=99).loc["s", "first_above"] == "never"
 
 
 # ------------------------------------------------------------------------------------ several packages

@@ -500,7 +500,7 @@ def strain_summary(results: Mapping[str, pd.DataFrame], baseline: pd.DataFrame,
     -------
     DataFrame
         Index scenario; columns ``peak_gap`` (points), ``peak_quarter``, ``first_above`` (first quarter the
-        gap reaches ``threshold``, or ``""``), ``quarters_above``, ``cumulative_gap`` (point-quarters),
+        gap reaches ``threshold``, or ``"never"``), ``quarters_above``, ``cumulative_gap`` (point-quarters),
         ``gap_at_end`` (points, last quarter).
 
     Raises
@@ -520,7 +520,7 @@ def strain_summary(results: Mapping[str, pd.DataFrame], baseline: pd.DataFrame,
         above = gap >= threshold
         rows[name] = {
             "peak_gap": float(gap.max()), "peak_quarter": str(gap.idxmax()),
-            "first_above": str(above[above].index[0]) if above.any() else "",
+            "first_above": str(above[above].index[0]) if above.any() else "never",
             "quarters_above": int(above.sum()), "cumulative_gap": float(gap.sum()),
             "gap_at_end": float(gap.iloc[-1]),
         }
