@@ -28,6 +28,7 @@ The estimated coefficients are taken as known (their standard errors are in :fun
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -171,7 +172,8 @@ def fit(name: str) -> RiskModel:
 
 
 def draw_paths(x: pd.DataFrame, first: pd.Period, names: tuple[str, ...],
-               rngs: dict[str, np.random.Generator], n: int) -> dict[str, np.ndarray]:
+               rngs: dict[str, np.random.Generator], n: int,
+               models: Mapping[str, RiskModel] | None = None) -> dict[str, np.ndarray]:
     """Per-draw exogenous paths of the chosen risks.
 
     Parameters
@@ -186,6 +188,9 @@ def draw_paths(x: pd.DataFrame, first: pd.Period, names: tuple[str, ...],
         One random stream per risk.
     n : int
         Draws.
+    models : mapping of str -> RiskModel, optional
+        The risk models by name (:func:`fit`): a caller drawing many blocks fits them once (:func:`fit` checks
+        the data files every call).
 
     Returns
     -------
@@ -201,7 +206,8 @@ def draw_paths(x: pd.DataFrame, first: pd.Period, names: tuple[str, ...],
     out: dict[str, np.ndarray] = {}
     for name in names:
         column = RISKS[name][1]
-        dev = fit(name).simulate(rngs[name], n, len(x) - start)
+        model = fit(name) if models is None else models[name]
+        dev = model.simulate(rngs[name], n, len(x) - start)
         base = np.broadcast_to(x[column].to_numpy(dtype=float), (n, len(x))).copy()
         if column == "fx_shock":
             base[:, start:] += np.diff(dev, axis=1, prepend=0.0)

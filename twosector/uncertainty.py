@@ -927,16 +927,15 @@ def _streams(seed: int, block: int) -> dict[str, np.random.Generator]:
             for k, s in enumerate(SOURCES)}
 
 
-def _block(seed: int, block: int, sources: tuple[str, ...], x: pd.DataFrame,
-           defaults: pd.Series) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Parameter sets ``(BLOCK, parameters)`` and per-draw exogenous paths of one block."""
+def _block(seed: int, block: int, sources: tuple[str, ...], x: pd.DataFrame, defaults: pd.Series,
+           models: dict[str, risks.RiskModel]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Parameter sets ``(BLOCK, parameters)`` and per-draw exogenous paths of one block (``models``: the risks')."""
     rngs = _streams(seed, block)
     if "parameters" in sources:
         params = priors.draw(rngs["parameters"], BLOCK)[defaults.index].to_numpy(dtype=float)
     else:
         params = np.broadcast_to(defaults.to_numpy(dtype=float), (BLOCK, len(defaults)))
-    names = tuple(s for s in sources if s in risks.RISKS)
-    return params, risks.draw_paths(x, PROJECTION_START, names, rngs, BLOCK)
+    return params, risks.draw_paths(x, PROJECTION_START, tuple(models), rngs, BLOCK, models)
 
 
 def montecarlo(
@@ -1047,7 +1046,8 @@ def _chunk(seed: int, sources: tuple[str, ...], x: pd.DataFrame, runs: tuple[Sce
     """Draws ``first`` to ``stop - 1`` of a Monte Carlo: kept values by run and variable, implausible by bound."""
     defaults = default_params()
     blocks = range(first // BLOCK, (stop - 1) // BLOCK + 1)
-    made = [_block(seed, k, sources, x, defaults) for k in blocks]
+    models = {s: risks.fit(s) for s in sources if s in risks.RISKS}  # once a chunk, not once a block
+    made = [_block(seed, k, sources, x, defaults, models) for k in blocks]
     rows = slice(first - blocks[0] * BLOCK, stop - blocks[0] * BLOCK)
     params = np.concatenate([m[0] for m in made])[rows]
     paths = {c: np.concatenate([m[1][c] for m in made])[rows] for c in made[0][1]}

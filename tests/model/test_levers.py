@@ -59,17 +59,16 @@ def test_oil_price_cap_revalues_the_nwf_at_the_ruble_it_moves() -> None:
 def test_the_sanctions_markup_is_a_production_cost_of_weapons() -> None:
     # [Y7]: a markup on controlled inputs raises military prices by its cost at the industry's own
     # critical-input share (cost-plus), whatever share of it the consumer basket carries
-    from types import SimpleNamespace
-
     from twosector.model.backend import SCALAR
+    from twosector.model.engine import parameters
     from twosector.model.supply import military_price
 
     def jump(share: float, basket_cost: float) -> float:
-        p = SimpleNamespace(critical_input_share_mil=share, markup_pass_through=0.4, military_price_pressure=0.1,
-                            inflation_target=4.0)
+        p = parameters({"critical_input_share_mil": share, "markup_pass_through": 0.4, "military_price_pressure": 0.1,
+                        "inflation_target": 4.0})
         cpi = 4.0 + 0.4 * basket_cost  # the CPI carries the basket's sanctions cost
         return military_price(price_prev=1.0, inflation_q=cpi, sanctions_cost=basket_cost, markup=50.0,
-                              markup_prev=0.0, overload=-0.1, war=1.0, p=p, B=SCALAR)
+                              markup_prev=0.0, excess=0.0, war=1.0, p=p, B=SCALAR)
 
     for basket_cost in (0.0, 20.0):
         assert jump(0.2, basket_cost) == pytest.approx(1.1 * np.exp(4.0 / 400))

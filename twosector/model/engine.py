@@ -236,8 +236,7 @@ def _supply_side(s: State, x: Mapping[str, Any], lv: Mapping[str, float], k: Map
     v["nominal_gdp_expected"] = ngdp = s.nominal_gdp * (s.nominal_gdp / s.ngdp_hist[0]) ** (1 / 3)
     # [Y1] the budget's defence path in plan years, its last share of GDP after them; levers scale it
     path = x["defence_spending"] if x["defence_plan"] else s.defence_share * ngdp
-    v["defence_path_share"] = path / ngdp
-    v["defence_spending"] = defence = path * (1 + lv["defence_spending"]) * (1 - lv["ceasefire_defence_cut"] * c)
+    v["defence_spending"] = defence = path * ((1 + lv["defence_spending"]) * (1 - lv["ceasefire_defence_cut"] * c))
     v.update(supply.defence_split(defence=defence, army=v["army_personnel"], price=s.price,
                                   defence_2021=k["defence_2021"], p=p, B=B))
     v.update(supply.military(
@@ -245,7 +244,7 @@ def _supply_side(s: State, x: Mapping[str, Any], lv: Mapping[str, float], k: Map
         employment_prev=s.employment_military, utilisation_prev=s.utilisation_military,
         expected_prev=s.orders_expected, m_rho=v["m_rho"], drag=v["tech_drag"], trend=x["trend"],
         n0=x["military_n0"], procurement_2021=k["procurement_2021"], wartime=x["war"], p=p, B=B))
-    v["preferential_credit"] = p.preferential_credit_ratio * v["procurement"] * x["preferential_credit"] * (1 - c)
+    v["preferential_credit"] = p.preferential_credit_ratio * v["procurement"] * (x["preferential_credit"] * (1 - c))
     v.update(supply.civilian_supply(
         labour_force=v["labour_force"], employment_military=v["employment_military"],
         skilled_emigrants=v["skilled_emigrants"], capital=s.capital, tech_drag=v["tech_drag"], m_rho=v["m_rho"],
@@ -277,7 +276,7 @@ def _demand_side(v: dict[str, Any], s: State, x: Mapping[str, Any], k: Mapping[s
     v.update(supply.civilian_employment(
         demand=v["civilian_demand"], employment_prev=s.employment_civilian,
         drift=supply.workforce_drift(labour_force=v["labour_force"], labour_force_prev=s.labour_force,
-                                     army_out=v["army_personnel"] + v["army_losses"], army_out_prev=s.army_out, B=B),
+                                     army_out=v["army_out"], army_out_prev=s.army_out, B=B),
         n_max=v["n_max"],
         tech=v["technology"], p=p, B=B))
     v.update(demand.labour_market(
@@ -291,7 +290,7 @@ def _nominal_side(v: dict[str, Any], s: State, x: Mapping[str, Any], x_prev: Map
     """The ruble, expectations, prices, rates, wages and incomes, GDP and the budget; adds to ``v``."""
     unlifted = v["unlifted"]
     # [L2] secondary sanctions: payment and settlement costs (% of trade value) on all imports and exports
-    v["settlement_cost"] = settlement = p.secondary_settlement_max * lv["secondary_sanctions"] * unlifted
+    v["settlement_cost"] = settlement = p.secondary_settlement_max * (lv["secondary_sanctions"] * unlifted)
     v["realised_urals"] = realised = B.maximum(x["urals_price"] - lv["oil_price_cap"] * unlifted, 1.0) \
         * (1 - settlement / 100)
     v.update(prices.exchange_rate(
@@ -371,16 +370,16 @@ def _advance(s: State, v: Mapping[str, Any], x: Mapping[str, Any], k: Mapping[st
     markup = prices.priced(cost=v["import_markup"], priced_prev=s.markup_military, p=p, B=B)  # [P3a]
     s.price_military = supply.military_price(  # [Y7]
         price_prev=s.price_military, inflation_q=v["inflation_q"], sanctions_cost=v["sanctions_cost"],
-        markup=markup, markup_prev=s.markup_military, overload=v["military_overload"], war=x["war"], p=p, B=B)
+        markup=markup, markup_prev=s.markup_military, excess=excess, war=x["war"], p=p, B=B)
     s.markup_military = markup
     # [D4] next quarter's demand anchor: this quarter's potential output grown at the trend
     s.anchor = v["potential_civilian"] * x["trend_factor"]
     if x["defence_plan"]:
-        s.defence_share = v["defence_path_share"]
+        s.defence_share = x["defence_spending"] / v["nominal_gdp_expected"]
     if x["spending_plan"]:
         s.other_share = v["other_planned"] / v["nominal_gdp_expected"]
     s.army_w, s.skilled_x = v["army_w"], v["skilled_x"]
-    s.army_out = v["army_personnel"] + v["army_losses"]
+    s.army_out = v["army_out"]
     s.substitution, s.drag = v["import_substitution"], v["tech_drag"]
     s.employment_military, s.employment_civilian = v["employment_military"], v["employment_civilian"]
     s.labour_force = v["labour_force"]

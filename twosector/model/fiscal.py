@@ -43,7 +43,8 @@ def budget(
     deficit = B.maximum(defence + other_planned + interest - revenue, 0.0)
     reval = war * nwf_prev * p.nwf_fx_share * (usd_rub / usd_rub_prev - 1)  # [B5]
     need = war * p.nwf_draw_share * deficit
-    draw = B.minimum(need, nwf_prev + reval)
+    available = nwf_prev + reval
+    draw = B.minimum(need, available)
     cut = p.fiscal_adjustment * (need - draw)  # [B6] the NWF can no longer cover its share
     other = other_planned - cut
     spending = defence + other + interest  # [B4]
@@ -52,13 +53,13 @@ def budget(
     # a surplus goes to the NWF in the share nwf_save_share, repays debt with the rest; once no debt is left, it
     # all goes to the NWF
     save = war * (surplus - B.minimum(p.debt_repay_share * surplus, B.maximum(debt_prev, 0.0)))
-    nwf = nwf_prev + reval + save - draw
+    nwf = available + save - draw
     # [B7] flows outside the model (transfers, freezes, conversions) steer the stock to the next observed
     # value: each quarter closes 1/left of the remaining gap, so the stock hits it exactly (0 in projection)
     other_flows = (nwf_next - nwf) / quarters_left if quarters_left > 0 else 0.0
     borrowing = -balance - draw + save  # [B8]
     debt = debt_prev + borrowing
-    spread = p.debt_spread * B.maximum(100 * debt / (4 * nominal_gdp) - p.debt_threshold, 0.0)
+    spread = p.debt_spread * B.maximum(25 * debt / nominal_gdp - p.debt_threshold, 0.0)  # debt: % of annual GDP
     return {
         "oil_gas_revenue": oil, "non_oil_revenue": non_oil, "revenue": revenue, "interest": interest,
         "other_spending": other, "spending_cut": cut, "spending": spending, "budget_balance": balance,

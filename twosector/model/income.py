@@ -25,6 +25,7 @@ DERIVED: dict[str, Any] = {
     "military_weight": lambda p, B: p.military_va_share / 100,
     "civilian_weight": lambda p, B: 1 - p.military_weight,
     "nominal_gdp_2021_q": lambda p, B: p.nominal_gdp_2021 / 4,
+    "average_wage_2021_q": lambda p, B: p.average_wage_2021 / 4,
 }
 
 
@@ -71,7 +72,7 @@ def household_income(
     income relative to its no-war path (100 × log).
     """
     civilian = wage_civilian * employment_civilian + transfers
-    soldiers = 4 * personnel / (price * p.average_wage_2021)
+    soldiers = personnel / (price * p.average_wage_2021_q)
     household = civilian + wage_military * employment_military + soldiers
     return {
         "civilian_real_income": civilian, "soldier_income": soldiers, "household_income": household,

@@ -152,14 +152,14 @@ def rates(
     """
     target = p.inflation_target
     looked_through = credibility / p.credibility_max * sanctions_passed_4q
-    pi = 100 * ((1 + cpi_inflation / 100) * B.exp(-looked_through / 400) - 1)  # the rule's inflation, % y/y
+    pi = 100 * ((1 + cpi_inflation / 100) * B.exp(looked_through / -400) - 1)  # the rule's inflation, % y/y
     i_star = p.neutral_real_rate + pi + p.taylor_inflation * (pi - target) + p.taylor_gap * demand_gap
     i = B.maximum(p.key_rate_floor, p.taylor_smoothing * key_rate_prev + p.taylor_weight * i_star)
     if rate_anchor:  # [R2] history with key-rate data: the rate follows the data (a conditioning path)
         i = rate_anchor * key_rate_data + (1 - rate_anchor) * i
     lending_target = i + p.lending_spread + p.sovereign_crowding * sovereign_spread
     r_c = lending_prev + p.lending_speed * (lending_target - lending_prev)
-    pref_share = p.preferential_share * preferential_flag * (1 - ceasefire)
+    pref_share = p.preferential_share * (preferential_flag * (1 - ceasefire))
     return {
         "key_rate": i, "rule_inflation": pi, "lending_rate_civilian": r_c,
         "lending_rate_military": pref_share * p.preferential_rate + (1 - pref_share) * r_c,

@@ -26,6 +26,7 @@ DERIVED: dict[str, Any] = {
     "emigrant_stay": lambda p, B: 1 - p.emigrant_return_rate,
     "skilled_emigrant_lf_share": lambda p, B: p.skilled_share * p.emigrant_lf_share,
     "personnel_share_max": lambda p, B: 1 - p.procurement_floor,
+    "soldier_pay_quarter": lambda p, B: p.soldier_pay / 4,
     # the CES exponent of the critical input [C2] [Y3] and its inverse
     "input_rho": lambda p, B: (p.input_elasticity - 1.0) / p.input_elasticity,
     "input_rho_inverse": lambda p, B: 1 / p.input_rho,
@@ -35,13 +36,14 @@ DERIVED: dict[str, Any] = {
     # the normal utilisation cannot exceed the most the plants can run: with normal > max (both inside their
     # ranges) the hiring target, capped at max utilisation, would shrink the workforce every quarter to nothing
     "military_utilisation_war": lambda p, B: B.minimum(p.military_utilisation_normal, p.military_utilisation_max),
+    "military_utilisation_rise": lambda p, B: p.military_utilisation_war - 1,
     "civilian_other_share": lambda p, B: 1 - p.critical_input_share_civ,
     "civilian_labour_share": lambda p, B: 1 - p.capital_share,
     "civilian_labour_exponent": lambda p, B: 1 / p.civilian_labour_share,
     "skilled_extra_loss": lambda p, B: p.skilled_productivity - 1,
-    # capacity growth lost per unit of technology drag [M5]: civilian (exposure 1) and military
-    "renewal_loss_civilian": lambda p, B: -p.capital_renewal * 1.0,
-    "renewal_loss_military": lambda p, B: -p.capital_renewal * p.military_tech_exposure,
+    # capacity growth lost per unit of technology drag and quarter [M5]: civilian (exposure 1) and military
+    "renewal_loss_civilian": lambda p, B: -p.capital_renewal * 1.0 / 4,
+    "renewal_loss_military": lambda p, B: -p.capital_renewal * p.military_tech_exposure / 4,
     "hoarding_rest": lambda p, B: 1 - p.hoarding_speed,
     # civilian capital tied up per unit of the import-substitution stock built [M6]
     "substitution_capital": lambda p, B: -p.critical_input_share_civ * (1 + p.substitute_cost_premium)
@@ -63,10 +65,11 @@ def labour_supply(
     skilled_x = skilled_x * p.emigrant_stay + skilled_emigration / 4
     em_lf = p.emigrant_lf_share * emigrants + skilled_x
     skilled_lf = p.skilled_emigrant_lf_share * emigrants + skilled_x
+    army_out = army + lost  # the army's deduction: personnel and leavers who do not return
     return {
         "army_w": army_w, "army_personnel": army, "skilled_x": skilled_x, "emigrants_lf": em_lf,
         "skilled_emigrants": skilled_lf, "labour_force": lf_trend - army - lost - em_lf,
-        "labour_force_trend": lf_trend, "army_losses": lost,
+        "labour_force_trend": lf_trend, "army_losses": lost, "army_out": army_out,
     }
 
 
@@ -83,11 +86,11 @@ def critical_inputs(
     ``critical_inputs`` (share of pre-war use, at most 1) and its CES power ``m_rho``.
     """
     avail = (1 - (1 - availability) * unlifted) \
-        * (1 - p.input_cut_max * input_sanctions * unlifted) \
-        * (1 - p.secondary_cut_max * secondary_sanctions * unlifted)
+        * (1 - p.input_cut_max * (input_sanctions * unlifted)) \
+        * (1 - p.secondary_cut_max * (secondary_sanctions * unlifted))
     stock = stock + p.substitution_speed * B.maximum(p.substitution_max * (1 - avail) - stock, 0.0)
     m = B.minimum(avail + stock, 1.0)
-    drag = drag + p.tech_adjust * (p.tech_drag_max * tech_controls * unlifted - drag)
+    drag = drag + p.tech_adjust * (p.tech_drag_max * (tech_controls * unlifted) - drag)
     return {"critical_availability": avail, "import_substitution": stock, "critical_inputs": m,
             "m_rho": m**p.input_rho, "tech_drag": drag}
 
@@ -102,7 +105,7 @@ def defence_split(
     CPI ``price`` (2021 = 1). It reaches households once, as income [W5]. Procurement is the rest, at least
     ``procurement_floor`` of defence spending. ``defence_2021`` is the 2021 quarterly average.
     """
-    pay = price * (p.personnel_share_2021 * defence_2021 + p.soldier_pay * army / 4)
+    pay = price * (p.personnel_share_2021 * defence_2021 + p.soldier_pay_quarter * army)
     personnel = B.minimum(pay, p.personnel_share_max * defence)
     return {"personnel_spending": personnel, "procurement": defence - personnel}
 
@@ -133,7 +136,7 @@ def military(
     om, a, labour = p.critical_input_share_mil, p.military_capital_share, p.military_labour_share
     factor = (p.military_other_share + om * m_rho) ** p.input_rho_inverse * (1 - p.military_tech_exposure * drag) \
         * trend * capital**a
-    normal = 1 + wartime * (p.military_utilisation_war - 1)
+    normal = 1 + wartime * p.military_utilisation_rise
     full_factor = 100 * factor
     full_prev = full_factor * (employment_prev / n0) ** labour
     expected = expected_prev + p.military_order_adapt * (q - expected_prev)
@@ -154,7 +157,7 @@ def military(
 
 def military_price(
     *, price_prev: Value, inflation_q: Value, sanctions_cost: Value, markup: Value, markup_prev: Value,
-    overload: Value, war: float, p: Any, B: Backend,
+    excess: Value, war: float, p: Any, B: Backend,
 ) -> Value:
     """[Y7] the military price index: consumer prices, with the sanctions markup at the industry's own cost share.
 
@@ -164,14 +167,15 @@ def military_price(
     ``critical_input_share_mil``, passed on in full: cost-plus contracts): the markup is a production cost of
     weapons, so real orders fall with it. ``markup`` and ``markup_prev`` are the markup as these prices carry
     it ([P3a]: a fall reaches them only gradually, as it reaches consumer prices). Orders beyond output at normal
-    utilisation (``overload`` > 0) add ``military_price_pressure``; prices do not fall below the CPI path when
+    utilisation (``excess``: the overload where positive, else 0) add ``military_price_pressure``; prices do not
+    fall below the CPI path when
     orders fall short (idle capacity lowers output instead). Before the war prices follow the inflation target
     (the planned indexation), so that the index averages 1 in 2021.
     """
     own = 400 * B.log((1 + p.critical_input_share_mil * markup / 100)
                       / (1 + p.critical_input_share_mil * markup_prev / 100))
     pi = war * (inflation_q - p.markup_pass_through * sanctions_cost + own) + (1 - war) * p.inflation_target
-    return price_prev * B.exp(pi / 400 + p.military_price_pressure * B.maximum(overload, 0.0))
+    return price_prev * B.exp(pi / 400 + p.military_price_pressure * excess)
 
 
 def capital_growth(*, drag: Value, loss: Value) -> Value:
@@ -180,11 +184,11 @@ def capital_growth(*, drag: Value, loss: Value) -> Value:
     Each year investment renews ``capital_renewal`` of the capital stock (depreciation plus trend growth); with
     restricted technology (imported machine tools, electronics) the renewal builds ``1 - exposure × drag`` of the
     capacity it would, so the stock grows more slowly for as long as the drag lasts: technology controls
-    lower the growth of capacity, not only its productivity. ``loss`` is ``-capital_renewal × exposure``, the
-    exposure 1 for the civilian sector and ``military_tech_exposure`` for the military (``p.renewal_loss_civilian``,
-    ``p.renewal_loss_military``).
+    lower the growth of capacity, not only its productivity. ``loss`` is ``-capital_renewal × exposure / 4`` (a
+    quarter's), the exposure 1 for the civilian sector and ``military_tech_exposure`` for the military
+    (``p.renewal_loss_civilian``, ``p.renewal_loss_military``).
     """
-    return loss * drag / 4
+    return loss * drag
 
 
 def substitution_investment(*, built: Value, p: Any) -> Value:
@@ -305,8 +309,7 @@ def civilian_employment(
     employment_prev = employment_prev * drift
     gap = B.minimum(needed, n_max) - employment_prev
     idle = B.maximum(employment_prev - needed / p.hours_min, 0.0)
-    rising = B.positive(gap)
-    change = rising * p.hiring_speed * gap + (1 - rising) * (p.hoarding_speed * gap - p.hoarding_rest * idle)
+    change = B.where(gap > 0, p.hiring_speed * gap, p.hoarding_speed * gap - p.hoarding_rest * idle)
     n = B.minimum(employment_prev + change, n_max)
     capacity = produce(n * p.hours_max, tech, B)
     y = B.minimum(demand, capacity)
