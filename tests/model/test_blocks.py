@@ -235,9 +235,10 @@ def test_production_at_the_no_war_inputs_is_the_trend_and_require_inverts_it() -
 
 
 def test_civilian_supply_potential_uses_the_workers_left_at_the_natural_rate() -> None:
-    p = params(capital_share=0.4, skilled_productivity=2.0, critical_input_share_civ=0.08, input_elasticity=0.5)
+    p = params(capital_share=0.4, skilled_productivity=2.0, critical_input_share_civ=0.08, input_elasticity=0.5,
+               unemployment_natural=5.0, unemployment_floor=2.0)
     kw = dict(labour_force=77.0, employment_military=4.0, skilled_emigrants=0.0, capital=1.0, tech_drag=0.0,
-              m_rho=1.0, trend=1.0, lockdown=0.0, l_bar=77 * 0.95 - 4, u_nat=0.05, u_min=0.02, p=p, B=B)
+              m_rho=1.0, trend=1.0, lockdown=0.0, l_bar=77 * 0.95 - 4, p=p, B=B)
     v = supply.civilian_supply(**kw)
     assert v["l_pot"] == approx(77 * 0.95 - 4)
     assert v["n_max"] == approx(77 * 0.98 - 4)

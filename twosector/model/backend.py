@@ -1,7 +1,7 @@
 """Array backends of the engine: numpy for many draws, Python floats for one.
 
 The blocks are written once, with arithmetic operators and the few functions of a :class:`Backend`
-(``minimum``, ``maximum``, ``exp``, ``log``, ``clip``, ``where``). With :data:`VECTOR` every value is an array
+(``minimum``, ``maximum``, ``abs``, ``exp``, ``log``, ``clip``, ``where``). With :data:`VECTOR` every value is an array
 of shape ``(n,)`` (one entry per parameter draw); with :data:`SCALAR` every value is a Python float, which is an
 order of magnitude faster per quarter than numpy on one-element arrays (numpy's fixed cost per call dominates there).
 Both give the same numbers: ``tests/model/test_engine.py`` checks it.
@@ -70,6 +70,8 @@ class Backend:
         ``"vector"`` (numpy arrays of shape ``(n,)``) or ``"scalar"`` (Python floats).
     minimum, maximum : callable
         Elementwise minimum and maximum of two values.
+    abs : callable
+        Elementwise absolute value.
     exp, log : callable
         Elementwise exponential and natural logarithm (log of 0 is -inf, of a negative number NaN).
     clip : callable
@@ -85,6 +87,7 @@ class Backend:
     name: str
     minimum: Callable[[Any, Any], Any]
     maximum: Callable[[Any, Any], Any]
+    abs: Callable[[Any], Any]
     exp: Callable[[Any], Any]
     log: Callable[[Any], Any]
     clip: Callable[[Any, Any, Any], Any]
@@ -92,8 +95,8 @@ class Backend:
     store: Callable[[np.ndarray, int, Sequence[Any]], None]
 
 
-VECTOR = Backend("vector", np.minimum, np.maximum, np.exp, np.log, _clip_arrays, np.where, _store_arrays)
-SCALAR = Backend("scalar", min, max, _exp, _log, _clip, _where_floats, _store_floats)
+VECTOR = Backend("vector", np.minimum, np.maximum, np.abs, np.exp, np.log, _clip_arrays, np.where, _store_arrays)
+SCALAR = Backend("scalar", min, max, abs, _exp, _log, _clip, _where_floats, _store_floats)
 
 
 def backend_for(n: int) -> Backend:

@@ -120,7 +120,7 @@ def _constants(f: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], i2021: 
         covid[int(i2021[0]) + offset] = f[name]
     defence_2021 = float(np.mean(x["defence_spending"][i2021]))
     return {
-        "t_mid": t_mid, "g_w": g_w, "u_nat": u_nat, "u_min": f["unemployment_floor"] / 100,
+        "t_mid": t_mid, "g_w": g_w, "u_nat": u_nat,
         "rr_neutral": f["neutral_real_rate"] + f["lending_spread"],  # neutral real civilian lending rate
         "defence_2021": defence_2021, "procurement_2021": (1 - f["personnel_share_2021"]) * defence_2021,
         "paths": {"trend": trend, "lf_trend": lf_trend, "l_bar": l_bar, "w_trend": w_trend, "military_n0": military_n0,
@@ -248,8 +248,7 @@ def _supply_side(s: State, x: Mapping[str, Any], lv: Mapping[str, float], k: Map
     v.update(supply.civilian_supply(
         labour_force=v["labour_force"], employment_military=v["employment_military"],
         skilled_emigrants=v["skilled_emigrants"], capital=s.capital, tech_drag=v["tech_drag"], m_rho=v["m_rho"],
-        trend=x["trend"], lockdown=p.covid_supply_share * x["covid"], l_bar=x["l_bar"], u_nat=k["u_nat"],
-        u_min=k["u_min"], p=p, B=B))
+        trend=x["trend"], lockdown=p.covid_supply_share * x["covid"], l_bar=x["l_bar"], p=p, B=B))
     return v
 
 

@@ -41,8 +41,9 @@ def budget(
     revenue = oil + non_oil
     interest = p.interest_rate_gdp * nominal_gdp + debt_prev * ofz_prev / 400  # [B3]
     deficit = B.maximum(defence + other_planned + interest - revenue, 0.0)
-    reval = war * nwf_prev * p.nwf_fx_share * (usd_rub / usd_rub_prev - 1)  # [B5]
-    need = war * p.nwf_draw_share * deficit
+    # the NWF rule holds from the war's start (war is 0/1)
+    reval = nwf_prev * p.nwf_fx_share * (usd_rub / usd_rub_prev - 1) if war else 0.0  # [B5]
+    need = p.nwf_draw_share * deficit if war else 0.0
     available = nwf_prev + reval
     draw = B.minimum(need, available)
     cut = p.fiscal_adjustment * (need - draw)  # [B6] the NWF can no longer cover its share
@@ -52,7 +53,7 @@ def budget(
     surplus = B.maximum(balance, 0.0)
     # a surplus goes to the NWF in the share nwf_save_share, repays debt with the rest; once no debt is left, it
     # all goes to the NWF
-    save = war * (surplus - B.minimum(p.debt_repay_share * surplus, B.maximum(debt_prev, 0.0)))
+    save = surplus - B.minimum(p.debt_repay_share * surplus, B.maximum(debt_prev, 0.0)) if war else 0.0
     nwf = available + save - draw
     # [B7] flows outside the model (transfers, freezes, conversions) steer the stock to the next observed
     # value: each quarter closes 1/left of the remaining gap, so the stock hits it exactly (0 in projection)

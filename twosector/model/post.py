@@ -198,8 +198,11 @@ def finish(out: dict[str, np.ndarray], f: Mapping[str, np.ndarray], paths: Mappi
         rel_output = np.multiply(paths["trend"].T, 100, out=_like(paths["trend"].T))
         np.divide(out["output_civilian"], rel_output, out=rel_output)
         rel_income = np.divide(out["real_disposable_income"], paths["income_trend"].T, out=_like(rel_output))
-    rescale(out, i2021)
-    if wanted & {"gdp", "gdp_growth"}:
+    with_gdp = bool(wanted & {"gdp", "gdp_growth"})
+    # the indices returned or read below; the others are not returned (civilian output also scales its kin)
+    rescale({name: a for name, a in out.items()
+             if name in wanted or name == "output_civilian" or with_gdp and name == "output_military"}, i2021)
+    if with_gdp:
         w_mil = f["military_va_share"][:, None] / 100
         out["gdp"] = (1 - w_mil) * out["output_civilian"] + w_mil * out["output_military"]  # [G1]
         out["gdp_growth"] = gdp_growth(out["gdp"], f["potential_growth"])

@@ -60,13 +60,14 @@ def expectations(
     (``survey_bias``: household expectations run above inflation even in calm years), and the adaptive part is
     set so that the model continues from there.
     """
-    record = record_prev + p.record_speed * (B.maximum(cpi_prev - p.inflation_target,
-                                                       p.inflation_target - cpi_prev) - record_prev)
+    record = record_prev + p.record_speed * (B.abs(cpi_prev - p.inflation_target) - record_prev)
     credibility = p.credibility_max / (1 + p.credibility_loss * record)
-    adaptive = adaptive_prev + p.expectations_adapt * (cpi_prev - adaptive_prev)
+    anchored, adaptive_weight = credibility * p.inflation_target, 1 - credibility
     if survey_flag:
-        adaptive = (survey - p.survey_bias - credibility * p.inflation_target) / (1 - credibility)
-    expected = credibility * p.inflation_target + (1 - credibility) * adaptive
+        adaptive = (survey - p.survey_bias - anchored) / adaptive_weight
+    else:
+        adaptive = adaptive_prev + p.expectations_adapt * (cpi_prev - adaptive_prev)
+    expected = anchored + adaptive_weight * adaptive
     return {"adaptive_expectations": adaptive, "inflation_expectations": expected, "credibility": credibility,
             "inflation_record": record}
 
@@ -119,7 +120,7 @@ def prices(
     fx = p.pass_through_impact * imported + p.pass_through_lagged * imported_prev
     sanctions_passed = p.markup_pass_through * sanctions  # the rule looks through this level effect [R1]
     passed = p.pass_through * fx + sanctions_passed
-    pressure = B.maximum(demand_gap, 0.0) + p.phillips_slack * B.minimum(demand_gap, 0.0)
+    pressure = B.where(demand_gap > 0, demand_gap, p.phillips_slack * demand_gap)
     core = (p.phillips_lag * core_prev + p.phillips_expected * expected + p.phillips_slope * pressure
             + p.phillips_ulc * B.clip(ulc_gap_prev, -ULC_BOUND, ULC_BOUND))
     pi = core + passed

@@ -38,6 +38,9 @@ DERIVED: dict[str, Any] = {
     "military_utilisation_war": lambda p, B: B.minimum(p.military_utilisation_normal, p.military_utilisation_max),
     "military_utilisation_rise": lambda p, B: p.military_utilisation_war - 1,
     "civilian_other_share": lambda p, B: 1 - p.critical_input_share_civ,
+    # the labour force's employed shares at the natural and at the lowest unemployment rate
+    "employed_natural": lambda p, B: 1 - p.unemployment_natural / 100,
+    "employed_most": lambda p, B: 1 - p.unemployment_floor / 100,
     "civilian_labour_share": lambda p, B: 1 - p.capital_share,
     "civilian_labour_exponent": lambda p, B: 1 / p.civilian_labour_share,
     "skilled_extra_loss": lambda p, B: p.skilled_productivity - 1,
@@ -172,9 +175,12 @@ def military_price(
     orders fall short (idle capacity lowers output instead). Before the war prices follow the inflation target
     (the planned indexation), so that the index averages 1 in 2021.
     """
-    own = 400 * B.log((1 + p.critical_input_share_mil * markup / 100)
-                      / (1 + p.critical_input_share_mil * markup_prev / 100))
-    pi = war * (inflation_q - p.markup_pass_through * sanctions_cost + own) + (1 - war) * p.inflation_target
+    if war:  # 0/1
+        own = 400 * B.log((1 + p.critical_input_share_mil * markup / 100)
+                          / (1 + p.critical_input_share_mil * markup_prev / 100))
+        pi = inflation_q - p.markup_pass_through * sanctions_cost + own
+    else:
+        pi = p.inflation_target
     return price_prev * B.exp(pi / 400 + p.military_price_pressure * excess)
 
 
@@ -240,24 +246,24 @@ def require(output: Value, tech: Technology, B: Backend) -> Value:
 
 def civilian_supply(
     *, labour_force: Value, employment_military: Value, skilled_emigrants: Value, capital: Value,
-    tech_drag: Value, m_rho: Value, trend: Value, lockdown: Value, l_bar: Value, u_nat: Value, u_min: Value,
-    p: Any, B: Backend,
+    tech_drag: Value, m_rho: Value, trend: Value, lockdown: Value, l_bar: Value, p: Any, B: Backend,
 ) -> dict[str, Any]:
     """[C1]-[C4] civilian potential employment and output, and the most workers the sector can employ.
 
-    ``u_nat`` and ``u_min`` are the natural and the lowest unemployment rates as shares. ``lockdown`` (% of
+    The natural and the lowest unemployment rates are ``unemployment_natural`` and ``unemployment_floor`` (%,
+    read as ``p.employed_natural`` and ``p.employed_most``: the employed shares of the labour force). ``lockdown`` (% of
     output, <= 0) is the supply side of the COVID shock: lockdowns lowered what firms could produce as well as
     what households bought. Potential output uses
     the workers the labour force leaves at the natural rate after military employment: a smaller labour force
     or more military workers lower it. Returns the quarter's :class:`Technology` under ``"technology"``.
     """
-    l_pot = labour_force * (1 - u_nat) - employment_military
+    l_pot = labour_force * p.employed_natural - employment_military
     tech = Technology(
         base=100 * trend * B.exp(lockdown / 100), l_bar=l_bar, tfp=capital**p.capital_share * (1 - tech_drag),
         skill_loss=p.skilled_extra_loss * skilled_emigrants, m_rho=m_rho, p=p,
     )
     return {
-        "capital_civilian": capital, "l_pot": l_pot, "n_max": labour_force * (1 - u_min) - employment_military,
+        "capital_civilian": capital, "l_pot": l_pot, "n_max": labour_force * p.employed_most - employment_military,
         "technology": tech, "potential_civilian": produce(l_pot, tech, B),
     }
 
