@@ -171,9 +171,8 @@ def military_price(
     weapons, so real orders fall with it. ``markup`` and ``markup_prev`` are the markup as these prices carry
     it ([P3a]: a fall reaches them only gradually, as it reaches consumer prices). Orders beyond output at normal
     utilisation (``excess``: the overload where positive, else 0) add ``military_price_pressure``; prices do not
-    fall below the CPI path when
-    orders fall short (idle capacity lowers output instead). Before the war prices follow the inflation target
-    (the planned indexation), so that the index averages 1 in 2021.
+    fall below the CPI path when orders fall short (idle capacity lowers output instead). Before the war prices
+    follow the inflation target (the planned indexation), so that the index averages 1 in 2021.
     """
     if war:  # 0/1
         own = 400 * B.log((1 + p.critical_input_share_mil * markup / 100)
