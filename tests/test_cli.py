@@ -739,8 +739,8 @@ def test_montecarlo_refuses_an_out_table_larger_than_memory_before_the_run(tmp_p
     assert capsys.readouterr().err.strip() == (
         "twosector montecarlo: error: --out: writing the draws as CSV (16,800,000 rows of variable x draw x quarter) "
         "needs about 5.0 GiB on top of the 413.7 MiB of the run, more than this machine's 1.0 GiB available; "
-        "allowed: at most about 16,098 draws here with --out, or a .parquet file (a quarter of the memory of a .csv) "
-        "(fewer variables or a shorter horizon allow more)")
+        "allowed: at most about 16,098 draws here with --out, or about 56,345 draws with a .parquet file (fewer "
+        "variables or a shorter horizon allow more)")
     assert not out.exists()
 
 

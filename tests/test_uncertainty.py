@@ -305,6 +305,19 @@ def test_the_working_memory_grows_with_the_variables_kept_and_the_chunks_held_at
     with pytest.raises(TwosectorError, match=r"5,000 draws a chunk, 2 chunks at once\)"):
         mc_module.check_memory(10_000, 50, 28, at_once=mc_module.chunks_here("dask"))
     assert mc_module.chunks_here("dask", "tcp://host:8786") == 0 and mc_module.chunks_here() == 1
+    mc_module.check_memory(4000, 104, 28, at_once=2)  # a run of one chunk holds one, whatever the engine
+    monkeypatch.setattr(mc_module, "available_memory", lambda: 2 * 2**30)
+    with pytest.raises(TwosectorError, match=r"draws here with --out, or a \.parquet file \(a quarter"):
+        mc_module.check_memory(100_000, 6, 28, table="csv", option="--out")  # fits as Parquet, not as CSV
+    mc_module.check_memory(100_000, 6, 28, table="parquet", option="--out")
+    monkeypatch.setattr(mc_module, "available_memory", lambda: 4 * 10**9)
+    with pytest.raises(TwosectorError) as refused:  # neither fits: Parquet is offered with its own count
+        mc_module.check_memory(100_000, 20, 48, table="csv", option="--out", chunk=2000)
+    assert refused.value.args[0].endswith("with --out, or about 42,230 draws with a .parquet file (fewer variables "
+                                          "or a shorter horizon allow more)")
+    monkeypatch.setattr(mc_module, "available_memory", lambda: 2**30)
+    with pytest.raises(TwosectorError, match=r"\(1\.4 GiB for the result\), more"):  # no working memory here
+        mc_module.check_memory(100_000, 20, 48, at_once=0)
     monkeypatch.setattr(mc_module, "available_memory", lambda: 1000)  # bytes
     with pytest.raises(TwosectorError, match=r"^draws: 1 draw of .* allowed: not even one draw fits"):
         mc_module.check_memory(1, 1, 28)

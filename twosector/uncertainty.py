@@ -887,19 +887,29 @@ def check_memory(draws: int, variables: int, quarters: int, *, table: str | None
     per_row = TABLE_ROW_BYTES[table] if table else 0
     written = draws * variables * quarters * per_row
     per_chunk_draw = 0 if held else at_once * (DRAW_BYTES + VARIABLE_BYTES * variables)
-    working = min(draws, chunk) * per_chunk_draw
+    at_once = min(at_once, -(-draws // chunk))  # a run of one chunk holds one chunk, whatever the engine
+    working = min(draws, chunk) * (0 if held else at_once * (DRAW_BYTES + VARIABLE_BYTES * variables))
     free = available_memory()
     if draws * per_draw + written + working <= free:
         return
-    unit = per_draw + variables * quarters * per_row  # each draw's share of the result and the table
-    if chunk * (unit + per_chunk_draw) <= free:  # a whole chunk fits: more draws add only their results
-        most = chunk + int((free - chunk * (unit + per_chunk_draw)) // max(unit, 1))
-    else:
-        most = int(free // (unit + per_chunk_draw))
+
+    def fitting(row_bytes: int) -> int:  # the most draws that fit with a table of row_bytes a row
+        unit = per_draw + variables * quarters * row_bytes  # each draw's share of the result and the table
+        if chunk * (unit + per_chunk_draw) <= free:  # a whole chunk fits: more draws add only their results
+            return chunk + int((free - chunk * (unit + per_chunk_draw)) // max(unit, 1))
+        return int(free // (unit + per_chunk_draw))
+
+    most = fitting(per_row)
     smallest = f"at most about {_draws(most)} here" if most >= 1 else \
         "not even one draw fits in the memory available now"
     if table and draws * per_draw + working <= free:
-        cheaper = ", or a .parquet file (a quarter of the memory of a .csv)" if table == "csv" else ""
+        cheaper = ""
+        if table == "csv":  # a Parquet file needs a quarter of the memory
+            parquet = fitting(TABLE_ROW_BYTES["parquet"])
+            if parquet >= draws:
+                cheaper = ", or a .parquet file (a quarter of the memory of a .csv)"
+            elif parquet > most:
+                cheaper = f", or about {_draws(parquet)} with a .parquet file"
         run = "" if held else f" on top of the {_size(draws * per_draw + working)} of the run"
         raise TwosectorError(f"{option}: writing the draws as {table.upper()} ({draws * variables * quarters:,} rows "
                              f"of variable x draw x quarter) needs about {_size(written)}{run}, more than this "
@@ -908,7 +918,8 @@ def check_memory(draws: int, variables: int, quarters: int, *, table: str | None
     workers = f", {at_once} chunks at once" if at_once > 1 else ""
     what = (f"{_size(draws * per_draw)} for the result" + (f", {_size(written)} for the table of {option}" if table
                                                            else "")
-            + f", {_size(working)} of working memory at {_draws(min(draws, chunk))} a chunk{workers}")
+            + (f", {_size(working)} of working memory at {_draws(min(draws, chunk))} a chunk{workers}" if working
+               else ""))
     largest = int((free - draws * per_draw - written) // per_chunk_draw) if per_chunk_draw else 0
     if largest >= 1:  # the result fits: a smaller chunk runs every draw
         raise TwosectorError(f"chunk: {_draws(chunk)} a chunk with {_draws(draws)} of {variables} variable(s) over "
