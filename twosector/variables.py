@@ -183,6 +183,11 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
         "% per year", "money",
         "Bank of Russia key rate (the data in history from 2022, the Taylor rule otherwise)",
     ),
+    "rule_inflation": (
+        "% y/y", "money",
+        "the inflation the key-rate rule answers: CPI inflation less the part of the sanctions' first-round price "
+        "effect it looks through, in proportion to the target's credibility [R1]",
+    ),
     "lending_rate_civilian": ("% per year", "money", "market lending rate for the civilian sector"),
     "lending_rate_military": (
         "% per year", "money",

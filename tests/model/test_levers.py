@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from twosector import compare, default_params
+from twosector import compare, default_params, simulate
 
 
 def _params(**values: float):
@@ -118,3 +118,15 @@ def test_the_key_rate_looks_through_the_sanctions_markup_less_when_credibility_i
     assert d.loc["2025Q4", "cpi_inflation"] > 3  # the markup lifts y/y CPI by several points in the first year
     assert d.loc["2025Q4", "key_rate"] < d.loc["2025Q4", "cpi_inflation"]  # ... the rule does not chase all of it
     assert poor.loc["2025Q1":"2025Q4", "key_rate"].max() > d.loc["2025Q1":"2025Q4", "key_rate"].max()
+
+
+def test_the_rules_inflation_is_below_cpi_only_while_a_sanctions_jump_is_in_the_year_on_year_rate() -> None:
+    # the output rule_inflation shows what the rule answers [R1]: y/y CPI less the jump it looks through, which
+    # leaves the year-on-year rate four quarters after the package's last step
+    r = simulate("sudden_shock")
+    below = (r["cpi_inflation"] - r["rule_inflation"]).loc["2025Q1":"2030Q4"]
+    assert below.loc["2025Q1":"2025Q4"].min() > 1  # points of the jump looked through in its first year
+    assert below.loc["2026Q1":"2027Q4"].abs().max() < 1e-9  # a year after the jump, nothing is left
+    assert below.loc["2028Q1":"2028Q4"].max() < -1  # the relief of 2028 is looked through as well
+    base = simulate("baseline")
+    assert np.allclose(base.loc["2025Q1":, "rule_inflation"], base.loc["2025Q1":, "cpi_inflation"])  # no new package
