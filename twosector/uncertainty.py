@@ -886,9 +886,10 @@ def check_memory(draws: int, variables: int, quarters: int, *, table: str | None
     per_draw = 0 if held else 2 * variables * quarters * 8  # the result
     per_row = TABLE_ROW_BYTES[table] if table else 0
     written = draws * variables * quarters * per_row
-    per_chunk_draw = 0 if held else at_once * (DRAW_BYTES + VARIABLE_BYTES * variables)
+    one_chunk = 0 if held else DRAW_BYTES + VARIABLE_BYTES * variables  # per draw of a chunk
+    per_chunk_draw = at_once * one_chunk  # smaller chunks, as advised, may run at once
     at_once = min(at_once, -(-draws // chunk))  # a run of one chunk holds one chunk, whatever the engine
-    working = min(draws, chunk) * (0 if held else at_once * (DRAW_BYTES + VARIABLE_BYTES * variables))
+    working = min(draws, chunk) * at_once * one_chunk
     free = available_memory()
     if draws * per_draw + written + working <= free:
         return
