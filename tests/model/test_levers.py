@@ -77,7 +77,7 @@ def test_the_sanctions_markup_is_a_production_cost_of_weapons() -> None:
 
 def test_weapons_cost_more_and_fewer_are_bought_when_they_depend_more_on_controlled_inputs() -> None:
     low = _diff("input_sanctions", ["price_military", "procurement_real"], _params(critical_input_share_mil=0.02))
-    high = _diff("input_sanctions", ["price_military", "procurement_real"], _params(critical_input_share_mil=0.3))
+    high = _diff("input_sanctions", ["price_military", "procurement_real"], _params(critical_input_share_mil=0.26))
     assert high["price_military"].loc["2026Q1"] > low["price_military"].loc["2026Q1"] > 0
     assert high["procurement_real"].loc["2026Q1"] < low["procurement_real"].loc["2026Q1"] < 0
 
