@@ -34,8 +34,8 @@ from twosector.estimation import Estimates, estimate
 from twosector.files import atomic_write
 from twosector.resources import check_writable
 
-__all__ = ["Calibration", "calibrate", "conditional_fit", "global_search", "ESTIMATED", "CALIBRATED",
-           "CALIBRATION_KINDS"]
+__all__ = ["Calibration", "calibrate", "conditional_fit", "global_search", "range_fit", "ESTIMATED", "CALIBRATED",
+           "CALIBRATION_KINDS", "RANGE_TOLERANCES"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,9 @@ STABILITY_END = "2035Q4"
 #: the solver switched mechanisms off to chase single targets (the rate channel of demand, the loss of
 #: credibility, the fiscal impulse went to zero in some optima), with projections far from plausible
 REGULARISATION = 1.0
+#: a parameter range narrowed on the history keeps every calibration target within this many tolerances of its
+#: data at either bound (one parameter at a time, :func:`range_fit`)
+RANGE_TOLERANCES = 3.0
 
 
 @dataclass
@@ -566,6 +569,74 @@ def global_search(
                        index=pd.Index(pb.names, name="name"))
     out.attrs.update(cost=float(res.fun), end=str(pb.end))
     return out
+
+
+def range_fit(names: Sequence[str] | None = None, end: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
+    """How far the calibration targets move when one parameter sits at a bound of its range.
+
+    One parameter at a time at its ``low`` and at its ``high``, every other parameter at its catalogue value
+    (the shipped calibration), the baseline is run over the history and the targets of
+    ``twosector/targets.csv`` known by ``end`` are compared with their data in units of their tolerance. A range
+    narrowed "to the values for which every calibration target stays within 3 tolerances" (the source of such
+    parameters says so) claims that both bounds keep every ``residual`` within :data:`RANGE_TOLERANCES`.
+
+    Parameters
+    ----------
+    names : sequence of str, optional
+        Parameters of the catalogue with a finite range; default all of them.
+    end : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
+        Cut-off quarter: the targets known by then.
+
+    Returns
+    -------
+    pd.DataFrame
+        Indexed by ``(name, side)``, side ``low`` or ``high``: ``value`` (the bound), ``target`` (the id of the
+        target furthest from its data), ``residual`` ((model - data) / tolerance of that target, signed) and
+        ``within`` (``|residual| <= RANGE_TOLERANCES``).
+
+    Raises
+    ------
+    ParameterError
+        If a name is not a parameter of the catalogue or its range is open.
+    TwosectorError
+        If ``end`` is not a quarter.
+    DataError
+        If the exogenous paths are not known by ``end`` (a cut-off before 2021Q4).
+    """
+    from twosector.errors import ParameterError, unknown_name
+    from twosector.facts import targets as target_table
+    from twosector.params import param_table
+
+    table = param_table()
+    low, high = (pd.to_numeric(table[side], errors="coerce") for side in ("low", "high"))
+    ranged = table.index[np.isfinite(low) & np.isfinite(high)]
+    chosen = list(ranged) if names is None else list(names)
+    for name in chosen:
+        if name not in table.index:
+            raise ParameterError(f"range_fit: {unknown_name('parameter', str(name), table.index)}")
+        if name not in ranged:
+            raise ParameterError(f"range_fit: parameter {name!r} has an open range; allowed: parameters with a "
+                                 "finite low and high (twosector/parameters.csv)")
+    try:
+        q = pd.Period(end, freq="Q")
+    except (ValueError, TypeError):
+        raise TwosectorError(f"range_fit: end={end!r} is not a quarter; allowed: e.g. '2024Q4'") from None
+    tt = target_table()
+    tt = tt[tt["kind"].isin(CALIBRATION_KINDS)]
+    tt = tt[[_known_by(r, q) for _, r in tt.iterrows()]].reset_index(drop=True)  # the priors always are
+    values = table["value"].astype(float)
+    sim = _TargetSim(values, chosen, tt, q)
+    rows = [(name, side, float(table.at[name, side])) for name in chosen for side in ("low", "high")]
+    xs = np.repeat(values[chosen].to_numpy()[None, :], len(rows), axis=0)
+    for i, (name, _, bound) in enumerate(rows):
+        xs[i, chosen.index(name)] = bound
+    res = sim.residuals(xs)
+    worst = np.abs(res).argmax(axis=1)
+    residual = res[np.arange(len(rows)), worst]
+    return pd.DataFrame(
+        {"value": [r[2] for r in rows], "target": tt["id"].to_numpy()[worst], "residual": residual,
+         "within": np.abs(residual) <= RANGE_TOLERANCES},
+        index=pd.MultiIndex.from_tuples([(r[0], r[1]) for r in rows], names=["name", "side"]))
 
 
 class _TargetSim:
