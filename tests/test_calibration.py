@@ -289,7 +289,7 @@ def test_range_fit_finds_a_bound_the_history_rejects():
 
 @pytest.mark.parametrize(("kw", "message"), [
     ({"names": ["is_rat"]}, "range_fit: unknown parameter 'is_rat'. Did you mean 'is_rate'"),
-    ({"end": "2024-13"}, "range_fit: end='2024-13' is not a quarter; allowed: e.g. '2024Q4'"),
+    ({"end": "2024-13"}, "range_fit: end: '2024-13' is not a quarter; allowed: text like '2025Q2'"),
     ({"end": "2018Q4"}, "exog.military_expenditure: no defence figure is known by end_history 2018Q4"),
 ])
 def test_range_fit_refuses_bad_input_with_one_message(kw, message):

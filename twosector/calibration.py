@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from twosector.calendar import DATA_CUTOFF, normalisation_positions
+from twosector.calendar import DATA_CUTOFF, normalisation_positions, parse_quarter
 from twosector.errors import TwosectorError
 from twosector.estimation import Estimates, estimate
 from twosector.files import atomic_write
@@ -617,10 +617,7 @@ def range_fit(names: Sequence[str] | None = None, end: str | pd.Period = DATA_CU
         if name not in ranged:
             raise ParameterError(f"range_fit: parameter {name!r} has an open range; allowed: parameters with a "
                                  "finite low and high (twosector/parameters.csv)")
-    try:
-        q = pd.Period(end, freq="Q")
-    except (ValueError, TypeError):
-        raise TwosectorError(f"range_fit: end={end!r} is not a quarter; allowed: e.g. '2024Q4'") from None
+    q = parse_quarter(end, "range_fit: end")
     tt = target_table()
     tt = tt[tt["kind"].isin(CALIBRATION_KINDS)]
     tt = tt[[_known_by(r, q) for _, r in tt.iterrows()]].reset_index(drop=True)  # the priors always are
