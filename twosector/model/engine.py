@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from twosector.model import demand, fiscal, income, post, prices, supply
-from twosector.model.backend import SCALAR, Backend, backend_for, reusable
+from twosector.model.backend import SCALAR, VECTOR, Backend, backend_for, reusable
 from twosector.model.catalogue import EXOG, LEVER_KEYS
 
 __all__ = ["run", "run_many", "parameters", "DERIVED", "REPORTED", "K_FLOOR", "COVID_QUARTERS"]
@@ -537,11 +537,27 @@ def run_many(
         For a name in ``keep`` that is not an output.
     """
     n = int(np.asarray(p["inflation_target"]).shape[0])
+    B = backend_for(n)
+    try:
+        return _run_many(p, x, lever_sets, i2021, i_prewar, keep, B)
+    except ArithmeticError:
+        if B is not SCALAR:
+            raise
+    # a single draw whose paths explode: Python floats raise (a division by a zero output) where numpy's
+    # conventions give inf or NaN, which the plausibility guard then reports with the variable and the quarter
+    with np.errstate(all="ignore"):
+        return _run_many(p, x, lever_sets, i2021, i_prewar, keep, VECTOR)
+
+
+def _run_many(
+    p: Mapping[str, np.ndarray], x: Mapping[str, np.ndarray], lever_sets: Sequence[Mapping[str, np.ndarray | float]],
+    i2021: np.ndarray, i_prewar: np.ndarray, keep: Collection[str] | None, B: Backend,
+) -> list[dict[str, np.ndarray]]:
+    n = int(np.asarray(p["inflation_target"]).shape[0])
     T = int(np.asarray(x["defence_spending"]).shape[0])
     # contiguous: a column of a table of draws is a strided view, which slows every numpy call that reads it
     f = {name: np.ascontiguousarray(v, dtype=float).reshape(n) for name, v in p.items()}
     stored = post.stored_outputs(keep)
-    B = backend_for(n)
     lever_rows = [_lever_rows(levers, n, T, B) for levers in lever_sets]
     params, k, x_rows, s = _setup(f, x, i2021, T, B)
     pick = itemgetter(*stored)
@@ -569,5 +585,7 @@ def run_many(
             own[:shared] = slab[:shared]
         quarters(replace(s) if i < len(lever_rows) - 1 else s, rows, own, shared, T)
         out = {name: own[:, j, :].T for j, name in enumerate(stored)}  # (n, T) views
-        results.append(post.finish(out, f, k["paths"], i2021, i_prewar, keep))
+        # paths that exploded (inf, NaN) are the plausibility guard's to report; numpy's warnings would only repeat it
+        with np.errstate(all="ignore"):
+            results.append(post.finish(out, f, k["paths"], i2021, i_prewar, keep))
     return results
