@@ -134,7 +134,7 @@ def test_gradual_vs_sudden_reports_every_horizon_and_a_discounted_sum(default_co
 def test_the_ranking_is_computed_not_built_in() -> None:
     # the model does not decide the answer by construction: with the shipped parameters the sudden push costs
     # more civilian output; with parameters drawn uniformly over their documented ranges, the gradual design
-    # costs more by 2035 in some draws (about one in eighteen; docs/model.md section 2)
+    # costs more by 2035 in some draws (about one in seventeen; docs/model.md section 2)
     orders = set(gradual_vs_sudden(variables=["output_civilian"])[("output_civilian", "worse")])
     assert orders == {"sudden"}
     from twosector import param_table

@@ -571,7 +571,7 @@ def global_search(
     return out
 
 
-def range_fit(names: Sequence[str] | None = None, end: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
+def range_fit(names: str | Sequence[str] | None = None, end: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
     """How far the calibration targets move when one parameter sits at a bound of its range.
 
     One parameter at a time at its ``low`` and at its ``high``, every other parameter at its catalogue value
@@ -582,7 +582,7 @@ def range_fit(names: Sequence[str] | None = None, end: str | pd.Period = DATA_CU
 
     Parameters
     ----------
-    names : sequence of str, optional
+    names : str or sequence of str, optional
         Parameters of the catalogue with a finite range; default all of them.
     end : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
         Cut-off quarter: the targets known by then.
@@ -600,8 +600,9 @@ def range_fit(names: Sequence[str] | None = None, end: str | pd.Period = DATA_CU
         If a name is not a parameter of the catalogue or its range is open.
     TwosectorError
         If ``end`` is not a quarter.
-    DataError
-        If the exogenous paths are not known by ``end`` (a cut-off before 2021Q4).
+    DataError, ScenarioError
+        If the history's exogenous paths cannot be built with ``end`` as their last quarter of data (before
+        2021Q4, or after the data's cut-off :data:`~twosector.calendar.DATA_CUTOFF`).
     """
     from twosector.errors import ParameterError, unknown_name
     from twosector.facts import targets as target_table
@@ -610,7 +611,7 @@ def range_fit(names: Sequence[str] | None = None, end: str | pd.Period = DATA_CU
     table = param_table()
     low, high = (pd.to_numeric(table[side], errors="coerce") for side in ("low", "high"))
     ranged = table.index[np.isfinite(low) & np.isfinite(high)]
-    chosen = list(ranged) if names is None else list(names)
+    chosen = list(ranged) if names is None else [names] if isinstance(names, str) else list(names)
     for name in chosen:
         if name not in table.index:
             raise ParameterError(f"range_fit: {unknown_name('parameter', str(name), table.index)}")
