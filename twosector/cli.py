@@ -292,17 +292,18 @@ def summary_table(sc: Scenario, result: Any, base: Any) -> str:
     """
     import pandas as pd
 
-    from twosector.tables import vs_baseline, vs_baseline_unit, year_ends
+    from twosector.tables import vs_baseline, year_ends
     from twosector.variables import units
 
     dates = [str(DATA_CUTOFF), *year_ends(result.index)]
     diff = vs_baseline(result, base, SUMMARY_VARIABLES)
     rows = []
-    for var in SUMMARY_VARIABLES:
+    for var, column in zip(SUMMARY_VARIABLES, diff.columns, strict=True):
+        # the header carries the unit: a level whose baseline reaches 0 is compared in its own unit, not in %
+        how = column.removeprefix(f"{var} (").removesuffix(" vs baseline)")
         rows.append({"variable": var, "": f"level ({units()[var]})",
                      **{d: float(result.loc[d, var]) for d in dates}})
-        rows.append({"variable": var, "": f"vs baseline ({vs_baseline_unit(var)})",
-                     **{d: float(diff[f"{var} ({vs_baseline_unit(var)} vs baseline)"].loc[d]) for d in dates}})
+        rows.append({"variable": var, "": f"vs baseline ({how})", **{d: float(diff[column].loc[d]) for d in dates}})
     table = pd.DataFrame(rows).set_index(["variable", ""]).round(2) + 0.0  # + 0.0: no "-0.00"
     levers = ", ".join(f"{k}={v.intensity:g} from {v.start} ramp {v.ramp}" + (f" to {v.end}" if v.end else "")
                        for k, v in sc.levers.items()) or "none"

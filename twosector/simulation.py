@@ -298,8 +298,8 @@ def compare(
     a = simulate(scenario, params, exog=exog, start=start, end=end, variables=variables)
     b = simulate(baseline, params, exog=exog, start=start, end=end, variables=variables)
     av, bv = a.to_numpy(), b.to_numpy()
-    diff = av - bv
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # exploded paths (inf - inf) give NaN, not a warning
+        diff = av - bv
         pct = np.where(bv != 0, 100 * diff / np.abs(np.where(bv != 0, bv, 1.0)), np.nan)
     variables = list(dict.fromkeys(b.columns.get_level_values(0)))
     n_var = len(variables)

@@ -473,11 +473,11 @@ def difference(variable: str, scenario: Any, base: Any) -> Any:
     """
     convention = vs_baseline_unit(variable)
     s, b = np.asarray(scenario, dtype=float), np.asarray(base, dtype=float)
-    if convention == "%":
-        with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # exploded paths (inf - inf) give NaN, not a warning
+        if convention == "%":
             out = (s - b) / np.where(b != 0, np.abs(b), np.nan) * 100.0
-    elif convention == "pp" and units()[variable].startswith("share"):
-        out = (s - b) * 100.0
-    else:
-        out = s - b
+        elif convention == "pp" and units()[variable].startswith("share"):
+            out = (s - b) * 100.0
+        else:
+            out = s - b
     return pd.Series(out, index=scenario.index, name=scenario.name) if isinstance(scenario, pd.Series) else out

@@ -9,6 +9,7 @@ pandas here. Every equation is written out, with its tag, in ``docs/model.md``.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import cache
 from operator import itemgetter
@@ -585,7 +586,9 @@ def _run_many(
             own[:shared] = slab[:shared]
         quarters(replace(s) if i < len(lever_rows) - 1 else s, rows, own, shared, T)
         out = {name: own[:, j, :].T for j, name in enumerate(stored)}  # (n, T) views
-        # paths that exploded (inf, NaN) are the plausibility guard's to report; numpy's warnings would only repeat it
-        with np.errstate(all="ignore"):
+        # a single run's exploded paths (inf, NaN) are the plausibility guard's to report: numpy's warnings would only
+        # repeat it (runs of many draws keep them, as the loop does)
+        exploded = B is SCALAR and not np.isfinite(own).all()
+        with np.errstate(all="ignore") if exploded else nullcontext():
             results.append(post.finish(out, f, k["paths"], i2021, i_prewar, keep))
     return results
