@@ -290,6 +290,8 @@ def test_range_fit_finds_a_bound_the_history_rejects():
 
 @pytest.mark.parametrize(("kw", "message"), [
     ({"names": ["is_rat"]}, "range_fit: unknown parameter 'is_rat'. Did you mean 'is_rate'"),
+    ({"names": 3}, "range_fit: names=3 is not allowed; allowed: a parameter name or a list of them"),
+    ({"names": [b"is_rate"]}, "range_fit: b'is_rate' is not a parameter name; allowed: names of"),
     ({"end": "2024-13"}, "range_fit: end: '2024-13' is not a quarter; allowed: text like '2025Q2'"),
     ({"end": "2018Q4"}, "exog.military_expenditure: no defence figure is known by end_history 2018Q4"),
 ])

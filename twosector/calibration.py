@@ -611,8 +611,13 @@ def range_fit(names: str | Sequence[str] | None = None, end: str | pd.Period = D
     table = param_table()
     low, high = (pd.to_numeric(table[side], errors="coerce") for side in ("low", "high"))
     ranged = table.index[np.isfinite(low) & np.isfinite(high)]
+    if names is not None and not isinstance(names, str | Sequence):
+        raise ParameterError(f"range_fit: names={names!r} is not allowed; allowed: a parameter name or a list of them")
     chosen = list(ranged) if names is None else [names] if isinstance(names, str) else list(names)
     for name in chosen:
+        if not isinstance(name, str):
+            raise ParameterError(f"range_fit: {name!r} is not a parameter name; allowed: names of "
+                                 "twosector/parameters.csv, e.g. 'is_rate'")
         if name not in table.index:
             raise ParameterError(f"range_fit: {unknown_name('parameter', str(name), table.index)}")
         if name not in ranged:
