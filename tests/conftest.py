@@ -89,6 +89,17 @@ class SuiteRun:
 
 
 @pytest.fixture(scope="session")
+def exploding() -> dict[str, float]:
+    """Parameters inside their ranges with which ``sudden_shock`` (and the baseline) explode in 2025.
+
+    A nearly perfect anchor (credibility near 1) makes the survey-implied adaptive forecast of 2024 huge, and a small
+    fall of credibility then lifts expectations by hundreds of points (found by a review's uniform draws).
+    """
+    return {"unemployment_natural": 3.84, "is_rate": 0.228, "phillips_ulc": 0.00436, "credibility_max": 0.9996,
+            "credibility_loss": 0.0035, "record_speed": 0.846, "neutral_real_rate": 0.659, "key_rate_floor": 4.24}
+
+
+@pytest.fixture(scope="session")
 def calibration() -> twosector.calibration.Calibration:
     """``twosector.calibrate()`` on the shipped data (about a second)."""
     return twosector.calibrate()

@@ -272,21 +272,17 @@ def test_an_implausible_result_is_an_error_not_a_table(monkeypatch, capsys: pyte
     assert "key_rate" in captured.out and "shown because of --allow-implausible" in captured.err
 
 
-#: parameters inside their ranges with which sudden_shock and the baseline explode (tests/model/test_engine.py)
-EXPLODING = ["--param", "credibility_max=0.9996", "--param", "credibility_loss=0.0035", "--param", "is_rate=0.228",
-             "--param", "neutral_real_rate=0.659", "--param", "key_rate_floor=4.24", "--param", "record_speed=0.846",
-             "--param", "phillips_ulc=0.00436", "--param", "unemployment_natural=3.84"]
-
-
-def test_an_exploding_run_is_one_error_and_shown_on_request(capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_exploding_run_is_one_error_and_shown_on_request(exploding: dict[str, float],
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
     # one line, no traceback, no numpy warning (pytest turns warnings into errors); on request the table shows a
     # level whose baseline reaches zero against the baseline in its own unit instead of %
+    params = [arg for name, value in exploding.items() for arg in ("--param", f"{name}={value}")]
     for name in ("baseline", "sudden_shock"):
-        assert main(["simulate", name, *EXPLODING]) == 2
+        assert main(["simulate", name, *params]) == 2
         captured = capsys.readouterr()
         assert captured.out == "" and captured.err.count("\n") == 1
         assert captured.err.startswith("twosector simulate: error: implausible result, not shown: cpi_inflation")
-    assert main(["simulate", "sudden_shock", *EXPLODING, "--allow-implausible"]) == 0
+    assert main(["simulate", "sudden_shock", *params, "--allow-implausible"]) == 0
     out = capsys.readouterr().out
     assert "vs baseline (index 2021 = 100)" in out and "output_military" in out
 

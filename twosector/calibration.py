@@ -298,6 +298,15 @@ def _at_bound(value: float, low: float, high: float) -> bool:
     return min(value - low, high - value) <= AT_BOUND_SHARE * (high - low)
 
 
+def _targets(end: pd.Period) -> pd.DataFrame:
+    """The calibration targets and priors of ``twosector/targets.csv`` known by the cut-off ``end``."""
+    from twosector.facts import targets as target_table
+
+    tt = target_table()
+    tt = tt[tt["kind"].isin(CALIBRATION_KINDS)]
+    return tt[[_known_by(r, end) for _, r in tt.iterrows()]].reset_index(drop=True)
+
+
 def _known_by(row: pd.Series, end: pd.Period) -> bool:
     """Whether a target is known at the cut-off.
 
@@ -348,7 +357,6 @@ def _problem(
     data: str | os.PathLike | Mapping[str, pd.Series] | None, end: str | pd.Period, exog: pd.DataFrame | None = None,
 ) -> _Problem:
     """Estimate on the data to ``end``, map the estimates, and set up the calibration problem."""
-    from twosector.facts import targets as target_table
     from twosector.params import param_table
 
     table = param_table()
@@ -361,9 +369,7 @@ def _problem(
         params[name] = float(np.clip(value, low, high))
         if params[name] != value:
             clipped[name] = value
-    tt = target_table()
-    tt = tt[tt["kind"].isin(CALIBRATION_KINDS)]
-    tt = tt[[_known_by(r, q) for _, r in tt.iterrows()]].reset_index(drop=True)
+    tt = _targets(q)
     names = list(CALIBRATED)
     lo = np.array([float(table.at[n, "low"]) for n in names])
     hi = np.array([float(table.at[n, "high"]) for n in names])
@@ -605,7 +611,6 @@ def range_fit(names: str | Sequence[str] | None = None, end: str | pd.Period = D
         2021Q4, or after the data's cut-off :data:`~twosector.calendar.DATA_CUTOFF`).
     """
     from twosector.errors import ParameterError, unknown_name
-    from twosector.facts import targets as target_table
     from twosector.params import param_table
 
     table = param_table()
@@ -619,14 +624,12 @@ def range_fit(names: str | Sequence[str] | None = None, end: str | pd.Period = D
             raise ParameterError(f"range_fit: {name!r} is not a parameter name; allowed: names of "
                                  "twosector/parameters.csv, e.g. 'is_rate'")
         if name not in table.index:
-            raise ParameterError(f"range_fit: {unknown_name('parameter', str(name), table.index)}")
+            raise ParameterError(f"range_fit: {unknown_name('parameter', name, table.index)}")
         if name not in ranged:
             raise ParameterError(f"range_fit: parameter {name!r} has an open range; allowed: parameters with a "
                                  "finite low and high (twosector/parameters.csv)")
     q = parse_quarter(end, "range_fit: end")
-    tt = target_table()
-    tt = tt[tt["kind"].isin(CALIBRATION_KINDS)]
-    tt = tt[[_known_by(r, q) for _, r in tt.iterrows()]].reset_index(drop=True)  # the priors always are
+    tt = _targets(q)  # never empty: the literature and stability priors are always known
     values = table["value"].astype(float)
     sim = _TargetSim(values, chosen, tt, q)
     rows = [(name, side, float(table.at[name, side])) for name in chosen for side in ("low", "high")]

@@ -192,21 +192,14 @@ def test_vectorised_draws_equal_one_by_one_runs() -> None:
         assert np.allclose(block.to_numpy(), alone[block.columns].to_numpy(), rtol=1e-10, atol=1e-10)
 
 
-#: parameters inside their ranges with which sudden_shock's paths explode in 2025: a nearly perfect anchor
-#: (credibility near 1) makes the survey-implied adaptive forecast of 2024 huge, and a small fall of credibility
-#: then lifts expectations by hundreds of points (found by a review's uniform draws)
-EXPLODING = {"unemployment_natural": 3.84, "is_rate": 0.228, "phillips_ulc": 0.00436, "credibility_max": 0.9996,
-             "credibility_loss": 0.0035, "record_speed": 0.846, "neutral_real_rate": 0.659, "key_rate_floor": 4.24}
-
-
-def test_a_single_run_that_explodes_is_reported_by_the_guard_not_raised() -> None:
+def test_a_single_run_that_explodes_is_reported_by_the_guard_not_raised(exploding: dict[str, float]) -> None:
     # on Python floats the military output falls to zero and a division raises; the run is repeated on numpy's
     # conventions (inf, NaN), the same numbers a run of several draws gives for it
-    alone = simulate("sudden_shock", EXPLODING)
+    alone = simulate("sudden_shock", exploding)
     rows = twosector.plausibility(alone)
     assert (rows.at[0, "variable"], str(rows.at[0, "quarter"])) == ("cpi_inflation", "2025Q3")
     with np.errstate(all="ignore"):  # numpy warns of the overflow in the loop, as for any exploding draw
-        together = simulate("sudden_shock", pd.DataFrame([EXPLODING, EXPLODING]))
+        together = simulate("sudden_shock", pd.DataFrame([exploding, exploding]))
     first = together.xs(0, axis=1, level="draw")["key_rate"]
     finite = np.isfinite(first.to_numpy())
     assert np.array_equal(finite, np.isfinite(alone["key_rate"].to_numpy()))
