@@ -299,3 +299,31 @@ def test_range_fit_refuses_bad_input_with_one_message(kw, message):
     with pytest.raises(TwosectorError) as err:
         cal_mod.range_fit(**kw)
     assert str(err.value).startswith(message)
+
+
+def test_history_fit_of_the_shipped_values_is_the_calibrations_own_fit(calibration):
+    fit = cal_mod.history_fit()
+    own = calibration.targets.set_index("id")
+    assert fit.shape == (1, len(own)) and list(fit.columns) == list(own.index)
+    np.testing.assert_allclose(fit.iloc[0].to_numpy(), (own["error"] / own["tolerance"]).to_numpy(), atol=1e-6)
+
+
+def test_history_fit_judges_each_parameter_set_of_a_frame_on_its_own():
+    sets = pd.DataFrame({"military_hiring_speed": [param_table().at["military_hiring_speed", "value"], 0.5]},
+                        index=["shipped", "fast"])
+    fit = cal_mod.history_fit(sets)
+    assert list(fit.index) == ["shipped", "fast"] and fit.columns.name == "target"
+    assert fit.abs().max(axis=1)["shipped"] <= cal_mod.RANGE_TOLERANCES  # the calibration fits its targets
+    assert fit.at["fast", "military_hiring_2022_2024"] > 3  # hiring overshoots the 2023-24 data (range_fit's case)
+    np.testing.assert_allclose(fit.loc["shipped"].to_numpy(), cal_mod.history_fit().iloc[0].to_numpy())
+
+
+@pytest.mark.parametrize(("kw", "message"), [
+    ({"params": {"is_rat": 0.1}}, "unknown parameter 'is_rat'. Did you mean 'is_rate'"),
+    ({"params": {"is_rate": 2.0}}, "parameter 'is_rate': value 2.0 is outside its valid range"),
+    ({"end": "2024-13"}, "history_fit: end: '2024-13' is not a quarter; allowed: text like '2025Q2'"),
+])
+def test_history_fit_refuses_bad_input_with_one_message(kw, message):
+    with pytest.raises(TwosectorError) as err:
+        cal_mod.history_fit(**kw)
+    assert str(err.value).startswith(message)

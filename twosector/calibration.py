@@ -34,8 +34,9 @@ from twosector.estimation import Estimates, estimate
 from twosector.files import atomic_write
 from twosector.resources import check_writable
 
-__all__ = ["Calibration", "calibrate", "conditional_fit", "global_search", "range_fit", "ESTIMATED", "CALIBRATED",
-           "CALIBRATION_KINDS", "RANGE_TOLERANCES"]
+__all__ = ["Calibration", "calibrate", "conditional_fit", "global_search", "history_fit", "range_fit", "ESTIMATED",
+           "CALIBRATED",
+           "CALIBRATION_KINDS", "RANGE_TOLERANCES", "HISTORY_CHUNK"]
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ REGULARISATION = 1.0
 #: a parameter range narrowed on the history keeps every calibration target within this many tolerances of its
 #: data at either bound (one parameter at a time, :func:`range_fit`)
 RANGE_TOLERANCES = 3.0
+#: :func:`history_fit` runs this many parameter sets at a time (memory: every output to 2035 for each set)
+HISTORY_CHUNK = 1000
 
 
 @dataclass
@@ -577,6 +580,59 @@ def global_search(
     return out
 
 
+def history_fit(params: Mapping[str, float] | pd.Series | pd.DataFrame | None = None,
+                end: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
+    """How far the history of each parameter set is from the calibration targets.
+
+    The baseline is run over the history with each parameter set (as :func:`twosector.simulate` runs it: the
+    calibration is not re-solved) and every target of ``twosector/targets.csv`` known by ``end`` (the kinds of
+    :data:`CALIBRATION_KINDS`: data targets and the literature and stability priors) is compared with its value
+    in units of its tolerance. :func:`range_fit` applies it to one parameter at a time at each bound; applied to
+    the draws of a Monte Carlo (:func:`twosector.priors.draw`) it says which parameter sets the history rejects
+    jointly.
+
+    Parameters
+    ----------
+    params : mapping, pd.Series, pd.DataFrame or None
+        As for :func:`twosector.simulate`: ``None`` (the shipped values), overrides, or one row per parameter
+        set (columns: parameter names; the others keep their shipped value).
+    end : str or Period, default :data:`~twosector.calendar.DATA_CUTOFF`
+        Cut-off quarter: the targets known by then (the exogenous paths those of that vintage).
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per parameter set (the index of ``params``; ``0`` for a single set), one column per target id
+        (columns named ``target``): ``(model - value) / tolerance``, signed. Shape ``(sets, targets)``. A run
+        whose statistic is not finite (an exploded path) gives ``±1e6 / tolerance``.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown parameter (with a did-you-mean), a non-numeric value or a value outside its range.
+    TwosectorError
+        If ``end`` is not a quarter.
+    DataError, ScenarioError
+        If the history's exogenous paths cannot be built with ``end`` as their last quarter of data (before
+        2021Q4, or after the data's cut-off :data:`~twosector.calendar.DATA_CUTOFF`).
+
+    Examples
+    --------
+    >>> fit = history_fit({"hiring_speed": 0.8})
+    >>> fit.abs().max(axis=1) <= RANGE_TOLERANCES  # doctest: +SKIP
+    """
+    from twosector.params import resolve_params
+
+    table = resolve_params(params)
+    q = parse_quarter(end, "history_fit: end")
+    tt = _targets(q)
+    sim = _TargetSim(table.iloc[0], list(table.columns), tt, q)
+    xs = table.to_numpy(float)
+    res = np.concatenate([sim.residuals(xs[i:i + HISTORY_CHUNK]) for i in range(0, len(xs), HISTORY_CHUNK)])
+    index = table.index if isinstance(params, pd.DataFrame) else pd.RangeIndex(1)
+    return pd.DataFrame(res, index=index, columns=pd.Index(tt["id"].to_numpy(), name="target"))
+
+
 def range_fit(names: str | Sequence[str] | None = None, end: str | pd.Period = DATA_CUTOFF) -> pd.DataFrame:
     """How far the calibration targets move when one parameter sits at a bound of its range.
 
@@ -629,18 +685,16 @@ def range_fit(names: str | Sequence[str] | None = None, end: str | pd.Period = D
             raise ParameterError(f"range_fit: parameter {name!r} has an open range; allowed: parameters with a "
                                  "finite low and high (twosector/parameters.csv)")
     q = parse_quarter(end, "range_fit: end")
-    tt = _targets(q)  # never empty: the literature and stability priors are always known
-    values = table["value"].astype(float)
-    sim = _TargetSim(values, chosen, tt, q)
     rows = [(name, side, float(table.at[name, side])) for name in chosen for side in ("low", "high")]
-    xs = np.repeat(values[chosen].to_numpy()[None, :], len(rows), axis=0)
+    sets = pd.DataFrame(np.repeat(table.loc[chosen, "value"].to_numpy(float)[None, :], len(rows), axis=0),
+                        columns=chosen)
     for i, (name, _, bound) in enumerate(rows):
-        xs[i, chosen.index(name)] = bound
-    res = sim.residuals(xs)
-    worst = np.abs(res).argmax(axis=1)
-    residual = res[np.arange(len(rows)), worst]
+        sets.iat[i, chosen.index(name)] = bound
+    res = history_fit(sets, q)  # never empty: the literature and stability priors are always known
+    worst = res.abs().to_numpy().argmax(axis=1)
+    residual = res.to_numpy()[np.arange(len(rows)), worst]
     return pd.DataFrame(
-        {"value": [r[2] for r in rows], "target": tt["id"].to_numpy()[worst], "residual": residual,
+        {"value": [r[2] for r in rows], "target": res.columns.to_numpy()[worst], "residual": residual,
          "within": np.abs(residual) <= RANGE_TOLERANCES},
         index=pd.MultiIndex.from_tuples([(r[0], r[1]) for r in rows], names=["name", "side"]))
 
