@@ -59,6 +59,21 @@ def test_horizon_can_be_cut_and_extended() -> None:
         twosector.simulate(end="2030Q5")
 
 
+def test_every_built_in_scenario_stays_plausible_to_the_last_quarter() -> None:
+    # the horizon ends where the model still means something: past 2060 the budget's debt compounds and the
+    # paths broke down (NaN from 2099Q3 when the limit was 2100Q4)
+    from twosector.calendar import LAST_QUARTER
+
+    for name in twosector.list_scenarios().index:
+        out = twosector.simulate(name, end=LAST_QUARTER)
+        assert out.index[-1] == LAST_QUARTER and np.isfinite(out.to_numpy(float)).all(), name
+        assert twosector.plausibility(out).empty, name
+    later = str(LAST_QUARTER + 1)
+    with pytest.raises(ScenarioError, match=f"^end: '{later}' is after {LAST_QUARTER}, the last quarter the model "
+                                            f"projects .*; allowed: up to {LAST_QUARTER}$"):
+        twosector.simulate(end=later)
+
+
 def test_custom_exogenous_frame_is_used_and_validated() -> None:
     x = exog.paths(end_history="2023Q4")
     out = twosector.simulate(exog=x)

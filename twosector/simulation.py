@@ -49,7 +49,9 @@ def _horizon(start: str | pd.Period, end: str | pd.Period) -> tuple[pd.Period, p
     if e < max(s, PREWAR_END):
         raise ScenarioError(f"end: {str(e)!r} must be at or after start and {PREWAR_END} (the index base year)")
     if e > LAST_QUARTER:
-        raise ScenarioError(f"end: {str(e)!r} is after {LAST_QUARTER}")
+        raise ScenarioError(f"end: {str(e)!r} is after {LAST_QUARTER}, the last quarter the model projects (its "
+                            "assumptions are held flat and the budget has no debt rule); "
+                            f"allowed: up to {LAST_QUARTER}")
     return s, e
 
 
@@ -215,6 +217,15 @@ def simulate(
     ------
     ScenarioError, ParameterError
         For bad scenarios, levers, quarters, parameters or exogenous frames.
+
+    Notes
+    -----
+    The result is what the model computes, plausible or not: some combinations of parameters inside their
+    ranges make the paths leave the bounds of :data:`twosector.plausible.BOUNDS` or explode (``inf``, ``NaN``;
+    docs/model.md, "Plausibility"). Nothing is raised or warned here; check with
+    :func:`twosector.plausibility` (a single run: the offending variables and quarters) or
+    :func:`twosector.implausible_draws` (a DataFrame of draws). The CLI and the notebooks refuse such a result
+    with one message, and :func:`twosector.montecarlo` leaves such draws out and counts them.
 
     Examples
     --------
