@@ -231,6 +231,9 @@ def test_variable_label_carries_the_catalogue_unit_of_every_variable():
         label = charts.variable_label(name)
         assert label.endswith(f" ({unit})") and label[0].isupper(), name
     assert charts.variable_label("x", unit="") == "X"
+    # the field's abbreviations and the reports' words, not "Usd rub", "Budget balance gdp", "Oil gas revenue"
+    assert [charts.variable_label(v, unit="") for v in ("usd_rub", "budget_balance_gdp", "oil_gas_revenue")] == [
+        "USD/RUB", "Federal budget balance", "Oil and gas revenue"]
 
 
 @pytest.mark.slow

@@ -304,7 +304,7 @@ def test_the_nwf_explanation_names_what_is_true_and_signs_the_draws():
     result = base.assign(output_civilian=1.0, nwf_liquid=1.0, strain_index=0.3, nwf_save=0.1, nwf_draw=0.01)
     text = " ".join(_surprises(result, base, pd.Period("2027Q4")))
     assert "although the strain index is higher" in text and "hurts" not in text
-    assert "savings under the budget rule +1.20 trn RUB" in text
+    assert "savings from budget surpluses +1.20 trn RUB" in text
     assert "larger draws to finance deficits -0.12 trn RUB" in text.replace("−", "-")
     text = " ".join(_surprises(result.assign(output_civilian=-1.0, nwf_draw=-0.01), base, pd.Period("2027Q4")))
     assert "although civilian output is lower" in text and "smaller draws to finance deficits +0.12" in text

@@ -44,6 +44,9 @@ def test_every_lever_is_documented_with_its_range_and_validated_at_its_bounds() 
         row = re.search(rf"^\| `{name}` \|.*\| (\S+)–(\S+) \|", table, re.M)
         assert row, f"{name} is missing from the lever table of docs/scenarios.md"
         assert [float(x.replace("−", "-")) for x in row.groups()] == [spec.low, spec.high], name
+        for option, (_, low, high, _) in spec.options.items():  # each option with its own range
+            line = table[row.start():table.index("\n", row.start())]
+            assert f"`{option}` ({low:g}–{high:g})" in line, f"{name}.{option}"
         for bound in (spec.low, spec.high):
             assert load_scenario({"levers": {name: {"intensity": bound}}}).levers[name].intensity == bound
         with pytest.raises(ScenarioError, match=f"{name}.intensity: .* is outside the allowed range"):

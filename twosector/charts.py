@@ -243,6 +243,10 @@ def scenario_colour(name: str) -> str:
     return _assigned[name]
 
 
+#: words of variable names written as abbreviations in labels
+_ABBREVIATIONS = {"gdp": "GDP", "nwf": "NWF", "cpi": "CPI", "ofz": "OFZ", "usd": "USD", "rub": "RUB"}
+
+
 def variable_label(name: str, unit: str | None = None) -> str:
     """Return a readable axis label with the unit, e.g. ``"Key rate (% per year)"``.
 
@@ -263,7 +267,10 @@ def variable_label(name: str, unit: str | None = None) -> str:
     Nothing of its own.
     """
     unit = unit if unit is not None else variable_units().get(name, "")
-    text = name.replace("_", " ").replace("gdp", "GDP").replace("nwf", "NWF").replace("cpi", "CPI")
+    text = variable_words(name).removeprefix("the ")
+    if text == name.replace("_", " "):  # no label of its own: the name in words, with the field's abbreviations
+        text = " ".join(_ABBREVIATIONS.get(word, word) for word in text.split())
+        text = text.replace("USD RUB", "USD/RUB").replace("oil gas", "oil and gas")
     text = text[:1].upper() + text[1:]
     return f"{text} ({unit})" if unit else text
 

@@ -834,7 +834,7 @@ def _fiscal(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) -> list[
 
     The drivers are the budget's own sums vs baseline from ``PROJECTION_START`` to ``q`` (oil and gas revenue,
     non-oil revenue, spending) and the ruble, which revalues the fund's foreign-currency assets; then the fund's
-    flows they become (savings under the budget rule, draws for deficits, revaluation).
+    flows they become (savings from surpluses, draws for deficits, revaluation).
     """
     d = (result - baseline.reindex(result.index)).loc[q]
     if all(abs(float(d[v])) < limit for v, limit in _FISCAL_MATERIAL.items()):
@@ -852,14 +852,14 @@ def _fiscal(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) -> list[
                        if abs(v) >= _ZERO)
     lines.append(f"What moves the NWF, summed from {PROJECTION_START} to {q} vs baseline: "
                  + (f"{ranked}, and the ruble at {_num(float(d['usd_rub']), 'RUB per USD')} in {q}; " if ranked else "")
-                 + "in the fund (savings under the budget rule are oil and gas revenue above its base price) these "
-                 "become " + ", ".join(_nwf_flows(result, baseline, q)) + ".")
+                 + "in the fund (a share of any budget surplus is saved, the rest repays debt; deficits draw on it) "
+                 "these become " + ", ".join(_nwf_flows(result, baseline, q)) + ".")
     return lines
 
 
 def _nwf_flows(result: pd.DataFrame, baseline: pd.DataFrame, q: pd.Period) -> list[str]:
     """The NWF's flows vs baseline summed from the projection's start to ``q``, largest first, in words."""
-    flows = {"savings under the budget rule": "nwf_save", "draws to finance deficits": "nwf_draw",
+    flows = {"savings from budget surpluses": "nwf_save", "draws to finance deficits": "nwf_draw",
              "revaluation of its foreign-currency assets (a weaker ruble)": "nwf_revaluation",
              "other flows": "nwf_other_flows"}
     window = (result.index >= PROJECTION_START) & (result.index <= q)
