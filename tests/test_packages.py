@@ -12,6 +12,7 @@ from twosector import default_params, list_scenarios, load_scenario
 from twosector.errors import ScenarioError, TwosectorError
 from twosector.packages import (
     PRESSURE_LEVERS,
+    PRESSURE_RTOL,
     effects_per_pressure,
     gradual_vs_sudden,
     pressure,
@@ -157,3 +158,31 @@ def test_gradual_vs_sudden_errors() -> None:
         gradual_vs_sudden(rate=50)
     with pytest.raises(ScenarioError, match="horizons"):
         gradual_vs_sudden(horizons=["2024Q4"])
+
+
+def test_gradual_vs_sudden_refuses_designs_of_different_cumulative_pressure() -> None:
+    # the notebook ranked baseline (no pressure) against sudden_shock (29.18) as if of "the same pressure"
+    with pytest.raises(ScenarioError) as err:
+        gradual_vs_sudden("baseline", "sudden_shock", horizons=["2025Q4"])
+    assert str(err.value) == (
+        "gradual, sudden: the cumulative pressure from 2025Q1 on is 0.00 for 'baseline' and 29.18 for "
+        "'sudden_shock' (% of 2021 GDP x years); allowed: two designs of the same cumulative pressure, within 1% "
+        "(twosector.scale_to_pressure scales a package to a pressure)")
+    total = pressure("sudden_shock", window=("2025Q1", "2050Q4"))
+    within = scale_to_pressure("sudden_shock", total * (1 + PRESSURE_RTOL / 2), window=("2025Q1", "2050Q4"))
+    beyond = scale_to_pressure("sudden_shock", total * (1 + 2 * PRESSURE_RTOL), window=("2025Q1", "2050Q4"))
+    assert list(gradual_vs_sudden("broad_front", within, horizons=["2025Q4"]).index) == ["2025Q4", "discounted"]
+    with pytest.raises(ScenarioError, match=r"is 29\.18 for 'broad_front' and 29\.76 for 'sudden_shock_at_"):
+        gradual_vs_sudden("broad_front", beyond, horizons=["2025Q4"])
+
+
+def test_a_reversed_pressure_window_is_an_error() -> None:
+    with pytest.raises(ScenarioError) as err:
+        pressure("broad_front", window=("2030Q4", "2025Q1"))
+    assert str(err.value) == ("window: ('2030Q4', '2025Q1') starts after it ends; allowed: (start, end) with start at "
+                              "or before end, e.g. ('2025Q1', '2030Q4')")
+    with pytest.raises(ScenarioError, match=r"^window: \('2030Q4', '2025Q1'\) starts after it ends"):
+        scale_to_pressure("broad_front", 10.0, window=("2030Q4", "2025Q1"))
+    with pytest.raises(ScenarioError, match=r"^window: '2025Q1' is not allowed; allowed: two quarters \(start, end\)"):
+        pressure("broad_front", window="2025Q1")
+    assert pressure("broad_front", window=("2025Q1", "2025Q1")) > 0  # one quarter

@@ -35,7 +35,7 @@ from twosector.errors import ScenarioError, TwosectorError
 
 __all__ = [
     "PRESSURE_UNIT", "PRESSURE_LEVERS", "DISCOUNT_RATE", "KEY_OUTPUTS", "pressure_rates", "pressure_path",
-    "pressure", "scale_to_pressure", "effects_per_pressure", "gradual_vs_sudden",
+    "pressure", "scale_to_pressure", "effects_per_pressure", "gradual_vs_sudden", "PRESSURE_RTOL",
 ]
 
 PRESSURE_UNIT = "% of 2021 GDP a year"
@@ -43,10 +43,18 @@ PRESSURE_LEVERS = ("input_sanctions", "secondary_sanctions", "tech_controls", "s
 #: discount rate of :func:`gradual_vs_sudden` (% a year): the social time preference rate of HM Treasury's
 #: Green Book (3.5%), a common public-policy choice; a parameter of the function
 DISCOUNT_RATE = 3.5
-#: outputs compared by :func:`gradual_vs_sudden` and :func:`effects_per_pressure`, with the sign that means
-#: "worse for the civilian economy" (+1: higher is worse)
+#: outputs compared by :func:`gradual_vs_sudden` and :func:`effects_per_pressure`, with the sign that means "worse
+#: for Russia's economy" (+1: higher is worse): lower output (civilian and military alike), income and GDP, higher
+#: strain; for ``output_military`` the worse design is the one that cuts the war economy's output more
 KEY_OUTPUTS: dict[str, int] = {"output_civilian": -1, "real_disposable_income": -1, "strain_index": 1, "gdp": -1,
                                "output_military": -1}
+
+
+#: :func:`gradual_vs_sudden` compares designs of the same cumulative pressure: it refuses two whose pressures from
+#: ``start`` on differ by more than this share of the larger. Intensities copied with three significant digits
+#: (from :func:`scale_to_pressure`'s output into a TOML file) move a package's pressure by under 0.1%; a design
+#: really larger or smaller than the other (a package against the baseline's 0) is far outside it
+PRESSURE_RTOL = 0.01
 
 
 def _params(params: Any) -> pd.Series:
@@ -151,6 +159,18 @@ def pressure_path(scenario: Any, params: Mapping[str, float] | pd.Series | None 
     return out
 
 
+def _window(window: Any) -> tuple[pd.Period, pd.Period]:
+    """The quarters of a pressure window ``(start, end)``, start not after end."""
+    if isinstance(window, (str, bytes)) or not isinstance(window, Sequence) or len(window) != 2:
+        raise ScenarioError(f"window: {window!r} is not allowed; allowed: two quarters (start, end), e.g. "
+                            "('2025Q1', '2030Q4')")
+    start, end = (_quarter(q, f"window[{i}]", ScenarioError) for i, q in enumerate(window))
+    if start > end:
+        raise ScenarioError(f"window: {tuple(str(q) for q in window)!r} starts after it ends; allowed: (start, end) "
+                            f"with start at or before end, e.g. ({str(end)!r}, {str(start)!r})")
+    return start, end
+
+
 def pressure(scenario: Any, params: Mapping[str, float] | pd.Series | None = None,
              window: tuple[str | pd.Period, str | pd.Period] | None = None) -> float:
     """A package's pressure in one number.
@@ -172,8 +192,10 @@ def pressure(scenario: Any, params: Mapping[str, float] | pd.Series | None = Non
 
     Raises
     ------
-    ScenarioError, ParameterError, TwosectorError
-        For a bad scenario, parameters or quarter.
+    ScenarioError
+        For a bad scenario or quarter, or a ``window`` that is not two quarters, the first not after the second.
+    ParameterError, TwosectorError
+        For bad parameters.
 
     Examples
     --------
@@ -186,7 +208,7 @@ def pressure(scenario: Any, params: Mapping[str, float] | pd.Series | None = Non
 
     scn = load_scenario(scenario)
     if window is not None:
-        start, end = (_quarter(q, f"window[{i}]", ScenarioError) for i, q in enumerate(window))
+        start, end = _window(window)
         path = pressure_path(scn, params, max(end, FIRST_LEVER_QUARTER))["total"]
         return float(path.loc[start:end].sum() / 4)
     starts = [lever.start for name, lever in scn.levers.items() if name in PRESSURE_LEVERS]
@@ -296,6 +318,20 @@ def effects_per_pressure(scenarios: Sequence[Any] | Mapping[str, Any], year: int
     return out
 
 
+def _same_pressure(designs: Mapping[str, Any], params: Any, first: pd.Period) -> None:
+    """Refuse designs whose cumulative pressures from ``first`` on differ beyond :data:`PRESSURE_RTOL`."""
+    totals = {role: float(pressure_path(scn, params, LAST_QUARTER)["total"].loc[first:].sum() / 4)
+              for role, scn in designs.items()}
+    low, high = sorted(totals.values())
+    if high - low > PRESSURE_RTOL * high:
+        g, s = designs["gradual"].name, designs["sudden"].name
+        raise ScenarioError(
+            f"gradual, sudden: the cumulative pressure from {first} on is {totals['gradual']:.2f} for {g!r} and "
+            f"{totals['sudden']:.2f} for {s!r} (% of 2021 GDP x years); allowed: two designs of the same "
+            f"cumulative pressure, within {PRESSURE_RTOL:.0%} (twosector.scale_to_pressure scales a package to a "
+            "pressure)")
+
+
 def gradual_vs_sudden(gradual: Any = "broad_front", sudden: Any = "sudden_shock",
                       horizons: Sequence[str | pd.Period] = ("2027Q4", "2030Q4", "2035Q4"),
                       rate: float = DISCOUNT_RATE, variables: Sequence[str] = tuple(KEY_OUTPUTS),
@@ -306,8 +342,10 @@ def gradual_vs_sudden(gradual: Any = "broad_front", sudden: Any = "sudden_shock"
     For each horizon, each design's cumulative difference vs the baseline from ``start`` to the horizon
     (variable's unit x years: quarterly differences summed / 4) and its cumulative pressure over the same
     quarters; the row ``discounted`` sums to the last horizon with weights ``(1 + rate/100)^-(years from
-    start)``. ``worse`` names the design that is worse for the civilian economy on each variable (the sign of
-    :data:`KEY_OUTPUTS`; "equal" within 1e-9).
+    start)``. ``worse`` names the design that does more harm on each variable (the sign of :data:`KEY_OUTPUTS`:
+    lower output, civilian or military, income and GDP, higher strain; "equal" within 1e-9). The two designs must
+    put the same cumulative pressure on the economy from ``start`` on (within :data:`PRESSURE_RTOL`): they may
+    differ only in timing.
 
     Parameters
     ----------
@@ -333,9 +371,14 @@ def gradual_vs_sudden(gradual: Any = "broad_front", sudden: Any = "sudden_shock"
 
     Raises
     ------
-    ScenarioError, ParameterError, TwosectorError
-        For bad scenarios, variables, parameters, quarters or rate.
+    ScenarioError
+        For bad scenarios or quarters, or designs whose cumulative pressures from ``start`` on differ by more
+        than :data:`PRESSURE_RTOL` (the message names both).
+    ParameterError, TwosectorError
+        For bad variables, parameters or rate.
     """
+    from twosector.scenarios import load_scenario
+
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 20:
         raise TwosectorError(f"rate: {rate!r} is not allowed; allowed: a discount rate in [0, 20] (% a year)")
     first = _quarter(start, "start", ScenarioError)
@@ -343,7 +386,8 @@ def gradual_vs_sudden(gradual: Any = "broad_front", sudden: Any = "sudden_shock"
     if not ends or ends[0] < first or ends[-1] > LAST_QUARTER:
         raise ScenarioError(f"horizons: {[str(h) for h in ends]} is not allowed; allowed: quarters from "
                             f"{first} to {LAST_QUARTER}")
-    designs = {"gradual": gradual, "sudden": sudden}
+    designs = {"gradual": load_scenario(gradual), "sudden": load_scenario(sudden)}
+    _same_pressure(designs, params, first)
     diffs = _diffs(designs, variables, params, str(max(ends[-1], DEFAULT_END)))
     years = np.asarray([(q - first).n for q in diffs["gradual"].loc[first:ends[-1]].index]) / 4
     weights = pd.Series((1 + rate / 100) ** -years, index=diffs["gradual"].loc[first:ends[-1]].index)
