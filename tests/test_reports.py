@@ -338,3 +338,14 @@ def test_figures_are_named_as_the_tables_of_the_run(tmp_path, monkeypatch):
     notebook.show(Figure(), "cap 15 + tech_budget", save=True, folder=tmp_path)
     table = reports.write_tables(tmp_path / "results.json", "cap 15 + tech", {"budget": pd.DataFrame({"a": [1]})})
     assert saved == ["cap_15_tech_budget"] and table[0].name == "cap_15_tech_budget.csv"
+
+
+def test_summary_of_runs_without_projected_quarters_is_an_error():
+    # 03_scenario with end 2024Q4 ended in a KeyError traceback from the summary's turning points
+    chosen = twosector.load_scenario("input_sanctions")
+    result, base = (twosector.simulate(s, end="2024Q4") for s in (chosen, "baseline"))
+    with pytest.raises(twosector.TwosectorError) as err:
+        reports.scenario_summary(chosen, result, base, at="2027Q4")
+    assert str(err.value) == ("result: the run ends in 2024Q4, before the projection starts (2025Q1); allowed: runs "
+                              "simulated to 2025Q1 or later (simulate(..., end=...)), whose projected quarters the "
+                              "summary describes")

@@ -29,6 +29,7 @@ import pandas as pd
 
 from twosector.calendar import DATA_CUTOFF, PROJECTION_START
 from twosector.data import data_vintage
+from twosector.errors import TwosectorError
 from twosector.files import (
     atomic_frame,
     atomic_write,
@@ -928,7 +929,8 @@ def scenario_summary(scenario: Any, result: pd.DataFrame, baseline: pd.DataFrame
     Raises
     ------
     TwosectorError
-        If a frame is not a ``simulate()`` result or ``at`` is not a quarter.
+        If a frame is not a ``simulate()`` result, ``at`` is not a quarter, or the runs end before
+        :data:`~twosector.calendar.PROJECTION_START` (nothing projected to describe).
     ParameterError
         For invalid ``params``.
     """
@@ -936,6 +938,10 @@ def scenario_summary(scenario: Any, result: pd.DataFrame, baseline: pd.DataFrame
     from twosector.tables import key_results
 
     q = pd.Period(key_results(result, baseline, at=str(at))["at"], freq="Q")
+    if q < PROJECTION_START:
+        raise TwosectorError(f"result: the run ends in {result.index[-1]}, before the projection starts "
+                             f"({PROJECTION_START}); allowed: runs simulated to {PROJECTION_START} or later "
+                             "(simulate(..., end=...)), whose projected quarters the summary describes")
     values = resolve_params(params).iloc[0].to_dict()
     caveats = [*(_with_values(_LEVER_CAVEATS[name], values) for name in scenario.levers if name in _LEVER_CAVEATS),
                *_CAVEATS]
