@@ -198,3 +198,113 @@ def test_save_figures_without_results_path_fails_in_the_validation_cell(tmp_path
     values = validate_notebook_params({"__annotations__": declared, "save_figures": True, "results_path": path},
                                       injected=[])
     assert values["save_figures"] is True
+
+
+# ------------------------------------------------------------------------ cross-field checks and results_path
+
+PARAMETERS_CELL = ('lever: str = ""  # a lever\nintensity: float = 0.5  # its intensity\nramp: int = 4  # quarters\n'
+                   'end: str = "2030Q4"  # last quarter\ndraws: int = 100  # draws')
+
+
+def scenario_namespace(**given):
+    """globals() of a notebook run by papermill with ``given`` injected after PARAMETERS_CELL."""
+    ns = {"__annotations__": {"lever": str, "intensity": float, "ramp": int, "end": str, "draws": int},
+          "lever": "", "intensity": 0.5, "ramp": 4, "end": "2030Q4", "draws": 100}
+    injected = "# Parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in given.items())
+    ns.update(given, In=["", PARAMETERS_CELL, injected, "import twosector"])
+    return ns
+
+
+NEEDS = {"intensity": "lever", "ramp": "lever"}
+
+
+def test_a_lever_field_given_without_the_lever_is_an_error():
+    with pytest.raises(ParameterError) as err:
+        validate_notebook_params(scenario_namespace(intensity=0.9, ramp=0), needs=NEEDS)
+    assert str(err.value) == (
+        "notebook parameter 'intensity' = 0.9 acts only on the lever named by 'lever', which is empty; allowed: "
+        "give 'lever' too (e.g. -p lever tech_controls), set the scenario's levers with 'levers', or leave "
+        "'intensity' at its default")
+    with pytest.raises(ParameterError, match="^notebook parameter 'ramp' = 0 acts only"):
+        validate_notebook_params(scenario_namespace(ramp=0), needs=NEEDS)
+    # with the lever, at its default (the default run, a grid repeating it) or run by hand: no error
+    validate_notebook_params(scenario_namespace(lever="tech_controls", intensity=0.9), needs=NEEDS)
+    validate_notebook_params(scenario_namespace(intensity=0.5, ramp=4), needs=NEEDS)
+    validate_notebook_params(scenario_namespace(end="2027Q4"), needs=NEEDS)
+    by_hand = scenario_namespace(intensity=0.9)
+    by_hand["In"] = ["", PARAMETERS_CELL.replace("0.5", "0.9")]
+    validate_notebook_params(by_hand, needs=NEEDS)
+
+
+def test_end_and_key_quarter_must_be_projected_quarters():
+    with pytest.raises(ParameterError) as err:
+        validate_notebook_params(namespace(end="2024Q4"), projection=["end"])
+    assert str(err.value) == ("notebook parameter 'end' = '2024Q4' is not a projected quarter; allowed: 2025Q1 "
+                              "(the first quarter after the data) to 2050Q4")
+    with pytest.raises(ParameterError, match="^notebook parameter 'end': '2030' is a year"):
+        validate_notebook_params(namespace(end="2030"), projection=["end"])
+    assert validate_notebook_params(namespace(end="2025Q1"), projection=["end"])["end"] == "2025Q1"
+
+
+def test_a_monte_carlo_end_is_at_most_the_ensemble_end():
+    with pytest.raises(ParameterError) as err:
+        validate_notebook_params(namespace(end="2040Q4", draws=10), ensemble={"end": "draws"})
+    assert str(err.value) == (
+        "notebook parameter 'end' = '2040Q4' is after 2035Q4, the last quarter a Monte Carlo may reach (the end of "
+        "the calibration's stability window); allowed with 'draws' = 10: 2025Q1 to 2035Q4, or 'draws' = 0 for no "
+        "Monte Carlo")
+    validate_notebook_params(namespace(end="2040Q4", draws=0), ensemble={"end": "draws"})
+    validate_notebook_params(namespace(end="2035Q4", draws=10), ensemble={"end": "draws"})
+
+
+def test_a_list_of_cutoffs_must_hold_quarters():
+    ns = {"__annotations__": {"cutoffs": list}, "cutoffs": []}
+    with pytest.raises(ParameterError) as err:
+        validate_notebook_params(ns, quarter_lists=["cutoffs"])
+    assert str(err.value) == ("notebook parameter 'cutoffs' = [] is not allowed; allowed: a list of one or more "
+                              "quarters such as ['2023Q4']")
+    with pytest.raises(ParameterError, match=r"^notebook parameter 'cutoffs'\[1\]: '2023' is a year"):
+        validate_notebook_params(dict(ns, cutoffs=["2022Q4", "2023"]), quarter_lists=["cutoffs"])
+    validate_notebook_params(dict(ns, cutoffs=["2023Q4"]), quarter_lists=["cutoffs"])
+
+
+def results_namespace(path, force=False):
+    return {"__annotations__": {"results_path": str, "force": bool}, "results_path": str(path), "force": force}
+
+
+def test_results_path_never_replaces_a_file_no_notebook_wrote(tmp_path):
+    from twosector.reports import write_results
+
+    for name, text in (("notes.txt", "my notes\n"), ("precious.json", '{"a": 1}\n')):
+        mine = tmp_path / name
+        mine.write_text(text)
+        with pytest.raises(ParameterError) as err:
+            validate_notebook_params(results_namespace(mine))
+        assert str(err.value) == (
+            f"notebook parameter 'results_path' = {str(mine)!r} already exists and is not a notebook's results JSON; "
+            "allowed: a new file or one a notebook wrote. Give another results_path, or force=True (papermill: "
+            "-p force True) to replace it")
+        assert mine.read_text() == text
+        validate_notebook_params(results_namespace(mine, force=True))  # asked to replace it
+    ours = tmp_path / "results.json"
+    validate_notebook_params(results_namespace(ours))  # new
+    write_results(ours, scenario="broad_front", key={"at": "2027Q4"})
+    validate_notebook_params(results_namespace(ours))  # a notebook's results: a re-run replaces them
+    with pytest.raises(TwosectorError) as err:
+        validate_notebook_params(results_namespace(tmp_path))
+    assert str(err.value) == f"notebook parameter 'results_path' = {str(tmp_path)!r} is a folder; give a file name"
+
+
+def test_a_lever_is_set_in_one_place():
+    from twosector.notebook import scenario_from_params
+
+    with pytest.raises(ParameterError) as err:
+        scenario_from_params("baseline", lever="oil_price_cap", intensity=5.0,
+                             levers={"oil_price_cap": {"intensity": 20.0}})
+    assert str(err.value) == (
+        "notebook parameters 'lever' = 'oil_price_cap' and 'levers' = {'oil_price_cap': {'intensity': 20.0}} both "
+        "set lever 'oil_price_cap'; allowed: each lever in one place: either 'lever' with 'intensity', 'start', "
+        "'ramp' and 'lever_end', or its fields in 'levers' (then leave 'lever' empty)")
+    both = scenario_from_params("baseline", lever="tech_controls", intensity=0.9,
+                                levers={"oil_price_cap": {"intensity": 20.0}})
+    assert both.levers["tech_controls"].intensity == 0.9 and both.levers["oil_price_cap"].intensity == 20.0

@@ -26,6 +26,13 @@ that starts with the comment ``# Parameters``. :func:`validate_notebook_params` 
 so a name that was given but not declared is an error with a did-you-mean, whatever else the notebook
 namespace contains (imports, later results when re-running cells in JupyterLab). The names papermill injects
 itself (``PAPERMILL_INPUT_PATH``, ``PAPERMILL_OUTPUT_PATH``: :data:`PAPERMILL_RESERVED`) are not parameters.
+A parameter counts as *given* when it was injected with a value other than its default in the parameters cell
+(that cell's source is in ``In`` too, just before the injected one): only given parameters are checked for
+acting with another one (``needs``), so a default run never trips over them.
+
+The ``results_path`` file is protected as the command line's ``--out`` is (:func:`twosector.files.check_output_file`):
+a folder or a file that is not a regular file is refused, and an existing file is replaced only if a notebook wrote
+it (twosector's results JSON, :func:`twosector.reports.write_results`) or the notebook's ``force`` parameter is true.
 """
 
 from __future__ import annotations
@@ -42,9 +49,9 @@ from typing import Any
 
 import pandas as pd
 
-from twosector.calendar import parse_quarter
+from twosector.calendar import ENSEMBLE_END, LAST_QUARTER, PROJECTION_START, parse_quarter
 from twosector.errors import ParameterError, TwosectorError, did_you_mean
-from twosector.files import atomic_write, check_can_write
+from twosector.files import atomic_write, check_can_write, check_output_file
 from twosector.resources import notebook_folder
 
 __all__ = ["setup_notebook", "validate_notebook_params", "injected_names", "scenario_from_params", "show",
@@ -125,6 +132,106 @@ def injected_names(history: Iterable[str]) -> list[str] | None:
     return None
 
 
+def _cell_defaults(history: list[Any]) -> dict[str, Any] | None:
+    """The literals of the parameters cell run before papermill's injected cell (``None``: no injected cell)."""
+    injected = [i for i, source in enumerate(history)
+                if isinstance(source, str) and source.lstrip().startswith(_PAPERMILL_HEADER)]
+    if not injected:
+        return None
+    for source in reversed(history[:injected[-1]]):
+        try:
+            body = ast.parse(source).body if isinstance(source, str) else []
+        except SyntaxError:
+            continue
+        cells = [node for node in body if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)]
+        if body and len(cells) == len(body):
+            defaults = {}
+            for node in cells:
+                name = typing.cast(ast.Name, node.target).id
+                try:
+                    defaults[name] = ast.literal_eval(node.value) if node.value is not None else None
+                except ValueError:  # not a literal: no default to compare with
+                    continue
+            return defaults
+    return {}
+
+
+def _given(namespace: Mapping[str, Any], injected: Iterable[str] | None) -> set[str]:
+    """The parameters given with a value other than the parameters cell's default (none when run by hand)."""
+    if injected is None:
+        return set()
+    history = namespace.get("In")
+    defaults = (_cell_defaults(history) if isinstance(history, list) else None) or {}
+    missing = object()
+    return {name for name in injected if name in namespace and namespace[name] != defaults.get(name, missing)}
+
+
+def _written_by_twosector(path: Path) -> bool:
+    """Whether ``path`` holds a notebook's results JSON (:func:`twosector.reports.write_results`)."""
+    try:
+        if path.stat().st_size > _RESULTS_MAX_BYTES:
+            return False
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(found, dict) and _RESULTS_KEYS <= set(found)
+
+
+#: the fields every results JSON of :func:`twosector.reports.write_results` has: a file with them is a notebook's
+#: results, which a re-run replaces
+_RESULTS_KEYS = frozenset({"key_results", "parameters", "twosector_version", "data_vintage"})
+#: a notebook's results JSON is a few kB; a file far larger is not one (and is not read to find out)
+_RESULTS_MAX_BYTES = 10_000_000
+
+
+def _check_results_path(path: str, force: bool) -> None:
+    """Refuse a ``results_path`` that would replace a file twosector did not write (unless ``force``)."""
+    target = Path(path)
+    if target.is_file() and not force and not _written_by_twosector(target):
+        raise ParameterError(
+            f"notebook parameter 'results_path' = {path!r} already exists and is not a notebook's results JSON; "
+            "allowed: a new file or one a notebook wrote. Give another results_path, or force=True "
+            "(papermill: -p force True) to replace it")
+    check_output_file(target, "notebook parameter 'results_path' =", force=True)  # a folder, a device, unwritable
+
+
+def _check_quarter_lists(values: Mapping[str, Any], names: Iterable[str]) -> None:
+    for name in names:
+        value = values[name]
+        if not isinstance(value, list) or not value:
+            raise ParameterError(f"notebook parameter {name!r} = {value!r} is not allowed; allowed: a list of one or "
+                                 "more quarters such as ['2023Q4']")
+        for i, q in enumerate(value):
+            parse_quarter(q, f"notebook parameter {name!r}[{i}]", ParameterError)
+
+
+def _check_projection(values: Mapping[str, Any], names: Iterable[str]) -> None:
+    for name in names:
+        q = parse_quarter(values[name], f"notebook parameter {name!r}", ParameterError)
+        if not PROJECTION_START <= q <= LAST_QUARTER:
+            raise ParameterError(
+                f"notebook parameter {name!r} = {values[name]!r} is not a projected quarter; allowed: "
+                f"{PROJECTION_START} (the first quarter after the data) to {LAST_QUARTER}")
+
+
+def _check_ensemble(values: Mapping[str, Any], ensemble: Mapping[str, str]) -> None:
+    for name, draws in ensemble.items():
+        if values[draws] > 0 and parse_quarter(values[name], name, ParameterError) > ENSEMBLE_END:
+            raise ParameterError(
+                f"notebook parameter {name!r} = {values[name]!r} is after {ENSEMBLE_END}, the last quarter a Monte "
+                f"Carlo may reach (the end of the calibration's stability window); allowed with {draws!r} = "
+                f"{values[draws]!r}: {PROJECTION_START} to {ENSEMBLE_END}, or {draws!r} = 0 for no Monte Carlo")
+
+
+def _check_needs(values: Mapping[str, Any], given: set[str], needs: Mapping[str, str]) -> None:
+    for name, partner in needs.items():
+        if name in given and not values[partner]:
+            raise ParameterError(
+                f"notebook parameter {name!r} = {values[name]!r} acts only on the lever named by {partner!r}, "
+                f"which is empty; allowed: give {partner!r} too (e.g. -p {partner} tech_controls), set the "
+                f"scenario's levers with 'levers', or leave {name!r} at its default")
+
+
 def _type_name(kind: Any) -> str:
     return getattr(kind, "__name__", None) or str(kind).replace("typing.", "")
 
@@ -163,6 +270,10 @@ def validate_notebook_params(
     ranges: Mapping[str, tuple[float | None, float | None]] | None = None,
     choices: Mapping[str, Collection[Any]] | None = None,
     quarters: Iterable[str] = (),
+    quarter_lists: Iterable[str] = (),
+    projection: Iterable[str] = (),
+    ensemble: Mapping[str, str] | None = None,
+    needs: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Check a notebook's parameters: no unknown names, the declared types, ranges, choices and quarters.
 
@@ -180,6 +291,17 @@ def validate_notebook_params(
         The allowed values of a parameter.
     quarters : iterable of str
         Parameters that must be a quarter such as ``"2027Q4"`` (an empty string is allowed and means "none").
+    quarter_lists : iterable of str
+        List parameters that must hold one or more quarters (e.g. a backtest's cut-offs).
+    projection : iterable of str
+        Quarter parameters that must be projected quarters, :data:`~twosector.calendar.PROJECTION_START` to
+        :data:`~twosector.calendar.LAST_QUARTER` (a run's ``end``, a key quarter).
+    ensemble : mapping of str to str, optional
+        Quarter parameter -> the parameter of its Monte Carlo draws: when the draws are above 0 the quarter may
+        be at most :data:`~twosector.calendar.ENSEMBLE_END`.
+    needs : mapping of str to str, optional
+        Parameter -> the parameter it acts with: given (see the module docstring) while that one is empty is an
+        error (a lever's ``intensity`` without ``lever``).
 
     Returns
     -------
@@ -190,8 +312,13 @@ def validate_notebook_params(
     ------
     ParameterError
         Naming the first unknown parameter (with a did-you-mean and the valid names), or the parameter with a
-        wrong type, an out-of-range value, a value not among its choices, or a malformed quarter; or
-        ``save_figures`` true without a ``results_path`` (the figures go beside it).
+        wrong type, an out-of-range value, a value not among its choices, a malformed quarter or one outside
+        ``projection`` or ``ensemble``, a ``needs`` parameter given without its partner; or ``save_figures`` true
+        without a ``results_path`` (the figures go beside it); or a ``results_path`` that is an existing file a
+        notebook did not write (unless the notebook's ``force`` parameter is true).
+    TwosectorError
+        For a ``results_path`` that is a folder, lies below a file or cannot be written
+        (:func:`twosector.files.check_output_file`).
     """
     declared = dict(namespace.get("__annotations__") or {})
     if not declared:
@@ -242,10 +369,16 @@ def validate_notebook_params(
         if value == "":
             continue
         parse_quarter(value, f"notebook parameter {name!r}", ParameterError)
+    _check_quarter_lists(values, quarter_lists)
+    _check_projection(values, projection)
+    _check_ensemble(values, ensemble or {})
+    _check_needs(values, _given(namespace, injected), needs or {})
     results = values.get("results_path")
     _RUN["folder"] = Path(results).parent if isinstance(results, str) and results else None
     if values.get("save_figures") is True and _RUN["folder"] is None:
         raise ParameterError(_NO_RUN_FOLDER.format(given="notebook parameter 'save_figures' = True"))
+    if isinstance(results, str) and results:
+        _check_results_path(results, values.get("force") is True)
     return values
 
 
@@ -293,10 +426,17 @@ def scenario_from_params(
     ScenarioError
         For an unknown scenario, lever or field, a value out of range or a bad quarter (see
         :func:`twosector.load_scenario`).
+    ParameterError
+        If ``lever`` also appears in ``levers``: one lever is set in one place.
     """
     from twosector.scenarios import load_scenario
 
     overrides: dict[str, Any] = {k: dict(v) if isinstance(v, Mapping) else v for k, v in (levers or {}).items()}
+    if lever and lever in overrides:
+        raise ParameterError(
+            f"notebook parameters 'lever' = {lever!r} and 'levers' = {dict(levers or {})!r} both set lever "
+            f"{lever!r}; allowed: each lever in one place: either 'lever' with 'intensity', 'start', 'ramp' and "
+            f"'lever_end', or its fields in 'levers' (then leave 'lever' empty)")
     if lever:
         fields: dict[str, Any] = {}
         if intensity is not None:

@@ -52,7 +52,7 @@ def test_stored_without_outputs_and_with_the_standard_first_cells(name):
     assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
     assert "validate_notebook_params(globals()" in code[1].source
     params = declared(nb)
-    assert "save_figures" in params and "results_path" in params
+    assert {"save_figures", "results_path", "force"} <= set(params)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -155,3 +155,25 @@ def test_unknown_parameter_fails_with_a_clear_message(tmp_path):
     assert "unknown notebook parameter 'scenaro'. Did you mean 'scenario'?" in err.value.evalue
     # the cell shows that one line, not a traceback through the package (setup_notebook's error display)
     assert err.value.traceback == [f"ParameterError: {err.value.evalue}"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "parameters", "message"), [
+    ("00_quickstart", {}, "notebook parameter 'results_path' = '{results}' already exists and is not a notebook's"),
+    ("03_scenario", {"end": "2024Q4", "draws": 0}, "notebook parameter 'end' = '2024Q4' is not a projected quarter"),
+    ("03_scenario", {"scenario": "tech_controls", "intensity": 0.9, "ramp": 0, "draws": 0},
+     "notebook parameter 'intensity' = 0.9 acts only on the lever named by 'lever', which is empty"),
+    ("07_compare", {"end": "2024Q4"}, "notebook parameter 'end' = '2024Q4' is not a projected quarter"),
+    ("02_calibration", {"cutoffs": []}, "notebook parameter 'cutoffs' = [] is not allowed"),
+])
+def test_the_validation_cell_stops_bad_parameters_with_one_message(tmp_path, name, parameters, message):
+    results = tmp_path / "results.json"
+    if name == "00_quickstart":  # a file of the user's where the results would go
+        results.write_text('{"mine": 1}\n')
+    with pytest.raises(PapermillExecutionError) as err:
+        execute(tmp_path, name, **parameters)
+    assert err.value.exec_count == 3  # the validation cell (after the injected one), before any work
+    assert err.value.evalue.startswith(message.format(results=results))
+    assert err.value.traceback == [f"{err.value.ename}: {err.value.evalue}"]
+    if name == "00_quickstart":
+        assert results.read_text() == '{"mine": 1}\n'
