@@ -300,8 +300,8 @@ def validate_notebook_params(
         Quarter parameter -> the parameter of its Monte Carlo draws: when the draws are above 0 the quarter may
         be at most :data:`~twosector.calendar.ENSEMBLE_END`.
     needs : mapping of str to str, optional
-        Parameter -> the parameter it acts with: given (see the module docstring) while that one is empty is an
-        error (a lever's ``intensity`` without ``lever``).
+        A lever's field -> the parameter naming the lever it acts on: the field given (see the module docstring)
+        while that one is empty is an error (``03_scenario``'s ``intensity`` without ``lever``).
 
     Returns
     -------
