@@ -253,6 +253,9 @@ def test_a_monte_carlo_end_is_at_most_the_ensemble_end():
         "notebook parameter 'end' = '2040Q4' is after 2035Q4, the last quarter a Monte Carlo may reach (the end of "
         "the calibration's stability window); allowed with 'draws' = 10: 2025Q1 to 2035Q4, or 'draws' = 0 for no "
         "Monte Carlo")
+    with pytest.raises(ParameterError, match=r"allowed with 'draws' = 10: 2025Q1 to 2035Q4$"):  # 06: no draws 0
+        validate_notebook_params(namespace(end="2040Q4", draws=10), ensemble={"end": "draws"},
+                                 ranges={"draws": (1, 100)})
     validate_notebook_params(namespace(end="2040Q4", draws=0), ensemble={"end": "draws"})
     validate_notebook_params(namespace(end="2035Q4", draws=10), ensemble={"end": "draws"})
 

@@ -214,13 +214,16 @@ def _check_projection(values: Mapping[str, Any], names: Iterable[str]) -> None:
                 f"{PROJECTION_START} (the first quarter after the data) to {LAST_QUARTER}")
 
 
-def _check_ensemble(values: Mapping[str, Any], ensemble: Mapping[str, str]) -> None:
+def _check_ensemble(values: Mapping[str, Any], ensemble: Mapping[str, str],
+                    ranges: Mapping[str, tuple[float | None, float | None]]) -> None:
     for name, draws in ensemble.items():
         if values[draws] > 0 and parse_quarter(values[name], name, ParameterError) > ENSEMBLE_END:
+            low = ranges.get(draws, (None, None))[0]
+            off = f", or {draws!r} = 0 for no Monte Carlo" if low is None or low <= 0 else ""
             raise ParameterError(
                 f"notebook parameter {name!r} = {values[name]!r} is after {ENSEMBLE_END}, the last quarter a Monte "
                 f"Carlo may reach (the end of the calibration's stability window); allowed with {draws!r} = "
-                f"{values[draws]!r}: {PROJECTION_START} to {ENSEMBLE_END}, or {draws!r} = 0 for no Monte Carlo")
+                f"{values[draws]!r}: {PROJECTION_START} to {ENSEMBLE_END}{off}")
 
 
 def _check_needs(values: Mapping[str, Any], given: set[str], needs: Mapping[str, str]) -> None:
@@ -371,7 +374,7 @@ def validate_notebook_params(
         parse_quarter(value, f"notebook parameter {name!r}", ParameterError)
     _check_quarter_lists(values, quarter_lists)
     _check_projection(values, projection)
-    _check_ensemble(values, ensemble or {})
+    _check_ensemble(values, ensemble or {}, ranges or {})
     _check_needs(values, _given(namespace, injected), needs or {})
     results = values.get("results_path")
     _RUN["folder"] = Path(results).parent if isinstance(results, str) and results else None
