@@ -552,12 +552,16 @@ def test_index_and_a_self_contained_report_copied_alone_render_their_charts(tmp_
 FAKE_WORKER = textwrap.dedent("""
     import json, os, subprocess, sys, time
     from pathlib import Path
+    from twosector.files import staged
     spec = json.loads(Path(sys.argv[1]).read_text())
     run_dir = Path(spec["run_dir"])
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
-    time.sleep(float(os.environ.get("FAKE_SLEEP", "0")))
-    child.kill()
-    for name in ("notebook.ipynb", "report.html", "results.json"):
+    with staged(run_dir / "notebook.ipynb") as partial:  # as papermill saves the notebook while it runs
+        partial.write_text("partial")
+        time.sleep(float(os.environ.get("FAKE_SLEEP", "0")))
+        child.kill()
+        partial.write_text(json.dumps({"file": "notebook.ipynb", "run": spec["run_id"], "at": time.time()}))
+    for name in ("report.html", "results.json"):
         (run_dir / name).write_text(json.dumps({"file": name, "run": spec["run_id"], "at": time.time()}))
     (run_dir / ".record.json").write_text(json.dumps({"status": "ok", "cell": None, "error": "", "message": "",
                                                       "attempts": 1, "duration": 0.0}))
@@ -620,6 +624,11 @@ def wait_for(condition, seconds: float = 90, what: str = "") -> None:
         time.sleep(0.1)
 
 
+def temporary_files(out: Path) -> list[str]:
+    """The temporary files of atomic writes (``.notebook.ipynb.tmp-*.ipynb``) anywhere in ``out``."""
+    return sorted(str(p.relative_to(out)) for p in out.rglob(".*.tmp-*"))
+
+
 def records(out: Path) -> dict:
     try:
         return json.loads((out / "status.json").read_text())["runs"]
@@ -641,6 +650,32 @@ def test_resume_reruns_a_run_whose_outputs_do_not_match_its_record(fake_grid, tm
     ]
     assert (out / "runs" / "a" / "results.json").is_file()
     assert records(out)["b"]["outputs"] == batch._outputs(out / "runs" / "b")
+
+
+def test_a_copy_of_a_batch_folder_is_replaced_by_a_report_with_force_but_never_a_file_of_yours(
+        fake_grid, tmp_path, monkeypatch, capsys):
+    from twosector.cli import main
+    from twosector.files import _foreign, replace_dir
+
+    out = tmp_path / "out"
+    run_batch(fake_grid, out=out, progress=False)
+    assert (out / "results.parquet").is_file() and _foreign(out) == []  # all the batch writes is its own
+    (out / ".index.html.tmp-abcd1234.html").write_text("<")  # left by a batch killed while writing index.html
+    copy = tmp_path / "oc"
+    shutil.copytree(out, copy)  # cp -a output /tmp/oc
+
+    def reached(*args, **kwargs):
+        raise TwosectorError("the folder was accepted")
+
+    monkeypatch.setattr("twosector.calibration.calibrate", reached)  # the work starts after the folder is checked
+    assert main(["calibrate", "--out", str(copy), "--force"]) == 2
+    assert capsys.readouterr().err == "twosector calibrate: error: the folder was accepted\n"
+    replace_dir(copy, lambda folder: (folder / "index.html").write_text("report"))  # what calibrate then does
+    assert [p.name for p in copy.iterdir()] == ["index.html"]
+    (out / "results.parquet.bak").write_text("mine")  # a file the batch did not write: never deleted
+    assert main(["calibrate", "--out", str(out), "--force"]) == 2
+    assert "holds 'results.parquet.bak' that twosector did not write" in capsys.readouterr().err
+    assert (out / "results.parquet.bak").read_text() == "mine"
 
 
 def test_sigkill_during_force_leaves_no_ok_record_for_removed_outputs(fake_grid, tmp_path):
@@ -678,6 +713,7 @@ def test_sigterm_and_sighup_stop_the_batch_like_ctrl_c(fake_grid, tmp_path, sign
     stopped = records(out)
     assert {r["status"] for r in stopped.values()} == {"failed"}
     assert {r["message"] for r in stopped.values()} == {f"the batch was stopped ({name}) while this run ran"}
+    assert temporary_files(out) == []  # the killed workers' partial notebooks (5 MB each in a real batch)
     table = run_batch(fake_grid, out=out, progress=False)  # the lock is free: the stopped runs are redone
     assert table.set_index("run_id").loc[list(stopped), "action"].eq("ran").all()
 
@@ -717,6 +753,17 @@ def test_the_workers_of_a_batch_killed_by_sigkill_end_with_it(fake_grid, tmp_pat
     proc.communicate()
     wait_for(lambda: not processes_in(out), seconds=10, what=f"the workers and their children {workers} to end")
     assert {r["status"] for r in records(out).values()} == {"running"}  # and are redone by the next batch
+    left = temporary_files(out)
+    assert sorted(Path(p).parent.name for p in left) == sorted(records(out))  # a partial notebook per killed run
+    run_a = out / "runs" / "a"
+    mine = [run_a / "notes.txt", run_a / ".notes.txt.tmp-x.txt", out / ".mine.txt.tmp-abcd1234.txt"]
+    for path in mine:  # files that are not temporary files of an atomic write: never removed
+        path.write_text("mine")
+    (out / ".status.json.tmp-abcd_123.json").write_text("{")  # of the killed batch's own status.json
+    table = run_batch(fake_grid, out=out, progress=False)
+    assert (table["status"] == "ok").all()
+    assert temporary_files(out) == sorted(str(p.relative_to(out)) for p in mine[1:])  # only the files of yours
+    assert all(path.read_text() == "mine" for path in mine)
 
 
 def test_second_batch_into_the_same_folder_is_refused_and_no_record_is_lost(fake_grid, tmp_path, capsys):

@@ -16,8 +16,10 @@ from twosector.files import (
     mark_output,
     output_kind,
     read_config,
+    remove_staged,
     replace_dir,
     staged,
+    staged_target,
 )
 
 
@@ -307,6 +309,50 @@ def test_only_an_empty_folder_or_one_of_the_same_kind_is_an_output_folder(tmp_pa
         check_output_dir(tmp_path / "data.csv", "batch", "--out")
     with pytest.raises(TwosectorError, match="is a file, not a folder"):
         check_output_dir(tmp_path / "data.csv" / "sub", "batch", "--out")
+
+
+@pytest.mark.parametrize("name", ["notebook.ipynb", ".twosector-output", "run.log", "results.tar.gz", "x.tmp-y.csv"])
+def test_the_temporary_file_of_a_write_killed_midway_is_known_by_its_name(tmp_path, name):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    # a process killed inside staged (as the batch kills a worker) leaves its temporary file behind
+    code = ("import sys, time; from twosector.files import staged\n"
+            "with staged(sys.argv[1]) as tmp:\n"
+            "    tmp.write_text('partial'); print(tmp.name, flush=True); time.sleep(60)")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / name)], stdout=subprocess.PIPE, text=True)
+    left = proc.stdout.readline().strip()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate()
+    assert [p.name for p in tmp_path.iterdir()] == [left]
+    assert staged_target(left) == name
+    assert remove_staged(tmp_path) == [tmp_path / left] and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["notebook.ipynb", ".notebook.ipynb", ".notebook.ipynb.tmp-abc.ipynb",
+                                  ".notebook.ipynb.tmp-abcd1234.html", "notebook.ipynb.tmp-abcd1234.ipynb",
+                                  ".notebook.ipynb.tmp-ABCD1234.ipynb"])
+def test_a_name_that_staged_does_not_give_is_not_a_temporary_file(tmp_path, name):
+    assert staged_target(name) is None
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / name).write_text("mine")
+    assert remove_staged(tmp_path) == [] and (tmp_path / "sub" / name).read_text() == "mine"
+
+
+def test_only_the_temporary_files_of_a_kind_s_own_files_are_removed_at_its_top(tmp_path):
+    from twosector.files import OWN_FILES
+
+    kind = "twosector batch output"
+    assert "results.parquet" in OWN_FILES[kind]
+    own = [".status.json.tmp-abcd1234.json", ".results.parquet.tmp-abcd1234.parquet", f".{MARKER}.tmp-abcd1234"]
+    other = [".notes.txt.tmp-abcd1234.txt", "runs/.notebook.ipynb.tmp-abcd1234.ipynb"]
+    (tmp_path / "runs").mkdir()
+    for name in own + other:
+        (tmp_path / name).write_text("x")
+    assert sorted(p.name for p in remove_staged(tmp_path, kind)) == sorted(own)
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.*")) == sorted(other)
 
 
 def test_an_existing_file_is_an_output_file_only_with_force(tmp_path):

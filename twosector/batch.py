@@ -15,9 +15,10 @@ touched, then, once its outputs are in place, its status, failing cell, error an
 output. A re-run skips runs that completed with the same notebook and parameters and whose outputs still match
 their record, unless ``force``. At the end it writes ``OUT/index.html`` and ``OUT/results.csv`` (see
 :mod:`twosector.reports`). While it runs, the batch holds a lock on ``OUT`` (a second batch is refused), and
-SIGTERM and SIGHUP stop it like Ctrl-C: its workers and their kernels are killed. A batch killed by SIGKILL
-cannot do that; its workers end by themselves (:func:`twosector.processes.exit_with_parent`). The grid format
-is documented in ``docs/batch.md``.
+SIGTERM and SIGHUP stop it like Ctrl-C: its workers and their kernels are killed, and the temporary files they
+were writing removed. A batch killed by SIGKILL cannot do that; its workers end by themselves
+(:func:`twosector.processes.exit_with_parent`) and the next batch into the folder removes their temporary files.
+The grid format is documented in ``docs/batch.md``.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from twosector.files import (
     mark_output,
     output_kind,
     read_config,
+    remove_staged,
     staged,
 )
 from twosector.resources import child_environment, notebook_folder
@@ -857,6 +859,7 @@ def _run_locked(runs: Sequence[Run], out: Path, workers: int, force: bool, timeo
     """:func:`run_batch` once the output folder is checked and locked."""
     from twosector.reports import write_plotlyjs
 
+    _remove_temporary(out)  # left by a batch or worker that was killed while writing
     records = _Status(out)
     status = records.runs
     todo = [r for r in runs if force or not _is_done(r, status.get(r.run_id), out, self_contained)]
@@ -888,6 +891,7 @@ def _run_locked(runs: Sequence[Run], out: Path, workers: int, force: bool, timeo
             _stop_all()  # finished runs are already in status.json; a re-run resumes from there
             pool.shutdown(wait=True, cancel_futures=True)
             records.stopped(str(exc) or "Ctrl-C")
+            _remove_temporary(out)  # of the workers just killed (a kernel that outlives its worker: the next batch)
             raise
         finally:
             pool.shutdown(wait=True)
@@ -897,6 +901,17 @@ def _run_locked(runs: Sequence[Run], out: Path, workers: int, force: bool, timeo
     table = _status_table(runs, status, actions, out)
     write_batch_index(out, runs, status, self_contained)
     return table
+
+
+def _remove_temporary(out: Path) -> None:
+    """Remove the temporary files of atomic writes that killed processes left in the batch folder ``out``.
+
+    Everything below ``runs/`` (a worker killed with its kernel leaves ``.notebook.ipynb.tmp-*.ipynb``, about 5 MB
+    each), and the temporary files of the batch's own files at the top (``.status.json.tmp-*.json``); nothing
+    else. Called with the batch lock held and no worker running.
+    """
+    remove_staged(out / RUNS_DIR)
+    remove_staged(out, BATCH_KIND)
 
 
 #: Longest wait of the batch's main thread: a stop signal that the system delivered to another thread is

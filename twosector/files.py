@@ -42,6 +42,7 @@ __all__ = [
     "MARKER", "staged", "atomic_write", "atomic_frame", "plain_numbers", "file_stem", "number_formats", "replace_dir",
     "output_kind", "mark_output", "check_output_file", "check_output_dir", "check_can_write", "CONFIG_SUFFIXES",
     "is_config_file", "read_config", "not_a_regular_file", "LOCK_FILE", "HOLDER_FILE", "OWN_FILES", "locked",
+    "staged_target", "remove_staged",
 ]
 
 #: Suffixes of the files a user writes for twosector (scenarios, batch grids): TOML, or YAML holding the same
@@ -65,9 +66,13 @@ OWN_FILES: dict[str, tuple[str, ...]] = {
         "backtest_summary.csv", "scoreboard.csv", "scoreboard_summary.csv", "*.html", "plotly.min.js",
     ),
     "twosector batch output": (
-        "status.json", "index.html", "results.csv", "plotly.min.js", "runs/",
+        "status.json", "index.html", "results.csv", "results.parquet", "plotly.min.js", "runs/",
     ),
 }
+
+
+#: The name of a temporary file of :func:`staged`: ``.<target's name>.tmp-<8 characters of mkstemp><target's suffix>``
+_STAGED_NAME = re.compile(r"\.(?P<target>.+)\.tmp-[a-z0-9_]{8}(?P<suffix>(?:\.[^.]*)?)")
 
 
 @contextmanager
@@ -117,6 +122,75 @@ def staged(path: str | os.PathLike[str]) -> Iterator[Path]:
                 os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
+
+
+def staged_target(name: str) -> str | None:
+    """The name of the file a temporary file of :func:`staged` was to replace, or ``None`` if ``name`` is not one.
+
+    A process killed while it writes (SIGKILL, or a worker killed with its kernel) leaves such a file behind.
+
+    Parameters
+    ----------
+    name : str
+        A file name (no folder).
+
+    Returns
+    -------
+    str or None
+        E.g. ``"notebook.ipynb"`` for ``".notebook.ipynb.tmp-k2x_9a0b.ipynb"``.
+
+    Raises
+    ------
+    Nothing.
+
+    Examples
+    --------
+    >>> staged_target(".notebook.ipynb.tmp-k2x_9a0b.ipynb"), staged_target("notebook.ipynb")
+    ('notebook.ipynb', None)
+    """
+    found = _STAGED_NAME.fullmatch(name)
+    if found is None or found["suffix"] != Path(found["target"]).suffix:
+        return None
+    return found["target"]
+
+
+def remove_staged(folder: str | os.PathLike[str], kind: str | None = None) -> list[Path]:
+    """Remove the temporary files :func:`staged` left in ``folder``: those a killed process could not remove.
+
+    Only regular files named as :func:`staged` names them (:func:`staged_target`) are removed; links are not
+    followed. Call it only on a folder no other process writes into (e.g. under the batch lock, :func:`locked`).
+
+    Parameters
+    ----------
+    folder : path-like
+        The folder (nothing happens if it does not exist).
+    kind : str, optional
+        A kind of output folder (:data:`OWN_FILES`): remove only the temporary files of that kind's own files
+        (and of :data:`MARKER` and :data:`HOLDER_FILE`) directly in ``folder``. Default: every temporary file in
+        ``folder`` and the folders below it (a folder that is all twosector's, such as a batch's ``runs/``).
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+
+    Raises
+    ------
+    Nothing of its own: a file that cannot be removed is left (it is found again next time).
+    """
+    if kind is None:
+        found = [Path(here) / name for here, _, names in os.walk(folder) for name in names]
+    else:
+        found = [p for p in Path(folder).iterdir() if _own_file(p.name, kind)] if Path(folder).is_dir() else []
+    removed = []
+    for path in found:
+        if staged_target(path.name) is not None and path.is_file() and not path.is_symlink():
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            removed.append(path)
+    return removed
 
 
 def _umask() -> int:
@@ -442,7 +516,8 @@ def locked(folder: str | os.PathLike[str], option: str = "--out") -> Iterator[No
 
 def _foreign(folder: Path) -> list[str]:
     """The names in ``folder`` that are not twosector's own output of the folder's kind (:data:`OWN_FILES`)."""
-    own = OWN_FILES.get(output_kind(folder) or "", ())
+    kind = output_kind(folder) or ""
+    own = OWN_FILES.get(kind, ())
     found = []
     for entry in sorted(folder.iterdir()):
         if entry.name in (MARKER, LOCK_FILE, HOLDER_FILE):  # twosector's in any folder it writes or replaces
@@ -450,10 +525,20 @@ def _foreign(folder: Path) -> list[str]:
         if entry.is_dir() and not entry.is_symlink():
             mine = f"{entry.name}/" in own
         else:
-            mine = entry.is_file() and any(fnmatch.fnmatchcase(entry.name, p) for p in own if not p.endswith("/"))
+            mine = entry.is_file() and _own_file(entry.name, kind)
         if not mine:
             found.append(entry.name + ("/" if entry.is_dir() else ""))
     return found
+
+
+def _own_file(name: str, kind: str) -> bool:
+    """Whether ``name`` is a file twosector writes in a folder of ``kind`` (:data:`OWN_FILES`, the marker, the holder).
+
+    A temporary file of one, left by a process killed while it wrote it (:func:`staged_target`), is one too.
+    """
+    name = staged_target(name) or name
+    return name in (MARKER, HOLDER_FILE) or any(
+        fnmatch.fnmatchcase(name, p) for p in OWN_FILES.get(kind, ()) if not p.endswith("/"))
 
 
 def _check_place(out: Path, option: str) -> None:
