@@ -164,7 +164,17 @@ def test_grid_file_expands_scenarios_and_applies_defaults_where_declared(tmp_pat
         ('[[run]]\nnotebook = "03_scenario"\nparameters = { results_path = "x" }\n',
          r"unknown parameter 'results_path'"),
         ("[[run]\nnotebook = 1\n", r"grid file .*grid.toml: malformed TOML \(.*line 1.*\); see docs/batch.md"),
-        ("[defaults]\n", r"needs at least one \[\[run\]\] entry"),
+        ("[defaults]\n", r"needs at least one \[\[run\]\] entry \(it has none\)$"),
+        ("run = []\n", r"needs at least one \[\[run\]\] entry \(it has an empty list 'run'\)$"),
+        ('[run]\nnotebook = "03_scenario"\n',  # one table where a list of tables ([[run]]) goes
+         r"^grid file 'grid.toml': 'run' holds a table \(mapping\) \(\{'notebook': '03_scenario'\}\); allowed: a "
+         r"list of runs, each a table: \[\[run\]\] tables in TOML, or in YAML a list under run: with '- ' before "
+         r"each run's first field$"),
+        ('run = "03_scenario"\n', r"'run' holds a str \('03_scenario'\); allowed: a list of runs"),
+        # papermill warned about the suffix before the error (here, its warning became the error)
+        ('[[run]]\nnotebook = "/etc/passwd"\n', r"^grid file 'grid.toml': \[\[run\]\] entry 1: field 'notebook' = "
+         r"'/etc/passwd' is not a notebook file; allowed: a notebook name such as '03_scenario', or a path to an "
+         r"\.ipynb file$"),
         # an id names the run's folder: '.' and '..' would be --out itself or its parent
         ('[[run]]\nnotebook = "01_data"\nid = "."\n', r"field 'id' must be .*, not only dots, .*got '\.'"),
         ('[[run]]\nnotebook = "01_data"\nid = ".."\n', r"field 'id' must be .*, not only dots, .*got '\.\.'"),
@@ -406,6 +416,25 @@ def test_example_grid_is_valid():
     runs = load_grid(Path(__file__).resolve().parents[1] / "examples" / "grid.toml")
     assert len(runs) >= 5 and len({r.run_id for r in runs}) == len(runs)
     assert {r.name for r in runs} >= {"03_scenario", "04_gradual_vs_sudden", "05_ceasefire"}
+
+
+def test_a_yaml_grid_with_run_as_a_mapping_says_what_it_found_and_the_error_comes_alone(tmp_path, capsys):
+    import warnings
+
+    from twosector.cli import main
+
+    grid = tmp_path / "g.yaml"
+    grid.write_text("run:\n  notebook: 03_scenario\n")  # '- ' forgotten: one mapping, not a list of them
+    with pytest.raises(TwosectorError, match=r"^grid file 'g.yaml': 'run' holds a table \(mapping\) "):
+        load_grid(grid)
+    other = tmp_path / "g.toml"
+    other.write_text(f'[[run]]\nnotebook = "{grid}"\n')  # a file, but not a notebook
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # as on the command line: a warning is printed, not raised
+        assert main(["batch", str(other), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"twosector batch: error: grid file 'g.toml': [[run]] entry 1: field 'notebook' = {str(grid)!r} is not a "
+        "notebook file; allowed: a notebook name such as '03_scenario', or a path to an .ipynb file"]
 
 
 def test_a_yaml_grid_gives_the_runs_of_its_toml_twin(tmp_path):

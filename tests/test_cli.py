@@ -704,10 +704,42 @@ def test_sweep_prints_a_surface_per_variable_and_writes_the_tidy_table(tmp_path:
             "nwf_liquid", "--out", str(out)]
     assert main(argv) == 0
     text = capsys.readouterr().out
-    assert "effect on strain_index at 2027Q4 (vs baseline):" in text and "tech_controls" in text
+    assert "effect on strain_index at 2027Q4 (vs baseline, index points):" in text and "tech_controls" in text
     back = pd.read_parquet(out)
     assert len(back) == 2 * 2 * 2 and set(back["variable"]) == {"strain_index", "nwf_liquid"}
     assert main(argv) == 2  # not replaced without --force
+
+
+def test_sweep_prints_the_unit_of_its_effects_which_are_not_simulate_s_percent(capsys) -> None:
+    from twosector.variables import units
+
+    argv = ["sweep", "tech_controls", "--intensity", "0", "1", "--start", "2025Q1", "--outputs", "output_civilian",
+            "cpi_inflation"]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "effect on output_civilian at 2027Q4 (vs baseline, index points, index 2021 = 100):" in lines
+    assert "effect on cpi_inflation at 2027Q4 (vs baseline, pp):" in lines
+    assert lines[-1].startswith("effects: scenario minus baseline in the variable's own unit")
+    assert "not the % vs baseline of simulate" in lines[-1]
+    # the number printed is the difference in index points, not simulate's % vs baseline
+    start = lines.index("effect on output_civilian at 2027Q4 (vs baseline, index points, index 2021 = 100):")
+    printed = float(lines[start + 3].split()[1])
+    tight = twosector.load_scenario("baseline").with_lever("tech_controls", intensity=1.0, start="2025Q1", ramp=0)
+    scenario, base = (twosector.simulate(s).loc["2027Q4", "output_civilian"] for s in (tight, "baseline"))
+    assert units()["output_civilian"] == "index 2021 = 100"
+    assert printed == pytest.approx(scenario - base, abs=0.0051)
+    assert abs(100 * (scenario - base) / base - printed) > 0.01  # the two conventions differ here
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["simulate", "baseline", "--values", "both"], "--values both only applies with --out FILE (it chooses what the "
+     "file holds); without --out simulate prints both the levels and the differences vs the baseline"),
+    (["simulate", "baseline", "--values", "levels"], "--values levels only applies with --out FILE"),
+    (["simulate", "baseline", "--force"], "--force only applies with --out FILE (it allows replacing that file)"),
+])
+def test_simulate_options_of_out_without_out_are_an_error(argv, message, capsys) -> None:
+    assert main(argv) == 2
+    assert _one_error(capsys).startswith(f"twosector simulate: error: {message}")
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -732,7 +764,7 @@ def test_sensitivity_and_sweep_errors_exit_2_with_one_line(argv, message, capsys
 def test_sweep_takes_the_baseline_as_the_other_ensemble_commands_do(option, capsys) -> None:
     argv = ["sweep", "tech_controls", "--intensity", "0.5", "--outputs", "strain_index", option, "input_sanctions"]
     assert main(argv) == 0
-    assert "effect on strain_index at 2027Q4 (vs input_sanctions):" in capsys.readouterr().out
+    assert "effect on strain_index at 2027Q4 (vs input_sanctions, index points):" in capsys.readouterr().out
 
 
 def test_the_ensemble_commands_name_the_baseline_option_alike(capsys) -> None:

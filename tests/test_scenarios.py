@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import twosector
-from twosector.errors import ScenarioError
+from twosector.errors import ScenarioError, TwosectorError
 from twosector.exog import quarter_index
 from twosector.scenarios import LEVERS, Lever, Scenario, lever_paths, load_scenario, parse_quarter, profile
 
@@ -281,3 +281,17 @@ def test_a_yaml_number_read_as_text_says_why(tmp_path, text, why):
     with pytest.raises(ScenarioError) as exc:
         load_scenario(str(path))
     assert f"input_sanctions.intensity: {why}" in str(exc.value)
+
+
+def test_save_scenario_never_replaces_a_file_unless_asked_and_says_how_in_python(tmp_path):
+    from twosector.scenarios import save_scenario
+
+    target = tmp_path / "oil.toml"
+    target.write_text("mine")
+    scenario = load_scenario("baseline").with_lever("oil_price_cap", intensity=10.0)
+    with pytest.raises(TwosectorError) as refused:
+        save_scenario(scenario, target)
+    assert str(refused.value) == (f"save_scenario: path {str(target)!r} already exists; give force=True to replace it, "
+                                  "or another name")  # a function's argument, not the command line's --force
+    assert target.read_text() == "mine"
+    assert load_scenario(save_scenario(scenario, target, force=True)).levers == scenario.levers

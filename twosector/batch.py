@@ -151,6 +151,9 @@ def _resolve_notebook(value: Any, where: str, folder: Path, base: Path) -> Path:
         path = path if path.is_absolute() else base / path
         if not path.is_file():
             raise TwosectorError(f"{where}: field 'notebook' = {value!r}: no such file {path}")
+        if path.suffix != ".ipynb":  # papermill would warn about it before failing to read it
+            raise TwosectorError(f"{where}: field 'notebook' = {value!r} is not a notebook file; allowed: a notebook "
+                                 "name such as '03_scenario', or a path to an .ipynb file")
         return path.resolve()
     path = folder / f"{value}.ipynb"
     if not path.is_file():
@@ -177,8 +180,15 @@ def _runs_from_mapping(grid: Mapping[str, Any], base: Path, where: str) -> list[
     if not isinstance(defaults, Mapping):
         raise TwosectorError(f"{where}: [defaults] must be a table of parameter = value, got {defaults!r}")
     entries = grid.get("run", [])
-    if not isinstance(entries, list) or not entries:
-        raise TwosectorError(f"{where}: the grid needs at least one [[run]] entry")
+    if not isinstance(entries, list):
+        kind = "table (mapping)" if isinstance(entries, Mapping) else type(entries).__name__
+        shown = repr(entries) if len(repr(entries)) <= 80 else f"{repr(entries)[:80]}…"
+        raise TwosectorError(
+            f"{where}: 'run' holds a {kind} ({shown}); allowed: a list of runs, each a table: [[run]] "
+            "tables in TOML, or in YAML a list under run: with '- ' before each run's first field")
+    if not entries:
+        raise TwosectorError(f"{where}: the grid needs at least one [[run]] entry (it has "
+                             + ("an empty list 'run')" if "run" in grid else "none)"))
     runs: list[Run] = []
     seen: dict[str, tuple[str, Any]] = {}  # run id: the entry and the item of its 'scenarios' that gave it
     declared_cache: dict[Path, dict[str, Any]] = {}

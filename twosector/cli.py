@@ -100,6 +100,10 @@ SUMMARY_VARIABLES = (
 OUT_VALUES = {"levels": "the scenario's levels", "vs-baseline": "differences vs the baseline",
               "both": "levels and differences vs the baseline"}
 OUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
+#: the last line of ``sweep``: its effects are differences in the variable's own unit, unlike simulate's "vs baseline"
+SWEEP_UNITS = ("effects: scenario minus baseline in the variable's own unit (index points for output and other "
+               "indices, pp for rates; twosector.variables.change_unit), not the % vs baseline of simulate and the "
+               "batch")
 
 
 def _bad_suffix(path: Path, given: str, allowed: tuple[str, ...] = OUT_SUFFIXES) -> str:
@@ -242,14 +246,17 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     if args.name is not None:
         sc = _rename(sc, args.name)
     params = _parse_params(list(args.params or []))
-    if args.out:
+    if not args.out:
+        _only_with_out(args)
+    else:
         out_path = check_output_file(args.out, "--out", force=args.force)
         if out_path.suffix not in OUT_SUFFIXES:
             raise TwosectorError(_bad_suffix(out_path, args.out))
         _check_writer(out_path, args.out)
-        table = _out_table(sc, params, args.values, args)
+        values = args.values or "levels"
+        table = _out_table(sc, params, values, args)
         _write_results(table, out_path, sc.name)
-        print(f"wrote {OUT_VALUES[args.values]} of scenario {sc.name!r} ({len(table)} quarters x {table.shape[1]} "
+        print(f"wrote {OUT_VALUES[values]} of scenario {sc.name!r} ({len(table)} quarters x {table.shape[1]} "
               f"columns) to {out_path}")
         return 0
     c = compare(sc, "baseline", params)
@@ -258,6 +265,15 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     print(summary_table(sc, result, base))
     sys.stdout.flush()
     return 0
+
+
+def _only_with_out(args: argparse.Namespace) -> None:
+    """Refuse the options of ``simulate --out`` without ``--out``: the printed summary would silently ignore them."""
+    if args.values is not None:
+        raise TwosectorError(f"--values {args.values} only applies with --out FILE (it chooses what the file holds); "
+                             "without --out simulate prints both the levels and the differences vs the baseline")
+    if args.force:  # as `twosector montecarlo --force` without --out
+        raise TwosectorError("--force only applies with --out FILE (it allows replacing that file)")
 
 
 def _check_writer(path: Path, given: str) -> None:
@@ -403,6 +419,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
     from twosector.files import atomic_frame
     from twosector.sweeps import GRID_POINTS, sweep
+    from twosector.variables import change_unit
 
     out_path = _table_file(args)
     sizes = [len(args.intensity or range(GRID_POINTS))] * len(args.levers)
@@ -415,12 +432,13 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     grid = [c for c in [*args.levers, "start", "ramp"] if frame[c].nunique() > 1 or c in args.levers]
     across = grid[1] if len(grid) > 1 else None
     for (variable, quarter), rows in frame.groupby(["variable", "quarter"], sort=False):
-        print(f"effect on {variable} at {quarter} (vs {frame.attrs['base']}):")
+        print(f"effect on {variable} at {quarter} (vs {frame.attrs['base']}, {change_unit(variable)}):")
         if across is None or len(grid) > 2:
             _print_frame(rows.set_index(grid)["effect"])
         else:
             _print_frame(rows.pivot_table(index=grid[0], columns=across, values="effect", aggfunc="first"))
         print()
+    print(SWEEP_UNITS)
     if out_path is not None:
         atomic_frame(frame, out_path, index=False)
         print(f"wrote {len(frame):,} rows (grid point x variable x quarter) to {out_path}")
@@ -627,7 +645,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=_path, metavar="FILE",
                    help="write the full results (.csv, .parquet or .xlsx) instead of a "
                         "summary; an existing file is replaced only with --force")
-    p.add_argument("--values", choices=list(OUT_VALUES), default="levels",
+    p.add_argument("--values", choices=list(OUT_VALUES),
                    help="with --out: the scenario's levels (default), differences vs the baseline (%% for levels, pp "
                         "for rates; the unit in each column header), or both")
     p.add_argument("--force", action="store_true", help="with --out: replace an existing file")

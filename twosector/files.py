@@ -709,7 +709,8 @@ def check_can_write(path: str | os.PathLike[str], option: str, into: bool = Fals
     return target
 
 
-def check_output_file(path: str | os.PathLike[str], option: str, force: bool = False) -> Path:
+def check_output_file(path: str | os.PathLike[str], option: str, force: bool = False,
+                      force_option: str = "--force") -> Path:
     """Refuse to write the file ``path`` where that would replace anything the user did not ask to replace.
 
     Parameters
@@ -720,6 +721,8 @@ def check_output_file(path: str | os.PathLike[str], option: str, force: bool = F
         The option or argument that gave it, for the message (e.g. ``"--out"``).
     force : bool, default False
         Replace an existing regular file.
+    force_option : str, default "--force"
+        How the caller sets ``force``, named in the message (e.g. ``"force=True"`` for a Python function).
 
     Returns
     -------
@@ -739,7 +742,8 @@ def check_output_file(path: str | os.PathLike[str], option: str, force: bool = F
     if target.exists() and not target.is_file():
         raise TwosectorError(f"{option} {str(target)!r} exists and is not a regular file; give another file name")
     if target.exists() and not force:
-        raise TwosectorError(f"{option} {str(target)!r} already exists; give --force to replace it, or another name")
+        raise TwosectorError(f"{option} {str(target)!r} already exists; give {force_option} to replace it, or another "
+                             "name")
     return check_can_write(target, option)
 
 

@@ -639,7 +639,7 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str], force: bool 
 
     if Path(path).suffix.lower() != ".toml":
         raise ScenarioError(f"save_scenario: {str(path)!r} is not a .toml file; allowed: a path ending in .toml")
-    target = check_output_file(path, "save_scenario: path", force)
+    target = check_output_file(path, "save_scenario: path", force, force_option="force=True")
     return atomic_write(target, tomli_w.dumps(scenario.to_dict()))
 
 
