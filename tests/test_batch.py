@@ -210,6 +210,20 @@ def test_default_grid_is_every_builtin_scenario_plus_each_other_notebook():
     assert sorted(others) == sorted(p.stem for p in batch.NOTEBOOK_DIR.glob("*.ipynb") if p.stem != "03_scenario")
 
 
+def test_the_docs_give_the_default_grid_s_size():
+    from twosector.scenarios import list_scenarios
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "batch.md").read_text()
+    words = r"With the (\d+) built-in scenarios and (\d+) notebooks that is (\d+) \+ (\d+) = (\d+) runs"
+    said = re.search(words.replace(" ", r"\s+"), text)  # across line breaks
+    assert said, "docs/batch.md: 'With the <n> built-in scenarios and <m> notebooks that is <a> + <b> = <c> runs'"
+    runs = default_grid()
+    scenario_runs = sum(r.name == batch.SCENARIO_NOTEBOOK for r in runs)
+    expected = (len(list_scenarios()), len(list(batch.NOTEBOOK_DIR.glob("*.ipynb"))), scenario_runs,
+                len(runs) - scenario_runs, len(runs))
+    assert tuple(int(n) for n in said.groups()) == expected
+
+
 def test_completed_run_is_redone_when_parameters_or_notebook_change(tmp_path):
     nb = batch.NOTEBOOK_DIR / "01_data.ipynb"
     run = Run("r", nb, {"vintage": "latest"})

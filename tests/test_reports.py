@@ -52,8 +52,10 @@ def test_write_index_one_row_per_distinct_scenario_and_failures_listed(tmp_path)
     status["03_scenario-typo"] = {"status": "failed", "cell": 5, "error": "ScenarioError",
                                   "message": "unknown scenario 'brod_front' <script>alert(1)</script>"}
     index = reports.write_batch_index(tmp_path, runs, status).read_text()
-    # the quickstart ran the same levers as 03_scenario-broad_front: one summary row, linking 03's report
-    assert index.count("<td class='l'>broad_front</td>") == 2  # the plain and the changed-lever scenario
+    # the quickstart ran the same levers as 03_scenario-broad_front: one summary row, linking 03's report; the
+    # changed-lever run kept the name, so each row says its run
+    names = re.findall(r"<tr><td class='l'>([^<]*)</td>", index.split("<h2>Runs</h2>")[0])
+    assert names[1:] == ["broad_front (03_scenario-broad_front)", "broad_front (03_scenario-custom)"]
     assert "href='runs/03_scenario-broad_front/report.html'" in index
     assert "href='runs/03_scenario-custom/report.html'" in index
     # every value is HTML-escaped by the template (autoescape): text from a run cannot inject markup
@@ -81,7 +83,24 @@ def test_write_index_one_row_per_distinct_scenario_and_failures_listed(tmp_path)
     # Monte Carlo probabilities: the package's with the baseline's on the same draws and the draws counted;
     # the baseline row gives the baseline's range across the packages' draws
     assert cells[7].startswith("CPI inflation above 10%: 93-96% (on each package")
-    assert index.index("baseline (reference") < index.index("<td class='l'>broad_front</td>")
+    assert names[0].startswith("baseline (reference")
+
+
+def test_a_scenario_name_kept_by_a_run_with_other_parameters_is_told_apart_by_its_run_id(tmp_path):
+    from twosector.batch import NOTEBOOK_DIR, Run
+
+    # the grid of the review: 05_ceasefire with its own start and relief still calls its scenario 'ceasefire'
+    runs = [Run("03_scenario-ceasefire", NOTEBOOK_DIR / "03_scenario.ipynb", {"scenario": "ceasefire", "draws": 0}),
+            Run("cf26", NOTEBOOK_DIR / "05_ceasefire.ipynb", {"start": "2026Q1", "sanction_relief": 0.3})]
+    for run, start, strain in ((runs[0], "2025Q3", -1.5), (runs[1], "2026Q1", -0.7)):
+        reports.write_results(tmp_path / "runs" / run.run_id / "results.json", scenario="ceasefire",
+                              definition={"name": "ceasefire", "levers": {"ceasefire": {"start": start}}},
+                              key={**KEY, "strain_index_vs_baseline": strain})
+    index = reports.write_batch_index(tmp_path, runs, {r.run_id: {"status": "ok"} for r in runs}).read_text()
+    rows = re.findall(r"<tr><td class='l'>([^<]*)</td>(.*?)</tr>", index.split("<h2>Runs</h2>")[0])
+    assert [(name, "-1.50" in cells) for name, cells in rows[1:]] == [("ceasefire (03_scenario-ceasefire)", True),
+                                                                      ("ceasefire (cf26)", False)]
+    assert '"ceasefire (cf26)"' in index  # the bar of the summary chart says the same
 
 
 def test_pages_are_rendered_with_autoescape():

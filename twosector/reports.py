@@ -418,11 +418,7 @@ def _summary_chart(table: pd.DataFrame) -> str:
         return ""
     from twosector import charts
 
-    data = table.dropna(subset=["strain_index_vs_baseline"]).copy()
-    # the same scenario name with different definitions (e.g. changed levers) gets its run id as label
-    duplicated = data["scenario"].duplicated(keep=False)
-    data.loc[duplicated, "scenario"] = data.loc[duplicated, "run_id"]
-    data = data.set_index("scenario")
+    data = table.dropna(subset=["strain_index_vs_baseline"]).set_index("scenario")  # unique names: _scenario_rows
     at = data["at"].iloc[0] if "at" in data else KEY_QUARTER
     fig = charts.compare_bars(data["strain_index_vs_baseline"].rename(f"strain index vs baseline, {at}"),
                               unit="points vs baseline", title=f"Strain index vs baseline in {at}")
@@ -430,13 +426,20 @@ def _summary_chart(table: pd.DataFrame) -> str:
 
 
 def _scenario_rows(ok: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct scenario (the same definition run by several notebooks): prefer 03_scenario's run."""
+    """One row per distinct scenario (the same definition run by several notebooks): prefer 03_scenario's run.
+
+    A name left on different definitions (e.g. ``05_ceasefire`` with changed parameters keeps the name
+    ``ceasefire``) gets its run id, ``ceasefire (cf26)``, so that no two rows of the index read alike.
+    """
     keyed = ok[ok["scenario"].astype(str) != ""] if "scenario" in ok else ok.iloc[0:0]
     levers = keyed["scenario_definition"].map(
         lambda text: json.dumps(json.loads(text).get("levers", {}), sort_keys=True))
     preferred = (keyed.assign(_other=keyed["notebook"] != "03_scenario", _levers=levers)
                  .sort_values("_other", kind="stable"))
-    return keyed.loc[sorted(preferred.drop_duplicates(["scenario", "_levers"]).index)]
+    rows = keyed.loc[sorted(preferred.drop_duplicates(["scenario", "_levers"]).index)].copy()
+    shared = rows["scenario"].duplicated(keep=False)
+    rows.loc[shared, "scenario"] = rows.loc[shared, "scenario"].astype(str) + " (" + rows.loc[shared, "run_id"] + ")"
+    return rows
 
 
 def _run_rows(out: Path, runs: Sequence[Any], status: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -62,3 +62,41 @@ def test_the_package_and_notebooks_cite_no_section_of_a_document_users_do_not_ha
 def test_the_baseline_does_not_call_the_model_s_history_actual() -> None:
     text = twosector.load_scenario("baseline").description
     assert "fitted path" in text and "actual history" not in text
+
+
+# ------------------------------------------------------------------------------------------ notebooks.md: figures
+
+def figure_names(notebook: Path) -> list[str]:
+    """The file names a notebook gives its charts (``show(fig, name, save_figures)``): ``{}`` for each f-string part."""
+    import ast
+    import json
+
+    names = []
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse("".join(cell["source"]))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "show" and len(node.args) > 1:
+                name = node.args[1]
+                parts = name.values if isinstance(name, ast.JoinedStr) else [name]
+                names.append("".join(p.value if isinstance(p, ast.Constant) else "{}" for p in parts))
+    return names
+
+
+def test_notebooks_md_names_the_figures_as_the_notebooks_do() -> None:
+    text = " ".join((DOCS / "notebooks.md").read_text(encoding="utf-8").split())
+    said = re.search(r"The notebooks about one chosen scenario \(([^)]*)\) start every name with the scenario's name "
+                     r"\(([^)]*)\); the others name the chart alone \((.*?)\)\.", text)
+    assert said, "docs/notebooks.md: the rule of the figures' file names"
+    prefixed = set(re.findall(r"`(\d\d_\w+)`", said.group(1)))
+    notebooks = {p.stem: figure_names(p) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))}
+    assert all(notebooks.values())  # every notebook has charts, each with a name
+    for stem, names in notebooks.items():
+        scenario_first = [n.startswith("{}_") for n in names]
+        assert all(scenario_first) if stem in prefixed else not any(scenario_first), (stem, names)
+    # every example file name in the rule is one a notebook writes
+    patterns = [re.escape(n).replace(r"\{\}", r"\w+") for names in notebooks.values() for n in names]
+    examples = re.findall(r"`([\w.]+)\.png`", said.group(2) + said.group(3))
+    assert len(examples) >= 6
+    for example in examples:
+        assert any(re.fullmatch(p, example) for p in patterns), example
