@@ -866,6 +866,7 @@ def test_sigterm_stops_the_real_workers_and_their_kernels(tmp_path, tiny_noteboo
     finally:
         kill_all_in(tmp_path)
     assert records(out)["tiny"]["error"] == "Interrupted"
+    assert temporary_files(out) == []  # papermill's partial notebook, written by the killed worker
 
 
 @pytest.mark.slow
