@@ -946,6 +946,7 @@ def test_exported_reports_load_no_script_from_the_network():
         html = batch._export_html(nb, "t", self_contained=self_contained)
         assert "a report" in html
         assert not re.search(r"""<script[^>]*src=["']https?://""", html)  # nbconvert's template adds two
+        assert not re.search(r"""import\s*\(?\s*["']https?://""", html)  # and a mermaid loader importing from cdnjs
 
 
 @pytest.mark.parametrize("restore", [True, False])

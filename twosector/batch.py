@@ -430,12 +430,16 @@ def _share_plotlyjs(nb: Any) -> None:
 #: a script loaded from the network: nbconvert's templates add require.js and MathJax from a CDN, which the
 #: reports do not need (no widgets, no LaTeX) and which fail offline
 _REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc=[\"']https?://[^\"']*[\"'][^>]*>\s*</script>", re.I)
+#: an inline script that imports a module from the network (nbconvert's mermaid loader, cdnjs)
+_REMOTE_IMPORT = re.compile(
+    r"<script\b[^>]*>(?:(?!</script>).)*?\bimport\s*\(?\s*[\"']https?://(?:(?!</script>).)*</script>", re.I | re.S)
 
 
 def _export_html(nb: Any, title: str, self_contained: bool = True) -> str:
     """The executed notebook as HTML without code cells; plotly.js embedded, or shared with the batch folder.
 
-    Scripts that nbconvert's template loads from a CDN (require.js, MathJax) are removed: reports work offline.
+    Scripts that nbconvert's template loads from a CDN (require.js, MathJax, the mermaid loader's module imports)
+    are removed: reports work offline and ask nothing of the network.
     """
     from nbconvert import HTMLExporter
 
@@ -444,7 +448,7 @@ def _export_html(nb: Any, title: str, self_contained: bool = True) -> str:
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb)
-    return _REMOTE_SCRIPT.sub("", body)
+    return _REMOTE_IMPORT.sub("", _REMOTE_SCRIPT.sub("", body))
 
 
 def _whole_seconds(timeout: float | None) -> int | None:
