@@ -165,9 +165,10 @@ def test_gradual_vs_sudden_refuses_designs_of_different_cumulative_pressure() ->
     with pytest.raises(ScenarioError) as err:
         gradual_vs_sudden("baseline", "sudden_shock", horizons=["2025Q4"])
     assert str(err.value) == (
-        "gradual, sudden: the cumulative pressure from 2025Q1 on is 0.00 for 'baseline' and 29.18 for "
-        "'sudden_shock' (% of 2021 GDP x years); allowed: two designs of the same cumulative pressure, within 1% "
-        "(twosector.scale_to_pressure scales a package to a pressure)")
+        "gradual, sudden: the cumulative pressure of the whole path (to 2050Q4) is 0.00 for 'baseline' and 29.18 "
+        "for 'sudden_shock' (% of 2021 GDP x years); allowed: two designs of the same cumulative pressure, within "
+        "1% (twosector.scale_to_pressure(package, pressure, window=('2022Q1', '2050Q4')) scales a package to it; "
+        "a package that never ends has more pressure the longer the model runs)")
     total = pressure("sudden_shock", window=("2025Q1", "2050Q4"))
     within = scale_to_pressure("sudden_shock", total * (1 + PRESSURE_RTOL / 2), window=("2025Q1", "2050Q4"))
     beyond = scale_to_pressure("sudden_shock", total * (1 + 2 * PRESSURE_RTOL), window=("2025Q1", "2050Q4"))
@@ -186,3 +187,24 @@ def test_a_reversed_pressure_window_is_an_error() -> None:
     with pytest.raises(ScenarioError, match=r"^window: '2025Q1' is not allowed; allowed: two quarters \(start, end\)"):
         pressure("broad_front", window="2025Q1")
     assert pressure("broad_front", window=("2025Q1", "2025Q1")) > 0  # one quarter
+
+
+def test_gradual_vs_sudden_judges_pressure_over_the_whole_paths_whatever_the_start() -> None:
+    # summed from `start`, the built-in designs (equal over their whole paths) were refused for start 2026Q1
+    # (sudden_shock had spent a third of its pressure in 2025)
+    table = gradual_vs_sudden(horizons=["2027Q4"], start="2026Q1")
+    assert list(table.index) == ["2027Q4", "discounted"]
+    # a package that goes on after the designs' window is not of the same pressure, however it compares to 2035
+    never_ends = scale_to_pressure("input_sanctions", pressure("sudden_shock", window=("2025Q1", "2035Q4")),
+                                   window=("2025Q1", "2035Q4"))
+    with pytest.raises(ScenarioError, match=r"whole path \(to 2050Q4\) is 70\.\d\d for 'input_sanctions_at_"):
+        gradual_vs_sudden(never_ends, "sudden_shock", horizons=["2025Q4"])
+
+
+def test_a_pressure_window_beyond_the_quarters_a_lever_may_reach_is_an_error() -> None:
+    with pytest.raises(ScenarioError) as err:
+        pressure("broad_front", window=("2060Q1", "2099Q4"))
+    assert str(err.value) == ("window: ('2060Q1', '2099Q4') is not allowed; allowed: quarters from 2022Q1 to "
+                              "2050Q4, the quarters a lever may reach")
+    with pytest.raises(ScenarioError, match=r"^end: '2099Q4' is not allowed; allowed: a quarter from 2022Q1 to 2050Q4"):
+        pressure_path("broad_front", None, "2099Q4")

@@ -77,8 +77,8 @@ DEFAULT_END = _q("2030Q4")
 ENSEMBLE_END = _q("2035Q4")
 #: Last quarter any simulation or lever may reach. The projection holds its assumptions flat (the oil price in
 #: dollars, defence as a share of GDP, the labour force's trend) and the budget has no rule that stabilises debt
-#: (only a spending cut once the NWF is empty [B6]): the oil revenue's share of GDP falls (6% in 2025, 2.8% by 2050,
-#: 0.6% by 2100 in the baseline), deficits reappear after 2045 and, past 2060, interest on the growing debt
+#: (only a spending cut once the NWF is empty [B6]): the oil revenue's share of GDP falls (6% in 2025, 2.6% in 2050,
+#: 0.6% by 2100 in the baseline), deficits reappear from 2044 and, past 2060, interest on the growing debt
 #: compounds until the paths break down (NaN from 2099 with the shipped parameters). Through 2050 every built-in
 #: scenario stays plausible and the baseline's new debt stays under 2% of GDP.
 LAST_QUARTER = _q("2050Q4")

@@ -604,7 +604,7 @@ def history_fit(params: Mapping[str, float] | pd.Series | pd.DataFrame | None = 
     pd.DataFrame
         One row per parameter set (the index of ``params``; ``0`` for a single set), one column per target id
         (columns named ``target``): ``(model - value) / tolerance``, signed. Shape ``(sets, targets)``. A run
-        whose statistic is not finite (an exploded path) gives ``±1e6 / tolerance``.
+        whose statistic is not finite (an exploded path) counts as ±1e6: ``(±1e6 - value) / tolerance``.
 
     Raises
     ------
@@ -614,7 +614,7 @@ def history_fit(params: Mapping[str, float] | pd.Series | pd.DataFrame | None = 
         If ``end`` is not a quarter.
     DataError, ScenarioError
         If the history's exogenous paths cannot be built with ``end`` as their last quarter of data (before
-        2021Q4, or after the data's cut-off :data:`~twosector.calendar.DATA_CUTOFF`).
+        2022Q4, or after the data's cut-off :data:`~twosector.calendar.DATA_CUTOFF`).
 
     Examples
     --------
@@ -664,7 +664,7 @@ def range_fit(names: str | Sequence[str] | None = None, end: str | pd.Period = D
         If ``end`` is not a quarter.
     DataError, ScenarioError
         If the history's exogenous paths cannot be built with ``end`` as their last quarter of data (before
-        2021Q4, or after the data's cut-off :data:`~twosector.calendar.DATA_CUTOFF`).
+        2022Q4, or after the data's cut-off :data:`~twosector.calendar.DATA_CUTOFF`).
     """
     from twosector.errors import ParameterError, unknown_name
     from twosector.params import param_table

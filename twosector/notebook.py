@@ -28,7 +28,8 @@ namespace contains (imports, later results when re-running cells in JupyterLab).
 itself (``PAPERMILL_INPUT_PATH``, ``PAPERMILL_OUTPUT_PATH``: :data:`PAPERMILL_RESERVED`) are not parameters.
 A parameter counts as *given* when it was injected with a value other than its default in the parameters cell
 (that cell's source is in ``In`` too, just before the injected one): only given parameters are checked for
-acting with another one (``needs``), so a default run never trips over them.
+acting with another one (``needs``: a note says one given without its partner is ignored), so a default run
+prints nothing.
 
 The ``results_path`` file is protected as the command line's ``--out`` is (:func:`twosector.files.check_output_file`):
 a folder or a file that is not a regular file is refused, and an existing file is replaced only if a notebook wrote
@@ -226,13 +227,14 @@ def _check_ensemble(values: Mapping[str, Any], ensemble: Mapping[str, str],
                 f"{values[draws]!r}: {PROJECTION_START} to {ENSEMBLE_END}{off}")
 
 
-def _check_needs(values: Mapping[str, Any], given: set[str], needs: Mapping[str, str]) -> None:
+def _note_needs(values: Mapping[str, Any], given: set[str], needs: Mapping[str, str]) -> None:
+    # a note, not an error: a batch grid's [defaults] give every notebook that declares them the same values
+    # (05_ceasefire's start and ramp reach 03_scenario's lever fields), and such a grid is legitimate
     for name, partner in needs.items():
         if name in given and not values[partner]:
-            raise ParameterError(
-                f"notebook parameter {name!r} = {values[name]!r} acts only on the lever named by {partner!r}, "
-                f"which is empty; allowed: give {partner!r} too (e.g. -p {partner} tech_controls), set the "
-                f"scenario's levers with 'levers', or leave {name!r} at its default")
+            print(f"note: notebook parameter {name!r} = {values[name]!r} acts only on the lever named by "
+                  f"{partner!r}, which is empty: it is ignored (give {partner!r} too, e.g. -p {partner} "
+                  "tech_controls, or set the scenario's levers with 'levers')")
 
 
 def _type_name(kind: Any) -> str:
@@ -304,7 +306,8 @@ def validate_notebook_params(
         be at most :data:`~twosector.calendar.ENSEMBLE_END`.
     needs : mapping of str to str, optional
         A lever's field -> the parameter naming the lever it acts on: the field given (see the module docstring)
-        while that one is empty is an error (``03_scenario``'s ``intensity`` without ``lever``).
+        while that one is empty prints a note that it is ignored (``03_scenario``'s ``intensity`` without
+        ``lever``; not an error, since a batch grid's ``[defaults]`` reach every notebook declaring the name).
 
     Returns
     -------
@@ -316,7 +319,7 @@ def validate_notebook_params(
     ParameterError
         Naming the first unknown parameter (with a did-you-mean and the valid names), or the parameter with a
         wrong type, an out-of-range value, a value not among its choices, a malformed quarter or one outside
-        ``projection`` or ``ensemble``, a ``needs`` parameter given without its partner; or ``save_figures`` true
+        ``projection`` or ``ensemble``; or ``save_figures`` true
         without a ``results_path`` (the figures go beside it); or a ``results_path`` that is an existing file a
         notebook did not write (unless the notebook's ``force`` parameter is true).
     TwosectorError
@@ -375,7 +378,7 @@ def validate_notebook_params(
     _check_quarter_lists(values, quarter_lists)
     _check_projection(values, projection)
     _check_ensemble(values, ensemble or {}, ranges or {})
-    _check_needs(values, _given(namespace, injected), needs or {})
+    _note_needs(values, _given(namespace, injected), needs or {})
     results = values.get("results_path")
     _RUN["folder"] = Path(results).parent if isinstance(results, str) and results else None
     if values.get("save_figures") is True and _RUN["folder"] is None:

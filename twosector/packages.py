@@ -50,8 +50,8 @@ KEY_OUTPUTS: dict[str, int] = {"output_civilian": -1, "real_disposable_income": 
                                "output_military": -1}
 
 
-#: :func:`gradual_vs_sudden` compares designs of the same cumulative pressure: it refuses two whose pressures from
-#: ``start`` on differ by more than this share of the larger. Intensities copied with three significant digits
+#: :func:`gradual_vs_sudden` compares designs of the same cumulative pressure: it refuses two whose pressures over
+#: their whole paths differ by more than this share of the larger. Intensities copied with three significant digits
 #: (from :func:`scale_to_pressure`'s output into a TOML file) move a package's pressure by under 0.1%; a design
 #: really larger or smaller than the other (a package against the baseline's 0) is far outside it
 PRESSURE_RTOL = 0.01
@@ -150,7 +150,11 @@ def pressure_path(scenario: Any, params: Mapping[str, float] | pd.Series | None 
     """
     from twosector.scenarios import lever_paths, load_scenario
 
-    index = pd.period_range(FIRST_LEVER_QUARTER, _quarter(end, "end", ScenarioError), freq="Q")
+    last = _quarter(end, "end", ScenarioError)
+    if not FIRST_LEVER_QUARTER <= last <= LAST_QUARTER:
+        raise ScenarioError(f"end: {str(last)!r} is not allowed; allowed: a quarter from {FIRST_LEVER_QUARTER} to "
+                            f"{LAST_QUARTER}, the quarters a lever may reach")
+    index = pd.period_range(FIRST_LEVER_QUARTER, last, freq="Q")
     rates = pressure_rates(params)
     paths = lever_paths(load_scenario(scenario), index)
     out = pd.DataFrame({name: rates[name] * paths[name] for name in PRESSURE_LEVERS}, index=index)
@@ -168,6 +172,9 @@ def _window(window: Any) -> tuple[pd.Period, pd.Period]:
     if start > end:
         raise ScenarioError(f"window: {tuple(str(q) for q in window)!r} starts after it ends; allowed: (start, end) "
                             f"with start at or before end, e.g. ({str(end)!r}, {str(start)!r})")
+    if start < FIRST_LEVER_QUARTER or end > LAST_QUARTER:
+        raise ScenarioError(f"window: {tuple(str(q) for q in window)!r} is not allowed; allowed: quarters from "
+                            f"{FIRST_LEVER_QUARTER} to {LAST_QUARTER}, the quarters a lever may reach")
     return start, end
 
 
@@ -318,18 +325,24 @@ def effects_per_pressure(scenarios: Sequence[Any] | Mapping[str, Any], year: int
     return out
 
 
-def _same_pressure(designs: Mapping[str, Any], params: Any, first: pd.Period) -> None:
-    """Refuse designs whose cumulative pressures from ``first`` on differ beyond :data:`PRESSURE_RTOL`."""
-    totals = {role: float(pressure_path(scn, params, LAST_QUARTER)["total"].loc[first:].sum() / 4)
+def _same_pressure(designs: Mapping[str, Any], params: Any) -> None:
+    """Refuse designs whose cumulative pressures over their whole paths differ beyond :data:`PRESSURE_RTOL`.
+
+    Whole paths, to :data:`~twosector.calendar.LAST_QUARTER`: a package equal to another only up to a horizon
+    (one that goes on after it) would let the horizon decide the ranking, which is what the comparison rules out.
+    """
+    totals = {role: float(pressure_path(scn, params, LAST_QUARTER)["total"].sum() / 4)
               for role, scn in designs.items()}
     low, high = sorted(totals.values())
     if high - low > PRESSURE_RTOL * high:
         g, s = designs["gradual"].name, designs["sudden"].name
         raise ScenarioError(
-            f"gradual, sudden: the cumulative pressure from {first} on is {totals['gradual']:.2f} for {g!r} and "
-            f"{totals['sudden']:.2f} for {s!r} (% of 2021 GDP x years); allowed: two designs of the same "
-            f"cumulative pressure, within {PRESSURE_RTOL:.0%} (twosector.scale_to_pressure scales a package to a "
-            "pressure)")
+            f"gradual, sudden: the cumulative pressure of the whole path (to {LAST_QUARTER}) is "
+            f"{totals['gradual']:.2f} for {g!r} and {totals['sudden']:.2f} for {s!r} (% of 2021 GDP x years); "
+            f"allowed: two designs of the same cumulative pressure, within {PRESSURE_RTOL:.0%} "
+            f"(twosector.scale_to_pressure(package, pressure, window=({str(FIRST_LEVER_QUARTER)!r}, "
+            f"{str(LAST_QUARTER)!r})) scales a package to it; a package that never ends has more pressure the "
+            "longer the model runs)")
 
 
 def gradual_vs_sudden(gradual: Any = "broad_front", sudden: Any = "sudden_shock",
@@ -344,8 +357,8 @@ def gradual_vs_sudden(gradual: Any = "broad_front", sudden: Any = "sudden_shock"
     quarters; the row ``discounted`` sums to the last horizon with weights ``(1 + rate/100)^-(years from
     start)``. ``worse`` names the design that does more harm on each variable (the sign of :data:`KEY_OUTPUTS`:
     lower output, civilian or military, income and GDP, higher strain; "equal" within 1e-9). The two designs must
-    put the same cumulative pressure on the economy from ``start`` on (within :data:`PRESSURE_RTOL`): they may
-    differ only in timing.
+    put the same cumulative pressure on the economy over their whole paths (to
+    :data:`~twosector.calendar.LAST_QUARTER`, within :data:`PRESSURE_RTOL`): they may differ only in timing.
 
     Parameters
     ----------
@@ -372,8 +385,8 @@ def gradual_vs_sudden(gradual: Any = "broad_front", sudden: Any = "sudden_shock"
     Raises
     ------
     ScenarioError
-        For bad scenarios or quarters, or designs whose cumulative pressures from ``start`` on differ by more
-        than :data:`PRESSURE_RTOL` (the message names both).
+        For bad scenarios or quarters, or designs whose cumulative pressures over their whole paths differ by
+        more than :data:`PRESSURE_RTOL` (the message names both).
     ParameterError, TwosectorError
         For bad variables, parameters or rate.
     """
@@ -387,7 +400,7 @@ def gradual_vs_sudden(gradual: Any = "broad_front", sudden: Any = "sudden_shock"
         raise ScenarioError(f"horizons: {[str(h) for h in ends]} is not allowed; allowed: quarters from "
                             f"{first} to {LAST_QUARTER}")
     designs = {"gradual": load_scenario(gradual), "sudden": load_scenario(sudden)}
-    _same_pressure(designs, params, first)
+    _same_pressure(designs, params)
     diffs = _diffs(designs, variables, params, str(max(ends[-1], DEFAULT_END)))
     years = np.asarray([(q - first).n for q in diffs["gradual"].loc[first:ends[-1]].index]) / 4
     weights = pd.Series((1 + rate / 100) ** -years, index=diffs["gradual"].loc[first:ends[-1]].index)

@@ -161,8 +161,6 @@ def test_unknown_parameter_fails_with_a_clear_message(tmp_path):
 @pytest.mark.parametrize(("name", "parameters", "message"), [
     ("00_quickstart", {}, "notebook parameter 'results_path' = '{results}' already exists and is not a notebook's"),
     ("03_scenario", {"end": "2024Q4", "draws": 0}, "notebook parameter 'end' = '2024Q4' is not a projected quarter"),
-    ("03_scenario", {"scenario": "tech_controls", "intensity": 0.9, "ramp": 0, "draws": 0},
-     "notebook parameter 'intensity' = 0.9 acts only on the lever named by 'lever', which is empty"),
     ("07_compare", {"end": "2024Q4"}, "notebook parameter 'end' = '2024Q4' is not a projected quarter"),
     ("02_calibration", {"cutoffs": []}, "notebook parameter 'cutoffs' = [] is not allowed"),
 ])
