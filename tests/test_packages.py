@@ -177,7 +177,7 @@ def test_gradual_vs_sudden_refuses_designs_of_different_cumulative_pressure() ->
         gradual_vs_sudden("broad_front", beyond, horizons=["2025Q4"])
 
 
-def test_a_reversed_pressure_window_is_an_error() -> None:
+def test_a_reversed_or_too_late_pressure_window_is_an_error() -> None:
     with pytest.raises(ScenarioError) as err:
         pressure("broad_front", window=("2030Q4", "2025Q1"))
     assert str(err.value) == ("window: ('2030Q4', '2025Q1') starts after it ends; allowed: (start, end) with start at "
@@ -187,6 +187,13 @@ def test_a_reversed_pressure_window_is_an_error() -> None:
     with pytest.raises(ScenarioError, match=r"^window: '2025Q1' is not allowed; allowed: two quarters \(start, end\)"):
         pressure("broad_front", window="2025Q1")
     assert pressure("broad_front", window=("2025Q1", "2025Q1")) > 0  # one quarter
+    # beyond the quarters a lever may reach
+    with pytest.raises(ScenarioError) as err:
+        pressure("broad_front", window=("2060Q1", "2099Q4"))
+    assert str(err.value) == ("window: ('2060Q1', '2099Q4') is not allowed; allowed: quarters from 2022Q1 to "
+                              "2050Q4, the quarters a lever may reach")
+    with pytest.raises(ScenarioError, match=r"^end: '2099Q4' is not allowed; allowed: a quarter from 2022Q1 to 2050Q4"):
+        pressure_path("broad_front", None, "2099Q4")
 
 
 def test_gradual_vs_sudden_judges_pressure_over_the_whole_paths_whatever_the_start() -> None:
@@ -200,11 +207,3 @@ def test_gradual_vs_sudden_judges_pressure_over_the_whole_paths_whatever_the_sta
     with pytest.raises(ScenarioError, match=r"whole path \(to 2050Q4\) is 70\.\d\d for 'input_sanctions_at_"):
         gradual_vs_sudden(never_ends, "sudden_shock", horizons=["2025Q4"])
 
-
-def test_a_pressure_window_beyond_the_quarters_a_lever_may_reach_is_an_error() -> None:
-    with pytest.raises(ScenarioError) as err:
-        pressure("broad_front", window=("2060Q1", "2099Q4"))
-    assert str(err.value) == ("window: ('2060Q1', '2099Q4') is not allowed; allowed: quarters from 2022Q1 to "
-                              "2050Q4, the quarters a lever may reach")
-    with pytest.raises(ScenarioError, match=r"^end: '2099Q4' is not allowed; allowed: a quarter from 2022Q1 to 2050Q4"):
-        pressure_path("broad_front", None, "2099Q4")

@@ -35,8 +35,7 @@ from twosector.files import atomic_write
 from twosector.resources import check_writable
 
 __all__ = ["Calibration", "calibrate", "conditional_fit", "global_search", "history_fit", "range_fit", "ESTIMATED",
-           "CALIBRATED",
-           "CALIBRATION_KINDS", "RANGE_TOLERANCES", "HISTORY_CHUNK"]
+           "CALIBRATED", "CALIBRATION_KINDS", "RANGE_TOLERANCES", "HISTORY_CHUNK"]
 
 
 @dataclass(frozen=True)

@@ -243,11 +243,6 @@ def scenario_colour(name: str) -> str:
     return _assigned[name]
 
 
-#: words of variable names written as abbreviations in labels
-_ABBREVIATIONS = {"gdp": "GDP", "nwf": "NWF", "cpi": "CPI", "ofz": "OFZ", "usd": "USD", "rub": "RUB", "urals": "Urals",
-                  "lf": "(labour force)", "q": "q/q"}
-
-
 def variable_label(name: str, unit: str | None = None) -> str:
     """Return a readable axis label with the unit, e.g. ``"Key rate (% per year)"``.
 
@@ -269,9 +264,6 @@ def variable_label(name: str, unit: str | None = None) -> str:
     """
     unit = unit if unit is not None else variable_units().get(name, "")
     text = variable_words(name).removeprefix("the ")
-    if text == name.replace("_", " "):  # no label of its own: the name in words, with the field's abbreviations
-        text = " ".join(_ABBREVIATIONS.get(word, word) for word in text.split())
-        text = text.replace("USD RUB", "USD/RUB").replace("oil gas", "oil and gas").replace("non oil", "non-oil")
     text = text[:1].upper() + text[1:]
     return f"{text} ({unit})" if unit else text
 

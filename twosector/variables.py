@@ -9,8 +9,8 @@ import pandas as pd
 
 from twosector.errors import TwosectorError, unknown_name
 
-__all__ = ["VARIABLES", "variable_table", "units", "KEY_VARIABLES", "LABELS", "label", "unit", "vs_baseline_unit",
-           "change_unit", "difference"]
+__all__ = ["VARIABLES", "variable_table", "units", "KEY_VARIABLES", "LABELS", "ABBREVIATIONS", "label", "unit",
+           "vs_baseline_unit", "change_unit", "difference"]
 
 # name -> (unit, block, description)
 VARIABLES: dict[str, tuple[str, str, str]] = {
@@ -301,7 +301,15 @@ LABELS: dict[str, str] = {
     "defence_spending_gdp": "defence spending",
     "nwf_liquid": "the NWF's liquid assets",
     "strain_index": "the strain index",
+    "usd_rub": "USD/RUB",
+    "oil_gas_revenue": "oil and gas revenue",
+    "non_oil_revenue": "non-oil revenue",
+    "realised_urals": "the realised Urals price",
+    "inflation_q": "CPI inflation q/q",
+    "emigrants_lf": "emigrants from the labour force",
 }
+#: words of variable names written as abbreviations (:func:`label`'s fallback)
+ABBREVIATIONS = {"gdp": "GDP", "nwf": "NWF", "cpi": "CPI", "ofz": "OFZ"}
 
 
 def label(name: str) -> str:
@@ -310,12 +318,13 @@ def label(name: str) -> str:
     Parameters
     ----------
     name : str
-        A variable (any text: names outside :data:`LABELS` get their underscores replaced by spaces).
+        A variable (any text: names outside :data:`LABELS` get their underscores replaced by spaces and the
+        words of :data:`ABBREVIATIONS` written as such).
 
     Returns
     -------
     str
-        The label of :data:`LABELS`, else the name in words (``"labour force"``).
+        The label of :data:`LABELS`, else the name in words (``"labour force"``, ``"nominal GDP"``).
 
     Raises
     ------
@@ -323,10 +332,12 @@ def label(name: str) -> str:
 
     Examples
     --------
-    >>> label("output_civilian"), label("labour_force")
-    ('civilian output', 'labour force')
+    >>> label("output_civilian"), label("labour_force"), label("nominal_gdp")
+    ('civilian output', 'labour force', 'nominal GDP')
     """
-    return LABELS.get(name, name.replace("_", " "))
+    if name in LABELS:
+        return LABELS[name]
+    return " ".join(ABBREVIATIONS.get(word, word) for word in name.split("_"))
 
 
 def variable_table() -> pd.DataFrame:
